@@ -1,0 +1,105 @@
+/* atomscope-cli.c: the headless entry point; dispatches to subcommands.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+#include <glib/gi18n.h>
+
+#include "as-engine.h"
+#include "cli-commands.h"
+
+typedef struct
+{
+  const char *name;
+  const char *bench;   /* second word for "bench" subcommands, else NULL */
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "info", NULL, as_cli_info, N_("Print what was read from a recording (channels, rate, events, warnings)") },
+  { "simulate", NULL, as_cli_simulate, N_("Write a simulated sparse-coding problem to NPY files") },
+  { "solvers", NULL, as_cli_solvers, N_("Run sparse-coding solvers and write their convergence curves") },
+  { "train", NULL, as_cli_train, N_("Train an unrolled solver (LISTA, LISTA-CP, ALISTA, SLISTA)") },
+  { "learn", NULL, as_cli_learn, N_("Learn atoms from a recording (convolutional dictionary learning)") },
+  { "bench", "lasso", as_cli_bench_lasso, N_("Benchmark the sparse-coding solvers") },
+  { "bench", "unrolled", as_cli_bench_unrolled, N_("Benchmark training of unrolled solvers") },
+  { "bench", "cdl", as_cli_bench_cdl, N_("Benchmark convolutional dictionary learning") },
+};
+
+void
+as_cli_error (const char *command, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "atomscope-cli %s: %s\n", command, msg);
+}
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: atomscope-cli [--version] [--help] COMMAND [OPTIONS…]"));
+  fprintf (out, "%s\n\n", _("Atomscope finds recurring waveforms (atoms) in signals and images."));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *name = commands[i].bench
+                                  ? g_strdup_printf ("%s %s", commands[i].name, commands[i].bench)
+                                  : g_strdup (commands[i].name);
+      fprintf (out, "  %-16s %s\n", name, _(commands[i].summary));
+    }
+  fprintf (out, "\n%s\n", _("Run “atomscope-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_help (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("atomscope-cli %s\n", as_engine_version ());
+      return 0;
+    }
+
+  as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (argv[1], commands[i].name) != 0)
+        continue;
+      if (commands[i].bench == NULL)
+        return commands[i].run (argc - 1, argv + 1);
+      if (argc >= 3 && strcmp (argv[2], commands[i].bench) == 0)
+        return commands[i].run (argc - 2, argv + 2);
+    }
+
+  if (strcmp (argv[1], "bench") == 0)
+    fprintf (stderr, _("atomscope-cli: “bench” needs one of: lasso, unrolled, cdl\n"));
+  else
+    fprintf (stderr, _("atomscope-cli: unknown command “%s” (see “atomscope-cli --help”)\n"), argv[1]);
+  return 2;
+}

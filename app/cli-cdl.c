@@ -1,0 +1,24 @@
+/* cli-cdl.c: placeholder until the engine area lands; replaced by its owner.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cli-commands.h"
+
+int
+as_cli_learn (int argc, char **argv)
+{
+  as_cli_error (argv[0], "%s", _("this command is not available in this build yet"));
+  return 1;
+}
+
+int
+as_cli_bench_cdl (int argc, char **argv)
+{
+  as_cli_error (argv[0], "%s", _("this command is not available in this build yet"));
+  return 1;
+}

@@ -1,0 +1,21 @@
+/* cli-commands.h: the subcommands of atomscope-cli.
+ *
+ * Each takes the arguments after its name (argv[0] is the subcommand) and
+ * returns the exit status: 0 on success, 1 on failure, 2 on a usage error.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+int as_cli_info          (int argc, char **argv);  /* cli-info.c     */
+int as_cli_simulate      (int argc, char **argv);  /* cli-lasso.c    */
+int as_cli_solvers       (int argc, char **argv);  /* cli-lasso.c    */
+int as_cli_bench_lasso   (int argc, char **argv);  /* cli-lasso.c    */
+int as_cli_train         (int argc, char **argv);  /* cli-unrolled.c */
+int as_cli_bench_unrolled (int argc, char **argv); /* cli-unrolled.c */
+int as_cli_learn         (int argc, char **argv);  /* cli-cdl.c      */
+int as_cli_bench_cdl     (int argc, char **argv);  /* cli-cdl.c      */
+
+/* Prints "atomscope-cli COMMAND: MESSAGE" on stderr. */
+void as_cli_error        (const char *command, const char *format, ...) __attribute__ ((format (printf, 2, 3)));

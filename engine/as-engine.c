@@ -1,0 +1,50 @@
+/* as-engine.c: process-wide engine set-up.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-engine"
+
+#include "config.h"
+
+#include <cblas.h>
+
+#include "as-engine.h"
+
+G_DEFINE_QUARK (as-engine-error-quark, as_engine_error)
+
+static int blas_threads = 1;
+
+/* The one place where the number of OpenBLAS threads is decided (DESIGN.md,
+ * "Threads"): a window keeps one core for its main loop, so BLAS gets the
+ * others; the command line gets them all.  ATOMSCOPE_BLAS_THREADS overrides. */
+void
+as_engine_init (AsEngineRole role)
+{
+  int n_cores = (int) g_get_num_processors ();
+  int n = role == AS_ENGINE_ROLE_INTERACTIVE ? MAX (1, n_cores - 1) : MAX (1, n_cores);
+  const char *env = g_getenv ("ATOMSCOPE_BLAS_THREADS");
+
+  if (env != NULL && g_ascii_strtoll (env, NULL, 10) > 0)
+    n = (int) g_ascii_strtoll (env, NULL, 10);
+  as_engine_set_blas_threads (n);
+}
+
+void
+as_engine_set_blas_threads (int n_threads)
+{
+  blas_threads = MAX (1, n_threads);
+  openblas_set_num_threads (blas_threads);
+}
+
+int
+as_engine_get_blas_threads (void)
+{
+  return blas_threads;
+}
+
+const char *
+as_engine_version (void)
+{
+  return PACKAGE_VERSION;
+}

@@ -1,0 +1,185 @@
+/* as-recording.c
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-recording"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "as-recording.h"
+
+static void
+event_clear (gpointer data)
+{
+  AsEvent *ev = data;
+
+  g_free (ev->label);
+}
+
+AsRecording *
+as_recording_new (guint n_channels, gsize n_samples, double sfreq)
+{
+  AsRecording *rec = g_new0 (AsRecording, 1);
+
+  g_atomic_ref_count_init (&rec->ref_count);
+  rec->n_channels = n_channels;
+  rec->n_samples = n_samples;
+  rec->sfreq = sfreq;
+  rec->data = g_new0 (double, MAX ((gsize) n_channels * n_samples, 1));
+  rec->channels = g_new0 (AsChannel, MAX (n_channels, 1));
+  for (guint c = 0; c < n_channels; c++)
+    {
+      rec->channels[c].label = g_strdup_printf ("%u", c + 1);
+      rec->channels[c].unit = g_strdup ("");
+    }
+  rec->events = g_array_new (FALSE, TRUE, sizeof (AsEvent));
+  g_array_set_clear_func (rec->events, event_clear);
+  rec->warnings = g_ptr_array_new_with_free_func (g_free);
+  rec->format = g_strdup ("");
+  return rec;
+}
+
+AsRecording *
+as_recording_ref (AsRecording *rec)
+{
+  g_return_val_if_fail (rec != NULL, NULL);
+  g_atomic_ref_count_inc (&rec->ref_count);
+  return rec;
+}
+
+void
+as_recording_unref (AsRecording *rec)
+{
+  if (rec == NULL || !g_atomic_ref_count_dec (&rec->ref_count))
+    return;
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      g_free (rec->channels[c].label);
+      g_free (rec->channels[c].unit);
+    }
+  g_free (rec->channels);
+  g_free (rec->data);
+  g_array_unref (rec->events);
+  g_ptr_array_unref (rec->warnings);
+  g_clear_pointer (&rec->start_time, g_date_time_unref);
+  g_free (rec->path);
+  g_free (rec->format);
+  g_free (rec);
+}
+
+double *
+as_recording_channel (AsRecording *rec, guint channel)
+{
+  g_return_val_if_fail (channel < rec->n_channels, NULL);
+  return rec->data + (gsize) channel * rec->n_samples;
+}
+
+double
+as_recording_duration (const AsRecording *rec)
+{
+  return rec->sfreq > 0 ? (double) rec->n_samples / rec->sfreq : 0.0;
+}
+
+void
+as_recording_set_channel (AsRecording *rec, guint channel, const char *label,
+                          const char *unit, AsChannelType type)
+{
+  g_return_if_fail (channel < rec->n_channels);
+  if (label != NULL)
+    {
+      g_free (rec->channels[channel].label);
+      rec->channels[channel].label = g_strdup (label);
+    }
+  if (unit != NULL)
+    {
+      g_free (rec->channels[channel].unit);
+      rec->channels[channel].unit = g_strdup (unit);
+    }
+  rec->channels[channel].type = type;
+}
+
+void
+as_recording_add_event (AsRecording *rec, double onset, double duration, const char *label)
+{
+  AsEvent ev = { onset, duration, g_strdup (label ? label : "") };
+
+  g_array_append_val (rec->events, ev);
+}
+
+static int
+event_compare (const void *a, const void *b)
+{
+  const AsEvent *ea = a, *eb = b;
+
+  return (ea->onset > eb->onset) - (ea->onset < eb->onset);
+}
+
+void
+as_recording_sort_events (AsRecording *rec)
+{
+  g_array_sort (rec->events, event_compare);
+}
+
+void
+as_recording_add_warning (AsRecording *rec, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (rec->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* The kind decides default learning parameters (atom length, filters). */
+AsRecordingKind
+as_recording_guess_kind (const AsRecording *rec)
+{
+  guint eeg = 0, gaze = 0, audio = 0;
+
+  for (guint c = 0; c < rec->n_channels; c++)
+    switch (rec->channels[c].type)
+      {
+      case AS_CHANNEL_EEG:
+      case AS_CHANNEL_MEG:
+        eeg++;
+        break;
+      case AS_CHANNEL_GAZE:
+      case AS_CHANNEL_EOG:
+        gaze++;
+        break;
+      case AS_CHANNEL_AUDIO:
+        audio++;
+        break;
+      default:
+        break;
+      }
+  if (eeg > 0 && eeg >= gaze)
+    return AS_RECORDING_EEG;
+  if (gaze > 0)
+    return AS_RECORDING_EYE;
+  if (audio > 0)
+    return AS_RECORDING_AUDIO;
+  return AS_RECORDING_GENERIC;
+}
+
+const char *
+as_channel_type_to_string (AsChannelType type)
+{
+  switch (type)
+    {
+    case AS_CHANNEL_EEG: return "EEG";
+    case AS_CHANNEL_MEG: return "MEG";
+    case AS_CHANNEL_EOG: return "EOG";
+    case AS_CHANNEL_ECG: return "ECG";
+    case AS_CHANNEL_EMG: return "EMG";
+    case AS_CHANNEL_GAZE: return "gaze";
+    case AS_CHANNEL_PUPIL: return "pupil";
+    case AS_CHANNEL_AUDIO: return "audio";
+    case AS_CHANNEL_STIM: return "stim";
+    case AS_CHANNEL_OTHER:
+    default: return "other";
+    }
+}

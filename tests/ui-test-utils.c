@@ -1,0 +1,147 @@
+/* ui-test-utils.c: bounded main-loop iteration instead of sleeps, and the
+ * window rendered through GtkSnapshot → GskRenderer → texture → PNG.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <glib/gstdio.h>
+
+#include "ui-test-utils.h"
+
+void
+ui_test_iterate (guint max_iterations)
+{
+  for (guint i = 0; i < max_iterations && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until condition(object) ≥ at_least or the time is up. */
+gboolean
+ui_test_wait_until (UiTestCondition condition, gpointer object, guint at_least,
+                    double timeout_seconds)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add ((guint) (timeout_seconds * 1000), on_timeout, &expired);
+
+  while (condition (object) < at_least && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return condition (object) >= at_least;
+}
+
+static void
+on_frame (GdkFrameClock *clock, gpointer data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+}
+
+static guint
+frames_seen (gpointer data)
+{
+  return *(guint *) data;
+}
+
+/* Waits for the window to be mapped and two frames to be painted. */
+void
+ui_test_wait_for_draw (GtkWidget *widget)
+{
+  GtkNative *native;
+  GdkFrameClock *clock;
+  guint frames = 0;
+  gulong id;
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+  native = gtk_widget_get_native (widget);
+  clock = gdk_surface_get_frame_clock (gtk_native_get_surface (native));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame), &frames);
+  gtk_widget_queue_draw (widget);
+  ui_test_wait_until (frames_seen, &frames, 2, 10);
+  g_signal_handler_disconnect (clock, id);
+}
+
+char *
+ui_test_artifact_path (const char *name)
+{
+  const char *build = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *dir = g_build_filename (build ? build : ".", "artifacts", NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  return g_build_filename (dir, name, NULL);
+}
+
+void
+ui_test_image_stats (const guint8 *argb, int width, int height, gsize stride,
+                     UiTestImageStats *stats)
+{
+  g_autoptr (GHashTable) colors = g_hash_table_new (g_direct_hash, g_direct_equal);
+  double sum = 0, sum2 = 0;
+  gsize blue = 0, n = (gsize) width * height;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint8 *p = argb + (gsize) y * stride + (gsize) x * 4;
+        guint32 px = ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
+        double b = p[0], g = p[1], r = p[2]; /* little-endian ARGB32 is B, G, R, A */
+        double lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+
+        if (g_hash_table_size (colors) < 100000)
+          g_hash_table_add (colors, GUINT_TO_POINTER (px + 1));
+        sum += lum;
+        sum2 += lum * lum;
+        if (b - r > 60 && b > 120)
+          blue++;
+      }
+  stats->width = width;
+  stats->height = height;
+  stats->n_colors = g_hash_table_size (colors);
+  stats->luminance_std = sqrt (MAX (0.0, sum2 / n - (sum / n) * (sum / n)));
+  stats->trace_fraction = (double) blue / n;
+}
+
+gboolean
+ui_test_render_png (GtkWidget *widget, const char *path, UiTestImageStats *stats, GError **error)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autofree guint8 *pixels = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the widget drew nothing");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, pixels, (gsize) w * 4);
+  ui_test_image_stats (pixels, gdk_texture_get_width (texture), gdk_texture_get_height (texture),
+                       (gsize) w * 4, stats);
+  return TRUE;
+}

@@ -1,0 +1,51 @@
+/* as-figure.h: figures drawn on any cairo surface (widget, PNG, SVG, PDF).
+ *
+ * Nothing here knows GTK: the widgets and the exporters call the same
+ * functions with their own cairo_t, so a figure looks the same everywhere.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "as-recording.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double r, g, b, a;
+} AsColor;
+
+typedef struct
+{
+  AsColor foreground;
+  AsColor background;
+  AsColor grid;
+  AsColor trace;
+  AsColor event;
+  double  font_size;   /* in user units (pixels or points) */
+} AsFigureStyle;
+
+void as_figure_style_init_light (AsFigureStyle *style);
+void as_figure_style_init_dark  (AsFigureStyle *style);
+void as_figure_set_color        (cairo_t *cr, const AsColor *color);
+
+/* Stacked channels of @rec between @t0 and @t0 + @duration seconds, each
+ * channel scaled to its own range in the window, with names, a time axis and
+ * event markers.  Samples are reduced to min/max per pixel column. */
+void as_figure_draw_signals     (cairo_t             *cr,
+                                 double               width,
+                                 double               height,
+                                 const AsFigureStyle *style,
+                                 const AsRecording   *rec,
+                                 double               t0,
+                                 double               duration);
+
+/* A "nice" tick step (1, 2 or 5 × 10^k) for a span divided in about @n parts. */
+double as_figure_nice_step      (double span, int n);
+
+G_END_DECLS
