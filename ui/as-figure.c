@@ -3,11 +3,14 @@
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "as-figure"
+
 #include "config.h"
 
 #include <math.h>
 
 #include "as-figure.h"
+#include "as-figure-atoms.h"
 
 void
 as_figure_style_init_light (AsFigureStyle *style)
@@ -18,6 +21,7 @@ as_figure_style_init_light (AsFigureStyle *style)
     .grid = { 0.0, 0.0, 0.0, 0.10 },
     .trace = { 0.11, 0.44, 0.85, 1.0 },   /* libadwaita blue 3 */
     .event = { 0.90, 0.38, 0.0, 0.9 },    /* orange 4 */
+    .reconstruction = { 0.75, 0.11, 0.16, 0.9 }, /* red 4 */
     .font_size = 11.0,
   };
 }
@@ -31,6 +35,7 @@ as_figure_style_init_dark (AsFigureStyle *style)
     .grid = { 1.0, 1.0, 1.0, 0.10 },
     .trace = { 0.47, 0.68, 0.95, 1.0 },
     .event = { 1.0, 0.64, 0.28, 0.9 },
+    .reconstruction = { 1.0, 0.48, 0.48, 0.9 },
     .font_size = 11.0,
   };
 }
@@ -60,6 +65,33 @@ as_figure_nice_step (double span, int n)
   return 10 * mag;
 }
 
+double
+as_figure_page_length_step (double seconds, int direction)
+{
+  static const double mantissa[] = { 1, 2, 5 };
+  double best = 1, best_err = INFINITY;
+
+  if (!(seconds > 0))
+    return 1;
+  for (int e = -3; e <= 5; e++)
+    for (int m = 0; m < 3; m++)
+      {
+        double v = mantissa[m] * pow (10, e), err;
+
+        if (direction > 0 && v <= seconds * (1 + 1e-9))
+          continue;
+        if (direction < 0 && v >= seconds * (1 - 1e-9))
+          continue;
+        err = fabs (log (v / seconds));
+        if (err < best_err)
+          {
+            best_err = err;
+            best = v;
+          }
+      }
+  return best;
+}
+
 void
 as_figure_draw_signals (cairo_t             *cr,
                         double               width,
@@ -69,19 +101,93 @@ as_figure_draw_signals (cairo_t             *cr,
                         double               t0,
                         double               duration)
 {
-  const double left = 90, right = 12, top = 8, bottom = 28;
+  AsFigureSignalOptions options = { .selected_atom = -1 };
+
+  as_figure_draw_signals_full (cr, width, height, style, rec, t0, duration, &options);
+}
+
+/* Occurrences of the learned atoms: a band over the atom's extent for the
+ * selected atom, small ticks along the top for the others. */
+static void
+draw_occurrences (cairo_t *cr, const AsFigureStyle *style, const AsFigureSignalOptions *options,
+                  double left, double top, double plot_w, double plot_h, double t0, double duration)
+{
+  const AsFigureAtoms *atoms = options->atoms;
+  gboolean dark = style->background.r < 0.5;
+  double dur = as_figure_atoms_atom_duration (atoms);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, left, top, plot_w, plot_h);
+  cairo_clip (cr);
+  for (guint k = 0; k < atoms->n_atoms; k++)
+    {
+      GArray *occ = atoms->occurrences[k];
+      gboolean strong = options->selected_atom == (int) k;
+      AsColor color;
+
+      if (options->selected_atom >= 0 && !strong)
+        continue;
+      as_figure_atom_color (k, dark, &color);
+      for (guint i = 0; i < occ->len; i++)
+        {
+          const AsCdlOccurrence *o = &g_array_index (occ, AsCdlOccurrence, i);
+          double t = as_figure_atoms_occurrence_time (atoms, o);
+          double x0 = left + (t - t0) / duration * plot_w, x1 = x0 + dur / duration * plot_w;
+
+          if (o->trial != 0 || x1 < left || x0 > left + plot_w)
+            continue;
+          if (strong)
+            {
+              /* Onset line across the channels, a bar over the atom's extent on top. */
+              cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.35);
+              cairo_rectangle (cr, floor (x0), top, 1, plot_h);
+              cairo_fill (cr);
+              cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.10);
+              cairo_rectangle (cr, x0 + 1, top, MAX (x1 - x0 - 2, 1), plot_h);
+              cairo_fill (cr);
+              as_figure_set_color (cr, &color);
+              cairo_rectangle (cr, x0 + 1, top, MAX (x1 - x0 - 2, 2), 5);
+              cairo_fill (cr);
+            }
+          else
+            {
+              cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.9);
+              cairo_rectangle (cr, x0 + 1, top + 4.0 * (k % 3), MAX (x1 - x0 - 2, 2), 3);
+              cairo_fill (cr);
+            }
+        }
+    }
+  cairo_restore (cr);
+}
+
+void
+as_figure_draw_signals_full (cairo_t                     *cr,
+                             double                       width,
+                             double                       height,
+                             const AsFigureStyle         *style,
+                             const AsRecording           *rec,
+                             double                       t0,
+                             double                       duration,
+                             const AsFigureSignalOptions *options)
+{
+  const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 8, bottom = 28;
   double plot_w = width - left - right, plot_h = height - top - bottom;
-  double row_h;
+  double row_h, common_half = 0, font;
   gsize s0, s1;
+  int n_px;
+  g_autofree double *mids = NULL, *halves = NULL;
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  if (rec == NULL || rec->n_channels == 0 || rec->n_samples == 0 || plot_w < 10 || plot_h < 10)
+  if (rec == NULL || rec->n_channels == 0 || rec->n_samples == 0 || plot_w < 10 || plot_h < 10
+      || !(duration > 0))
     return;
 
+  row_h = plot_h / rec->n_channels;
+  font = MIN (style->font_size, MAX (6.0, row_h * 0.9));
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, style->font_size);
-  row_h = plot_h / rec->n_channels;
+  n_px = (int) ceil (plot_w);
 
   s0 = (gsize) CLAMP (floor (t0 * rec->sfreq), 0, (double) rec->n_samples - 1);
   s1 = (gsize) CLAMP (ceil ((t0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
@@ -109,8 +215,17 @@ as_figure_draw_signals (cairo_t             *cr,
     cairo_move_to (cr, width - right - 14, height - 4);
     cairo_show_text (cr, "s");
   }
+  if (options->sensitivity > 0)
+    {
+      char label[64];
+      g_snprintf (label, sizeof label, "%g %s/div", options->sensitivity,
+                  rec->channels[0].unit ? rec->channels[0].unit : "");
+      as_figure_set_color (cr, &style->foreground);
+      cairo_move_to (cr, 6, height - 4);
+      cairo_show_text (cr, label);
+    }
 
-  /* Events: a shaded band for durations, a line at each onset. */
+  /* Events: a shaded band for durations, a line at each onset, the label. */
   for (guint i = 0; i < rec->events->len; i++)
     {
       const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
@@ -134,28 +249,47 @@ as_figure_draw_signals (cairo_t             *cr,
       cairo_restore (cr);
     }
 
+  if (options->atoms != NULL)
+    draw_occurrences (cr, style, options, left, top, plot_w, plot_h, t0, duration);
+
+  /* Scales: each channel's range on the page, or the largest of them for all. */
+  mids = g_new (double, rec->n_channels);
+  halves = g_new (double, rec->n_channels);
   for (guint c = 0; c < rec->n_channels; c++)
     {
       const double *y = rec->data + (gsize) c * rec->n_samples;
-      double lo = INFINITY, hi = -INFINITY, mid, half;
-      double yc = top + (c + 0.5) * row_h;
-      int n_px = (int) ceil (plot_w);
+      double lo = INFINITY, hi = -INFINITY;
 
       for (gsize s = s0; s < s1; s++)
         {
           lo = MIN (lo, y[s]);
           hi = MAX (hi, y[s]);
         }
-      mid = 0.5 * (lo + hi);
-      half = 0.5 * (hi - lo);
-      if (!(half > 0))
-        half = 1.0;
+      mids[c] = isfinite (lo) ? 0.5 * (lo + hi) : 0;
+      halves[c] = isfinite (lo) && hi > lo ? 0.5 * (hi - lo) : 1.0;
+      common_half = MAX (common_half, halves[c]);
+    }
+
+  cairo_set_font_size (cr, font);
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      const double *y = rec->data + (gsize) c * rec->n_samples;
+      double yc = top + (c + 0.5) * row_h, mid = mids[c], scale;
+
+      if (options->sensitivity > 0)
+        scale = row_h / options->sensitivity;
+      else
+        scale = 0.45 * row_h / (options->common_scale ? common_half : halves[c]);
 
       as_figure_set_color (cr, &style->foreground);
-      cairo_move_to (cr, 6, yc + style->font_size / 3);
+      cairo_move_to (cr, 6, yc + font / 3);
       cairo_show_text (cr, rec->channels[c].label);
 
-      /* min/max per pixel column keeps long pages smooth and faithful. */
+      cairo_save (cr);
+      cairo_rectangle (cr, left, top, plot_w, plot_h);
+      cairo_clip (cr);
+      /* min/max per pixel column keeps long pages smooth and faithful: O(samples)
+       * per channel, and no sample's extreme is ever dropped. */
       as_figure_set_color (cr, &style->trace);
       cairo_set_line_width (cr, 1.0);
       for (int px = 0; px < n_px; px++)
@@ -164,7 +298,6 @@ as_figure_draw_signals (cairo_t             *cr,
           gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
           gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
           double vmin = INFINITY, vmax = -INFINITY;
-          double scale = 0.45 * row_h / half;
 
           for (gsize s = a; s < b; s++)
             {
@@ -177,5 +310,48 @@ as_figure_draw_signals (cairo_t             *cr,
           cairo_line_to (cr, left + px + 0.5, yc - (vmin - mid) * scale);
         }
       cairo_stroke (cr);
+
+      /* The reconstruction from the learned atoms, sample by sample (it is only
+       * computed for the page), offset by the page's mean residual so that a
+       * model of centred data lies on the trace. */
+      if (options->reconstruction != NULL && options->recon_len > 0)
+        {
+          const double *r = options->reconstruction + (gsize) c * options->recon_len;
+          gsize ra = MAX (s0, options->recon_start);
+          gsize rb = MIN (s1, options->recon_start + options->recon_len);
+          double offset = 0;
+
+          for (gsize s = ra; s < rb; s++)
+            offset += y[s] - r[s - options->recon_start];
+          offset = rb > ra ? offset / (rb - ra) : 0;
+          as_figure_set_color (cr, &style->reconstruction);
+          cairo_set_line_width (cr, 1.2);
+          /* min/max per pixel column, like the trace. */
+          for (int px = 0; px < n_px; px++)
+            {
+              double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+              double fa = floor (ta * rec->sfreq), fb = ceil (tb * rec->sfreq);
+              gsize a, b;
+              double vmin = INFINITY, vmax = -INFINITY;
+
+              if (fb <= (double) ra || fa >= (double) rb)
+                continue;
+              a = (gsize) MAX (fa, (double) ra);
+              b = (gsize) MIN (MAX (fb, (double) a + 1), (double) rb);
+              for (gsize s = a; s < b; s++)
+                {
+                  double v = r[s - options->recon_start] + offset;
+                  vmin = MIN (vmin, v);
+                  vmax = MAX (vmax, v);
+                }
+              if (px == 0 || a == ra)
+                cairo_move_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
+              else
+                cairo_line_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
+              cairo_line_to (cr, left + px + 0.5, yc - (vmin - mid) * scale);
+            }
+          cairo_stroke (cr);
+        }
+      cairo_restore (cr);
     }
 }

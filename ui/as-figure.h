@@ -27,8 +27,22 @@ typedef struct
   AsColor grid;
   AsColor trace;
   AsColor event;
+  AsColor reconstruction;
   double  font_size;   /* in user units (pixels or points) */
 } AsFigureStyle;
+
+typedef struct _AsFigureAtoms AsFigureAtoms;
+
+typedef struct
+{
+  double               sensitivity;    /* channel unit per division (one row); 0: autoscale */
+  gboolean             common_scale;   /* autoscale all channels together over the page */
+  const AsFigureAtoms *atoms;          /* occurrences to highlight, or NULL */
+  int                  selected_atom;  /* its occurrences drawn strongest; −1: all alike */
+  const double        *reconstruction; /* n_channels × recon_len from sample recon_start */
+  gsize                recon_start;
+  gsize                recon_len;
+} AsFigureSignalOptions;
 
 void as_figure_style_init_light (AsFigureStyle *style);
 void as_figure_style_init_dark  (AsFigureStyle *style);
@@ -44,6 +58,20 @@ void as_figure_draw_signals     (cairo_t             *cr,
                                  const AsRecording   *rec,
                                  double               t0,
                                  double               duration);
+
+/* The same with a sensitivity, learned-atom overlays and a reconstruction. */
+void as_figure_draw_signals_full (cairo_t                     *cr,
+                                  double                       width,
+                                  double                       height,
+                                  const AsFigureStyle         *style,
+                                  const AsRecording           *rec,
+                                  double                       t0,
+                                  double                       duration,
+                                  const AsFigureSignalOptions *options);
+
+/* The page lengths offered: 1, 2, 5 × 10^k seconds; the nearest one to @seconds,
+ * or the next one up (@direction > 0) or down (@direction < 0). */
+double as_figure_page_length_step (double seconds, int direction);
 
 /* A "nice" tick step (1, 2 or 5 × 10^k) for a span divided in about @n parts. */
 double as_figure_nice_step      (double span, int n);

@@ -10,7 +10,11 @@
 
 #include <adwaita.h>
 
-#include "as-figure.h"
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "as-figure-atoms.h"
+#include "atomscope-figure-style.h"
 #include "atomscope-signal-view.h"
 
 struct _AtomscopeSignalView
@@ -20,6 +24,17 @@ struct _AtomscopeSignalView
   double       page_start;   /* s */
   double       page_length;  /* s */
   double       drag_start;
+  double       sensitivity;     /* channel unit per division, 0: autoscale */
+  gboolean     common_scale;
+  gboolean     show_reconstruction;
+  int          selected_atom;
+  AsFigureAtoms *atoms;
+  guint64      generation;
+  guint64      drawn_generation;
+  /* The reconstruction of the page, kept while model and page do not change. */
+  double      *recon;
+  gsize        recon_start, recon_len;
+  AsCdlModel  *recon_model;
 };
 
 enum
@@ -27,6 +42,10 @@ enum
   PROP_0,
   PROP_PAGE_START,
   PROP_PAGE_LENGTH,
+  PROP_SENSITIVITY,
+  PROP_COMMON_SCALE,
+  PROP_SHOW_RECONSTRUCTION,
+  PROP_SELECTED_ATOM,
   N_PROPS
 };
 
@@ -34,21 +53,107 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtomscopeSignalView, atomscope_signal_view, GTK_TYPE_WIDGET)
 
+/* The page's reconstruction Σ z_k * D_k, from the engine, recomputed only when
+ * the model or the page changes (a few occurrences × atom length per channel). */
+static void
+update_reconstruction (AtomscopeSignalView *self)
+{
+  AsCdlModel *model = self->atoms != NULL ? self->atoms->model : NULL;
+  AsRecording *rec = self->recording;
+  gsize s0, s1;
+
+  if (model == NULL || rec == NULL || !self->show_reconstruction || model->shape.height != 1
+      || model->shape.n_channels != rec->n_channels || model->shape.width != rec->n_samples)
+    {
+      g_clear_pointer (&self->recon, g_free);
+      g_clear_pointer (&self->recon_model, as_cdl_model_unref);
+      self->recon_len = 0;
+      return;
+    }
+  s0 = (gsize) CLAMP (floor (self->page_start * rec->sfreq), 0, (double) rec->n_samples - 1);
+  s1 = (gsize) CLAMP (ceil ((self->page_start + self->page_length) * rec->sfreq) + 1,
+                      (double) s0 + 1, (double) rec->n_samples);
+  if (self->recon != NULL && self->recon_model == model && self->recon_start == s0
+      && self->recon_len == s1 - s0)
+    return;
+  g_clear_pointer (&self->recon_model, as_cdl_model_unref);
+  g_free (self->recon);
+  self->recon = g_new (double, (gsize) rec->n_channels * (s1 - s0));
+  self->recon_start = s0;
+  self->recon_len = s1 - s0;
+  if (!as_cdl_model_reconstruct (model, 0, -1, s0, s1 - s0, self->recon, NULL))
+    {
+      g_clear_pointer (&self->recon, g_free);
+      self->recon_len = 0;
+      return;
+    }
+  self->recon_model = as_cdl_model_ref (model);
+}
+
 static void
 atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  AsFigureSignalOptions options;
   AsFigureStyle style;
   cairo_t *cr;
 
-  if (adw_style_manager_get_dark (adw_style_manager_get_default ()))
-    as_figure_style_init_dark (&style);
-  else
-    as_figure_style_init_light (&style);
+  atomscope_figure_style_init (&style);
+  update_reconstruction (self);
+  options = (AsFigureSignalOptions) {
+    .sensitivity = self->sensitivity,
+    .common_scale = self->common_scale,
+    .atoms = self->atoms,
+    .selected_atom = self->selected_atom,
+    .reconstruction = self->recon,
+    .recon_start = self->recon_start,
+    .recon_len = self->recon != NULL ? self->recon_len : 0,
+  };
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  as_figure_draw_signals (cr, w, h, &style, self->recording, self->page_start, self->page_length);
+  as_figure_draw_signals_full (cr, w, h, &style, self->recording, self->page_start,
+                               self->page_length, &options);
   cairo_destroy (cr);
+  self->drawn_generation = self->generation;
+}
+
+void
+atomscope_signal_view_get_figure_options (AtomscopeSignalView *self, AsFigureSignalOptions *options)
+{
+  update_reconstruction (self);
+  *options = (AsFigureSignalOptions) {
+    .sensitivity = self->sensitivity,
+    .common_scale = self->common_scale,
+    .atoms = self->atoms,
+    .selected_atom = self->selected_atom,
+    .reconstruction = self->recon,
+    .recon_start = self->recon_start,
+    .recon_len = self->recon != NULL ? self->recon_len : 0,
+  };
+}
+
+void
+atomscope_signal_view_set_atoms (AtomscopeSignalView *self, AsFigureAtoms *atoms, guint64 generation)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (atoms != NULL)
+    as_figure_atoms_ref (atoms);
+  g_clear_pointer (&self->atoms, as_figure_atoms_unref);
+  self->atoms = atoms;
+  self->generation = generation;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint64
+atomscope_signal_view_get_drawn_generation (AtomscopeSignalView *self)
+{
+  return self->drawn_generation;
+}
+
+void
+atomscope_signal_view_centre_on (AtomscopeSignalView *self, double t)
+{
+  atomscope_signal_view_set_page_start (self, t - self->page_length / 2);
 }
 
 static double
@@ -81,7 +186,8 @@ void
 atomscope_signal_view_set_page_length (AtomscopeSignalView *self, double seconds)
 {
   g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
-  seconds = MAX (seconds, 0.01);
+  /* Page lengths go in 1-2-5 steps, as on a paper EEG. */
+  seconds = as_figure_page_length_step (MAX (seconds, 0.01), 0);
   if (seconds == self->page_length)
     return;
   self->page_length = seconds;
@@ -105,6 +211,9 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->recording, as_recording_unref);
   if (rec != NULL)
     self->recording = as_recording_ref (rec);
+  g_clear_pointer (&self->atoms, as_figure_atoms_unref);
+  g_clear_pointer (&self->recon, g_free);
+  g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -123,7 +232,7 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, gpointer 
   GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
   if (mods & GDK_CONTROL_MASK)
-    atomscope_signal_view_set_page_length (self, self->page_length * (dy > 0 ? 1.25 : 0.8));
+    atomscope_signal_view_set_page_length (self, as_figure_page_length_step (self->page_length, dy > 0 ? 1 : -1));
   else
     atomscope_signal_view_set_page_start (self, self->page_start + 0.1 * self->page_length * (dx + dy));
   return TRUE;
@@ -171,6 +280,33 @@ on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModif
     }
 }
 
+/* The channel, time and value under the pointer. */
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  gpointer user_data)
+{
+  AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (widget);
+  AsRecording *rec = self->recording;
+  double plot_w = gtk_widget_get_width (widget) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT;
+  double plot_h = gtk_widget_get_height (widget) - 8 - 28, t;
+  g_autofree char *text = NULL;
+  gsize s;
+  int c;
+
+  if (rec == NULL || plot_w <= 0 || plot_h <= 0 || x < AS_FIGURE_PLOT_LEFT || y < 8 || y > 8 + plot_h)
+    return FALSE;
+  c = (int) ((y - 8) / (plot_h / rec->n_channels));
+  if (c < 0 || c >= (int) rec->n_channels)
+    return FALSE;
+  t = self->page_start + (x - AS_FIGURE_PLOT_LEFT) / plot_w * self->page_length;
+  s = (gsize) CLAMP (round (t * rec->sfreq), 0, (double) rec->n_samples - 1);
+  text = g_strdup_printf (_("%s at %.3f s: %.4g %s"), rec->channels[c].label, s / rec->sfreq,
+                          rec->data[(gsize) c * rec->n_samples + s],
+                          rec->channels[c].unit ? rec->channels[c].unit : "");
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 atomscope_signal_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -183,6 +319,18 @@ atomscope_signal_view_get_property (GObject *object, guint prop_id, GValue *valu
       break;
     case PROP_PAGE_LENGTH:
       g_value_set_double (value, self->page_length);
+      break;
+    case PROP_SENSITIVITY:
+      g_value_set_double (value, self->sensitivity);
+      break;
+    case PROP_COMMON_SCALE:
+      g_value_set_boolean (value, self->common_scale);
+      break;
+    case PROP_SHOW_RECONSTRUCTION:
+      g_value_set_boolean (value, self->show_reconstruction);
+      break;
+    case PROP_SELECTED_ATOM:
+      g_value_set_int (value, self->selected_atom);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -203,6 +351,38 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
     case PROP_PAGE_LENGTH:
       atomscope_signal_view_set_page_length (self, g_value_get_double (value));
       break;
+    case PROP_SENSITIVITY:
+      if (self->sensitivity != g_value_get_double (value))
+        {
+          self->sensitivity = g_value_get_double (value);
+          g_object_notify_by_pspec (object, pspec);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      break;
+    case PROP_COMMON_SCALE:
+      if (self->common_scale != g_value_get_boolean (value))
+        {
+          self->common_scale = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      break;
+    case PROP_SHOW_RECONSTRUCTION:
+      if (self->show_reconstruction != g_value_get_boolean (value))
+        {
+          self->show_reconstruction = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      break;
+    case PROP_SELECTED_ATOM:
+      if (self->selected_atom != g_value_get_int (value))
+        {
+          self->selected_atom = g_value_get_int (value);
+          g_object_notify_by_pspec (object, pspec);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -214,6 +394,9 @@ atomscope_signal_view_finalize (GObject *object)
   AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (object);
 
   g_clear_pointer (&self->recording, as_recording_unref);
+  g_clear_pointer (&self->atoms, as_figure_atoms_unref);
+  g_clear_pointer (&self->recon, g_free);
+  g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   G_OBJECT_CLASS (atomscope_signal_view_parent_class)->finalize (object);
 }
 
@@ -234,6 +417,18 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
   properties[PROP_PAGE_LENGTH] =
     g_param_spec_double ("page-length", NULL, NULL, 0.01, G_MAXDOUBLE, 10,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SENSITIVITY] =
+    g_param_spec_double ("sensitivity", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMMON_SCALE] =
+    g_param_spec_boolean ("common-scale", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_RECONSTRUCTION] =
+    g_param_spec_boolean ("show-reconstruction", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_ATOM] =
+    g_param_spec_int ("selected-atom", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_css_name (widget_class, "signalview");
 }
@@ -245,7 +440,12 @@ atomscope_signal_view_init (AtomscopeSignalView *self)
   GtkGesture *drag;
 
   self->page_length = 10.0;
+  self->selected_atom = -1;
+  self->show_reconstruction = TRUE;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  atomscope_figure_style_track (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "signal-view");
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);

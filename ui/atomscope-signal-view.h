@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "as-figure.h"
 #include "as-recording.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,13 @@ void         atomscope_signal_view_set_page_start (AtomscopeSignalView *self, do
 double       atomscope_signal_view_get_page_start (AtomscopeSignalView *self);
 void         atomscope_signal_view_set_page_length (AtomscopeSignalView *self, double seconds);
 double       atomscope_signal_view_get_page_length (AtomscopeSignalView *self);
+void         atomscope_signal_view_centre_on      (AtomscopeSignalView *self, double t);
+/* Learned atoms whose occurrences and reconstruction are drawn over the channels. */
+void         atomscope_signal_view_set_atoms      (AtomscopeSignalView *self, AsFigureAtoms *atoms,
+                                                   guint64 generation);
+guint64      atomscope_signal_view_get_drawn_generation (AtomscopeSignalView *self);
+/* What the view draws, for exporting the same figure. */
+void         atomscope_signal_view_get_figure_options (AtomscopeSignalView *self,
+                                                       AsFigureSignalOptions *options);
 
 G_END_DECLS

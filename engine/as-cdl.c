@@ -1,0 +1,1088 @@
+/* as-cdl.c: the CDL outer loop (batch and online), initialisations, the model, jobs.
+ *
+ * Batch: alternate z-step (LGCD, warm started) and D-step (sufficient statistics),
+ * recording the objective after each half-step (alphacsc's learn_d_z_multi).  Online:
+ * minibatches of windows, statistics forgotten by a factor α (Mairal et al. 2010;
+ * alphacsc's "online" algorithm).
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-cdl"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "as-cdl.h"
+#include "as-cdl-dstep.h"
+#include "as-engine.h"
+#include "as-rng.h"
+
+/* Iterations spent on each dictionary size during a greedy start. */
+#define GREEDY_PERIOD 3
+
+void
+as_cdl_params_init (AsCdlParams *p)
+{
+  memset (p, 0, sizeof *p);
+  p->n_atoms = 5;
+  p->atom_length = 64;
+  p->atom_height = 1;
+  p->lambda = 0.1;
+  p->lambda_absolute = FALSE;
+  p->rank1 = TRUE;
+  p->positive = TRUE;
+  p->init = AS_CDL_INIT_GREEDY;
+  p->max_iter = 50;
+  p->tol = 1e-4;
+  p->z_tol = 1e-3;
+  p->dstep_max_iter = 50;
+  p->online = FALSE;
+  p->online_batch = 16;
+  p->online_window = 0;
+  p->online_forget = 0.9;
+  p->seed = 0;
+  p->tukey = 0.0;
+  p->resample_unused = TRUE;
+  p->sort_atoms = TRUE;
+}
+
+/* ---- the model -------------------------------------------------------------- */
+
+static AsCdlModel *
+model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
+{
+  AsCdlModel *m = g_new0 (AsCdlModel, 1);
+  const gsize hw = (gsize) s->atom_height * s->atom_width;
+
+  g_atomic_ref_count_init (&m->ref_count);
+  m->shape = *s;
+  m->n_trials = n_trials;
+  m->rank1 = rank1;
+  m->positive = positive;
+  m->atoms = g_new0 (double, s->n_atoms * as_csc_atom_size (s));
+  if (rank1)
+    {
+      m->u = g_new0 (double, (gsize) s->n_atoms * s->n_channels);
+      m->v = g_new0 (double, s->n_atoms * hw);
+    }
+  m->activations = g_new0 (double, (gsize) n_trials * s->n_atoms * as_csc_n_valid (s));
+  m->trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
+  return m;
+}
+
+AsCdlModel *
+as_cdl_model_ref (AsCdlModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_atomic_ref_count_inc (&model->ref_count);
+  return model;
+}
+
+void
+as_cdl_model_unref (AsCdlModel *model)
+{
+  if (model == NULL || !g_atomic_ref_count_dec (&model->ref_count))
+    return;
+  g_free (model->atoms);
+  g_free (model->u);
+  g_free (model->v);
+  g_free (model->activations);
+  g_array_unref (model->trace);
+  g_free (model);
+}
+
+AsCdlModel *
+as_cdl_model_copy (const AsCdlModel *model)
+{
+  const AsCscShape *s = &model->shape;
+  AsCdlModel *m = model_new (s, model->n_trials, model->rank1, model->positive);
+  const gsize hw = (gsize) s->atom_height * s->atom_width;
+
+  memcpy (m->atoms, model->atoms, sizeof (double) * s->n_atoms * as_csc_atom_size (s));
+  if (model->rank1)
+    {
+      memcpy (m->u, model->u, sizeof (double) * s->n_atoms * s->n_channels);
+      memcpy (m->v, model->v, sizeof (double) * s->n_atoms * hw);
+    }
+  if (model->n_trials > 0)
+    memcpy (m->activations, model->activations,
+            sizeof (double) * model->n_trials * s->n_atoms * as_csc_n_valid (s));
+  g_array_append_vals (m->trace, model->trace->data, model->trace->len);
+  m->lambda = model->lambda;
+  m->lambda_max = model->lambda_max;
+  m->iteration = model->iteration;
+  m->converged = model->converged;
+  m->sfreq = model->sfreq;
+  return m;
+}
+
+const double *
+as_cdl_model_get_atom (const AsCdlModel *model, guint k)
+{
+  g_return_val_if_fail (k < model->shape.n_atoms, NULL);
+  return model->atoms + k * as_csc_atom_size (&model->shape);
+}
+
+const double *
+as_cdl_model_get_activation (const AsCdlModel *model, guint trial, guint k)
+{
+  const gsize nv = as_csc_n_valid (&model->shape);
+
+  g_return_val_if_fail (k < model->shape.n_atoms && trial < model->n_trials, NULL);
+  return model->activations + ((gsize) trial * model->shape.n_atoms + k) * nv;
+}
+
+GArray *
+as_cdl_model_occurrences (const AsCdlModel *model, guint k, double threshold)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (AsCdlOccurrence));
+  const gsize nv = as_csc_n_valid (&model->shape);
+
+  g_return_val_if_fail (k < model->shape.n_atoms, out);
+  for (guint n = 0; n < model->n_trials; n++)
+    {
+      const double *z = as_cdl_model_get_activation (model, n, k);
+      for (gsize t = 0; t < nv; t++)
+        if (z[t] != 0.0 && fabs (z[t]) >= threshold)
+          {
+            AsCdlOccurrence o = { n, t, z[t] };
+            g_array_append_val (out, o);
+          }
+    }
+  return out;
+}
+
+gboolean
+as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, int atom, gsize start,
+                          gsize n_times, double *out, GError **error)
+{
+  const AsCscShape *s = &model->shape;
+  const guint P = s->n_channels, L = s->atom_width;
+  const gsize nv = as_csc_n_valid (s), asz = as_csc_atom_size (s);
+
+  if (s->height != 1 || trial >= model->n_trials || start + n_times > s->width
+      || atom >= (int) s->n_atoms)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Cannot reconstruct samples %zu–%zu of trial %u: the model has %u trials of %u samples (signals only)"),
+                   start, start + n_times, trial, model->n_trials, s->width);
+      return FALSE;
+    }
+  memset (out, 0, sizeof (double) * P * n_times);
+  for (guint k = 0; k < s->n_atoms; k++)
+    {
+      const double *z = as_cdl_model_get_activation (model, trial, k);
+      const double *d = model->atoms + k * asz;
+      /* activations at t cover samples t … t + L − 1 */
+      gsize t0 = start >= L - 1 ? start - (L - 1) : 0;
+      gsize t1 = MIN (nv, start + n_times);
+
+      if (atom >= 0 && (guint) atom != k)
+        continue;
+      for (gsize t = t0; t < t1; t++)
+        {
+          if (z[t] == 0.0)
+            continue;
+          for (guint p = 0; p < P; p++)
+            for (guint tau = 0; tau < L; tau++)
+              {
+                gsize i = t + tau;
+                if (i >= start && i < start + n_times)
+                  out[(gsize) p * n_times + (i - start)] += z[t] * d[(gsize) p * L + tau];
+              }
+        }
+    }
+  return TRUE;
+}
+
+double
+as_cdl_model_last_objective (const AsCdlModel *model)
+{
+  if (model->trace->len == 0)
+    return NAN;
+  return g_array_index (model->trace, AsCdlTracePoint, model->trace->len - 1).objective;
+}
+
+/* ---- learning state ----------------------------------------------------------- */
+
+typedef struct
+{
+  const AsCdlParams *p;
+  AsCscShape full;        /* K atoms, the whole signal */
+  AsCscShape s;           /* the active atoms (fewer during a greedy start) */
+  guint      n;
+  const double *x;
+  gsize      nv, ssz, asz, hw, zstride;
+  double    *param;       /* full rank: K × asz */
+  double    *u, *v;       /* rank-1: K × P, K × hw */
+  double    *veff;        /* window ⊙ v */
+  double    *window;      /* hw taper or NULL */
+  double    *atoms;       /* effective atoms K × asz */
+  double    *z;           /* n × zstride */
+  double    *ztz, *ztx;   /* K × K × lags, K × asz (active part used) */
+  double     x2, l1;
+  double     lambda, lambda_max;
+  double     z_tol;       /* absolute LGCD tolerance: params.z_tol × λ_max */
+  GTimer    *timer;
+  GArray    *trace;
+  AsRng      rng;
+  AsJob     *job;
+  guint      iteration;
+  gboolean   converged;
+  double     sfreq;
+} Cdl;
+
+static void
+update_effective (Cdl *c)
+{
+  const guint K = c->s.n_atoms;
+
+  if (c->p->rank1)
+    {
+      for (gsize i = 0; i < K * c->hw; i++)
+        c->veff[i] = c->window ? c->v[i] * c->window[i % c->hw] : c->v[i];
+      as_cdl_rank1_to_atoms (&c->s, c->u, c->veff, c->atoms);
+    }
+  else
+    for (gsize i = 0; i < K * c->asz; i++)
+      c->atoms[i] = c->window ? c->param[i] * c->window[i % c->hw] : c->param[i];
+}
+
+static void
+normalize_block (double *x, gsize n)
+{
+  double n2 = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    n2 += x[i] * x[i];
+  if (n2 > 0.0)
+    for (gsize i = 0; i < n; i++)
+      x[i] /= sqrt (n2);
+}
+
+/* Sets atom k from a P × h × w window (row stride W of the source signal): the window
+ * normalised (full rank) or its leading singular vectors (rank-1, power iteration). */
+static void
+atom_from_window (Cdl *c, guint k, const double *src, guint H, guint W)
+{
+  const guint P = c->s.n_channels, h = c->s.atom_height, w = c->s.atom_width;
+  double *m = g_new (double, c->asz);
+  double n2 = 0.0;
+
+  for (guint p = 0; p < P; p++)
+    for (guint a = 0; a < h; a++)
+      for (guint b = 0; b < w; b++)
+        {
+          double val = src[((gsize) p * H + a) * W + b];
+          m[((gsize) p * h + a) * w + b] = val;
+          n2 += val * val;
+        }
+  if (n2 == 0.0)
+    for (gsize i = 0; i < c->asz; i++)
+      m[i] = as_rng_normal (&c->rng);
+
+  if (!c->p->rank1)
+    {
+      normalize_block (m, c->asz);
+      memcpy (c->param + k * c->asz, m, sizeof (double) * c->asz);
+    }
+  else
+    {
+      double *u = c->u + (gsize) k * P, *v = c->v + k * c->hw;
+      /* Start from the channel of largest energy. */
+      guint best = 0;
+      double bn = -1.0;
+      for (guint p = 0; p < P; p++)
+        {
+          double e = 0.0;
+          for (gsize t = 0; t < c->hw; t++)
+            e += m[p * c->hw + t] * m[p * c->hw + t];
+          if (e > bn)
+            {
+              bn = e;
+              best = p;
+            }
+        }
+      memcpy (v, m + best * c->hw, sizeof (double) * c->hw);
+      normalize_block (v, c->hw);
+      for (int it = 0; it < 50; it++)
+        {
+          for (guint p = 0; p < P; p++)
+            {
+              double acc = 0.0;
+              for (gsize t = 0; t < c->hw; t++)
+                acc += m[p * c->hw + t] * v[t];
+              u[p] = acc;
+            }
+          normalize_block (u, P);
+          for (gsize t = 0; t < c->hw; t++)
+            {
+              double acc = 0.0;
+              for (guint p = 0; p < P; p++)
+                acc += m[p * c->hw + t] * u[p];
+              v[t] = acc;
+            }
+          normalize_block (v, c->hw);
+        }
+    }
+  g_free (m);
+}
+
+static void
+atom_random (Cdl *c, guint k)
+{
+  if (c->p->rank1)
+    {
+      double *u = c->u + (gsize) k * c->s.n_channels, *v = c->v + k * c->hw;
+      as_rng_normal_fill (&c->rng, u, c->s.n_channels);
+      as_rng_normal_fill (&c->rng, v, c->hw);
+      normalize_block (u, c->s.n_channels);
+      normalize_block (v, c->hw);
+    }
+  else
+    {
+      as_rng_normal_fill (&c->rng, c->param + k * c->asz, c->asz);
+      normalize_block (c->param + k * c->asz, c->asz);
+    }
+}
+
+/* The window (trial, row, column) of largest residual energy ‖X − Σ z * D‖² over h × w
+ * positions, by integral images; fills @best_x with the residual window's trial copy. */
+static void
+worst_window (Cdl *c, guint *best_n, guint *best_y, guint *best_x, double **residual)
+{
+  const guint H = c->s.height, W = c->s.width, h = c->s.atom_height, w = c->s.atom_width;
+  const guint Hv = as_csc_valid_height (&c->s), Wv = as_csc_valid_width (&c->s);
+  double *rec = g_new (double, c->ssz);
+  double *ii = g_new0 (double, (gsize) (H + 1) * (W + 1));
+  double best = -1.0;
+
+  *best_n = *best_y = *best_x = 0;
+  for (guint n = 0; n < c->n; n++)
+    {
+      const double *xn = c->x + (gsize) n * c->ssz;
+      as_csc_reconstruct (&c->s, c->atoms, c->z + n * c->zstride, rec);
+      for (guint y = 0; y < H; y++)
+        for (guint x = 0; x < W; x++)
+          {
+            double e = 0.0;
+            for (guint p = 0; p < c->s.n_channels; p++)
+              {
+                gsize i = ((gsize) p * H + y) * W + x;
+                double r = xn[i] - rec[i];
+                e += r * r;
+              }
+            ii[(gsize) (y + 1) * (W + 1) + x + 1] = e + ii[(gsize) y * (W + 1) + x + 1]
+                                                    + ii[(gsize) (y + 1) * (W + 1) + x]
+                                                    - ii[(gsize) y * (W + 1) + x];
+          }
+      for (guint y = 0; y < Hv; y++)
+        for (guint x = 0; x < Wv; x++)
+          {
+            double e = ii[(gsize) (y + h) * (W + 1) + x + w] - ii[(gsize) y * (W + 1) + x + w]
+                       - ii[(gsize) (y + h) * (W + 1) + x] + ii[(gsize) y * (W + 1) + x];
+            if (e > best)
+              {
+                best = e;
+                *best_n = n;
+                *best_y = y;
+                *best_x = x;
+              }
+          }
+    }
+  as_csc_reconstruct (&c->s, c->atoms, c->z + *best_n * c->zstride, rec);
+  for (gsize i = 0; i < c->ssz; i++)
+    rec[i] = c->x[*best_n * c->ssz + i] - rec[i];
+  *residual = rec;
+  g_free (ii);
+}
+
+static void
+replace_with_worst_window (Cdl *c, guint k)
+{
+  guint n, y, x;
+  double *res;
+
+  worst_window (c, &n, &y, &x, &res);
+  atom_from_window (c, k, res + (gsize) y * c->s.width + x, c->s.height, c->s.width);
+  g_free (res);
+}
+
+static void
+zstep (Cdl *c, const AsCscShape *s, const double *x, gsize xstride, double *z, gsize zstride,
+       guint count)
+{
+  const gsize nv = as_csc_n_valid (s);
+  double *dtd = g_new (double, (gsize) s->n_atoms * s->n_atoms * as_csc_lag_size (s));
+  double *dtx = g_new (double, s->n_atoms * nv);
+
+  if (c->p->rank1)
+    as_cdl_atom_correlations_rank1 (s, c->u, c->veff, dtd);
+  else
+    as_csc_atom_correlations (s, c->atoms, dtd);
+  for (guint n = 0; n < count; n++)
+    {
+      if (c->p->rank1)
+        as_csc_correlate (s, NULL, c->u, c->veff, x + n * xstride, dtx);
+      else
+        as_csc_correlate (s, c->atoms, NULL, NULL, x + n * xstride, dtx);
+      /* A generous budget: LGCD converges long before, but a zero tolerance must end. */
+      as_csc_lgcd (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
+                   (guint64) 100 * s->n_atoms * nv + 100000, z + n * zstride);
+    }
+  g_free (dtd);
+  g_free (dtx);
+}
+
+static void
+stats (const AsCscShape *s, const double *x, gsize xstride, const double *z, gsize zstride,
+       guint count, double *ztz, double *ztx, double *x2, double *l1)
+{
+  const gsize nv = as_csc_n_valid (s), ssz = as_csc_signal_size (s);
+
+  memset (ztz, 0, sizeof (double) * s->n_atoms * s->n_atoms * as_csc_lag_size (s));
+  memset (ztx, 0, sizeof (double) * s->n_atoms * as_csc_atom_size (s));
+  *x2 = 0.0;
+  *l1 = 0.0;
+  for (guint n = 0; n < count; n++)
+    {
+      const double *xn = x + n * xstride, *zn = z + n * zstride;
+      as_cdl_stats_add (s, xn, zn, ztz, ztx);
+      for (gsize i = 0; i < ssz; i++)
+        *x2 += xn[i] * xn[i];
+      for (gsize i = 0; i < s->n_atoms * nv; i++)
+        *l1 += fabs (zn[i]);
+    }
+}
+
+static double
+data_cost (Cdl *c, const AsCscShape *s, const double *ztz, const double *ztx, double x2)
+{
+  if (c->p->rank1)
+    return as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, c->u, c->veff, NULL, NULL);
+  return as_cdl_dstep_cost (s, ztz, ztx, x2, c->atoms, NULL);
+}
+
+static double
+dstep (Cdl *c, const AsCscShape *s, const double *ztz, const double *ztx, double x2)
+{
+  if (c->p->rank1)
+    as_cdl_dstep_rank1 (s, ztz, ztx, x2, c->window, c->u, c->v, c->p->dstep_max_iter, 1e-7);
+  else
+    as_cdl_dstep (s, ztz, ztx, x2, c->window, c->param, c->p->dstep_max_iter, 1e-7);
+  update_effective (c);
+  return data_cost (c, s, ztz, ztx, x2);
+}
+
+static void
+record (Cdl *c, guint half, double objective)
+{
+  AsCdlTracePoint pt = { c->iteration, half, g_timer_elapsed (c->timer, NULL), objective };
+  g_array_append_val (c->trace, pt);
+}
+
+/* A consistent copy of the state (active atoms only). */
+static AsCdlModel *
+snapshot (Cdl *c, const double *z, gsize zstride)
+{
+  AsCdlModel *m = model_new (&c->s, c->n, c->p->rank1, c->p->positive);
+  const guint K = c->s.n_atoms;
+
+  memcpy (m->atoms, c->atoms, sizeof (double) * K * c->asz);
+  if (c->p->rank1)
+    {
+      memcpy (m->u, c->u, sizeof (double) * K * c->s.n_channels);
+      memcpy (m->v, c->veff, sizeof (double) * K * c->hw);
+    }
+  for (guint n = 0; n < c->n; n++)
+    memcpy (m->activations + (gsize) n * K * c->nv, z + n * zstride,
+            sizeof (double) * K * c->nv);
+  g_array_append_vals (m->trace, c->trace->data, c->trace->len);
+  m->lambda = c->lambda;
+  m->lambda_max = c->lambda_max;
+  m->iteration = c->iteration;
+  m->converged = c->converged;
+  m->sfreq = c->sfreq;
+  return m;
+}
+
+static void
+publish (Cdl *c)
+{
+  if (c->job != NULL)
+    {
+      as_job_publish (c->job, snapshot (c, c->z, c->zstride));
+      as_job_set_progress (c->job, (double) c->iteration / MAX (1, c->p->max_iter), NULL);
+    }
+}
+
+/* Tukey window (tapered cosine) of shape parameter a over n samples. */
+static void
+tukey (guint n, double a, double *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double t = n > 1 ? (double) i / (n - 1) : 0.5;
+      double e = MIN (t, 1.0 - t);
+      out[i] = (a <= 0.0 || e >= a / 2.0) ? 1.0 : 0.5 * (1.0 - cos (2.0 * G_PI * e / a));
+    }
+}
+
+/* Sort by explained variance ‖z_k * D_k‖² = ⟨D_k, ztz_kk ⊛ D_k⟩ (statistics of the current z). */
+static void
+sort_atoms (Cdl *c)
+{
+  const guint K = c->s.n_atoms, P = c->s.n_channels;
+  const gsize lsz = as_csc_lag_size (&c->s);
+  AsCscShape one = c->s;
+  double *var = g_new (double, K), *zero = g_new0 (double, c->asz);
+  guint *order = g_new (guint, K);
+  double *tmp;
+
+  one.n_atoms = 1;
+  stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+  for (guint k = 0; k < K; k++)
+    {
+      var[k] = 2.0 * as_cdl_dstep_cost (&one, c->ztz + ((gsize) k * K + k) * lsz, zero, 0.0,
+                                        c->atoms + k * c->asz, NULL);
+      order[k] = k;
+    }
+  for (guint i = 1; i < K; i++)
+    for (guint j = i; j > 0 && var[order[j]] > var[order[j - 1]]; j--)
+      {
+        guint t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+
+#define PERMUTE(arr, block)                                                  \
+  if ((arr) != NULL)                                                         \
+    {                                                                        \
+      tmp = g_memdup2 ((arr), sizeof (double) * K * (block));                \
+      for (guint k = 0; k < K; k++)                                          \
+        memcpy ((arr) + k * (block), tmp + order[k] * (block), sizeof (double) * (block)); \
+      g_free (tmp);                                                          \
+    }
+  PERMUTE (c->param, c->asz);
+  PERMUTE (c->u, (gsize) P);
+  PERMUTE (c->v, c->hw);
+  for (guint n = 0; n < c->n; n++)
+    {
+      double *zn = c->z + n * c->zstride;
+      PERMUTE (zn, c->nv);
+    }
+#undef PERMUTE
+  update_effective (c);
+  g_free (var);
+  g_free (zero);
+  g_free (order);
+}
+
+static gboolean
+keep_going (Cdl *c)
+{
+  return c->job == NULL || as_job_check (c->job);
+}
+
+static void
+learn_batch (Cdl *c)
+{
+  double prev = G_MAXDOUBLE;
+
+  for (c->iteration = 1; c->iteration <= c->p->max_iter; c->iteration++)
+    {
+      double obj_z, obj_d;
+      gboolean growing = FALSE;
+
+      if (!keep_going (c))
+        break;
+      /* Greedy start: one more atom from the worst-explained window. */
+      if (c->s.n_atoms < c->full.n_atoms && c->iteration > 1 && (c->iteration - 1) % GREEDY_PERIOD == 0)
+        {
+          guint k = c->s.n_atoms;
+          c->s.n_atoms++;
+          replace_with_worst_window (c, k);
+          for (guint n = 0; n < c->n; n++)
+            memset (c->z + n * c->zstride + k * c->nv, 0, sizeof (double) * c->nv);
+          update_effective (c);
+        }
+      growing = c->s.n_atoms < c->full.n_atoms;
+
+      zstep (c, &c->s, c->x, c->ssz, c->z, c->zstride, c->n);
+      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      obj_z = data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1;
+      record (c, 0, obj_z);
+
+      /* An atom no activation uses does not change the objective: replace it by the
+       * worst-explained window so the next z-step can use it. */
+      if (c->p->resample_unused && !growing)
+        {
+          const guint K = c->s.n_atoms;
+          for (guint k = 0; k < K; k++)
+            {
+              double used = 0.0;
+              for (guint n = 0; n < c->n && used == 0.0; n++)
+                for (gsize t = 0; t < c->nv; t++)
+                  used += fabs (c->z[n * c->zstride + k * c->nv + t]);
+              if (used == 0.0)
+                {
+                  replace_with_worst_window (c, k);
+                  update_effective (c);
+                  break;   /* one per iteration: the residual changes after the next z-step */
+                }
+            }
+        }
+
+      if (!keep_going (c))
+        {
+          publish (c);
+          break;
+        }
+      obj_d = dstep (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1;
+      record (c, 1, obj_d);
+      publish (c);
+
+      if (!growing && prev - obj_d <= c->p->tol * fabs (obj_d))
+        {
+          c->converged = TRUE;
+          break;
+        }
+      prev = obj_d;
+    }
+  c->iteration = MIN (c->iteration, c->p->max_iter);
+}
+
+static void
+learn_online (Cdl *c)
+{
+  const guint P = c->s.n_channels, L = c->s.atom_width, W = c->s.width;
+  const guint Tw = MIN (W, c->p->online_window > 0 ? c->p->online_window : 8 * L);
+  AsCscShape sw = c->s;
+  GArray *starts = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  gsize nvw, zw_stride, sw_size;
+  double *zw, *xb, *zb, *ztz_b, *ztx_b, *acc_ztz, *acc_ztx, acc_x2 = 0.0;
+  const guint B = MAX (1, c->p->online_batch);
+  guint *pick = g_new (guint, B);
+  const double alpha = c->p->online_forget;
+
+  sw.width = Tw;
+  nvw = as_csc_n_valid (&sw);
+  sw_size = as_csc_signal_size (&sw);
+  zw_stride = c->s.n_atoms * nvw;
+  /* Windows advance by Tw − L + 1 so that their valid positions tile the trial's. */
+  for (guint n = 0; n < c->n; n++)
+    {
+      guint st;
+      for (st = 0; st + Tw <= W; st += Tw - L + 1)
+        {
+          guint e[2] = { n, st };
+          g_array_append_val (starts, e);
+        }
+      if (st < W - L + 1)
+        {
+          guint e[2] = { n, W - Tw };
+          g_array_append_val (starts, e);
+        }
+    }
+  zw = g_new0 (double, starts->len * zw_stride);
+  xb = g_new (double, B * sw_size);
+  zb = g_new (double, B * zw_stride);
+  ztz_b = g_new (double, (gsize) c->s.n_atoms * c->s.n_atoms * as_csc_lag_size (&sw));
+  ztx_b = g_new (double, c->s.n_atoms * c->asz);
+  acc_ztz = g_new0 (double, (gsize) c->s.n_atoms * c->s.n_atoms * as_csc_lag_size (&sw));
+  acc_ztx = g_new0 (double, c->s.n_atoms * c->asz);
+
+  for (c->iteration = 1; c->iteration <= c->p->max_iter; c->iteration++)
+    {
+      double x2, l1;
+
+      if (!keep_going (c))
+        break;
+      for (guint b = 0; b < B; b++)
+        {
+          guint *e;
+          pick[b] = as_rng_below (&c->rng, starts->len);
+          e = &g_array_index (starts, guint, 2 * pick[b]);
+          for (guint p = 0; p < P; p++)
+            memcpy (xb + b * sw_size + (gsize) p * Tw, c->x + e[0] * c->ssz + (gsize) p * W + e[1],
+                    sizeof (double) * Tw);
+          memcpy (zb + b * zw_stride, zw + pick[b] * zw_stride, sizeof (double) * zw_stride);
+        }
+      zstep (c, &sw, xb, sw_size, zb, zw_stride, B);
+      stats (&sw, xb, sw_size, zb, zw_stride, B, ztz_b, ztx_b, &x2, &l1);
+      record (c, 0, data_cost (c, &sw, ztz_b, ztx_b, x2) + c->lambda * l1);
+      for (gsize i = 0; i < (gsize) c->s.n_atoms * c->s.n_atoms * as_csc_lag_size (&sw); i++)
+        acc_ztz[i] = alpha * acc_ztz[i] + ztz_b[i];
+      for (gsize i = 0; i < c->s.n_atoms * c->asz; i++)
+        acc_ztx[i] = alpha * acc_ztx[i] + ztx_b[i];
+      acc_x2 = alpha * acc_x2 + x2;
+      dstep (c, &sw, acc_ztz, acc_ztx, acc_x2);
+      record (c, 1, data_cost (c, &sw, ztz_b, ztx_b, x2) + c->lambda * l1);
+      for (guint b = 0; b < B; b++)
+        memcpy (zw + pick[b] * zw_stride, zb + b * zw_stride, sizeof (double) * zw_stride);
+      /* The window sees the atoms evolve; whole-signal activations come at the end. */
+      if (c->iteration % 10 == 0)
+        publish (c);
+    }
+  c->iteration = MIN (c->iteration, c->p->max_iter);
+
+  /* Activations of the whole signal: window codes as the warm start of one full z-step. */
+  for (guint i = 0; i < starts->len; i++)
+    {
+      guint *e = &g_array_index (starts, guint, 2 * i);
+      for (guint k = 0; k < c->s.n_atoms; k++)
+        memcpy (c->z + e[0] * c->zstride + k * c->nv + e[1], zw + i * zw_stride + k * nvw,
+                sizeof (double) * nvw);
+    }
+  if (keep_going (c))
+    {
+      zstep (c, &c->s, c->x, c->ssz, c->z, c->zstride, c->n);
+      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      record (c, 0, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
+    }
+
+  g_array_unref (starts);
+  g_free (zw);
+  g_free (xb);
+  g_free (zb);
+  g_free (ztz_b);
+  g_free (ztx_b);
+  g_free (acc_ztz);
+  g_free (acc_ztx);
+  g_free (pick);
+}
+
+/* Greedy start for online learning: a short batch CDL with the greedy start on a random
+ * subset of windows (a long recording is never processed whole before learning starts). */
+static void
+greedy_init_on_windows (Cdl *c)
+{
+  const guint P = c->s.n_channels, L = c->s.atom_width, W = c->s.width;
+  const guint Tw = MIN (W, c->p->online_window > 0 ? c->p->online_window : 8 * L);
+  const guint n_win = MAX (32, 4 * c->p->online_batch);
+  double *xw = g_new (double, (gsize) n_win * P * Tw);
+  AsCdlParams sub = *c->p;
+  AsCdlModel *m;
+
+  for (guint i = 0; i < n_win; i++)
+    {
+      guint n = as_rng_below (&c->rng, c->n), st = as_rng_below (&c->rng, W - Tw + 1);
+      for (guint p = 0; p < P; p++)
+        memcpy (xw + ((gsize) i * P + p) * Tw, c->x + n * c->ssz + (gsize) p * W + st,
+                sizeof (double) * Tw);
+    }
+  sub.online = FALSE;
+  sub.init = AS_CDL_INIT_GREEDY;
+  sub.max_iter = GREEDY_PERIOD * c->full.n_atoms + 10;
+  sub.sort_atoms = FALSE;
+  sub.tukey = 0.0;
+  sub.seed = as_rng_next (&c->rng);
+  m = as_cdl_learn (xw, n_win, P, 1, Tw, &sub, NULL, NULL, NULL);
+  if (m != NULL && m->shape.n_atoms == c->full.n_atoms)
+    {
+      if (c->p->rank1)
+        {
+          memcpy (c->u, m->u, sizeof (double) * c->full.n_atoms * P);
+          memcpy (c->v, m->v, sizeof (double) * c->full.n_atoms * c->hw);
+        }
+      else
+        memcpy (c->param, m->atoms, sizeof (double) * c->full.n_atoms * c->asz);
+    }
+  else
+    for (guint k = 0; k < c->full.n_atoms; k++)
+      atom_random (c, k);
+  if (m != NULL)
+    as_cdl_model_unref (m);
+  g_free (xw);
+}
+
+static gboolean
+check_params (const AsCdlParams *p, const AsCscShape *s, guint n_trials, GError **error)
+{
+  if (!as_csc_shape_check (s, error))
+    return FALSE;
+  if (n_trials == 0 || p->max_iter == 0 || !(p->lambda >= 0.0))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Dictionary learning needs at least one trial, one iteration and λ ≥ 0"));
+      return FALSE;
+    }
+  if (p->online && (s->height != 1 || !(p->online_forget > 0.0 && p->online_forget <= 1.0)))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Online learning works on 1-D signals with a forgetting factor in (0, 1]"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+warm_start_fits (const AsCdlModel *w, const Cdl *c)
+{
+  return w != NULL && w->shape.n_atoms == c->full.n_atoms
+         && w->shape.n_channels == c->full.n_channels
+         && w->shape.atom_height == c->full.atom_height
+         && w->shape.atom_width == c->full.atom_width;
+}
+
+AsCdlModel *
+as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, guint width,
+              const AsCdlParams *params, const AsCdlModel *warm_start, AsJob *job,
+              GError **error)
+{
+  Cdl cdl = { 0 }, *c = &cdl;
+  const AsCdlParams *p = params;
+  AsCdlModel *model;
+  const guint K = p->n_atoms;
+
+  c->p = p;
+  c->full = (AsCscShape) { K, n_channels, height, width, MAX (1, p->atom_height), p->atom_length };
+  if (!check_params (p, &c->full, n_trials, error))
+    return NULL;
+  if (warm_start != NULL && !warm_start_fits (warm_start, c))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The warm-start model has %u atoms of %u × %u × %u samples, but %u atoms of %u × %u × %u were asked for"),
+                   warm_start->shape.n_atoms, warm_start->shape.n_channels,
+                   warm_start->shape.atom_height, warm_start->shape.atom_width,
+                   K, n_channels, c->full.atom_height, c->full.atom_width);
+      return NULL;
+    }
+  c->s = c->full;
+  c->n = n_trials;
+  c->x = x;
+  c->nv = as_csc_n_valid (&c->s);
+  c->ssz = as_csc_signal_size (&c->s);
+  c->asz = as_csc_atom_size (&c->s);
+  c->hw = (gsize) c->s.atom_height * c->s.atom_width;
+  c->zstride = K * c->nv;
+  c->job = job;
+  c->trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
+  c->timer = g_timer_new ();
+  as_rng_init (&c->rng, p->seed);
+
+  if (p->rank1)
+    {
+      c->u = g_new0 (double, (gsize) K * n_channels);
+      c->v = g_new0 (double, K * c->hw);
+      c->veff = g_new0 (double, K * c->hw);
+    }
+  else
+    c->param = g_new0 (double, K * c->asz);
+  c->atoms = g_new0 (double, K * c->asz);
+  c->z = g_try_new0 (double, (gsize) n_trials * c->zstride);
+  if (c->z == NULL)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("Not enough memory for the activations (%zu values): use fewer atoms or a shorter recording"),
+                   (gsize) n_trials * c->zstride);
+      goto out_error;
+    }
+  c->ztz = g_new0 (double, (gsize) K * K * as_csc_lag_size (&c->s));
+  c->ztx = g_new0 (double, K * c->asz);
+  if (p->tukey > 0.0)
+    {
+      double *wy = g_new (double, c->s.atom_height), *wx = g_new (double, c->s.atom_width);
+      tukey (c->s.atom_height, c->s.atom_height > 1 ? p->tukey : 0.0, wy);
+      tukey (c->s.atom_width, p->tukey, wx);
+      c->window = g_new (double, c->hw);
+      for (guint a = 0; a < c->s.atom_height; a++)
+        for (guint b = 0; b < c->s.atom_width; b++)
+          c->window[(gsize) a * c->s.atom_width + b] = wy[a] * wx[b];
+      g_free (wy);
+      g_free (wx);
+    }
+
+  /* Initial dictionary. */
+  if (warm_start != NULL)
+    {
+      if (p->rank1 && warm_start->rank1)
+        {
+          memcpy (c->u, warm_start->u, sizeof (double) * K * n_channels);
+          memcpy (c->v, warm_start->v, sizeof (double) * K * c->hw);
+        }
+      else if (p->rank1)
+        for (guint k = 0; k < K; k++)
+          atom_from_window (c, k, warm_start->atoms + k * c->asz, c->s.atom_height, c->s.atom_width);
+      else
+        memcpy (c->param, warm_start->atoms, sizeof (double) * K * c->asz);
+      if (warm_start->n_trials == n_trials && warm_start->shape.height == height
+          && warm_start->shape.width == width)
+        memcpy (c->z, warm_start->activations, sizeof (double) * n_trials * c->zstride);
+    }
+  else if (p->init == AS_CDL_INIT_RANDOM)
+    for (guint k = 0; k < K; k++)
+      atom_random (c, k);
+  else if (p->init == AS_CDL_INIT_GREEDY && !p->online)
+    {
+      c->s.n_atoms = 1;
+      replace_with_worst_window (c, 0);
+    }
+  else if (p->init == AS_CDL_INIT_GREEDY)
+    greedy_init_on_windows (c);
+  else
+    {
+      const guint Hv = as_csc_valid_height (&c->s), Wv = as_csc_valid_width (&c->s);
+      for (guint k = 0; k < K; k++)
+        {
+          guint n = as_rng_below (&c->rng, n_trials);
+          guint y = as_rng_below (&c->rng, Hv), xx = as_rng_below (&c->rng, Wv);
+          atom_from_window (c, k, x + n * c->ssz + (gsize) y * width + xx, height, width);
+        }
+    }
+  update_effective (c);
+
+  c->lambda_max = as_csc_lambda_max (&c->s, c->atoms, p->rank1 ? c->u : NULL,
+                                     p->rank1 ? c->veff : NULL, x, n_trials, p->positive);
+  c->lambda = p->lambda_absolute ? p->lambda : p->lambda * c->lambda_max;
+  /* Activations scale like λ_max (unit-norm atoms): a tolerance relative to it does not
+   * depend on the units of the recording. */
+  c->z_tol = p->z_tol * (c->lambda_max > 0.0 ? c->lambda_max : 1.0);
+
+  {
+    /* Objective of the starting point, iteration 0. */
+    stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+    c->iteration = 0;
+    record (c, 1, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
+    publish (c);
+  }
+
+  if (p->online)
+    learn_online (c);
+  else
+    learn_batch (c);
+
+  if (p->sort_atoms && c->s.n_atoms > 1)
+    sort_atoms (c);
+
+  model = snapshot (c, c->z, c->zstride);
+  goto out;
+
+out_error:
+  model = NULL;
+out:
+  g_free (c->param);
+  g_free (c->u);
+  g_free (c->v);
+  g_free (c->veff);
+  g_free (c->window);
+  g_free (c->atoms);
+  g_free (c->z);
+  g_free (c->ztz);
+  g_free (c->ztx);
+  g_array_unref (c->trace);
+  g_timer_destroy (c->timer);
+  return model;
+}
+
+/* ---- jobs --------------------------------------------------------------------- */
+
+typedef struct
+{
+  double      *x_owned;
+  AsRecording *recording;
+  const double *x;
+  guint        n_trials, n_channels, height, width;
+  AsCdlParams  params;
+  AsCdlModel  *warm;
+} CdlJobData;
+
+static void
+cdl_job_data_free (gpointer data)
+{
+  CdlJobData *d = data;
+
+  g_free (d->x_owned);
+  if (d->recording != NULL)
+    as_recording_unref (d->recording);
+  if (d->warm != NULL)
+    as_cdl_model_unref (d->warm);
+  g_free (d);
+}
+
+static gboolean
+cdl_job_run (AsJob *job, gpointer user_data, GError **error)
+{
+  CdlJobData *d = user_data;
+  AsCdlModel *m = as_cdl_learn (d->x, d->n_trials, d->n_channels, d->height, d->width,
+                                &d->params, d->warm, job, error);
+
+  if (m == NULL)
+    return FALSE;
+  if (d->recording != NULL)
+    m->sfreq = d->recording->sfreq;
+  as_job_set_progress (job, 1.0, NULL);
+  as_job_publish (job, m);
+  return TRUE;
+}
+
+static AsJob *
+cdl_job_new (CdlJobData *d, const AsCdlParams *params, AsCdlModel *warm)
+{
+  d->params = *params;
+  d->warm = warm != NULL ? as_cdl_model_ref (warm) : NULL;
+  return as_job_new ("cdl", cdl_job_run, d, cdl_job_data_free,
+                     (GBoxedCopyFunc) as_cdl_model_ref, (GDestroyNotify) as_cdl_model_unref);
+}
+
+AsJob *
+as_cdl_job_new (const double *x, guint n_trials, guint n_channels, gsize n_times,
+                const AsCdlParams *params, AsCdlModel *warm_start)
+{
+  CdlJobData *d = g_new0 (CdlJobData, 1);
+
+  d->x_owned = g_memdup2 (x, sizeof (double) * n_trials * n_channels * n_times);
+  d->x = d->x_owned;
+  d->n_trials = n_trials;
+  d->n_channels = n_channels;
+  d->height = 1;
+  d->width = (guint) n_times;
+  return cdl_job_new (d, params, warm_start);
+}
+
+AsJob *
+as_cdl_job_new_image (const double *x, guint n_images, guint n_channels, guint height,
+                      guint width, const AsCdlParams *params, AsCdlModel *warm_start)
+{
+  CdlJobData *d = g_new0 (CdlJobData, 1);
+
+  d->x_owned = g_memdup2 (x, sizeof (double) * n_images * n_channels * height * width);
+  d->x = d->x_owned;
+  d->n_trials = n_images;
+  d->n_channels = n_channels;
+  d->height = height;
+  d->width = width;
+  return cdl_job_new (d, params, warm_start);
+}
+
+AsJob *
+as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
+                              AsCdlModel *warm_start)
+{
+  CdlJobData *d = g_new0 (CdlJobData, 1);
+
+  d->recording = as_recording_ref (recording);
+  d->x = recording->data;
+  d->n_trials = 1;
+  d->n_channels = recording->n_channels;
+  d->height = 1;
+  d->width = (guint) recording->n_samples;
+  return cdl_job_new (d, params, warm_start);
+}
+
+AsCdlModel *
+as_cdl_job_dup_model (AsJob *job)
+{
+  return as_job_dup_snapshot (job, NULL);
+}
+
+AsCdlModel *
+as_cdl_job_get_result (AsJob *job)
+{
+  g_return_val_if_fail (as_job_is_done (job), NULL);
+  return as_job_dup_snapshot (job, NULL);
+}

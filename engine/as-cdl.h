@@ -1,0 +1,130 @@
+/* as-cdl.h: convolutional dictionary learning (CDL) for signals and images.
+ *
+ * Learns K atoms and their activations by alternating a z-step (LGCD, as-csc.h) and a
+ * D-step (projected gradient from sufficient statistics, as-cdl-dstep.h), as in
+ * alphacsc's learn_d_z_multi (Dupré la Tour et al. 2018).  Signals are trials × P
+ * channels × T samples; images are n × P colour channels × H × W with 2-D atoms.
+ * Runs as an AsJob: the snapshots it publishes are AsCdlModel copies.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib-object.h>  /* GBoxedCopyFunc, used by as-job.h */
+
+#include "as-csc.h"
+#include "as-job.h"
+#include "as-recording.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AS_CDL_INIT_GREEDY,  /* (default) start with one atom; add one every few iterations from the
+                        * worst-explained window (online: on a random subset of windows) */
+  AS_CDL_INIT_CHUNK,   /* random signal windows (rank-1: leading singular vectors) */
+  AS_CDL_INIT_RANDOM,  /* Gaussian atoms */
+} AsCdlInit;
+
+typedef struct
+{
+  guint     n_atoms;          /* K */
+  guint     atom_length;      /* L in samples (atom width for images) */
+  guint     atom_height;      /* 1 for signals; atom height for images */
+  double    lambda;           /* fraction of λ_max (default 0.1), or absolute if lambda_absolute */
+  gboolean  lambda_absolute;
+  gboolean  rank1;            /* atoms u_k v_kᵀ (default TRUE for signals) */
+  gboolean  positive;         /* z ≥ 0 (default TRUE); FALSE for signed activations */
+  AsCdlInit init;
+  guint     max_iter;         /* outer iterations (online: minibatches) */
+  double    tol;              /* stop when the relative decrease of an iteration is below */
+  double    z_tol;            /* LGCD tolerance on |Δz|, relative to λ_max (default 1e-3) */
+  guint     dstep_max_iter;   /* projected-gradient iterations per D-step */
+  gboolean  online;           /* stochastic variant on minibatches of windows */
+  guint     online_batch;     /* windows per minibatch */
+  guint     online_window;    /* samples per window (0: 8 atom lengths) */
+  double    online_forget;    /* α: statistics ← α·statistics + minibatch */
+  guint64   seed;
+  double    tukey;            /* Tukey taper on atoms (shape parameter in (0, 1]); 0 = none */
+  gboolean  resample_unused;  /* replace an atom no activation uses */
+  gboolean  sort_atoms;       /* sort by explained variance at the end */
+} AsCdlParams;
+
+void as_cdl_params_init (AsCdlParams *params);
+
+typedef struct
+{
+  guint  iteration;
+  guint  half;        /* 0: after the z-step, 1: after the D-step */
+  double time;        /* seconds since the start of learning */
+  double objective;   /* ½‖X − Σ z * D‖² + λ‖z‖₁ (online: on the minibatch) */
+} AsCdlTracePoint;
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  AsCscShape shape;        /* K, P, signal H × W, atom h × w (1-D: H = h = 1) */
+  guint      n_trials;
+  gboolean   rank1;
+  gboolean   positive;
+  double    *atoms;        /* K × P·h·w: the atoms as used (rank-1 expanded, taper applied) */
+  double    *u;            /* K × P topographies, NULL when full rank */
+  double    *v;            /* K × h·w waveforms, NULL when full rank */
+  double    *activations;  /* n_trials × K × valid positions */
+  double     lambda;
+  double     lambda_max;
+  guint      iteration;
+  gboolean   converged;
+  GArray    *trace;        /* of AsCdlTracePoint */
+  double     sfreq;        /* Hz when learned from a recording, else 0 */
+} AsCdlModel;
+
+typedef struct
+{
+  guint  trial;
+  gsize  position;   /* index in the valid positions (images: row · valid width + column) */
+  double amplitude;
+} AsCdlOccurrence;
+
+AsCdlModel   *as_cdl_model_ref        (AsCdlModel *model);
+void          as_cdl_model_unref      (AsCdlModel *model);
+AsCdlModel   *as_cdl_model_copy       (const AsCdlModel *model);
+const double *as_cdl_model_get_atom   (const AsCdlModel *model, guint k);
+const double *as_cdl_model_get_activation (const AsCdlModel *model, guint trial, guint k);
+/* Occurrences of atom @k with |amplitude| ≥ @threshold, by trial then position. */
+GArray       *as_cdl_model_occurrences (const AsCdlModel *model, guint k, double threshold);
+/* P × @n_times reconstruction of samples [start, start + n_times) of @trial (1-D models),
+ * from all atoms (@atom < 0) or from one. */
+gboolean      as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, int atom,
+                                        gsize start, gsize n_times, double *out,
+                                        GError **error);
+double        as_cdl_model_last_objective (const AsCdlModel *model);
+
+/* Synchronous learning on x (n_trials × P × H × W; signals H = 1, W = T).  With @job the
+ * loop checks as_job_check() each half-step and publishes snapshots; a stopped run
+ * returns the consistent model reached so far. */
+AsCdlModel   *as_cdl_learn            (const double *x, guint n_trials, guint n_channels,
+                                       guint height, guint width, const AsCdlParams *params,
+                                       const AsCdlModel *warm_start, AsJob *job,
+                                       GError **error);
+
+/* Jobs: the snapshot type is AsCdlModel (as_job_dup_snapshot returns a new reference). */
+AsJob        *as_cdl_job_new          (const double *x, guint n_trials, guint n_channels,
+                                       gsize n_times, const AsCdlParams *params,
+                                       AsCdlModel *warm_start);
+AsJob        *as_cdl_job_new_image    (const double *x, guint n_images, guint n_channels,
+                                       guint height, guint width, const AsCdlParams *params,
+                                       AsCdlModel *warm_start);
+/* The recording is one trial of n_channels × n_samples; it is referenced, not copied. */
+AsJob        *as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
+                                            AsCdlModel *warm_start);
+/* The newest model of a CDL job (a new reference, NULL before the first snapshot). */
+AsCdlModel   *as_cdl_job_dup_model    (AsJob *job);
+/* The final model of a finished or stopped job (a new reference). */
+AsCdlModel   *as_cdl_job_get_result   (AsJob *job);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsCdlModel, as_cdl_model_unref)
+
+G_END_DECLS

@@ -1,0 +1,97 @@
+/* as-csc.h: convolutional sparse coding (the z-step of CDL), 1-D multichannel and 2-D.
+ *
+ * Model (Dupré la Tour et al. 2018, eq. 1): one trial X (P channels × H × W samples;
+ * a 1-D signal is H = 1, W = T) is approximated by Σ_k z_k * D_k, where atom D_k is
+ * P × h × w and activation z_k lives on the (H − h + 1) × (W − w + 1) "valid"
+ * positions.  Objective ½‖X − Σ_k z_k * D_k‖² + λ Σ_k ‖z_k‖₁ (z ≥ 0 by default).
+ *
+ * Solvers: locally greedy coordinate descent (LGCD, Moreau et al. 2018) and FISTA
+ * with FFTW convolutions as the reference.  All arrays are row-major doubles.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint n_atoms;      /* K */
+  guint n_channels;   /* P */
+  guint height;       /* signal rows: 1 for a 1-D signal */
+  guint width;        /* signal columns: T for a 1-D signal */
+  guint atom_height;  /* h: 1 for 1-D atoms */
+  guint atom_width;   /* w: L for 1-D atoms */
+} AsCscShape;
+
+/* Derived sizes. */
+guint  as_csc_valid_height (const AsCscShape *s);      /* H − h + 1 */
+guint  as_csc_valid_width  (const AsCscShape *s);      /* W − w + 1 */
+gsize  as_csc_n_valid      (const AsCscShape *s);      /* positions per atom */
+gsize  as_csc_atom_size    (const AsCscShape *s);      /* P · h · w */
+gsize  as_csc_signal_size  (const AsCscShape *s);      /* P · H · W */
+gsize  as_csc_lag_size     (const AsCscShape *s);      /* (2h − 1)(2w − 1) */
+gboolean as_csc_shape_check (const AsCscShape *s, GError **error);
+
+/* dtd[k][l][j] = Σ_{p,τ} D_k[p][τ] D_l[p][τ + j − (L − 1)] (per axis), K × K × lags. */
+void   as_csc_atom_correlations (const AsCscShape *s, const double *atoms, double *dtd);
+
+/* Valid cross-correlation of every atom with one trial: out[k][t] = Σ_{p,τ} D_k[p][τ] X[p][t + τ].
+ * With @u (K × P) and @v (K × h·w) non-NULL the atoms are rank-1 u_k v_kᵀ and @atoms is ignored. */
+void   as_csc_correlate   (const AsCscShape *s, const double *atoms, const double *u,
+                           const double *v, const double *x, double *out);
+
+/* λ_max = max_{k,n,t} (D_k ⋆ X_n)[t] (|·| when @positive is FALSE): the smallest λ with z = 0 optimal. */
+double as_csc_lambda_max  (const AsCscShape *s, const double *atoms, const double *u,
+                           const double *v, const double *x, guint n_trials, gboolean positive);
+
+/* out (P × H × W) = Σ_k z_k * D_k; skips zero activations, so cheap for sparse z. */
+void   as_csc_reconstruct (const AsCscShape *s, const double *atoms, const double *z, double *out);
+
+/* ½‖X − Σ z * D‖² + λ‖z‖₁ summed over trials (x: n × P·H·W, z: n × K·valid). */
+double as_csc_objective   (const AsCscShape *s, const double *atoms, const double *x,
+                           const double *z, guint n_trials, double lambda);
+
+typedef struct
+{
+  guint64 n_updates;   /* coordinate updates applied */
+  guint64 n_sweeps;    /* passes over the segments */
+  gboolean converged;  /* every segment idle */
+} AsCscLgcdStats;
+
+/* LGCD on one trial (Moreau, Oudre & Vayatis 2018; alphacsc's _coordinate_descent_idx):
+ * segments of (2h − 1) × (2w − 1) positions; in each active segment the coordinate with
+ * the largest change is updated and β refreshed on the ±L window only.  A segment goes
+ * idle when its best change |Δz| is below @tol and wakes when a neighbour's update
+ * spills into it.  @z holds the warm start on entry (zeros for a cold start).
+ * @dtd from as_csc_atom_correlations(), @dtx from as_csc_correlate(). */
+AsCscLgcdStats as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx,
+                            double lambda, gboolean positive, double tol,
+                            guint64 max_updates, double *z);
+
+/* Convenience: LGCD on n_trials trials with atoms computed once (u, v may be NULL). */
+guint64 as_csc_solve_lgcd (const AsCscShape *s, const double *atoms, const double *u,
+                           const double *v, const double *x, guint n_trials, double lambda,
+                           gboolean positive, double tol, guint64 max_updates_per_trial,
+                           double *z);
+
+/* FISTA with FFT convolutions (Beck & Teboulle 2009; gradient restart of
+ * O'Donoghue & Candès 2015), step 1/L with L = ‖D‖² bounded per frequency.  One trial;
+ * stops when the relative objective change stays below @tol.  Returns iterations run. */
+guint  as_csc_fista       (const AsCscShape *s, const double *atoms, const double *x,
+                           double lambda, gboolean positive, guint max_iter, double tol,
+                           double *z);
+
+/* Full gradient g = Dᵀ(Σ z * D − X) on the valid positions, by FFT (independent of LGCD's β). */
+void   as_csc_gradient    (const AsCscShape *s, const double *atoms, const double *x,
+                           const double *z, double *grad);
+
+/* Largest violation of the KKT conditions of the convolutional Lasso, divided by λ:
+ * z > 0: g = −λ; z = 0: g ≥ −λ (positive) or |g| ≤ λ (signed); z < 0: g = λ. */
+double as_csc_kkt_violation (const AsCscShape *s, const double *atoms, const double *x,
+                             const double *z, double lambda, gboolean positive);
+
+G_END_DECLS

@@ -1,0 +1,241 @@
+/* as-filter.c: Butterworth and notch design, zero-phase filtering.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-filter"
+
+#include "config.h"
+
+#include <complex.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "as-engine.h"
+#include "as-filter.h"
+
+void
+as_sos_free (AsSos *sos)
+{
+  if (sos == NULL)
+    return;
+  g_free (sos->sections);
+  g_free (sos);
+}
+
+static AsSos *
+sos_new (guint n)
+{
+  AsSos *s = g_new0 (AsSos, 1);
+
+  s->n_sections = n;
+  s->sections = g_new0 (AsBiquad, MAX (n, 1));
+  return s;
+}
+
+AsSos *
+as_sos_cascade (const AsSos *a, const AsSos *b)
+{
+  AsSos *s = sos_new (a->n_sections + b->n_sections);
+
+  memcpy (s->sections, a->sections, a->n_sections * sizeof (AsBiquad));
+  memcpy (s->sections + a->n_sections, b->sections, b->n_sections * sizeof (AsBiquad));
+  return s;
+}
+
+/* Analog Butterworth prototype poles p_k = exp(iπ(2k + N + 1)/(2N)), k = 0..N−1,
+ * scaled to the pre-warped cut-off Ω = 2fs·tan(πfc/fs), for a low-pass; for a
+ * high-pass Ω/p_k.  Each is mapped by the bilinear transform
+ * z = (2fs + s)/(2fs − s).  Conjugate pairs make biquads; an odd order leaves
+ * one real pole for a first-order section.  Zeros sit at z = −1 (low-pass)
+ * or z = +1 (high-pass); each section is normalised to unit gain at DC or
+ * at Nyquist. */
+static AsSos *
+butter_one (gboolean high, guint order, double fc, double fs)
+{
+  AsSos *sos = sos_new ((order + 1) / 2);
+  double omega = 2 * fs * tan (G_PI * fc / fs);
+  guint s = 0;
+
+  for (guint k = 0; k < order / 2; k++)
+    {
+      double complex p = cexp (I * G_PI * (2.0 * k + order + 1) / (2.0 * order));
+      double complex sp = high ? omega / p : omega * p;
+      double complex z = (2 * fs + sp) / (2 * fs - sp);
+      AsBiquad *bq = &sos->sections[s++];
+      double a1 = -2 * creal (z), a2 = creal (z) * creal (z) + cimag (z) * cimag (z), g;
+
+      bq->a[0] = 1, bq->a[1] = a1, bq->a[2] = a2;
+      if (high)
+        {
+          g = (1 - a1 + a2) / 4;
+          bq->b[0] = g, bq->b[1] = -2 * g, bq->b[2] = g;
+        }
+      else
+        {
+          g = (1 + a1 + a2) / 4;
+          bq->b[0] = g, bq->b[1] = 2 * g, bq->b[2] = g;
+        }
+    }
+  if (order % 2 == 1)
+    {
+      /* the real pole p = −1 */
+      double sp = high ? -omega : -omega;
+      double zr = (2 * fs + sp) / (2 * fs - sp), g;
+      AsBiquad *bq = &sos->sections[s++];
+
+      bq->a[0] = 1, bq->a[1] = -zr, bq->a[2] = 0;
+      if (high)
+        {
+          g = (1 + zr) / 2;
+          bq->b[0] = g, bq->b[1] = -g, bq->b[2] = 0;
+        }
+      else
+        {
+          g = (1 - zr) / 2;
+          bq->b[0] = g, bq->b[1] = g, bq->b[2] = 0;
+        }
+    }
+  return sos;
+}
+
+AsSos *
+as_butterworth_design (AsFilterType type, guint order, double f1, double f2, double sfreq,
+                       GError **error)
+{
+  double nyq = sfreq / 2;
+
+  if (!(sfreq > 0) || !isfinite (sfreq) || order < 1 || order > 16)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("a Butterworth filter needs an order from 1 to 16 and a positive sampling rate (order %u, %g Hz)"),
+                   order, sfreq);
+      return NULL;
+    }
+  if (!(f1 > 0 && f1 < nyq) || (type == AS_FILTER_BANDPASS && !(f2 > f1 && f2 < nyq)))
+    {
+      if (type == AS_FILTER_BANDPASS)
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("the band %g–%g Hz must lie strictly between 0 Hz and the Nyquist frequency %g Hz"),
+                     f1, f2, nyq);
+      else
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("the cut-off %g Hz must lie strictly between 0 Hz and the Nyquist frequency %g Hz"),
+                     f1, nyq);
+      return NULL;
+    }
+  switch (type)
+    {
+    case AS_FILTER_LOWPASS:
+      return butter_one (FALSE, order, f1, sfreq);
+    case AS_FILTER_HIGHPASS:
+      return butter_one (TRUE, order, f1, sfreq);
+    case AS_FILTER_BANDPASS:
+      {
+        g_autoptr (AsSos) hp = butter_one (TRUE, order, f1, sfreq);
+        g_autoptr (AsSos) lp = butter_one (FALSE, order, f2, sfreq);
+        return as_sos_cascade (hp, lp);
+      }
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+AsSos *
+as_notch_design (double f0, double q, double sfreq, GError **error)
+{
+  AsSos *sos;
+  double w0, alpha, a0;
+
+  if (!(sfreq > 0) || !(f0 > 0 && f0 < sfreq / 2) || !(q > 0) || !isfinite (q))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("a notch at %g Hz (quality %g) needs 0 < frequency < %g Hz and a positive quality"),
+                   f0, q, sfreq / 2);
+      return NULL;
+    }
+  sos = sos_new (1);
+  w0 = 2 * G_PI * f0 / sfreq;
+  alpha = sin (w0) / (2 * q);
+  a0 = 1 + alpha;
+  sos->sections[0].b[0] = 1 / a0;
+  sos->sections[0].b[1] = -2 * cos (w0) / a0;
+  sos->sections[0].b[2] = 1 / a0;
+  sos->sections[0].a[0] = 1;
+  sos->sections[0].a[1] = -2 * cos (w0) / a0;
+  sos->sections[0].a[2] = (1 - alpha) / a0;
+  return sos;
+}
+
+double complex
+as_sos_response (const AsSos *sos, double f, double sfreq)
+{
+  double complex z1 = cexp (-I * 2 * G_PI * f / sfreq), h = 1;
+
+  for (guint s = 0; s < sos->n_sections; s++)
+    {
+      const AsBiquad *q = &sos->sections[s];
+      h *= (q->b[0] + q->b[1] * z1 + q->b[2] * z1 * z1) / (1 + q->a[1] * z1 + q->a[2] * z1 * z1);
+    }
+  return h;
+}
+
+/* Transposed direct form II with the steady state of a constant input x[0]:
+ * for a section of DC gain G, z2 = (b2 − a2 G) x0, z1 = (b1 − a1 G) x0 + z2. */
+void
+as_sos_filter (const AsSos *sos, double *x, gsize n)
+{
+  double x0;
+
+  if (n == 0)
+    return;
+  x0 = x[0];
+  for (guint s = 0; s < sos->n_sections; s++)
+    {
+      const AsBiquad *q = &sos->sections[s];
+      double den = 1 + q->a[1] + q->a[2];
+      double g = fabs (den) > 1e-300 ? (q->b[0] + q->b[1] + q->b[2]) / den : 0;
+      double z2 = (q->b[2] - q->a[2] * g) * x0;
+      double z1 = (q->b[1] - q->a[1] * g) * x0 + z2;
+
+      for (gsize t = 0; t < n; t++)
+        {
+          double in = x[t], y = q->b[0] * in + z1;
+          z1 = q->b[1] * in - q->a[1] * y + z2;
+          z2 = q->b[2] * in - q->a[2] * y;
+          x[t] = y;
+        }
+      x0 *= g;
+    }
+}
+
+void
+as_sos_filtfilt (const AsSos *sos, double *x, gsize n, gsize padlen)
+{
+  g_autofree double *ext = NULL;
+  gsize m;
+
+  if (n < 2)
+    return;
+  padlen = MIN (padlen, n - 1);
+  m = n + 2 * padlen;
+  ext = g_new (double, m);
+  /* odd extension: 2 x[0] − x[padlen..1] and 2 x[n−1] − x[n−2..n−1−padlen] */
+  for (gsize i = 0; i < padlen; i++)
+    ext[i] = 2 * x[0] - x[padlen - i];
+  memcpy (ext + padlen, x, n * sizeof (double));
+  for (gsize i = 0; i < padlen; i++)
+    ext[padlen + n + i] = 2 * x[n - 1] - x[n - 2 - i];
+  as_sos_filter (sos, ext, m);
+  for (gsize i = 0; i < m / 2; i++)
+    {
+      double t = ext[i];
+      ext[i] = ext[m - 1 - i];
+      ext[m - 1 - i] = t;
+    }
+  as_sos_filter (sos, ext, m);
+  for (gsize i = 0; i < n; i++)
+    x[i] = ext[m - 1 - padlen - i];
+}

@@ -1,0 +1,792 @@
+/* as-read-text.c: delimited text (CSV, TSV, whitespace) and EyeLink ASC.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-reader"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "as-engine.h"
+#include "as-reader.h"
+
+#define MAX_COLUMNS 4096
+
+/* ---------------------------------------------------------------- shared */
+
+/* Checks the text is text (UTF-8, no NUL byte) and splits it into lines
+ * without their CR/LF ends.  Returns a NULL-terminated vector. */
+static char **
+split_lines (const char *name, const char *data, gsize len, GError **error)
+{
+  const char *bad;
+  g_autofree char *copy = NULL;
+  const char *nul = memchr (data, '\0', len);
+  char **lines;
+
+  if (len == 0)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT, _("%s: the file is empty"), name);
+      return NULL;
+    }
+  if (nul != NULL)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: byte %" G_GSIZE_FORMAT ": binary data (a NUL byte) in a text file"), name,
+                   (gsize) (nul - data));
+      return NULL;
+    }
+  if (!g_utf8_validate (data, len, &bad))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: byte %" G_GSIZE_FORMAT ": not valid UTF-8 text"), name, (gsize) (bad - data));
+      return NULL;
+    }
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    data += 3, len -= 3;
+  copy = g_strndup (data, len);
+  lines = g_strsplit (copy, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      gsize l = strlen (lines[i]);
+      while (l > 0 && (lines[i][l - 1] == '\r'))
+        lines[i][--l] = '\0';
+    }
+  return lines;
+}
+
+static gboolean
+is_missing (const char *s)
+{
+  return *s == '\0' || strcmp (s, ".") == 0 || g_ascii_strcasecmp (s, "nan") == 0
+         || g_ascii_strcasecmp (s, "na") == 0 || g_ascii_strcasecmp (s, "n/a") == 0
+         || g_ascii_strcasecmp (s, "null") == 0 || strcmp (s, "-") == 0;
+}
+
+/* Parses a whole field as a number: 0 ok, 1 missing (NaN), -1 not a number. */
+static int
+parse_number (const char *s, gboolean decimal_comma, double *v)
+{
+  char buf[64];
+  char *end;
+
+  if (is_missing (s))
+    {
+      *v = NAN;
+      return 1;
+    }
+  if (decimal_comma && strchr (s, ','))
+    {
+      gsize l = strlen (s);
+      if (l >= sizeof buf)
+        return -1;
+      for (gsize i = 0; i <= l; i++)
+        buf[i] = s[i] == ',' ? '.' : s[i];
+      s = buf;
+    }
+  *v = g_ascii_strtod (s, &end);
+  if (end == s || *end != '\0')
+    return -1;
+  if (isnan (*v))
+    return 1;
+  if (fabs (*v) > AS_MAX_MAGNITUDE)
+    *v = INFINITY;  /* reported as out of range by the caller */
+  return 0;
+}
+
+/* ------------------------------------------------------------------- CSV */
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+typedef enum { SEP_COMMA = ',', SEP_SEMICOLON = ';', SEP_TAB = '\t', SEP_SPACE = ' ' } Sep;
+
+static char **
+split_fields (char *line, Sep sep)
+{
+  char **f;
+
+  if (sep == SEP_SPACE)
+    {
+      g_auto (GStrv) raw = g_strsplit_set (line, " \t", -1);
+      GPtrArray *out = g_ptr_array_new ();
+      for (guint i = 0; raw[i]; i++)
+        if (raw[i][0] != '\0')
+          g_ptr_array_add (out, g_strdup (raw[i]));
+      g_ptr_array_add (out, NULL);
+      return (char **) g_ptr_array_free (out, FALSE);
+    }
+  {
+    char s[2] = { (char) sep, 0 };
+    f = g_strsplit (line, s, MAX_COLUMNS + 2);
+  }
+  for (guint i = 0; f[i]; i++)
+    {
+      gsize l;
+      g_strstrip (f[i]);
+      l = strlen (f[i]);
+      if (l >= 2 && ((f[i][0] == '"' && f[i][l - 1] == '"') || (f[i][0] == '\'' && f[i][l - 1] == '\'')))
+        {
+          memmove (f[i], f[i] + 1, l - 2);
+          f[i][l - 2] = '\0';
+        }
+    }
+  return f;
+}
+
+static gboolean
+is_comment (const char *line)
+{
+  while (*line == ' ' || *line == '\t')
+    line++;
+  return *line == '\0' || *line == '#' || *line == '%' || (line[0] == '/' && line[1] == '/');
+}
+
+static const char *const known_units[] = {
+  "uV", "µV", "μV", "mV", "nV", "V", "deg", "degrees", "rad", "px", "pix", "pixels", "mm", "cm",
+  "m", "s", "ms", "us", "Hz", "Pa", "kPa", "mmHg", "a.u.", "au", "bpm", "%", "degC", "N", "g",
+  "T", "fT", "pT", "mA", "A", "ohm", "kohm", NULL
+};
+
+static const char *
+known_unit (const char *u)
+{
+  for (guint i = 0; known_units[i]; i++)
+    if (strcmp (u, known_units[i]) == 0)
+      return known_units[i];
+  for (guint i = 0; known_units[i]; i++)
+    if (g_ascii_strcasecmp (u, known_units[i]) == 0)
+      return known_units[i];
+  return NULL;
+}
+
+/* "Fp1 [uV]", "Fp1 (uV)", "eye_position_deg": the label and the unit. */
+static void
+split_label_unit (const char *field, char **label, char **unit)
+{
+  const char *open = strrchr (field, '[');
+  const char *paren = strrchr (field, '(');
+  gsize l = strlen (field);
+
+  if (open == NULL || (paren && paren > open))
+    open = paren;
+  if (open != NULL && l > 0 && (field[l - 1] == ']' || field[l - 1] == ')') && open > field)
+    {
+      *label = g_strstrip (g_strndup (field, open - field));
+      *unit = g_strstrip (g_strndup (open + 1, field + l - 1 - open - 1));
+      if (strcmp (*unit, "µV") == 0 || strcmp (*unit, "μV") == 0)
+        g_free (*unit), *unit = g_strdup ("uV");
+      return;
+    }
+  {
+    const char *us = strrchr (field, '_');
+    const char *u;
+    if (us != NULL && us > field && (u = known_unit (us + 1)) != NULL)
+      {
+        *label = g_strndup (field, us - field);
+        *unit = g_strdup ((strcmp (u, "µV") == 0 || strcmp (u, "μV") == 0) ? "uV" : u);
+        return;
+      }
+  }
+  *label = g_strdup (field);
+  *unit = g_strdup ("");
+}
+
+static gboolean
+is_time_name (const char *label)
+{
+  static const char *const names[] = { "time", "t", "times", "timestamp", "timestamps", "seconds",
+                                       "sec", "secs", "latency", "time_s", "time_ms", NULL };
+  for (guint i = 0; names[i]; i++)
+    if (g_ascii_strcasecmp (label, names[i]) == 0)
+      return TRUE;
+  return g_ascii_strncasecmp (label, "time", 4) == 0 && !g_ascii_isalpha (label[4]);
+}
+
+static double
+time_unit_scale (const char *unit)
+{
+  if (strcmp (unit, "ms") == 0)
+    return 1e-3;
+  if (strcmp (unit, "us") == 0)
+    return 1e-6;
+  return 1.0;
+}
+
+AsRecording *
+as_read_text (const char *name, const char *data, gsize len, const AsReadOptions *opts,
+              GError **error)
+{
+  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) first = NULL;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) line_of_row = g_array_new (FALSE, FALSE, sizeof (guint));
+  Sep sep;
+  gboolean decimal_comma = FALSE, header = FALSE;
+  guint first_line, n_cols, n_rows = 0;
+  gint time_col = -1;
+  guint n_sig;
+  double sfreq, t0 = 0;
+  AsRecording *rec;
+  gboolean irregular = FALSE;
+  gsize missing = 0;
+
+  lines = split_lines (name, data, len, error);
+  if (lines == NULL)
+    return NULL;
+  for (first_line = 0; lines[first_line] && is_comment (lines[first_line]); first_line++)
+    ;
+  if (lines[first_line] == NULL)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: the file holds no data (only blank or comment lines)"), name);
+      return NULL;
+    }
+
+  /* The separator is the first of tab, semicolon, comma that the first line
+   * holds; a semicolon or tab file with commas in numbers uses decimal commas. */
+  {
+    const char *l = lines[first_line];
+    const char *next = NULL;
+    for (guint i = first_line + 1; lines[i]; i++)
+      if (!is_comment (lines[i]))
+        {
+          next = lines[i];
+          break;
+        }
+    if (strchr (l, '\t'))
+      sep = SEP_TAB;
+    else if (strchr (l, ';'))
+      sep = SEP_SEMICOLON;
+    else if (strchr (l, ','))
+      sep = SEP_COMMA;
+    else
+      sep = SEP_SPACE;
+    if (sep != SEP_COMMA && ((next && strchr (next, ',')) || strchr (l, ',')))
+      decimal_comma = TRUE;
+  }
+
+  first = split_fields (lines[first_line], sep);
+  n_cols = g_strv_length (first);
+  if (n_cols == 0 || n_cols > MAX_COLUMNS)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: line %u: %u columns (expected 1 to %u)"), name, first_line + 1, n_cols,
+                   MAX_COLUMNS);
+      return NULL;
+    }
+  for (guint c = 0; c < n_cols; c++)
+    {
+      double v;
+      if (!is_missing (first[c]) && parse_number (first[c], decimal_comma, &v) < 0)
+        header = TRUE;
+    }
+  for (guint c = 0; c < n_cols; c++)
+    {
+      char *label, *unit;
+      if (header)
+        split_label_unit (first[c], &label, &unit);
+      else
+        label = g_strdup_printf ("%u", c + 1), unit = g_strdup ("");
+      if (*label == '\0')
+        g_free (label), label = g_strdup_printf ("%u", c + 1);
+      g_ptr_array_add (labels, label);
+      g_ptr_array_add (units, unit);
+      if (header && time_col < 0 && is_time_name (label))
+        time_col = c;
+      if (header && time_col < 0 && is_time_name (first[c]))
+        time_col = c;
+    }
+  if (time_col >= 0 && n_cols < 2)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: line %u: a time column but no signal column"), name, first_line + 1);
+      return NULL;
+    }
+
+  for (guint i = header ? first_line + 1 : first_line; lines[i]; i++)
+    {
+      g_auto (GStrv) f = NULL;
+      guint nf;
+
+      if (is_comment (lines[i]))
+        continue;
+      f = split_fields (lines[i], sep);
+      nf = g_strv_length (f);
+      /* A trailing separator leaves one empty last field: tolerated. */
+      if (nf == n_cols + 1 && f[n_cols][0] == '\0')
+        nf = n_cols;
+      if (nf != n_cols)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: line %u: expected %u fields, found %u"), name, i + 1, n_cols, nf);
+          return NULL;
+        }
+      for (guint c = 0; c < n_cols; c++)
+        {
+          double v;
+          int r = parse_number (f[c], decimal_comma, &v);
+          if (r < 0)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u, column %u: not a number: “%s”"), name, i + 1, c + 1,
+                           f[c]);
+              return NULL;
+            }
+          if (isinf (v))
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
+                           _("%s: line %u, column %u: infinite or out-of-range value (beyond ±1e100)"), name, i + 1, c + 1);
+              return NULL;
+            }
+          if (r == 1 && (gint) c == time_col)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u, column %u: the time is missing"), name, i + 1, c + 1);
+              return NULL;
+            }
+          if (r == 1)
+            missing++;
+          g_array_append_val (values, v);
+        }
+      g_array_append_val (line_of_row, i);
+      n_rows++;
+    }
+  if (n_rows < 2)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: fewer than two samples"), name);
+      return NULL;
+    }
+
+#define V(r, c) g_array_index (values, double, (gsize) (r) * n_cols + (c))
+#define LINE(r) (g_array_index (line_of_row, guint, (r)) + 1)
+  n_sig = time_col >= 0 ? n_cols - 1 : n_cols;
+  if (time_col >= 0)
+    {
+      double scale = time_unit_scale (g_ptr_array_index (units, time_col));
+      double tl, dt;
+      if (g_str_has_suffix (g_ptr_array_index (labels, time_col), "ms")
+          && *(char *) g_ptr_array_index (units, time_col) == '\0')
+        scale = 1e-3;
+      for (guint r = 0; r < n_rows; r++)
+        V (r, time_col) *= scale;
+      for (guint r = 1; r < n_rows; r++)
+        if (!(V (r, time_col) > V (r - 1, time_col)))
+          {
+            g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                         _("%s: line %u: the time (%g s) does not increase (previous %g s)"), name,
+                         LINE (r), V (r, time_col), V (r - 1, time_col));
+            return NULL;
+          }
+      t0 = V (0, time_col);
+      tl = V (n_rows - 1, time_col);
+      dt = (tl - t0) / (n_rows - 1);
+      /* Regular sampling: every time within half a period of the uniform
+       * grid through the first and last sample (tolerates printed rounding). */
+      {
+        /* Regular sampling: every step within half the median step of it, and
+         * every time within half a period of the uniform grid through the
+         * first and last samples (tolerates printed rounding, not a missing
+         * sample). */
+        g_autofree double *steps = g_new (double, n_rows - 1);
+        double med;
+        gint bad = -1;
+        for (guint i = 0; i + 1 < n_rows; i++)
+          steps[i] = V (i + 1, time_col) - V (i, time_col);
+        qsort (steps, n_rows - 1, sizeof (double), compare_double);
+        med = steps[(n_rows - 1) / 2];
+        for (guint i = 1; i < n_rows && bad < 0; i++)
+          if (fabs (V (i, time_col) - V (i - 1, time_col) - med) > 0.5 * med)
+            bad = i;
+        for (guint i = 0; i < n_rows && bad < 0; i++)
+          if (fabs (V (i, time_col) - (t0 + i * dt)) > 0.5 * dt)
+            bad = MAX (i, 1);
+        if (bad >= 0)
+          {
+            if (!opts || !opts->resample_irregular)
+              {
+                g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                             _("%s: line %u: irregular sampling (a step of %g s after %g s where most steps are %g s); ask for resampling to read it"),
+                             name, LINE (bad), V (bad, time_col) - V (bad - 1, time_col),
+                             V (bad - 1, time_col), med);
+                return NULL;
+              }
+            irregular = TRUE;
+          }
+      }
+      if (!isfinite (1.0 / dt) || dt <= 0)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: the time column gives no usable sampling rate"), name);
+          return NULL;
+        }
+      sfreq = 1.0 / dt;
+    }
+  else
+    sfreq = opts && opts->sfreq > 0 ? opts->sfreq : 1.0;
+
+  if (irregular)
+    {
+      /* Linear interpolation onto a uniform grid at the median step. */
+      g_autofree double *steps = g_new (double, n_rows - 1);
+      double med, tl = V (n_rows - 1, time_col);
+      gsize n_new;
+      guint r = 0;
+
+      for (guint i = 0; i + 1 < n_rows; i++)
+        steps[i] = V (i + 1, time_col) - V (i, time_col);
+      qsort (steps, n_rows - 1, sizeof (double), compare_double);
+      med = steps[(n_rows - 1) / 2];
+      n_new = (gsize) floor ((tl - t0) / med + 1e-9) + 1;
+      if (n_new < 2 || n_new > (gsize) 100 * n_rows)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                       _("%s: the time column is too irregular to resample"), name);
+          return NULL;
+        }
+      sfreq = 1.0 / med;
+      rec = as_recording_new (n_sig, n_new, sfreq);
+      for (gsize k = 0; k < n_new; k++)
+        {
+          double t = t0 + k * med, w;
+          while (r + 2 < n_rows && V (r + 1, time_col) <= t)
+            r++;
+          w = (t - V (r, time_col)) / (V (r + 1, time_col) - V (r, time_col));
+          w = CLAMP (w, 0.0, 1.0);
+          for (guint c = 0, s = 0; c < n_cols; c++)
+            {
+              if ((gint) c == time_col)
+                continue;
+              rec->data[(gsize) s * n_new + k] = (1 - w) * V (r, c) + w * V (r + 1, c);
+              s++;
+            }
+        }
+      as_recording_add_warning (rec, _("irregular sampling: resampled to %g Hz by linear interpolation"),
+                                sfreq);
+    }
+  else
+    {
+      rec = as_recording_new (n_sig, n_rows, sfreq);
+      for (guint c = 0, s = 0; c < n_cols; c++)
+        {
+          double *ch;
+          if ((gint) c == time_col)
+            continue;
+          ch = as_recording_channel (rec, s);
+          for (guint r = 0; r < n_rows; r++)
+            ch[r] = V (r, c);
+          s++;
+        }
+    }
+  for (guint c = 0, s = 0; c < n_cols; c++)
+    {
+      const char *label = g_ptr_array_index (labels, c), *unit = g_ptr_array_index (units, c);
+      if ((gint) c == time_col)
+        continue;
+      as_recording_set_channel (rec, s, label, unit, as_channel_guess_type (label, unit));
+      s++;
+    }
+#undef V
+#undef LINE
+  if (time_col < 0)
+    {
+      if (opts && opts->sfreq > 0)
+        ;
+      else
+        as_recording_add_warning (rec, _("no time column: the sampling rate is assumed to be 1 Hz"));
+    }
+  else if (t0 != 0)
+    as_recording_add_warning (rec, _("the time column starts at %g s; times are counted from the first sample"), t0);
+  if (missing > 0)
+    {
+      as_recording_fill_gaps (rec);
+      as_recording_add_warning (rec, _("%" G_GSIZE_FORMAT " missing values were filled by linear interpolation"),
+                                missing);
+    }
+  if (decimal_comma)
+    as_recording_add_warning (rec, _("numbers were read with a decimal comma"));
+  g_free (rec->format);
+  rec->format = g_strdup (sep == SEP_COMMA ? "CSV" : sep == SEP_SEMICOLON ? "CSV (semicolon)"
+                          : sep == SEP_TAB ? "TSV" : "text (whitespace)");
+  rec->kind = as_recording_guess_kind (rec);
+  return rec;
+}
+
+/* ------------------------------------------------------------ EyeLink ASC */
+
+typedef struct
+{
+  double time;    /* ms, tracker clock */
+  double v[6];    /* x, y, pupil for the first eye, then the second */
+} AscSample;
+
+static gboolean
+parse_field (const char *s, double *v)
+{
+  char *end;
+
+  if (strcmp (s, ".") == 0)
+    {
+      *v = NAN;
+      return TRUE;
+    }
+  *v = g_ascii_strtod (s, &end);
+  return end != s && *end == '\0' && !(fabs (*v) > AS_MAX_MAGNITUDE);
+}
+
+static double
+asc_field_time (char **f, guint i, guint n, gboolean *ok)
+{
+  double v = 0;
+
+  if (i >= n || !parse_field (f[i], &v) || isnan (v))
+    *ok = FALSE;
+  return v;
+}
+
+AsRecording *
+as_read_eyelink (const char *name, const char *data, gsize len, const AsReadOptions *opts,
+                 GError **error)
+{
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GArray) samples = g_array_new (FALSE, TRUE, sizeof (AscSample));
+  typedef struct { double onset, duration; char *label; } PendingEvent;
+  g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (PendingEvent));
+  double rate = 0;
+  guint n_eyes = 0;
+  gboolean left = FALSE, right = FALSE, href = FALSE, diameter = FALSE;
+  AsRecording *rec = NULL;
+  gsize n_total;
+  double t_first;
+  guint64 missing = 0;
+
+  lines = split_lines (name, data, len, error);
+  if (lines == NULL)
+    return NULL;
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto (GStrv) f = NULL;
+      guint nf;
+      char *l = lines[i];
+
+      if (l[0] == '\0' || l[0] == '*')
+        continue;
+      f = g_strsplit_set (l, " \t", -1);
+      {
+        guint w = 0;
+        for (guint r = 0; f[r]; r++)
+          if (f[r][0] != '\0')
+            f[w++] = f[r];
+          else
+            g_free (f[r]);
+        f[w] = NULL;
+        nf = w;
+      }
+      if (nf == 0)
+        continue;
+      if (g_ascii_isdigit (f[0][0]))
+        {
+          AscSample s = { 0 };
+          guint need;
+          if (n_eyes == 0)
+            {
+              /* Samples before any SAMPLES line: guess monocular or binocular. */
+              n_eyes = nf >= 7 && g_ascii_isdigit (f[4][0]) ? 2 : 1;
+              left = TRUE;
+              right = n_eyes == 2;
+            }
+          need = 1 + 3 * n_eyes;
+          if (nf < need || !parse_field (f[0], &s.time) || isnan (s.time))
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u: a sample line needs a time and %u values"), name, i + 1,
+                           need - 1);
+              goto fail;
+            }
+          for (guint k = 0; k < need - 1; k++)
+            if (!parse_field (f[k + 1], &s.v[k]))
+              {
+                g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                             _("%s: line %u, field %u: not a number: “%s”"), name, i + 1, k + 2,
+                             f[k + 1]);
+                goto fail;
+              }
+          if (samples->len > 0 && s.time <= g_array_index (samples, AscSample, samples->len - 1).time)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u: the sample time %g ms does not increase"), name, i + 1,
+                           s.time);
+              goto fail;
+            }
+          g_array_append_val (samples, s);
+        }
+      else if (strcmp (f[0], "SAMPLES") == 0)
+        {
+          gboolean l2 = FALSE, r2 = FALSE;
+          for (guint k = 1; k < nf; k++)
+            {
+              if (strcmp (f[k], "LEFT") == 0)
+                l2 = TRUE;
+              else if (strcmp (f[k], "RIGHT") == 0)
+                r2 = TRUE;
+              else if (strcmp (f[k], "HREF") == 0)
+                href = TRUE;
+              else if (strcmp (f[k], "RATE") == 0 && k + 1 < nf)
+                {
+                  double r;
+                  if (!parse_field (f[k + 1], &r) || !(r > 0) || r > 1e6)
+                    {
+                      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                                   _("%s: line %u: the sampling rate “%s” is not a positive number"),
+                                   name, i + 1, f[k + 1]);
+                      goto fail;
+                    }
+                  if (rate > 0 && r != rate)
+                    {
+                      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                                   _("%s: line %u: the sampling rate changes from %g Hz to %g Hz"),
+                                   name, i + 1, rate, r);
+                      goto fail;
+                    }
+                  rate = r;
+                }
+            }
+          if (l2 || r2)
+            {
+              guint ne = (l2 ? 1 : 0) + (r2 ? 1 : 0);
+              if (n_eyes != 0 && ne != n_eyes && samples->len > 0)
+                {
+                  g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                               _("%s: line %u: the number of eyes recorded changes"), name, i + 1);
+                  goto fail;
+                }
+              n_eyes = ne, left = l2, right = r2;
+            }
+        }
+      else if (strcmp (f[0], "PUPIL") == 0 && nf > 1)
+        diameter = strcmp (f[1], "DIAMETER") == 0;
+      else if (strcmp (f[0], "MSG") == 0 && nf >= 2)
+        {
+          gboolean ok = TRUE;
+          PendingEvent e = { asc_field_time (f, 1, nf, &ok), 0, NULL };
+          const char *text = l;
+          if (!ok)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u: a message needs a time"), name, i + 1);
+              goto fail;
+            }
+          /* The text is everything after the time field. */
+          text = strstr (l, f[1]) + strlen (f[1]);
+          while (*text == ' ' || *text == '\t')
+            text++;
+          e.label = g_strdup (text);
+          g_array_append_val (events, e);
+        }
+      else if (strcmp (f[0], "EFIX") == 0 || strcmp (f[0], "ESACC") == 0
+               || strcmp (f[0], "EBLINK") == 0)
+        {
+          gboolean ok = TRUE;
+          double st = asc_field_time (f, 2, nf, &ok), et = asc_field_time (f, 3, nf, &ok);
+          PendingEvent e;
+          const char *kind = f[0][1] == 'F' ? "fixation" : f[0][1] == 'S' ? "saccade" : "blink";
+          if (!ok || et < st)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u: %s needs an eye, a start and an end time"), name, i + 1,
+                           f[0]);
+              goto fail;
+            }
+          e.onset = st;
+          e.duration = et - st;
+          e.label = g_strdup_printf ("%s %s", kind, nf > 1 ? f[1] : "");
+          g_array_append_val (events, e);
+        }
+    }
+  if (samples->len < 2)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: fewer than two sample lines: not an EyeLink ASC recording with samples"), name);
+      goto fail;
+    }
+  t_first = g_array_index (samples, AscSample, 0).time;
+  if (rate <= 0)
+    {
+      g_autofree double *d = g_new (double, samples->len - 1);
+      for (guint i = 0; i + 1 < samples->len; i++)
+        d[i] = g_array_index (samples, AscSample, i + 1).time - g_array_index (samples, AscSample, i).time;
+      qsort (d, samples->len - 1, sizeof (double), compare_double);
+      rate = 1000.0 / d[(samples->len - 1) / 2];
+    }
+  {
+    double span = g_array_index (samples, AscSample, samples->len - 1).time - t_first;
+    double n_f = floor (span * rate / 1000.0 + 0.5) + 1;
+    if (!(n_f <= 10.0 * samples->len + 1e5))
+      {
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                     _("%s: the samples span %g s but there are only %u of them: gaps too long"),
+                     name, span / 1000.0, samples->len);
+        goto fail;
+      }
+    n_total = (gsize) n_f;
+  }
+  rec = as_recording_new (3 * n_eyes, n_total, rate);
+  for (gsize k = 0; k < (gsize) 3 * n_eyes * n_total; k++)
+    rec->data[k] = NAN;
+  for (guint i = 0; i < samples->len; i++)
+    {
+      AscSample *s = &g_array_index (samples, AscSample, i);
+      gsize idx = (gsize) floor ((s->time - t_first) * rate / 1000.0 + 0.5);
+      if (idx >= n_total)
+        idx = n_total - 1;
+      for (guint c = 0; c < 3 * n_eyes; c++)
+        rec->data[c * n_total + idx] = s->v[c];
+    }
+  for (gsize k = 0; k < (gsize) 3 * n_eyes * n_total; k++)
+    missing += isnan (rec->data[k]);
+  for (guint e = 0; e < n_eyes; e++)
+    {
+      const char *eye = (e == 0 && left) ? "left" : "right";
+      const char *gu = href ? "href" : "px";
+      g_autofree char *x = g_strdup_printf ("gaze_x_%s", eye);
+      g_autofree char *y = g_strdup_printf ("gaze_y_%s", eye);
+      g_autofree char *p = g_strdup_printf ("pupil_%s", eye);
+      as_recording_set_channel (rec, 3 * e, x, gu, AS_CHANNEL_GAZE);
+      as_recording_set_channel (rec, 3 * e + 1, y, gu, AS_CHANNEL_GAZE);
+      as_recording_set_channel (rec, 3 * e + 2, p, diameter ? "a.u. (diameter)" : "a.u. (area)",
+                                AS_CHANNEL_PUPIL);
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      PendingEvent *e = &g_array_index (events, PendingEvent, i);
+      as_recording_add_event (rec, (e->onset - t_first) / 1000.0, e->duration / 1000.0, e->label);
+    }
+  if (missing > 0)
+    {
+      as_recording_fill_gaps (rec);
+      as_recording_add_warning (rec, _("%" G_GUINT64_FORMAT " missing values (blinks, lost tracking or gaps between blocks) were filled by linear interpolation"),
+                                missing);
+    }
+  g_free (rec->format);
+  rec->format = g_strdup ("EyeLink ASC");
+  rec->kind = AS_RECORDING_EYE;
+  (void) opts;
+  (void) right;
+
+fail:
+  for (guint i = 0; i < events->len; i++)
+    g_free (g_array_index (events, PendingEvent, i).label);
+  return rec;
+}

@@ -1,0 +1,77 @@
+/* as-reader.h: open any supported recording file into an AsRecording.
+ *
+ * Formats: EDF/EDF+/BDF/BDF+/GDF/BrainVision and the rest of libbiosig,
+ * WAV/FLAC/OGG/... (libsndfile), CSV/TSV/whitespace text, EyeLink ASC and
+ * NumPy .npy arrays.  Images have their own type (as-image.h).
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "as-recording.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AS_FILE_FORMAT_UNKNOWN,
+  AS_FILE_FORMAT_BIOSIG,   /* EDF, BDF, GDF, BrainVision, ... */
+  AS_FILE_FORMAT_SOUND,    /* WAV, FLAC, OGG, AIFF, ... */
+  AS_FILE_FORMAT_TEXT,     /* CSV, TSV, whitespace separated */
+  AS_FILE_FORMAT_EYELINK,  /* EyeLink ASC */
+  AS_FILE_FORMAT_NPY,
+  AS_FILE_FORMAT_IMAGE,    /* PNG, JPEG: see as-image.h */
+} AsFileFormat;
+
+typedef struct
+{
+  double   sfreq;               /* Hz, for files that do not say (NPY, text without a
+                                   time column); 0: 1 Hz with a warning */
+  gboolean resample_irregular;  /* text: resample an irregular time column onto a
+                                   uniform grid instead of failing */
+  gboolean resample_mixed_rates;/* biosig: bring channels sampled slower than the
+                                   fastest onto its rate (linear interpolation)
+                                   instead of failing */
+} AsReadOptions;
+
+void          as_read_options_init (AsReadOptions *opts);
+
+AsRecording  *as_recording_load    (const char *path, GError **error);
+AsRecording  *as_recording_load_with_options (const char *path, const AsReadOptions *opts,
+                                              GError **error);
+AsFileFormat  as_file_format_guess (const char *name, const guint8 *head, gsize len);
+
+/* Readers from memory (also the fuzz targets' entry points); name is used in
+ * messages only.  All return NULL and set error on bad input. */
+AsRecording  *as_read_text         (const char *name, const char *data, gsize len,
+                                    const AsReadOptions *opts, GError **error);
+AsRecording  *as_read_eyelink      (const char *name, const char *data, gsize len,
+                                    const AsReadOptions *opts, GError **error);
+AsRecording  *as_read_sound        (const char *name, const guint8 *data, gsize len,
+                                    GError **error);
+AsRecording  *as_read_npy          (const char *name, const guint8 *data, gsize len,
+                                    const AsReadOptions *opts, GError **error);
+/* libbiosig needs a file; EDF/BDF headers are checked before it sees them. */
+AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
+                                    GError **error);
+/* Checks an EDF/BDF header (data: the first len bytes of a file of
+ * file_size bytes).  Faults of the file's structure are errors.  Faults of
+ * one signal (a flat or inverted range, no samples) are errors too when
+ * skipped is NULL; otherwise that signal's index (0-based) and the reason
+ * are appended to skipped (a GPtrArray of "INDEX\tREASON" strings) so the
+ * others can still be read. */
+gboolean      as_edf_check_header  (const char *name, const guint8 *data, gsize len,
+                                    gsize file_size, GPtrArray *skipped, GError **error);
+
+/* Sample values beyond this are refused as out of range: sums, squares and
+ * interpolations of them must not overflow. */
+#define AS_MAX_MAGNITUDE 1e100
+
+/* Helpers shared by the readers. */
+AsChannelType as_channel_guess_type (const char *label, const char *unit);
+gsize         as_recording_fill_gaps (AsRecording *rec);
+
+G_END_DECLS

@@ -1,0 +1,797 @@
+/* as-solver.c: ISTA, FISTA, oracle ISTA and (greedy) coordinate descent for the Lasso.
+ *
+ * Update rules: /work/shared/MATHS.md ("Lasso solvers").  FISTA: Beck &
+ * Teboulle (2009), with the gradient restart of O'Donoghue & Candès (2015,
+ * §3.2).  Oracle ISTA: seed 004 (Ablin, Moreau, Massias & Gramfort 2019, §3).
+ * Greedy CD: Gauss–Southwell rule on the size of the coordinate move
+ * (Nutini et al. 2015, "GS-r").
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-solver"
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "as-engine.h"
+#include "as-solver.h"
+
+static const char *const kind_names[AS_SOLVER_N_KINDS] = {
+  "ista", "fista", "oracle-ista", "cd", "greedy-cd",
+};
+
+const char *
+as_solver_kind_to_string (AsSolverKind kind)
+{
+  g_return_val_if_fail (kind < AS_SOLVER_N_KINDS, NULL);
+  return kind_names[kind];
+}
+
+gboolean
+as_solver_kind_from_string (const char *name, AsSolverKind *kind)
+{
+  for (guint k = 0; k < AS_SOLVER_N_KINDS; k++)
+    if (name != NULL && strcmp (name, kind_names[k]) == 0)
+      {
+        *kind = k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+struct _AsSolver
+{
+  AsLasso *lasso;
+  AsSolverKind kind;
+  gboolean restart;
+  guint n, m, N;
+  const double *D, *X;
+  double L;
+
+  double *Z;          /* N × m, current codes */
+  double *R;          /* N × n, Dz − x at the point the cache is for */
+  double *Gr;         /* N × m, Dᵀ(Dz − x) */
+  gboolean cache_for_z;    /* R and Gr hold the values at Z */
+  gint64 cache_cost_us;    /* time it took to fill them, charged to the step that uses them */
+  double *steps;      /* N */
+  double *Rb, *Gb;    /* BLOCK_ROWS × n and × m scratch for the blocked steps */
+
+  /* FISTA */
+  double *Y;          /* N × m, extrapolated point */
+  double *t;          /* N, momentum sequence (per signal: restarts differ) */
+  double *row;        /* m, scratch */
+
+  /* oracle ISTA: support for which LS[i] is valid */
+  guint8 *ls_support; /* N × m */
+  double *LS;         /* N, < 0 when not computed */
+  guint *idx;         /* m, scratch */
+  double *sub;        /* m × m scratch for G_SS */
+
+  /* coordinate descent */
+  const double *G;    /* m × m Gram matrix, owned by the lasso */
+  double *C;          /* N × m, DᵀX */
+  double *beta;       /* N × m, Dᵀx − Gz */
+  double *inv_diag;   /* m, 1/G_jj (0 for a zero atom) */
+  double *moves;      /* m, greedy scores */
+
+  guint iteration;
+  gint64 elapsed_us;
+  AsJob *job;
+};
+
+/* Rows [first, first + count) of R = P Dᵀ − X and Gr = R D, for a batch of
+ * points P (N × m), into R (count × n) and Gr (count × m): the two DGEMMs that
+ * make the batched methods BLAS-3. */
+static void
+gradient_rows (AsSolver *s, const double *P, guint first, guint count, double *R, double *Gr)
+{
+  memcpy (R, s->X + (gsize) first * s->n, sizeof (double) * count * s->n);
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, count, s->n, s->m,
+               1.0, P + (gsize) first * s->m, s->m, s->D, s->m, -1.0, R, s->n);
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, count, s->m, s->n,
+               1.0, R, s->n, s->D, s->m, 0.0, Gr, s->m);
+}
+
+static void
+batch_gradient (AsSolver *s, const double *P)
+{
+  gradient_rows (s, P, 0, s->N, s->R, s->Gr);
+}
+
+/* The batched steps go through the batch in blocks of this many signals, with
+ * the block's gradient in a small scratch buffer: it is still in cache when
+ * the thresholding pass reads it, and the full N × m gradient is never
+ * written to memory.  Large enough for efficient DGEMMs. */
+#define BLOCK_ROWS 256
+
+/* The element-wise passes are memory-bound loops that GCC -O2 only vectorises
+ * with a dynamic cost model. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define AS_VECTORIZE __attribute__ ((optimize ("tree-vectorize", "vect-cost-model=dynamic")))
+#else
+#define AS_VECTORIZE
+#endif
+
+/* out = ST(y − g/L, τ) with τ = λ/L (out may be y); u − clamp(u, −τ, τ) is ST
+ * without branches and gives exact zeros. */
+AS_VECTORIZE static void
+prox_gradient_row (guint m, const double *y, const double *g, double inv_L,
+                   double tau, gboolean positive, double *out)
+{
+  if (positive)
+    for (guint j = 0; j < m; j++)
+      {
+        double u = y[j] - inv_L * g[j] - tau;
+
+        out[j] = u > 0.0 ? u : 0.0;
+      }
+  else
+    for (guint j = 0; j < m; j++)
+      {
+        double u = y[j] - inv_L * g[j];
+        double c = u < tau ? u : tau;
+
+        c = c > -tau ? c : -tau;
+        out[j] = u - c;
+      }
+}
+
+/* FISTA without restart in one pass: z_k = ST(y − g/L), y ← z_k + β(z_k − z), z ← z_k. */
+AS_VECTORIZE static void
+fista_row (guint m, double *restrict y, const double *restrict g, double *restrict z,
+           double inv_L, double tau, gboolean positive, double beta)
+{
+  if (positive)
+    for (guint j = 0; j < m; j++)
+      {
+        double u = y[j] - inv_L * g[j] - tau;
+        double zk = u > 0.0 ? u : 0.0;
+
+        y[j] = zk + beta * (zk - z[j]);
+        z[j] = zk;
+      }
+  else
+    for (guint j = 0; j < m; j++)
+      {
+        double u = y[j] - inv_L * g[j];
+        double c = u < tau ? u : tau, zk;
+
+        c = c > -tau ? c : -tau;
+        zk = u - c;
+        y[j] = zk + beta * (zk - z[j]);
+        z[j] = zk;
+      }
+}
+
+static void
+ensure_cache_for_z (AsSolver *s)
+{
+  gint64 t0;
+
+  if (s->cache_for_z)
+    return;
+  t0 = g_get_monotonic_time ();
+  batch_gradient (s, s->Z);
+  s->cache_for_z = TRUE;
+  s->cache_cost_us = g_get_monotonic_time () - t0;
+}
+
+/* Charges the cache to the step about to use it (it was filled by an
+ * evaluation, whose cost is not the algorithm's). */
+static void
+use_cache_for_z (AsSolver *s)
+{
+  if (s->cache_for_z)
+    s->elapsed_us += s->cache_cost_us;
+  else
+    ensure_cache_for_z (s);
+  s->cache_cost_us = 0;
+}
+
+static void
+refresh_beta (AsSolver *s)
+{
+  /* β = DᵀX − Z G (rows), one DGEMM for the batch. */
+  memcpy (s->beta, s->C, sizeof (double) * s->N * s->m);
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, s->N, s->m, s->m,
+               -1.0, s->Z, s->m, s->G, s->m, 1.0, s->beta, s->m);
+}
+
+AsSolver *
+as_solver_new (AsLasso *lasso, AsSolverKind kind, gboolean restart)
+{
+  AsSolver *s;
+  gsize Nm;
+
+  g_return_val_if_fail (lasso != NULL && kind < AS_SOLVER_N_KINDS, NULL);
+
+  s = g_new0 (AsSolver, 1);
+  s->lasso = lasso;
+  s->kind = kind;
+  s->restart = restart;
+  s->n = as_lasso_get_n (lasso);
+  s->m = as_lasso_get_m (lasso);
+  s->N = as_lasso_get_n_signals (lasso);
+  s->D = as_lasso_get_dictionary (lasso);
+  s->X = as_lasso_get_signals (lasso);
+  s->L = as_lasso_lipschitz (lasso);
+  Nm = (gsize) s->N * s->m;
+
+  s->Z = g_new0 (double, Nm);
+  s->R = g_new (double, (gsize) s->N * s->n);
+  s->Gr = g_new (double, Nm);
+  s->steps = g_new0 (double, s->N);
+  s->row = g_new (double, s->m);
+  s->Rb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->n + 1);
+  s->Gb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->m + 1);
+  switch (kind)
+    {
+    case AS_SOLVER_FISTA:
+      s->Y = g_new0 (double, Nm);
+      s->t = g_new (double, s->N);
+      break;
+    case AS_SOLVER_ORACLE_ISTA:
+      s->ls_support = g_new0 (guint8, Nm);
+      s->LS = g_new (double, s->N);
+      s->idx = g_new (guint, s->m);
+      s->sub = g_new (double, (gsize) s->m * s->m);
+      s->G = as_lasso_get_gram (lasso);
+      break;
+    case AS_SOLVER_CD:
+    case AS_SOLVER_GREEDY_CD:
+      s->G = as_lasso_get_gram (lasso);
+      s->C = g_new (double, Nm);
+      s->beta = g_new (double, Nm);
+      s->inv_diag = g_new (double, s->m);
+      s->moves = g_new (double, s->m);
+      for (guint j = 0; j < s->m; j++)
+        {
+          double gjj = s->G[(gsize) j * s->m + j];
+
+          s->inv_diag[j] = gjj > 0.0 ? 1.0 / gjj : 0.0;
+        }
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, s->N, s->m, s->n,
+                   1.0, s->X, s->n, s->D, s->m, 0.0, s->C, s->m);
+      break;
+    case AS_SOLVER_ISTA:
+    case AS_SOLVER_N_KINDS:
+    default:
+      break;
+    }
+  as_solver_reset (s, NULL);
+  return s;
+}
+
+void
+as_solver_free (AsSolver *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->Z);
+  g_free (s->R);
+  g_free (s->Gr);
+  g_free (s->steps);
+  g_free (s->row);
+  g_free (s->Rb);
+  g_free (s->Gb);
+  g_free (s->Y);
+  g_free (s->t);
+  g_free (s->ls_support);
+  g_free (s->LS);
+  g_free (s->idx);
+  g_free (s->sub);
+  g_free (s->C);
+  g_free (s->beta);
+  if (s->job != NULL)
+    as_job_unref (s->job);
+  g_free (s->inv_diag);
+  g_free (s->moves);
+  g_free (s);
+}
+
+AsSolverKind as_solver_get_kind (const AsSolver *s) { return s->kind; }
+AsLasso *as_solver_get_lasso (const AsSolver *s) { return s->lasso; }
+guint as_solver_get_iteration (const AsSolver *s) { return s->iteration; }
+const double *as_solver_get_codes (const AsSolver *s) { return s->Z; }
+double as_solver_get_elapsed (const AsSolver *s) { return s->elapsed_us * 1e-6; }
+
+double
+as_solver_get_last_step (const AsSolver *s, guint i)
+{
+  g_return_val_if_fail (i < s->N, NAN);
+  return s->steps[i];
+}
+
+void
+as_solver_reset (AsSolver *s, const double *Z0)
+{
+  gsize Nm = (gsize) s->N * s->m;
+
+  if (Z0 != NULL)
+    memcpy (s->Z, Z0, sizeof (double) * Nm);
+  else
+    memset (s->Z, 0, sizeof (double) * Nm);
+  if (as_lasso_get_positive (s->lasso))
+    for (gsize k = 0; k < Nm; k++)
+      s->Z[k] = MAX (s->Z[k], 0.0);
+  memset (s->steps, 0, sizeof (double) * s->N);
+  s->cache_for_z = FALSE;
+  s->cache_cost_us = 0;
+  s->iteration = 0;
+  s->elapsed_us = 0;
+  if (s->Y != NULL)
+    {
+      memcpy (s->Y, s->Z, sizeof (double) * Nm);
+      for (guint i = 0; i < s->N; i++)
+        s->t[i] = 1.0;
+    }
+  if (s->LS != NULL)
+    {
+      memset (s->ls_support, 0, Nm);
+      for (guint i = 0; i < s->N; i++)
+        s->LS[i] = -1.0;
+    }
+  if (s->beta != NULL)
+    refresh_beta (s);
+}
+
+static void
+step_ista (AsSolver *s, double lam, gboolean positive)
+{
+  double inv_L = 1.0 / s->L;
+  guint m = s->m;
+  gboolean cached = s->cache_for_z;
+
+  /* With a gradient left by an evaluation, use it; else go block by block. */
+  if (cached)
+    use_cache_for_z (s);
+  for (guint b = 0; b < s->N; b += BLOCK_ROWS)
+    {
+      guint count = MIN (BLOCK_ROWS, s->N - b);
+      const double *Gb = cached ? s->Gr + (gsize) b * m : s->Gb;
+
+      if (!cached)
+        gradient_rows (s, s->Z, b, count, s->Rb, s->Gb);
+      for (guint r = 0; r < count; r++)
+        {
+          double *z = s->Z + (gsize) (b + r) * m;
+
+          prox_gradient_row (m, z, Gb + (gsize) r * m, inv_L, lam * inv_L, positive, z);
+          s->steps[b + r] = inv_L;
+        }
+    }
+  s->cache_for_z = FALSE;
+}
+
+static void
+step_fista (AsSolver *s, double lam, gboolean positive)
+{
+  double inv_L = 1.0 / s->L, tau = lam * inv_L;
+  guint m = s->m;
+  gboolean first = s->iteration == 0 && s->cache_for_z;
+
+  /* At the first step y = z, so an evaluation's gradient at z can be used. */
+  if (first)
+    use_cache_for_z (s);
+  for (guint b = 0; b < s->N; b += BLOCK_ROWS)
+    {
+      guint count = MIN (BLOCK_ROWS, s->N - b);
+      const double *Gb = first ? s->Gr + (gsize) b * m : s->Gb;
+
+      if (!first)
+        gradient_rows (s, s->Y, b, count, s->Rb, s->Gb);
+      for (guint r = 0; r < count; r++)
+        {
+          guint i = b + r;
+          double *z = s->Z + (gsize) i * m, *y = s->Y + (gsize) i * m;
+          const double *g = Gb + (gsize) r * m;
+          double t_new = 0.5 * (1.0 + sqrt (1.0 + 4.0 * s->t[i] * s->t[i]));
+          double restart_test = 0.0;
+
+          s->steps[i] = inv_L;
+          if (!s->restart)
+            {
+              fista_row (m, y, g, z, inv_L, tau, positive, (s->t[i] - 1.0) / t_new);
+              s->t[i] = t_new;
+              continue;
+            }
+          prox_gradient_row (m, y, g, inv_L, tau, positive, s->row);   /* row = z_k */
+          for (guint j = 0; j < m; j++)
+            restart_test += (y[j] - s->row[j]) * (s->row[j] - z[j]);
+          if (restart_test > 0.0)
+            {
+              /* The momentum points uphill: drop it (O'Donoghue & Candès 2015). */
+              s->t[i] = 1.0;
+              memcpy (y, s->row, sizeof (double) * m);
+            }
+          else
+            {
+              double beta = (s->t[i] - 1.0) / t_new;
+
+              for (guint j = 0; j < m; j++)
+                y[j] = s->row[j] + beta * (s->row[j] - z[j]);
+              s->t[i] = t_new;
+            }
+          memcpy (z, s->row, sizeof (double) * m);
+        }
+    }
+  s->cache_for_z = FALSE;
+}
+
+/* L_S of the support of z (signal i), recomputed only when the support changed. */
+static double
+oracle_support_lipschitz (AsSolver *s, guint i, const double *z)
+{
+  guint m = s->m, k = 0;
+  guint8 *flags = s->ls_support + (gsize) i * m;
+  gboolean changed = s->LS[i] < 0.0;
+
+  for (guint j = 0; j < m; j++)
+    {
+      guint8 on = z[j] != 0.0;
+
+      if (on != flags[j])
+        {
+          changed = TRUE;
+          flags[j] = on;
+        }
+      if (on)
+        s->idx[k++] = j;
+    }
+  if (!changed)
+    return s->LS[i];
+  if (k == 0)
+    s->LS[i] = s->L;
+  else if (k <= s->n)
+    {
+      /* G_SS from the cached Gram matrix: k² copies, then one k × k eigenproblem. */
+      for (guint p = 0; p < k; p++)
+        for (guint q = 0; q < k; q++)
+          s->sub[(gsize) p * k + q] = s->G[(gsize) s->idx[p] * m + s->idx[q]];
+      s->LS[i] = as_lasso_top_eigenvalue (s->sub, k);
+    }
+  else
+    s->LS[i] = as_lasso_support_lipschitz_indices (s->lasso, s->idx, k);
+  /* Never longer than the 1/L step is safe for, whatever the rounding. */
+  if (!(s->LS[i] > 0.0) || s->LS[i] > s->L)
+    s->LS[i] = s->L;
+  return s->LS[i];
+}
+
+static void
+step_oracle_ista (AsSolver *s, double lam, gboolean positive)
+{
+  guint m = s->m;
+
+  use_cache_for_z (s);
+  for (guint i = 0; i < s->N; i++)
+    {
+      double *z = s->Z + (gsize) i * m;
+      const double *g = s->Gr + (gsize) i * m;
+      double LS = oracle_support_lipschitz (s, i, z), step = 1.0 / LS;
+      gboolean grows = FALSE;
+
+      prox_gradient_row (m, z, g, step, lam * step, positive, s->row);
+      for (guint j = 0; j < m && !grows; j++)
+        grows = s->row[j] != 0.0 && z[j] == 0.0;
+      if (grows)
+        {
+          /* supp(y) ⊄ S: the 1/L_S majorisation does not hold there, redo with 1/L. */
+          step = 1.0 / s->L;
+          prox_gradient_row (m, z, g, step, lam * step, positive, s->row);
+        }
+      memcpy (z, s->row, sizeof (double) * m);
+      s->steps[i] = step;
+    }
+  s->cache_for_z = FALSE;
+}
+
+static inline double
+coordinate_target (double zj, double gjj, double bj, double lam, gboolean positive)
+{
+  double u = zj * gjj + bj;
+
+  if (positive)
+    return MAX (u - lam, 0.0) / gjj;
+  return (u > lam ? u - lam : u < -lam ? u + lam : 0.0) / gjj;
+}
+
+/* |ST(z_k G_kk + β_k, λ)/G_kk − z_k| for every k (0 for a zero atom, whose
+ * inv_diag is 0): the Gauss–Southwell-r scores, in one vectorisable pass. */
+AS_VECTORIZE static void
+greedy_moves (guint m, const double *z, const double *beta, const double *inv_diag, double lam,
+              gboolean positive, double *moves)
+{
+  for (guint k = 0; k < m; k++)
+    {
+      double gkk_inv = inv_diag[k];
+      double u = gkk_inv > 0.0 ? z[k] + beta[k] * gkk_inv : 0.0;   /* (z G_kk + β)/G_kk */
+      double tau = lam * gkk_inv, c, target;
+
+      if (positive)
+        target = u - tau > 0.0 ? u - tau : 0.0;
+      else
+        {
+          c = u < tau ? u : tau;
+          c = c > -tau ? c : -tau;
+          target = u - c;
+        }
+      moves[k] = gkk_inv > 0.0 ? fabs (target - z[k]) : 0.0;
+    }
+}
+
+static void
+step_cd (AsSolver *s, double lam, gboolean positive, gboolean greedy)
+{
+  guint m = s->m;
+
+  /* Rank-one updates of β accumulate rounding: start afresh now and then. */
+  if (s->iteration > 0 && s->iteration % 50 == 0)
+    refresh_beta (s);
+  for (guint i = 0; i < s->N; i++)
+    {
+      double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+
+      for (guint u = 0; u < m; u++)
+        {
+          guint j = u;
+          double gjj, znew, delta;
+
+          if (greedy)
+            {
+              greedy_moves (m, z, beta, s->inv_diag, lam, positive, s->moves);
+              j = cblas_idamax (m, s->moves, 1);
+              if (!(s->moves[j] > 0.0))
+                break;   /* every coordinate is optimal: z_i is the solution */
+            }
+          gjj = s->G[(gsize) j * m + j];
+          if (gjj <= 0.0)
+            continue;
+          znew = coordinate_target (z[j], gjj, beta[j], lam, positive);
+          delta = znew - z[j];
+          s->steps[i] = 1.0 / gjj;
+          if (delta != 0.0)
+            {
+              z[j] = znew;
+              cblas_daxpy (m, -delta, s->G + (gsize) j * m, 1, beta, 1);
+            }
+        }
+    }
+  s->cache_for_z = FALSE;
+}
+
+void
+as_solver_step (AsSolver *s)
+{
+  double lam = as_lasso_get_lambda (s->lasso);
+  gboolean positive = as_lasso_get_positive (s->lasso);
+  gint64 t0 = g_get_monotonic_time ();
+
+  switch (s->kind)
+    {
+    case AS_SOLVER_ISTA:
+      step_ista (s, lam, positive);
+      break;
+    case AS_SOLVER_FISTA:
+      step_fista (s, lam, positive);
+      break;
+    case AS_SOLVER_ORACLE_ISTA:
+      step_oracle_ista (s, lam, positive);
+      break;
+    case AS_SOLVER_CD:
+      step_cd (s, lam, positive, FALSE);
+      break;
+    case AS_SOLVER_GREEDY_CD:
+      step_cd (s, lam, positive, TRUE);
+      break;
+    case AS_SOLVER_N_KINDS:
+    default:
+      g_return_if_reached ();
+    }
+  s->iteration++;
+  s->elapsed_us += g_get_monotonic_time () - t0;
+}
+
+void
+as_solver_evaluate (AsSolver *s, double *objective, double *gap, guint *support)
+{
+  if (objective != NULL || gap != NULL)
+    ensure_cache_for_z (s);
+  for (guint i = 0; i < s->N; i++)
+    {
+      const double *z = s->Z + (gsize) i * s->m;
+
+      if (objective != NULL || gap != NULL)
+        {
+          double F;
+          double gp = as_lasso_gap_from_residual (s->lasso, i, z, s->R + (gsize) i * s->n,
+                                                  s->Gr + (gsize) i * s->m, &F);
+
+          if (objective != NULL)
+            objective[i] = F;
+          if (gap != NULL)
+            gap[i] = gp;
+        }
+      if (support != NULL)
+        support[i] = as_lasso_support_size (s->m, z);
+    }
+}
+
+/* --- traces --- */
+
+struct _AsSolverTrace
+{
+  guint n_signals;
+  GArray *iterations, *times, *objectives, *gaps, *supports, *steps;
+};
+
+AsSolverTrace *
+as_solver_trace_new (guint n_signals)
+{
+  AsSolverTrace *tr = g_new0 (AsSolverTrace, 1);
+
+  tr->n_signals = n_signals;
+  tr->iterations = g_array_new (FALSE, FALSE, sizeof (guint));
+  tr->times = g_array_new (FALSE, FALSE, sizeof (double));
+  tr->objectives = g_array_new (FALSE, FALSE, sizeof (double));
+  tr->gaps = g_array_new (FALSE, FALSE, sizeof (double));
+  tr->supports = g_array_new (FALSE, FALSE, sizeof (guint));
+  tr->steps = g_array_new (FALSE, FALSE, sizeof (double));
+  return tr;
+}
+
+void
+as_solver_trace_free (AsSolverTrace *tr)
+{
+  if (tr == NULL)
+    return;
+  g_array_unref (tr->iterations);
+  g_array_unref (tr->times);
+  g_array_unref (tr->objectives);
+  g_array_unref (tr->gaps);
+  g_array_unref (tr->supports);
+  g_array_unref (tr->steps);
+  g_free (tr);
+}
+
+void
+as_solver_trace_clear (AsSolverTrace *tr)
+{
+  g_array_set_size (tr->iterations, 0);
+  g_array_set_size (tr->times, 0);
+  g_array_set_size (tr->objectives, 0);
+  g_array_set_size (tr->gaps, 0);
+  g_array_set_size (tr->supports, 0);
+  g_array_set_size (tr->steps, 0);
+}
+
+void
+as_solver_trace_record (AsSolverTrace *tr, AsSolver *s)
+{
+  guint N = tr->n_signals, len = tr->iterations->len;
+  double t = as_solver_get_elapsed (s);
+
+  g_return_if_fail (N == s->N);
+  g_array_append_val (tr->iterations, s->iteration);
+  g_array_append_val (tr->times, t);
+  g_array_set_size (tr->objectives, (len + 1) * N);
+  g_array_set_size (tr->gaps, (len + 1) * N);
+  g_array_set_size (tr->supports, (len + 1) * N);
+  g_array_append_vals (tr->steps, s->steps, N);
+  as_solver_evaluate (s, &g_array_index (tr->objectives, double, (gsize) len * N),
+                      &g_array_index (tr->gaps, double, (gsize) len * N),
+                      &g_array_index (tr->supports, guint, (gsize) len * N));
+}
+
+guint as_solver_trace_get_length (const AsSolverTrace *tr) { return tr->iterations->len; }
+guint as_solver_trace_get_n_signals (const AsSolverTrace *tr) { return tr->n_signals; }
+const guint *as_solver_trace_get_iterations (const AsSolverTrace *tr) { return (const guint *) tr->iterations->data; }
+const double *as_solver_trace_get_times (const AsSolverTrace *tr) { return (const double *) tr->times->data; }
+const double *as_solver_trace_get_objectives (const AsSolverTrace *tr) { return (const double *) tr->objectives->data; }
+const double *as_solver_trace_get_gaps (const AsSolverTrace *tr) { return (const double *) tr->gaps->data; }
+const guint *as_solver_trace_get_supports (const AsSolverTrace *tr) { return (const guint *) tr->supports->data; }
+const double *as_solver_trace_get_steps (const AsSolverTrace *tr) { return (const double *) tr->steps->data; }
+
+void
+as_solver_set_job (AsSolver *s, AsJob *job)
+{
+  if (job != NULL)
+    as_job_ref (job);
+  if (s->job != NULL)
+    as_job_unref (s->job);
+  s->job = job;
+}
+
+gboolean
+as_solver_run (AsSolver *s, double tol, guint max_iter, guint check_every,
+               AsSolverTrace *trace, GError **error)
+{
+  g_autofree double *gap = g_new (double, MAX (s->N, 1));
+
+  if (check_every == 0)
+    check_every = 1;
+  if (trace != NULL && as_solver_trace_get_length (trace) == 0)
+    as_solver_trace_record (trace, s);
+
+  for (guint it = 1; it <= max_iter; it++)
+    {
+      gboolean check = trace != NULL || it % check_every == 0 || it == max_iter;
+      double worst = 0.0;
+
+      if (s->job != NULL)
+        {
+          if (!as_job_check (s->job))
+            return FALSE;
+          as_job_set_progress (s->job, (double) (it - 1) / max_iter, NULL);
+        }
+      as_solver_step (s);
+      if (!check)
+        continue;
+      if (trace != NULL)
+        {
+          guint len = as_solver_trace_get_length (trace);
+
+          as_solver_trace_record (trace, s);
+          memcpy (gap, as_solver_trace_get_gaps (trace) + (gsize) len * s->N,
+                  sizeof (double) * s->N);
+        }
+      else
+        as_solver_evaluate (s, NULL, gap, NULL);
+      for (guint i = 0; i < s->N; i++)
+        {
+          if (!isfinite (gap[i]))
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
+                           _("The %s solver produced non-finite codes at iteration %u "
+                             "(signal %u): check the signals and λ for NaN or infinity"),
+                           as_solver_kind_to_string (s->kind), s->iteration, i);
+              return FALSE;
+            }
+          worst = MAX (worst, gap[i]);
+        }
+      if (worst <= tol)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+as_solver_trace_write_csv (const AsSolverTrace *tr, FILE *out, const char *solver_name,
+                           const double *F_star, gboolean header, GError **error)
+{
+  guint N = tr->n_signals, T = tr->iterations->len;
+  const double *F = as_solver_trace_get_objectives (tr), *gap = as_solver_trace_get_gaps (tr);
+  const double *time = as_solver_trace_get_times (tr);
+  const guint *supp = as_solver_trace_get_supports (tr), *iter = as_solver_trace_get_iterations (tr);
+
+  if (header)
+    fputs ("solver,signal,iteration,time,objective,gap,suboptimality,support\n", out);
+  for (guint i = 0; i < N; i++)
+    for (guint t = 0; t < T; t++)
+      {
+        char b_time[G_ASCII_DTOSTR_BUF_SIZE], b_F[G_ASCII_DTOSTR_BUF_SIZE];
+        char b_gap[G_ASCII_DTOSTR_BUF_SIZE], b_sub[G_ASCII_DTOSTR_BUF_SIZE] = "";
+        gsize k = (gsize) t * N + i;
+
+        g_ascii_formatd (b_time, sizeof b_time, "%.6g", time[t]);
+        g_ascii_formatd (b_F, sizeof b_F, "%.17g", F[k]);
+        g_ascii_formatd (b_gap, sizeof b_gap, "%.6e", gap[k]);
+        if (F_star != NULL)
+          g_ascii_formatd (b_sub, sizeof b_sub, "%.6e", F[k] - F_star[i]);
+        fprintf (out, "%s,%u,%u,%s,%s,%s,%s,%u\n", solver_name, i, iter[t], b_time, b_F, b_gap,
+                 b_sub, supp[k]);
+      }
+  if (ferror (out))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write the convergence curves of %s (disk full?)"), solver_name);
+      return FALSE;
+    }
+  return TRUE;
+}

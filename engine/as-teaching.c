@@ -1,0 +1,642 @@
+/* as-teaching.c: the teaching view's job (simulate, solve, run the classical
+ * solvers, train the unrolled networks) and its snapshots.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-teaching"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <cblas.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+#include <glib/gi18n-lib.h>
+
+#include "as-engine.h"
+#include "as-lasso.h"
+#include "as-metrics.h"
+#include "as-output.h"
+#include "as-rng.h"
+#include "as-simulate.h"
+#include "as-solver.h"
+#include "as-teaching.h"
+
+void
+as_teaching_config_init (AsTeachingConfig *config)
+{
+  *config = (AsTeachingConfig) {
+    .n = 64,
+    .m = 256,
+    .lambda_fraction = 0.1,
+    .rho = 0.0,
+    .noise = 0.0,
+    .dictionary = AS_TEACHING_DICTIONARY_GAUSSIAN,
+    .coherence = 0.5,
+    .seed = 0,
+    .n_signals = 50,
+    .n_iterations = 300,
+    .n_recorded = 100,
+    .learned_mask = (1u << AS_UNROLLED_SLISTA) | (1u << AS_UNROLLED_LISTA),
+    .n_layers = 20,
+    .loss = AS_UNROLLED_LOSS_UNSUPERVISED,
+    .n_epochs = 200,
+    .train_size = 500,
+    .test_size = 200,
+    .batch_size = 0,
+    .learning_rate = 0.01,
+  };
+}
+
+const char *
+as_teaching_classical_to_string (AsTeachingClassical kind)
+{
+  static const char *names[] = { "ista", "fista", "oracle-ista", "cd" };
+
+  g_return_val_if_fail (kind < AS_TEACHING_N_CLASSICAL, NULL);
+  return names[kind];
+}
+
+/* ------------------------------------------------------------ paths */
+
+static void
+path_clear (gpointer data)
+{
+  AsTeachingPath *p = data;
+
+  g_free (p->gap_mean);
+  g_free (p->gap_median);
+  g_free (p->time);
+  g_free (p->codes);
+  g_free (p->inputs);
+  g_free (p->steps);
+  g_free (p->thresholds);
+  g_free (p->supports);
+}
+
+static AsTeachingPath *
+path_new (guint n_points, guint m, guint n_steps, gboolean with_time, gboolean with_inputs)
+{
+  AsTeachingPath *p = g_atomic_rc_box_new0 (AsTeachingPath);
+
+  p->n_points = n_points;
+  p->gap_mean = g_new0 (double, MAX (n_points, 1));
+  p->gap_median = g_new0 (double, MAX (n_points, 1));
+  p->time = with_time ? g_new0 (double, MAX (n_points, 1)) : NULL;
+  p->m = m;
+  p->n_steps = n_steps;
+  p->codes = g_new0 (double, (gsize) (n_steps + 1) * m);
+  p->inputs = with_inputs ? g_new0 (double, (gsize) MAX (n_steps, 1) * m) : NULL;
+  p->steps = g_new0 (double, MAX (n_steps, 1));
+  p->thresholds = g_new0 (double, MAX (n_steps, 1));
+  p->supports = g_new0 (guint, n_steps + 1);
+  return p;
+}
+
+static void
+path_unref (AsTeachingPath *p)
+{
+  if (p != NULL)
+    g_atomic_rc_box_release_full (p, path_clear);
+}
+
+/* --------------------------------------------------------- snapshots */
+
+typedef struct
+{
+  AsTeachingSnapshot pub;
+  GBytes *solution, *inv_ls_solution, *inv_ls_met;
+} Snapshot;
+
+static void
+snapshot_clear (gpointer data)
+{
+  Snapshot *s = data;
+
+  for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+    path_unref (s->pub.classical[k]);
+  for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+    {
+      g_clear_pointer (&s->pub.learned[k], as_unrolled_snapshot_unref);
+      path_unref (s->pub.learned_path[k]);
+      g_free (s->pub.learned_error[k]);
+    }
+  g_clear_pointer (&s->solution, g_bytes_unref);
+  g_clear_pointer (&s->inv_ls_solution, g_bytes_unref);
+  g_clear_pointer (&s->inv_ls_met, g_bytes_unref);
+}
+
+AsTeachingSnapshot *
+as_teaching_snapshot_ref (AsTeachingSnapshot *snapshot)
+{
+  return g_atomic_rc_box_acquire (snapshot);
+}
+
+void
+as_teaching_snapshot_unref (AsTeachingSnapshot *snapshot)
+{
+  if (snapshot != NULL)
+    g_atomic_rc_box_release_full (snapshot, snapshot_clear);
+}
+
+static void
+set_bytes (GBytes **slot, const double **ptr, guint *count, GBytes *bytes)
+{
+  gsize size = 0;
+
+  g_clear_pointer (slot, g_bytes_unref);
+  *slot = bytes;
+  *ptr = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
+  if (count != NULL)
+    *count = (guint) (size / sizeof (double));
+}
+
+/* A copy sharing every part (the worker then replaces what changed). */
+static Snapshot *
+snapshot_copy (const Snapshot *src)
+{
+  Snapshot *s = g_atomic_rc_box_new0 (Snapshot);
+
+  s->pub = src->pub;
+  s->pub.priv = NULL;
+  for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+    if (src->pub.classical[k] != NULL)
+      s->pub.classical[k] = g_atomic_rc_box_acquire (src->pub.classical[k]);
+  for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+    {
+      if (src->pub.learned[k] != NULL)
+        s->pub.learned[k] = as_unrolled_snapshot_ref (src->pub.learned[k]);
+      if (src->pub.learned_path[k] != NULL)
+        s->pub.learned_path[k] = g_atomic_rc_box_acquire (src->pub.learned_path[k]);
+      s->pub.learned_error[k] = g_strdup (src->pub.learned_error[k]);
+    }
+  s->solution = src->solution ? g_bytes_ref (src->solution) : NULL;
+  s->inv_ls_solution = src->inv_ls_solution ? g_bytes_ref (src->inv_ls_solution) : NULL;
+  s->inv_ls_met = src->inv_ls_met ? g_bytes_ref (src->inv_ls_met) : NULL;
+  return s;
+}
+
+/* ------------------------------------------------------------- worker */
+
+typedef struct
+{
+  AsTeachingConfig cfg;
+  Snapshot        *current;    /* the worker's newest state (also published) */
+} Work;
+
+static void
+work_free (gpointer data)
+{
+  Work *w = data;
+
+  if (w->current != NULL)
+    as_teaching_snapshot_unref (&w->current->pub);
+  g_free (w);
+}
+
+/* Publishes the current state and starts a new one sharing it. */
+static void
+publish (AsJob *job, Work *w)
+{
+  Snapshot *next = snapshot_copy (w->current);
+
+  as_job_publish (job, &w->current->pub);   /* the job takes our reference */
+  w->current = next;
+}
+
+static double
+median (double *values, guint count)
+{
+  g_autofree double *v = g_memdup2 (values, sizeof (double) * count);
+  guint h = count / 2;
+
+  if (count == 0)
+    return NAN;
+  /* Small counts: a sort is plenty. */
+  for (guint i = 1; i < count; i++)
+    for (guint j = i; j > 0 && v[j - 1] > v[j]; j--)
+      {
+        double t = v[j];
+        v[j] = v[j - 1];
+        v[j - 1] = t;
+      }
+  return count % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
+/* u = z − step · Dᵀ(Dz − x): the point a proximal gradient step thresholds
+ * (MATHS.md, ISTA / SLISTA layer). */
+static void
+gradient_step_point (guint n, guint m, const double *D, const double *x, const double *z,
+                     double step, double *r, double *u)
+{
+  memcpy (r, x, sizeof (double) * n);
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) m, 1.0, D, (int) m, z, 1, -1.0, r, 1);
+  memcpy (u, z, sizeof (double) * m);
+  cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) m, -step, D, (int) m, r, 1, 1.0, u, 1);
+}
+
+static const AsSolverKind classical_kinds[AS_TEACHING_N_CLASSICAL] = {
+  AS_SOLVER_ISTA, AS_SOLVER_FISTA, AS_SOLVER_ORACLE_ISTA, AS_SOLVER_CD,
+};
+
+/* Runs one classical solver for n_iterations and fills its path.  Returns
+ * FALSE when stopped (the path is then dropped). */
+static gboolean
+run_classical (AsJob *job, Work *w, AsLasso *lasso, const double *Fstar, AsTeachingClassical k,
+               GArray *inv_ls_met, GError **error)
+{
+  const AsTeachingConfig *cfg = &w->cfg;
+  guint n = cfg->n, m = cfg->m, N = cfg->n_signals, T = cfg->n_iterations;
+  guint R = MIN (cfg->n_recorded, T);
+  gboolean ista_like = k == AS_TEACHING_ISTA || k == AS_TEACHING_ORACLE_ISTA;
+  g_autoptr (AsSolver) solver = as_solver_new (lasso, classical_kinds[k], FALSE);
+  g_autoptr (AsSolverTrace) trace = as_solver_trace_new (N);
+  const double *D = as_lasso_get_dictionary (lasso), *x0 = as_lasso_get_signals (lasso);
+  double L = as_lasso_lipschitz (lasso), lambda = as_lasso_get_lambda (lasso);
+  AsTeachingPath *p = path_new (T + 1, m, R, TRUE, ista_like);
+  g_autofree double *r = g_new (double, n);
+  g_autofree double *col = g_new (double, N);
+
+  as_solver_trace_record (trace, solver);
+  memcpy (p->codes, as_solver_get_codes (solver), sizeof (double) * m);
+  p->supports[0] = 0;
+  for (guint t = 1; t <= T; t++)
+    {
+      if (!as_job_check (job))
+        {
+          path_unref (p);
+          return FALSE;
+        }
+      if (t <= R && ista_like)
+        {
+          /* The step oracle ISTA will take is only known after the step:
+           * keep z^{t−1} and form u^t once the step size is known. */
+          memcpy (p->inputs + (gsize) (t - 1) * m, as_solver_get_codes (solver), sizeof (double) * m);
+        }
+      as_solver_step (solver);
+      as_solver_trace_record (trace, solver);
+      if (t <= R)
+        {
+          const double *z = as_solver_get_codes (solver);
+          double step = as_solver_get_last_step (solver, 0);
+
+          memcpy (p->codes + (gsize) t * m, z, sizeof (double) * m);
+          p->steps[t - 1] = step;
+          p->thresholds[t - 1] = lambda * step;
+          p->supports[t] = as_lasso_support_size (m, z);
+          if (ista_like)
+            {
+              g_autofree double *zprev = g_memdup2 (p->inputs + (gsize) (t - 1) * m,
+                                                    sizeof (double) * m);
+              gradient_step_point (n, m, D, x0, zprev, step, r, p->inputs + (gsize) (t - 1) * m);
+            }
+        }
+      if (!isfinite (as_solver_get_codes (solver)[0]))
+        {
+          path_unref (p);
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
+                       _("%s diverged at iteration %u"), as_teaching_classical_to_string (k), t);
+          return FALSE;
+        }
+    }
+
+  {
+    const double *obj = as_solver_trace_get_objectives (trace);
+    const double *times = as_solver_trace_get_times (trace);
+    const double *steps = as_solver_trace_get_steps (trace);
+
+    for (guint t = 0; t <= T; t++)
+      {
+        double sum = 0;
+        for (guint i = 0; i < N; i++)
+          {
+            col[i] = obj[(gsize) t * N + i] - Fstar[i];
+            sum += col[i];
+          }
+        p->gap_mean[t] = sum / N;
+        p->gap_median[t] = median (col, N);
+        p->time[t] = times[t];
+      }
+    /* Accepted oracle steps are 1/L_S of the support met (seed 004, OISTA). */
+    if (k == AS_TEACHING_ORACLE_ISTA)
+      for (gsize e = (gsize) N; e < (gsize) (T + 1) * N; e++)
+        if (steps[e] > (1.0 + 1e-9) / L)
+          g_array_append_val (inv_ls_met, steps[e]);
+  }
+  path_unref (w->current->pub.classical[k]);
+  w->current->pub.classical[k] = p;
+  w->current->pub.n_classical_done = k + 1;
+  return TRUE;
+}
+
+/* The network's layers applied to signal 0 of the classical batch. */
+static AsTeachingPath *
+learned_path (const AsUnrolledSnapshot *snap, const double *x0, double lambda)
+{
+  const AsUnrolled *net = snap->network;
+  guint T = as_unrolled_get_n_layers (net), n = as_unrolled_get_n (net), m = as_unrolled_get_m (net);
+  gboolean slista = as_unrolled_get_kind (net) == AS_UNROLLED_SLISTA;
+  const double *D = as_unrolled_get_dictionary (net);
+  g_autoptr (AsUnrolledTape) tape = as_unrolled_tape_new (net, 1);
+  AsTeachingPath *p = path_new (0, m, T, FALSE, slista);
+  g_autofree double *r = g_new (double, n);
+
+  as_unrolled_forward (net, T, 1, x0, lambda, tape);
+  for (guint t = 0; t <= T; t++)
+    {
+      memcpy (p->codes + (gsize) t * m, as_unrolled_tape_get_codes (tape, t), sizeof (double) * m);
+      p->supports[t] = as_lasso_support_size (m, p->codes + (gsize) t * m);
+    }
+  for (guint t = 1; t <= T; t++)
+    {
+      p->steps[t - 1] = snap->steps[t - 1];
+      p->thresholds[t - 1] = lambda * snap->thresholds[t - 1];
+      if (slista)
+        gradient_step_point (n, m, D, x0, p->codes + (gsize) (t - 1) * m, snap->steps[t - 1], r,
+                             p->inputs + (gsize) (t - 1) * m);
+    }
+  return p;
+}
+
+static gboolean
+make_dictionary (const AsTeachingConfig *cfg, AsRng *rng, double *D, GError **error)
+{
+  switch (cfg->dictionary)
+    {
+    case AS_TEACHING_DICTIONARY_GAUSSIAN:
+      as_simulate_dictionary_sphere (rng, cfg->n, cfg->m, D);
+      return TRUE;
+    case AS_TEACHING_DICTIONARY_FOURIER:
+      return as_simulate_dictionary_fourier (rng, cfg->n, cfg->m, D, error);
+    case AS_TEACHING_DICTIONARY_COHERENCE:
+      return as_simulate_dictionary_coherence (rng, cfg->n, cfg->m, cfg->coherence, D, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+teaching_work (AsJob *job, gpointer user_data, GError **error)
+{
+  Work *w = user_data;
+  const AsTeachingConfig *cfg = &w->cfg;
+  guint n = cfg->n, m = cfg->m, N = cfg->n_signals;
+  g_autofree double *D = g_new (double, (gsize) n * m);
+  g_autofree double *Z = g_new0 (double, (gsize) N * m);
+  g_autofree double *X = g_new (double, (gsize) N * n);
+  g_autofree double *Zstar = g_new0 (double, (gsize) N * m);
+  g_autofree double *Fstar = g_new (double, N);
+  g_autoptr (AsLasso) lasso = NULL;
+  g_autoptr (GArray) inv_ls_met = g_array_new (FALSE, FALSE, sizeof (double));
+  AsUnrolledTrainer *trainers[AS_TEACHING_N_LEARNED] = { NULL };
+  gboolean ok = TRUE;
+  AsRng rng;
+
+#ifdef __linux__
+  /* A teaching run is background work next to a window: on Linux a thread
+   * has its own nice value, so this worker (and the BLAS calls it makes)
+   * yields to the main loop when the cores are busy. */
+  (void) setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+
+  if (n < 1 || m < 2 || N < 1 || cfg->n_iterations < 1
+      || !(cfg->lambda_fraction > 0 && cfg->lambda_fraction < 1))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Teaching problem: n, m, the number of signals and iterations must be "
+                     "positive and λ strictly between 0 and λ_max (got λ = %g λ_max)"),
+                   cfg->lambda_fraction);
+      return FALSE;
+    }
+
+  /* 1. The problem, on the equiregularization set (seed 004). */
+  as_job_set_progress (job, 0.0, _("Drawing the problem"));
+  as_rng_init (&rng, cfg->seed);
+  if (!make_dictionary (cfg, &rng, D, error))
+    return FALSE;
+  if (cfg->rho > 0)
+    as_simulate_codes_bernoulli_gaussian (&rng, N, m, cfg->rho, 1.0, Z);
+  as_simulate_signals_equireg (&rng, n, m, D, N, cfg->rho > 0 ? Z : NULL, cfg->noise, X);
+  lasso = as_lasso_new (n, m, D, N, X, cfg->lambda_fraction, FALSE);
+  as_lasso_set_lambda_fraction (lasso, cfg->lambda_fraction);
+  w->current->pub.lambda = as_lasso_get_lambda (lasso);
+  w->current->pub.lipschitz = as_lasso_lipschitz (lasso);
+  w->current->pub.coherence = as_metrics_mutual_coherence (n, m, D);
+
+  as_job_set_progress (job, 0.02, _("Solving the reference problem"));
+  if (!as_lasso_solve_reference (lasso, Zstar, 1e-13, 100000, error))
+    return FALSE;
+  {
+    g_autofree double *ils = g_new (double, N);
+    for (guint i = 0; i < N; i++)
+      {
+        Fstar[i] = as_lasso_objective (lasso, i, Zstar + (gsize) i * m);
+        ils[i] = 1.0 / as_lasso_support_lipschitz (lasso, Zstar + (gsize) i * m);
+      }
+    set_bytes (&w->current->solution, &w->current->pub.solution, NULL,
+               g_bytes_new (Zstar, sizeof (double) * m));
+    set_bytes (&w->current->inv_ls_solution, &w->current->pub.inv_ls_solution,
+               &w->current->pub.n_inv_ls_solution, g_bytes_new_take (g_steal_pointer (&ils),
+                                                                     sizeof (double) * N));
+  }
+  w->current->pub.solution_support = as_lasso_support_size (m, Zstar);
+  w->current->pub.problem_ready = TRUE;
+  publish (job, w);
+
+  /* 2. Classical solvers, one after the other, each published when done. */
+  for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+    {
+      as_job_set_progress (job, 0.05 + 0.15 * k / AS_TEACHING_N_CLASSICAL,
+                           _("Running the classical solvers"));
+      if (!run_classical (job, w, lasso, Fstar, k, inv_ls_met, error))
+        {
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          publish (job, w);
+          return TRUE;
+        }
+      if (k == AS_TEACHING_ORACLE_ISTA)
+        {
+          gsize len = inv_ls_met->len * sizeof (double);
+          set_bytes (&w->current->inv_ls_met, &w->current->pub.inv_ls_met,
+                     &w->current->pub.n_inv_ls_met,
+                     g_bytes_new (inv_ls_met->data, len));
+        }
+      publish (job, w);
+    }
+
+  /* 3. Learning: every selected network one epoch at a time, in turn. */
+  if (cfg->n_epochs > 0 && cfg->learned_mask != 0)
+    {
+      for (guint k = 0; k < AS_TEACHING_N_LEARNED && ok; k++)
+        {
+          AsUnrolledTrainConfig tc;
+          g_autoptr (GError) local = NULL;
+
+          if (!(cfg->learned_mask & (1u << k)))
+            continue;
+          if (!as_job_check (job))
+            {
+              ok = FALSE;
+              break;
+            }
+          as_job_set_progress (job, 0.2, _("Preparing the training sets"));
+          as_unrolled_train_config_init (&tc);
+          tc.kind = (AsUnrolledKind) k;
+          tc.n_layers = cfg->n_layers;
+          tc.n = n;
+          tc.m = m;
+          tc.lambda_fraction = cfg->lambda_fraction;
+          tc.loss = cfg->loss;
+          tc.learning_rate = cfg->learning_rate;
+          tc.batch_size = cfg->batch_size;
+          tc.train_size = cfg->train_size;
+          tc.test_size = cfg->test_size;
+          tc.rho = cfg->rho;
+          tc.noise = cfg->noise;
+          tc.seed = cfg->seed + 1;   /* fresh samples, same law as the classical batch */
+          tc.eval_every = 1;
+          tc.n_baseline = cfg->n_layers;
+          trainers[k] = as_unrolled_trainer_new (&tc, D, &local);
+          if (trainers[k] == NULL)
+            w->current->pub.learned_error[k] = g_strdup (local->message);
+        }
+
+      for (guint epoch = 0; epoch < cfg->n_epochs && ok; epoch++)
+        {
+          for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+            {
+              g_autoptr (GError) local = NULL;
+              AsUnrolledSnapshot *snap;
+
+              if (trainers[k] == NULL)
+                continue;
+              if (!as_job_check (job))
+                {
+                  ok = FALSE;
+                  break;
+                }
+              if (!as_unrolled_trainer_train (trainers[k], 1, NULL, &local))
+                {
+                  g_free (w->current->pub.learned_error[k]);
+                  w->current->pub.learned_error[k] = g_strdup (local->message);
+                  g_clear_pointer (&trainers[k], as_unrolled_trainer_unref);
+                  continue;
+                }
+              snap = as_unrolled_trainer_snapshot (trainers[k]);
+              g_clear_pointer (&w->current->pub.learned[k], as_unrolled_snapshot_unref);
+              w->current->pub.learned[k] = snap;
+              path_unref (w->current->pub.learned_path[k]);
+              w->current->pub.learned_path[k] = learned_path (snap, X, w->current->pub.lambda);
+            }
+          as_job_set_progress (job, 0.2 + 0.8 * (epoch + 1) / cfg->n_epochs, _("Training"));
+          publish (job, w);
+        }
+      for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+        g_clear_pointer (&trainers[k], as_unrolled_trainer_unref);
+    }
+  w->current->pub.learning_done = ok;
+  publish (job, w);
+  return TRUE;
+}
+
+AsJob *
+as_teaching_job_new (const AsTeachingConfig *config)
+{
+  Work *w = g_new0 (Work, 1);
+
+  g_return_val_if_fail (config != NULL, NULL);
+  w->cfg = *config;
+  w->cfg.n_recorded = MIN (w->cfg.n_recorded, w->cfg.n_iterations);
+  w->current = g_atomic_rc_box_new0 (Snapshot);
+  w->current->pub.config = w->cfg;
+  return as_job_new ("teaching", teaching_work, w, work_free,
+                     (AsJobRefFunc) as_teaching_snapshot_ref,
+                     (GDestroyNotify) as_teaching_snapshot_unref);
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+static void
+put_cell (FILE *f, gboolean have, double v)
+{
+  if (have && isfinite (v))
+    fprintf (f, ",%.10g", v);
+  else
+    fputs (",", f);
+}
+
+gboolean
+as_teaching_write_csv (const AsTeachingSnapshot *s, const char *path, gboolean overwrite,
+                       GError **error)
+{
+  AsOutput *out;
+  FILE *f;
+  guint rows = 0;
+
+  g_return_val_if_fail (s != NULL && path != NULL, FALSE);
+  out = as_output_open (path, overwrite, error);
+  if (out == NULL)
+    return FALSE;
+  f = as_output_get_stream (out);
+
+  for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+    if (s->classical[k] != NULL)
+      rows = MAX (rows, s->classical[k]->n_points);
+  for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+    if (s->learned[k] != NULL)
+      rows = MAX (rows, MAX (s->learned[k]->n_layers + 1, s->learned[k]->n_epochs + 1));
+
+  /* Column names are identifiers, not prose: they stay untranslated. */
+  fputs ("t", f);
+  for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+    fprintf (f, ",%s_gap_mean,%s_gap_median,%s_time_s", as_teaching_classical_to_string (k),
+             as_teaching_classical_to_string (k), as_teaching_classical_to_string (k));
+  for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+    {
+      const char *name = as_unrolled_kind_to_string ((AsUnrolledKind) k);
+      fprintf (f, ",%s_layer_gap_mean,%s_layer_gap_median,%s_step,%s_threshold_over_lambda,"
+               "%s_coupling,%s_train_loss_epoch", name, name, name, name, name, name);
+    }
+  fputs ("\n", f);
+
+  for (guint t = 0; t < rows; t++)
+    {
+      fprintf (f, "%u", t);
+      for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+        {
+          const AsTeachingPath *p = s->classical[k];
+          gboolean have = p != NULL && t < p->n_points;
+          put_cell (f, have, have ? p->gap_mean[t] : 0);
+          put_cell (f, have, have ? p->gap_median[t] : 0);
+          put_cell (f, have, have ? p->time[t] : 0);
+        }
+      for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+        {
+          const AsUnrolledSnapshot *u = s->learned[k];
+          gboolean layer = u != NULL && t <= u->n_layers;
+          gboolean param = u != NULL && t >= 1 && t <= u->n_layers;
+          /* Row t of the loss column is epoch t (1-based), row 0 empty. */
+          gboolean epoch = u != NULL && t >= 1 && t <= u->n_epochs;
+          put_cell (f, layer, layer ? u->gap_mean[t] : 0);
+          put_cell (f, layer, layer ? u->gap_median[t] : 0);
+          put_cell (f, param, param ? u->steps[t - 1] : 0);
+          put_cell (f, param, param ? u->thresholds[t - 1] : 0);
+          put_cell (f, param && u->coupling != NULL, param && u->coupling ? u->coupling[t - 1] : 0);
+          put_cell (f, epoch, epoch ? u->train_loss[t - 1] : 0);
+        }
+      fputs ("\n", f);
+    }
+  if (ferror (f))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, _("%s: could not write the curves"), path);
+      as_output_abort (out);
+      return FALSE;
+    }
+  return as_output_commit (out, error);
+}

@@ -1,0 +1,149 @@
+/* as-topography.c: biharmonic spline interpolation of a scalp map.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-topography"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <lapacke.h>
+
+#include "as-engine.h"
+#include "as-topography.h"
+
+/* Green function of the biharmonic operator in 2-D (Sandwell 1987, eq. 4
+ * up to constants), g(0) = 0. */
+static double
+green (double d)
+{
+  return d > 0 ? d * d * (log (d) - 1.0) : 0.0;
+}
+
+void
+as_topography_grid_free (AsTopographyGrid *grid)
+{
+  if (grid == NULL)
+    return;
+  g_free (grid->values);
+  g_free (grid->mask);
+  g_free (grid);
+}
+
+/* Weights w of the interpolant, or NULL. */
+static double *
+solve_weights (const double *xy, const double *values, guint n, double radius, GError **error)
+{
+  g_autofree double *g = NULL;
+  g_autofree lapack_int *ipiv = NULL;
+  double *w;
+  lapack_int info;
+
+  if (n < 1 || !(radius > 0) || !isfinite (radius))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("a topography needs at least one sensor and a positive radius"));
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!isfinite (values[i]) || !isfinite (xy[2 * i]) || !isfinite (xy[2 * i + 1]))
+      {
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
+                     _("sensor %u has a non-finite value or position"), i + 1);
+        return NULL;
+      }
+  /* Distances are divided by the radius so the logarithm is unit-free. */
+  g = g_new (double, (gsize) n * n);
+  w = g_new (double, n);
+  ipiv = g_new (lapack_int, n);
+  for (guint i = 0; i < n; i++)
+    {
+      w[i] = values[i];
+      for (guint j = 0; j < n; j++)
+        g[(gsize) i * n + j] = green (hypot (xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) / radius);
+    }
+  info = n == 1 ? 0 : LAPACKE_dgesv (LAPACK_ROW_MAJOR, n, 1, g, n, ipiv, w, 1);
+  if (info != 0)
+    {
+      g_free (w);
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
+                   _("the topography cannot be interpolated: two sensors share a position"));
+      return NULL;
+    }
+  return w;
+}
+
+static double
+evaluate (const double *xy, const double *w, guint n, double radius, double x, double y,
+          const double *values)
+{
+  double v = 0;
+
+  if (n == 1)  /* g(0) = 0 makes a single sensor degenerate: a flat map */
+    return values[0];
+  for (guint j = 0; j < n; j++)
+    v += w[j] * green (hypot (x - xy[2 * j], y - xy[2 * j + 1]) / radius);
+  return v;
+}
+
+gboolean
+as_topography_interpolate (const double *xy, const double *values, guint n, double radius,
+                           const double *query, guint n_query, double *out, GError **error)
+{
+  g_autofree double *w = solve_weights (xy, values, n, radius, error);
+
+  if (w == NULL)
+    return FALSE;
+  for (guint q = 0; q < n_query; q++)
+    out[q] = evaluate (xy, w, n, radius, query[2 * q], query[2 * q + 1], values);
+  return TRUE;
+}
+
+AsTopographyGrid *
+as_topography_grid (const double *xy, const double *values, guint n, double radius, guint size,
+                    GError **error)
+{
+  g_autofree double *w = NULL;
+  AsTopographyGrid *grid;
+
+  if (size < 2 || size > 4096)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("a topography grid needs 2 to 4096 cells a side (asked for %u)"), size);
+      return NULL;
+    }
+  w = solve_weights (xy, values, n, radius, error);
+  if (w == NULL)
+    return NULL;
+  grid = g_new0 (AsTopographyGrid, 1);
+  grid->size = size;
+  grid->radius = radius;
+  grid->values = g_new (double, (gsize) size * size);
+  grid->mask = g_new0 (guint8, (gsize) size * size);
+  grid->vmin = INFINITY;
+  grid->vmax = -INFINITY;
+  for (guint r = 0; r < size; r++)
+    for (guint c = 0; c < size; c++)
+      {
+        /* cell centres */
+        double x = -radius + (2.0 * c + 1.0) * radius / size;
+        double y = radius - (2.0 * r + 1.0) * radius / size;
+        gsize k = (gsize) r * size + c;
+        double v;
+
+        if (x * x + y * y > radius * radius)
+          {
+            grid->values[k] = NAN;
+            continue;
+          }
+        v = evaluate (xy, w, n, radius, x, y, values);
+        grid->values[k] = v;
+        grid->mask[k] = 1;
+        grid->vmin = MIN (grid->vmin, v);
+        grid->vmax = MAX (grid->vmax, v);
+      }
+  return grid;
+}

@@ -1,0 +1,36 @@
+/* as-topography.h: a scalp map on a grid, ready to paint.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint   size;      /* size × size cells, row 0 at the top (y = +radius) */
+  double  radius;    /* the grid spans [−radius, radius]² in the projected plane */
+  double *values;    /* size², row-major; NaN outside the mask */
+  guint8 *mask;      /* size², 1 inside the head circle */
+  double  vmin, vmax;/* over the masked cells */
+} AsTopographyGrid;
+
+/* Biharmonic spline interpolation (Sandwell 1987, Geophys. Res. Lett.
+ * 14(2):139, the Green function g(d) = d²(ln d − 1) used by EEGLAB's 'v4'):
+ * solve Σ_j w_j g(‖x_i − x_j‖) = v_i, then evaluate Σ_j w_j g(‖x − x_j‖) at each
+ * cell centre inside the circle of the given radius.  xy is n × 2 (projected
+ * sensor positions), values n. */
+AsTopographyGrid *as_topography_grid   (const double *xy, const double *values, guint n,
+                                        double radius, guint size, GError **error);
+/* The same interpolant at n_query arbitrary points (query n_query × 2). */
+gboolean          as_topography_interpolate (const double *xy, const double *values, guint n,
+                                             double radius, const double *query,
+                                             guint n_query, double *out, GError **error);
+void              as_topography_grid_free (AsTopographyGrid *grid);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsTopographyGrid, as_topography_grid_free)
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+#!/bin/sh
+# atomscope-cli info: what was read from real files, and clear failures.
+# Usage: test-cli-info.sh ATOMSCOPE_CLI   (G_TEST_SRCDIR = tests/)
+set -u
+cli="$1"
+data="${G_TEST_SRCDIR:-$(dirname "$0")}/data"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+bad () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
+expect () { # description, expected status, pattern (grep -E on stdout+stderr), command...
+  desc="$1"; want="$2"; pat="$3"; shift 3
+  out=$("$@" 2>&1); got=$?
+  if [ "$got" -ne "$want" ]; then
+    bad "$desc: exit $got, expected $want"; echo "$out" | sed 's/^/# /'
+  elif ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
+    bad "$desc: output lacks /$pat/"; echo "$out" | sed 's/^/# /'
+  else
+    ok "$desc"
+  fi
+}
+edf="$data/eegmmi_S001R04_motor_imagery.edf"
+expect "EDF format" 0 '^Format: EDF\+C$' "$cli" info "$edf"
+expect "EDF channels" 0 '^Channels: 64$' "$cli" info "$edf"
+expect "EDF rate" 0 '^Sampling rate: 160 Hz$' "$cli" info "$edf"
+expect "EDF duration" 0 '^Duration: 125\.000 s$' "$cli" info "$edf"
+expect "EDF positions" 0 '^Positions: 64 of 64 channels' "$cli" info "$edf"
+expect "EDF channel line" 0 'Fc5\. +EEG +uV +\(-0\.0' "$cli" info "$edf"
+expect "EDF events" 0 '^  T1 +×8$' "$cli" info "$edf"
+expect "EDF event list" 0 '4\.200 s +4\.100 s +T2' "$cli" info --events "$edf"
+expect "CSV sample" 0 'eye_position +gaze +deg' "$cli" info "$data/nystagmus_infantile_avramidis_200Hz.csv"
+expect "WAV" 0 '^Sampling rate: 360 Hz$' "$cli" info "$data/mitdb100_ecg_10s_360Hz.wav"
+expect "WAV warning" 0 'full scale' "$cli" info "$data/mitdb100_ecg_10s_360Hz.wav"
+printf 'a b\n1 2\n3 4\n' > "$tmp/plain.txt"
+expect "rate option" 0 '^Sampling rate: 50 Hz$' "$cli" info --rate 50 "$tmp/plain.txt"
+expect "no file" 2 'exactly one file' "$cli" info
+expect "two files" 2 'exactly one file' "$cli" info "$edf" "$edf"
+expect "bad option" 2 'Unknown option' "$cli" info --frobnicate "$edf"
+expect "folder" 1 'is a folder' "$cli" info "$tmp"
+expect "missing file" 1 "$tmp/none.edf" "$cli" info "$tmp/none.edf"
+head -c 1000 "$edf" > "$tmp/cut.edf"
+expect "truncated EDF" 1 'cut\.edf: byte 1000 \(signal headers\)' "$cli" info "$tmp/cut.edf"
+printf 'time,x\n0,1\n1,zz\n' > "$tmp/bad.csv"
+expect "bad CSV" 1 'bad\.csv: line 3, column 2' "$cli" info "$tmp/bad.csv"
+echo "1..$n"
+exit $fail

@@ -1,0 +1,38 @@
+#!/bin/sh
+# "atomscope-cli learn": outputs, no overwrite without --force, usage errors (exit 2).
+set -u
+cli="$1"
+data="${G_TEST_SRCDIR:-$(dirname "$0")}/data"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+check () { # description, expected status, command...
+  desc="$1"; want="$2"; shift 2
+  n=$((n + 1))
+  out=$("$@" 2>&1); got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "not ok $n - $desc: exit $got, expected $want"; echo "$out" | sed 's/^/# /'; fail=1
+  else
+    echo "ok $n - $desc"
+  fi
+}
+csv="$data/nystagmus_infantile_avramidis_200Hz.csv"
+echo "1..12"
+check "learn on a CSV recording" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 10 -q
+for f in atoms.npy activations.npy u.npy v.npy run.json; do
+  n=$((n + 1))
+  if [ -s "$tmp/a/$f" ]; then echo "ok $n - wrote $f"; else echo "not ok $n - wrote $f"; fail=1; fi
+done
+n=$((n + 1))
+if grep -q '"atom_width" : 50' "$tmp/a/run.json" && grep -q '"trace"' "$tmp/a/run.json"; then
+  echo "ok $n - run.json describes the run"
+else
+  echo "not ok $n - run.json describes the run"; fail=1
+fi
+check "refuses to overwrite" 1 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 2 -q
+check "overwrites with --force" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 2 --full --signed --init chunk --force -q
+check "missing --out is a usage error" 2 "$cli" learn "$csv"
+check "unknown --init is a usage error" 2 "$cli" learn "$csv" --out "$tmp/b" --init nonsense
+check "--rank1 with --full is a usage error" 2 "$cli" learn "$csv" --out "$tmp/b" --rank1 --full
+exit $fail

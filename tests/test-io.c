@@ -1,0 +1,851 @@
+/* test-io.c: readers and writers: real recordings, round trips, bad input.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include <edflib.h>
+
+#include "as-engine.h"
+#include "as-export.h"
+#include "as-image.h"
+#include "as-npy.h"
+#include "as-reader.h"
+#include "as-recording.h"
+
+static char *tmpdir;
+
+static char *
+data_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+}
+
+static char *
+write_tmp (const char *name, const void *data, gssize len)
+{
+  char *p = g_build_filename (tmpdir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (p, data, len < 0 ? (gssize) strlen (data) : len, &error);
+  g_assert_no_error (error);
+  return p;
+}
+
+static AsRecording *
+load_text (const char *name, const char *text, const AsReadOptions *opts)
+{
+  g_autofree char *p = write_tmp (name, text, -1);
+  g_autoptr (GError) error = NULL;
+  AsRecording *rec = as_recording_load_with_options (p, opts, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (rec);
+  return rec;
+}
+
+static guint
+count_events (const AsRecording *rec, const char *label)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rec->events->len; i++)
+    n += strcmp (g_array_index (rec->events, AsEvent, i).label, label) == 0;
+  return n;
+}
+
+/* ------------------------------------------------------------ real files */
+
+static void
+test_real_edf (void)
+{
+  g_autofree char *p = data_path ("eegmmi_S001R04_motor_imagery.edf");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+  const AsEvent *e;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "EDF+C");
+  g_assert_cmpuint (rec->n_channels, ==, 64);
+  g_assert_cmpfloat (rec->sfreq, ==, 160.0);
+  g_assert_cmpuint (rec->n_samples, ==, 20000);
+  g_assert_cmpfloat_with_epsilon (as_recording_duration (rec), 125.0, 1e-9);
+  g_assert_cmpstr (rec->channels[0].label, ==, "Fc5.");
+  g_assert_cmpstr (rec->channels[10].label, ==, "Cz..");
+  g_assert_cmpstr (rec->channels[63].label, ==, "Iz..");
+  for (guint c = 0; c < 64; c++)
+    {
+      g_assert_cmpstr (rec->channels[c].unit, ==, "uV");
+      g_assert_cmpint (rec->channels[c].type, ==, AS_CHANNEL_EEG);
+    }
+  /* The first samples of channel 1, decoded by hand from the file's bytes
+   * (digital × (physmax − physmin)/(digmax − digmin) with this file's ±8092 µV
+   * over ±8092 levels: 1 µV per level). */
+  {
+    const double *x = as_recording_channel (rec, 0);
+    g_assert_cmpfloat (x[0], ==, -5.0);
+    g_assert_cmpfloat (x[1], ==, -12.0);
+    g_assert_cmpfloat (x[2], ==, -77.0);
+    g_assert_cmpfloat (x[3], ==, -66.0);
+    g_assert_cmpfloat (as_recording_channel (rec, 1)[0], ==, 2.0);
+  }
+  g_assert_cmpuint (rec->events->len, ==, 30);
+  g_assert_cmpuint (count_events (rec, "T0"), ==, 15);
+  g_assert_cmpuint (count_events (rec, "T1"), ==, 8);
+  g_assert_cmpuint (count_events (rec, "T2"), ==, 7);
+  e = &g_array_index (rec->events, AsEvent, 0);
+  g_assert_cmpstr (e->label, ==, "T0");
+  g_assert_cmpfloat_with_epsilon (e->onset, 0.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (e->duration, 4.2, 1e-9);
+  e = &g_array_index (rec->events, AsEvent, 1);
+  g_assert_cmpstr (e->label, ==, "T2");
+  g_assert_cmpfloat_with_epsilon (e->onset, 4.2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (e->duration, 4.1, 1e-9);
+  g_assert_nonnull (rec->start_time);
+  g_assert_cmpint (g_date_time_get_year (rec->start_time), ==, 2009);
+}
+
+/* EDF+D written by hand (tests/data/edfplus_discontinuous.edf): records at
+ * 0, 1 and 5 s of 1 s each, 4 samples of Fp1 per record, digital values
+ * 1000·(record + 1) + k over ±32768 → ±100 µV; a "blink" at 5.5 s. */
+static void
+test_edf_discontinuous (void)
+{
+  g_autofree char *p = data_path ("edfplus_discontinuous.edf");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "EDF+D");
+  g_assert_cmpuint (rec->n_channels, ==, 1);
+  g_assert_cmpuint (rec->n_samples, ==, 12);
+  g_assert_cmpfloat (rec->sfreq, ==, 4);
+  for (guint r = 0; r < 3; r++)
+    for (guint k = 0; k < 4; k++)
+      {
+        double d = 1000.0 * (r + 1) + k;
+        g_assert_cmpfloat_with_epsilon (rec->data[4 * r + k], (d + 32768) * 200.0 / 65535 - 100, 1e-9);
+      }
+  /* the joined timeline: the gap is marked where records 2 and 3 meet, the
+   * blink lies 0.5 s into the third record */
+  g_assert_cmpuint (rec->events->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 2.0, 1e-9);
+  g_assert_nonnull (strstr (g_array_index (rec->events, AsEvent, 0).label, "3.000 s"));
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "blink");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).onset, 2.5, 1e-9);
+  g_assert_cmpuint (rec->warnings->len, ==, 1);
+  g_assert_cmpint (g_date_time_get_hour (rec->start_time), ==, 10);
+}
+
+/* BDF+ with clinical-style labels written with EDFlib here. */
+static void
+test_bdf_generated (void)
+{
+  g_autofree char *p = g_build_filename (tmpdir, "clinical.bdf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+  const char *labels[] = { "EEG Fp1-Ref", "EEG T3-REF" };
+  int h = edfopen_file_writeonly (p, EDFLIB_FILETYPE_BDFPLUS, 2);
+
+  g_assert_cmpint (h, >=, 0);
+  for (int s = 0; s < 2; s++)
+    {
+      edf_set_samplefrequency (h, s, 256);
+      edf_set_physical_maximum (h, s, 500);
+      edf_set_physical_minimum (h, s, -500);
+      edf_set_digital_maximum (h, s, 8388607);
+      edf_set_digital_minimum (h, s, -8388608);
+      edf_set_label (h, s, labels[s]);
+      edf_set_physical_dimension (h, s, "uV");
+    }
+  for (int r = 0; r < 3; r++)
+    for (int s = 0; s < 2; s++)
+      {
+        double b[256];
+        for (int k = 0; k < 256; k++)
+          b[k] = 100 * sin (2 * G_PI * (s + 1) * (r * 256 + k) / 256.0);
+        g_assert_cmpint (edfwrite_physical_samples (h, b), ==, 0);
+      }
+  edfwrite_annotation_utf8 (h, 15000, 5000, "seizure?");
+  g_assert_cmpint (edfclose_file (h), ==, 0);
+
+  rec = as_recording_load (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "BDF+C");
+  g_assert_cmpuint (rec->n_channels, ==, 2);
+  g_assert_cmpuint (rec->n_samples, ==, 768);
+  g_assert_cmpstr (rec->channels[0].label, ==, "EEG Fp1-Ref");
+  g_assert_cmpstr (rec->channels[1].unit, ==, "uV");
+  g_assert_cmpint (rec->channels[1].type, ==, AS_CHANNEL_EEG);
+  for (gsize t = 0; t < 768; t++)  /* 24-bit steps of 1000 µV / 2^24 */
+    g_assert_cmpfloat_with_epsilon (rec->data[768 + t], 100 * sin (2 * G_PI * 2 * t / 256.0), 1e-4);
+  g_assert_cmpuint (rec->events->len, ==, 1);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 1.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.5, 1e-9);
+}
+
+static void
+test_real_csv (void)
+{
+  g_autofree char *p = data_path ("nystagmus_infantile_avramidis_200Hz.csv");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_channels, ==, 1);
+  g_assert_cmpfloat_with_epsilon (rec->sfreq, 200.0, 1e-9);
+  g_assert_cmpuint (rec->n_samples, ==, 2501);
+  g_assert_cmpstr (rec->channels[0].label, ==, "eye_position");
+  g_assert_cmpstr (rec->channels[0].unit, ==, "deg");
+  g_assert_cmpint (rec->channels[0].type, ==, AS_CHANNEL_GAZE);
+  g_assert_cmpint (rec->kind, ==, AS_RECORDING_EYE);
+  g_assert_cmpfloat (rec->data[0], ==, -8.9970);
+  g_assert_cmpfloat (rec->data[1], ==, -8.1720);
+  g_assert_cmpuint (rec->warnings->len, ==, 0);
+}
+
+static void
+test_real_wav (void)
+{
+  g_autofree char *p = data_path ("mitdb100_ecg_10s_360Hz.wav");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "WAV");
+  g_assert_cmpuint (rec->n_channels, ==, 2);
+  g_assert_cmpfloat (rec->sfreq, ==, 360.0);
+  g_assert_cmpuint (rec->n_samples, ==, 3600);
+  /* int16 −29 and −13 as fractions of full scale */
+  g_assert_cmpfloat_with_epsilon (rec->data[0], -29.0 / 32768, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rec->data[3600], -13.0 / 32768, 1e-12);
+}
+
+static void
+test_image (void)
+{
+  static const guint8 grey_png_head[] = { 0x89, 'P', 'N', 'G' };
+  g_autoptr (AsImage) img = as_image_new (7, 5, 3);
+  g_autoptr (AsImage) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *p = g_build_filename (tmpdir, "img.png", NULL);
+
+  for (guint c = 0; c < 3; c++)
+    for (guint i = 0; i < 35; i++)
+      as_image_plane (img, c)[i] = ((i * 37 + c * 11) % 256) / 255.0;
+  g_assert_true (as_image_write_png (img, p, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (as_file_is_image (p));
+  back = as_image_load (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->width, ==, 7);
+  g_assert_cmpuint (back->height, ==, 5);
+  g_assert_cmpuint (back->n_channels, ==, 3);
+  g_assert_cmpstr (back->format, ==, "PNG");
+  for (gsize i = 0; i < 3 * 35; i++)
+    g_assert_cmpfloat_with_epsilon (back->data[i], img->data[i], 0.5 / 255 + 1e-12);
+  /* A recording loader refuses images with a clear message. */
+  {
+    g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+    g_assert_null (rec);
+    g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED);
+    g_clear_error (&error);
+  }
+  /* Grey stays grey */
+  {
+    g_autoptr (AsImage) g = as_image_new (4, 4, 1);
+    g_autoptr (AsImage) gb = NULL;
+    g_autofree char *gp = g_build_filename (tmpdir, "grey.png", NULL);
+    for (guint i = 0; i < 16; i++)
+      g->data[i] = i / 15.0;
+    g_assert_true (as_image_write_png (g, gp, FALSE, &error));
+    gb = as_image_load (gp, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (gb->n_channels, ==, 1);
+  }
+  {
+    g_autoptr (AsImage) bad = as_image_load_bytes ("broken.png", grey_png_head, 4, &error);
+    g_assert_null (bad);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "broken.png"));
+  }
+}
+
+/* ------------------------------------------------------------ text files */
+
+static void
+test_csv_variants (void)
+{
+  g_autoptr (AsRecording) a = NULL, b = NULL, c = NULL, d = NULL, e = NULL;
+  AsReadOptions opts;
+
+  /* semicolons, decimal commas, units in brackets, a comment, time in ms */
+  a = load_text ("a.csv", "# exported\ntime [ms];Fp1 [µV];Fp2 (uV)\n0;1,5;-2\n4;2,5;-3\n8;3,5;-4\n", NULL);
+  g_assert_cmpuint (a->n_channels, ==, 2);
+  g_assert_cmpfloat_with_epsilon (a->sfreq, 250.0, 1e-9);
+  g_assert_cmpstr (a->channels[0].label, ==, "Fp1");
+  g_assert_cmpstr (a->channels[0].unit, ==, "uV");
+  g_assert_cmpstr (a->channels[1].unit, ==, "uV");
+  g_assert_cmpfloat (as_recording_channel (a, 0)[2], ==, 3.5);
+  g_assert_cmpfloat (as_recording_channel (a, 1)[1], ==, -3.0);
+
+  /* tabs, missing values filled by interpolation */
+  b = load_text ("b.tsv", "t\tx\ty\n0.0\t1\t10\n0.5\tNaN\t20\n1.0\t3\t\n1.5\t4\t40\n", NULL);
+  g_assert_cmpfloat_with_epsilon (b->sfreq, 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (b, 0)[1], 2.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (b, 1)[2], 30.0, 1e-12);
+  g_assert_cmpuint (b->warnings->len, >=, 1);
+
+  /* whitespace, no header: no time column, the rate from the options */
+  as_read_options_init (&opts);
+  opts.sfreq = 100;
+  c = load_text ("c.txt", "1 2 3\n4 5 6\n7 8 9\n", &opts);
+  g_assert_cmpuint (c->n_channels, ==, 3);
+  g_assert_cmpuint (c->n_samples, ==, 3);
+  g_assert_cmpfloat (c->sfreq, ==, 100.0);
+  g_assert_cmpfloat (as_recording_channel (c, 2)[1], ==, 6.0);
+
+  /* without a rate: 1 Hz and a warning */
+  d = load_text ("d.txt", "1 2\n3 4\n", NULL);
+  g_assert_cmpfloat (d->sfreq, ==, 1.0);
+  g_assert_cmpuint (d->warnings->len, ==, 1);
+
+  /* irregular time: resampled onto the median step when asked */
+  as_read_options_init (&opts);
+  opts.resample_irregular = TRUE;
+  e = load_text ("e.csv", "time,x\n0,0\n1,1\n2,2\n4,4\n5,5\n", &opts);
+  g_assert_cmpfloat_with_epsilon (e->sfreq, 1.0, 1e-12);
+  g_assert_cmpuint (e->n_samples, ==, 6);
+  for (guint i = 0; i < 6; i++)  /* x = t is reproduced by linear interpolation */
+    g_assert_cmpfloat_with_epsilon (e->data[i], i, 1e-12);
+}
+
+static void
+test_eyelink (void)
+{
+  const char *bino =
+    "** CONVERTED FROM test.edf using edfapi\n"
+    "** DATE: Tue Nov 24 2026\n"
+    "MSG\t1000 DISPLAY_COORDS 0 0 1023 767\n"
+    "START\t1000 \tLEFT\tRIGHT\tSAMPLES\tEVENTS\n"
+    "PRE-SCALER\t1\n"
+    "EVENTS\tGAZE\tLEFT\tRIGHT\tRATE\t 500.00\tTRACKING\tCR\tFILTER\t2\n"
+    "SAMPLES\tGAZE\tLEFT\tRIGHT\tRATE\t 500.00\tTRACKING\tCR\tFILTER\t2\n"
+    "1000\t  500.0\t  400.0\t 1000.0\t  510.0\t  401.0\t 1010.0\t.....\n"
+    "1002\t  502.0\t  402.0\t 1002.0\t  512.0\t  403.0\t 1012.0\t.....\n"
+    "SBLINK L 1004\n"
+    "1004\t   .\t   .\t    0.0\t  514.0\t  405.0\t 1014.0\t.....\n"
+    "1006\t  506.0\t  406.0\t 1006.0\t  516.0\t  407.0\t 1016.0\t.....\n"
+    "EBLINK L 1004\t1004\t2\n"
+    "MSG\t1006 TRIALID 1\n"
+    "1008\t  508.0\t  408.0\t 1008.0\t  518.0\t  409.0\t 1018.0\t.....\n"
+    "EFIX R   1000\t1008\t10\t  515.0\t  405.0\t   1014\n"
+    "ESACC L  1006\t1008\t4\t  506.0\t  406.0\t  508.0\t  408.0\t   0.05\t     20\n"
+    "END\t1010 \tSAMPLES\tEVENTS\tRES\t  38.54\t  31.12\n";
+  const char *mono =
+    "SAMPLES\tGAZE\tRIGHT\tRATE\t1000.00\tTRACKING\tCR\tFILTER\t2\n"
+    "20\t1.0\t2.0\t3.0\t...\n"
+    "21\t1.5\t2.5\t3.5\t...\n"
+    "23\t2.5\t3.5\t4.5\t...\n";
+  g_autofree char *pb = write_tmp ("bino.asc", bino, -1);
+  g_autofree char *pm = write_tmp ("mono.asc", mono, -1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) b = as_recording_load (pb, &error);
+  g_autoptr (AsRecording) m = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (b->format, ==, "EyeLink ASC");
+  g_assert_cmpuint (b->n_channels, ==, 6);
+  g_assert_cmpfloat (b->sfreq, ==, 500.0);
+  g_assert_cmpuint (b->n_samples, ==, 5);
+  g_assert_cmpstr (b->channels[0].label, ==, "gaze_x_left");
+  g_assert_cmpstr (b->channels[5].label, ==, "pupil_right");
+  g_assert_cmpint (b->channels[2].type, ==, AS_CHANNEL_PUPIL);
+  /* the blink's '.' is bridged linearly: (502 + 506)/2 */
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (b, 0)[2], 504.0, 1e-12);
+  g_assert_cmpfloat (as_recording_channel (b, 3)[2], ==, 514.0);
+  g_assert_cmpuint (b->events->len, ==, 5);
+  g_assert_cmpuint (count_events (b, "blink L"), ==, 1);
+  g_assert_cmpuint (count_events (b, "fixation R"), ==, 1);
+  g_assert_cmpuint (count_events (b, "saccade L"), ==, 1);
+  g_assert_cmpuint (count_events (b, "TRIALID 1"), ==, 1);
+  for (guint i = 0; i < b->events->len; i++)
+    {
+      const AsEvent *e = &g_array_index (b->events, AsEvent, i);
+      if (strcmp (e->label, "saccade L") == 0)
+        {
+          g_assert_cmpfloat_with_epsilon (e->onset, 0.006, 1e-12);
+          g_assert_cmpfloat_with_epsilon (e->duration, 0.002, 1e-12);
+        }
+    }
+
+  m = as_recording_load (pm, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->n_channels, ==, 3);
+  g_assert_cmpstr (m->channels[0].label, ==, "gaze_x_right");
+  g_assert_cmpfloat (m->sfreq, ==, 1000.0);
+  g_assert_cmpuint (m->n_samples, ==, 4);  /* 20, 21, (22 missing), 23 */
+  g_assert_cmpfloat_with_epsilon (m->data[2], 2.0, 1e-12);
+}
+
+static void
+test_npy (void)
+{
+  double x[6] = { 1, 2, 3, 4, 5, 6 };
+  gsize shape[2] = { 2, 3 };
+  g_autofree char *p = g_build_filename (tmpdir, "x.npy", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) a = NULL, b = NULL;
+  AsReadOptions opts;
+
+  g_assert_true (as_npy_write (p, x, 2, shape, FALSE, &error));
+  a = as_recording_load (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->n_channels, ==, 2);
+  g_assert_cmpuint (a->n_samples, ==, 3);
+  g_assert_cmpfloat (a->sfreq, ==, 1.0);
+  g_assert_cmpuint (a->warnings->len, ==, 1);
+  g_assert_cmpfloat (as_recording_channel (a, 1)[0], ==, 4.0);
+  as_read_options_init (&opts);
+  opts.sfreq = 250;
+  b = as_recording_load_with_options (p, &opts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (b->sfreq, ==, 250.0);
+  g_assert_cmpuint (b->warnings->len, ==, 0);
+}
+
+/* ------------------------------------------------------------ round trips */
+
+static double *
+test_signal (guint n_ch, gsize n, double sfreq)
+{
+  double *x = g_new (double, (gsize) n_ch * n);
+
+  for (guint c = 0; c < n_ch; c++)
+    for (gsize t = 0; t < n; t++)
+      x[(gsize) c * n + t] = (c + 1) * 37.5 * sin (2 * G_PI * (3 + c) * t / sfreq) + 0.123456789 * c;
+  return x;
+}
+
+static void
+test_roundtrip_csv_npy (void)
+{
+  const guint nc = 3;
+  const gsize n = 500;
+  g_autofree double *x = test_signal (nc, n, 250);
+  const char *names[] = { "Fp1", "eye_x", "a,b" };
+  const char *units[] = { "uV", "deg", "" };
+  g_autofree char *p = g_build_filename (tmpdir, "rt.csv", NULL);
+  g_autofree char *pn = g_build_filename (tmpdir, "rt.npy", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL, recn = NULL;
+  AsReadOptions opts;
+
+  g_assert_true (as_export_csv (p, x, nc, n, names, units, 250, FALSE, &error));
+  g_assert_no_error (error);
+  rec = as_recording_load (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_channels, ==, nc);
+  g_assert_cmpuint (rec->n_samples, ==, n);
+  g_assert_cmpfloat_with_epsilon (rec->sfreq, 250, 1e-9);
+  g_assert_cmpstr (rec->channels[0].label, ==, "Fp1");
+  g_assert_cmpstr (rec->channels[0].unit, ==, "uV");
+  g_assert_cmpstr (rec->channels[1].unit, ==, "deg");
+  g_assert_cmpstr (rec->channels[2].label, ==, "a_b");
+  for (gsize i = 0; i < nc * n; i++)  /* shortest round-trip decimal: exact */
+    g_assert_cmpfloat (rec->data[i], ==, x[i]);
+  /* no overwrite unless asked, and the old file is kept */
+  g_assert_false (as_export_csv (p, x, 1, 2, NULL, NULL, 0, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  {
+    g_autoptr (AsRecording) again = as_recording_load (p, &error);
+    g_assert_cmpuint (again->n_samples, ==, n);
+  }
+  /* NaN is refused before anything is written */
+  x[5] = NAN;
+  g_assert_false (as_export_csv (p, x, nc, n, NULL, NULL, 0, TRUE, &error));
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC);
+  g_clear_error (&error);
+  x[5] = 0;
+  /* nothing half-written is left behind (no .part files) */
+  {
+    g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_false (g_str_has_suffix (name, ".part"));
+  }
+
+  g_assert_true (as_export_npy (pn, x, nc, n, FALSE, &error));
+  as_read_options_init (&opts);
+  opts.sfreq = 250;
+  recn = as_recording_load_with_options (pn, &opts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (recn->data, nc * n * sizeof (double), x, nc * n * sizeof (double));
+}
+
+static void
+test_roundtrip_sound (void)
+{
+  const guint nc = 2;
+  const gsize n = 1000;
+  g_autofree double *x = test_signal (nc, n, 500);
+  g_autofree char *pw = g_build_filename (tmpdir, "atom.wav", NULL);
+  g_autofree char *pf = g_build_filename (tmpdir, "atom.flac", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) w = NULL, f = NULL;
+  double peak = 0;
+
+  for (gsize i = 0; i < nc * n; i++)
+    peak = MAX (peak, fabs (x[i]));
+  g_assert_true (as_export_sound (pw, x, nc, n, 500, "uV", AS_SOUND_WAV_FLOAT, FALSE, &error));
+  g_assert_no_error (error);
+  w = as_recording_load (pw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (w->n_channels, ==, nc);
+  g_assert_cmpuint (w->n_samples, ==, n);
+  g_assert_cmpfloat (w->sfreq, ==, 500);
+  g_assert_cmpstr (w->channels[0].unit, ==, "uV");
+  for (gsize i = 0; i < nc * n; i++)  /* float32 */
+    g_assert_cmpfloat_with_epsilon (w->data[i], x[i], 1e-6 * peak);
+
+  g_assert_true (as_export_sound (pf, x, nc, n, 500, "uV", AS_SOUND_FLAC, FALSE, &error));
+  g_assert_no_error (error);
+  f = as_recording_load (pf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (f->format, ==, "FLAC");
+  g_assert_cmpstr (f->channels[1].unit, ==, "uV");
+  for (gsize i = 0; i < nc * n; i++)  /* 24 bits of the stored scale */
+    g_assert_cmpfloat_with_epsilon (f->data[i], x[i], 2.0 * peak / (1 << 23));
+}
+
+static void
+test_roundtrip_edf (void)
+{
+  const guint nc = 3;
+  const gsize n = 256 * 4;
+  g_autofree double *x = test_signal (nc, n, 256);
+  const char *names[] = { "Fp1", "Cz", "O2" };
+  const char *units[] = { "uV", "uV", "mV" };
+  AsOccurrence occ[] = { { 0.5, 0.25, "atom 1", 3.0 }, { 2.125, 0.0, "atom 2", 1.5 },
+                         { 3.0, 0.5, "atom 1", 2.0 } };
+  g_autofree char *p = g_build_filename (tmpdir, "occ.edf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+
+  g_assert_true (as_export_edf (p, x, nc, n, 256, names, units, occ, 3, FALSE, &error));
+  g_assert_no_error (error);
+  rec = as_recording_load (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "EDF+C");
+  g_assert_cmpuint (rec->n_channels, ==, nc);
+  g_assert_cmpuint (rec->n_samples, ==, n);
+  g_assert_cmpfloat (rec->sfreq, ==, 256);
+  g_assert_cmpstr (rec->channels[1].label, ==, "Cz");
+  g_assert_cmpstr (rec->channels[2].unit, ==, "mV");
+  for (guint c = 0; c < nc; c++)
+    {
+      double lo = INFINITY, hi = -INFINITY;
+      for (gsize t = 0; t < n; t++)
+        lo = MIN (lo, x[c * n + t]), hi = MAX (hi, x[c * n + t]);
+      for (gsize t = 0; t < n; t++)  /* 16-bit quantisation of the range */
+        g_assert_cmpfloat_with_epsilon (rec->data[c * n + t], x[c * n + t], 2.0 * 1.002 * (hi - lo) / 65535);
+    }
+  g_assert_cmpuint (rec->events->len, ==, 3);
+  g_assert_cmpuint (count_events (rec, "atom 1"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).onset, 2.125, 1e-4);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).duration, 0.5, 1e-4);
+
+  /* and the real recording through EDF+ again: events and labels survive */
+  {
+    g_autofree char *src = data_path ("eegmmi_S001R04_motor_imagery.edf");
+    g_autofree char *dst = g_build_filename (tmpdir, "copy.edf", NULL);
+    g_autoptr (AsRecording) a = as_recording_load (src, &error);
+    g_autoptr (AsRecording) b = NULL;
+    g_assert_true (as_export_recording_edf (dst, a, FALSE, &error));
+    g_assert_no_error (error);
+    b = as_recording_load (dst, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (b->n_channels, ==, 64);
+    g_assert_cmpuint (b->events->len, ==, 30);
+    g_assert_cmpstr (b->channels[0].label, ==, "Fc5.");
+    for (gsize i = 0; i < 64 * a->n_samples; i += 97)
+      g_assert_cmpfloat_with_epsilon (b->data[i], a->data[i], 0.5);
+  }
+}
+
+static void
+test_events_tsv (void)
+{
+  AsOccurrence occ[] = { { 0.5, 0.25, "atom 1", 3.0 }, { 2.125, 0.0, "atom\t2", NAN } };
+  g_autofree char *p = g_build_filename (tmpdir, "events.tsv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (as_export_events_tsv (p, occ, 2, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (p, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==,
+                   "onset\tduration\ttrial_type\tvalue\n"
+                   "0.500000\t0.250000\tatom 1\t3\n"
+                   "2.125000\t0.000000\tatom 2\tn/a\n");
+}
+
+static void
+test_json_sidecar (void)
+{
+  AsExportMeta meta;
+  const char *names[] = { "Fp1", "Cz" };
+  const char *units[] = { "uV", "uV" };
+  double pos[] = { -0.03, 0.08, 0.0, 0.0, 0.0, 0.1 };
+  double obj[] = { 3.0, 2.0, 1.5 };
+  const char *files[] = { "atoms.npy", NULL };
+  g_autoptr (JsonObject) params = json_object_new ();
+  g_autofree char *p = g_build_filename (tmpdir, "atoms.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+  JsonArray *ch;
+
+  json_object_set_int_member (params, "n_atoms", 5);
+  json_object_set_double_member (params, "atom_duration_s", 0.5);
+  as_export_meta_init (&meta);
+  meta.source = "x.edf";
+  meta.method = "CDL rank-1";
+  meta.sfreq = 160;
+  meta.n_channels = 2;
+  meta.channel_names = names;
+  meta.channel_units = units;
+  meta.positions = pos;
+  meta.lambda = 0.1;
+  meta.lambda_max = 2.0;
+  meta.objective = obj;
+  meta.n_objective = 3;
+  meta.parameters = params;
+  meta.files = files;
+  g_assert_true (as_export_json_sidecar (p, &meta, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (parser, p, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "version"), ==, as_engine_version ());
+  g_assert_cmpfloat (json_object_get_double_member (root, "sampling_rate_hz"), ==, 160);
+  g_assert_cmpfloat (json_object_get_double_member (root, "lambda_max"), ==, 2.0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (root, "lambda_ratio"), 0.05, 1e-15);
+  ch = json_object_get_array_member (root, "channels");
+  g_assert_cmpuint (json_array_get_length (ch), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ch, 1), "name"), ==, "Cz");
+  g_assert_cmpfloat (json_array_get_double_element (json_object_get_array_member (json_array_get_object_element (ch, 1), "position_m"), 2), ==, 0.1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "objective_history")), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "parameters"), "n_atoms"), ==, 5);
+}
+
+/* ------------------------------------------------------------- bad input */
+
+typedef struct
+{
+  const char *name;
+  const char *place;   /* must appear in the message */
+} Expect;
+
+static void
+expect_error (const char *path, const char *place)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (path, &error);
+
+  if (rec != NULL)
+    g_error ("%s: read without error", path);
+  g_assert_nonnull (error);
+  if (strstr (error->message, path) == NULL || (place && strstr (error->message, place) == NULL))
+    g_error ("%s: message “%s” should name the file and “%s”", path, error->message, place);
+}
+
+static void
+test_malformed (void)
+{
+  g_autofree char *edf_path = data_path ("eegmmi_S001R04_motor_imagery.edf");
+  g_autofree char *wav_path = data_path ("mitdb100_ecg_10s_360Hz.wav");
+  g_autofree guint8 *edf = NULL, *wav = NULL;
+  gsize edf_len, wav_len;
+  struct { const char *name; const char *text; const char *place; } texts[] = {
+    { "empty.csv", "", "empty" },
+    { "comments.csv", "# nothing\n\n", "no data" },
+    { "badnum.csv", "time,x\n0,1\n1,abc\n", "line 3, column 2" },
+    { "inf.csv", "time,x\n0,1\n1,inf\n", "line 3, column 2" },
+    { "fields.csv", "time,x,y\n0,1,2\n1,2\n", "line 3" },
+    { "backwards.csv", "time,x\n0,1\n2,2\n1,3\n", "line 4" },
+    { "irregular.csv", "time,x\n0,1\n1,2\n2,3\n5,4\n6,5\n", "line 5" },
+    { "onerow.csv", "time,x\n0,1\n", "fewer than two" },
+    { "timemissing.csv", "time,x\n0,1\n,2\n", "line 3, column 1" },
+    { "badsample.asc", "SAMPLES\tGAZE\tLEFT\tRATE\t500\n1000\t1\t2\n", "line 2" },
+    { "badrate.asc", "SAMPLES\tGAZE\tLEFT\tRATE\tfast\n1000\t1\t2\t3\n", "line 1" },
+    { "nosamples.asc", "** CONVERTED FROM x\nMSG\t10 hello\n", "fewer than two" },
+    { "badfix.asc", "** x\nEFIX L 10\n", "line 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *p = write_tmp (texts[i].name, texts[i].text, -1);
+      expect_error (p, texts[i].place);
+    }
+  /* binary inside a text file, invalid UTF-8 */
+  {
+    g_autofree char *p = write_tmp ("nul.csv", "time,x\n0,1\0\n", 12);
+    g_autofree char *q = write_tmp ("latin.csv", "time,x\n0,\xe9\n", 10);
+    expect_error (p, "byte 10");
+    expect_error (q, "byte 9");
+  }
+  /* a folder; an unreadable file (unless we are root) */
+  expect_error (tmpdir, "folder");
+  if (geteuid () != 0)
+    {
+      g_autofree char *p = write_tmp ("secret.csv", "time,x\n0,1\n1,2\n", -1);
+      g_chmod (p, 0);
+      expect_error (p, NULL);
+    }
+  {
+    g_autofree char *missing = g_build_filename (tmpdir, "missing.edf", NULL);
+    expect_error (missing, NULL);
+  }
+
+  /* EDF: truncated, header fields broken one at a time, garbage */
+  g_assert_true (g_file_get_contents (edf_path, (char **) &edf, &edf_len, NULL));
+  {
+    g_autofree char *p = write_tmp ("truncated.edf", edf, edf_len / 2);
+    g_autofree char *q = write_tmp ("headonly.edf", edf, 300);
+    g_autofree char *r = write_tmp ("tiny.edf", edf, 100);
+    expect_error (p, "truncated");
+    expect_error (q, "signal headers");
+    expect_error (r, "byte 100");
+  }
+  {
+    struct { gsize off; const char *value; const char *place; } patches[] = {
+      { 184, "12345   ", "byte 184" },          /* header size */
+      { 252, "abc ", "byte 252" },              /* number of signals */
+      { 236, "-5      ", "byte 236" },          /* records */
+      { 256 + 65 * 120, "99999999", "digital minimum" },
+      { 256 + 65 * 104, "1.0e9999", "physical minimum" },
+      { 256 + 65 * 216, "0       ", "samples per data record" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (patches); i++)
+      {
+        g_autofree guint8 *copy = g_memdup2 (edf, edf_len);
+        g_autofree char *name = g_strdup_printf ("patched%u.edf", i);
+        g_autofree char *p = NULL;
+        memcpy (copy + patches[i].off, patches[i].value, strlen (patches[i].value));
+        p = write_tmp (name, copy, edf_len);
+        expect_error (p, patches[i].place);
+      }
+  }
+  {
+    /* random bytes with an EDF-family extension go to libbiosig, guarded */
+    guint8 junk[4096];
+    GRand *r = g_rand_new_with_seed (7);
+    for (guint i = 0; i < sizeof junk; i++)
+      junk[i] = g_rand_int_range (r, 0, 256);
+    g_rand_free (r);
+    {
+      g_autofree char *p = write_tmp ("junk.gdf", junk, sizeof junk);
+      expect_error (p, NULL);
+    }
+    memcpy (junk, "GDF 2.20", 8);
+    {
+      g_autofree char *p = write_tmp ("junk2.gdf", junk, sizeof junk);
+      expect_error (p, NULL);
+    }
+  }
+
+  /* WAV: truncated header, truncated data */
+  g_assert_true (g_file_get_contents (wav_path, (char **) &wav, &wav_len, NULL));
+  {
+    g_autofree char *p = write_tmp ("head.wav", wav, 20);
+    expect_error (p, NULL);
+  }
+  {
+    g_autofree char *p = write_tmp ("short.wav", wav, 44 + 400);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+    /* readable, shorter: a warning says so, or an error names the file */
+    if (rec != NULL)
+      g_assert_cmpuint (rec->n_samples, ==, 100);
+    else
+      g_assert_nonnull (strstr (error->message, p));
+  }
+
+  /* NPY: bad magic, truncated, absurd shape, 3-D, infinite value */
+  {
+    double x[4] = { 1, 2, INFINITY, 4 };
+    gsize shape[3] = { 2, 2, 1 };
+    g_autoptr (GBytes) ok = as_npy_encode (x, 1, (gsize[]) { 4 });
+    g_autoptr (GBytes) three = as_npy_encode (x, 3, shape);
+    gsize n;
+    const guint8 *d = g_bytes_get_data (ok, &n);
+    const char *absurd = "\x93NUMPY\x01\x00\x76\x00{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 1000000000), }                                                    \n";
+    g_autofree char *p1 = write_tmp ("magic.npy", "\x93NUMPX\x01\x00", 8);
+    g_autofree char *p2 = write_tmp ("trunc.npy", d, n - 3);
+    g_autofree char *p3 = write_tmp ("absurd.npy", absurd, strlen (absurd));
+    g_autofree char *p4 = write_tmp ("three.npy", g_bytes_get_data (three, NULL), g_bytes_get_size (three));
+    g_autofree char *p5 = write_tmp ("inf.npy", d, n);
+    expect_error (p1, "byte");
+    expect_error (p2, NULL);
+    expect_error (p3, NULL);
+    expect_error (p4, "3 dimensions");
+    expect_error (p5, "element 2");
+  }
+  /* unknown binary */
+  {
+    g_autofree char *p = write_tmp ("blob.bin", "\x01\x02\x00\x03", 4);
+    expect_error (p, "unknown file format");
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+  g_autoptr (GError) error = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+  tmpdir = g_dir_make_tmp ("atomscope-io-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/io/real/edf", test_real_edf);
+  g_test_add_func ("/io/real/csv", test_real_csv);
+  g_test_add_func ("/io/edf/discontinuous", test_edf_discontinuous);
+  g_test_add_func ("/io/edf/bdf-generated", test_bdf_generated);
+  g_test_add_func ("/io/real/wav", test_real_wav);
+  g_test_add_func ("/io/image", test_image);
+  g_test_add_func ("/io/text/variants", test_csv_variants);
+  g_test_add_func ("/io/text/eyelink", test_eyelink);
+  g_test_add_func ("/io/npy", test_npy);
+  g_test_add_func ("/io/roundtrip/csv-npy", test_roundtrip_csv_npy);
+  g_test_add_func ("/io/roundtrip/sound", test_roundtrip_sound);
+  g_test_add_func ("/io/roundtrip/edf", test_roundtrip_edf);
+  g_test_add_func ("/io/events-tsv", test_events_tsv);
+  g_test_add_func ("/io/json-sidecar", test_json_sidecar);
+  g_test_add_func ("/io/malformed", test_malformed);
+  rc = g_test_run ();
+  {
+    g_autoptr (GFile) dir = g_file_new_for_path (tmpdir);
+    g_autoptr (GFileEnumerator) en = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+    GFileInfo *info;
+    while (en && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
+      {
+        g_autofree char *p = g_build_filename (tmpdir, g_file_info_get_name (info), NULL);
+        g_unlink (p);
+        g_object_unref (info);
+      }
+    g_rmdir (tmpdir);
+  }
+  g_free (tmpdir);
+  return rc;
+}

@@ -1,0 +1,590 @@
+/* test-ui-recording.c: the real window under Xvfb opens real recordings,
+ * learns atoms live on the engine's worker, shows them in every view, exports
+ * them, and stays responsive while doing so.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "as-npy.h"
+#include "atomscope-application.h"
+#include "atomscope-atoms-panel.h"
+#include "atomscope-convergence-view.h"
+#include "atomscope-raster-view.h"
+#include "atomscope-signal-view.h"
+#include "atomscope-window.h"
+#include "ui-test-utils.h"
+
+static AtomscopeApplication *app;
+
+static AtomscopeWindow *
+activate_window (void)
+{
+  AtomscopeWindow *window;
+
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  return window;
+}
+
+static AtomscopeWindow *
+open_in_window (const char *test_data_name)
+{
+  AtomscopeWindow *window = activate_window ();
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", test_data_name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  guint before = atomscope_window_get_load_count (window);
+
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window,
+                                     before + 1, 30));
+  return window;
+}
+
+static void
+close_window (AtomscopeWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+}
+
+/* Runs learning to its end (or @timeout), waiting on the engine, not on sleeps. */
+static void
+learn_and_wait (AtomscopeWindow *window, double timeout)
+{
+  guint before = atomscope_window_get_learn_count (window);
+
+  atomscope_window_learn (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                     before + 1, timeout));
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint64 (*drawn) (gpointer);
+  guint64 serial;
+} DrawWait;
+
+static guint
+drawn_reached (gpointer data)
+{
+  DrawWait *w = data;
+
+  return w->drawn (w->widget) >= w->serial;
+}
+
+/* Every view painted the newest snapshot the window took. */
+static void
+assert_views_drew (AtomscopeWindow *window)
+{
+  guint64 serial = atomscope_window_get_model_serial (window);
+  struct
+  {
+    const char *name;
+    guint64 (*drawn) (gpointer);
+  } views[] = {
+    { "signals", (guint64 (*) (gpointer)) atomscope_signal_view_get_drawn_generation },
+    { "atoms", (guint64 (*) (gpointer)) atomscope_atoms_panel_get_drawn_generation },
+    { "raster", (guint64 (*) (gpointer)) atomscope_raster_view_get_drawn_generation },
+    { "convergence", (guint64 (*) (gpointer)) atomscope_convergence_view_get_drawn_generation },
+  };
+
+  g_assert_cmpuint (serial, >, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      DrawWait w = { atomscope_window_get_view (window, views[i].name), views[i].drawn, serial };
+
+      g_assert_nonnull (w.widget);
+      g_assert_true (gtk_widget_get_mapped (w.widget));
+      if (!ui_test_wait_until (drawn_reached, &w, 1, 10))
+        g_error ("the %s view did not draw snapshot %" G_GUINT64_FORMAT " (drew %" G_GUINT64_FORMAT ")",
+                 views[i].name, serial, views[i].drawn (w.widget));
+    }
+}
+
+static void
+save_png (AtomscopeWindow *window, const char *name, UiTestImageStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *png = ui_test_artifact_path (name);
+
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, stats, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %d × %d, %u colours, luminance std %.1f, blue %.4f", png, stats->width,
+                  stats->height, stats->n_colors, stats->luminance_std, stats->trace_fraction);
+  g_assert_cmpuint (stats->n_colors, >, 100);
+  g_assert_cmpfloat (stats->luminance_std, >, 5.0);
+  g_assert_cmpfloat (stats->trace_fraction, >, 0.002);
+}
+
+/* The waveform of a jerk-nystagmus beat: a slow drift one way for most of the
+ * beat, then a fast phase back, several times steeper (Dell'Osso & Daroff). */
+static void
+assert_nystagmus_beat (const double *v, guint L)
+{
+  g_autofree double *mag = g_new (double, L - 1);
+  double dmax = 0, median;
+  guint imax = 0, slow = 0;
+  int fast_sign;
+
+  for (guint i = 0; i + 1 < L; i++)
+    {
+      double d = v[i + 1] - v[i];
+      mag[i] = fabs (d);
+      if (mag[i] > dmax)
+        {
+          dmax = mag[i];
+          imax = i;
+        }
+    }
+  fast_sign = v[imax + 1] - v[imax] > 0 ? 1 : -1;
+  for (guint i = 0; i + 1 < L; i++)
+    slow += (v[i + 1] - v[i]) * fast_sign < 0;
+  /* median of |Δv| */
+  for (guint i = 0; i + 1 < L; i++)
+    for (guint j = i + 1; j + 1 < L; j++)
+      if (mag[j] < mag[i])
+        {
+          double t = mag[i];
+          mag[i] = mag[j];
+          mag[j] = t;
+        }
+  median = mag[(L - 1) / 2];
+  g_test_message ("beat: fast phase |Δv| %.3f at %u, median |Δv| %.4f, %u of %u steps drift the other way",
+                  dmax, imax, median, slow, L - 1);
+  g_assert_cmpfloat (dmax, >, 3 * median);
+  g_assert_cmpfloat ((double) slow / (L - 1), >, 0.55);
+}
+
+static void
+test_learn_sample (void)
+{
+  AtomscopeWindow *window = activate_window ();
+  AsFigureAtoms *atoms;
+  AsCdlModel *model;
+  AsRecording *rec = atomscope_window_get_recording (window);
+  UiTestImageStats stats;
+  double rate;
+
+  g_assert_cmpint (rec->kind, ==, AS_RECORDING_EYE);
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  learn_and_wait (window, 30);
+
+  model = atomscope_window_get_model (window);
+  g_assert_nonnull (model);
+  g_assert_cmpuint (model->shape.n_atoms, ==, 1);
+  g_assert_true (as_job_get_state (atomscope_window_get_job (window)) == AS_JOB_FINISHED);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window)));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window)));
+  assert_views_drew (window);
+
+  /* One atom, one beat; one occurrence per beat (~3.7 per second). */
+  atoms = atomscope_window_get_figure_atoms (window);
+  rate = atoms->occurrences[0]->len / atoms->duration;
+  g_test_message ("atom of %.3f s, %u occurrences in %.2f s: %.2f per second",
+                  as_figure_atoms_atom_duration (atoms), atoms->occurrences[0]->len,
+                  atoms->duration, rate);
+  g_assert_cmpfloat (as_figure_atoms_atom_duration (atoms), >, 0.2);
+  g_assert_cmpfloat (as_figure_atoms_atom_duration (atoms), <, 0.35);
+  g_assert_cmpfloat (rate, >, 3.2);
+  g_assert_cmpfloat (rate, <, 4.2);
+  assert_nystagmus_beat (model->v != NULL ? model->v : model->atoms, model->shape.atom_width);
+
+  /* Occurrences are about one period apart (no doubles, no gaps). */
+  {
+    GArray *occ = atoms->occurrences[0];
+    guint regular = 0;
+
+    for (guint i = 1; i < occ->len; i++)
+      {
+        double dt = (g_array_index (occ, AsCdlOccurrence, i).position
+                     - g_array_index (occ, AsCdlOccurrence, i - 1).position) / atoms->sfreq;
+        regular += dt > 0.18 && dt < 0.40;
+      }
+    g_assert_cmpfloat ((double) regular / (occ->len - 1), >, 0.85);
+  }
+
+  /* Picking the atom (Ctrl+1's action) highlights it everywhere. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-atom", "i", 1));
+  g_assert_cmpint (atomscope_atoms_panel_get_selected (ATOMSCOPE_ATOMS_PANEL (atomscope_window_get_view (window, "atoms"))), ==, 0);
+  {
+    int sel = -2;
+    g_object_get (atomscope_window_get_view (window, "raster"), "selected", &sel, NULL);
+    g_assert_cmpint (sel, ==, 0);
+    g_object_get (atomscope_window_get_view (window, "signals"), "selected-atom", &sel, NULL);
+    g_assert_cmpint (sel, ==, 0);
+  }
+  /* Clicking an occurrence centres the browser on it. */
+  {
+    GtkWidget *signals = atomscope_window_get_view (window, "signals");
+    const AsCdlOccurrence *o = &g_array_index (atoms->occurrences[0], AsCdlOccurrence, 20);
+    double t = o->position / atoms->sfreq, start;
+
+    atomscope_signal_view_set_page_length (ATOMSCOPE_SIGNAL_VIEW (signals), 2);
+    g_signal_emit_by_name (atomscope_window_get_view (window, "raster"), "occurrence-activated", 0, t);
+    start = atomscope_signal_view_get_page_start (ATOMSCOPE_SIGNAL_VIEW (signals));
+    g_assert_cmpfloat (fabs (start + 1.0 - (t + as_figure_atoms_atom_duration (atoms) / 2)), <, 1e-6);
+    /* The raster follows the browser. */
+    {
+      double raster_start;
+      g_object_get (atomscope_window_get_view (window, "raster"), "page-start", &raster_start, NULL);
+      g_assert_cmpfloat (raster_start, ==, start);
+    }
+  }
+  save_png (window, "recording-sample-learned.png", &stats);
+
+  /* Learning again with the same shapes starts from the atoms learned. */
+  learn_and_wait (window, 30);
+  g_assert_true (atomscope_window_get_warm_started (window));
+  atomscope_params_panel_set_n_atoms (atomscope_window_get_params_panel (window), 2);
+  learn_and_wait (window, 30);
+  g_assert_false (atomscope_window_get_warm_started (window));
+  g_assert_cmpuint (atomscope_window_get_model (window)->shape.n_atoms, ==, 2);
+  assert_views_drew (window);
+  close_window (window);
+}
+
+static gboolean
+file_starts_with (const char *path, const char *prefix)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  return len >= strlen (prefix) && memcmp (contents, prefix, strlen (prefix)) == 0;
+}
+
+static void
+test_export (void)
+{
+  AtomscopeWindow *window = activate_window ();
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-export-XXXXXX", NULL);
+  AtomscopeExportRequest *req;
+  GPtrArray *written;
+  AsCdlModel *model;
+  AsNpyArray arr = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *atoms_path = NULL, *act_path = NULL, *png_path = NULL, *events_path = NULL;
+  g_autofree char *events = NULL;
+  guint count;
+  GStatBuf before, after;
+
+  learn_and_wait (window, 30);
+  model = atomscope_window_get_model (window);
+  g_assert_nonnull (model);
+
+  req = atomscope_window_new_export_request (window);
+  req->folder = g_strdup (dir);
+  req->format = AS_FIGURE_FORMAT_PNG;
+  req->dpi = 192;
+  count = atomscope_window_get_export_count (window);
+  atomscope_window_export (window, req);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 30));
+  g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 0);
+  written = atomscope_window_get_last_export (window);
+  g_assert_nonnull (written);
+  g_assert_cmpuint (written->len, >=, 9);
+  for (guint i = 0; i < written->len; i++)
+    g_assert_true (g_file_test (g_ptr_array_index (written, i), G_FILE_TEST_IS_REGULAR));
+
+  /* The atoms reload as the model has them. */
+  atoms_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-atoms.npy", NULL);
+  g_assert_true (as_npy_read (atoms_path, &arr, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (arr.ndim, ==, 3);
+  g_assert_cmpuint (arr.shape[0], ==, model->shape.n_atoms);
+  g_assert_cmpuint (arr.shape[1], ==, model->shape.n_channels);
+  g_assert_cmpuint (arr.shape[2], ==, model->shape.atom_width);
+  for (gsize i = 0; i < as_npy_array_size (&arr); i++)
+    g_assert_cmpfloat (arr.data[i], ==, model->atoms[i]);
+  as_npy_array_clear (&arr);
+  act_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-activations.npy", NULL);
+  g_assert_true (as_npy_read (act_path, &arr, &error));
+  g_assert_cmpuint (arr.shape[2], ==, as_csc_n_valid (&model->shape));
+  {
+    gsize nz = 0;
+    for (gsize i = 0; i < as_npy_array_size (&arr); i++)
+      nz += arr.data[i] != 0;
+    g_assert_cmpuint (nz, >, 10);
+  }
+  as_npy_array_clear (&arr);
+
+  /* The events table has one row per occurrence. */
+  events_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz_events.tsv", NULL);
+  g_assert_true (g_file_get_contents (events_path, &events, NULL, NULL));
+  {
+    g_auto (GStrv) lines = g_strsplit (g_strchomp (events), "\n", -1);
+    g_assert_true (g_str_has_prefix (lines[0], "onset\tduration\ttrial_type"));
+    g_assert_cmpuint (g_strv_length (lines) - 1, ==, atomscope_window_get_figure_atoms (window)->occurrences[0]->len);
+  }
+
+  /* The figure reloads at the chosen DPI (2 × 96) and is not blank. */
+  png_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-signals.png", NULL);
+  {
+    g_autoptr (GdkTexture) tex = gdk_texture_new_from_filename (png_path, &error);
+    g_autofree guint8 *px = NULL;
+    UiTestImageStats stats;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_texture_get_width (tex), ==, 2400);
+    px = g_malloc ((gsize) gdk_texture_get_width (tex) * gdk_texture_get_height (tex) * 4);
+    gdk_texture_download (tex, px, gdk_texture_get_width (tex) * 4);
+    ui_test_image_stats (px, gdk_texture_get_width (tex), gdk_texture_get_height (tex),
+                         gdk_texture_get_width (tex) * 4, &stats);
+    g_assert_cmpuint (stats.n_colors, >, 50);
+    g_assert_cmpfloat (stats.trace_fraction, >, 0.001);
+  }
+
+  /* A second export to the same names asks first, and cancelling keeps the files. */
+  g_assert_cmpint (g_stat (atoms_path, &before), ==, 0);
+  req = atomscope_window_new_export_request (window);
+  req->folder = g_strdup (dir);
+  count = atomscope_window_get_export_count (window);
+  atomscope_window_export (window, req);
+  g_assert_nonnull (atomscope_window_get_overwrite_dialog (window));
+  adw_message_dialog_response (atomscope_window_get_overwrite_dialog (window), "cancel");
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 10));
+  g_assert_cmpint (g_stat (atoms_path, &after), ==, 0);
+  g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
+  g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 1);
+
+  /* Vector figures. */
+  for (int f = AS_FIGURE_FORMAT_SVG; f <= AS_FIGURE_FORMAT_PDF; f++)
+    {
+      g_autofree char *path = NULL;
+
+      req = atomscope_window_new_export_request (window);
+      req->folder = g_strdup (dir);
+      req->data = req->events = FALSE;
+      req->format = f;
+      count = atomscope_window_get_export_count (window);
+      atomscope_window_export (window, req);
+      g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 30));
+      path = g_strdup_printf ("%s/nystagmus_infantile_avramidis_200Hz-atoms.%s", dir, f == AS_FIGURE_FORMAT_SVG ? "svg" : "pdf");
+      g_assert_true (file_starts_with (path, f == AS_FIGURE_FORMAT_SVG ? "<?xml" : "%PDF"));
+    }
+
+  /* Nothing is left behind but the files. */
+  {
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *p = g_build_filename (dir, name, NULL);
+        g_assert_false (g_str_has_prefix (name, "."));
+        g_unlink (p);
+      }
+  }
+  g_rmdir (dir);
+  close_window (window);
+}
+
+/* ---- the 64-channel EEG: live updates, responsiveness, stop, topographies ------ */
+
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+  guint  n;
+} Probe;
+
+static gboolean
+probe_tick (gpointer data)
+{
+  Probe *p = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last != 0)
+    p->max_gap = MAX (p->max_gap, now - p->last);
+  p->last = now;
+  p->n++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+count_frame (guint *frames)
+{
+  (*frames)++;
+}
+
+static guint
+job_generation (gpointer window)
+{
+  AsJob *job = atomscope_window_get_job (window);
+
+  return job != NULL ? (guint) as_job_get_generation (job) : 0;
+}
+
+static guint
+model_serial (gpointer window)
+{
+  return (guint) atomscope_window_get_model_serial (window);
+}
+
+static guint
+has_topographies (gpointer window)
+{
+  AsFigureAtoms *atoms = atomscope_window_get_figure_atoms (window);
+
+  return atoms != NULL && atoms->topographies != NULL;
+}
+
+static void
+test_live_eeg (void)
+{
+  AtomscopeWindow *window = open_in_window ("eegmmi_S001R04_motor_imagery.edf");
+  AsRecording *rec = atomscope_window_get_recording (window);
+  AsFigureAtoms *atoms;
+  Probe probe = { 0 };
+  guint probe_id, serial0, serial1;
+  gint64 t0, t1;
+  UiTestImageStats stats;
+  AsJobState state;
+
+  g_assert_cmpuint (rec->n_channels, ==, 64);
+  g_assert_cmpint (rec->kind, ==, AS_RECORDING_EEG);
+  atomscope_params_panel_set_max_iter (atomscope_window_get_params_panel (window), 1000);
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+
+  probe_id = g_timeout_add (10, probe_tick, &probe);
+  atomscope_window_learn (window);
+  /* Wait on the engine's first snapshots, then follow it for two seconds. */
+  g_assert_true (ui_test_wait_until (job_generation, window, 2, 30));
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+    guint frames = 0, gen0, gen1;
+    gulong id = g_signal_connect_swapped (clock, "update", G_CALLBACK (count_frame), &frames);
+    double secs, shown_rate, published_rate;
+
+    serial0 = atomscope_window_get_model_serial (window);
+    gen0 = job_generation (window);
+    t0 = g_get_monotonic_time ();
+    while (g_get_monotonic_time () - t0 < 2000000 && !as_job_is_done (atomscope_window_get_job (window)))
+      g_main_context_iteration (NULL, TRUE);
+    serial1 = atomscope_window_get_model_serial (window);
+    gen1 = job_generation (window);
+    t1 = g_get_monotonic_time ();
+    g_signal_handler_disconnect (clock, id);
+    secs = (t1 - t0) / 1e6;
+    shown_rate = (serial1 - serial0) / secs;
+    published_rate = (gen1 - gen0) / secs;
+    g_test_message ("probes so far %u, longest gap %.1f ms", probe.n, probe.max_gap / 1000.0);
+    g_test_message ("in %.2f s: engine published %u snapshots (%.1f/s), views showed %u (%.1f/s), %u frames (%.1f/s)",
+                    secs, gen1 - gen0, published_rate, serial1 - serial0, shown_rate, frames, frames / secs);
+    /* The frame clock runs at ≥ 10 Hz while learning, and the views take the
+     * engine's snapshots as fast as it publishes them, up to that rate. */
+    g_assert_cmpfloat (frames / secs, >=, 10.0);
+    g_assert_cmpfloat (shown_rate, >=, 0.8 * MIN (published_rate, 10.0));
+    g_assert_cmpuint (serial1, >, serial0);
+  }
+  g_assert_true (!as_job_is_done (atomscope_window_get_job (window)));
+  assert_views_drew (window);
+
+  /* Pause: the engine publishes nothing more until resumed. */
+  atomscope_window_toggle_pause (window);
+  {
+    guint g0;
+    gint64 tp = g_get_monotonic_time ();
+
+    /* Let a half-step in flight finish. */
+    while (as_job_get_state (atomscope_window_get_job (window)) != AS_JOB_PAUSED
+           && g_get_monotonic_time () - tp < 5000000)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpint (as_job_get_state (atomscope_window_get_job (window)), ==, AS_JOB_PAUSED);
+    g0 = job_generation (window);
+    tp = g_get_monotonic_time ();
+    while (g_get_monotonic_time () - tp < 300000)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (job_generation (window), ==, g0);
+  }
+  atomscope_window_toggle_pause (window);
+
+  /* Topographies on the 10-05 positions. */
+  g_assert_true (ui_test_wait_until (has_topographies, window, 1, 20));
+
+  /* Stop keeps a consistent model. */
+  {
+    guint before = atomscope_window_get_learn_count (window);
+    atomscope_window_stop (window);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window, before + 1, 30));
+  }
+  g_source_remove (probe_id);
+  g_test_message ("main loop: %u probes, longest gap %.1f ms", probe.n, probe.max_gap / 1000.0);
+  g_assert_cmpint (probe.max_gap, <, 50000);
+
+  state = as_job_get_state (atomscope_window_get_job (window));
+  g_assert_true (state == AS_JOB_STOPPED || state == AS_JOB_FINISHED);
+  atoms = atomscope_window_get_figure_atoms (window);
+  g_assert_nonnull (atoms);
+  g_assert_cmpuint (atoms->model->shape.n_channels, ==, 64);
+  for (gsize i = 0; i < as_csc_atom_size (&atoms->model->shape) * atoms->n_atoms; i++)
+    g_assert_true (isfinite (atoms->model->atoms[i]));
+  g_assert_nonnull (atoms->topographies);
+  assert_views_drew (window);
+  save_png (window, "recording-eeg-learned.png", &stats);
+
+  /* And it exports. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("atomscope-export-XXXXXX", NULL);
+    AtomscopeExportRequest *req = atomscope_window_new_export_request (window);
+    guint count = atomscope_window_get_export_count (window);
+    g_autofree char *u_path = g_build_filename (dir, "eegmmi_S001R04_motor_imagery-u.npy", NULL);
+    AsNpyArray arr = { 0 };
+    GPtrArray *written;
+
+    req->folder = g_strdup (dir);
+    atomscope_window_export (window, req);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 30));
+    g_assert_true (as_npy_read (u_path, &arr, NULL));
+    g_assert_cmpuint (arr.shape[0], ==, atoms->n_atoms);
+    g_assert_cmpuint (arr.shape[1], ==, 64);
+    as_npy_array_clear (&arr);
+    /* Keep the atoms figure for a look. */
+    written = atomscope_window_get_last_export (window);
+    for (guint i = 0; i < written->len; i++)
+      {
+        const char *p = g_ptr_array_index (written, i);
+        if (g_str_has_suffix (p, "-atoms.png"))
+          {
+            g_autofree char *keep = ui_test_artifact_path ("recording-eeg-atoms-figure.png");
+            g_autofree char *contents = NULL;
+            gsize len;
+            g_assert_true (g_file_get_contents (p, &contents, &len, NULL));
+            g_assert_true (g_file_set_contents (keep, contents, len, NULL));
+          }
+        g_unlink (p);
+      }
+    g_rmdir (dir);
+  }
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  atomscope_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  app = atomscope_application_new ();
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add_func ("/ui/recording/learn-sample", test_learn_sample);
+  g_test_add_func ("/ui/recording/export", test_export);
+  g_test_add_func ("/ui/recording/live-eeg", test_live_eeg);
+  return g_test_run ();
+}

@@ -1,0 +1,414 @@
+/* test-ui-teaching.c: the teaching view under Xvfb: every preset runs, every
+ * solver gets its curve, SLISTA beats ISTA at layer T on the learned-step-sizes
+ * preset, the recorded steps are real soft-thresholding steps, the page stays
+ * responsive while the networks train, exports are written whole and never
+ * overwrite silently.  Screenshots go to the artifacts directory.
+ *
+ * Reduced sizes for speed: every run is capped at 12 epochs on 200 training and
+ * 100 test signals (the presets themselves ask for 300 epochs on 500 / 200);
+ * the problem sizes (n, m, T, λ, ρ, dictionary) are the presets' own.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "atomscope-application.h"
+#include "atomscope-teaching-page.h"
+#include "atomscope-window.h"
+#include "ui-test-utils.h"
+
+#define TEST_EPOCHS 12
+#define TEST_TRAIN 200
+#define TEST_TEST 100
+
+static GtkWidget *window;
+static AtomscopeTeachingPage *page;
+
+static void
+ensure_window (void)
+{
+  if (window != NULL)
+    return;
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1500, 900);
+  page = ATOMSCOPE_TEACHING_PAGE (atomscope_teaching_page_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  atomscope_teaching_page_set_budget (page, TEST_EPOCHS, TEST_TRAIN, TEST_TEST);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_wait_for_draw (window);
+}
+
+/* 2 when the current run is complete (classical and every selected network
+ * trained TEST_EPOCHS epochs), 1 when the classical curves exist, else 0. */
+static guint
+run_progress (gpointer data)
+{
+  g_autoptr (AsTeachingSnapshot) s = atomscope_teaching_page_dup_snapshot (page);
+  guint expected = GPOINTER_TO_UINT (data);
+
+  /* Snapshots of an earlier run (still shown until the new one publishes) do not count. */
+  if (s == NULL || atomscope_teaching_page_get_snapshot_run (page) != expected
+      || s->n_classical_done < AS_TEACHING_N_CLASSICAL)
+    return 0;
+  return s->learning_done ? 2 : 1;
+}
+
+static guint
+snapshot_matches_run (AsTeachingSnapshot *s, guint n, guint m)
+{
+  return s != NULL && s->config.n == n && s->config.m == m;
+}
+
+static void
+check_classical (AsTeachingSnapshot *s)
+{
+  for (guint k = 0; k < AS_TEACHING_N_CLASSICAL; k++)
+    {
+      const AsTeachingPath *p = s->classical[k];
+
+      g_assert_nonnull (p);
+      g_assert_cmpuint (p->n_points, ==, s->config.n_iterations + 1);
+      g_assert_cmpfloat (p->gap_mean[0], >, 0);
+      for (guint t = 0; t < p->n_points; t++)
+        {
+          g_assert_true (isfinite (p->gap_mean[t]));
+          /* z* is a minimiser: no iterate can go below it (up to the
+           * reference's own precision). */
+          g_assert_cmpfloat (p->gap_mean[t], >, -1e-9);
+        }
+      g_assert_cmpfloat (p->gap_mean[p->n_points - 1], <, p->gap_mean[0]);
+    }
+  /* Monotone descent of ISTA (majorisation–minimisation, seed 004). */
+  for (guint t = 1; t < s->classical[AS_TEACHING_ISTA]->n_points; t++)
+    g_assert_cmpfloat (s->classical[AS_TEACHING_ISTA]->gap_mean[t], <=,
+                       s->classical[AS_TEACHING_ISTA]->gap_mean[t - 1] + 1e-12);
+}
+
+/* Every recorded ISTA-like step is z^t = ST(u^t, τ_t) with the recorded u and τ. */
+static void
+check_path_is_soft_thresholding (const AsTeachingPath *p)
+{
+  g_assert_nonnull (p);
+  g_assert_nonnull (p->inputs);
+  for (guint t = 1; t <= p->n_steps; t++)
+    for (guint j = 0; j < p->m; j++)
+      {
+        double u = p->inputs[(gsize) (t - 1) * p->m + j], tau = p->thresholds[t - 1];
+        double st = copysign (MAX (fabs (u) - tau, 0.0), u);
+        double z = p->codes[(gsize) t * p->m + j];
+        g_assert_cmpfloat_with_epsilon (z, st, 1e-9 * (1 + fabs (u)));
+      }
+}
+
+static void
+run_preset (AtomscopeTeachingPreset preset, const char *name)
+{
+  g_autoptr (AsTeachingSnapshot) s = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *file = g_strdup_printf ("teaching-%s.png", name);
+  UiTestImageStats stats;
+  guint run;
+  gint64 t0 = g_get_monotonic_time ();
+
+  ensure_window ();
+  atomscope_teaching_page_set_view (page, "convergence");
+  atomscope_teaching_page_apply_preset (page, preset);
+  run = atomscope_teaching_page_get_n_runs (page);
+  g_assert_true (ui_test_wait_until (run_progress, GUINT_TO_POINTER (run), 2, 60));
+  g_test_message ("%s: ran in %.1f s", name, (g_get_monotonic_time () - t0) / 1e6);
+
+  s = atomscope_teaching_page_dup_snapshot (page);
+  g_assert_nonnull (s);
+  check_classical (s);
+  g_assert_cmpuint (s->config.n_epochs, ==, TEST_EPOCHS);
+  for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
+    {
+      const AsUnrolledSnapshot *u = s->learned[k];
+
+      if (!(s->config.learned_mask & (1u << k)))
+        {
+          g_assert_null (u);
+          continue;
+        }
+      g_assert_null (s->learned_error[k]);
+      g_assert_nonnull (u);
+      g_assert_cmpuint (u->epoch, ==, TEST_EPOCHS);
+      g_assert_cmpuint (u->n_layers, ==, s->config.n_layers);
+      g_assert_cmpuint (u->n_epochs, ==, TEST_EPOCHS);
+      for (guint t = 0; t <= u->n_layers; t++)
+        g_assert_true (isfinite (u->gap_mean[t]) && u->gap_mean[t] >= -1e-9);
+      g_assert_nonnull (s->learned_path[k]);
+      g_assert_cmpuint (s->learned_path[k]->n_steps, ==, u->n_layers);
+    }
+  check_path_is_soft_thresholding (s->classical[AS_TEACHING_ISTA]);
+  check_path_is_soft_thresholding (s->classical[AS_TEACHING_ORACLE_ISTA]);
+  if (s->learned_path[AS_UNROLLED_SLISTA] != NULL)
+    check_path_is_soft_thresholding (s->learned_path[AS_UNROLLED_SLISTA]);
+
+  ui_test_wait_for_draw (window);
+  png = ui_test_artifact_path (file);
+  g_assert_true (ui_test_render_png (window, png, &stats, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %s (%u colours, luminance std %.1f)", name, png, stats.n_colors,
+                  stats.luminance_std);
+  g_assert_cmpuint (stats.n_colors, >, 100);
+  g_assert_cmpfloat (stats.luminance_std, >, 5.0);
+}
+
+static void
+test_preset_learned_steps (void)
+{
+  g_autoptr (AsTeachingSnapshot) s = NULL;
+  const AsUnrolledSnapshot *slista;
+  guint T;
+
+  run_preset (ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS, "learned-steps");
+  s = atomscope_teaching_page_dup_snapshot (page);
+  g_assert_true (snapshot_matches_run (s, 64, 256));
+  g_assert_cmpuint (s->config.learned_mask, ==, 0xf);
+  slista = s->learned[AS_UNROLLED_SLISTA];
+  T = slista->n_layers;
+  g_test_message ("layer T = %u: SLISTA %.4g, ISTA %.4g (same test signals), FISTA %.4g", T,
+                  slista->gap_mean[T], slista->ista_gap_mean[T], slista->fista_gap_mean[T]);
+  /* Seed 004: learned step sizes beat 1/L after T iterations. */
+  g_assert_cmpfloat (slista->gap_mean[T], <, slista->ista_gap_mean[T]);
+  /* …and the learned steps are larger than 1/L somewhere (they track 1/L_S ≥ 1/L). */
+  {
+    double max_step = 0;
+    for (guint t = 0; t < T; t++)
+      max_step = MAX (max_step, slista->steps[t]);
+    g_assert_cmpfloat (max_step, >, 1.0 / s->lipschitz);
+  }
+  g_assert_cmpuint (s->n_inv_ls_solution, ==, s->config.n_signals);
+  for (guint i = 0; i < s->n_inv_ls_solution; i++)
+    g_assert_cmpfloat (s->inv_ls_solution[i], >=, 1.0 / s->lipschitz * (1 - 1e-9));
+  g_assert_cmpuint (s->n_inv_ls_met, >, 0);
+
+  /* The other two views, looked at too. */
+  {
+    const char *views[] = { "steps", "learned" };
+    for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+      {
+        g_autofree char *name = g_strdup_printf ("teaching-learned-steps-%s.png", views[i]);
+        g_autofree char *png = ui_test_artifact_path (name);
+        g_autoptr (GError) error = NULL;
+        UiTestImageStats stats;
+
+        atomscope_teaching_page_set_view (page, views[i]);
+        ui_test_wait_for_draw (window);
+        g_assert_true (ui_test_render_png (window, png, &stats, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (stats.n_colors, >, 50);
+      }
+    atomscope_teaching_page_set_view (page, "convergence");
+  }
+}
+
+static void
+test_preset_sparse (void)
+{
+  run_preset (ATOMSCOPE_TEACHING_PRESET_SPARSE, "sparse");
+}
+
+static void
+test_preset_dense (void)
+{
+  run_preset (ATOMSCOPE_TEACHING_PRESET_DENSE, "dense");
+}
+
+static void
+test_preset_adversarial (void)
+{
+  g_autoptr (AsTeachingSnapshot) s = NULL;
+
+  run_preset (ATOMSCOPE_TEACHING_PRESET_ADVERSARIAL, "adversarial");
+  s = atomscope_teaching_page_dup_snapshot (page);
+  g_assert_cmpint (s->config.dictionary, ==, AS_TEACHING_DICTIONARY_FOURIER);
+  /* Rows orthogonal: DDᵀ = (m/n) I, so L = m/n (as-simulate.h). */
+  g_assert_cmpfloat_with_epsilon (s->lipschitz, (double) s->config.m / s->config.n, 1e-6);
+}
+
+/* The main loop keeps turning while the networks train and while a control
+ * is dragged (restarts cancel the running job without waiting for it). */
+typedef struct
+{
+  gint64 last, worst;
+  guint  ticks;
+} Probe;
+
+static gboolean
+probe_tick (gpointer data)
+{
+  Probe *p = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last != 0)
+    p->worst = MAX (p->worst, now - p->last);
+  p->last = now;
+  p->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+probe_ticks (gpointer data)
+{
+  return ((Probe *) data)->ticks;
+}
+
+static void
+test_responsive (void)
+{
+  Probe probe = { 0 };
+  guint id, runs_before;
+
+  ensure_window ();
+  atomscope_teaching_page_set_budget (page, 1000, TEST_TRAIN, TEST_TEST);
+  atomscope_teaching_page_apply_preset (page, ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS);
+  /* Let the trainers start, then measure. */
+  g_assert_true (ui_test_wait_until (run_progress,
+                                     GUINT_TO_POINTER (atomscope_teaching_page_get_n_runs (page)),
+                                     1, 30));
+  runs_before = atomscope_teaching_page_get_n_runs (page);
+  id = g_timeout_add (10, probe_tick, &probe);
+  ui_test_wait_until (probe_ticks, &probe, 150, 10);   /* ≈ 1.5 s of training */
+  g_test_message ("while training: %u probe ticks, longest gap %.1f ms", probe.ticks,
+                  probe.worst / 1000.0);
+  /* Five restarts in a row, as a dragged slider would cause. */
+  for (guint i = 0; i < 5; i++)
+    {
+      atomscope_teaching_page_restart (page);
+      ui_test_wait_until (probe_ticks, &probe, probe.ticks + 5, 5);
+    }
+  ui_test_wait_until (probe_ticks, &probe, probe.ticks + 100, 10);
+  g_source_remove (id);
+  g_test_message ("%u probe ticks, longest gap %.1f ms", probe.ticks, probe.worst / 1000.0);
+  g_assert_cmpuint (atomscope_teaching_page_get_n_runs (page), ==, runs_before + 5);
+  g_assert_cmpint (probe.worst, <, 50000);
+  atomscope_teaching_page_set_budget (page, TEST_EPOCHS, TEST_TRAIN, TEST_TEST);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-teaching-XXXXXX", NULL);
+  const char *names[] = { "curves.csv", "figure.png", "figure.svg", "figure.pdf" };
+  const char *magic[] = { "t,ista_gap_mean", "\x89PNG", "<?xml", "%PDF" };
+  g_autoptr (GError) error = NULL;
+
+  ensure_window ();
+  atomscope_teaching_page_apply_preset (page, ATOMSCOPE_TEACHING_PRESET_SPARSE);
+  g_assert_true (ui_test_wait_until (run_progress,
+                                     GUINT_TO_POINTER (atomscope_teaching_page_get_n_runs (page)),
+                                     2, 60));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+      gboolean ok;
+
+      if (i == 0)
+        ok = atomscope_teaching_page_export_csv (page, path, FALSE, &error);
+      else
+        ok = atomscope_teaching_page_export_figure (page, "convergence", path, FALSE, &error);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      g_assert_cmpuint (len, >, 100);
+      g_assert_true (memcmp (contents, magic[i], strlen (magic[i])) == 0);
+      if (i == 0)
+        {
+          /* One header and one row per iteration 0 … n_iterations. */
+          g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
+          g_autoptr (AsTeachingSnapshot) s = atomscope_teaching_page_dup_snapshot (page);
+          g_assert_cmpuint (g_strv_length (lines), ==, s->config.n_iterations + 1 + 2);
+          g_assert_nonnull (strstr (lines[0], "slista_layer_gap_mean"));
+        }
+      /* No silent overwrite: the second export fails and the file stays. */
+      ok = i == 0 ? atomscope_teaching_page_export_csv (page, path, FALSE, &error)
+                  : atomscope_teaching_page_export_figure (page, "steps", path, FALSE, &error);
+      g_assert_false (ok);
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+      {
+        g_autofree char *again = NULL;
+        gsize len2;
+        g_assert_true (g_file_get_contents (path, &again, &len2, NULL));
+        g_assert_cmpuint (len2, ==, len);
+      }
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_legend_toggle (void)
+{
+  ensure_window ();
+  g_assert_true (atomscope_teaching_page_get_curve_visible (page, AS_TEACHING_FISTA));
+  atomscope_teaching_page_set_curve_visible (page, AS_TEACHING_FISTA, FALSE);
+  g_assert_false (atomscope_teaching_page_get_curve_visible (page, AS_TEACHING_FISTA));
+  ui_test_wait_for_draw (window);
+  atomscope_teaching_page_set_curve_visible (page, AS_TEACHING_FISTA, TRUE);
+  g_assert_true (atomscope_teaching_page_get_curve_visible (page, AS_TEACHING_FISTA));
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The page is a page of the main window, and a page never shown runs nothing. */
+static void
+test_in_main_window (void)
+{
+  g_autoptr (AtomscopeApplication) app = atomscope_application_new ();
+  g_autoptr (GError) error = NULL;
+  GtkWidget *win, *teaching, *stack;
+
+  /* Registering runs startup, after which windows may be added. */
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  win = g_object_new (ATOMSCOPE_TYPE_WINDOW, "application", app, NULL);
+  teaching = find_descendant (win, ATOMSCOPE_TYPE_TEACHING_PAGE);
+  stack = find_descendant (win, ADW_TYPE_VIEW_STACK);
+
+  g_assert_nonnull (teaching);
+  g_assert_nonnull (stack);
+  g_assert_true (adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), "teaching") == teaching);
+  g_assert_cmpuint (atomscope_teaching_page_get_n_runs (ATOMSCOPE_TEACHING_PAGE (teaching)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+int
+main (int argc, char **argv)
+{
+  atomscope_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/ui/teaching/in-main-window", test_in_main_window);
+  g_test_add_func ("/ui/teaching/preset/learned-steps", test_preset_learned_steps);
+  g_test_add_func ("/ui/teaching/preset/sparse", test_preset_sparse);
+  g_test_add_func ("/ui/teaching/preset/dense", test_preset_dense);
+  g_test_add_func ("/ui/teaching/preset/adversarial", test_preset_adversarial);
+  g_test_add_func ("/ui/teaching/legend-toggle", test_legend_toggle);
+  g_test_add_func ("/ui/teaching/export", test_export);
+  g_test_add_func ("/ui/teaching/responsive", test_responsive);
+  return g_test_run ();
+}

@@ -1,0 +1,973 @@
+/* as-figure-atoms.c: GTK-free drawing of learned atoms, activations and convergence.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "as-figure-atoms"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "as-figure-atoms.h"
+
+/* ---- the bundle of what is drawn ------------------------------------------------ */
+
+AsFigureTopographies *
+as_figure_topographies_new (guint n_atoms, AsTopographyGrid **grids, const double *xy, guint n,
+                            double head_radius)
+{
+  AsFigureTopographies *self = g_new0 (AsFigureTopographies, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->n_atoms = n_atoms;
+  self->grids = grids;
+  self->sensor_xy = g_memdup2 (xy, sizeof (double) * 2 * n);
+  self->n_sensors = n;
+  self->head_radius = head_radius;
+  return self;
+}
+
+AsFigureTopographies *
+as_figure_topographies_ref (AsFigureTopographies *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+as_figure_topographies_unref (AsFigureTopographies *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  for (guint k = 0; k < self->n_atoms; k++)
+    g_clear_pointer (&self->grids[k], as_topography_grid_free);
+  g_free (self->grids);
+  g_free (self->sensor_xy);
+  g_free (self);
+}
+
+static int
+compare_position (gconstpointer a, gconstpointer b)
+{
+  const AsCdlOccurrence *x = a, *y = b;
+
+  if (x->trial != y->trial)
+    return x->trial < y->trial ? -1 : 1;
+  return x->position < y->position ? -1 : x->position > y->position;
+}
+
+/* Keeps the occurrences that are the largest |z| within ±@half positions (first
+ * wins ties): LGCD may spread one waveform over neighbouring shifts, which is one
+ * occurrence to the eye.  The listing is sorted by trial then position. */
+static GArray *
+local_maxima (GArray *occ, gsize half)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (AsCdlOccurrence));
+
+  g_array_sort (occ, compare_position);
+  for (guint i = 0; i < occ->len; i++)
+    {
+      const AsCdlOccurrence *o = &g_array_index (occ, AsCdlOccurrence, i);
+      gboolean keep = TRUE;
+
+      for (guint j = i; j-- > 0 && keep;)
+        {
+          const AsCdlOccurrence *q = &g_array_index (occ, AsCdlOccurrence, j);
+          if (q->trial != o->trial || q->position + half < o->position)
+            break;
+          if (fabs (q->amplitude) >= fabs (o->amplitude))
+            keep = FALSE;
+        }
+      for (guint j = i + 1; j < occ->len && keep; j++)
+        {
+          const AsCdlOccurrence *q = &g_array_index (occ, AsCdlOccurrence, j);
+          if (q->trial != o->trial || q->position > o->position + half)
+            break;
+          if (fabs (q->amplitude) > fabs (o->amplitude))
+            keep = FALSE;
+        }
+      if (keep)
+        g_array_append_val (out, *o);
+    }
+  return out;
+}
+
+AsFigureAtoms *
+as_figure_atoms_new (AsCdlModel *model, double sfreq, double relative_threshold)
+{
+  AsFigureAtoms *self;
+  gsize n_valid, half;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  self = g_new0 (AsFigureAtoms, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->model = as_cdl_model_ref (model);
+  self->n_atoms = model->shape.n_atoms;
+  self->sfreq = sfreq > 0 ? sfreq : model->sfreq;
+  n_valid = as_csc_n_valid (&model->shape);
+  self->duration = self->sfreq > 0 ? model->shape.width / self->sfreq : 0;
+  self->occurrences = g_new0 (GArray *, MAX (self->n_atoms, 1));
+  self->max_amplitude = g_new0 (double, MAX (self->n_atoms, 1));
+  /* Images: no merging (positions run along rows). */
+  half = model->shape.atom_height > 1 ? 0 : model->shape.atom_width / 2;
+  for (guint k = 0; k < self->n_atoms; k++)
+    {
+      g_autoptr (GArray) all = NULL;
+      double m = 0;
+
+      for (guint n = 0; n < model->n_trials; n++)
+        {
+          const double *z = as_cdl_model_get_activation (model, n, k);
+          for (gsize t = 0; t < n_valid; t++)
+            m = MAX (m, fabs (z[t]));
+        }
+      self->max_amplitude[k] = m;
+      all = as_cdl_model_occurrences (model, k, m > 0 ? relative_threshold * m : 1.0);
+      self->occurrences[k] = half > 0 ? local_maxima (all, half) : g_array_ref (all);
+    }
+  return self;
+}
+
+AsFigureAtoms *
+as_figure_atoms_ref (AsFigureAtoms *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+as_figure_atoms_unref (AsFigureAtoms *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  for (guint k = 0; k < self->n_atoms; k++)
+    g_clear_pointer (&self->occurrences[k], g_array_unref);
+  g_free (self->occurrences);
+  g_free (self->max_amplitude);
+  g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+  as_cdl_model_unref (self->model);
+  g_free (self);
+}
+
+void
+as_figure_atoms_set_topographies (AsFigureAtoms *self, AsFigureTopographies *topo)
+{
+  g_return_if_fail (topo == NULL || topo->n_atoms == self->n_atoms);
+  if (topo != NULL)
+    as_figure_topographies_ref (topo);
+  g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+  self->topographies = topo;
+}
+
+double
+as_figure_atoms_occurrence_time (const AsFigureAtoms *self, const AsCdlOccurrence *occ)
+{
+  return self->sfreq > 0 ? occ->position / self->sfreq : occ->position;
+}
+
+double
+as_figure_atoms_atom_duration (const AsFigureAtoms *self)
+{
+  double w = self->model->shape.atom_width;
+  return self->sfreq > 0 ? w / self->sfreq : w;
+}
+
+/* ---- colours ---------------------------------------------------------------------- */
+
+void
+as_figure_atom_color (guint k, gboolean dark, AsColor *color)
+{
+  /* libadwaita palette, blue and red last: they draw the trace and the reconstruction.
+   * Green 5, purple 3, orange 4, teal, pink, yellow 5, brown 3, grey, blue 4, red 3. */
+  static const double palette[10][3] = {
+    { 0.15, 0.64, 0.41 }, { 0.57, 0.25, 0.67 }, { 0.90, 0.38, 0.00 }, { 0.13, 0.60, 0.63 },
+    { 0.87, 0.33, 0.62 }, { 0.80, 0.58, 0.00 }, { 0.60, 0.45, 0.32 }, { 0.47, 0.47, 0.50 },
+    { 0.11, 0.44, 0.85 }, { 0.88, 0.11, 0.14 },
+  };
+  const double *p = palette[k % 10];
+  double lift = dark ? 0.15 : 0.0;
+
+  color->r = MIN (1.0, p[0] + lift);
+  color->g = MIN (1.0, p[1] + lift);
+  color->b = MIN (1.0, p[2] + lift);
+  color->a = 1.0;
+}
+
+void
+as_figure_diverging_color (double t, double *r, double *g, double *b)
+{
+  /* Blue (−1) – white (0) – red (+1), as ColorBrewer's RdBu reversed. */
+  static const double neg[3] = { 0.13, 0.40, 0.67 }, pos[3] = { 0.70, 0.09, 0.17 };
+  const double *end;
+  double a;
+
+  t = CLAMP (t, -1.0, 1.0);
+  end = t < 0 ? neg : pos;
+  a = fabs (t);
+  *r = 1.0 + a * (end[0] - 1.0);
+  *g = 1.0 + a * (end[1] - 1.0);
+  *b = 1.0 + a * (end[2] - 1.0);
+}
+
+static void
+set_font (cairo_t *cr, const AsFigureStyle *style, double scale)
+{
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, style->font_size * scale);
+}
+
+static void
+show_text_at (cairo_t *cr, double x, double y, double align, const char *text)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_move_to (cr, x - align * ext.x_advance, y);
+  cairo_show_text (cr, text);
+}
+
+/* The waveform shown for atom k: v_k for rank-1 models, else the channel with
+ * the most energy.  Returns a pointer into the model (atom_width values). */
+static const double *
+atom_waveform (const AsCdlModel *model, guint k, guint *channel)
+{
+  gsize hw = (gsize) model->shape.atom_height * model->shape.atom_width;
+  const double *atom = as_cdl_model_get_atom (model, k);
+  double best = -1;
+  guint best_p = 0;
+
+  if (model->v != NULL)
+    {
+      if (channel)
+        *channel = G_MAXUINT;
+      return model->v + k * hw;
+    }
+  for (guint p = 0; p < model->shape.n_channels; p++)
+    {
+      double e = 0;
+      for (gsize i = 0; i < hw; i++)
+        e += atom[p * hw + i] * atom[p * hw + i];
+      if (e > best)
+        {
+          best = e;
+          best_p = p;
+        }
+    }
+  if (channel)
+    *channel = best_p;
+  return atom + best_p * hw;
+}
+
+/* ---- atoms panel ------------------------------------------------------------------ */
+
+static gboolean
+is_image_model (const AsFigureAtoms *atoms)
+{
+  return atoms->model->shape.atom_height > 1;
+}
+
+double
+as_figure_atoms_row_height (const AsFigureAtoms *atoms, double width)
+{
+  if (atoms == NULL)
+    return 0;
+  if (is_image_model (atoms))
+    return width / ceil (sqrt (MAX (atoms->n_atoms, 1)));
+  return CLAMP (width * 0.22, 84.0, 130.0);
+}
+
+int
+as_figure_atoms_hit (const AsFigureAtoms *atoms, double width, double x, double y)
+{
+  double row_h = as_figure_atoms_row_height (atoms, width);
+  int k;
+
+  if (atoms == NULL || row_h <= 0 || y < 0)
+    return -1;
+  if (is_image_model (atoms))
+    {
+      int n_cols = (int) ceil (sqrt (MAX (atoms->n_atoms, 1)));
+      k = (int) (y / row_h) * n_cols + (int) (x / row_h);
+    }
+  else
+    k = (int) (y / row_h);
+  return k < (int) atoms->n_atoms ? k : -1;
+}
+
+static void
+draw_frame (cairo_t *cr, const AsFigureStyle *style, double x, double y, double w, double h)
+{
+  as_figure_set_color (cr, &style->grid);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, floor (x) + 0.5, floor (y) + 0.5, floor (w), floor (h));
+  cairo_stroke (cr);
+}
+
+static void
+draw_waveform (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms, guint k,
+               double x, double y, double w, double h, const AsColor *color)
+{
+  const AsCdlModel *model = atoms->model;
+  guint L = model->shape.atom_width;
+  const double *v = atom_waveform (model, k, NULL);
+  double amax = 0, dur = as_figure_atoms_atom_duration (atoms);
+  double plot_h = h - 14, step;
+  char label[32];
+
+  for (guint i = 0; i < L; i++)
+    amax = MAX (amax, fabs (v[i]));
+  if (!(amax > 0))
+    amax = 1;
+  draw_frame (cr, style, x, y, w, plot_h);
+
+  /* Zero line, then the waveform. */
+  as_figure_set_color (cr, &style->grid);
+  cairo_move_to (cr, x, floor (y + plot_h / 2) + 0.5);
+  cairo_line_to (cr, x + w, floor (y + plot_h / 2) + 0.5);
+  cairo_stroke (cr);
+  as_figure_set_color (cr, color);
+  cairo_set_line_width (cr, 1.5);
+  for (guint i = 0; i < L; i++)
+    {
+      double px = x + (L > 1 ? (double) i / (L - 1) : 0.5) * w;
+      double py = y + plot_h / 2 - v[i] / amax * 0.45 * plot_h;
+      if (i == 0)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+    }
+  cairo_stroke (cr);
+
+  /* Time axis in seconds. */
+  set_font (cr, style, 0.8);
+  as_figure_set_color (cr, &style->foreground);
+  step = as_figure_nice_step (dur, 3);
+  for (double t = 0; t <= dur * 0.93 + 1e-9; t += step)
+    {
+      g_snprintf (label, sizeof label, "%g", t);
+      show_text_at (cr, x + t / dur * w, y + h - 2, t == 0 ? 0 : 0.5, label);
+    }
+  show_text_at (cr, x + w - 3, y + 11, 1.0, atoms->sfreq > 0 ? "s" : "px");
+}
+
+/* Magnitude of the DFT of the waveform, zero-padded to 256 points, against
+ * frequency from 0 to sfreq/2: where the atom's energy lies. */
+static void
+draw_spectrum (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms, guint k,
+               double x, double y, double w, double h, const AsColor *color)
+{
+  enum { N_FFT = 256, N_BINS = N_FFT / 2 + 1 };
+  const AsCdlModel *model = atoms->model;
+  guint L = MIN (model->shape.atom_width, N_FFT);
+  const double *v = atom_waveform (model, k, NULL);
+  double mag[N_BINS], mmax = 0, plot_h = h - 14, nyq = atoms->sfreq / 2, step;
+  char label[32];
+
+  for (guint f = 0; f < N_BINS; f++)
+    {
+      double re = 0, im = 0;
+      for (guint i = 0; i < L; i++)
+        {
+          double ph = -2 * G_PI * f * i / N_FFT;
+          re += v[i] * cos (ph);
+          im += v[i] * sin (ph);
+        }
+      mag[f] = sqrt (re * re + im * im);
+      mmax = MAX (mmax, mag[f]);
+    }
+  if (!(mmax > 0))
+    mmax = 1;
+  draw_frame (cr, style, x, y, w, plot_h);
+  as_figure_set_color (cr, color);
+  cairo_set_line_width (cr, 1.2);
+  for (guint f = 0; f < N_BINS; f++)
+    {
+      double px = x + (double) f / (N_BINS - 1) * w;
+      double py = y + plot_h - mag[f] / mmax * 0.9 * plot_h;
+      if (f == 0)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+    }
+  cairo_line_to (cr, x + w, y + plot_h);
+  cairo_line_to (cr, x, y + plot_h);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, color->r, color->g, color->b, 0.25);
+  cairo_fill_preserve (cr);
+  as_figure_set_color (cr, color);
+  cairo_stroke (cr);
+
+  set_font (cr, style, 0.8);
+  as_figure_set_color (cr, &style->foreground);
+  if (nyq > 0)
+    {
+      step = as_figure_nice_step (nyq, 3);
+      for (double f = 0; f <= nyq * 0.93 + 1e-9; f += step)
+        {
+          g_snprintf (label, sizeof label, "%g", f);
+          show_text_at (cr, x + f / nyq * w, y + h - 2, f == 0 ? 0 : 0.5, label);
+        }
+      show_text_at (cr, x + w - 3, y + 11, 1.0, _("Hz"));
+    }
+}
+
+static double
+contour_cross (double a, double b, double level)
+{
+  return (level - a) / (b - a);
+}
+
+void
+as_figure_draw_topography (cairo_t *cr, double cx, double cy, double radius_px,
+                           const AsFigureStyle *style, const AsTopographyGrid *grid,
+                           const double *sensor_xy, guint n_sensors, double head_radius)
+{
+  double scale, vabs;
+  guint n;
+
+  if (grid == NULL || !(head_radius > 0) || grid->size < 2)
+    return;
+  n = grid->size;
+  scale = radius_px / head_radius;   /* pixels per projected unit */
+  vabs = MAX (fabs (grid->vmin), fabs (grid->vmax));
+  if (!(vabs > 0))
+    vabs = 1;
+
+  /* The map, painted cell by cell into an image at grid resolution, then scaled. */
+  {
+    cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, n, n);
+    guint8 *px = cairo_image_surface_get_data (img);
+    int stride = cairo_image_surface_get_stride (img);
+    double cell = 2 * grid->radius / n * scale;
+
+    cairo_surface_flush (img);
+    for (guint i = 0; i < n; i++)
+      for (guint j = 0; j < n; j++)
+        {
+          guint32 *p = (guint32 *) (px + (gsize) i * stride) + j;
+          double v = grid->values[(gsize) i * n + j], r, g, b;
+
+          if (!grid->mask[(gsize) i * n + j] || !isfinite (v))
+            {
+              *p = 0;
+              continue;
+            }
+          as_figure_diverging_color (v / vabs, &r, &g, &b);
+          *p = 0xff000000u | ((guint32) (r * 255) << 16) | ((guint32) (g * 255) << 8) | (guint32) (b * 255);
+        }
+    cairo_surface_mark_dirty (img);
+    cairo_save (cr);
+    cairo_arc (cr, cx, cy, radius_px, 0, 2 * G_PI);
+    cairo_clip (cr);
+    cairo_translate (cr, cx - grid->radius * scale, cy - grid->radius * scale);
+    cairo_scale (cr, cell, cell);
+    cairo_set_source_surface (cr, img, 0, 0);
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+    cairo_paint (cr);
+    cairo_restore (cr);
+    cairo_surface_destroy (img);
+
+    /* Contours by marching squares at ±1/6 … ±5/6 of the largest |value|. */
+    cairo_save (cr);
+    cairo_arc (cr, cx, cy, radius_px, 0, 2 * G_PI);
+    cairo_clip (cr);
+    cairo_set_source_rgba (cr, 0, 0, 0, 0.45);
+    cairo_set_line_width (cr, 0.7);
+    for (int l = -5; l <= 5; l++)
+      {
+        double level = l * vabs / 6;
+
+        if (l == 0)
+          continue;
+        for (guint i = 0; i + 1 < n; i++)
+          for (guint j = 0; j + 1 < n; j++)
+            {
+              double v00 = grid->values[i * n + j], v01 = grid->values[i * n + j + 1];
+              double v10 = grid->values[(i + 1) * n + j], v11 = grid->values[(i + 1) * n + j + 1];
+              double pts[4][2];
+              int np = 0;
+              double x0 = cx - grid->radius * scale + (j + 0.5) * cell;
+              double y0 = cy - grid->radius * scale + (i + 0.5) * cell;
+
+              if (!isfinite (v00) || !isfinite (v01) || !isfinite (v10) || !isfinite (v11))
+                continue;
+              if ((v00 < level) != (v01 < level))
+                {
+                  pts[np][0] = x0 + contour_cross (v00, v01, level) * cell;
+                  pts[np++][1] = y0;
+                }
+              if ((v01 < level) != (v11 < level))
+                {
+                  pts[np][0] = x0 + cell;
+                  pts[np++][1] = y0 + contour_cross (v01, v11, level) * cell;
+                }
+              if ((v10 < level) != (v11 < level))
+                {
+                  pts[np][0] = x0 + contour_cross (v10, v11, level) * cell;
+                  pts[np++][1] = y0 + cell;
+                }
+              if ((v00 < level) != (v10 < level))
+                {
+                  pts[np][0] = x0;
+                  pts[np++][1] = y0 + contour_cross (v00, v10, level) * cell;
+                }
+              for (int s = 0; s + 1 < np; s += 2)
+                {
+                  cairo_move_to (cr, pts[s][0], pts[s][1]);
+                  cairo_line_to (cr, pts[s + 1][0], pts[s + 1][1]);
+                }
+            }
+        cairo_stroke (cr);
+      }
+    cairo_restore (cr);
+  }
+
+  /* Head outline, nose (up is front) and ears. */
+  as_figure_set_color (cr, &style->foreground);
+  cairo_set_line_width (cr, 1.2);
+  cairo_new_path (cr);
+  cairo_arc (cr, cx, cy, radius_px, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_move_to (cr, cx - 0.12 * radius_px, cy - 0.99 * radius_px);
+  cairo_line_to (cr, cx, cy - 1.15 * radius_px);
+  cairo_line_to (cr, cx + 0.12 * radius_px, cy - 0.99 * radius_px);
+  cairo_stroke (cr);
+  for (int side = -1; side <= 1; side += 2)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, cx + side * 1.04 * radius_px, cy);
+      cairo_scale (cr, 0.07 * radius_px, 0.2 * radius_px);
+      cairo_new_path (cr);
+      cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
+      cairo_restore (cr);
+      cairo_stroke (cr);
+    }
+
+  /* Sensors. */
+  for (guint s = 0; s < n_sensors; s++)
+    {
+      cairo_new_path (cr);
+      cairo_arc (cr, cx + sensor_xy[2 * s] * scale, cy - sensor_xy[2 * s + 1] * scale,
+                 MAX (0.8, radius_px / 40), 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+void
+as_figure_draw_atoms (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                      const AsFigureAtoms *atoms, int selected)
+{
+  gboolean dark = style->background.r < 0.5;
+  double row_h;
+
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
+  if (atoms == NULL || atoms->n_atoms == 0 || width < 40)
+    return;
+  if (is_image_model (atoms))
+    {
+      as_figure_draw_mosaic (cr, width, height, style, atoms, selected);
+      return;
+    }
+
+  row_h = as_figure_atoms_row_height (atoms, width);
+  for (guint k = 0; k < atoms->n_atoms; k++)
+    {
+      double y = k * row_h, info_w = 86, topo_w = 0, spec_w, wave_w, x;
+      AsColor color;
+      char text[64];
+      guint n_occ = atoms->occurrences[k]->len;
+
+      if (y > height)
+        break;
+      as_figure_atom_color (k, dark, &color);
+      if ((int) k == selected)
+        {
+          cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.15);
+          cairo_rectangle (cr, 0, y, width, row_h);
+          cairo_fill (cr);
+        }
+      as_figure_set_color (cr, &color);
+      cairo_rectangle (cr, 4, y + 6, 4, row_h - 12);
+      cairo_fill (cr);
+
+      /* Name, occurrences and rate. */
+      set_font (cr, style, 1.0);
+      as_figure_set_color (cr, &style->foreground);
+      g_snprintf (text, sizeof text, _("Atom %u"), k + 1);
+      show_text_at (cr, 14, y + 20, 0, text);
+      set_font (cr, style, 0.85);
+      g_snprintf (text, sizeof text, g_dngettext (GETTEXT_PACKAGE, "%u occurrence", "%u occurrences", n_occ), n_occ);
+      show_text_at (cr, 14, y + 38, 0, text);
+      if (atoms->duration > 0)
+        {
+          g_snprintf (text, sizeof text, _("%.2f per s"), n_occ / atoms->duration);
+          show_text_at (cr, 14, y + 54, 0, text);
+        }
+
+      if (atoms->topographies != NULL && atoms->topographies->grids[k] != NULL)
+        topo_w = row_h - 8;
+      spec_w = MAX (60, (width - info_w - topo_w) * 0.3);
+      wave_w = width - info_w - topo_w - spec_w - 24;
+      x = info_w;
+      draw_waveform (cr, style, atoms, k, x, y + 6, wave_w, row_h - 10, &color);
+      x += wave_w + 8;
+      if (topo_w > 0)
+        {
+          double r = topo_w / 2 * 0.8;
+          as_figure_draw_topography (cr, x + topo_w / 2, y + row_h / 2 + 2, r, style,
+                                     atoms->topographies->grids[k], atoms->topographies->sensor_xy,
+                                     atoms->topographies->n_sensors,
+                                     atoms->topographies->head_radius);
+          x += topo_w + 8;
+        }
+      draw_spectrum (cr, style, atoms, k, x, y + 6, spec_w, row_h - 10, &color);
+
+      as_figure_set_color (cr, &style->grid);
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, 0, floor (y + row_h) - 0.5);
+      cairo_line_to (cr, width, floor (y + row_h) - 0.5);
+      cairo_stroke (cr);
+    }
+}
+
+void
+as_figure_draw_mosaic (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                       const AsFigureAtoms *atoms, int selected)
+{
+  const AsCdlModel *model;
+  guint h, w, P, n_cols;
+  double tile;
+  gboolean dark = style->background.r < 0.5;
+
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
+  if (atoms == NULL || atoms->n_atoms == 0)
+    return;
+  model = atoms->model;
+  h = model->shape.atom_height;
+  w = model->shape.atom_width;
+  P = model->shape.n_channels;
+  n_cols = (guint) ceil (sqrt (atoms->n_atoms));
+  tile = MIN (width / n_cols, as_figure_atoms_row_height (atoms, width));
+
+  for (guint k = 0; k < atoms->n_atoms; k++)
+    {
+      const double *atom = as_cdl_model_get_atom (model, k);
+      double x = (k % n_cols) * tile, y = (k / n_cols) * tile, amax = 0, cell;
+      cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      guint8 *px = cairo_image_surface_get_data (img);
+      int stride = cairo_image_surface_get_stride (img);
+      gsize hw = (gsize) h * w;
+      AsColor color;
+
+      for (gsize i = 0; i < P * hw; i++)
+        amax = MAX (amax, fabs (atom[i]));
+      if (!(amax > 0))
+        amax = 1;
+      cairo_surface_flush (img);
+      for (guint i = 0; i < h; i++)
+        for (guint j = 0; j < w; j++)
+          {
+            guint32 *p = (guint32 *) (px + (gsize) i * stride) + j;
+            double r, g, b;
+
+            if (P >= 3)
+              {
+                r = 0.5 + 0.5 * atom[0 * hw + i * w + j] / amax;
+                g = 0.5 + 0.5 * atom[1 * hw + i * w + j] / amax;
+                b = 0.5 + 0.5 * atom[2 * hw + i * w + j] / amax;
+              }
+            else
+              as_figure_diverging_color (atom[i * w + j] / amax, &r, &g, &b);
+            *p = ((guint32) (CLAMP (r, 0, 1) * 255) << 16) | ((guint32) (CLAMP (g, 0, 1) * 255) << 8)
+                 | (guint32) (CLAMP (b, 0, 1) * 255);
+          }
+      cairo_surface_mark_dirty (img);
+      cell = (tile - 8) / MAX (h, w);
+      cairo_save (cr);
+      cairo_translate (cr, x + 4, y + 4);
+      cairo_scale (cr, cell, cell);
+      cairo_set_source_surface (cr, img, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      cairo_surface_destroy (img);
+
+      as_figure_atom_color (k, dark, &color);
+      as_figure_set_color (cr, &color);
+      cairo_set_line_width (cr, (int) k == selected ? 3 : 1);
+      cairo_rectangle (cr, x + 3, y + 3, w * cell + 2, h * cell + 2);
+      cairo_stroke (cr);
+    }
+}
+
+/* ---- activation raster --------------------------------------------------------------- */
+
+void
+as_figure_draw_raster (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                       const AsFigureAtoms *atoms, double t0, double duration, int selected)
+{
+  const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 2, bottom = 2;
+  double plot_w = width - left - right, plot_h = height - top - bottom, row_h;
+  gboolean dark = style->background.r < 0.5;
+
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
+  if (atoms == NULL || atoms->n_atoms == 0 || plot_w < 10 || duration <= 0)
+    return;
+  row_h = plot_h / atoms->n_atoms;
+
+  /* The same time grid as the signal browser. */
+  {
+    double step = as_figure_nice_step (duration, 10);
+    as_figure_set_color (cr, &style->grid);
+    cairo_set_line_width (cr, 1.0);
+    for (double t = ceil (t0 / step) * step; t <= t0 + duration + 1e-9; t += step)
+      {
+        double x = left + (t - t0) / duration * plot_w;
+        cairo_move_to (cr, floor (x) + 0.5, top);
+        cairo_line_to (cr, floor (x) + 0.5, top + plot_h);
+      }
+    cairo_stroke (cr);
+  }
+
+  set_font (cr, style, 0.85);
+  for (guint k = 0; k < atoms->n_atoms; k++)
+    {
+      /* A tick at each onset: atoms can be as long as the gaps between them. */
+      double y = top + k * row_h, tick_w = CLAMP (as_figure_atoms_atom_duration (atoms) / duration * plot_w, 1.0, 3.0);
+      GArray *occ = atoms->occurrences[k];
+      AsColor color;
+      char label[32];
+
+      as_figure_atom_color (k, dark, &color);
+      if ((int) k == selected)
+        {
+          cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.12);
+          cairo_rectangle (cr, 0, y, width, row_h);
+          cairo_fill (cr);
+        }
+      as_figure_set_color (cr, &color);
+      g_snprintf (label, sizeof label, _("Atom %u"), k + 1);
+      if (row_h >= 9)
+        show_text_at (cr, 6, y + row_h / 2 + style->font_size * 0.3, 0, label);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, left, top, plot_w, plot_h);
+      cairo_clip (cr);
+      for (guint i = 0; i < occ->len; i++)
+        {
+          const AsCdlOccurrence *o = &g_array_index (occ, AsCdlOccurrence, i);
+          double t = as_figure_atoms_occurrence_time (atoms, o);
+          double x = left + (t - t0) / duration * plot_w;
+          double a = atoms->max_amplitude[k] > 0 ? fabs (o->amplitude) / atoms->max_amplitude[k] : 1;
+
+          if (o->trial != 0 || x + tick_w < left || x > left + plot_w)
+            continue;
+          cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.25 + 0.75 * a);
+          cairo_rectangle (cr, x, y + 1, tick_w, MAX (1, row_h - 2));
+          cairo_fill (cr);
+        }
+      cairo_restore (cr);
+    }
+}
+
+/* ---- convergence ------------------------------------------------------------------- */
+
+static double
+axis_map (double v, double lo, double hi, gboolean log_axis)
+{
+  if (log_axis)
+    return (log10 (v) - log10 (lo)) / (log10 (hi) - log10 (lo));
+  return (v - lo) / (hi - lo);
+}
+
+static void
+draw_axis_ticks (cairo_t *cr, const AsFigureStyle *style, gboolean vertical, double lo, double hi,
+                 gboolean log_axis, double x0, double y0, double len, double cross_len)
+{
+  char label[32];
+  cairo_text_extents_t ext;
+
+  /* Less than a decade: the linear ticks, placed on the log scale. */
+  if (log_axis && floor (log10 (hi)) == floor (log10 (lo)))
+    {
+      double step = as_figure_nice_step (hi - lo, 4);
+      for (double v = ceil (lo / step) * step; v <= hi * (1 + 1e-9); v += step)
+        {
+          double f = axis_map (v, lo, hi, TRUE);
+          g_snprintf (label, sizeof label, "%.3g", v);
+          as_figure_set_color (cr, &style->grid);
+          if (vertical)
+            {
+              cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
+              cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
+            }
+          else
+            {
+              cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
+              cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
+            }
+          cairo_stroke (cr);
+          as_figure_set_color (cr, &style->foreground);
+          cairo_text_extents (cr, label, &ext);
+          if (vertical)
+            show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
+          else
+            show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
+        }
+      return;
+    }
+  if (log_axis)
+    {
+      for (int e = (int) floor (log10 (lo)); e <= (int) ceil (log10 (hi)); e++)
+        {
+          double v = pow (10, e), f;
+          if (v < lo * 0.999 || v > hi * 1.001)
+            continue;
+          f = axis_map (v, lo, hi, TRUE);
+          g_snprintf (label, sizeof label, "1e%d", e);
+          as_figure_set_color (cr, &style->grid);
+          if (vertical)
+            {
+              cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
+              cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
+            }
+          else
+            {
+              cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
+              cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
+            }
+          cairo_stroke (cr);
+          as_figure_set_color (cr, &style->foreground);
+          cairo_text_extents (cr, label, &ext);
+          if (vertical)
+            show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
+          else
+            show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
+        }
+      return;
+    }
+  {
+    double step = as_figure_nice_step (hi - lo, 4);
+    for (double v = ceil (lo / step) * step; v <= hi + 1e-9 * fabs (hi); v += step)
+      {
+        double f = axis_map (v, lo, hi, FALSE);
+        g_snprintf (label, sizeof label, "%.3g", fabs (v) < 1e-12 * step ? 0.0 : v);
+        as_figure_set_color (cr, &style->grid);
+        if (vertical)
+          {
+            cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
+            cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
+          }
+        else
+          {
+            cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
+            cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
+          }
+        cairo_stroke (cr);
+        as_figure_set_color (cr, &style->foreground);
+        cairo_text_extents (cr, label, &ext);
+        if (vertical)
+          show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
+        else
+          show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
+      }
+  }
+}
+
+void
+as_figure_draw_convergence (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                            const AsCdlModel *model, AsConvergenceAxis x_axis, gboolean log_x,
+                            gboolean log_y, gboolean suboptimality)
+{
+  const double left = 62, right = 12, top = 22, bottom = 30;
+  double plot_w = width - left - right, plot_h = height - top - bottom;
+  double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY, fmin = INFINITY;
+  GArray *trace;
+  gboolean started = FALSE;
+  const char *title;
+
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
+  set_font (cr, style, 0.9);
+  title = suboptimality ? _("Relative suboptimality") : _("Objective");
+  as_figure_set_color (cr, &style->foreground);
+  show_text_at (cr, left, 14, 0, title);
+  show_text_at (cr, width - right, height - 4, 1.0,
+                x_axis == AS_CONVERGENCE_X_TIME ? _("time (s)") : _("iteration"));
+  if (model == NULL || model->trace == NULL || model->trace->len == 0 || plot_w < 20 || plot_h < 20)
+    return;
+  trace = model->trace;
+
+  for (guint i = 0; i < trace->len; i++)
+    fmin = MIN (fmin, g_array_index (trace, AsCdlTracePoint, i).objective);
+  /* Suboptimality against the best value seen, offset so the best point stays on a log axis. */
+  for (guint i = 0; i < trace->len; i++)
+    {
+      const AsCdlTracePoint *p = &g_array_index (trace, AsCdlTracePoint, i);
+      double xv = x_axis == AS_CONVERGENCE_X_TIME ? p->time : p->iteration + 0.5 * p->half;
+      double yv = suboptimality ? (p->objective - fmin) / MAX (fabs (fmin), 1e-300) : p->objective;
+
+      if (log_x)
+        xv += x_axis == AS_CONVERGENCE_X_TIME ? 1e-3 : 1;
+      if (log_x && !(xv > 0))
+        continue;
+      if (log_y && !(yv > 0))
+        continue;
+      xlo = MIN (xlo, xv);
+      xhi = MAX (xhi, xv);
+      ylo = MIN (ylo, yv);
+      yhi = MAX (yhi, yv);
+    }
+  if (!isfinite (xlo) || !isfinite (ylo))
+    return;
+  if (xhi <= xlo)
+    xhi = log_x ? xlo * 10 : xlo + 1;
+  if (yhi <= ylo)
+    {
+      if (log_y)
+        {
+          yhi = ylo * 10;
+          ylo /= 10;
+        }
+      else
+        {
+          double pad = MAX (fabs (ylo) * 0.05, 1e-12);
+          ylo -= pad;
+          yhi += pad;
+        }
+    }
+
+  draw_frame (cr, style, left, top, plot_w, plot_h);
+  draw_axis_ticks (cr, style, TRUE, ylo, yhi, log_y, left, top + plot_h, plot_h, plot_w);
+  draw_axis_ticks (cr, style, FALSE, xlo, xhi, log_x, left, top + plot_h, plot_w, plot_h);
+
+  as_figure_set_color (cr, &style->trace);
+  cairo_set_line_width (cr, 1.5);
+  for (guint i = 0; i < trace->len; i++)
+    {
+      const AsCdlTracePoint *p = &g_array_index (trace, AsCdlTracePoint, i);
+      double xv = x_axis == AS_CONVERGENCE_X_TIME ? p->time : p->iteration + 0.5 * p->half;
+      double yv = suboptimality ? (p->objective - fmin) / MAX (fabs (fmin), 1e-300) : p->objective;
+      double px, py;
+
+      if (log_x)
+        xv += x_axis == AS_CONVERGENCE_X_TIME ? 1e-3 : 1;
+      if ((log_x && !(xv > 0)) || (log_y && !(yv > 0)))
+        continue;
+      px = left + axis_map (xv, xlo, xhi, log_x) * plot_w;
+      py = top + plot_h - axis_map (yv, ylo, yhi, log_y) * plot_h;
+      if (!started)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+      started = TRUE;
+    }
+  cairo_stroke (cr);
+}

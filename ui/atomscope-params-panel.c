@@ -1,0 +1,272 @@
+/* atomscope-params-panel.c: the learning parameters, as rows of a template.
+ *
+ * Defaults per kind of recording follow alphacsc's examples (Dupré la Tour et
+ * al. 2018: rank-1, non-negative, λ = 0.1 λ_max, atoms of 0.5 s on M/EEG) and,
+ * for eye movements, one atom of about one nystagmus beat (0.27 s at ~3.7 Hz).
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "atomscope-params-panel"
+
+#include "config.h"
+
+#include <math.h>
+#include <adwaita.h>
+
+#include "atomscope-params-panel.h"
+
+struct _AtomscopeParamsPanel
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *box;
+  GtkSpinButton  *n_atoms;
+  GtkSpinButton  *atom_length;
+  AdwComboRow    *rank;
+  AdwComboRow    *sign;
+  GtkSpinButton  *lambda;
+  AdwComboRow    *init;
+  GtkSpinButton  *max_iter;
+  AdwComboRow    *detrend;
+  GtkSpinButton  *highpass;
+  GtkSpinButton  *lowpass;
+  AdwComboRow    *notch;
+  GtkSpinButton  *crop_start;
+  GtkSpinButton  *crop_stop;
+  AdwComboRow    *scaling;
+  AdwActionRow   *eeg_only_row;
+  GtkSwitch      *eeg_only;
+
+  AsRecordingKind kind;
+  gboolean        image;
+  double          sfreq;
+  guint           n_channels;
+};
+
+G_DEFINE_FINAL_TYPE (AtomscopeParamsPanel, atomscope_params_panel, GTK_TYPE_WIDGET)
+
+static void
+apply_defaults (AtomscopeParamsPanel *self)
+{
+  guint k = 5, iters = 30;
+  double length = 0.5, lambda = 0.1, highpass = 0;
+  gboolean rank1 = TRUE;
+
+  if (self->image)
+    {
+      k = 9;
+      length = 10;   /* pixels */
+      lambda = 0.1;
+      rank1 = FALSE;
+      iters = 20;
+    }
+  else
+    switch (self->kind)
+      {
+      case AS_RECORDING_EYE:
+        /* One beat of a jerk nystagmus: slow drift then fast phase, ~0.27 s. */
+        k = 1;
+        length = 0.27;
+        iters = 50;
+        break;
+      case AS_RECORDING_EEG:
+        /* Slow drifts would take the atoms: high-pass at 1 Hz as MNE users do. */
+        k = 5;
+        length = 0.5;
+        iters = 30;
+        highpass = 1.0;
+        break;
+      case AS_RECORDING_AUDIO:
+        k = 8;
+        length = 0.02;
+        break;
+      case AS_RECORDING_GENERIC:
+      default:
+        k = 5;
+        length = self->sfreq > 0 ? MIN (1.0, 64 / self->sfreq) : 64;
+        break;
+      }
+  gtk_spin_button_set_value (self->n_atoms, k);
+  gtk_spin_button_set_value (self->atom_length, length);
+  gtk_spin_button_set_value (self->lambda, lambda);
+  gtk_spin_button_set_value (self->max_iter, iters);
+  adw_combo_row_set_selected (self->rank, rank1 && self->n_channels > 1 ? 0 : (self->image ? 1 : 0));
+  adw_combo_row_set_selected (self->sign, 0);
+  adw_combo_row_set_selected (self->init, 0);
+  /* The atoms are zero-mean waveforms: the data's offset must go. */
+  adw_combo_row_set_selected (self->detrend, self->image ? 0 : 1);
+  gtk_spin_button_set_value (self->highpass, highpass);
+  gtk_spin_button_set_value (self->lowpass, 0);
+  adw_combo_row_set_selected (self->notch, 0);
+  gtk_spin_button_set_value (self->crop_start, 0);
+  gtk_spin_button_set_value (self->crop_stop, 0);
+  adw_combo_row_set_selected (self->scaling, 0);
+  gtk_switch_set_active (self->eeg_only, self->kind == AS_RECORDING_EEG && !self->image);
+  gtk_widget_set_visible (GTK_WIDGET (self->eeg_only_row), self->kind == AS_RECORDING_EEG && !self->image);
+}
+
+static void
+on_defaults_clicked (AtomscopeParamsPanel *self)
+{
+  apply_defaults (self);
+}
+
+void
+atomscope_params_panel_set_recording (AtomscopeParamsPanel *self, AsRecording *rec)
+{
+  g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
+  g_return_if_fail (rec != NULL);
+
+  self->kind = rec->kind;
+  self->image = FALSE;
+  self->sfreq = rec->sfreq;
+  self->n_channels = rec->n_channels;
+  gtk_spin_button_set_digits (self->atom_length, 3);
+  apply_defaults (self);
+}
+
+void
+atomscope_params_panel_set_image (AtomscopeParamsPanel *self)
+{
+  g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
+  self->image = TRUE;
+  self->sfreq = 0;
+  gtk_spin_button_set_digits (self->atom_length, 0);
+  apply_defaults (self);
+}
+
+void
+atomscope_params_panel_get_params (AtomscopeParamsPanel *self, AsCdlParams *params)
+{
+  double length = gtk_spin_button_get_value (self->atom_length);
+
+  g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
+  as_cdl_params_init (params);
+  params->n_atoms = (guint) gtk_spin_button_get_value_as_int (self->n_atoms);
+  if (self->image)
+    {
+      params->atom_length = (guint) MAX (2, round (length));
+      params->atom_height = params->atom_length;
+    }
+  else
+    params->atom_length = (guint) MAX (2, round (length * (self->sfreq > 0 ? self->sfreq : 1)));
+  params->lambda = gtk_spin_button_get_value (self->lambda);
+  params->lambda_absolute = FALSE;
+  params->rank1 = adw_combo_row_get_selected (self->rank) == 0;
+  params->positive = adw_combo_row_get_selected (self->sign) == 0;
+  switch (adw_combo_row_get_selected (self->init))
+    {
+    case 1:
+      params->init = AS_CDL_INIT_RANDOM;
+      break;
+    case 2:
+      params->init = AS_CDL_INIT_GREEDY;
+      break;
+    default:
+      params->init = AS_CDL_INIT_CHUNK;
+    }
+  params->max_iter = (guint) gtk_spin_button_get_value_as_int (self->max_iter);
+}
+
+void
+atomscope_params_panel_get_preprocess (AtomscopeParamsPanel *self, AsPreprocessOptions *opts)
+{
+  static const AsDetrend detrends[] = { AS_DETREND_NONE, AS_DETREND_CONSTANT, AS_DETREND_LINEAR };
+  static const AsScaleMode scalings[] = { AS_SCALE_NONE, AS_SCALE_ZSCORE, AS_SCALE_GLOBAL_STD };
+  static const double notches[] = { 0, 50, 60 };
+
+  g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
+  as_preprocess_options_init (opts);
+  opts->detrend = detrends[MIN (adw_combo_row_get_selected (self->detrend), 2)];
+  opts->highpass = gtk_spin_button_get_value (self->highpass);
+  opts->lowpass = gtk_spin_button_get_value (self->lowpass);
+  opts->notch = notches[MIN (adw_combo_row_get_selected (self->notch), 2)];
+  opts->notch_harmonics = opts->notch > 0;
+  opts->crop_start = gtk_spin_button_get_value (self->crop_start);
+  opts->crop_stop = gtk_spin_button_get_value (self->crop_stop);
+  opts->scale = scalings[MIN (adw_combo_row_get_selected (self->scaling), 2)];
+  if (gtk_switch_get_active (self->eeg_only))
+    opts->types = 1u << AS_CHANNEL_EEG;
+}
+
+void
+atomscope_params_panel_set_crop (AtomscopeParamsPanel *self, double start, double stop)
+{
+  gtk_spin_button_set_value (self->crop_start, start);
+  gtk_spin_button_set_value (self->crop_stop, stop);
+}
+
+void
+atomscope_params_panel_set_n_atoms (AtomscopeParamsPanel *self, guint n_atoms)
+{
+  gtk_spin_button_set_value (self->n_atoms, n_atoms);
+}
+
+void
+atomscope_params_panel_set_max_iter (AtomscopeParamsPanel *self, guint max_iter)
+{
+  gtk_spin_button_set_value (self->max_iter, max_iter);
+}
+
+void
+atomscope_params_panel_set_atom_length (AtomscopeParamsPanel *self, double seconds)
+{
+  gtk_spin_button_set_value (self->atom_length, seconds);
+}
+
+void
+atomscope_params_panel_set_lambda (AtomscopeParamsPanel *self, double fraction)
+{
+  gtk_spin_button_set_value (self->lambda, fraction);
+}
+
+static void
+atomscope_params_panel_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), ATOMSCOPE_TYPE_PARAMS_PANEL);
+  G_OBJECT_CLASS (atomscope_params_panel_parent_class)->dispose (object);
+}
+
+static void
+atomscope_params_panel_class_init (AtomscopeParamsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = atomscope_params_panel_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/atomscope-params-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, n_atoms);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, atom_length);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, rank);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, sign);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, lambda);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, init);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, max_iter);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, detrend);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, highpass);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, lowpass);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, notch);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, crop_start);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, crop_stop);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, scaling);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, eeg_only_row);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, eeg_only);
+  gtk_widget_class_bind_template_callback (widget_class, on_defaults_clicked);
+}
+
+static void
+atomscope_params_panel_init (AtomscopeParamsPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->kind = AS_RECORDING_GENERIC;
+  self->sfreq = 1;
+}
+
+GtkWidget *
+atomscope_params_panel_new (void)
+{
+  return g_object_new (ATOMSCOPE_TYPE_PARAMS_PANEL, NULL);
+}
