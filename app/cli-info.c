@@ -131,7 +131,7 @@ as_cli_info (int argc, char **argv)
   printf (_("Format: %s\n"), rec->format);
   printf (_("Channels: %u\n"), rec->n_channels);
   printf (_("Sampling rate: %g Hz\n"), rec->sfreq);
-  printf (_("Samples: %" G_GSIZE_FORMAT "\n"), rec->n_samples);
+  printf (_("Samples: %zu\n"), rec->n_samples);
   printf (_("Duration: %.3f s\n"), as_recording_duration (rec));
   if (rec->start_time)
     {

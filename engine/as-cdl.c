@@ -22,7 +22,7 @@
 #include "as-rng.h"
 
 /* Iterations spent on each dictionary size during a greedy start. */
-#define GREEDY_PERIOD 3
+#define GREEDY_PERIOD 6
 
 void
 as_cdl_params_init (AsCdlParams *p)
@@ -154,6 +154,71 @@ as_cdl_model_occurrences (const AsCdlModel *model, guint k, double threshold)
           }
     }
   return out;
+}
+
+/* Occurrences come out of as_cdl_model_occurrences() already by trial then position; the
+ * merge below relies on that order.  An occurrence survives when no neighbour within
+ * ±spacing (same trial) is larger, nor equal and earlier: the local maxima of |z|, one per
+ * plateau, at least spacing + 1 positions apart (close to the `distance` criterion of
+ * scipy.signal.find_peaks).  Moved from the atoms figure so that views and exported
+ * events list the same occurrences. */
+GArray *
+as_cdl_model_occurrences_merged (const AsCdlModel *model, guint k, double threshold,
+                                 gsize min_spacing)
+{
+  g_autoptr (GArray) all = as_cdl_model_occurrences (model, k, threshold);
+  GArray *out;
+
+  if (min_spacing == 0)
+    return g_steal_pointer (&all);
+  out = g_array_new (FALSE, FALSE, sizeof (AsCdlOccurrence));
+  for (guint i = 0; i < all->len; i++)
+    {
+      const AsCdlOccurrence *o = &g_array_index (all, AsCdlOccurrence, i);
+      gboolean keep = TRUE;
+
+      for (guint j = i; j-- > 0 && keep;)
+        {
+          const AsCdlOccurrence *q = &g_array_index (all, AsCdlOccurrence, j);
+          if (q->trial != o->trial || q->position + min_spacing < o->position)
+            break;
+          if (fabs (q->amplitude) >= fabs (o->amplitude))
+            keep = FALSE;
+        }
+      for (guint j = i + 1; j < all->len && keep; j++)
+        {
+          const AsCdlOccurrence *q = &g_array_index (all, AsCdlOccurrence, j);
+          if (q->trial != o->trial || q->position > o->position + min_spacing)
+            break;
+          if (fabs (q->amplitude) > fabs (o->amplitude))
+            keep = FALSE;
+        }
+      if (keep)
+        g_array_append_val (out, *o);
+    }
+  return out;
+}
+
+gsize
+as_cdl_model_merge_spacing (const AsCdlModel *model)
+{
+  return model->shape.atom_height > 1 ? 0 : model->shape.atom_width / 2;
+}
+
+double
+as_cdl_model_max_activation (const AsCdlModel *model, guint k)
+{
+  const gsize nv = as_csc_n_valid (&model->shape);
+  double m = 0;
+
+  g_return_val_if_fail (k < model->shape.n_atoms, 0);
+  for (guint n = 0; n < model->n_trials; n++)
+    {
+      const double *z = as_cdl_model_get_activation (model, n, k);
+      for (gsize t = 0; t < nv; t++)
+        m = MAX (m, fabs (z[t]));
+    }
+  return m;
 }
 
 gboolean
@@ -351,9 +416,11 @@ atom_random (Cdl *c, guint k)
 }
 
 /* The window (trial, row, column) of largest residual energy ‖X − Σ z * D‖² over h × w
- * positions, by integral images; fills @best_x with the residual window's trial copy. */
+ * positions, by integral images, away from the @n_excl windows of @excl (triples n, y, x);
+ * *residual receives the residual of that window's trial. */
 static void
-worst_window (Cdl *c, guint *best_n, guint *best_y, guint *best_x, double **residual)
+worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *best_y,
+              guint *best_x, double **residual)
 {
   const guint H = c->s.height, W = c->s.width, h = c->s.atom_height, w = c->s.atom_width;
   const guint Hv = as_csc_valid_height (&c->s), Wv = as_csc_valid_width (&c->s);
@@ -385,7 +452,11 @@ worst_window (Cdl *c, guint *best_n, guint *best_y, guint *best_x, double **resi
           {
             double e = ii[(gsize) (y + h) * (W + 1) + x + w] - ii[(gsize) y * (W + 1) + x + w]
                        - ii[(gsize) (y + h) * (W + 1) + x] + ii[(gsize) y * (W + 1) + x];
-            if (e > best)
+            gboolean excluded = FALSE;
+            for (guint j = 0; j < n_excl && !excluded; j++)
+              excluded = excl[3 * j] == n && (guint) ABS ((int) y - (int) excl[3 * j + 1]) < h
+                         && (guint) ABS ((int) x - (int) excl[3 * j + 2]) < w;
+            if (e > best && !excluded)
               {
                 best = e;
                 *best_n = n;
@@ -407,9 +478,33 @@ replace_with_worst_window (Cdl *c, guint k)
   guint n, y, x;
   double *res;
 
-  worst_window (c, &n, &y, &x, &res);
+  worst_window (c, NULL, 0, &n, &y, &x, &res);
   atom_from_window (c, k, res + (gsize) y * c->s.width + x, c->s.height, c->s.width);
   g_free (res);
+}
+
+/* Greedy growth: @count new atoms (unused so far, so the objective is unchanged) from the
+ * worst-explained windows, distinct windows when several are added at once. */
+static void
+add_greedy_atoms (Cdl *c, guint count)
+{
+  guint *excl = g_new (guint, 3 * count);
+
+  for (guint i = 0; i < count && c->s.n_atoms < c->full.n_atoms; i++)
+    {
+      guint k = c->s.n_atoms;
+      double *res;
+
+      for (guint n = 0; n < c->n; n++)
+        memset (c->z + n * c->zstride + k * c->nv, 0, sizeof (double) * c->nv);
+      worst_window (c, excl, i, &excl[3 * i], &excl[3 * i + 1], &excl[3 * i + 2], &res);
+      c->s.n_atoms++;
+      atom_from_window (c, k, res + (gsize) excl[3 * i + 1] * c->s.width + excl[3 * i + 2],
+                        c->s.height, c->s.width);
+      update_effective (c);
+      g_free (res);
+    }
+  g_free (excl);
 }
 
 static void
@@ -592,6 +687,11 @@ static void
 learn_batch (Cdl *c)
 {
   double prev = G_MAXDOUBLE;
+  /* Iterations per dictionary size during a greedy start, shortened when the budget is
+   * small; every atom is in by the last iteration whatever the budget. */
+  const guint period = c->full.n_atoms > 1
+                       ? CLAMP ((c->p->max_iter - 1) / (c->full.n_atoms - 1), 1, GREEDY_PERIOD)
+                       : 1;
 
   for (c->iteration = 1; c->iteration <= c->p->max_iter; c->iteration++)
     {
@@ -600,15 +700,15 @@ learn_batch (Cdl *c)
 
       if (!keep_going (c))
         break;
-      /* Greedy start: one more atom from the worst-explained window. */
-      if (c->s.n_atoms < c->full.n_atoms && c->iteration > 1 && (c->iteration - 1) % GREEDY_PERIOD == 0)
+      if (c->s.n_atoms < c->full.n_atoms)
         {
-          guint k = c->s.n_atoms;
-          c->s.n_atoms++;
-          replace_with_worst_window (c, k);
-          for (guint n = 0; n < c->n; n++)
-            memset (c->z + n * c->zstride + k * c->nv, 0, sizeof (double) * c->nv);
-          update_effective (c);
+          const guint missing = c->full.n_atoms - c->s.n_atoms;
+          const guint left = c->p->max_iter - c->iteration;   /* iterations after this one */
+          guint add = (c->iteration > 1 && (c->iteration - 1) % period == 0) ? 1 : 0;
+          if (missing > left)
+            add = MAX (add, missing - left);
+          if (add > 0)
+            add_greedy_atoms (c, add);
         }
       growing = c->s.n_atoms < c->full.n_atoms;
 
@@ -1026,7 +1126,7 @@ cdl_job_new (CdlJobData *d, const AsCdlParams *params, AsCdlModel *warm)
   d->params = *params;
   d->warm = warm != NULL ? as_cdl_model_ref (warm) : NULL;
   return as_job_new ("cdl", cdl_job_run, d, cdl_job_data_free,
-                     (GBoxedCopyFunc) as_cdl_model_ref, (GDestroyNotify) as_cdl_model_unref);
+                     (AsJobRefFunc) as_cdl_model_ref, (GDestroyNotify) as_cdl_model_unref);
 }
 
 AsJob *

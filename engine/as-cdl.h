@@ -12,7 +12,6 @@
 #pragma once
 
 #include <glib.h>
-#include <glib-object.h>  /* GBoxedCopyFunc, used by as-job.h */
 
 #include "as-csc.h"
 #include "as-job.h"
@@ -95,6 +94,16 @@ const double *as_cdl_model_get_atom   (const AsCdlModel *model, guint k);
 const double *as_cdl_model_get_activation (const AsCdlModel *model, guint trial, guint k);
 /* Occurrences of atom @k with |amplitude| ≥ @threshold, by trial then position. */
 GArray       *as_cdl_model_occurrences (const AsCdlModel *model, guint k, double threshold);
+/* The occurrences a person counts: those of as_cdl_model_occurrences() that are the largest
+ * |amplitude| within ±@min_spacing positions in their trial (the first wins ties), since
+ * LGCD may spread one waveform over neighbouring shifts.  @min_spacing 0 keeps them all
+ * (images: positions run along rows, so no merging).  By trial then position. */
+GArray       *as_cdl_model_occurrences_merged (const AsCdlModel *model, guint k, double threshold,
+                                               gsize min_spacing);
+/* Half an atom's width for signals, 0 for images: the spacing the views and exports use. */
+gsize         as_cdl_model_merge_spacing (const AsCdlModel *model);
+/* max |z_k| over all trials and positions (0 when atom @k is unused). */
+double        as_cdl_model_max_activation (const AsCdlModel *model, guint k);
 /* P × @n_times reconstruction of samples [start, start + n_times) of @trial (1-D models),
  * from all atoms (@atom < 0) or from one. */
 gboolean      as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, int atom,

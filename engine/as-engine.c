@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <cblas.h>
+#include <fftw3.h>
 
 #include "as-engine.h"
 
@@ -25,9 +26,19 @@ as_engine_init (AsEngineRole role)
   int n = role == AS_ENGINE_ROLE_INTERACTIVE ? MAX (1, n_cores - 1) : MAX (1, n_cores);
   const char *env = g_getenv ("ATOMSCOPE_BLAS_THREADS");
 
+  static gsize fftw_ready = 0;
+
   if (env != NULL && g_ascii_strtoll (env, NULL, 10) > 0)
     n = (int) g_ascii_strtoll (env, NULL, 10);
   as_engine_set_blas_threads (n);
+
+  /* FFTW's planner is not thread-safe by default, and jobs plan on their own
+   * worker threads: serialise planning once for the whole process. */
+  if (g_once_init_enter (&fftw_ready))
+    {
+      fftw_make_planner_thread_safe ();
+      g_once_init_leave (&fftw_ready, 1);
+    }
 }
 
 void

@@ -28,13 +28,95 @@ as_export_meta_init (AsExportMeta *meta)
   meta->sfreq = NAN;
 }
 
+AsExportChannels *
+as_export_channels_new (const AsRecording *rec)
+{
+  AsExportChannels *ch = g_new0 (AsExportChannels, 1);
+
+  ch->n_channels = rec->n_channels;
+  ch->names = g_new0 (char *, rec->n_channels + 1);
+  ch->units = g_new0 (char *, rec->n_channels + 1);
+  ch->positions = g_new0 (double, 3 * MAX (rec->n_channels, 1));
+  ch->has_position = g_new0 (gboolean, MAX (rec->n_channels, 1));
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      ch->names[c] = g_strdup (rec->channels[c].label);
+      ch->units[c] = g_strdup (rec->channels[c].unit);
+      ch->has_position[c] = rec->channels[c].has_position;
+      memcpy (ch->positions + 3 * c, rec->channels[c].position, 3 * sizeof (double));
+    }
+  return ch;
+}
+
+void
+as_export_channels_free (AsExportChannels *channels)
+{
+  if (channels == NULL)
+    return;
+  g_strfreev (channels->names);
+  g_strfreev (channels->units);
+  g_free (channels->positions);
+  g_free (channels->has_position);
+  g_free (channels);
+}
+
+void
+as_export_meta_set_channels (AsExportMeta *meta, const AsExportChannels *channels,
+                             const AsRecording *rec)
+{
+  meta->n_channels = channels->n_channels;
+  meta->channel_names = (const char *const *) channels->names;
+  meta->channel_units = (const char *const *) channels->units;
+  meta->positions = channels->positions;
+  meta->has_position = channels->has_position;
+  if (rec != NULL)
+    {
+      meta->sfreq = rec->sfreq;
+      meta->source = rec->path;
+    }
+}
+
+static void
+occurrence_clear (gpointer p)
+{
+  g_free ((char *) ((AsOccurrence *) p)->trial_type);
+}
+
+static int
+occurrence_compare (gconstpointer a, gconstpointer b)
+{
+  const AsOccurrence *x = a, *y = b;
+  return (x->onset > y->onset) - (x->onset < y->onset);
+}
+
+GArray *
+as_occurrences_from_activations (const double *z, guint n_atoms, gsize n_times, double sfreq,
+                                 double atom_duration, double threshold)
+{
+  GArray *occ = g_array_new (FALSE, TRUE, sizeof (AsOccurrence));
+
+  g_array_set_clear_func (occ, occurrence_clear);
+  for (guint k = 0; k < n_atoms; k++)
+    for (gsize t = 0; t < n_times; t++)
+      {
+        double v = z[(gsize) k * n_times + t];
+        if (fabs (v) > threshold && isfinite (v))
+          {
+            AsOccurrence o = { t / sfreq, atom_duration, g_strdup_printf ("atom %u", k + 1), v };
+            g_array_append_val (occ, o);
+          }
+      }
+  g_array_sort (occ, occurrence_compare);
+  return occ;
+}
+
 static gboolean
 check_block (const char *path, const double *data, guint n_series, gsize n_samples, GError **error)
 {
   if (n_series == 0 || n_samples == 0 || data == NULL)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                   _("%s: nothing to write (%u series of %" G_GSIZE_FORMAT " samples)"), path,
+                   _("%s: nothing to write (%u series of %zu samples)"), path,
                    n_series, n_samples);
       return FALSE;
     }
@@ -42,7 +124,7 @@ check_block (const char *path, const double *data, guint n_series, gsize n_sampl
     if (!isfinite (data[i]))
       {
         g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
-                     _("%s: series %" G_GSIZE_FORMAT ", sample %" G_GSIZE_FORMAT " is not a finite number"),
+                     _("%s: series %zu, sample %zu is not a finite number"),
                      path, i / n_samples + 1, i % n_samples + 1);
         return FALSE;
       }
@@ -220,7 +302,7 @@ as_export_events_tsv (const char *path, const AsOccurrence *occ, gsize n, gboole
       if (!isfinite (occ[i].onset) || !(occ[i].duration >= 0))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                       _("%s: event %" G_GSIZE_FORMAT ": the onset must be finite and the duration ≥ 0"),
+                       _("%s: event %zu: the onset must be finite and the duration ≥ 0"),
                        path, i + 1);
           as_output_abort (out);
           return FALSE;
@@ -233,6 +315,117 @@ as_export_events_tsv (const char *path, const AsOccurrence *occ, gsize n, gboole
   if (ferror (f))
     return stream_failed (out, path, error);
   return as_output_commit (out, error);
+}
+
+gssize
+as_recording_add_events_tsv (AsRecording *rec, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) head = NULL;
+  gint col_on = -1, col_dur = -1, col_type = -1, col_val = -1;
+  guint n_cols;
+  g_autoptr (GArray) pending = g_array_new (FALSE, TRUE, sizeof (AsEvent));
+  gsize len;
+  const char *bad;
+
+  if (!g_file_get_contents (path, &text, &len, error))
+    return -1;
+  if (memchr (text, '\0', len) || !g_utf8_validate (text, len, &bad))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: byte %zu: not a UTF-8 text file"), path,
+                   memchr (text, '\0', len) ? (gsize) ((char *) memchr (text, '\0', len) - text)
+                                            : (gsize) (bad - text));
+      return -1;
+    }
+  g_strdelimit (text, "\r", '\n');
+  lines = g_strsplit (text, "\n", -1);
+  if (lines[0] == NULL || lines[0][0] == '\0')
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT, _("%s: the file is empty"), path);
+      return -1;
+    }
+  head = g_strsplit (lines[0], "\t", -1);
+  n_cols = g_strv_length (head);
+  for (guint c = 0; c < n_cols; c++)
+    {
+      g_strstrip (head[c]);
+      if (strcmp (head[c], "onset") == 0)
+        col_on = c;
+      else if (strcmp (head[c], "duration") == 0)
+        col_dur = c;
+      else if (strcmp (head[c], "trial_type") == 0)
+        col_type = c;
+      else if (strcmp (head[c], "value") == 0)
+        col_val = c;
+    }
+  if (col_on < 0 || col_dur < 0)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: line 1: a BIDS events file needs “onset” and “duration” columns (tab-separated)"),
+                   path);
+      return -1;
+    }
+  for (guint i = 1; lines[i]; i++)
+    {
+      g_auto (GStrv) f = NULL;
+      AsEvent e = { 0 };
+      char *end;
+
+      if (lines[i][0] == '\0')
+        continue;
+      f = g_strsplit (lines[i], "\t", -1);
+      if (g_strv_length (f) != n_cols)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: line %u: expected %u tab-separated fields, found %u"), path, i + 1,
+                       n_cols, g_strv_length (f));
+          goto fail;
+        }
+      e.onset = g_ascii_strtod (g_strstrip (f[col_on]), &end);
+      if (end == f[col_on] || *end != '\0' || !isfinite (e.onset))
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: line %u, column %d: the onset “%s” is not a number"), path, i + 1,
+                       col_on + 1, f[col_on]);
+          goto fail;
+        }
+      g_strstrip (f[col_dur]);
+      if (strcmp (f[col_dur], "n/a") == 0)
+        e.duration = 0;
+      else
+        {
+          e.duration = g_ascii_strtod (f[col_dur], &end);
+          if (end == f[col_dur] || *end != '\0' || !(e.duration >= 0) || !isfinite (e.duration))
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: line %u, column %d: the duration “%s” is not a number ≥ 0"), path,
+                           i + 1, col_dur + 1, f[col_dur]);
+              goto fail;
+            }
+        }
+      if (col_type >= 0 && strcmp (g_strstrip (f[col_type]), "n/a") != 0)
+        e.label = g_strdup (f[col_type]);
+      else if (col_val >= 0)
+        e.label = g_strdup (g_strstrip (f[col_val]));
+      else
+        e.label = g_strdup ("event");
+      g_array_append_val (pending, e);
+    }
+  for (guint i = 0; i < pending->len; i++)
+    {
+      AsEvent *e = &g_array_index (pending, AsEvent, i);
+      as_recording_add_event (rec, e->onset, e->duration, e->label);
+      g_free (e->label);
+    }
+  as_recording_sort_events (rec);
+  return pending->len;
+
+fail:
+  for (guint i = 0; i < pending->len; i++)
+    g_free (g_array_index (pending, AsEvent, i).label);
+  return -1;
 }
 
 gboolean

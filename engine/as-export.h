@@ -39,6 +39,24 @@ typedef struct
 } AsExportMeta;
 
 void     as_export_meta_init   (AsExportMeta *meta);
+
+/* Channel names, units and positions of a recording, laid out as
+ * AsExportMeta wants them; keep it alive while the meta is used. */
+typedef struct
+{
+  guint      n_channels;
+  char     **names;         /* NULL-terminated */
+  char     **units;         /* NULL-terminated */
+  double    *positions;     /* n_channels × 3 */
+  gboolean  *has_position;
+} AsExportChannels;
+
+AsExportChannels *as_export_channels_new  (const AsRecording *rec);
+void              as_export_channels_free (AsExportChannels *channels);
+/* Points meta's channel fields (and sfreq, source) at channels/rec. */
+void              as_export_meta_set_channels (AsExportMeta *meta, const AsExportChannels *channels,
+                                               const AsRecording *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsExportChannels, as_export_channels_free)
 gboolean as_export_json_sidecar (const char *path, const AsExportMeta *meta, gboolean overwrite,
                                  GError **error);
 
@@ -74,13 +92,27 @@ typedef struct
   double      value;      /* e.g. the activation's amplitude (NaN: "n/a") */
 } AsOccurrence;
 
+/* Occurrences from activations z (n_atoms × n_times, row-major, sampled at
+ * sfreq): every |z| > threshold becomes one occurrence "atom K" (K from 1)
+ * at t/sfreq lasting atom_duration s, valued z.  Sorted by onset.  The
+ * trial_type strings are owned by the returned array's free function. */
+GArray  *as_occurrences_from_activations (const double *z, guint n_atoms, gsize n_times,
+                                          double sfreq, double atom_duration, double threshold);
+
 /* BIDS events.tsv: onset, duration, trial_type, value. */
 gboolean as_export_events_tsv  (const char *path, const AsOccurrence *occ, gsize n,
                                 gboolean overwrite, GError **error);
 
+/* Reads a BIDS events.tsv (onset and duration columns required; trial_type
+ * and value optional, "n/a" allowed) into the recording's events; returns
+ * how many were added.  Nothing is added on error. */
+gssize   as_recording_add_events_tsv (AsRecording *rec, const char *path, GError **error);
+
 /* EDF+ (EDFlib) with the signals and the occurrences as annotations, so
  * that clinical viewers show them.  Values are stored on 16 bits between
- * each channel's minimum and maximum. */
+ * each channel's minimum and maximum; data records last 1 s for whole-number
+ * rates (else round(sfreq) samples), and the last one is padded with the
+ * last value since EDF holds whole records only. */
 gboolean as_export_edf         (const char *path, const double *data, guint n_series,
                                 gsize n_samples, double sfreq, const char *const *names,
                                 const char *const *units, const AsOccurrence *occ, gsize n_occ,

@@ -7,9 +7,12 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "as-engine.h"
@@ -127,7 +130,7 @@ as_image_load_bytes (const char *name, const guint8 *data, gsize len, GError **e
   if (too_big)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("%s: the image is larger than %" G_GUINT64_FORMAT " pixels"), name, MAX_PIXELS);
+                   _("%s: the image is larger than %" PRIu64 " pixels"), name, MAX_PIXELS);
       return NULL;
     }
   pb = gdk_pixbuf_loader_get_pixbuf (loader);
@@ -174,7 +177,7 @@ as_file_is_image (const char *path)
 {
   guint8 head[16];
   gsize n = 0;
-  FILE *f = fopen (path, "rb");
+  FILE *f = g_fopen (path, "rb");
 
   if (f != NULL)
     {

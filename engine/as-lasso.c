@@ -120,7 +120,9 @@ as_lasso_top_eigenvalue (const double *sym, guint dim)
 
   if (dim == 0)
     return 0.0;
-  info = LAPACKE_dsyevr (LAPACK_ROW_MAJOR, 'N', 'I', 'U', dim, a, dim, 0.0, 0.0,
+  /* Symmetric, so column-major reads the same matrix and LAPACKE skips its
+   * row-major transposition copies. */
+  info = LAPACKE_dsyevr (LAPACK_COL_MAJOR, 'N', 'I', 'U', dim, a, dim, 0.0, 0.0,
                          dim, dim, 0.0, &found, w, zdummy, 1, isuppz);
   if (info != 0 || found != 1)
     return NAN;

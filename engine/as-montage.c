@@ -265,7 +265,7 @@ as_montage_parse (const char *name, const char *data, gsize len, GError **error)
       gsize at = memchr (data, '\0', len) ? (gsize) ((const char *) memchr (data, '\0', len) - data)
                                           : (gsize) (bad - data);
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: byte %" G_GSIZE_FORMAT ": not a text file"), name, at);
+                   _("%s: byte %zu: not a text file"), name, at);
       return NULL;
     }
   copy = g_strndup (data, len);

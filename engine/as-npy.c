@@ -29,7 +29,7 @@ as_npy_encode (const double *data, guint ndim, const gsize *shape)
   g_return_val_if_fail (ndim <= AS_NPY_MAX_DIMS, NULL);
   for (guint i = 0; i < ndim; i++)
     {
-      g_string_append_printf (header, "%" G_GSIZE_FORMAT ",", shape[i]);
+      g_string_append_printf (header, "%zu,", shape[i]);
       if (i + 1 < ndim)
         g_string_append_c (header, ' ');
       count *= shape[i];
@@ -96,7 +96,7 @@ static gboolean
 fail (GError **error, const char *name, gsize offset, const char *reason)
 {
   g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-               _("%s: byte %" G_GSIZE_FORMAT ": %s"), name, offset, reason);
+               _("%s: byte %zu: %s"), name, offset, reason);
   return FALSE;
 }
 
@@ -135,6 +135,9 @@ parse_descr (const char *value, NpyType *type)
   guint size;
 
   if (value == NULL || (value[0] != '\'' && value[0] != '"'))
+    return FALSE;
+  /* A truncated header may end anywhere: never read past its terminator. */
+  if (value[1] == '\0' || value[2] == '\0' || value[3] == '\0')
     return FALSE;
   quote = value[0];
   order = value[1];

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -23,6 +24,21 @@ struct _AsOutput
   FILE    *stream;
   gboolean overwrite;
 };
+
+/* umask can only be read by setting it: do it once, before any worker writes. */
+static mode_t
+process_umask (void)
+{
+  static gsize cached = 0;
+
+  if (g_once_init_enter (&cached))
+    {
+      mode_t mask = umask (0);
+      umask (mask);
+      g_once_init_leave (&cached, (gsize) mask + 1);
+    }
+  return (mode_t) (cached - 1);
+}
 
 AsOutput *
 as_output_open (const char *path, gboolean overwrite, GError **error)
@@ -60,6 +76,10 @@ as_output_open (const char *path, gboolean overwrite, GError **error)
                    _("%s: cannot write in folder %s: %s"), path, dir, g_strerror (saved));
       return NULL;
     }
+
+  /* mkstemp creates the file private (0600); an export gets the usual
+   * permissions, as if created with open (…, 0666) under the umask. */
+  fchmod (fd, 0666 & ~process_umask ());
 
   out = g_new0 (AsOutput, 1);
   out->path = g_strdup (path);

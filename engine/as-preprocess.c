@@ -99,7 +99,7 @@ as_resample (const double *data, guint n_channels, gsize n, double sfreq, double
   if (!(target > 0) || !isfinite (target) || !(sfreq > 0) || n < 2)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                   _("cannot resample %" G_GSIZE_FORMAT " samples from %g Hz to %g Hz"), n, sfreq,
+                   _("cannot resample %zu samples from %g Hz to %g Hz"), n, sfreq,
                    target);
       return NULL;
     }
@@ -107,7 +107,7 @@ as_resample (const double *data, guint n_channels, gsize n, double sfreq, double
   if (m < 2 || m > (gsize) 1 << 31)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                   _("resampling from %g Hz to %g Hz would leave %" G_GSIZE_FORMAT " samples"),
+                   _("resampling from %g Hz to %g Hz would leave %zu samples"),
                    sfreq, target, m);
       return NULL;
     }

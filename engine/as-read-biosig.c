@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -57,7 +59,7 @@ static gboolean
 edf_fail (GError **error, const char *name, gsize byte, const char *what, const char *why)
 {
   g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-               _("%s: byte %" G_GSIZE_FORMAT " (%s): %s"), name, byte, what, why);
+               _("%s: byte %zu (%s): %s"), name, byte, what, why);
   return FALSE;
 }
 
@@ -71,7 +73,7 @@ signal_fault (GPtrArray *skipped, GError **error, const char *name, gsize byte, 
 {
   if (skipped == NULL)
     return edf_fail (error, name, byte, what, why);
-  g_ptr_array_add (skipped, g_strdup_printf ("%" G_GSIZE_FORMAT "\t%s (%s, byte %" G_GSIZE_FORMAT "): %s",
+  g_ptr_array_add (skipped, g_strdup_printf ("%zu\t%s (%s, byte %zu): %s",
                                              s, label, what, byte, why));
   return TRUE;
 }
@@ -170,6 +172,9 @@ as_edf_check_header (const char *name, const guint8 *h, gsize len, gsize file_si
           continue;
         }
     }
+  if (rec_bytes == 0)
+    return edf_fail (error, name, 256 + ns * 216, _("samples per data record"),
+                     _("no signal has samples"));
   if (nrec >= 0)
     {
       double need = hb + nrec * (double) rec_bytes;
@@ -177,7 +182,7 @@ as_edf_check_header (const char *name, const guint8 *h, gsize len, gsize file_si
         {
           gsize complete = (file_size - (gsize) hb) / rec_bytes;
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                       _("%s: byte %" G_GSIZE_FORMAT " (data record %" G_GSIZE_FORMAT "): the file is truncated: the header announces %.0f records, the file holds %" G_GSIZE_FORMAT " complete ones"),
+                       _("%s: byte %zu (data record %zu): the file is truncated: the header announces %.0f records, the file holds %zu complete ones"),
                        name, file_size, complete + 1, nrec, complete);
           return FALSE;
         }
@@ -305,7 +310,7 @@ mark_gaps (AsRecording *rec, const char *path, const guint8 *h, gsize len, const
 /* Reads with libbiosig in this process (the child, normally). */
 static AsRecording *
 read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions *opts,
-           GError **error)
+           GPtrArray *skipped, GError **error)
 {
   HDRTYPE *hdr;
   AsRecording *rec = NULL;
@@ -324,6 +329,13 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
       goto out;
     }
   fmt = format_name (hdr, hbuf, len);
+  /* signals the header check found unusable are left out */
+  for (guint i = 0; skipped && i < skipped->len; i++)
+    {
+      guint64 k = g_ascii_strtoull (g_ptr_array_index (skipped, i), NULL, 10);
+      if (k < hdr->NS)
+        hdr->CHANNEL[k].OnOff = 0;
+    }
   on = g_new0 (guint, MAX (hdr->NS, 1));
   for (guint k = 0; k < hdr->NS; k++)
     if (hdr->CHANNEL[k].OnOff == 1)
@@ -332,7 +344,7 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
       || !isfinite (hdr->SampleRate))
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: no signal to read (%u signals, %" G_GINT64_FORMAT " records, %g Hz)"),
+                   _("%s: no signal to read (%u signals, %" PRId64 " records, %g Hz)"),
                    path, n_on, (gint64) hdr->NRec, hdr->SampleRate);
       goto out;
     }
@@ -376,7 +388,7 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
   if (hdr->data.size[1] != n_on || n_samples == 0)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: libbiosig returned %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT " values for %u signals"),
+                   _("%s: libbiosig returned %zu × %zu values for %u signals"),
                    path, hdr->data.size[0], hdr->data.size[1], n_on);
       goto out;
     }
@@ -419,14 +431,14 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
     if (n_nan > 0)
       {
         as_recording_fill_gaps (rec);
-        as_recording_add_warning (rec, _("%" G_GSIZE_FORMAT " invalid samples (NaN, overflow) were interpolated"),
+        as_recording_add_warning (rec, _("%zu invalid samples (NaN, overflow) were interpolated"),
                                   n_nan);
       }
   }
   /* Events (annotations): positions are in samples at EVENT.SampleRate. */
   {
     double efs = hdr->EVENT.SampleRate > 0 ? hdr->EVENT.SampleRate : fs;
-    guint skipped = 0;
+    guint outside = 0;
     for (uint32_t e = 0; e < hdr->EVENT.N; e++)
       {
         const char *desc = GetEventDescription (hdr, e);
@@ -442,13 +454,13 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
           continue;  /* record boundaries of EDF+D: handled below from the file itself */
         if (!isfinite (onset) || onset < 0 || onset > as_recording_duration (rec) + 1)
           {
-            skipped++;
+            outside++;
             continue;
           }
         as_recording_add_event (rec, onset, duration, g_strstrip (label));
       }
-    if (skipped > 0)
-      as_recording_add_warning (rec, _("%u events outside the recording were ignored"), skipped);
+    if (outside > 0)
+      as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
   }
   if (g_str_has_suffix (fmt, "+D"))
     mark_gaps (rec, path, hbuf, len, fmt);
@@ -458,6 +470,11 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
       double unix_s = (ldexp ((double) hdr->T0, -32) - 719529.0) * 86400.0;
       if (unix_s > 0 && unix_s < 4e9)
         rec->start_time = g_date_time_new_from_unix_utc (llround (unix_s));
+    }
+  for (guint i = 0; skipped && i < skipped->len; i++)
+    {
+      const char *why = strchr (g_ptr_array_index (skipped, i), '\t');
+      as_recording_add_warning (rec, _("signal %s left out"), why ? why + 1 : "?");
     }
   g_free (rec->format);
   rec->format = g_strdup (fmt);
@@ -639,7 +656,8 @@ receive_recording (Reader *r)
 }
 
 static G_NORETURN void
-child_main (int fd, const char *path, const guint8 *hbuf, gsize len, const AsReadOptions *opts)
+child_main (int fd, const char *path, const guint8 *hbuf, gsize len, const AsReadOptions *opts,
+            GPtrArray *skipped)
 {
   int devnull = open ("/dev/null", O_WRONLY);
   GError *error = NULL;
@@ -652,7 +670,7 @@ child_main (int fd, const char *path, const guint8 *hbuf, gsize len, const AsRea
       dup2 (devnull, 2);
     }
   alarm (600);
-  rec = read_here (path, hbuf, len, opts, &error);
+  rec = read_here (path, hbuf, len, opts, skipped, &error);
   if (rec == NULL)
     {
       guint8 bad = 1;
@@ -677,6 +695,7 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
   int status = 0;
   Reader r;
   guint8 tag;
+  g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
 
   if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
     {
@@ -695,7 +714,7 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
   len = fread (hbuf, 1, 256 * 4097, f);
   fclose (f);
   if (len >= 8 && (memcmp (hbuf, "0       ", 8) == 0 || memcmp (hbuf, "\xff" "BIOSEMI", 8) == 0)
-      && !as_edf_check_header (path, hbuf, len, (gsize) st.st_size, error))
+      && !as_edf_check_header (path, hbuf, len, (gsize) st.st_size, skipped, error))
     return NULL;
 
   /* libbiosig runs in a child: its crash, exit() or hang is observed here,
@@ -705,14 +724,14 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
     {
       AsRecording *rec;
       g_mutex_lock (&biosig_lock);
-      rec = read_here (path, hbuf, len, opts, error);
+      rec = read_here (path, hbuf, len, opts, skipped, error);
       g_mutex_unlock (&biosig_lock);
       return rec;
     }
   if (pid == 0)
     {
       close (fds[0]);
-      child_main (fds[1], path, hbuf, len, opts);
+      child_main (fds[1], path, hbuf, len, opts, skipped);
     }
   close (fds[1]);
   msg = g_byte_array_new ();

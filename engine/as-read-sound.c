@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -111,7 +113,7 @@ as_read_sound (const char *name, const guint8 *data, gsize len, GError **error)
       || (double) info.frames * info.channels > (double) len * 64 + 1e6)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: header: %d channels, %d Hz, %" G_GINT64_FORMAT " frames is not a usable recording"),
+                   _("%s: header: %d channels, %d Hz, %" PRId64 " frames is not a usable recording"),
                    name, info.channels, info.samplerate, (gint64) info.frames);
       sf_close (sf);
       return NULL;
@@ -120,7 +122,7 @@ as_read_sound (const char *name, const guint8 *data, gsize len, GError **error)
   if (frames == NULL)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("%s: too large to load (%" G_GINT64_FORMAT " frames)"), name, (gint64) info.frames);
+                   _("%s: too large to load (%" PRId64 " frames)"), name, (gint64) info.frames);
       sf_close (sf);
       return NULL;
     }
@@ -173,11 +175,11 @@ as_read_sound (const char *name, const guint8 *data, gsize len, GError **error)
     if (bad > 0)
       {
         as_recording_fill_gaps (rec);
-        as_recording_add_warning (rec, _("%" G_GSIZE_FORMAT " non-finite samples were interpolated"), bad);
+        as_recording_add_warning (rec, _("%zu non-finite samples were interpolated"), bad);
       }
   }
   if (got < info.frames)
-    as_recording_add_warning (rec, _("the file is truncated: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " frames read"),
+    as_recording_add_warning (rec, _("the file is truncated: %" PRId64 " of %" PRId64 " frames read"),
                               (gint64) got, (gint64) info.frames);
   if (scale == 1.0 && *unit == '\0')
     as_recording_add_warning (rec, _("sound files have no physical unit: values are fractions of full scale"));

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,14 +39,14 @@ split_lines (const char *name, const char *data, gsize len, GError **error)
   if (nul != NULL)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: byte %" G_GSIZE_FORMAT ": binary data (a NUL byte) in a text file"), name,
+                   _("%s: byte %zu: binary data (a NUL byte) in a text file"), name,
                    (gsize) (nul - data));
       return NULL;
     }
   if (!g_utf8_validate (data, len, &bad))
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: byte %" G_GSIZE_FORMAT ": not valid UTF-8 text"), name, (gsize) (bad - data));
+                   _("%s: byte %zu: not valid UTF-8 text"), name, (gsize) (bad - data));
       return NULL;
     }
   if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
@@ -121,7 +123,17 @@ split_fields (char *line, Sep sep)
       GPtrArray *out = g_ptr_array_new ();
       for (guint i = 0; raw[i]; i++)
         if (raw[i][0] != '\0')
-          g_ptr_array_add (out, g_strdup (raw[i]));
+          {
+            /* "Fp1 [uV]": a bracketed unit belongs to the name before it */
+            if ((raw[i][0] == '[' || raw[i][0] == '(') && out->len > 0)
+              {
+                char *prev = g_ptr_array_index (out, out->len - 1);
+                out->pdata[out->len - 1] = g_strconcat (prev, " ", raw[i], NULL);
+                g_free (prev);
+              }
+            else
+              g_ptr_array_add (out, g_strdup (raw[i]));
+          }
       g_ptr_array_add (out, NULL);
       return (char **) g_ptr_array_free (out, FALSE);
     }
@@ -212,6 +224,17 @@ is_time_name (const char *label)
   return g_ascii_strncasecmp (label, "time", 4) == 0 && !g_ascii_isalpha (label[4]);
 }
 
+/* A first column of sample numbers carries no signal. */
+static gboolean
+is_index_name (const char *label)
+{
+  static const char *const names[] = { "sample", "samples", "index", "idx", "sample_index", "n", NULL };
+  for (guint i = 0; names[i]; i++)
+    if (g_ascii_strcasecmp (label, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static double
 time_unit_scale (const char *unit)
 {
@@ -235,7 +258,7 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
   Sep sep;
   gboolean decimal_comma = FALSE, header = FALSE;
   guint first_line, n_cols, n_rows = 0;
-  gint time_col = -1;
+  gint time_col = -1, index_col = -1;
   guint n_sig;
   double sfreq, t0 = 0;
   AsRecording *rec;
@@ -308,6 +331,8 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
       if (header && time_col < 0 && is_time_name (first[c]))
         time_col = c;
     }
+  if (header && n_cols >= 2 && is_index_name (g_ptr_array_index (labels, 0)) && time_col != 0)
+    index_col = 0;
   if (time_col >= 0 && n_cols < 2)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
@@ -372,7 +397,14 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
 
 #define V(r, c) g_array_index (values, double, (gsize) (r) * n_cols + (c))
 #define LINE(r) (g_array_index (line_of_row, guint, (r)) + 1)
-  n_sig = time_col >= 0 ? n_cols - 1 : n_cols;
+  n_sig = n_cols - (time_col >= 0) - (index_col >= 0);
+  if (n_sig == 0)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: line %u: no signal column besides the time or sample number"), name,
+                   first_line + 1);
+      return NULL;
+    }
   if (time_col >= 0)
     {
       double scale = time_unit_scale (g_ptr_array_index (units, time_col));
@@ -467,7 +499,7 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
           w = CLAMP (w, 0.0, 1.0);
           for (guint c = 0, s = 0; c < n_cols; c++)
             {
-              if ((gint) c == time_col)
+              if ((gint) c == time_col || (gint) c == index_col)
                 continue;
               rec->data[(gsize) s * n_new + k] = (1 - w) * V (r, c) + w * V (r + 1, c);
               s++;
@@ -482,7 +514,7 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
       for (guint c = 0, s = 0; c < n_cols; c++)
         {
           double *ch;
-          if ((gint) c == time_col)
+          if ((gint) c == time_col || (gint) c == index_col)
             continue;
           ch = as_recording_channel (rec, s);
           for (guint r = 0; r < n_rows; r++)
@@ -493,7 +525,7 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
   for (guint c = 0, s = 0; c < n_cols; c++)
     {
       const char *label = g_ptr_array_index (labels, c), *unit = g_ptr_array_index (units, c);
-      if ((gint) c == time_col)
+      if ((gint) c == time_col || (gint) c == index_col)
         continue;
       as_recording_set_channel (rec, s, label, unit, as_channel_guess_type (label, unit));
       s++;
@@ -509,10 +541,13 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
     }
   else if (t0 != 0)
     as_recording_add_warning (rec, _("the time column starts at %g s; times are counted from the first sample"), t0);
+  if (index_col >= 0)
+    as_recording_add_warning (rec, _("the first column (“%s”) holds sample numbers: not read as a signal"),
+                              (const char *) g_ptr_array_index (labels, index_col));
   if (missing > 0)
     {
       as_recording_fill_gaps (rec);
-      as_recording_add_warning (rec, _("%" G_GSIZE_FORMAT " missing values were filled by linear interpolation"),
+      as_recording_add_warning (rec, _("%zu missing values were filled by linear interpolation"),
                                 missing);
     }
   if (decimal_comma)
@@ -758,7 +793,7 @@ as_read_eyelink (const char *name, const char *data, gsize len, const AsReadOpti
     missing += isnan (rec->data[k]);
   for (guint e = 0; e < n_eyes; e++)
     {
-      const char *eye = (e == 0 && left) ? "left" : "right";
+      const char *eye = n_eyes == 2 ? (e == 0 ? "left" : "right") : (right && !left ? "right" : "left");
       const char *gu = href ? "href" : "px";
       g_autofree char *x = g_strdup_printf ("gaze_x_%s", eye);
       g_autofree char *y = g_strdup_printf ("gaze_y_%s", eye);
@@ -776,14 +811,13 @@ as_read_eyelink (const char *name, const char *data, gsize len, const AsReadOpti
   if (missing > 0)
     {
       as_recording_fill_gaps (rec);
-      as_recording_add_warning (rec, _("%" G_GUINT64_FORMAT " missing values (blinks, lost tracking or gaps between blocks) were filled by linear interpolation"),
+      as_recording_add_warning (rec, _("%" PRIu64 " missing values (blinks, lost tracking or gaps between blocks) were filled by linear interpolation"),
                                 missing);
     }
   g_free (rec->format);
   rec->format = g_strdup ("EyeLink ASC");
   rec->kind = AS_RECORDING_EYE;
   (void) opts;
-  (void) right;
 
 fail:
   for (guint i = 0; i < events->len; i++)

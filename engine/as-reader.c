@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "as-engine.h"
+#include "as-montage.h"
 #include "as-npy.h"
 #include "as-reader.h"
 
@@ -42,7 +45,7 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
   static const char *const sound_ext[] = { ".wav", ".flac", ".ogg", ".oga", ".opus", ".aif",
                                            ".aiff", ".au", ".snd", ".caf", ".w64", NULL };
   static const char *const biosig_ext[] = { ".edf", ".bdf", ".gdf", ".vhdr", ".rec", ".cnt",
-                                            ".eeg", ".dat", ".hea", ".set", ".xdf", NULL };
+                                            ".eeg", ".hea", ".set", ".xdf", NULL };
 
   if (len >= 6 && memcmp (head, "\x93NUMPY", 6) == 0)
     return AS_FILE_FORMAT_NPY;
@@ -95,6 +98,40 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
   return AS_FILE_FORMAT_UNKNOWN;
 }
 
+/* A 10-20/10-10/10-05 electrode name after normalisation ("Fc5.", "EEG
+ * Fp1-Ref", "T3" → Fc5, Fp1, T7): a prefix of the system's letters, then
+ * digits or z, maybe an "h" (10-05 half positions). */
+static gboolean
+looks_like_electrode (const char *label)
+{
+  static const char *const prefixes[] = { "AFF", "AF", "FFC", "FFT", "FCC", "FTT", "FC", "FT",
+                                          "FP", "CCP", "CPP", "CP", "CTT", "TTP", "TPP", "TP",
+                                          "PPO", "POO", "PO", "OI", "F", "C", "T", "P", "O", "I",
+                                          "A", "M", "NZ", NULL };
+  g_autofree char *n = as_electrode_label_normalize (label);
+  g_autofree char *u = g_ascii_strup (n, -1);
+
+  for (guint i = 0; prefixes[i]; i++)
+    if (g_str_has_prefix (u, prefixes[i]))
+      {
+        const char *r = u + strlen (prefixes[i]);
+        if (strcmp (prefixes[i], "NZ") == 0)
+          return *r == '\0';
+        if (*r == 'Z')
+          r++;
+        else if (g_ascii_isdigit (*r))
+          while (g_ascii_isdigit (*r))
+            r++;
+        else
+          continue;
+        if (*r == 'H')
+          r++;
+        if (*r == '\0')
+          return TRUE;
+      }
+  return FALSE;
+}
+
 AsChannelType
 as_channel_guess_type (const char *label, const char *unit)
 {
@@ -121,9 +158,9 @@ as_channel_guess_type (const char *label, const char *unit)
     return AS_CHANNEL_AUDIO;
   if (strstr (l, "eeg"))
     return AS_CHANNEL_EEG;
-  /* Short labels in volts that look like electrode names (Fp1, Cz, T7, O2,
-   * Fc5., ...): an EEG electrode. */
-  if (unit && (g_str_has_suffix (unit, "V")) && l[0] >= 'a' && l[0] <= 'z' && strlen (l) <= 8)
+  /* Labels that are electrode names (Fp1, Cz, T7, O2, Fc5., ...), in volts
+   * or without a unit: an EEG electrode. */
+  if ((unit == NULL || *unit == '\0' || g_str_has_suffix (unit, "V")) && looks_like_electrode (label))
     return AS_CHANNEL_EEG;
   return AS_CHANNEL_OTHER;
 }
@@ -193,7 +230,7 @@ as_read_npy (const char *name, const guint8 *data, gsize len, const AsReadOption
   if (n_ch == 0 || n_s == 0 || n_ch > 65535)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: the array has shape %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ", not channels × samples"),
+                   _("%s: the array has shape %zu × %zu, not channels × samples"),
                    name, n_ch, n_s);
       as_npy_array_clear (&arr);
       return NULL;
@@ -202,7 +239,7 @@ as_read_npy (const char *name, const guint8 *data, gsize len, const AsReadOption
     if (fabs (arr.data[i]) > AS_MAX_MAGNITUDE)
       {
         g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
-                     _("%s: element %" G_GSIZE_FORMAT " (channel %" G_GSIZE_FORMAT ", sample %" G_GSIZE_FORMAT ") is infinite or out of range (beyond ±1e100)"),
+                     _("%s: element %zu (channel %zu, sample %zu) is infinite or out of range (beyond ±1e100)"),
                      name, i, i / n_s + 1, i % n_s + 1);
         as_npy_array_clear (&arr);
         return NULL;
@@ -212,10 +249,13 @@ as_read_npy (const char *name, const guint8 *data, gsize len, const AsReadOption
   as_npy_array_clear (&arr);
   if (!(opts && opts->sfreq > 0))
     as_recording_add_warning (rec, _("a .npy array does not store a sampling rate: 1 Hz assumed"));
+  if (n_ch > n_s)
+    as_recording_add_warning (rec, _("%zu channels of %zu samples: is the array transposed? (expected channels × samples)"),
+                              n_ch, n_s);
   {
     gsize filled = as_recording_fill_gaps (rec);
     if (filled > 0)
-      as_recording_add_warning (rec, _("%" G_GSIZE_FORMAT " missing (NaN) values were interpolated"),
+      as_recording_add_warning (rec, _("%zu missing (NaN) values were interpolated"),
                                 filled);
   }
   g_free (rec->format);
@@ -254,7 +294,7 @@ check_file (const char *path, GStatBuf *st, GError **error)
   if ((goffset) st->st_size > MAX_FILE_SIZE)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("%s: the file is too large (%" G_GINT64_FORMAT " bytes)"), path,
+                   _("%s: the file is too large (%" PRId64 " bytes)"), path,
                    (gint64) st->st_size);
       return FALSE;
     }

@@ -578,6 +578,8 @@ as_teaching_write_csv (const AsTeachingSnapshot *s, const char *path, gboolean o
   AsOutput *out;
   FILE *f;
   guint rows = 0;
+  /* The networks share one test set (same seed): its ISTA/FISTA baselines once. */
+  const AsUnrolledSnapshot *base = NULL;
 
   g_return_val_if_fail (s != NULL && path != NULL, FALSE);
   out = as_output_open (path, overwrite, error);
@@ -590,7 +592,12 @@ as_teaching_write_csv (const AsTeachingSnapshot *s, const char *path, gboolean o
       rows = MAX (rows, s->classical[k]->n_points);
   for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
     if (s->learned[k] != NULL)
-      rows = MAX (rows, MAX (s->learned[k]->n_layers + 1, s->learned[k]->n_epochs + 1));
+      {
+        rows = MAX (rows, MAX (s->learned[k]->n_layers + 1, s->learned[k]->n_epochs + 1));
+        if (base == NULL)
+          base = s->learned[k];
+      }
+  rows = MAX (rows, s->n_inv_ls_solution);
 
   /* Column names are identifiers, not prose: they stay untranslated. */
   fputs ("t", f);
@@ -603,7 +610,7 @@ as_teaching_write_csv (const AsTeachingSnapshot *s, const char *path, gboolean o
       fprintf (f, ",%s_layer_gap_mean,%s_layer_gap_median,%s_step,%s_threshold_over_lambda,"
                "%s_coupling,%s_train_loss_epoch", name, name, name, name, name, name);
     }
-  fputs ("\n", f);
+  fputs (",learned_test_ista_gap_mean,learned_test_fista_gap_mean,inv_lipschitz_support_solution\n", f);
 
   for (guint t = 0; t < rows; t++)
     {
@@ -630,6 +637,13 @@ as_teaching_write_csv (const AsTeachingSnapshot *s, const char *path, gboolean o
           put_cell (f, param && u->coupling != NULL, param && u->coupling ? u->coupling[t - 1] : 0);
           put_cell (f, epoch, epoch ? u->train_loss[t - 1] : 0);
         }
+      {
+        gboolean have = base != NULL && t <= base->n_baseline;
+        put_cell (f, have, have ? base->ista_gap_mean[t] : 0);
+        put_cell (f, have, have ? base->fista_gap_mean[t] : 0);
+        /* 1/L_S over supp z* of test signal t (MATHS.md, oracle ISTA). */
+        put_cell (f, t < s->n_inv_ls_solution, t < s->n_inv_ls_solution ? s->inv_ls_solution[t] : 0);
+      }
       fputs ("\n", f);
     }
   if (ferror (f))

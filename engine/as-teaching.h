@@ -126,8 +126,10 @@ void                as_teaching_snapshot_unref (AsTeachingSnapshot *snapshot);
  * iteration or one training epoch. */
 AsJob              *as_teaching_job_new (const AsTeachingConfig *config);
 
-/* Writes every curve of @snapshot as CSV (one row per iteration/layer, one
- * column per solver; empty cells where a curve has no value) through
+/* Writes every curve of @snapshot as CSV (one row per iteration/layer/epoch,
+ * one column per solver and quantity, plus the learned networks' ISTA/FISTA
+ * baselines on their test set and 1/L_S at each test solution; empty cells
+ * where a column has no value) through
  * as-output.h: temp file then rename, an existing file kept unless @overwrite. */
 gboolean            as_teaching_write_csv (const AsTeachingSnapshot *snapshot, const char *path,
                                            gboolean overwrite, GError **error);

@@ -13,6 +13,7 @@
 #include <lapacke.h>
 
 #include "as-engine.h"
+#include "as-montage.h"
 #include "as-topography.h"
 
 /* Green function of the biharmonic operator in 2-D (Sandwell 1987, eq. 4
@@ -30,6 +31,8 @@ as_topography_grid_free (AsTopographyGrid *grid)
     return;
   g_free (grid->values);
   g_free (grid->mask);
+  g_free (grid->sensor_xy);
+  g_free (grid->sensor_channel);
   g_free (grid);
 }
 
@@ -145,5 +148,64 @@ as_topography_grid (const double *xy, const double *values, guint n, double radi
         grid->vmin = MIN (grid->vmin, v);
         grid->vmax = MAX (grid->vmax, v);
       }
+  return grid;
+}
+
+AsTopographyGrid *
+as_topography_for_recording (const AsRecording *rec, const double *values, AsHeadCircle circle,
+                             guint size, GError **error)
+{
+  g_autofree double *pos = g_new (double, 3 * MAX (rec->n_channels, 1));
+  g_autofree double *xy = g_new (double, 2 * MAX (rec->n_channels, 1));
+  g_autofree double *v = g_new (double, MAX (rec->n_channels, 1));
+  g_autofree guint *which = g_new (guint, MAX (rec->n_channels, 1));
+  g_autoptr (AsMontage) standard = NULL;
+  g_autoptr (GError) local = NULL;
+  double center[3] = { 0, 0, 0 }, sphere_r, radius = 0, outer = 0;
+  gboolean fitted = FALSE;
+  guint n = 0;
+  AsTopographyGrid *grid;
+
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (rec->channels[c].has_position)
+      {
+        memcpy (pos + 3 * n, rec->channels[c].position, 3 * sizeof (double));
+        v[n] = values[c];
+        which[n++] = c;
+      }
+  if (n < 3)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("a topography needs at least three channels with electrode positions (found %u)"), n);
+      return NULL;
+    }
+  standard = as_montage_load_standard ("standard_1005", &local);
+  if (n >= 16)
+    fitted = as_fit_sphere (pos, n, center, &sphere_r);
+  if (!fitted && standard != NULL)
+    {
+      g_autofree double *all = g_new (double, 3 * standard->n_electrodes);
+      guint m = 0;
+      for (guint i = 0; i < standard->n_electrodes; i++)
+        if (!as_electrode_is_fiducial (standard->electrodes[i].label))
+          memcpy (all + 3 * m++, standard->electrodes[i].pos, 3 * sizeof (double));
+      fitted = as_fit_sphere (all, m, center, &sphere_r);
+    }
+  if (!fitted)
+    memset (center, 0, sizeof center);
+  as_project_azimuthal (pos, n, center, xy);
+  for (guint i = 0; i < n; i++)
+    outer = MAX (outer, hypot (xy[2 * i], xy[2 * i + 1]));
+  if (standard != NULL)
+    radius = as_montage_head_radius (standard, center, circle);
+  /* sensors below the head circle (EEGLAB draws them outside it) stay on
+   * the grid: never cut a sensor off */
+  radius = MAX (radius, 1.02 * outer);
+  grid = as_topography_grid (xy, v, n, radius, size, error);
+  if (grid == NULL)
+    return NULL;
+  grid->n_sensors = n;
+  grid->sensor_xy = g_steal_pointer (&xy);
+  grid->sensor_channel = g_steal_pointer (&which);
   return grid;
 }

@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+#include "as-montage.h"
+#include "as-recording.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -16,6 +19,9 @@ typedef struct
   double *values;    /* size², row-major; NaN outside the mask */
   guint8 *mask;      /* size², 1 inside the head circle */
   double  vmin, vmax;/* over the masked cells */
+  guint   n_sensors; /* as_topography_for_recording: the sensors drawn, */
+  double *sensor_xy; /* n_sensors × 2 in the grid's plane (else NULL), */
+  guint  *sensor_channel; /* and the channel each one is */
 } AsTopographyGrid;
 
 /* Biharmonic spline interpolation (Sandwell 1987, Geophys. Res. Lett.
@@ -29,6 +35,15 @@ AsTopographyGrid *as_topography_grid   (const double *xy, const double *values, 
 gboolean          as_topography_interpolate (const double *xy, const double *values, guint n,
                                              double radius, const double *query,
                                              guint n_query, double *out, GError **error);
+/* The whole chain for a recording's channels with positions: sphere fit
+ * (on the channels when 16 or more have positions, else on the standard
+ * 10-05 set), azimuthal equidistant projection about its centre, the head
+ * circle (landmarks of the standard 10-05 set; never inside the outermost
+ * sensor), then the grid.  values: one per channel of rec (channels without
+ * a position are skipped). */
+AsTopographyGrid *as_topography_for_recording (const AsRecording *rec, const double *values,
+                                               AsHeadCircle circle, guint size,
+                                               GError **error);
 void              as_topography_grid_free (AsTopographyGrid *grid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsTopographyGrid, as_topography_grid_free)

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "as-engine.h"
+#include "as-lasso.h"
 #include "as-unrolled.h"
 
 struct _AsUnrolled
@@ -86,58 +87,6 @@ as_unrolled_loss_from_string (const char *name, AsUnrolledLoss *loss)
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Largest eigenvalue of the symmetric k × k matrix G (destroyed). */
-static double
-max_eigenvalue (guint k, double *G)
-{
-  g_autofree double *w = g_new (double, k);
-  lapack_int info = LAPACKE_dsyev (LAPACK_ROW_MAJOR, 'N', 'U', k, G, k, w);
-
-  if (info != 0)
-    return NAN;
-  return w[k - 1];
-}
-
-double
-as_unrolled_lipschitz (guint n, guint m, const double *D)
-{
-  guint k = MIN (n, m);
-  g_autofree double *G = g_new0 (double, (gsize) k * k);
-
-  /* ‖DᵀD‖₂ = ‖DDᵀ‖₂: factor the smaller Gram matrix. */
-  if (n <= m)
-    cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, n, m, 1.0, D, m, 0.0, G, n);
-  else
-    cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, m, n, 1.0, D, m, 0.0, G, m);
-  return max_eigenvalue (k, G);
-}
-
-double
-as_unrolled_support_lipschitz (guint n, guint m, const double *D, const double *z)
-{
-  g_autofree guint *S = g_new (guint, m);
-  g_autofree double *DS = NULL;
-  g_autofree double *G = NULL;
-  guint s = 0, k;
-
-  for (guint j = 0; j < m; j++)
-    if (z[j] != 0.0)
-      S[s++] = j;
-  if (s == 0)
-    return as_unrolled_lipschitz (n, m, D);
-  DS = g_new (double, (gsize) n * s);
-  for (guint i = 0; i < n; i++)
-    for (guint k2 = 0; k2 < s; k2++)
-      DS[(gsize) i * s + k2] = D[(gsize) i * m + S[k2]];
-  k = MIN (n, s);
-  G = g_new0 (double, (gsize) k * k);
-  if (s <= n)
-    cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, s, n, 1.0, DS, s, 0.0, G, s);
-  else
-    cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, n, s, 1.0, DS, s, 0.0, G, n);
-  return max_eigenvalue (k, G);
-}
-
 gboolean
 as_unrolled_alista_weights (guint n, guint m, const double *D, double *W, GError **error)
 {
@@ -202,151 +151,6 @@ residual (guint n, guint m, const double *D, guint B, const double *X, const dou
     R[i] -= X[i];
 }
 
-void
-as_unrolled_lasso_objective (guint n, guint m, const double *D, guint batch,
-                             const double *X, const double *Z, double lambda, double *F)
-{
-  g_autofree double *R = g_new (double, (gsize) batch * n);
-
-  residual (n, m, D, batch, X, Z, R);
-  for (guint b = 0; b < batch; b++)
-    {
-      const double *r = R + (gsize) b * n, *z = Z + (gsize) b * m;
-      double f = 0.0, l1 = 0.0;
-
-      for (guint i = 0; i < n; i++)
-        f += r[i] * r[i];
-      for (guint j = 0; j < m; j++)
-        l1 += fabs (z[j]);
-      F[b] = 0.5 * f + lambda * l1;
-    }
-}
-
-double
-as_unrolled_lasso_gap (guint n, guint m, const double *D, gboolean positive,
-                       const double *x, const double *z, double lambda)
-{
-  g_autofree double *rho = g_new (double, n);
-  g_autofree double *c = g_new (double, m);
-  double F, norm = 0.0, scale, xx = 0.0, dd = 0.0, l1 = 0.0, rr = 0.0;
-
-  /* Dual point θ = ρ·min(1, λ/‖Dᵀρ‖_∞), ρ = x − Dz (MATHS.md, "Duality gap"). */
-  memcpy (rho, x, sizeof (double) * n);
-  cblas_dgemv (CblasRowMajor, CblasNoTrans, n, m, -1.0, D, m, z, 1, 1.0, rho, 1);
-  cblas_dgemv (CblasRowMajor, CblasTrans, n, m, 1.0, D, m, rho, 1, 0.0, c, 1);
-  for (guint j = 0; j < m; j++)
-    {
-      double v = positive ? c[j] : fabs (c[j]);
-      norm = MAX (norm, v);
-      l1 += fabs (z[j]);
-    }
-  scale = norm > lambda ? lambda / norm : 1.0;
-  for (guint i = 0; i < n; i++)
-    {
-      double d = x[i] - scale * rho[i];
-      rr += rho[i] * rho[i];
-      xx += x[i] * x[i];
-      dd += d * d;
-    }
-  F = 0.5 * rr + lambda * l1;
-  return F - (0.5 * xx - 0.5 * dd);
-}
-
-double
-as_unrolled_lasso_solve (guint n, guint m, const double *D, gboolean positive,
-                         guint batch, const double *X, double lambda,
-                         double *Z, double tol, guint max_epochs)
-{
-  g_autofree double *Q = g_new (double, (gsize) m * m);
-  g_autofree double *C = g_new (double, (gsize) batch * m);
-  g_autofree double *beta = g_new (double, m);
-  double worst = 0.0;
-
-  /* Cyclic coordinate descent on the Gram matrix (MATHS.md, "Cyclic CD"):
-   * β = DᵀDz − Dᵀx is kept up to date, z_j ← ST(z_j − β_j/Q_jj, λ/Q_jj). */
-  cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n, 1.0, D, m, D, m, 0.0, Q, m);
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, m, n, 1.0, X, n, D, m, 0.0, C, m);
-  for (guint b = 0; b < batch; b++)
-    {
-      double *z = Z + (gsize) b * m;
-      const double *x = X + (gsize) b * n;
-      double gap = INFINITY;
-
-      if (positive)
-        for (guint j = 0; j < m; j++)
-          z[j] = MAX (z[j], 0.0);
-      cblas_dgemv (CblasRowMajor, CblasNoTrans, m, m, 1.0, Q, m, z, 1, 0.0, beta, 1);
-      for (guint j = 0; j < m; j++)
-        beta[j] -= C[(gsize) b * m + j];
-      for (guint epoch = 0; epoch < max_epochs; epoch++)
-        {
-          for (guint j = 0; j < m; j++)
-            {
-              double q = Q[(gsize) j * m + j], old = z[j], nz, delta;
-
-              if (q <= 0.0)
-                continue;
-              nz = soft_threshold (old - beta[j] / q, lambda / q, positive);
-              delta = nz - old;
-              if (delta != 0.0)
-                {
-                  z[j] = nz;
-                  cblas_daxpy (m, delta, Q + (gsize) j * m, 1, beta, 1);
-                }
-            }
-          if (epoch % 5 == 4 || epoch + 1 == max_epochs)
-            {
-              gap = as_unrolled_lasso_gap (n, m, D, positive, x, z, lambda);
-              if (gap <= tol)
-                break;
-              /* Refresh β now and then against drift of the running updates. */
-              cblas_dgemv (CblasRowMajor, CblasNoTrans, m, m, 1.0, Q, m, z, 1, 0.0, beta, 1);
-              for (guint j = 0; j < m; j++)
-                beta[j] -= C[(gsize) b * m + j];
-            }
-        }
-      worst = MAX (worst, gap);
-    }
-  return worst;
-}
-
-void
-as_unrolled_baseline_objectives (guint n, guint m, const double *D, gboolean positive,
-                                 gboolean fista, guint batch, const double *X,
-                                 double lambda, guint n_iter, double *F)
-{
-  gsize size = (gsize) batch * m;
-  g_autofree double *Z = g_new0 (double, size);
-  g_autofree double *Zold = g_new0 (double, size);
-  g_autofree double *Y = g_new0 (double, size);
-  g_autofree double *R = g_new (double, (gsize) batch * n);
-  g_autofree double *G = g_new (double, size);
-  double L = as_unrolled_lipschitz (n, m, D), t = 1.0;
-
-  /* ISTA / FISTA exactly as in MATHS.md ("Lasso solvers"), z⁰ = y⁰ = 0. */
-  as_unrolled_lasso_objective (n, m, D, batch, X, Z, lambda, F);
-  for (guint k = 1; k <= n_iter; k++)
-    {
-      const double *in = fista ? Y : Z;
-
-      residual (n, m, D, batch, X, in, R);
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, m, n, 1.0, R, n, D, m, 0.0, G, m);
-      memcpy (Zold, Z, sizeof (double) * size);
-      for (gsize i = 0; i < size; i++)
-        Z[i] = soft_threshold (in[i] - G[i] / L, lambda / L, positive);
-      if (fista)
-        {
-          double t_next = (1.0 + sqrt (1.0 + 4.0 * t * t)) / 2.0;
-          double mom = (t - 1.0) / t_next;
-
-          for (gsize i = 0; i < size; i++)
-            Y[i] = Z[i] + mom * (Z[i] - Zold[i]);
-          t = t_next;
-        }
-      as_unrolled_lasso_objective (n, m, D, batch, X, Z, lambda, F + (gsize) k * batch);
-    }
-}
-
 /* ---------------------------------------------------------------- network */
 
 static gsize
@@ -402,7 +206,13 @@ as_unrolled_new (AsUnrolledKind kind, guint n_layers, guint n, guint m,
   net->m = m;
   net->positive = positive;
   net->D = g_memdup2 (D, sizeof (double) * n * m);
-  net->L = as_unrolled_lipschitz (n, m, D);
+  {
+    /* The sparse-coding area's L (no signals needed), so that an untrained
+     * network and AsSolver's ISTA on the same dictionary take the same step. */
+    g_autoptr (AsLasso) lasso = as_lasso_new (n, m, D, 0, NULL, 0.0, positive);
+
+    net->L = as_lasso_lipschitz (lasso);
+  }
   if (!(net->L > 0.0))
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,

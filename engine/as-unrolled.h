@@ -79,7 +79,7 @@ guint         as_unrolled_get_n          (const AsUnrolled *net);
 guint         as_unrolled_get_m          (const AsUnrolled *net);
 gboolean      as_unrolled_get_positive   (const AsUnrolled *net);
 const double *as_unrolled_get_dictionary (const AsUnrolled *net);     /* n × m */
-double        as_unrolled_get_lipschitz  (const AsUnrolled *net);     /* L = ‖DᵀD‖₂ */
+double        as_unrolled_get_lipschitz  (const AsUnrolled *net);     /* L = ‖DᵀD‖₂ (as_lasso_lipschitz) */
 /* ALISTA's analytic weights W̃ (n × m), NULL for the other kinds. */
 const double *as_unrolled_get_alista_weights (const AsUnrolled *net);
 /* Replace W̃ (used when loading a saved ALISTA network, so outputs are bit-exact). */
@@ -140,34 +140,15 @@ gboolean as_unrolled_weight_coupling (const AsUnrolled *net, double *coupling);
  * 0 when S_t is tied to W_{e,t} as in ISTA.  FALSE for the other kinds. */
 gboolean as_unrolled_lista_tying     (const AsUnrolled *net, double *tying);
 
-/* ---- Lasso helpers shared by training, baselines and tests ---- */
+/* ---- Helpers ---- */
 
-/* L = ‖DᵀD‖₂ (largest eigenvalue of the smaller Gram matrix). */
-double   as_unrolled_lipschitz       (guint n, guint m, const double *D);
-/* L_S = ‖D_Sᵀ D_S‖₂ over S = supp(z); L when S is empty. */
-double   as_unrolled_support_lipschitz (guint n, guint m, const double *D, const double *z);
+/* The Lasso quantities (L, L_S, objective, duality gap, reference solutions,
+ * ISTA/FISTA baselines) come from the sparse-coding area: as-lasso.h and
+ * as-solver.h. */
+
 /* ALISTA's W̃ (n × m): w_i = (DDᵀ)⁻¹d_i / (d_iᵀ(DDᵀ)⁻¹d_i), minimiser of
  * Σ_{i≠j}(w_iᵀd_j)² subject to w_iᵀd_i = 1 (MATHS.md).  FALSE if DDᵀ is singular. */
 gboolean as_unrolled_alista_weights  (guint n, guint m, const double *D, double *W, GError **error);
-/* F(z) = ½‖x − Dz‖² + λ‖z‖₁ for each of B rows. */
-void     as_unrolled_lasso_objective (guint n, guint m, const double *D, guint batch,
-                                      const double *X, const double *Z, double lambda,
-                                      double *F);
-/* Duality gap of one code (MATHS.md, "Duality gap"). */
-double   as_unrolled_lasso_gap       (guint n, guint m, const double *D, gboolean positive,
-                                      const double *x, const double *z, double lambda);
-/* Cyclic coordinate descent on every row until the duality gap is below
- * @tol (absolute); Z is the warm start (zeros allowed) and the result.
- * Returns the largest final gap.  (A local solver so that this area builds on
- * its own; it is checked against ISTA/FISTA in the tests.) */
-double   as_unrolled_lasso_solve     (guint n, guint m, const double *D, gboolean positive,
-                                      guint batch, const double *X, double lambda,
-                                      double *Z, double tol, guint max_epochs);
-/* Objective F(z_k) of ISTA (fista = FALSE) or FISTA after k = 0 … n_iter iterations
- * from z⁰ = 0, for each row: F is (n_iter + 1) × B. */
-void     as_unrolled_baseline_objectives (guint n, guint m, const double *D, gboolean positive,
-                                          gboolean fista, guint batch, const double *X,
-                                          double lambda, guint n_iter, double *F);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsUnrolled, as_unrolled_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsUnrolledTape, as_unrolled_tape_free)

@@ -221,12 +221,37 @@ test_objective_monotone (void)
         g_assert_no_error (error);
         g_assert_cmpuint (m->trace->len, ==, 31);
         check_monotone (m);
+        /* A Tukey taper makes every atom start and end at zero. */
+        if (p.tukey > 0.0)
+          for (guint k = 0; k < m->shape.n_atoms; k++)
+            for (guint c = 0; c < m->shape.n_channels; c++)
+              {
+                const double *a = as_cdl_model_get_atom (m, k) + c * 12;
+                g_assert_cmpfloat (a[0], ==, 0.0);
+                g_assert_cmpfloat (a[11], ==, 0.0);
+                g_assert_cmpfloat (fabs (a[5]), >, 0.0);
+              }
         /* The recorded objective is the objective of the returned model. */
         direct = as_csc_objective (&m->shape, m->atoms, sim->x, m->activations, m->n_trials, m->lambda);
         g_assert_cmpfloat (fabs (direct - as_cdl_model_last_objective (m)), <, 1e-8 * direct);
         g_assert_cmpfloat (as_cdl_model_last_objective (m), <,
                            0.9 * g_array_index (m->trace, AsCdlTracePoint, 0).objective);
       }
+
+  /* A greedy start on a budget smaller than the number of atoms still delivers them all. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsCdlModel) m = NULL;
+
+    as_cdl_params_init (&p);
+    p.n_atoms = 4;
+    p.atom_length = 12;
+    p.max_iter = 2;
+    m = as_cdl_learn (sim->x, sim->n_trials, s->n_channels, 1, s->width, &p, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (m->shape.n_atoms, ==, 4);
+    check_monotone (m);
+  }
 }
 
 static void
@@ -365,9 +390,19 @@ test_job_stop_consistent (void)
   p.tol = 0;
   job = as_cdl_job_new (sim->x, sp.n_trials, 4, sp.n_times, &p, NULL);
   as_job_start (job);
-  /* Past the greedy start (one atom added every 3 iterations), then stop mid-run. */
-  while (as_job_get_generation (job) < 12)
-    g_usleep (1000);
+  /* Past the greedy start (all atoms in the published model), then stop mid-run. */
+  {
+    guint full_at = 0;
+    for (;;)
+      {
+        g_autoptr (AsCdlModel) snap = as_cdl_job_dup_model (job);
+        if (snap != NULL && snap->shape.n_atoms == 3 && full_at == 0)
+          full_at = snap->iteration;
+        if (full_at > 0 && snap->iteration >= full_at + 2)
+          break;
+        g_usleep (1000);
+      }
+  }
   as_job_stop (job);
   g_assert_true (as_job_wait (job, &error));
   g_assert_no_error (error);
@@ -522,6 +557,103 @@ test_resample_unused_atom (void)
   g_assert_cmpfloat (used, >, 0.0);
 }
 
+/* A model of 2 trials × 2 atoms, 1 channel, 110 samples, atoms of 11 (100 valid positions),
+ * with activations set by hand. */
+static AsCdlModel *
+hand_model (void)
+{
+  AsCdlModel *m = g_new0 (AsCdlModel, 1);
+  AsCscShape s = { 2, 1, 1, 110, 1, 11 };
+
+  g_atomic_ref_count_init (&m->ref_count);
+  m->shape = s;
+  m->n_trials = 2;
+  m->atoms = g_new0 (double, s.n_atoms * as_csc_atom_size (&s));
+  m->activations = g_new0 (double, (gsize) m->n_trials * s.n_atoms * as_csc_n_valid (&s));
+  m->trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
+  return m;
+}
+
+static void
+set_z (AsCdlModel *m, guint trial, guint k, gsize t, double v)
+{
+  ((double *) as_cdl_model_get_activation (m, trial, k))[t] = v;
+}
+
+static const AsCdlOccurrence *
+occ_at (GArray *occ, guint i)
+{
+  return &g_array_index (occ, AsCdlOccurrence, i);
+}
+
+/* Merging: close peaks give one occurrence at the larger |z| (signed activations
+ * compare by magnitude), far peaks stay two, ties keep the first, trials never merge,
+ * spacing 0 keeps everything; the threshold applies before merging. */
+static void
+test_occurrences_merged (void)
+{
+  g_autoptr (AsCdlModel) m = hand_model ();
+  g_autoptr (GArray) all = NULL;
+  g_autoptr (GArray) merged = NULL;
+  g_autoptr (GArray) tied = NULL;
+  g_autoptr (GArray) high = NULL;
+
+  g_assert_cmpuint (as_cdl_model_merge_spacing (m), ==, 5);
+  /* Trial 0, atom 1: a spread peak 10 (0.5), 12 (−2.0), 14 (1.0); a far peak at 40;
+   * two equal peaks 3 apart at 70 and 73; trial 1: 95 and, in the next trial, 2. */
+  set_z (m, 0, 1, 10, 0.5);
+  set_z (m, 0, 1, 12, -2.0);
+  set_z (m, 0, 1, 14, 1.0);
+  set_z (m, 0, 1, 40, 0.8);
+  set_z (m, 0, 1, 70, 1.5);
+  set_z (m, 0, 1, 73, 1.5);
+  set_z (m, 0, 1, 95, 0.7);
+  set_z (m, 1, 1, 2, 3.0);
+  set_z (m, 0, 0, 50, 9.0);   /* another atom: ignored */
+
+  g_assert_cmpfloat (as_cdl_model_max_activation (m, 1), ==, 3.0);
+  g_assert_cmpfloat (as_cdl_model_max_activation (m, 0), ==, 9.0);
+
+  all = as_cdl_model_occurrences_merged (m, 1, 0.0, 0);
+  g_assert_cmpuint (all->len, ==, 8);
+
+  merged = as_cdl_model_occurrences_merged (m, 1, 0.0, 5);
+  g_assert_cmpuint (merged->len, ==, 5);
+  g_assert_cmpuint (occ_at (merged, 0)->trial, ==, 0);
+  g_assert_cmpuint (occ_at (merged, 0)->position, ==, 12);
+  g_assert_cmpfloat (occ_at (merged, 0)->amplitude, ==, -2.0);
+  g_assert_cmpuint (occ_at (merged, 1)->position, ==, 40);
+  g_assert_cmpuint (occ_at (merged, 2)->position, ==, 70);     /* the tie: first wins */
+  g_assert_cmpuint (occ_at (merged, 3)->position, ==, 95);     /* not merged across trials */
+  g_assert_cmpuint (occ_at (merged, 4)->trial, ==, 1);
+  g_assert_cmpuint (occ_at (merged, 4)->position, ==, 2);
+
+  /* Exactly at the spacing merges; one beyond does not. */
+  tied = as_cdl_model_occurrences_merged (m, 1, 0.0, 2);
+  g_assert_cmpuint (tied->len, ==, 6);   /* 10 and 14 are 2 from 12; 70 and 73 are 3 apart */
+  g_assert_cmpuint (occ_at (tied, 0)->position, ==, 12);
+  g_assert_cmpuint (occ_at (tied, 2)->position, ==, 70);
+  g_assert_cmpuint (occ_at (tied, 3)->position, ==, 73);
+
+  /* A larger neighbour displaces a peak; the threshold applies before merging, so values
+   * below it neither appear nor suppress. */
+  set_z (m, 0, 1, 41, 0.9);
+  g_clear_pointer (&merged, g_array_unref);
+  merged = as_cdl_model_occurrences_merged (m, 1, 0.0, 5);
+  g_assert_cmpuint (merged->len, ==, 5);
+  g_assert_cmpuint (occ_at (merged, 1)->position, ==, 41);
+  high = as_cdl_model_occurrences_merged (m, 1, 1.0, 5);
+  g_assert_cmpuint (high->len, ==, 3);
+  g_assert_cmpuint (occ_at (high, 0)->position, ==, 12);
+  g_assert_cmpuint (occ_at (high, 1)->position, ==, 70);
+  g_assert_cmpuint (occ_at (high, 2)->trial, ==, 1);
+  set_z (m, 0, 1, 13, 1.9);   /* under the threshold below: not listed */
+  g_clear_pointer (&high, g_array_unref);
+  high = as_cdl_model_occurrences_merged (m, 1, 1.95, 5);
+  g_assert_cmpuint (high->len, ==, 2);
+  g_assert_cmpuint (occ_at (high, 0)->position, ==, 12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,5 +669,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cdl/job-stop-consistent", test_job_stop_consistent);
   g_test_add_func ("/cdl/model-api-online", test_model_api_and_online);
   g_test_add_func ("/cdl/resample-unused-atom", test_resample_unused_atom);
+  g_test_add_func ("/cdl/occurrences-merged", test_occurrences_merged);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -226,7 +227,16 @@ test_npy_fortran_float32 (void)
   g_assert_false (as_npy_decode (buf->data, buf->len - 4, "test.npy", &arr, &error));
   g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "truncated"));
+  g_clear_error (&error);
   g_byte_array_unref (buf);
+
+  /* A header cut right after the byte-order mark (found by fuzzing). */
+  {
+    static const char cut[] = "\x93NUMPY\x01\x00\x0c\x00{'descr': '<";
+    g_assert_false (as_npy_decode ((const guint8 *) cut, sizeof cut - 1, "cut.npy", &arr, &error));
+    g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT);
+    g_clear_error (&error);
+  }
 }
 
 static void
@@ -242,6 +252,19 @@ test_output_abort_leaves_nothing (void)
   fputs ("half", as_output_get_stream (out));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   as_output_abort (out);
+
+  /* A committed export has the usual permissions, not mkstemp's 0600. */
+  {
+    g_autofree char *ok_path = g_build_filename (dir, "ok.csv", NULL);
+    GStatBuf st;
+    mode_t mask = umask (022);
+
+    g_assert_true (as_output_write_contents (ok_path, "1\n", 2, FALSE, &error));
+    g_assert_cmpint (g_stat (ok_path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+    umask (mask);
+    g_unlink (ok_path);
+  }
   d = g_dir_open (dir, 0, NULL);
   g_assert_null (g_dir_read_name (d)); /* no temporary file left behind */
   g_dir_close (d);

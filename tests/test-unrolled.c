@@ -1,6 +1,8 @@
 /* test-unrolled.c: unrolled solvers: forward pass against an independent loop
  * implementation, back-propagation against finite differences, ISTA
- * equivalence at initialisation, ALISTA weights, training, jobs, files.
+ * equivalence at initialisation, ALISTA weights, the Lasso quantities the
+ * trainer takes from as-lasso/as-solver against a plain-loop coordinate
+ * descent, training, jobs, files.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +18,7 @@
 #include "as-job.h"
 #include "as-lasso.h"
 #include "as-rng.h"
+#include "as-solver.h"
 #include "as-unrolled.h"
 #include "as-unrolled-io.h"
 #include "as-unrolled-train.h"
@@ -217,9 +220,12 @@ check_gradient (AsUnrolledKind kind, AsUnrolledLoss loss, gboolean positive)
       as_rng_normal_fill (&rng, Zt, B * m);
       if (loss == AS_UNROLLED_LOSS_SEMI_SUPERVISED)
         {
-          /* The target of the semi-supervised loss: the Lasso solution. */
+          /* The target of the semi-supervised loss: the Lasso solution, from
+           * the solver the trainer uses (checked in test_lasso_helpers). */
+          g_autoptr (AsLasso) lasso = as_lasso_new (n, m, D, B, X, lambda, positive);
+
           memset (Zt, 0, sizeof Zt);
-          g_assert_cmpfloat (as_unrolled_lasso_solve (n, m, D, positive, B, X, lambda, Zt, 1e-13, 100000), <=, 1e-13);
+          g_assert_true (as_lasso_solve_reference (lasso, Zt, 1e-13, 100000, NULL));
         }
       net = as_unrolled_new (kind, T, n, m, D, positive, NULL);
       g_assert_nonnull (net);
@@ -372,7 +378,11 @@ test_untrained_is_ista (void)
       for (guint j = 0; j < m; j++)
         v[j] = w[j] / nv;
     }
-  L = as_unrolled_lipschitz (n, m, D);
+  {
+    g_autoptr (AsUnrolled) probe = as_unrolled_new (AS_UNROLLED_SLISTA, 1, n, m, D, FALSE, NULL);
+
+    L = as_unrolled_get_lipschitz (probe);
+  }
   g_assert_cmpfloat (fabs (L - nv), <=, 1e-10 * L);
 
   for (int positive = 0; positive <= 1; positive++)
@@ -518,77 +528,222 @@ test_alista_weights (void)
   g_assert_cmpfloat (coherence_objective (n, m, D, D), >, best);
 }
 
-/* The local Lasso solver reaches the optimum: zero gap, KKT, and ISTA/FISTA
- * objectives decrease towards its value. */
+/* ----------------------------------------------------- Lasso quantities */
+
+/* F(z) = ½‖x − Dz‖² + λ‖z‖₁ with plain loops. */
+static double
+loop_objective (guint n, guint m, const double *D, const double *x, const double *z,
+                double lambda)
+{
+  double f = 0, l1 = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double r = x[i];
+      for (guint j = 0; j < m; j++)
+        r -= D[i * m + j] * z[j];
+      f += r * r;
+    }
+  for (guint j = 0; j < m; j++)
+    l1 += fabs (z[j]);
+  return 0.5 * f + lambda * l1;
+}
+
+/* The independent Lasso solver of these tests: cyclic coordinate descent
+ * with plain loops on an explicit residual r = x − Dz,
+ * z_j ← ST(z_j‖d_j‖² + d_jᵀr, λ)/‖d_j‖² (MATHS.md, "Cyclic CD"), until an
+ * epoch moves no coordinate by more than 1e-15.  The engine's reference
+ * solver works on the Gram form with BLAS and polishes on the support, so
+ * the two share no code. */
+static void
+loop_cd (guint n, guint m, const double *D, const double *x, double lambda,
+         gboolean positive, double *z)
+{
+  g_autofree double *r = g_new (double, n);
+
+  memset (z, 0, sizeof (double) * m);
+  memcpy (r, x, sizeof (double) * n);
+  for (guint epoch = 0; epoch < 200000; epoch++)
+    {
+      double moved = 0;
+
+      for (guint j = 0; j < m; j++)
+        {
+          double q = 0, c = 0, nz, delta;
+
+          for (guint i = 0; i < n; i++)
+            {
+              q += D[i * m + j] * D[i * m + j];
+              c += D[i * m + j] * r[i];
+            }
+          nz = st (z[j] * q + c, lambda, positive) / q;
+          delta = nz - z[j];
+          z[j] = nz;
+          for (guint i = 0; i < n; i++)
+            r[i] -= delta * D[i * m + j];
+          moved = MAX (moved, fabs (delta));
+        }
+      if (moved <= 1e-15)
+        return;
+    }
+  g_assert_not_reached ();
+}
+
+/* ‖D_SᵀD_S‖₂ over the atoms with mask[j] set, by power iteration with plain
+ * loops (independent of the engine's power iteration and of LAPACK). */
+static double
+loop_support_lipschitz (guint n, guint m, const double *D, const gboolean *mask)
+{
+  g_autofree double *v = g_new (double, m);
+  g_autofree double *w = g_new (double, m);
+  double nv = 0;
+
+  for (guint j = 0; j < m; j++)
+    v[j] = mask[j] ? 1.0 + 0.01 * j : 0.0;
+  for (int it = 0; it < 20000; it++)
+    {
+      nv = 0;
+      for (guint j = 0; j < m; j++)
+        {
+          w[j] = 0;
+          if (!mask[j])
+            continue;
+          for (guint k = 0; k < m; k++)
+            {
+              double q = 0;
+              if (!mask[k])
+                continue;
+              for (guint i = 0; i < n; i++)
+                q += D[i * m + j] * D[i * m + k];
+              w[j] += q * v[k];
+            }
+          nv += w[j] * w[j];
+        }
+      nv = sqrt (nv);
+      for (guint j = 0; j < m; j++)
+        v[j] = w[j] / nv;
+    }
+  return nv;
+}
+
+/* The Lasso quantities the trainer takes from the sparse-coding area, checked
+ * against the independent loops above: reference solutions (objective,
+ * codes, duality gap, KKT), L and L_S, and the ISTA/FISTA baseline curves. */
 static void
 test_lasso_helpers (void)
 {
-  const guint n = 10, m = 20, B = 5;
+  const guint n = 10, m = 20, B = 5, K = 500;
   AsRng rng;
   g_autofree double *D = g_new (double, n * m);
   g_autofree double *X = g_new (double, B * n);
-  g_autofree double *Z = g_new0 (double, B * m);
+  g_autofree double *Zc = g_new (double, B * m);
+  g_autofree double *Zr = g_new0 (double, B * m);
   g_autofree double *Fs = g_new (double, B);
-  g_autofree double *Fi = g_new (double, 501 * B);
-  g_autofree double *Ff = g_new (double, 501 * B);
+  g_autofree double *Fi = g_new (double, (K + 1) * B);
+  g_autofree double *Ff = g_new (double, (K + 1) * B);
+  g_autoptr (AsLasso) lasso = NULL;
+  g_autoptr (AsUnrolled) net = NULL;
   const double lambda = 0.2;
+  double worst_z = 0, worst_F = 0, worst_gap = 0;
 
   as_rng_init (&rng, 3);
   random_dictionary (&rng, n, m, D);
   random_signals (&rng, n, m, D, B, X);
-  g_assert_cmpfloat (as_unrolled_lasso_solve (n, m, D, FALSE, B, X, lambda, Z, 1e-14, 100000), <=, 1e-14);
-  as_unrolled_lasso_objective (n, m, D, B, X, Z, lambda, Fs);
-  as_unrolled_baseline_objectives (n, m, D, FALSE, FALSE, B, X, lambda, 500, Fi);
-  as_unrolled_baseline_objectives (n, m, D, FALSE, TRUE, B, X, lambda, 500, Ff);
+  lasso = as_lasso_new (n, m, D, B, X, lambda, FALSE);
+  g_assert_true (as_lasso_solve_reference (lasso, Zr, 1e-13, 100000, NULL));
   for (guint b = 0; b < B; b++)
     {
-      /* KKT: |d_jᵀ(x − Dz)| ≤ λ, with equality and matching sign on the support. */
+      const double *x = X + b * n, *zr = Zr + b * m;
+      double *zc = Zc + b * m;
+
+      loop_cd (n, m, D, x, lambda, FALSE, zc);
+      Fs[b] = loop_objective (n, m, D, x, zc, lambda);
+      /* KKT of the independent solution: |d_jᵀ(x − Dz)| ≤ λ, with equality
+       * and matching sign on the support. */
       for (guint j = 0; j < m; j++)
         {
           double c = 0;
           for (guint i = 0; i < n; i++)
             {
-              double ri = X[b * n + i];
+              double ri = x[i];
               for (guint k = 0; k < m; k++)
-                ri -= D[i * m + k] * Z[b * m + k];
+                ri -= D[i * m + k] * zc[k];
               c += D[i * m + j] * ri;
             }
-          g_assert_cmpfloat (fabs (c), <=, lambda + 1e-6);
-          if (Z[b * m + j] != 0)
-            g_assert_cmpfloat (fabs (c - lambda * (Z[b * m + j] > 0 ? 1 : -1)), <=, 1e-6);
+          g_assert_cmpfloat (fabs (c), <=, lambda + 1e-9);
+          if (zc[j] != 0)
+            g_assert_cmpfloat (fabs (c - lambda * (zc[j] > 0 ? 1 : -1)), <=, 1e-9);
         }
-      for (guint k = 1; k <= 500; k++)
+      /* The engine's reference solution is the same point with the same
+       * objective, and the engine's objective and gap agree with the loops. */
+      for (guint j = 0; j < m; j++)
+        worst_z = MAX (worst_z, fabs (zr[j] - zc[j]));
+      worst_F = MAX (worst_F, fabs (loop_objective (n, m, D, x, zr, lambda) - Fs[b]));
+      g_assert_cmpfloat (fabs (as_lasso_objective (lasso, b, zc) - Fs[b]), <=, 1e-14);
+      worst_gap = MAX (worst_gap, as_lasso_duality_gap (lasso, b, zr) / Fs[b]);
+    }
+  g_test_message ("reference vs plain-loop CD: max |Δz| %.3g, max |ΔF| %.3g; relative gap %.3g",
+                  worst_z, worst_F, worst_gap);
+  g_assert_cmpfloat (worst_z, <=, 1e-9);
+  g_assert_cmpfloat (worst_F, <=, 1e-13);
+  g_assert_cmpfloat (worst_gap, <=, 1e-13);
+  /* A far-from-optimal point has a clearly positive gap (the check can fail). */
+  {
+    double zero[20] = { 0 };
+    g_assert_cmpfloat (as_lasso_duality_gap (lasso, 0, zero), >, 1e-3);
+  }
+
+  /* L and L_S: the network's step 1/L is the sparse-coding area's, and both
+   * agree with a power iteration; L_S ≤ L, L_S = L for the empty support,
+   * and a single unit atom gives 1. */
+  net = as_unrolled_new (AS_UNROLLED_SLISTA, 1, n, m, D, FALSE, NULL);
+  g_assert_cmpfloat (as_unrolled_get_lipschitz (net), ==, as_lasso_lipschitz (lasso));
+  {
+    gboolean all[20], mask[20];
+    double zero[20] = { 0 }, L;
+
+    for (guint j = 0; j < m; j++)
+      all[j] = TRUE;
+    L = loop_support_lipschitz (n, m, D, all);
+    g_assert_cmpfloat (fabs (as_lasso_lipschitz (lasso) - L), <=, 1e-10 * L);
+    for (guint b = 0; b < B; b++)
+      {
+        double ls = as_lasso_support_lipschitz (lasso, Zr + b * m);
+
+        for (guint j = 0; j < m; j++)
+          mask[j] = Zr[b * m + j] != 0;
+        g_assert_cmpfloat (fabs (ls - loop_support_lipschitz (n, m, D, mask)), <=, 1e-10 * ls);
+        g_assert_cmpfloat (ls, <=, L * (1 + 1e-12));
+      }
+    g_assert_cmpfloat (as_lasso_support_lipschitz (lasso, zero), ==, as_lasso_lipschitz (lasso));
+    zero[0] = 1;
+    g_assert_cmpfloat (fabs (as_lasso_support_lipschitz (lasso, zero) - 1), <=, 1e-12);
+  }
+
+  /* The trainer's baselines: ISTA decreases F monotonically, neither goes
+   * below F*, and FISTA reaches it within K iterations. */
+  for (int fista = 0; fista <= 1; fista++)
+    {
+      g_autoptr (AsSolver) solver = as_solver_new (lasso, fista ? AS_SOLVER_FISTA : AS_SOLVER_ISTA, FALSE);
+      double *F = fista ? Ff : Fi;
+
+      for (guint k = 0; k <= K; k++)
+        {
+          if (k > 0)
+            as_solver_step (solver);
+          as_solver_evaluate (solver, F + k * B, NULL, NULL);
+        }
+    }
+  for (guint b = 0; b < B; b++)
+    {
+      for (guint k = 1; k <= K; k++)
         {
           g_assert_cmpfloat (Fi[k * B + b], <=, Fi[(k - 1) * B + b] + 1e-15);
           g_assert_cmpfloat (Fi[k * B + b], >=, Fs[b] - 1e-12);
           g_assert_cmpfloat (Ff[k * B + b], >=, Fs[b] - 1e-12);
         }
-      g_assert_cmpfloat (Ff[500 * B + b] - Fs[b], <=, 1e-9);
+      g_assert_cmpfloat (Ff[K * B + b] - Fs[b], <=, 1e-9);
     }
-  /* Agrees with the sparse-coding area's reference solver (used for the
-   * semi-supervised targets), an independent implementation. */
-  {
-    g_autoptr (AsLasso) lasso = as_lasso_new (n, m, D, B, X, lambda, FALSE);
-    g_autofree double *Zr = g_new0 (double, B * m);
-    g_autofree double *Fr = g_new (double, B);
-
-    g_assert_true (as_lasso_solve_reference (lasso, Zr, 1e-13, 100000, NULL));
-    as_unrolled_lasso_objective (n, m, D, B, X, Zr, lambda, Fr);
-    for (guint b = 0; b < B; b++)
-      g_assert_cmpfloat (fabs (Fr[b] - Fs[b]), <=, 1e-11);
-    /* L_S on the supports of the solutions, against the same area's L_S:
-     * L_S ≤ L, L_S = L for the empty support, and more atoms never lower it. */
-    for (guint b = 0; b < B; b++)
-      {
-        double ls = as_unrolled_support_lipschitz (n, m, D, Z + b * m);
-        double zero[20] = { 0 };
-        g_assert_cmpfloat (fabs (ls - as_lasso_support_lipschitz (lasso, Z + b * m)), <=, 1e-12 * ls);
-        g_assert_cmpfloat (ls, <=, as_unrolled_lipschitz (n, m, D) * (1 + 1e-12));
-        g_assert_cmpfloat (as_unrolled_support_lipschitz (n, m, D, zero), ==, as_unrolled_lipschitz (n, m, D));
-        zero[0] = 1;
-        g_assert_cmpfloat (fabs (as_unrolled_support_lipschitz (n, m, D, zero) - 1), <=, 1e-12);  /* one unit atom */
-      }
-  }
 }
 
 /* ------------------------------------------------------------- training */
@@ -678,6 +833,43 @@ test_train_steps_dense (void)
   c.learning_rate = 1.0;
   tr = as_unrolled_trainer_new (&c, NULL, &error);
   g_assert_no_error (error);
+  /* The test set's reference solutions: relative duality gap ≤ 1e-12, and
+   * the objective of the independent plain-loop CD on a few samples. */
+  {
+    const double *Xte = as_unrolled_trainer_get_test_signals (tr);
+    const double *Zte = as_unrolled_trainer_get_test_solutions (tr);
+    const double *D = as_unrolled_get_dictionary (as_unrolled_trainer_get_network (tr));
+    double lam = as_unrolled_trainer_get_lambda (tr), worst = 0, worst_F = 0;
+    g_autoptr (AsLasso) lasso = as_lasso_new (c.n, c.m, D, c.test_size, Xte, lam, c.positive);
+    g_autofree double *z = g_new (double, c.m);
+
+    for (guint b = 0; b < c.test_size; b++)
+      worst = MAX (worst, as_lasso_duality_gap (lasso, b, Zte + (gsize) b * c.m)
+                          / as_lasso_objective (lasso, b, Zte + (gsize) b * c.m));
+    for (guint b = 0; b < 5; b++)
+      {
+        double F;
+
+        loop_cd (c.n, c.m, D, Xte + (gsize) b * c.n, lam, c.positive, z);
+        F = loop_objective (c.n, c.m, D, Xte + (gsize) b * c.n, z, lam);
+        worst_F = MAX (worst_F, fabs (as_lasso_objective (lasso, b, Zte + (gsize) b * c.m) - F) / F);
+      }
+    g_test_message ("test set: largest relative gap of z* %.3g; plain-loop CD objective within %.3g",
+                    worst, worst_F);
+    g_assert_cmpfloat (worst, <=, 1e-12);
+    g_assert_cmpfloat (worst_F, <=, 1e-12);
+  }
+  /* Before training, SLISTA is ISTA with the same 1/L: the network's gaps
+   * equal the ISTA baseline's layer by layer. */
+  {
+    g_autoptr (AsUnrolledSnapshot) s0 = as_unrolled_trainer_snapshot (tr);
+    double err = 0;
+
+    for (guint t = 0; t <= s0->n_layers; t++)
+      err = MAX (err, fabs (s0->gap_mean[t] - s0->ista_gap_mean[t]));
+    g_test_message ("untrained SLISTA vs ISTA baseline: max difference of mean gaps %.3g", err);
+    g_assert_cmpfloat (err, <=, 1e-13);
+  }
   g_assert_true (as_unrolled_trainer_train (tr, 150, NULL, &error));
   s = as_unrolled_trainer_snapshot (tr);
   T = s->n_layers;
@@ -897,6 +1089,60 @@ test_save_load (void)
   }
 }
 
+/* Weight coupling (seed 004, Lemma 4.3): zero exactly when W_t/θ_t = D, i.e.
+ * when the layer is an ISTA step with some step size; effective steps. */
+static void
+test_analyses (void)
+{
+  const guint n = 6, m = 10, T = 3;
+  AsRng rng;
+  double D[6 * 10], c[3], steps[3], tying[3];
+  g_autoptr (AsUnrolled) cp = NULL;
+  g_autoptr (AsUnrolled) li = NULL;
+  g_autoptr (AsUnrolled) sl = NULL;
+  double invL, *p;
+
+  as_rng_init (&rng, 21);
+  random_dictionary (&rng, n, m, D);
+  cp = as_unrolled_new (AS_UNROLLED_LISTA_CP, T, n, m, D, FALSE, NULL);
+  li = as_unrolled_new (AS_UNROLLED_LISTA, T, n, m, D, FALSE, NULL);
+  sl = as_unrolled_new (AS_UNROLLED_SLISTA, T, n, m, D, FALSE, NULL);
+  invL = 1.0 / as_unrolled_get_lipschitz (cp);
+
+  g_assert_true (as_unrolled_weight_coupling (cp, c));
+  as_unrolled_effective_steps (cp, steps);
+  for (guint t = 0; t < T; t++)
+    {
+      g_assert_cmpfloat (c[t], <=, 1e-14);
+      g_assert_cmpfloat (fabs (steps[t] - invL), <=, 1e-14);
+    }
+  g_assert_true (as_unrolled_weight_coupling (li, c));
+  g_assert_true (as_unrolled_lista_tying (li, tying));
+  for (guint t = 0; t < T; t++)
+    g_assert_cmpfloat (c[t], <=, 1e-14);
+  for (guint t = 1; t < T; t++)
+    g_assert_cmpfloat (tying[t], <=, 1e-14);
+  g_assert_false (as_unrolled_weight_coupling (sl, c));
+  g_assert_true (isnan (c[0]));
+
+  /* Layer 2 of LISTA-CP becomes an ISTA step with step 3/L: still coupled. */
+  p = as_unrolled_get_params (cp) + as_unrolled_layer_offset (cp, 2);
+  for (guint i = 0; i < n * m; i++)
+    p[i] = 3 * invL * D[i];
+  for (guint j = 0; j < m; j++)
+    p[n * m + j] = 3 * invL;
+  as_unrolled_weight_coupling (cp, c);
+  as_unrolled_effective_steps (cp, steps);
+  g_assert_cmpfloat (c[1], <=, 1e-14);
+  g_assert_cmpfloat (fabs (steps[1] - 3 * invL), <=, 1e-14);
+  /* A threshold that no longer matches the step breaks the coupling: with
+   * θ = 2·(3/L) on every atom, W/θ = D/2 and c = ‖D/2 − D‖/‖D‖ = 1/2. */
+  for (guint j = 0; j < m; j++)
+    p[n * m + j] = 6 * invL;
+  as_unrolled_weight_coupling (cp, c);
+  g_assert_cmpfloat (fabs (c[1] - 0.5), <=, 1e-12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -908,6 +1154,7 @@ main (int argc, char **argv)
   g_test_add_func ("/unrolled/untrained-is-ista", test_untrained_is_ista);
   g_test_add_func ("/unrolled/alista-weights", test_alista_weights);
   g_test_add_func ("/unrolled/lasso-helpers", test_lasso_helpers);
+  g_test_add_func ("/unrolled/analyses", test_analyses);
   g_test_add_func ("/unrolled/train-slista-sparse", test_train_slista_sparse);
   g_test_add_func ("/unrolled/train-steps-dense", test_train_steps_dense);
   g_test_add_func ("/unrolled/train-other-losses", test_train_other_losses);

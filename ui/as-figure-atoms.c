@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "as-figure-atoms.h"
+#include "as-spectrum.h"
 
 /* ---- the bundle of what is drawn ------------------------------------------------ */
 
@@ -49,57 +50,14 @@ as_figure_topographies_unref (AsFigureTopographies *self)
   g_free (self);
 }
 
-static int
-compare_position (gconstpointer a, gconstpointer b)
-{
-  const AsCdlOccurrence *x = a, *y = b;
-
-  if (x->trial != y->trial)
-    return x->trial < y->trial ? -1 : 1;
-  return x->position < y->position ? -1 : x->position > y->position;
-}
-
-/* Keeps the occurrences that are the largest |z| within ±@half positions (first
- * wins ties): LGCD may spread one waveform over neighbouring shifts, which is one
- * occurrence to the eye.  The listing is sorted by trial then position. */
-static GArray *
-local_maxima (GArray *occ, gsize half)
-{
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (AsCdlOccurrence));
-
-  g_array_sort (occ, compare_position);
-  for (guint i = 0; i < occ->len; i++)
-    {
-      const AsCdlOccurrence *o = &g_array_index (occ, AsCdlOccurrence, i);
-      gboolean keep = TRUE;
-
-      for (guint j = i; j-- > 0 && keep;)
-        {
-          const AsCdlOccurrence *q = &g_array_index (occ, AsCdlOccurrence, j);
-          if (q->trial != o->trial || q->position + half < o->position)
-            break;
-          if (fabs (q->amplitude) >= fabs (o->amplitude))
-            keep = FALSE;
-        }
-      for (guint j = i + 1; j < occ->len && keep; j++)
-        {
-          const AsCdlOccurrence *q = &g_array_index (occ, AsCdlOccurrence, j);
-          if (q->trial != o->trial || q->position > o->position + half)
-            break;
-          if (fabs (q->amplitude) > fabs (o->amplitude))
-            keep = FALSE;
-        }
-      if (keep)
-        g_array_append_val (out, *o);
-    }
-  return out;
-}
+/* The waveform shown for atom k (defined with the drawing code below). */
+static const double *atom_waveform (const AsCdlModel *model, guint k, guint *channel);
 
 AsFigureAtoms *
 as_figure_atoms_new (AsCdlModel *model, double sfreq, double relative_threshold)
 {
   AsFigureAtoms *self;
-  gsize n_valid, half;
+  gsize spacing;
 
   g_return_val_if_fail (model != NULL, NULL);
 
@@ -108,26 +66,26 @@ as_figure_atoms_new (AsCdlModel *model, double sfreq, double relative_threshold)
   self->model = as_cdl_model_ref (model);
   self->n_atoms = model->shape.n_atoms;
   self->sfreq = sfreq > 0 ? sfreq : model->sfreq;
-  n_valid = as_csc_n_valid (&model->shape);
   self->duration = self->sfreq > 0 ? model->shape.width / self->sfreq : 0;
   self->occurrences = g_new0 (GArray *, MAX (self->n_atoms, 1));
   self->max_amplitude = g_new0 (double, MAX (self->n_atoms, 1));
-  /* Images: no merging (positions run along rows). */
-  half = model->shape.atom_height > 1 ? 0 : model->shape.atom_width / 2;
+  spacing = as_cdl_model_merge_spacing (model);
   for (guint k = 0; k < self->n_atoms; k++)
     {
-      g_autoptr (GArray) all = NULL;
-      double m = 0;
+      double m = as_cdl_model_max_activation (model, k);
 
-      for (guint n = 0; n < model->n_trials; n++)
-        {
-          const double *z = as_cdl_model_get_activation (model, n, k);
-          for (gsize t = 0; t < n_valid; t++)
-            m = MAX (m, fabs (z[t]));
-        }
       self->max_amplitude[k] = m;
-      all = as_cdl_model_occurrences (model, k, m > 0 ? relative_threshold * m : 1.0);
-      self->occurrences[k] = half > 0 ? local_maxima (all, half) : g_array_ref (all);
+      self->occurrences[k] = as_cdl_model_occurrences_merged (model, k, m > 0 ? relative_threshold * m : 1.0,
+                                                              spacing);
+    }
+  /* The spectra are computed here, off the main loop; drawing only maps them to pixels. */
+  if (model->shape.atom_height == 1)
+    {
+      self->spectra = g_new (double, (gsize) MAX (self->n_atoms, 1) * AS_FIGURE_SPECTRUM_BINS);
+      for (guint k = 0; k < self->n_atoms; k++)
+        as_spectrum_magnitude (atom_waveform (model, k, NULL), model->shape.atom_width,
+                               AS_FIGURE_SPECTRUM_FFT, self->sfreq,
+                               self->spectra + (gsize) k * AS_FIGURE_SPECTRUM_BINS, NULL);
     }
   return self;
 }
@@ -148,9 +106,31 @@ as_figure_atoms_unref (AsFigureAtoms *self)
     g_clear_pointer (&self->occurrences[k], g_array_unref);
   g_free (self->occurrences);
   g_free (self->max_amplitude);
+  g_free (self->spectra);
   g_clear_pointer (&self->topographies, as_figure_topographies_unref);
   as_cdl_model_unref (self->model);
   g_free (self);
+}
+
+AsFigureAtoms *
+as_figure_atoms_copy_with_topographies (const AsFigureAtoms *atoms, AsFigureTopographies *topo)
+{
+  AsFigureAtoms *self = g_new0 (AsFigureAtoms, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->model = as_cdl_model_ref (atoms->model);
+  self->n_atoms = atoms->n_atoms;
+  self->sfreq = atoms->sfreq;
+  self->duration = atoms->duration;
+  self->occurrences = g_new0 (GArray *, MAX (self->n_atoms, 1));
+  for (guint k = 0; k < self->n_atoms; k++)
+    self->occurrences[k] = g_array_ref (atoms->occurrences[k]);
+  self->max_amplitude = g_memdup2 (atoms->max_amplitude, sizeof (double) * MAX (self->n_atoms, 1));
+  if (atoms->spectra != NULL)
+    self->spectra = g_memdup2 (atoms->spectra,
+                               sizeof (double) * MAX (self->n_atoms, 1) * AS_FIGURE_SPECTRUM_BINS);
+  as_figure_atoms_set_topographies (self, topo);
+  return self;
 }
 
 void
@@ -354,31 +334,23 @@ draw_waveform (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *ato
   show_text_at (cr, x + w - 3, y + 11, 1.0, atoms->sfreq > 0 ? "s" : "px");
 }
 
-/* Magnitude of the DFT of the waveform, zero-padded to 256 points, against
- * frequency from 0 to sfreq/2: where the atom's energy lies. */
+/* The atom's magnitude spectrum (computed with the bundle, as_spectrum_magnitude of the
+ * waveform zero-padded to AS_FIGURE_SPECTRUM_FFT points) against frequency from 0 to
+ * sfreq/2: where the atom's energy lies. */
 static void
 draw_spectrum (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms, guint k,
                double x, double y, double w, double h, const AsColor *color)
 {
-  enum { N_FFT = 256, N_BINS = N_FFT / 2 + 1 };
-  const AsCdlModel *model = atoms->model;
-  guint L = MIN (model->shape.atom_width, N_FFT);
-  const double *v = atom_waveform (model, k, NULL);
-  double mag[N_BINS], mmax = 0, plot_h = h - 14, nyq = atoms->sfreq / 2, step;
+  enum { N_BINS = AS_FIGURE_SPECTRUM_BINS };
+  const double *mag;
+  double mmax = 0, plot_h = h - 14, nyq = atoms->sfreq / 2, step;
   char label[32];
 
+  if (atoms->spectra == NULL)
+    return;
+  mag = atoms->spectra + (gsize) k * N_BINS;
   for (guint f = 0; f < N_BINS; f++)
-    {
-      double re = 0, im = 0;
-      for (guint i = 0; i < L; i++)
-        {
-          double ph = -2 * G_PI * f * i / N_FFT;
-          re += v[i] * cos (ph);
-          im += v[i] * sin (ph);
-        }
-      mag[f] = sqrt (re * re + im * im);
-      mmax = MAX (mmax, mag[f]);
-    }
+    mmax = MAX (mmax, mag[f]);
   if (!(mmax > 0))
     mmax = 1;
   draw_frame (cr, style, x, y, w, plot_h);

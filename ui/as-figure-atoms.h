@@ -37,6 +37,10 @@ AsFigureTopographies *as_figure_topographies_new   (guint n_atoms, AsTopographyG
 AsFigureTopographies *as_figure_topographies_ref   (AsFigureTopographies *topo);
 void                  as_figure_topographies_unref (AsFigureTopographies *topo);
 
+/* Length of the zero-padded transform behind the atoms' spectra, and its bins (0 … sfreq/2). */
+#define AS_FIGURE_SPECTRUM_FFT  256
+#define AS_FIGURE_SPECTRUM_BINS (AS_FIGURE_SPECTRUM_FFT / 2 + 1)
+
 struct _AsFigureAtoms
 {
   gatomicrefcount    ref_count;
@@ -44,6 +48,8 @@ struct _AsFigureAtoms
   guint              n_atoms;
   GArray           **occurrences;    /* per atom: AsCdlOccurrence above the threshold */
   double            *max_amplitude;  /* per atom: largest |z| */
+  double            *spectra;        /* 1-D models: n_atoms × AS_FIGURE_SPECTRUM_BINS magnitudes
+                                      * of the waveforms (as_spectrum_magnitude); else NULL */
   double             sfreq;          /* Hz (0 for images) */
   double             duration;       /* s, of the learned signal */
   /* Topographies (rank-1 models of recordings with electrode positions), or NULL. */
@@ -52,11 +58,18 @@ struct _AsFigureAtoms
 
 /* Occurrences are the activations with |z| ≥ @relative_threshold × max |z_k| that are
  * the largest within half an atom length either side (one per waveform, not one per
- * active sample).  @sfreq (Hz) overrides the model's when positive. */
+ * active sample): as_cdl_model_occurrences_merged() with as_cdl_model_merge_spacing().
+ * Also computes the atoms' spectra; call it off the main loop.  @sfreq (Hz) overrides
+ * the model's when positive. */
 AsFigureAtoms *as_figure_atoms_new   (AsCdlModel *model, double sfreq, double relative_threshold);
 AsFigureAtoms *as_figure_atoms_ref   (AsFigureAtoms *atoms);
 void           as_figure_atoms_unref (AsFigureAtoms *atoms);
-/* Topographies of the same number of atoms (a new reference is taken). */
+/* A new bundle sharing @atoms' model and occurrences, with these topographies:
+ * bundles are immutable once shown (renders read them on worker threads). */
+AsFigureAtoms *as_figure_atoms_copy_with_topographies (const AsFigureAtoms *atoms,
+                                                       AsFigureTopographies *topo);
+/* Topographies of the same number of atoms (a new reference is taken); only on
+ * a bundle not yet shared. */
 void           as_figure_atoms_set_topographies (AsFigureAtoms *atoms, AsFigureTopographies *topo);
 double         as_figure_atoms_occurrence_time  (const AsFigureAtoms *atoms,
                                                  const AsCdlOccurrence *occ);

@@ -81,10 +81,37 @@ draw_frame (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const char 
 
   cairo_set_line_width (cr, 1.0);
   /* y ticks */
-  if (f->log_y)
+  if (f->log_y && f->y1 - f->y0 < 1.5)
+    {
+      /* Short log range: ticks at 1 … 9 × 10^d, labelled when they do not crowd. */
+      double last_label = INFINITY;
+      for (int d = (int) floor (f->y0); d <= (int) ceil (f->y1); d++)
+        for (int mant = 1; mant <= 9; mant++)
+          {
+            double v = mant * pow (10, d), lv = log10 (v), y;
+            gboolean label;
+            if (lv < f->y0 || lv > f->y1)
+              continue;
+            /* Bottom up: label a tick when it clears the last label. */
+            label = fabs (frame_y (f, v) - last_label) > 1.6 * style->font_size;
+            if (label)
+              last_label = frame_y (f, v);
+            y = frame_y (f, v);
+            as_figure_set_color (cr, &style->grid);
+            cairo_move_to (cr, f->left, floor (y) + 0.5);
+            cairo_line_to (cr, f->left + f->width, floor (y) + 0.5);
+            cairo_stroke (cr);
+            if (!label)
+              continue;
+            format_tick (buf, sizeof buf, v);
+            as_figure_set_color (cr, &style->foreground);
+            show_text_at (cr, buf, f->left - 6, y, 1.0, 0.5);
+          }
+    }
+  else if (f->log_y)
     {
       int d0 = (int) ceil (f->y0 - 1e-9), d1 = (int) floor (f->y1 + 1e-9);
-      int every = MAX (1, (d1 - d0 + 1) / 8 + ((d1 - d0 + 1) % 8 != 0 ? 0 : 0));
+      int every = MAX (1, (d1 - d0 + 8) / 9);   /* at most ~9 labels */
       for (int d = d0; d <= d1; d++)
         {
           double y = frame_y (f, pow (10, d));
@@ -102,9 +129,9 @@ draw_frame (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const char 
   else
     {
       double step = as_figure_nice_step (f->y1 - f->y0, 5);
-      for (double v = ceil (f->y0 / step) * step; v <= f->y1 + step * 1e-6; v += step)
+      for (double k = ceil (f->y0 / step); k * step <= f->y1 + step * 1e-6; k++)
         {
-          double y = frame_y (f, v);
+          double v = k * step, y = frame_y (f, v);
           as_figure_set_color (cr, &style->grid);
           cairo_move_to (cr, f->left, floor (y) + 0.5);
           cairo_line_to (cr, f->left + f->width, floor (y) + 0.5);
@@ -117,24 +144,30 @@ draw_frame (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const char 
   /* x ticks */
   if (f->log_x)
     {
-      for (int d = (int) ceil (f->x0 - 1e-9); d <= (int) floor (f->x1 + 1e-9); d++)
-        {
-          double x = frame_x (f, pow (10, d));
-          as_figure_set_color (cr, &style->grid);
-          cairo_move_to (cr, floor (x) + 0.5, f->top);
-          cairo_line_to (cr, floor (x) + 0.5, f->top + f->height);
-          cairo_stroke (cr);
-          format_tick (buf, sizeof buf, pow (10, d));
-          as_figure_set_color (cr, &style->foreground);
-          show_text_at (cr, buf, x, f->top + f->height + 6, 0.5, 0.0);
-        }
+      /* Decades, and 2 and 5 in between while they fit. */
+      gboolean minor = f->width / MAX (f->x1 - f->x0, 1e-9) > 8 * style->font_size;
+      for (int d = (int) floor (f->x0); d <= (int) ceil (f->x1); d++)
+        for (int mant = 1; mant <= 5; mant += mant == 1 ? 1 : 3)
+          {
+            double v = mant * pow (10, d), lv = log10 (v), x;
+            if (lv < f->x0 - 1e-9 || lv > f->x1 + 1e-9 || (mant > 1 && !minor))
+              continue;
+            x = frame_x (f, v);
+            as_figure_set_color (cr, &style->grid);
+            cairo_move_to (cr, floor (x) + 0.5, f->top);
+            cairo_line_to (cr, floor (x) + 0.5, f->top + f->height);
+            cairo_stroke (cr);
+            format_tick (buf, sizeof buf, v);
+            as_figure_set_color (cr, &style->foreground);
+            show_text_at (cr, buf, x, f->top + f->height + 6, 0.5, 0.0);
+          }
     }
   else
     {
       double step = as_figure_nice_step (f->x1 - f->x0, 8);
-      for (double v = ceil (f->x0 / step) * step; v <= f->x1 + step * 1e-6; v += step)
+      for (double k = ceil (f->x0 / step); k * step <= f->x1 + step * 1e-6; k++)
         {
-          double x = frame_x (f, v);
+          double v = k * step, x = frame_x (f, v);
           as_figure_set_color (cr, &style->grid);
           cairo_move_to (cr, floor (x) + 0.5, f->top);
           cairo_line_to (cr, floor (x) + 0.5, f->top + f->height);
@@ -214,7 +247,7 @@ set_dash (cairo_t *cr, gboolean dashed)
 /* The legend in the plot's top-right corner; entries stack vertically. */
 static void
 draw_legend (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const AsFigureCurve *curves,
-             guint n, AsFigureRect *legend)
+             guint n, gboolean bottom_left, AsFigureRect *legend)
 {
   double fs = style->font_size, row = fs * 1.5, wmax = 0, x, y;
   cairo_text_extents_t ext;
@@ -228,6 +261,11 @@ draw_legend (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const AsFi
     }
   x = f->left + f->width - wmax - 3.2 * fs - 6;
   y = f->top + 6;
+  if (bottom_left)
+    {
+      x = f->left + 10;
+      y = f->top + f->height - n * row - 8;
+    }
   cairo_save (cr);
   cairo_set_source_rgba (cr, style->background.r, style->background.g, style->background.b, 0.85);
   cairo_rectangle (cr, x - 4, y - 2, wmax + 3.2 * fs + 8, n * row + 4);
@@ -420,7 +458,7 @@ plot_hline (cairo_t *cr, const AsFigureStyle *style, const AsFigureCurvePlot *pl
   cairo_line_to (cr, f->left + f->width, y);
   cairo_stroke (cr);
   if (plot->hline_label != NULL)
-    show_text_at (cr, plot->hline_label, f->left + 6, y - 4, 0.0, 1.0);
+    show_text_at (cr, plot->hline_label, f->left + f->width - 6, y + 4, 1.0, 0.0);
   cairo_restore (cr);
 }
 
@@ -459,10 +497,20 @@ make_frame (Frame *f, const AsFigureStyle *style, const AsFigureCurvePlot *plot,
     f->x1 = f->x0 + 1;
   if (plot->log_y)
     {
-      f->y0 = floor (log10 (ymin));
-      f->y1 = ceil (log10 (ymax));
-      if (!(f->y1 > f->y0))
-        f->y1 = f->y0 + 1;
+      double l0 = log10 (ymin), l1 = log10 (ymax);
+
+      if (l1 - l0 >= 1.5)
+        {
+          f->y0 = floor (l0);
+          f->y1 = ceil (l1);
+        }
+      else
+        {
+          /* Less than two decades: zoom in instead of wasting the plot. */
+          double pad = 0.08 * MAX (l1 - l0, 0.05);
+          f->y0 = l0 - pad;
+          f->y1 = l1 + pad;
+        }
     }
   else
     {
@@ -498,7 +546,7 @@ as_figure_draw_curves (cairo_t *cr, double width, double height, const AsFigureS
                       width - style->font_size * 5, height - style->font_size * 5,
                       0, 1, 0, 1, FALSE, FALSE };
       draw_message (cr, style, plot->empty_message, width, height);
-      draw_legend (cr, style, &empty, curves, n_curves, legend);
+      draw_legend (cr, style, &empty, curves, n_curves, FALSE, legend);
       return;
     }
   if (isfinite (plot->hline) && (!plot->log_y || plot->hline > 0))
@@ -513,7 +561,7 @@ as_figure_draw_curves (cairo_t *cr, double width, double height, const AsFigureS
     plot_reference_slopes (cr, style, plot, &f, curves, n_curves);
   plot_hline (cr, style, plot, &f);
   plot_curves (cr, plot, &f, curves, n_curves);
-  draw_legend (cr, style, &f, curves, n_curves, legend);
+  draw_legend (cr, style, &f, curves, n_curves, plot->legend_bottom_left, legend);
 }
 
 int
@@ -629,6 +677,7 @@ as_figure_draw_stems (cairo_t *cr, double width, double height, const AsFigureSt
           {
           case 0:
             as_figure_set_color (cr, &color);
+            cairo_new_path (cr);
             cairo_arc (cr, x + 5, y, 3.2, 0, 2 * G_PI);
             cairo_fill (cr);
             break;
@@ -639,6 +688,7 @@ as_figure_draw_stems (cairo_t *cr, double width, double height, const AsFigureSt
             break;
           case 2:
             as_figure_set_color (cr, &style->foreground);
+            cairo_new_path (cr);
             cairo_arc (cr, x + 5, y, 5, 0, 2 * G_PI);
             cairo_stroke (cr);
             break;
@@ -781,5 +831,5 @@ as_figure_draw_steps (cairo_t *cr, double width, double height, const AsFigureSt
       }
     }
   }
-  draw_legend (cr, style, &f, curves, n_curves, legend);
+  draw_legend (cr, style, &f, curves, n_curves, plot->legend_bottom_left, legend);
 }

@@ -46,6 +46,7 @@ typedef struct
   double      hline;            /* a horizontal reference (e.g. 1/L), NAN for none */
   const char *hline_label;
   const char *empty_message;    /* shown when there is nothing to draw */
+  gboolean    legend_bottom_left; /* default: top right */
 } AsFigureCurvePlot;
 
 /* Curves with axes, grid, legend.  @legend (n_curves entries, may be NULL)

@@ -289,27 +289,71 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       cairo_rectangle (cr, left, top, plot_w, plot_h);
       cairo_clip (cr);
       /* min/max per pixel column keeps long pages smooth and faithful: O(samples)
-       * per channel, and no sample's extreme is ever dropped. */
+       * per channel, and no sample's extreme is ever dropped.  Dense pages are
+       * filled as one-pixel columns (cairo's fast path for aligned boxes), each
+       * joined to the previous column's last sample; sparse ones are stroked. */
       as_figure_set_color (cr, &style->trace);
       cairo_set_line_width (cr, 1.0);
-      for (int px = 0; px < n_px; px++)
-        {
-          double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
-          gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
-          gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
-          double vmin = INFINITY, vmax = -INFINITY;
+      {
+        gboolean boxes = (double) (s1 - s0) > 1.5 * plot_w && rec->n_channels * plot_w > 4000;
+        double prev = NAN;
+        int cols = n_px;
 
-          for (gsize s = a; s < b; s++)
-            {
-              vmin = MIN (vmin, y[s]);
-              vmax = MAX (vmax, y[s]);
-            }
-          if (px == 0)
-            cairo_move_to (cr, left, yc - (y[a] - mid) * scale);
-          cairo_line_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
-          cairo_line_to (cr, left + px + 0.5, yc - (vmin - mid) * scale);
-        }
-      cairo_stroke (cr);
+        if (boxes)
+          cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+        /* Fewer samples than pixels: a line through the samples themselves. */
+        if ((double) (s1 - s0) < plot_w)
+          {
+            for (gsize s = s0; s < s1; s++)
+              {
+                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                if (s == s0)
+                  cairo_move_to (cr, x, yc - (y[s] - mid) * scale);
+                else
+                  cairo_line_to (cr, x, yc - (y[s] - mid) * scale);
+              }
+            cols = 0;   /* no columns */
+          }
+        for (int px = 0; px < cols; px++)
+          {
+            double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+            gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
+            gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
+            double vmin = INFINITY, vmax = -INFINITY;
+
+            for (gsize s = a; s < b; s++)
+              {
+                vmin = MIN (vmin, y[s]);
+                vmax = MAX (vmax, y[s]);
+              }
+            if (boxes)
+              {
+                double ya, yb;
+
+                if (isfinite (prev))
+                  {
+                    vmin = MIN (vmin, prev);
+                    vmax = MAX (vmax, prev);
+                  }
+                prev = y[b - 1];
+                ya = floor (yc - (vmax - mid) * scale);
+                yb = floor (yc - (vmin - mid) * scale) + 1;
+                cairo_rectangle (cr, left + px, ya, 1, MAX (yb - ya, 1));
+                continue;
+              }
+            if (px == 0)
+              cairo_move_to (cr, left, yc - (y[a] - mid) * scale);
+            cairo_line_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
+            cairo_line_to (cr, left + px + 0.5, yc - (vmin - mid) * scale);
+          }
+        if (boxes)
+          {
+            cairo_fill (cr);
+            cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+          }
+        else
+          cairo_stroke (cr);
+      }
 
       /* The reconstruction from the learned atoms, sample by sample (it is only
        * computed for the page), offset by the page's mean residual so that a
@@ -326,8 +370,23 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           offset = rb > ra ? offset / (rb - ra) : 0;
           as_figure_set_color (cr, &style->reconstruction);
           cairo_set_line_width (cr, 1.2);
-          /* min/max per pixel column, like the trace. */
-          for (int px = 0; px < n_px; px++)
+          /* min/max per pixel column, like the trace (boxes when the page is dense). */
+          gboolean boxes = rec->n_channels * plot_w > 4000;
+          double prev = NAN;
+
+          if (boxes)
+            cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+          if ((double) (rb - ra) < plot_w)
+            for (gsize s = ra; s < rb; s++)
+              {
+                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double v = yc - (r[s - options->recon_start] + offset - mid) * scale;
+                if (s == ra)
+                  cairo_move_to (cr, x, v);
+                else
+                  cairo_line_to (cr, x, v);
+              }
+          for (int px = 0; px < n_px && (double) (rb - ra) >= plot_w; px++)
             {
               double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
               double fa = floor (ta * rec->sfreq), fb = ceil (tb * rec->sfreq);
@@ -344,13 +403,34 @@ as_figure_draw_signals_full (cairo_t                     *cr,
                   vmin = MIN (vmin, v);
                   vmax = MAX (vmax, v);
                 }
+              if (boxes)
+                {
+                  double ya, yb;
+
+                  if (isfinite (prev))
+                    {
+                      vmin = MIN (vmin, prev);
+                      vmax = MAX (vmax, prev);
+                    }
+                  prev = r[b - 1 - options->recon_start] + offset;
+                  ya = floor (yc - (vmax - mid) * scale);
+                  yb = floor (yc - (vmin - mid) * scale) + 1;
+                  cairo_rectangle (cr, left + px, ya, 1, MAX (yb - ya, 1));
+                  continue;
+                }
               if (px == 0 || a == ra)
                 cairo_move_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
               else
                 cairo_line_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
               cairo_line_to (cr, left + px + 0.5, yc - (vmin - mid) * scale);
             }
-          cairo_stroke (cr);
+          if (boxes)
+            {
+              cairo_fill (cr);
+              cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+            }
+          else
+            cairo_stroke (cr);
         }
       cairo_restore (cr);
     }

@@ -13,6 +13,7 @@
 
 #include "atomscope-atoms-panel.h"
 #include "atomscope-figure-style.h"
+#include "atomscope-figure-worker.h"
 
 struct _AtomscopeAtomsPanel
 {
@@ -21,6 +22,8 @@ struct _AtomscopeAtomsPanel
   guint64        generation;
   guint64        drawn_generation;
   int            selected;
+  AtomscopeFigureWorker *worker;
+  gboolean       dirty;
 };
 
 enum
@@ -34,19 +37,60 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AtomscopeAtomsPanel, atomscope_atoms_panel, GTK_TYPE_WIDGET)
 
+typedef struct
+{
+  AsFigureAtoms *atoms;
+  int            selected;
+  gboolean       dark;
+} AtomsRender;
+
+static void
+atoms_render_free (AtomsRender *r)
+{
+  g_clear_pointer (&r->atoms, as_figure_atoms_unref);
+  g_free (r);
+}
+
+static void
+draw_atoms_render (cairo_t *cr, double width, double height, gpointer data)
+{
+  AtomsRender *r = data;
+  AsFigureStyle style;
+
+  if (r->dark)
+    as_figure_style_init_dark (&style);
+  else
+    as_figure_style_init_light (&style);
+  as_figure_draw_atoms (cr, width, height, &style, r->atoms, r->selected);
+}
+
+static void
+invalidate (AtomscopeAtomsPanel *self)
+{
+  self->dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Painted on the figure worker: spectra and topographies take a while. */
 static void
 atomscope_atoms_panel_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtomscopeAtomsPanel *self = ATOMSCOPE_ATOMS_PANEL (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  AsFigureStyle style;
-  cairo_t *cr;
+  guint64 generation;
 
-  atomscope_figure_style_init (&style);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  as_figure_draw_atoms (cr, w, h, &style, self->atoms, self->selected);
-  cairo_destroy (cr);
-  self->drawn_generation = self->generation;
+  if (self->dirty || atomscope_figure_worker_stale (self->worker))
+    {
+      AtomsRender *r = g_new0 (AtomsRender, 1);
+
+      r->atoms = self->atoms != NULL ? as_figure_atoms_ref (self->atoms) : NULL;
+      r->selected = self->selected;
+      r->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+      atomscope_figure_worker_request (self->worker, draw_atoms_render, r,
+                                       (GDestroyNotify) atoms_render_free, self->generation);
+      self->dirty = FALSE;
+    }
+  if (atomscope_figure_worker_append (self->worker, snapshot, &generation))
+    self->drawn_generation = generation;
 }
 
 static GtkSizeRequestMode
@@ -98,7 +142,7 @@ atomscope_atoms_panel_set_atoms (AtomscopeAtomsPanel *self, AsFigureAtoms *atoms
   self->generation = generation;
   if (resize)
     gtk_widget_queue_resize (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 AsFigureAtoms *
@@ -116,7 +160,7 @@ atomscope_atoms_panel_set_selected (AtomscopeAtomsPanel *self, int atom)
     return;
   self->selected = atom;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 int
@@ -201,6 +245,7 @@ atomscope_atoms_panel_finalize (GObject *object)
   AtomscopeAtomsPanel *self = ATOMSCOPE_ATOMS_PANEL (object);
 
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
+  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
   G_OBJECT_CLASS (atomscope_atoms_panel_parent_class)->finalize (object);
 }
 
@@ -235,7 +280,9 @@ atomscope_atoms_panel_init (AtomscopeAtomsPanel *self)
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  atomscope_figure_style_track (GTK_WIDGET (self));
+  atomscope_figure_style_track (GTK_WIDGET (self), G_CALLBACK (invalidate));
+  self->worker = atomscope_figure_worker_new (GTK_WIDGET (self));
+  self->dirty = TRUE;
 }
 
 GtkWidget *

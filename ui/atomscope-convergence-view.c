@@ -41,19 +41,23 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (AtomscopeConvergenceView, atomscope_convergence_view, GTK_TYPE_WIDGET)
 
 static void
+draw_figure (cairo_t *cr, double width, double height, gpointer data)
+{
+  AtomscopeConvergenceView *self = data;
+  AsFigureStyle style;
+
+  atomscope_figure_style_init (&style);
+  as_figure_draw_convergence (cr, width, height, &style, self->model,
+                              self->x_time ? AS_CONVERGENCE_X_TIME : AS_CONVERGENCE_X_ITERATION,
+                              self->log_x, self->log_y, self->suboptimality);
+}
+
+static void
 atomscope_convergence_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtomscopeConvergenceView *self = ATOMSCOPE_CONVERGENCE_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  AsFigureStyle style;
-  cairo_t *cr;
 
-  atomscope_figure_style_init (&style);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  as_figure_draw_convergence (cr, w, h, &style, self->model,
-                              self->x_time ? AS_CONVERGENCE_X_TIME : AS_CONVERGENCE_X_ITERATION,
-                              self->log_x, self->log_y, self->suboptimality);
-  cairo_destroy (cr);
+  atomscope_figure_append (widget, snapshot, draw_figure, self);
   self->drawn_generation = self->generation;
 }
 
@@ -187,7 +191,7 @@ atomscope_convergence_view_init (AtomscopeConvergenceView *self)
   self->log_y = TRUE;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
-  atomscope_figure_style_track (GTK_WIDGET (self));
+  atomscope_figure_style_track (GTK_WIDGET (self), NULL);
 }
 
 GtkWidget *

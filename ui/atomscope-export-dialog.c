@@ -59,6 +59,17 @@ target (const AtomscopeExportRequest *req, const char *suffix)
 
 static const char *const figure_names[] = { "signals", "atoms", "raster", "convergence" };
 
+/* Signals and raster need a recording; atoms and convergence a model. */
+static gboolean
+figure_wanted (const AtomscopeExportRequest *req, guint i)
+{
+  if (i == 0)
+    return req->recording != NULL;
+  if (i == 2)
+    return req->recording != NULL && req->atoms != NULL;
+  return req->atoms != NULL;
+}
+
 GPtrArray *
 atomscope_export_request_paths (const AtomscopeExportRequest *req)
 {
@@ -83,8 +94,8 @@ atomscope_export_request_paths (const AtomscopeExportRequest *req)
       {
         g_autofree char *suffix = NULL;
 
-        if (model == NULL && i > 0)
-          break;
+        if (!figure_wanted (req, i))
+          continue;
         suffix = g_strdup_printf ("-%s.%s", figure_names[i], as_figure_format_extension (req->format));
         g_ptr_array_add (paths, target (req, suffix));
       }
@@ -294,7 +305,7 @@ atomscope_export_request_run (const AtomscopeExportRequest *req, GPtrArray *writ
     return FALSE;
   if (req->atoms != NULL && req->events && !write_events (req, written, error))
     return FALSE;
-  if (req->figures && req->recording != NULL)
+  if (req->figures)
     {
       struct
       {
@@ -320,8 +331,8 @@ atomscope_export_request_run (const AtomscopeExportRequest *req, GPtrArray *writ
           g_autofree char *suffix = g_strdup_printf ("-%s.%s", figure_names[i], ext);
           g_autofree char *path = target (req, suffix);
 
-          if (req->atoms == NULL && i > 0)
-            break;
+          if (!figure_wanted (req, i))
+            continue;
           if (!as_figure_export (path, req->format, figs[i].width, figs[i].height, req->dpi,
                                  figs[i].draw, (gpointer) req, req->overwrite, error))
             return FALSE;

@@ -46,18 +46,22 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (AtomscopeRasterView, atomscope_raster_view, GTK_TYPE_WIDGET)
 
 static void
+draw_figure (cairo_t *cr, double width, double height, gpointer data)
+{
+  AtomscopeRasterView *self = data;
+  AsFigureStyle style;
+
+  atomscope_figure_style_init (&style);
+  as_figure_draw_raster (cr, width, height, &style, self->atoms, self->page_start, self->page_length,
+                         self->selected);
+}
+
+static void
 atomscope_raster_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtomscopeRasterView *self = ATOMSCOPE_RASTER_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  AsFigureStyle style;
-  cairo_t *cr;
 
-  atomscope_figure_style_init (&style);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  as_figure_draw_raster (cr, w, h, &style, self->atoms, self->page_start, self->page_length,
-                         self->selected);
-  cairo_destroy (cr);
+  atomscope_figure_append (widget, snapshot, draw_figure, self);
   self->drawn_generation = self->generation;
 }
 
@@ -284,7 +288,7 @@ atomscope_raster_view_init (AtomscopeRasterView *self)
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  atomscope_figure_style_track (GTK_WIDGET (self));
+  atomscope_figure_style_track (GTK_WIDGET (self), NULL);
 }
 
 GtkWidget *

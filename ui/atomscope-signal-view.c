@@ -15,6 +15,7 @@
 
 #include "as-figure-atoms.h"
 #include "atomscope-figure-style.h"
+#include "atomscope-figure-worker.h"
 #include "atomscope-signal-view.h"
 
 struct _AtomscopeSignalView
@@ -35,6 +36,8 @@ struct _AtomscopeSignalView
   double      *recon;
   gsize        recon_start, recon_len;
   AsCdlModel  *recon_model;
+  AtomscopeFigureWorker *worker;
+  gboolean     dirty;           /* what is drawn changed since the last request */
 };
 
 enum
@@ -90,31 +93,95 @@ update_reconstruction (AtomscopeSignalView *self)
   self->recon_model = as_cdl_model_ref (model);
 }
 
+/* An immutable copy of what a page needs, drawn on the figure worker. */
+typedef struct
+{
+  AsRecording           *recording;
+  AsFigureAtoms         *atoms;
+  AsFigureSignalOptions  options;
+  double                 page_start, page_length;
+  gboolean               dark;
+  gboolean               reconstruct;
+} SignalRender;
+
+static void
+signal_render_free (SignalRender *r)
+{
+  g_clear_pointer (&r->recording, as_recording_unref);
+  g_clear_pointer (&r->atoms, as_figure_atoms_unref);
+  g_free ((double *) r->options.reconstruction);
+  g_free (r);
+}
+
+/* Worker thread: the page's reconstruction from the engine, then the figure. */
+static void
+draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
+{
+  SignalRender *r = data;
+  AsRecording *rec = r->recording;
+  AsCdlModel *model = r->atoms != NULL ? r->atoms->model : NULL;
+  AsFigureStyle style;
+
+  if (r->dark)
+    as_figure_style_init_dark (&style);
+  else
+    as_figure_style_init_light (&style);
+  if (r->reconstruct && model != NULL && rec != NULL && model->shape.height == 1
+      && model->shape.n_channels == rec->n_channels && model->shape.width == rec->n_samples)
+    {
+      gsize s0 = (gsize) CLAMP (floor (r->page_start * rec->sfreq), 0, (double) rec->n_samples - 1);
+      gsize s1 = (gsize) CLAMP (ceil ((r->page_start + r->page_length) * rec->sfreq) + 1,
+                                (double) s0 + 1, (double) rec->n_samples);
+      double *recon = g_new (double, (gsize) rec->n_channels * (s1 - s0));
+
+      if (as_cdl_model_reconstruct (model, 0, -1, s0, s1 - s0, recon, NULL))
+        {
+          r->options.reconstruction = recon;
+          r->options.recon_start = s0;
+          r->options.recon_len = s1 - s0;
+        }
+      else
+        g_free (recon);
+    }
+  as_figure_draw_signals_full (cr, width, height, &style, rec, r->page_start, r->page_length,
+                               &r->options);
+}
+
+static void
+invalidate (AtomscopeSignalView *self)
+{
+  self->dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  AsFigureSignalOptions options;
-  AsFigureStyle style;
-  cairo_t *cr;
+  guint64 generation;
 
-  atomscope_figure_style_init (&style);
-  update_reconstruction (self);
-  options = (AsFigureSignalOptions) {
-    .sensitivity = self->sensitivity,
-    .common_scale = self->common_scale,
-    .atoms = self->atoms,
-    .selected_atom = self->selected_atom,
-    .reconstruction = self->recon,
-    .recon_start = self->recon_start,
-    .recon_len = self->recon != NULL ? self->recon_len : 0,
-  };
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  as_figure_draw_signals_full (cr, w, h, &style, self->recording, self->page_start,
-                               self->page_length, &options);
-  cairo_destroy (cr);
-  self->drawn_generation = self->generation;
+  if (self->dirty || atomscope_figure_worker_stale (self->worker))
+    {
+      SignalRender *r = g_new0 (SignalRender, 1);
+
+      r->recording = self->recording != NULL ? as_recording_ref (self->recording) : NULL;
+      r->atoms = self->atoms != NULL ? as_figure_atoms_ref (self->atoms) : NULL;
+      r->page_start = self->page_start;
+      r->page_length = self->page_length;
+      r->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+      r->reconstruct = self->show_reconstruction;
+      r->options = (AsFigureSignalOptions) {
+        .sensitivity = self->sensitivity,
+        .common_scale = self->common_scale,
+        .atoms = r->atoms,
+        .selected_atom = self->selected_atom,
+      };
+      atomscope_figure_worker_request (self->worker, draw_signal_render, r,
+                                       (GDestroyNotify) signal_render_free, self->generation);
+      self->dirty = FALSE;
+    }
+  if (atomscope_figure_worker_append (self->worker, snapshot, &generation))
+    self->drawn_generation = generation;
 }
 
 void
@@ -141,7 +208,7 @@ atomscope_signal_view_set_atoms (AtomscopeSignalView *self, AsFigureAtoms *atoms
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
   self->atoms = atoms;
   self->generation = generation;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 guint64
@@ -173,7 +240,7 @@ atomscope_signal_view_set_page_start (AtomscopeSignalView *self, double t0)
     return;
   self->page_start = t0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 double
@@ -193,7 +260,7 @@ atomscope_signal_view_set_page_length (AtomscopeSignalView *self, double seconds
   self->page_length = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_LENGTH]);
   atomscope_signal_view_set_page_start (self, self->page_start);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 double
@@ -216,7 +283,7 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 AsRecording *
@@ -356,7 +423,7 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
         {
           self->sensitivity = g_value_get_double (value);
           g_object_notify_by_pspec (object, pspec);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
+          invalidate (self);
         }
       break;
     case PROP_COMMON_SCALE:
@@ -364,7 +431,7 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
         {
           self->common_scale = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
+          invalidate (self);
         }
       break;
     case PROP_SHOW_RECONSTRUCTION:
@@ -372,7 +439,7 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
         {
           self->show_reconstruction = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
+          invalidate (self);
         }
       break;
     case PROP_SELECTED_ATOM:
@@ -380,7 +447,7 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
         {
           self->selected_atom = g_value_get_int (value);
           g_object_notify_by_pspec (object, pspec);
-          gtk_widget_queue_draw (GTK_WIDGET (self));
+          invalidate (self);
         }
       break;
     default:
@@ -397,6 +464,7 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
+  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
   G_OBJECT_CLASS (atomscope_signal_view_parent_class)->finalize (object);
 }
 
@@ -445,7 +513,9 @@ atomscope_signal_view_init (AtomscopeSignalView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
-  atomscope_figure_style_track (GTK_WIDGET (self));
+  atomscope_figure_style_track (GTK_WIDGET (self), G_CALLBACK (invalidate));
+  self->worker = atomscope_figure_worker_new (GTK_WIDGET (self));
+  self->dirty = TRUE;
   gtk_widget_add_css_class (GTK_WIDGET (self), "signal-view");
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);

@@ -86,6 +86,8 @@ teaching_draw_convergence (AtomscopeTeachingPage *self, cairo_t *cr, double w, d
     .slope_2_label = _("1/t²"),
     .hline = NAN,
     .empty_message = _("Solving the problem…"),
+    /* Convergence curves fall from top left to bottom right. */
+    .legend_bottom_left = TRUE,
   };
 
   for (guint k = 0; s != NULL && k < AS_TEACHING_N_CLASSICAL; k++)
@@ -309,21 +311,30 @@ draw_view (AtomscopeTeachingPage *self, const char *view, cairo_t *cr, double w,
     teaching_draw_stems (self, cr, w, h, style);
   else if (g_strcmp0 (view, "learned") == 0)
     {
+      /* Each panel paints its own background: clip it to its rectangle. */
       cairo_save (cr);
+      cairo_rectangle (cr, 0, 0, w, h * 0.62);
+      cairo_clip (cr);
       teaching_draw_steps (self, cr, w, h * 0.62, style);
       cairo_restore (cr);
       cairo_save (cr);
       cairo_translate (cr, 0, h * 0.62);
+      cairo_rectangle (cr, 0, 0, w, h * 0.38);
+      cairo_clip (cr);
       teaching_draw_coupling (self, cr, w, h * 0.38, style);
       cairo_restore (cr);
     }
   else
     {
       cairo_save (cr);
+      cairo_rectangle (cr, 0, 0, w * 0.64, h);
+      cairo_clip (cr);
       teaching_draw_convergence (self, cr, w * 0.64, h, style);
       cairo_restore (cr);
       cairo_save (cr);
       cairo_translate (cr, w * 0.64, 0);
+      cairo_rectangle (cr, 0, 0, w * 0.36, h);
+      cairo_clip (cr);
       teaching_draw_loss (self, cr, w * 0.36, h, style);
       cairo_restore (cr);
     }

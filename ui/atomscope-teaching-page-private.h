@@ -49,6 +49,7 @@ struct _AtomscopeTeachingPage
   GtkDrawingArea     *stems_area;
   GtkDrawingArea     *steps_area;
   GtkDrawingArea     *coupling_area;
+  GtkDrawingArea     *areas[5];       /* the five above, for redraws */
 
   /* job */
   AsJob              *job;
@@ -86,8 +87,7 @@ void     teaching_draw_steps     (AtomscopeTeachingPage *self, cairo_t *cr, doub
                                   const AsFigureStyle *style);
 void     teaching_draw_coupling  (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
                                   const AsFigureStyle *style);
-/* The path shown step by step (borrowed from the snapshot), its name, and the
- * name of its step ("1/L", "α_t", …) for step t (1-based). */
+/* The path shown step by step (borrowed from the snapshot) and the solver's name. */
 const AsTeachingPath *teaching_step_path (AtomscopeTeachingPage *self, const char **name);
 const char *teaching_solver_name (guint index);
 

@@ -23,28 +23,13 @@
 
 G_DEFINE_FINAL_TYPE (AtomscopeTeachingPage, atomscope_teaching_page, ADW_TYPE_BIN)
 
-static GtkDrawingArea **
-all_areas (AtomscopeTeachingPage *self, guint *n)
-{
-  static GtkDrawingArea *areas[5];
-
-  areas[0] = self->convergence_area;
-  areas[1] = self->loss_area;
-  areas[2] = self->stems_area;
-  areas[3] = self->steps_area;
-  areas[4] = self->coupling_area;
-  *n = G_N_ELEMENTS (areas);
-  return areas;
-}
+static void on_step_changed (AtomscopeTeachingPage *self);
 
 static void
 queue_draw_all (AtomscopeTeachingPage *self)
 {
-  guint n;
-  GtkDrawingArea **areas = all_areas (self, &n);
-
-  for (guint i = 0; i < n; i++)
-    gtk_widget_queue_draw (GTK_WIDGET (areas[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (self->areas); i++)
+    gtk_widget_queue_draw (GTK_WIDGET (self->areas[i]));
 }
 
 /* ---------------------------------------------------------- configuration */
@@ -92,11 +77,9 @@ atomscope_teaching_page_restart (AtomscopeTeachingPage *self)
 {
   AsTeachingConfig cfg;
 
-  gint64 T0 = g_get_monotonic_time ();
   g_return_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self));
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   read_config (self, &cfg);
-  g_printerr ("PROFILE read_config %.1f ms\n", (g_get_monotonic_time () - T0) / 1e3);
   /* Cancel and replace: the old worker stops at its next check and frees
    * itself; nobody waits for it here. */
   if (self->job != NULL)
@@ -108,10 +91,8 @@ atomscope_teaching_page_restart (AtomscopeTeachingPage *self)
   as_job_start (self->job);
   if (gtk_toggle_button_get_active (self->pause_button))
     as_job_pause (self->job);
-  g_printerr ("PROFILE started %.1f ms\n", (g_get_monotonic_time () - T0) / 1e3);
   set_status (self, _("Starting…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  g_printerr ("PROFILE restart %.1f ms\n", (g_get_monotonic_time () - T0) / 1e3);
 }
 
 static gboolean
@@ -350,10 +331,6 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   AtomscopeTeachingPage *self = ATOMSCOPE_TEACHING_PAGE (widget);
   guint64 generation;
-  gint64 T0 = g_get_monotonic_time ();
-  static gint64 last;
-  if (last && T0 - last > 40000) g_printerr ("PROFILE frame gap %.1f ms\n", (T0 - last) / 1e3);
-  last = T0;
 
   if (self->job == NULL)
     return G_SOURCE_CONTINUE;
@@ -373,7 +350,6 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
         }
     }
   update_status (self);
-  if (g_get_monotonic_time () - T0 > 5000) g_printerr ("PROFILE tick %.1f ms\n", (g_get_monotonic_time () - T0) / 1e3);
   return G_SOURCE_CONTINUE;
 }
 
@@ -406,6 +382,17 @@ atomscope_teaching_page_set_view (AtomscopeTeachingPage *self, const char *name)
 }
 
 void
+atomscope_teaching_page_set_step (AtomscopeTeachingPage *self, guint index, guint t)
+{
+  g_return_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self));
+  g_return_if_fail (index < TEACHING_N_CURVES);
+  gtk_drop_down_set_selected (self->step_solver_dropdown, index);
+  update_step_range (self);
+  gtk_spin_button_set_value (self->step_spin, t);
+  on_step_changed (self);
+}
+
+void
 atomscope_teaching_page_set_curve_visible (AtomscopeTeachingPage *self, guint index,
                                            gboolean visible)
 {
@@ -432,10 +419,8 @@ draw_area (GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
 {
   AtomscopeTeachingPage *self = data;
   AsFigureStyle style;
-  gint64 T0 = g_get_monotonic_time ();
 
   teaching_style (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()));
-
   if (area == self->convergence_area)
     teaching_draw_convergence (self, cr, w, h, &style);
   else if (area == self->loss_area)
@@ -446,7 +431,6 @@ draw_area (GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
     teaching_draw_steps (self, cr, w, h, &style);
   else
     teaching_draw_coupling (self, cr, w, h, &style);
-  if (g_get_monotonic_time () - T0 > 5000) g_printerr ("PROFILE draw %p %.1f ms\n", area, (g_get_monotonic_time () - T0) / 1e3);
 }
 
 static void
@@ -629,6 +613,20 @@ atomscope_teaching_page_map (GtkWidget *widget)
   /* Nothing runs until the page is first shown: the recording view keeps the cores. */
   if (self->n_runs == 0 && self->debounce_id == 0)
     atomscope_teaching_page_restart (self);
+  else if (self->job != NULL && !gtk_toggle_button_get_active (self->pause_button))
+    as_job_resume (self->job);
+}
+
+/* Hidden (another view shown): training waits, so the recording view gets the
+ * cores; it goes on where it stopped when the page comes back. */
+static void
+atomscope_teaching_page_unmap (GtkWidget *widget)
+{
+  AtomscopeTeachingPage *self = ATOMSCOPE_TEACHING_PAGE (widget);
+
+  if (self->job != NULL)
+    as_job_pause (self->job);
+  GTK_WIDGET_CLASS (atomscope_teaching_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -675,6 +673,7 @@ atomscope_teaching_page_class_init (AtomscopeTeachingPageClass *klass)
   object_class->dispose = atomscope_teaching_page_dispose;
   object_class->finalize = atomscope_teaching_page_finalize;
   widget_class->map = atomscope_teaching_page_map;
+  widget_class->unmap = atomscope_teaching_page_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/atomscope-teaching-page.ui");
@@ -736,8 +735,6 @@ static void
 atomscope_teaching_page_init (AtomscopeTeachingPage *self)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
-  GtkDrawingArea **areas;
-  guint n_areas;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->applying = TRUE;   /* the defaults below are not user changes */
@@ -745,9 +742,13 @@ atomscope_teaching_page_init (AtomscopeTeachingPage *self)
     self->visible[i] = TRUE;
   adw_combo_row_set_selected (self->loss_row, AS_UNROLLED_LOSS_UNSUPERVISED);
 
-  areas = all_areas (self, &n_areas);
-  for (guint i = 0; i < n_areas; i++)
-    gtk_drawing_area_set_draw_func (areas[i], draw_area, self, NULL);
+  self->areas[0] = self->convergence_area;
+  self->areas[1] = self->loss_area;
+  self->areas[2] = self->stems_area;
+  self->areas[3] = self->steps_area;
+  self->areas[4] = self->coupling_area;
+  for (guint i = 0; i < G_N_ELEMENTS (self->areas); i++)
+    gtk_drawing_area_set_draw_func (self->areas[i], draw_area, self, NULL);
   {
     GtkWidget *legend_areas[] = { GTK_WIDGET (self->convergence_area), GTK_WIDGET (self->steps_area) };
     for (guint i = 0; i < G_N_ELEMENTS (legend_areas); i++)

@@ -47,6 +47,11 @@ guint               atomscope_teaching_page_get_snapshot_run (AtomscopeTeachingP
 /* Shows "convergence", "steps" or "learned". */
 void                atomscope_teaching_page_set_view      (AtomscopeTeachingPage *self,
                                                            const char            *name);
+/* Step-by-step mode: follow solver @index (AsTeachingClassical, then
+ * AS_TEACHING_N_CLASSICAL + AsUnrolledKind) at iteration or layer @t. */
+void                atomscope_teaching_page_set_step      (AtomscopeTeachingPage *self,
+                                                           guint                  index,
+                                                           guint                  t);
 /* Curve visibility, as the legend toggles it; index: AsTeachingClassical, then
  * AS_TEACHING_N_CLASSICAL + AsUnrolledKind. */
 void                atomscope_teaching_page_set_curve_visible (AtomscopeTeachingPage *self,

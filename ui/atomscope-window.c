@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "as-cdl.h"
+#include "as-image.h"
 #include "as-montage.h"
 #include "as-preprocess.h"
 #include "as-reader.h"
@@ -57,8 +58,11 @@ struct _AtomscopeWindow
   GtkToggleButton          *conv_logx_toggle;
   GtkToggleButton          *conv_logy_toggle;
   GtkToggleButton          *conv_subopt_toggle;
+  GtkStack                 *browser_stack;
+  GtkPicture               *image_picture;
 
   AsRecording              *recording;    /* as read from the file */
+  AsImage                  *image;        /* or the image opened */
   AsRecording              *learned_on;   /* after preprocessing: what the model explains */
   AsMontage                *montage;
   GCancellable             *load_cancellable;
@@ -75,6 +79,7 @@ struct _AtomscopeWindow
   guint64                   model_serial;   /* bumped for every snapshot shown */
   guint                     learn_count;    /* learning runs that ended */
   gboolean                  warm_started;
+  gint64                    progress_shown_at; /* µs, monotonic */
 
   /* Sensor positions projected for topographies. */
   double                   *sensor_xy;      /* n_sensors × 2 */
@@ -117,6 +122,19 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_autofree char *uri = g_file_get_uri (file);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                _("%s: only local files can be opened"), uri);
+      return;
+    }
+  if (as_file_is_image (path))
+    {
+      AsImage *img = as_image_load (path, &error);
+
+      if (img == NULL)
+        g_task_return_error (task, error);
+      else
+        {
+          g_object_set_data (G_OBJECT (task), "image", GINT_TO_POINTER (TRUE));
+          g_task_return_pointer (task, img, (GDestroyNotify) as_image_unref);
+        }
       return;
     }
   rec = as_recording_load (path, &error);
@@ -182,11 +200,27 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   g_clear_pointer (&self->recording, as_recording_unref);
   g_clear_pointer (&self->learned_on, as_recording_unref);
   g_clear_pointer (&self->montage, as_montage_unref);
+  g_clear_pointer (&self->image, as_image_unref);
+  gtk_stack_set_visible_child_name (self->browser_stack, "signals");
   self->recording = as_recording_ref (rec);
   self->montage = montage != NULL ? as_montage_ref (montage) : NULL;
   atomscope_signal_view_set_recording (self->signal_view, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
+  /* A usual paper sensitivity for the unit of the first channel (per division). */
+  if (rec->n_channels > 0 && rec->channels[0].unit != NULL)
+    {
+      const char *unit = rec->channels[0].unit;
+      double sensitivity = 1.0;
+
+      if (g_str_equal (unit, "uV") || g_str_equal (unit, "µV"))
+        sensitivity = 50.0;
+      else if (g_str_equal (unit, "mV"))
+        sensitivity = 0.5;
+      else if (g_str_has_prefix (unit, "deg") || g_str_equal (unit, "°"))
+        sensitivity = 5.0;
+      gtk_spin_button_set_value (self->sensitivity_spin, sensitivity);
+    }
   gtk_stack_set_visible_child_name (self->recording_stack, "recording");
   gtk_window_set_title (GTK_WINDOW (self), name);
   if (app != NULL)
@@ -198,15 +232,73 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   self->load_count++;
 }
 
+/* The image shown as it is (grey or colour), for 2-D atoms. */
+static GdkTexture *
+image_texture (const AsImage *img)
+{
+  gsize n = (gsize) img->width * img->height;
+  guint8 *rgb = g_malloc (n * 3);
+  g_autoptr (GBytes) bytes = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    for (int c = 0; c < 3; c++)
+      {
+        double v = img->data[(img->n_channels >= 3 ? (gsize) c : 0) * n + i];
+        rgb[3 * i + c] = (guint8) (CLAMP (v, 0.0, 1.0) * 255 + 0.5);
+      }
+  bytes = g_bytes_new_take (rgb, n * 3);
+  return gdk_memory_texture_new (img->width, img->height, GDK_MEMORY_R8G8B8, bytes, (gsize) img->width * 3);
+}
+
+static void
+set_image (AtomscopeWindow *self, AsImage *img, GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr (GdkTexture) texture = image_texture (img);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  clear_model (self);
+  g_clear_pointer (&self->recording, as_recording_unref);
+  g_clear_pointer (&self->learned_on, as_recording_unref);
+  g_clear_pointer (&self->montage, as_montage_unref);
+  g_clear_pointer (&self->image, as_image_unref);
+  self->image = as_image_ref (img);
+  atomscope_signal_view_set_recording (self->signal_view, NULL);
+  gtk_picture_set_paintable (self->image_picture, GDK_PAINTABLE (texture));
+  gtk_stack_set_visible_child_name (self->browser_stack, "image");
+  atomscope_params_panel_set_image (self->params_panel);
+  gtk_stack_set_visible_child_name (self->recording_stack, "recording");
+  gtk_window_set_title (GTK_WINDOW (self), name);
+  if (app != NULL)
+    atomscope_application_add_recent (ATOMSCOPE_APPLICATION (app), file);
+  update_actions (self);
+  self->load_count++;
+}
+
+AsImage *
+atomscope_window_get_image (AtomscopeWindow *self)
+{
+  return self->image;
+}
+
 static void
 load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
   GFile *file = g_task_get_task_data (G_TASK (result));
   AsMontage *montage = g_object_get_data (G_OBJECT (result), "montage");
+  gboolean is_image = g_object_get_data (G_OBJECT (result), "image") != NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AsRecording) rec = g_task_propagate_pointer (G_TASK (result), &error);
+  gpointer loaded = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (AsRecording) rec = NULL;
 
+  if (loaded != NULL && is_image)
+    {
+      g_autoptr (AsImage) img = loaded;
+      set_image (self, img, file);
+      return;
+    }
+  rec = loaded;
   if (rec == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -339,9 +431,13 @@ topo_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->topographies, as_figure_topographies_unref);
   self->topographies = as_figure_topographies_ref (topo);
-  as_figure_atoms_set_topographies (self->figure_atoms, topo);
-  gtk_widget_queue_resize (GTK_WIDGET (self->atoms_panel));
-  gtk_widget_queue_draw (GTK_WIDGET (self->atoms_panel));
+  {
+    AsFigureAtoms *with_maps = as_figure_atoms_copy_with_topographies (self->figure_atoms, topo);
+
+    g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
+    self->figure_atoms = with_maps;
+    atomscope_atoms_panel_set_atoms (self->atoms_panel, with_maps, self->model_serial);
+  }
   if (self->topo_pending)
     start_topographies (self);
 }
@@ -498,10 +594,19 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       self->job_generation = generation;
       if (model != NULL)
         show_model (self, model);
+      update_progress (self);
+      self->progress_shown_at = g_get_monotonic_time ();
     }
-  update_progress (self);
+  else if (g_get_monotonic_time () - self->progress_shown_at > 250000)
+    {
+      /* The elapsed time moves on: a few label updates a second are enough (each
+       * one lays the header bar out again). */
+      update_progress (self);
+      self->progress_shown_at = g_get_monotonic_time ();
+    }
   if (!done)
     return G_SOURCE_CONTINUE;
+  update_progress (self);
 
   if (as_job_get_state (self->job) == AS_JOB_FAILED && as_job_get_error (self->job) != NULL)
     atomscope_window_show_toast (self, as_job_get_error (self->job)->message);
@@ -517,6 +622,57 @@ shapes_match (const AsCdlModel *m, const AsCdlParams *p, const AsRecording *rec)
   return m != NULL && m->shape.n_atoms == p->n_atoms && m->shape.atom_width == p->atom_length
          && m->shape.atom_height == p->atom_height && m->shape.n_channels == rec->n_channels
          && m->rank1 == p->rank1 && m->positive == p->positive;
+}
+
+/* Images: each colour plane without its mean (the atoms are zero-mean patterns). */
+static void
+prepare_image_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  AsImage *img = task_data;
+  gsize n = (gsize) img->width * img->height;
+  double *x = g_memdup2 (img->data, sizeof (double) * n * img->n_channels);
+
+  for (guint c = 0; c < img->n_channels; c++)
+    as_detrend (x + c * n, n, AS_DETREND_CONSTANT);
+  g_task_return_pointer (task, x, g_free);
+}
+
+static void
+prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
+  g_autofree double *x = g_task_propagate_pointer (G_TASK (result), NULL);
+  AsImage *img = g_task_get_task_data (G_TASK (result));
+  AsCdlModel *warm = NULL;
+  AsCdlParams params;
+
+  if (x == NULL || img != self->image)
+    return;
+  atomscope_params_panel_get_params (self->params_panel, &params);
+  if (self->model != NULL && self->model->shape.n_atoms == params.n_atoms
+      && self->model->shape.atom_width == params.atom_length
+      && self->model->shape.atom_height == params.atom_height
+      && self->model->shape.n_channels == img->n_channels && self->model->rank1 == params.rank1
+      && self->model->positive == params.positive)
+    warm = self->model;
+  self->warm_started = warm != NULL;
+  if (img->width < 2 * params.atom_length || img->height < 2 * params.atom_height)
+    {
+      atomscope_window_show_toast (self, _("The image is too small for atoms this large"));
+      self->learn_count++;
+      update_actions (self);
+      return;
+    }
+  if (warm == NULL)
+    g_clear_pointer (&self->model, as_cdl_model_unref);
+  g_clear_pointer (&self->job, as_job_unref);
+  self->job = as_cdl_job_new_image (x, 1, img->n_channels, img->height, img->width, &params, warm);
+  self->job_generation = 0;
+  as_job_start (self->job);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_progress (self);
+  update_actions (self);
 }
 
 static void
@@ -542,6 +698,9 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
   AsCdlModel *warm = NULL;
   AsCdlParams params;
 
+  /* Another file was opened meanwhile: this preparation is stale. */
+  if (g_object_get_data (G_OBJECT (result), "recording") != self->recording)
+    return;
   if (rec == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -605,14 +764,23 @@ atomscope_window_learn (AtomscopeWindow *self)
   AsPreprocessOptions *opts;
 
   g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
-  if (self->recording == NULL)
+  if (self->recording == NULL && self->image == NULL)
     return;
+  /* A run in progress is asked to stop; its worker keeps what it reads alive
+   * and ends at its next check, without the main loop waiting for it. */
   stop_learning (self);
-  if (self->job != NULL)
-    as_job_wait (self->job, NULL);   /* stopped: returns at the next half-step */
   g_cancellable_cancel (self->prepare_cancellable);
   g_clear_object (&self->prepare_cancellable);
   self->prepare_cancellable = g_cancellable_new ();
+  if (self->image != NULL)
+    {
+      task = g_task_new (self, self->prepare_cancellable, prepare_image_done, NULL);
+      g_task_set_task_data (task, as_image_ref (self->image), (GDestroyNotify) as_image_unref);
+      g_task_set_return_on_cancel (task, TRUE);
+      g_task_run_in_thread (task, prepare_image_thread);
+      gtk_label_set_text (self->progress_label, _("Preparing the data…"));
+      return;
+    }
 
   opts = g_new (AsPreprocessOptions, 1);
   atomscope_params_panel_get_preprocess (self->params_panel, opts);
@@ -883,9 +1051,11 @@ atomscope_window_new_export_request (AtomscopeWindow *self)
       options.reconstruction = req->reconstruction;
     }
   req->signal_options = options;
-  if (self->recording != NULL && self->recording->path != NULL)
+  if (self->image != NULL)
+    req->events = FALSE;   /* positions on an image are not events in time */
+  if ((self->recording != NULL && self->recording->path != NULL) || (self->image != NULL && self->image->path != NULL))
     {
-      g_autofree char *base = g_path_get_basename (self->recording->path);
+      g_autofree char *base = g_path_get_basename (self->recording != NULL ? self->recording->path : self->image->path);
       char *dot = strrchr (base, '.');
 
       if (dot != NULL)
@@ -974,7 +1144,7 @@ update_actions (AtomscopeWindow *self)
   gboolean paused = running && as_job_get_state (self->job) == AS_JOB_PAUSED;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->model != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.learn", self->recording != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.learn", self->recording != NULL || self->image != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_button_set_icon_name (self->pause_button, paused ? "media-playback-start-symbolic"
@@ -1008,6 +1178,7 @@ atomscope_window_dispose (GObject *object)
   g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
   g_clear_pointer (&self->topographies, as_figure_topographies_unref);
   g_clear_pointer (&self->recording, as_recording_unref);
+  g_clear_pointer (&self->image, as_image_unref);
   g_clear_pointer (&self->learned_on, as_recording_unref);
   g_clear_pointer (&self->montage, as_montage_unref);
   g_clear_pointer (&self->sensor_xy, g_free);
@@ -1054,6 +1225,8 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, conv_logx_toggle);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, conv_logy_toggle);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, conv_subopt_toggle);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, browser_stack);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, image_picture);
 
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.learn", NULL, learn_action);

@@ -9,6 +9,7 @@
 
 #include "as-cdl.h"
 #include "as-figure-atoms.h"
+#include "as-image.h"
 #include "as-job.h"
 #include "as-recording.h"
 #include "atomscope-export-dialog.h"
@@ -23,6 +24,7 @@ G_DECLARE_FINAL_TYPE (AtomscopeWindow, atomscope_window, ATOMSCOPE, WINDOW, AdwA
 AtomscopeWindow *atomscope_window_new           (AtomscopeApplication *app);
 void             atomscope_window_open_file     (AtomscopeWindow *self, GFile *file);
 AsRecording     *atomscope_window_get_recording (AtomscopeWindow *self);
+AsImage         *atomscope_window_get_image     (AtomscopeWindow *self);
 guint            atomscope_window_get_load_count (AtomscopeWindow *self);
 guint            atomscope_window_get_load_failures (AtomscopeWindow *self);
 void             atomscope_window_show_toast    (AtomscopeWindow *self, const char *message);
