@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -102,7 +104,7 @@ sim_options_to_params (const char *command, const SimOptions *o, AsSimulateParam
     }
   if (o->seed < 0)
     {
-      as_cli_error (command, _("--seed must be non-negative (got %" G_GINT64_FORMAT ")"), o->seed);
+      as_cli_error (command, _("--seed must be non-negative (got %" PRId64 ")"), o->seed);
       return FALSE;
     }
   p->n = o->n;

@@ -12,6 +12,12 @@
 
 #include "as-engine.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 G_DEFINE_QUARK (as-engine-error-quark, as_engine_error)
 
 static int blas_threads = 1;
@@ -58,4 +64,15 @@ const char *
 as_engine_version (void)
 {
   return PACKAGE_VERSION;
+}
+
+/* Background work runs beside a window on few cores: on Linux each thread has
+ * its own nice value, so a worker that calls this (and the BLAS calls it makes
+ * on its own thread) yields to the main loop and the display server. */
+void
+as_engine_lower_thread_priority (void)
+{
+#ifdef __linux__
+  (void) setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
 }

@@ -19,6 +19,7 @@ void         as_engine_init           (AsEngineRole role);
 int          as_engine_get_blas_threads (void);
 void         as_engine_set_blas_threads (int n_threads);
 const char  *as_engine_version        (void);
+void         as_engine_lower_thread_priority (void);
 GQuark       as_engine_error_quark    (void);
 
 #define AS_ENGINE_ERROR (as_engine_error_quark ())

@@ -118,6 +118,7 @@ job_thread (gpointer data)
 {
   AsJob *job = data;
 
+  as_engine_lower_thread_priority ();
   job_run (job);
   as_job_unref (job);
   return NULL;

@@ -11,11 +11,6 @@
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 #include <glib/gi18n-lib.h>
 
 #include "as-engine.h"
@@ -396,13 +391,6 @@ teaching_work (AsJob *job, gpointer user_data, GError **error)
   AsUnrolledTrainer *trainers[AS_TEACHING_N_LEARNED] = { NULL };
   gboolean ok = TRUE;
   AsRng rng;
-
-#ifdef __linux__
-  /* A teaching run is background work next to a window: on Linux a thread
-   * has its own nice value, so this worker (and the BLAS calls it makes)
-   * yields to the main loop when the cores are busy. */
-  (void) setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
-#endif
 
   if (n < 1 || m < 2 || N < 1 || cfg->n_iterations < 1
       || !(cfg->lambda_fraction > 0 && cfg->lambda_fraction < 1))

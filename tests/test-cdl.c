@@ -1,6 +1,7 @@
 /* test-cdl.c: convolutional dictionary learning: D-step gradients by finite differences,
  * statistics against a direct objective, monotone objective, recovery of simulated atoms
- * (rank-1 multichannel, univariate, 2-D image), jobs that stop consistently, the model API.
+ * (rank-1 multichannel, univariate, 2-D image), jobs that stop consistently, the model API,
+ * merged occurrences and the largest activation.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "as-engine.h"
+
 #include "atomscope-figure-worker.h"
 
 typedef struct
@@ -58,6 +60,9 @@ render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   cairo_surface_t *surface;
   cairo_t *cr;
   Result *res;
+
+  /* Drawing off the main loop is background work too. */
+  as_engine_lower_thread_priority ();
   int pw = req->width * req->scale, ph = req->height * req->scale;
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);

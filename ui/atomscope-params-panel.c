@@ -28,6 +28,7 @@ struct _AtomscopeParamsPanel
   GtkSpinButton  *lambda;
   AdwComboRow    *init;
   GtkSpinButton  *max_iter;
+  double          tol;        /* < 0: the engine's default */
   AdwComboRow    *detrend;
   GtkSpinButton  *highpass;
   GtkSpinButton  *lowpass;
@@ -167,6 +168,8 @@ atomscope_params_panel_get_params (AtomscopeParamsPanel *self, AsCdlParams *para
       params->init = AS_CDL_INIT_CHUNK;
     }
   params->max_iter = (guint) gtk_spin_button_get_value_as_int (self->max_iter);
+  if (self->tol >= 0)
+    params->tol = self->tol;
 }
 
 void
@@ -201,6 +204,15 @@ void
 atomscope_params_panel_set_n_atoms (AtomscopeParamsPanel *self, guint n_atoms)
 {
   gtk_spin_button_set_value (self->n_atoms, n_atoms);
+}
+
+/* Relative decrease below which learning stops; 0 runs the whole iteration
+ * budget, a negative value restores the engine's default. */
+void
+atomscope_params_panel_set_tolerance (AtomscopeParamsPanel *self, double tol)
+{
+  g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
+  self->tol = tol;
 }
 
 void
@@ -262,6 +274,7 @@ atomscope_params_panel_init (AtomscopeParamsPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->kind = AS_RECORDING_GENERIC;
+  self->tol = -1;
   self->sfreq = 1;
 }
 

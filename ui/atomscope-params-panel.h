@@ -29,6 +29,7 @@ void       atomscope_params_panel_get_preprocess (AtomscopeParamsPanel *self, As
 void       atomscope_params_panel_set_crop     (AtomscopeParamsPanel *self, double start, double stop);
 void       atomscope_params_panel_set_n_atoms  (AtomscopeParamsPanel *self, guint n_atoms);
 void       atomscope_params_panel_set_max_iter (AtomscopeParamsPanel *self, guint max_iter);
+void       atomscope_params_panel_set_tolerance (AtomscopeParamsPanel *self, double tol);
 void       atomscope_params_panel_set_atom_length (AtomscopeParamsPanel *self, double seconds);
 void       atomscope_params_panel_set_lambda   (AtomscopeParamsPanel *self, double fraction);
 
