@@ -45,6 +45,20 @@ as_cli_error (const char *command, const char *format, ...)
   fprintf (stderr, "atomscope-cli %s: %s\n", command, msg);
 }
 
+gboolean
+as_cli_parse_options (GOptionContext *context, int *argc, char ***argv, const char *command)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 print_help (FILE *out)
 {

@@ -91,11 +91,8 @@ as_cli_learn (int argc, char **argv)
         "dictionary updates).  Writes atoms.npy, activations.npy (and u.npy, v.npy for "
         "rank-1 atoms) and run.json into DIR; existing files are kept unless --force."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    {
-      as_cli_error (command, "%s", error->message);
-      goto out;
-    }
+  if (!as_cli_parse_options (ctx, &argc, &argv, command))
+    goto out;
   if (files == NULL || files[0] == NULL || files[1] != NULL)
     {
       as_cli_error (command, "%s", _("give exactly one input file (see --help)"));
@@ -235,11 +232,8 @@ as_cli_bench_cdl (int argc, char **argv)
   AsBenchCdlOptions o;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    {
-      as_cli_error ("bench cdl", "%s", error->message);
-      return 2;
-    }
+  if (!as_cli_parse_options (ctx, &argc, &argv, "bench cdl"))
+    return 2;
   if (only < 0 || only > 4 || iterations < 1 || !(hours > 0.0))
     {
       as_cli_error ("bench cdl", "%s", _("--only takes 1–4; --scale-iterations and --hours must be positive"));

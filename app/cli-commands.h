@@ -17,5 +17,11 @@ int as_cli_bench_unrolled (int argc, char **argv); /* cli-unrolled.c */
 int as_cli_learn         (int argc, char **argv);  /* cli-cdl.c      */
 int as_cli_bench_cdl     (int argc, char **argv);  /* cli-cdl.c      */
 
+/* Parses the options of @command with translated help; on failure prints the
+ * error and returns FALSE (the caller exits with status 2). */
+#include <glib.h>
+gboolean as_cli_parse_options (GOptionContext *context, int *argc, char ***argv,
+                              const char *command);
+
 /* Prints "atomscope-cli COMMAND: MESSAGE" on stderr. */
 void as_cli_error        (const char *command, const char *format, ...) __attribute__ ((format (printf, 2, 3)));

@@ -71,9 +71,8 @@ as_cli_info (int argc, char **argv)
   guint n_pos = 0;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+  if (!as_cli_parse_options (ctx, &argc, &argv, "info"))
     {
-      as_cli_error ("info", "%s", error->message);
       g_free (montage_path);
       return 2;
     }

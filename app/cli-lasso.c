@@ -119,21 +119,6 @@ sim_options_to_params (const char *command, const SimOptions *o, AsSimulateParam
   return TRUE;
 }
 
-/* Parses; on failure prints the error and returns FALSE (exit 2). */
-static gboolean
-parse_options (GOptionContext *context, int *argc, char ***argv, const char *command)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      as_cli_error (command, "%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 write_npy (const char *dir, const char *name, const double *data, gsize rows, gsize cols,
            gboolean overwrite, GError **error)
@@ -173,7 +158,7 @@ as_cli_simulate (int argc, char **argv)
         "params.json in OUTPUT-DIR."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   sim_options_add (context, &o);
-  if (!parse_options (context, &argc, &argv, command))
+  if (!as_cli_parse_options (context, &argc, &argv, command))
     return 2;
   if (argc != 2)
     {
@@ -375,7 +360,7 @@ as_cli_solvers (int argc, char **argv)
         "suboptimality, support) and prints a summary."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   sim_options_add (context, &o);
-  if (!parse_options (context, &argc, &argv, command))
+  if (!as_cli_parse_options (context, &argc, &argv, command))
     {
       g_free (o.dictionary);
       return 2;
@@ -620,7 +605,7 @@ as_cli_bench_lasso (int argc, char **argv)
           "time each solver needs to reach a duality gap, on the seeds' setting "
           "(D uniform on the sphere, signals on the equiregularization set)."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-    if (!parse_options (context, &argc, &argv, command))
+    if (!as_cli_parse_options (context, &argc, &argv, command))
       return 2;
   }
   if (argc != 1)

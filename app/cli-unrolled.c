@@ -18,20 +18,6 @@
 #include "as-unrolled-train.h"
 #include "cli-commands.h"
 
-static gboolean
-parse_options (GOptionContext *context, int *argc, char ***argv, const char *command)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      as_cli_error (command, "%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Prints the epochs published since @last_epoch. */
 static guint
 print_progress (const AsUnrolledSnapshot *s, guint last_epoch)
@@ -113,7 +99,7 @@ as_cli_train (int argc, char **argv)
           "(‖Dᵀx‖_∞ = 1), prints the training loss per epoch and a table of test gaps "
           "F(z^t) − F(z*) per layer next to ISTA and FISTA with as many iterations."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-    if (!parse_options (context, &argc, &argv, command))
+    if (!as_cli_parse_options (context, &argc, &argv, command))
       return 2;
   }
   if (argc != 1)
@@ -283,7 +269,7 @@ as_cli_bench_unrolled (int argc, char **argv)
         _("Measures training throughput of LISTA and SLISTA (m = 256, n = 64, batch 256) and "
           "runs seed 004's checks: learned networks against ISTA and FISTA at equal depth."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-    if (!parse_options (context, &argc, &argv, command))
+    if (!as_cli_parse_options (context, &argc, &argv, command))
       return 2;
   }
   if (argc != 1)

@@ -113,12 +113,22 @@ assert_views_drew (AtomscopeWindow *window)
     }
 }
 
+static guint
+views_current (gpointer window)
+{
+  return !atomscope_window_is_rendering (window);
+}
+
 static void
 save_png (AtomscopeWindow *window, const char *name, UiTestImageStats *stats)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *png = ui_test_artifact_path (name);
 
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  /* The browser and the atoms are painted on a worker: wait for the image
+   * that matches the current page and model, then for it to be drawn. */
+  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
   ui_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, stats, &error));
   g_assert_no_error (error);

@@ -290,3 +290,13 @@ atomscope_atoms_panel_new (void)
 {
   return g_object_new (ATOMSCOPE_TYPE_ATOMS_PANEL, NULL);
 }
+
+gboolean
+atomscope_atoms_panel_is_rendering (AtomscopeAtomsPanel *self)
+{
+  /* A widget that is not on screen draws nothing, so it is never behind. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return FALSE;
+  return self->dirty || atomscope_figure_worker_busy (self->worker)
+         || atomscope_figure_worker_stale (self->worker);
+}

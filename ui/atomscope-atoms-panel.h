@@ -24,4 +24,7 @@ int            atomscope_atoms_panel_get_selected  (AtomscopeAtomsPanel *self);
 /* The generation of the model last painted (tests wait on it). */
 guint64        atomscope_atoms_panel_get_drawn_generation (AtomscopeAtomsPanel *self);
 
+/* TRUE until what is shown matches the widget's current state. */
+gboolean atomscope_atoms_panel_is_rendering (AtomscopeAtomsPanel *self);
+
 G_END_DECLS

@@ -196,6 +196,12 @@ atomscope_figure_worker_append (AtomscopeFigureWorker *self, GtkSnapshot *snapsh
 }
 
 gboolean
+atomscope_figure_worker_busy (AtomscopeFigureWorker *self)
+{
+  return self->running || self->pending != NULL;
+}
+
+gboolean
 atomscope_figure_worker_stale (AtomscopeFigureWorker *self)
 {
   return self->surface == NULL || self->width != gtk_widget_get_width (self->widget)

@@ -33,5 +33,7 @@ gboolean               atomscope_figure_worker_append  (AtomscopeFigureWorker *w
                                                         guint64               *generation);
 /* TRUE when the image does not match the widget's size. */
 gboolean               atomscope_figure_worker_stale   (AtomscopeFigureWorker *worker);
+/* TRUE while a render runs or waits. */
+gboolean               atomscope_figure_worker_busy    (AtomscopeFigureWorker *worker);
 
 G_END_DECLS

@@ -31,4 +31,7 @@ guint64      atomscope_signal_view_get_drawn_generation (AtomscopeSignalView *se
 void         atomscope_signal_view_get_figure_options (AtomscopeSignalView *self,
                                                        AsFigureSignalOptions *options);
 
+/* TRUE until what is shown matches the widget's current state. */
+gboolean atomscope_signal_view_is_rendering (AtomscopeSignalView *self);
+
 G_END_DECLS

@@ -1298,3 +1298,11 @@ atomscope_window_new (AtomscopeApplication *app)
                          G_MENU_MODEL (atomscope_application_get_recent_menu (app)));
   return self;
 }
+
+/* TRUE while a view drawn off the main loop still shows an older image. */
+gboolean
+atomscope_window_is_rendering (AtomscopeWindow *self)
+{
+  return atomscope_signal_view_is_rendering (self->signal_view)
+         || atomscope_atoms_panel_is_rendering (self->atoms_panel);
+}

@@ -52,4 +52,6 @@ guint            atomscope_window_get_export_failures (AtomscopeWindow *self);
 GPtrArray       *atomscope_window_get_last_export     (AtomscopeWindow *self);
 AdwMessageDialog *atomscope_window_get_overwrite_dialog (AtomscopeWindow *self);
 
+gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
+
 G_END_DECLS
