@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "ui-test-utils.h"
@@ -83,6 +85,69 @@ ui_test_artifact_path (const char *name)
 
   g_mkdir_with_parents (dir, 0755);
   return g_build_filename (dir, name, NULL);
+}
+
+/* Main thread's time on a CPU and waiting for one, in µs (Linux). */
+static void
+thread_schedstat (gint64 *run, gint64 *wait)
+{
+  g_autofree char *text = NULL;
+  guint64 r = 0, w = 0;
+
+  *run = *wait = 0;
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return;
+  if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &r, &w) == 2)
+    {
+      *run = (gint64) (r / 1000);
+      *wait = (gint64) (w / 1000);
+    }
+}
+
+static gboolean
+stall_probe_tick (gpointer data)
+{
+  UiTestStallProbe *p = data;
+  gint64 now = g_get_monotonic_time (), cpu, wait;
+
+  thread_schedstat (&cpu, &wait);
+  if (p->last != 0)
+    {
+      gint64 gap = now - p->last, stuck = gap - (wait - p->last_wait);
+
+      if (gap > p->max_gap)
+        {
+          p->max_gap = gap;
+          p->max_gap_cpu = cpu - p->last_cpu;
+          p->max_gap_wait = wait - p->last_wait;
+        }
+      p->max_stuck = MAX (p->max_stuck, stuck);
+      if (gap > 50000)
+        g_test_message ("main-loop gap of %.1f ms: %.1f ms on a CPU, %.1f ms waiting for one",
+                        gap / 1000.0, (cpu - p->last_cpu) / 1000.0, (wait - p->last_wait) / 1000.0);
+    }
+  p->last = now;
+  p->last_cpu = cpu;
+  p->last_wait = wait;
+  p->n++;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ui_test_stall_probe_start (UiTestStallProbe *probe)
+{
+  memset (probe, 0, sizeof *probe);
+  probe->id = g_timeout_add (10, stall_probe_tick, probe);
+}
+
+void
+ui_test_stall_probe_stop (UiTestStallProbe *probe)
+{
+  g_clear_handle_id (&probe->id, g_source_remove);
+  g_test_message ("stall probe: %u ticks; longest gap %.1f ms (%.1f ms on a CPU, %.1f ms waiting "
+                  "for one); longest stall of the main loop itself %.1f ms",
+                  probe->n, probe->max_gap / 1000.0, probe->max_gap_cpu / 1000.0,
+                  probe->max_gap_wait / 1000.0, probe->max_stuck / 1000.0);
 }
 
 void

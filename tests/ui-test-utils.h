@@ -26,6 +26,24 @@ void      ui_test_wait_for_draw  (GtkWidget *widget);
 char     *ui_test_artifact_path  (const char *name);
 gboolean  ui_test_render_png     (GtkWidget *widget, const char *path, UiTestImageStats *stats,
                                   GError **error);
+/* A main-loop stall probe: a 10 ms timeout that records, for the longest gap
+ * between two of its runs, how long the main thread ran on a CPU and how long
+ * it waited for one (Linux schedstat).  gap − run-queue wait is the time the
+ * main loop itself was stuck (in our code, on a lock, on the display server). */
+typedef struct
+{
+  guint  id;
+  guint  n;
+  gint64 last, last_cpu, last_wait;
+  gint64 max_gap;        /* µs, wall clock */
+  gint64 max_gap_cpu;    /* µs of main-thread CPU in that gap */
+  gint64 max_gap_wait;   /* µs the main thread waited for a CPU in that gap */
+  gint64 max_stuck;      /* µs, largest gap − run-queue wait over all gaps */
+} UiTestStallProbe;
+
+void      ui_test_stall_probe_start (UiTestStallProbe *probe);
+void      ui_test_stall_probe_stop  (UiTestStallProbe *probe);
+
 void      ui_test_image_stats    (const guint8 *argb, int width, int height, gsize stride,
                                   UiTestImageStats *stats);
 
