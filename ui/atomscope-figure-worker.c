@@ -196,6 +196,23 @@ atomscope_figure_worker_append (AtomscopeFigureWorker *self, GtkSnapshot *snapsh
 }
 
 gboolean
+atomscope_figure_worker_paint (AtomscopeFigureWorker *self, cairo_t *cr, int w, int h,
+                               guint64 *generation)
+{
+  if (self->surface == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  cairo_save (cr);
+  /* As in append: the old image stretches to a new size while it renders. */
+  cairo_scale (cr, (double) w / (self->width * self->scale), (double) h / (self->height * self->scale));
+  cairo_set_source_surface (cr, self->surface, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  if (generation != NULL)
+    *generation = self->generation;
+  return TRUE;
+}
+
+gboolean
 atomscope_figure_worker_busy (AtomscopeFigureWorker *self)
 {
   return self->running || self->pending != NULL;

@@ -31,6 +31,13 @@ void                   atomscope_figure_worker_request (AtomscopeFigureWorker *w
 gboolean               atomscope_figure_worker_append  (AtomscopeFigureWorker *worker,
                                                         GtkSnapshot           *snapshot,
                                                         guint64               *generation);
+/* Paints the newest finished image into @cr (a @width × @height area, e.g. a
+ * GtkDrawingArea's draw function); returns the generation it was drawn for. */
+gboolean               atomscope_figure_worker_paint   (AtomscopeFigureWorker *worker,
+                                                        cairo_t               *cr,
+                                                        int                    width,
+                                                        int                    height,
+                                                        guint64               *generation);
 /* TRUE when the image does not match the widget's size. */
 gboolean               atomscope_figure_worker_stale   (AtomscopeFigureWorker *worker);
 /* TRUE while a render runs or waits. */

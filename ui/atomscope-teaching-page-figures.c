@@ -1,5 +1,7 @@
 /* atomscope-teaching-page-figures.c: the teaching page's figures built from its
  * newest snapshot, for the widgets and for the PNG/SVG/PDF/CSV export.
+ * A figure reads only a TeachingFigure (a copy of the controls and a snapshot
+ * reference), so the widgets' figures can be drawn on a worker thread.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -50,35 +52,33 @@ teaching_solver_name (guint index)
     }
 }
 
-/* Epoch numbers 1 … n for the training-loss x axis. */
-static const double *
-epoch_axis (AtomscopeTeachingPage *self, guint n)
+/* Epoch (or layer) numbers 1 … n for an x axis; free with g_free. */
+static double *
+axis_new (guint n)
 {
-  if (n > self->n_epoch_x)
-    {
-      self->epoch_x = g_renew (double, self->epoch_x, n);
-      for (guint i = self->n_epoch_x; i < n; i++)
-        self->epoch_x[i] = i + 1;
-      self->n_epoch_x = n;
-    }
-  return self->epoch_x;
+  double *x = g_new (double, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    x[i] = i + 1;
+  return x;
 }
 
-void
-teaching_draw_convergence (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                           const AsFigureStyle *style)
+static void
+draw_convergence (const TeachingFigure *f, cairo_t *cr, double w, double h,
+                  AsFigureRect *legend, guint *legend_index, guint *n_legend)
 {
-  AsTeachingSnapshot *s = self->snapshot;
-  gboolean by_time = gtk_toggle_button_get_active (self->time_button);
-  gboolean logx = gtk_toggle_button_get_active (self->logx_button);
+  const AsTeachingSnapshot *s = f->snapshot;
+  const AsFigureStyle *style = &f->style;
+  gboolean by_time = f->by_time;
   AsFigureCurve curves[TEACHING_N_CURVES];
   AsFigureRect boxes[TEACHING_N_CURVES];
+  guint index[TEACHING_N_CURVES];
   guint n = 0;
   AsFigureCurvePlot plot = {
     .title = _("Convergence: F(zᵗ) − F(z*), mean over the test signals"),
     .x_label = by_time ? _("Time (s)") : _("Iterations / layers t"),
     .y_label = _("F(zᵗ) − F(z*)"),
-    .log_x = logx,
+    .log_x = f->logx,
     .log_y = TRUE,
     .y_floor = 1e-14,
     .reference_slopes = !by_time,
@@ -99,43 +99,48 @@ teaching_draw_convergence (AtomscopeTeachingPage *self, cairo_t *cr, double w, d
         .label = teaching_solver_name (k),
         .color = as_figure_teaching_color (k, style_is_dark (style)),
         .dashed = FALSE,
-        .visible = self->visible[k],
+        .visible = f->visible[k],
         .n = p->n_points,
         .x = by_time ? p->time : NULL,
         .y = p->gap_mean,
       };
-      self->legend_index[n++] = k;
+      index[n++] = k;
     }
   for (guint k = 0; s != NULL && k < AS_TEACHING_N_LEARNED; k++)
     {
       const AsUnrolledSnapshot *u = s->learned[k];
-      guint index = AS_TEACHING_N_CLASSICAL + k;
+      guint i = AS_TEACHING_N_CLASSICAL + k;
       if (u == NULL)
         continue;
       curves[n] = (AsFigureCurve) {
-        .label = teaching_solver_name (index),
-        .color = as_figure_teaching_color (index, style_is_dark (style)),
+        .label = teaching_solver_name (i),
+        .color = as_figure_teaching_color (i, style_is_dark (style)),
         .dashed = TRUE,
         .markers = TRUE,
         /* Layers have no wall-clock time of their own: shown against t only. */
-        .visible = self->visible[index] && !by_time,
+        .visible = f->visible[i] && !by_time,
         .n = u->n_layers + 1,
         .y = u->gap_mean,
       };
-      self->legend_index[n++] = index;
+      index[n++] = i;
     }
   as_figure_draw_curves (cr, w, h, style, &plot, curves, n, boxes);
-  memcpy (self->legend, boxes, sizeof (AsFigureRect) * n);
-  self->n_legend = n;
+  if (legend != NULL)
+    {
+      memcpy (legend, boxes, sizeof (AsFigureRect) * n);
+      memcpy (legend_index, index, sizeof (guint) * n);
+      *n_legend = n;
+    }
 }
 
-void
-teaching_draw_loss (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                    const AsFigureStyle *style)
+static void
+draw_loss (const TeachingFigure *f, cairo_t *cr, double w, double h)
 {
-  AsTeachingSnapshot *s = self->snapshot;
+  const AsTeachingSnapshot *s = f->snapshot;
+  const AsFigureStyle *style = &f->style;
   AsFigureCurve curves[AS_TEACHING_N_LEARNED];
-  guint n = 0;
+  g_autofree double *x = NULL;
+  guint n = 0, n_x = 0;
   AsFigureCurvePlot plot = {
     .title = _("Training loss"),
     .x_label = _("Epoch"),
@@ -146,32 +151,30 @@ teaching_draw_loss (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h
   };
 
   for (guint k = 0; s != NULL && k < AS_TEACHING_N_LEARNED; k++)
+    if (s->learned[k] != NULL)
+      n_x = MAX (n_x, s->learned[k]->n_epochs);
+  x = axis_new (n_x);
+  for (guint k = 0; s != NULL && k < AS_TEACHING_N_LEARNED; k++)
     {
       const AsUnrolledSnapshot *u = s->learned[k];
-      guint index = AS_TEACHING_N_CLASSICAL + k;
+      guint i = AS_TEACHING_N_CLASSICAL + k;
       if (u == NULL || u->n_epochs == 0)
         continue;
       curves[n++] = (AsFigureCurve) {
-        .label = teaching_solver_name (index),
-        .color = as_figure_teaching_color (index, style_is_dark (style)),
-        .visible = self->visible[index],
+        .label = teaching_solver_name (i),
+        .color = as_figure_teaching_color (i, style_is_dark (style)),
+        .visible = f->visible[i],
         .n = u->n_epochs,
-        .x = epoch_axis (self, u->n_epochs),
+        .x = x,
         .y = u->train_loss,
       };
     }
   as_figure_draw_curves (cr, w, h, style, &plot, curves, n, NULL);
 }
 
-/* The solver chosen in the step-by-step drop-down: classical first, then learned. */
-const AsTeachingPath *
-teaching_step_path (AtomscopeTeachingPage *self, const char **name)
+static const AsTeachingPath *
+step_path (const AsTeachingSnapshot *s, guint index)
 {
-  guint index = gtk_drop_down_get_selected (self->step_solver_dropdown);
-  AsTeachingSnapshot *s = self->snapshot;
-
-  if (name != NULL)
-    *name = teaching_solver_name (index);
   if (s == NULL)
     return NULL;
   if (index < AS_TEACHING_N_CLASSICAL)
@@ -181,14 +184,25 @@ teaching_step_path (AtomscopeTeachingPage *self, const char **name)
   return NULL;
 }
 
-void
-teaching_draw_stems (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                     const AsFigureStyle *style)
+/* The solver chosen in the step-by-step drop-down: classical first, then learned. */
+const AsTeachingPath *
+teaching_step_path (AtomscopeTeachingPage *self, const char **name)
 {
-  const char *name;
-  const AsTeachingPath *p = teaching_step_path (self, &name);
   guint index = gtk_drop_down_get_selected (self->step_solver_dropdown);
-  guint t = (guint) gtk_spin_button_get_value_as_int (self->step_spin);
+
+  if (name != NULL)
+    *name = teaching_solver_name (index);
+  return step_path (self->snapshot, index);
+}
+
+static void
+draw_stems (const TeachingFigure *f, cairo_t *cr, double w, double h)
+{
+  const AsFigureStyle *style = &f->style;
+  guint index = f->step_index;
+  const char *name = teaching_solver_name (index);
+  const AsTeachingPath *p = step_path (f->snapshot, index);
+  guint t = f->step_t;
   g_autofree char *title = NULL;
 
   if (p == NULL)
@@ -209,17 +223,20 @@ teaching_draw_stems (AtomscopeTeachingPage *self, cairo_t *cr, double w, double 
                         as_figure_teaching_color (index, style_is_dark (style)), p->m,
                         p->codes + (gsize) t * p->m,
                         t >= 1 && p->inputs != NULL ? p->inputs + (gsize) (t - 1) * p->m : NULL,
-                        self->snapshot->solution, t >= 1 ? p->thresholds[t - 1] : NAN);
+                        f->snapshot->solution, t >= 1 ? p->thresholds[t - 1] : NAN);
 }
 
-void
-teaching_draw_steps (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                     const AsFigureStyle *style)
+static void
+draw_steps (const TeachingFigure *f, cairo_t *cr, double w, double h,
+            AsFigureRect *legend, guint *legend_index, guint *n_legend)
 {
-  AsTeachingSnapshot *s = self->snapshot;
+  const AsTeachingSnapshot *s = f->snapshot;
+  const AsFigureStyle *style = &f->style;
   AsFigureCurve curves[AS_TEACHING_N_LEARNED];
   AsFigureRect boxes[AS_TEACHING_N_LEARNED];
-  guint n = 0;
+  guint index[AS_TEACHING_N_LEARNED];
+  g_autofree double *x = NULL;
+  guint n = 0, n_x = 0;
   AsFigureCurvePlot plot = {
     .title = _("Learned step per layer"),
     .x_label = _("Layer t"),
@@ -230,37 +247,46 @@ teaching_draw_steps (AtomscopeTeachingPage *self, cairo_t *cr, double w, double 
   };
 
   for (guint k = 0; s != NULL && k < AS_TEACHING_N_LEARNED; k++)
+    if (s->learned[k] != NULL)
+      n_x = MAX (n_x, s->learned[k]->n_layers);
+  x = axis_new (n_x);   /* 1 … T */
+  for (guint k = 0; s != NULL && k < AS_TEACHING_N_LEARNED; k++)
     {
       const AsUnrolledSnapshot *u = s->learned[k];
-      guint index = AS_TEACHING_N_CLASSICAL + k;
+      guint i = AS_TEACHING_N_CLASSICAL + k;
       if (u == NULL)
         continue;
       curves[n] = (AsFigureCurve) {
-        .label = teaching_solver_name (index),
-        .color = as_figure_teaching_color (index, style_is_dark (style)),
+        .label = teaching_solver_name (i),
+        .color = as_figure_teaching_color (i, style_is_dark (style)),
         .markers = TRUE,
-        .visible = self->visible[index],
+        .visible = f->visible[i],
         .n = u->n_layers,
-        .x = epoch_axis (self, u->n_layers),   /* 1 … T */
+        .x = x,
         .y = u->steps,
       };
-      self->steps_legend_index[n++] = index;
+      index[n++] = i;
     }
   as_figure_draw_steps (cr, w, h, style, &plot, curves, n, boxes, _("1/L_S"),
                         _("supports met by oracle ISTA"), s ? s->inv_ls_met : NULL,
                         s ? s->n_inv_ls_met : 0, _("supports of z*"),
                         s ? s->inv_ls_solution : NULL, s ? s->n_inv_ls_solution : 0);
-  memcpy (self->steps_legend, boxes, sizeof (AsFigureRect) * n);
-  self->n_steps_legend = n;
+  if (legend != NULL)
+    {
+      memcpy (legend, boxes, sizeof (AsFigureRect) * n);
+      memcpy (legend_index, index, sizeof (guint) * n);
+      *n_legend = n;
+    }
 }
 
-void
-teaching_draw_coupling (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                        const AsFigureStyle *style)
+static void
+draw_coupling (const TeachingFigure *f, cairo_t *cr, double w, double h)
 {
-  AsTeachingSnapshot *s = self->snapshot;
+  const AsTeachingSnapshot *s = f->snapshot;
+  const AsFigureStyle *style = &f->style;
   AsFigureCurve curves[2];
-  guint n = 0;
+  g_autofree double *x = NULL;
+  guint n = 0, n_x = 0;
   AsFigureCurvePlot plot = {
     .title = _("Weight coupling ‖W_t diag(θ_t)⁻¹ − D‖ / ‖D‖ (LISTA, LISTA-CP)"),
     .x_label = _("Layer t"),
@@ -269,6 +295,10 @@ teaching_draw_coupling (AtomscopeTeachingPage *self, cairo_t *cr, double w, doub
   };
   AsUnrolledKind kinds[] = { AS_UNROLLED_LISTA, AS_UNROLLED_LISTA_CP };
 
+  for (guint i = 0; s != NULL && i < G_N_ELEMENTS (kinds); i++)
+    if (s->learned[kinds[i]] != NULL)
+      n_x = MAX (n_x, s->learned[kinds[i]]->n_layers);
+  x = axis_new (n_x);
   for (guint i = 0; s != NULL && i < G_N_ELEMENTS (kinds); i++)
     {
       const AsUnrolledSnapshot *u = s->learned[kinds[i]];
@@ -279,13 +309,116 @@ teaching_draw_coupling (AtomscopeTeachingPage *self, cairo_t *cr, double w, doub
         .label = teaching_solver_name (index),
         .color = as_figure_teaching_color (index, style_is_dark (style)),
         .markers = TRUE,
-        .visible = self->visible[index],
+        .visible = f->visible[index],
         .n = u->n_layers,
-        .x = epoch_axis (self, u->n_layers),
+        .x = x,
         .y = u->coupling,
       };
     }
   as_figure_draw_curves (cr, w, h, style, &plot, curves, n, NULL);
+}
+
+/* ------------------------------------------------------- worker renders */
+
+TeachingFigure *
+teaching_figure_new (AtomscopeTeachingPage *self, guint figure, const AsFigureStyle *style,
+                     gboolean legend)
+{
+  TeachingFigure *f = g_new0 (TeachingFigure, 1);
+
+  /* A reference, not a copy: snapshots are immutable once published. */
+  f->snapshot = self->snapshot != NULL ? as_teaching_snapshot_ref (self->snapshot) : NULL;
+  f->style = *style;
+  f->by_time = gtk_toggle_button_get_active (self->time_button);
+  f->logx = gtk_toggle_button_get_active (self->logx_button);
+  memcpy (f->visible, self->visible, sizeof f->visible);
+  f->step_index = gtk_drop_down_get_selected (self->step_solver_dropdown);
+  f->step_t = (guint) MAX (gtk_spin_button_get_value_as_int (self->step_spin), 0);
+  f->figure = figure;
+  if (legend)
+    f->legend = g_atomic_rc_box_new0 (TeachingLegend);
+  return f;
+}
+
+TeachingLegend *
+teaching_legend_ref (TeachingLegend *legend)
+{
+  return g_atomic_rc_box_acquire (legend);
+}
+
+void
+teaching_legend_unref (TeachingLegend *legend)
+{
+  g_atomic_rc_box_release (legend);
+}
+
+static void
+unref_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  as_teaching_snapshot_unref (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+teaching_snapshot_unref_later (AsTeachingSnapshot *snapshot)
+{
+  GTask *task;
+
+  if (snapshot == NULL)
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_task_data (task, snapshot, NULL);
+  g_task_run_in_thread (task, unref_thread);
+  g_object_unref (task);
+}
+
+void
+teaching_figure_free (TeachingFigure *f)
+{
+  if (f == NULL)
+    return;
+  /* Still held when the render never ran (a newer request replaced it). */
+  teaching_snapshot_unref_later (g_steal_pointer (&f->snapshot));
+  g_clear_pointer (&f->legend, teaching_legend_unref);
+  g_free (f);
+}
+
+static void
+draw_figure (TeachingFigure *f, cairo_t *cr, double w, double h)
+{
+  TeachingLegend *l = f->legend;
+
+  switch (f->figure)
+    {
+    case TEACHING_FIGURE_CONVERGENCE:
+      draw_convergence (f, cr, w, h, l ? l->boxes : NULL, l ? l->index : NULL, l ? &l->n : NULL);
+      break;
+    case TEACHING_FIGURE_LOSS:
+      draw_loss (f, cr, w, h);
+      break;
+    case TEACHING_FIGURE_STEMS:
+      draw_stems (f, cr, w, h);
+      break;
+    case TEACHING_FIGURE_STEPS:
+      draw_steps (f, cr, w, h, l ? l->boxes : NULL, l ? l->index : NULL, l ? &l->n : NULL);
+      break;
+    default:
+      draw_coupling (f, cr, w, h);
+      break;
+    }
+}
+
+void
+teaching_figure_render (cairo_t *cr, double w, double h, gpointer data)
+{
+  TeachingFigure *f = data;
+
+  draw_figure (f, cr, w, h);
+  if (f->legend != NULL)
+    g_atomic_int_set (&f->legend->done, TRUE);
+  /* This thread may hold the last reference of an old snapshot: free it here,
+   * not on the main loop. */
+  g_clear_pointer (&f->snapshot, as_teaching_snapshot_unref);
 }
 
 /* ------------------------------------------------------------ export */
@@ -297,51 +430,50 @@ write_stream (void *closure, const unsigned char *data, unsigned int length)
                                                       : CAIRO_STATUS_WRITE_ERROR;
 }
 
+typedef struct
+{
+  guint  figure;
+  double x, y, w, h;
+} Panel;
+
 static void
 draw_view (AtomscopeTeachingPage *self, const char *view, cairo_t *cr, double w, double h,
            const AsFigureStyle *style)
 {
-  /* Legend boxes belong to the widget: keep them across an export. */
-  AsFigureRect legend[TEACHING_N_CURVES], steps_legend[AS_TEACHING_N_LEARNED];
-  guint n_legend = self->n_legend, n_steps_legend = self->n_steps_legend;
+  /* Drawn here, synchronously: an export is a one-off and must be whole. */
+  Panel panels[2];
+  guint n_panels;
 
-  memcpy (legend, self->legend, sizeof legend);
-  memcpy (steps_legend, self->steps_legend, sizeof steps_legend);
   if (g_strcmp0 (view, "steps") == 0)
-    teaching_draw_stems (self, cr, w, h, style);
+    {
+      panels[0] = (Panel) { TEACHING_FIGURE_STEMS, 0, 0, w, h };
+      n_panels = 1;
+    }
   else if (g_strcmp0 (view, "learned") == 0)
     {
-      /* Each panel paints its own background: clip it to its rectangle. */
-      cairo_save (cr);
-      cairo_rectangle (cr, 0, 0, w, h * 0.62);
-      cairo_clip (cr);
-      teaching_draw_steps (self, cr, w, h * 0.62, style);
-      cairo_restore (cr);
-      cairo_save (cr);
-      cairo_translate (cr, 0, h * 0.62);
-      cairo_rectangle (cr, 0, 0, w, h * 0.38);
-      cairo_clip (cr);
-      teaching_draw_coupling (self, cr, w, h * 0.38, style);
-      cairo_restore (cr);
+      panels[0] = (Panel) { TEACHING_FIGURE_STEPS, 0, 0, w, h * 0.62 };
+      panels[1] = (Panel) { TEACHING_FIGURE_COUPLING, 0, h * 0.62, w, h * 0.38 };
+      n_panels = 2;
     }
   else
     {
-      cairo_save (cr);
-      cairo_rectangle (cr, 0, 0, w * 0.64, h);
-      cairo_clip (cr);
-      teaching_draw_convergence (self, cr, w * 0.64, h, style);
-      cairo_restore (cr);
-      cairo_save (cr);
-      cairo_translate (cr, w * 0.64, 0);
-      cairo_rectangle (cr, 0, 0, w * 0.36, h);
-      cairo_clip (cr);
-      teaching_draw_loss (self, cr, w * 0.36, h, style);
-      cairo_restore (cr);
+      panels[0] = (Panel) { TEACHING_FIGURE_CONVERGENCE, 0, 0, w * 0.64, h };
+      panels[1] = (Panel) { TEACHING_FIGURE_LOSS, w * 0.64, 0, w * 0.36, h };
+      n_panels = 2;
     }
-  memcpy (self->legend, legend, sizeof legend);
-  memcpy (self->steps_legend, steps_legend, sizeof steps_legend);
-  self->n_legend = n_legend;
-  self->n_steps_legend = n_steps_legend;
+  for (guint i = 0; i < n_panels; i++)
+    {
+      TeachingFigure *f = teaching_figure_new (self, panels[i].figure, style, FALSE);
+
+      /* Each panel paints its own background: clip it to its rectangle. */
+      cairo_save (cr);
+      cairo_translate (cr, panels[i].x, panels[i].y);
+      cairo_rectangle (cr, 0, 0, panels[i].w, panels[i].h);
+      cairo_clip (cr);
+      draw_figure (f, cr, panels[i].w, panels[i].h);
+      cairo_restore (cr);
+      teaching_figure_free (f);
+    }
 }
 
 gboolean

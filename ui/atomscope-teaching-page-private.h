@@ -8,11 +8,48 @@
 #pragma once
 
 #include "as-figure-teaching.h"
+#include "atomscope-figure-worker.h"
 #include "atomscope-teaching-page.h"
 
 G_BEGIN_DECLS
 
 #define TEACHING_N_CURVES (AS_TEACHING_N_CLASSICAL + AS_TEACHING_N_LEARNED)
+
+/* The five figure areas, in the order of `areas` below. */
+enum
+{
+  TEACHING_FIGURE_CONVERGENCE,
+  TEACHING_FIGURE_LOSS,
+  TEACHING_FIGURE_STEMS,
+  TEACHING_FIGURE_STEPS,
+  TEACHING_FIGURE_COUPLING,
+  TEACHING_N_FIGURES
+};
+
+/* Legend hit boxes found by one render (an atomic rc box shared by the render
+ * and the page): the worker fills it, then sets `done`; the page copies it
+ * when the image of the same generation is shown. */
+typedef struct
+{
+  guint64      generation;
+  gint         done;
+  AsFigureRect boxes[TEACHING_N_CURVES];
+  guint        index[TEACHING_N_CURVES];
+  guint        n;
+} TeachingLegend;
+
+/* Everything one figure reads, copied on the main thread (the snapshot by
+ * reference: it is immutable), so that it can be drawn on a worker thread. */
+typedef struct
+{
+  AsTeachingSnapshot *snapshot;       /* a reference, or NULL */
+  AsFigureStyle       style;
+  gboolean            by_time, logx;
+  gboolean            visible[TEACHING_N_CURVES];
+  guint               step_index, step_t;
+  guint               figure;         /* TEACHING_FIGURE_* */
+  TeachingLegend     *legend;         /* a reference, or NULL */
+} TeachingFigure;
 
 struct _AtomscopeTeachingPage
 {
@@ -49,7 +86,15 @@ struct _AtomscopeTeachingPage
   GtkDrawingArea     *stems_area;
   GtkDrawingArea     *steps_area;
   GtkDrawingArea     *coupling_area;
-  GtkDrawingArea     *areas[5];       /* the five above, for redraws */
+  GtkDrawingArea     *areas[TEACHING_N_FIGURES];   /* the five above, for redraws */
+  /* each area is painted on a worker thread (atomscope-figure-worker.h) */
+  AtomscopeFigureWorker *workers[TEACHING_N_FIGURES];
+  gboolean            dirty[TEACHING_N_FIGURES];
+  guint64             figure_generation[TEACHING_N_FIGURES];
+  GPtrArray          *legends[TEACHING_N_FIGURES];  /* TeachingLegend of renders in flight */
+  gboolean            figures_pending;    /* a newer snapshot than the figures show */
+  gint64              figures_refreshed;  /* frame time of the last refresh, µs */
+  guint               figures_to_queue;   /* bit per figure still to redraw, one a frame */
 
   /* job */
   AsJob              *job;
@@ -71,22 +116,20 @@ struct _AtomscopeTeachingPage
   AsFigureRect        steps_legend[AS_TEACHING_N_LEARNED];
   guint               steps_legend_index[AS_TEACHING_N_LEARNED];
   guint               n_steps_legend;
-  double             *epoch_x;
-  guint               n_epoch_x;
 };
 
 /* atomscope-teaching-page-figures.c */
 void     teaching_style          (AsFigureStyle *style, gboolean dark);
-void     teaching_draw_convergence (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                                    const AsFigureStyle *style);
-void     teaching_draw_loss      (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                                  const AsFigureStyle *style);
-void     teaching_draw_stems     (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                                  const AsFigureStyle *style);
-void     teaching_draw_steps     (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                                  const AsFigureStyle *style);
-void     teaching_draw_coupling  (AtomscopeTeachingPage *self, cairo_t *cr, double w, double h,
-                                  const AsFigureStyle *style);
+/* A copy of what @figure shows now, with a legend to fill when @legend. */
+TeachingFigure *teaching_figure_new (AtomscopeTeachingPage *self, guint figure,
+                                     const AsFigureStyle *style, gboolean legend);
+void     teaching_figure_free    (TeachingFigure *figure);
+/* An AtomscopeFigureDraw: safe on any thread; drops the snapshot when done. */
+void     teaching_figure_render  (cairo_t *cr, double w, double h, gpointer data);
+TeachingLegend *teaching_legend_ref (TeachingLegend *legend);
+void     teaching_legend_unref   (TeachingLegend *legend);
+/* Drops a snapshot reference on a worker thread: the last one frees big arrays. */
+void     teaching_snapshot_unref_later (AsTeachingSnapshot *snapshot);
 /* The path shown step by step (borrowed from the snapshot) and the solver's name. */
 const AsTeachingPath *teaching_step_path (AtomscopeTeachingPage *self, const char **name);
 const char *teaching_solver_name (guint index);

@@ -5,6 +5,9 @@
  * The main loop never waits on the engine: a control change only schedules a
  * restart; the restart asks the running job to stop (without waiting for it)
  * and starts a new one; the tick callback takes whatever snapshot is newest.
+ * Nor does it wait on cairo: each figure is painted on a worker thread from a
+ * reference to the (immutable) snapshot, and the widget shows the newest
+ * finished image; old snapshots are freed off the main loop too.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,16 +23,62 @@
 
 #define DEBOUNCE_MS 150
 #define PLAY_MS 300
+/* New snapshots can come every few milliseconds while the networks train;
+ * each redrawn figure is a render on the worker and a large damaged area in
+ * the next frame (which, with the cairo renderer, the main thread copies to
+ * the window).  Ten refreshes a second are plenty to watch training. */
+#define FIGURE_REFRESH_US (100 * 1000)
 
 G_DEFINE_FINAL_TYPE (AtomscopeTeachingPage, atomscope_teaching_page, ADW_TYPE_BIN)
 
 static void on_step_changed (AtomscopeTeachingPage *self);
 
+/* Asks the worker for a new image of @figure as it should look now; the
+ * worker redraws the area when the image is ready. */
+static void
+request_figure (AtomscopeTeachingPage *self, guint figure)
+{
+  AsFigureStyle style;
+  TeachingFigure *f;
+
+  teaching_style (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  f = teaching_figure_new (self, figure, &style, self->legends[figure] != NULL);
+  self->dirty[figure] = FALSE;
+  self->figure_generation[figure]++;
+  if (f->legend != NULL)
+    {
+      f->legend->generation = self->figure_generation[figure];
+      /* Renders replaced before they ran never show: keep the list short. */
+      if (self->legends[figure]->len >= 8)
+        g_ptr_array_remove_index (self->legends[figure], 0);
+      g_ptr_array_add (self->legends[figure], teaching_legend_ref (f->legend));
+    }
+  atomscope_figure_worker_request (self->workers[figure], teaching_figure_render, f,
+                                   (GDestroyNotify) teaching_figure_free,
+                                   self->figure_generation[figure]);
+}
+
+/* Marks a figure out of date.  A shown one is sent to the worker right away,
+ * without a redraw: repainting the old image would only damage the window
+ * for nothing.  A hidden one asks when it is next drawn. */
+static void
+queue_figure (AtomscopeTeachingPage *self, guint figure)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->areas[figure]))
+      && !atomscope_figure_worker_stale (self->workers[figure]))
+    request_figure (self, figure);
+  else
+    {
+      self->dirty[figure] = TRUE;
+      gtk_widget_queue_draw (GTK_WIDGET (self->areas[figure]));
+    }
+}
+
 static void
 queue_draw_all (AtomscopeTeachingPage *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (self->areas); i++)
-    gtk_widget_queue_draw (GTK_WIDGET (self->areas[i]));
+    queue_figure (self, i);
 }
 
 /* ---------------------------------------------------------- configuration */
@@ -341,14 +390,33 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 
       if (snap != NULL)
         {
-          g_clear_pointer (&self->snapshot, as_teaching_snapshot_unref);
+          /* The old snapshot may be big and this the last reference: free it
+           * off the main loop. */
+          teaching_snapshot_unref_later (g_steal_pointer (&self->snapshot));
           self->snapshot = snap;
           self->snapshot_run = self->n_runs;
           update_step_range (self);
           update_step_label (self);
-          queue_draw_all (self);
+          self->figures_pending = TRUE;
         }
     }
+  if (self->figures_pending
+      && gdk_frame_clock_get_frame_time (clock) - self->figures_refreshed >= FIGURE_REFRESH_US)
+    {
+      self->figures_pending = FALSE;
+      self->figures_refreshed = gdk_frame_clock_get_frame_time (clock);
+      self->figures_to_queue = (1u << TEACHING_N_FIGURES) - 1;
+    }
+  /* One shown figure a frame: their renders finish apart, so no single frame
+   * copies the damage of every figure at once. */
+  for (guint i = 0; self->figures_to_queue != 0 && i < TEACHING_N_FIGURES; i++)
+    if (self->figures_to_queue & (1u << i))
+      {
+        self->figures_to_queue &= ~(1u << i);
+        queue_figure (self, i);
+        if (gtk_widget_get_mapped (GTK_WIDGET (self->areas[i])))
+          break;
+      }
   update_status (self);
   return G_SOURCE_CONTINUE;
 }
@@ -414,23 +482,77 @@ atomscope_teaching_page_get_curve_visible (AtomscopeTeachingPage *self, guint in
 
 /* ---------------------------------------------------------------- drawing */
 
+/* Copies the legend boxes found by the render of the image now shown, and
+ * forgets the renders that image supersedes. */
+static void
+take_legend (AtomscopeTeachingPage *self, guint figure, guint64 generation)
+{
+  GPtrArray *legends = self->legends[figure];
+
+  for (guint i = 0; i < legends->len; i++)
+    {
+      TeachingLegend *l = g_ptr_array_index (legends, i);
+
+      if (l->generation != generation || !g_atomic_int_get (&l->done))
+        continue;
+      if (figure == TEACHING_FIGURE_CONVERGENCE)
+        {
+          self->n_legend = MIN (l->n, TEACHING_N_CURVES);
+          memcpy (self->legend, l->boxes, sizeof (AsFigureRect) * self->n_legend);
+          memcpy (self->legend_index, l->index, sizeof (guint) * self->n_legend);
+        }
+      else
+        {
+          self->n_steps_legend = MIN (l->n, AS_TEACHING_N_LEARNED);
+          memcpy (self->steps_legend, l->boxes, sizeof (AsFigureRect) * self->n_steps_legend);
+          memcpy (self->steps_legend_index, l->index, sizeof (guint) * self->n_steps_legend);
+        }
+    }
+  for (guint i = legends->len; i-- > 0;)
+    if (((TeachingLegend *) g_ptr_array_index (legends, i))->generation <= generation)
+      g_ptr_array_remove_index (legends, i);
+}
+
+/* The figures are painted on worker threads (atomscope-figure-worker.h): the
+ * draw function only asks for a new image when something changed and paints
+ * the newest finished one, so a frame never waits on cairo. */
 static void
 draw_area (GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
 {
   AtomscopeTeachingPage *self = data;
-  AsFigureStyle style;
+  AtomscopeFigureWorker *worker;
+  guint64 generation;
+  guint i = 0;
 
-  teaching_style (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  if (area == self->convergence_area)
-    teaching_draw_convergence (self, cr, w, h, &style);
-  else if (area == self->loss_area)
-    teaching_draw_loss (self, cr, w, h, &style);
-  else if (area == self->stems_area)
-    teaching_draw_stems (self, cr, w, h, &style);
-  else if (area == self->steps_area)
-    teaching_draw_steps (self, cr, w, h, &style);
+  while (i < TEACHING_N_FIGURES - 1 && self->areas[i] != area)
+    i++;
+  worker = self->workers[i];
+  if (self->dirty[i] || atomscope_figure_worker_stale (worker))
+    request_figure (self, i);
+  if (atomscope_figure_worker_paint (worker, cr, w, h, &generation))
+    {
+      if (self->legends[i] != NULL)
+        take_legend (self, i, generation);
+    }
   else
-    teaching_draw_coupling (self, cr, w, h, &style);
+    {
+      /* The first time a figure is shown (a view switched to) there is no
+       * image yet: draw this one here, once, rather than show a blank area. */
+      AsFigureStyle style;
+      TeachingFigure *f;
+
+      teaching_style (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()));
+      f = teaching_figure_new (self, i, &style, self->legends[i] != NULL);
+      if (f->legend != NULL)
+        {
+          f->legend->generation = self->figure_generation[i];
+          g_ptr_array_add (self->legends[i], teaching_legend_ref (f->legend));
+        }
+      teaching_figure_render (cr, w, h, f);
+      if (f->legend != NULL)
+        take_legend (self, i, f->legend->generation);
+      teaching_figure_free (f);
+    }
 }
 
 static void
@@ -464,7 +586,7 @@ static void
 on_step_changed (AtomscopeTeachingPage *self)
 {
   update_step_label (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->stems_area));
+  queue_figure (self, TEACHING_FIGURE_STEMS);
 }
 
 static void
@@ -645,6 +767,12 @@ atomscope_teaching_page_dispose (GObject *object)
     as_job_stop (self->job);
   g_clear_pointer (&self->job, as_job_unref);
   g_clear_pointer (&self->snapshot, as_teaching_snapshot_unref);
+  /* Before the areas go: the workers point at them. */
+  for (guint i = 0; i < TEACHING_N_FIGURES; i++)
+    {
+      g_clear_pointer (&self->workers[i], atomscope_figure_worker_free);
+      g_clear_pointer (&self->legends[i], g_ptr_array_unref);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_TEACHING_PAGE);
   G_OBJECT_CLASS (atomscope_teaching_page_parent_class)->dispose (object);
 }
@@ -652,9 +780,6 @@ atomscope_teaching_page_dispose (GObject *object)
 static void
 atomscope_teaching_page_finalize (GObject *object)
 {
-  AtomscopeTeachingPage *self = ATOMSCOPE_TEACHING_PAGE (object);
-
-  g_free (self->epoch_x);
   G_OBJECT_CLASS (atomscope_teaching_page_parent_class)->finalize (object);
 }
 
@@ -737,6 +862,11 @@ atomscope_teaching_page_init (AtomscopeTeachingPage *self)
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The status changes every frame: a wrapping label asks for the width of
+   * its whole text, which would resize the sidebar and with it every figure
+   * (a relayout, a new image per figure and a full-window frame, each time).
+   * Asked for the width of a word only, it wraps inside the sidebar. */
+  gtk_label_set_max_width_chars (self->status_label, 1);
   self->applying = TRUE;   /* the defaults below are not user changes */
   for (guint i = 0; i < TEACHING_N_CURVES; i++)
     self->visible[i] = TRUE;
@@ -748,7 +878,15 @@ atomscope_teaching_page_init (AtomscopeTeachingPage *self)
   self->areas[3] = self->steps_area;
   self->areas[4] = self->coupling_area;
   for (guint i = 0; i < G_N_ELEMENTS (self->areas); i++)
-    gtk_drawing_area_set_draw_func (self->areas[i], draw_area, self, NULL);
+    {
+      gtk_drawing_area_set_draw_func (self->areas[i], draw_area, self, NULL);
+      self->workers[i] = atomscope_figure_worker_new (GTK_WIDGET (self->areas[i]));
+      self->dirty[i] = TRUE;
+    }
+  self->legends[TEACHING_FIGURE_CONVERGENCE] =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) teaching_legend_unref);
+  self->legends[TEACHING_FIGURE_STEPS] =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) teaching_legend_unref);
   {
     GtkWidget *legend_areas[] = { GTK_WIDGET (self->convergence_area), GTK_WIDGET (self->steps_area) };
     for (guint i = 0; i < G_N_ELEMENTS (legend_areas); i++)
