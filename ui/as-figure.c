@@ -214,6 +214,22 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       }
     cairo_move_to (cr, width - right - 14, height - 4);
     cairo_show_text (cr, "s");
+
+    /* Clock time of the page's first sample, when the file says when it began,
+     * under the channel names as clinical viewers show it. */
+    if (rec->start_time != NULL)
+      {
+        g_autoptr (GDateTime) at = g_date_time_add (rec->start_time,
+                                                    (GTimeSpan) llround (t0 * G_TIME_SPAN_SECOND));
+        g_autofree char *clock = at != NULL ? g_date_time_format (at, "%H:%M:%S") : NULL;
+
+        if (clock != NULL)
+          {
+            as_figure_set_color (cr, &style->foreground);
+            cairo_move_to (cr, 6, height - bottom + 16);
+            cairo_show_text (cr, clock);
+          }
+      }
   }
   if (options->sensitivity > 0)
     {
