@@ -76,40 +76,6 @@ as_export_meta_set_channels (AsExportMeta *meta, const AsExportChannels *channel
     }
 }
 
-static void
-occurrence_clear (gpointer p)
-{
-  g_free ((char *) ((AsOccurrence *) p)->trial_type);
-}
-
-static int
-occurrence_compare (gconstpointer a, gconstpointer b)
-{
-  const AsOccurrence *x = a, *y = b;
-  return (x->onset > y->onset) - (x->onset < y->onset);
-}
-
-GArray *
-as_occurrences_from_activations (const double *z, guint n_atoms, gsize n_times, double sfreq,
-                                 double atom_duration, double threshold)
-{
-  GArray *occ = g_array_new (FALSE, TRUE, sizeof (AsOccurrence));
-
-  g_array_set_clear_func (occ, occurrence_clear);
-  for (guint k = 0; k < n_atoms; k++)
-    for (gsize t = 0; t < n_times; t++)
-      {
-        double v = z[(gsize) k * n_times + t];
-        if (fabs (v) > threshold && isfinite (v))
-          {
-            AsOccurrence o = { t / sfreq, atom_duration, g_strdup_printf ("atom %u", k + 1), v };
-            g_array_append_val (occ, o);
-          }
-      }
-  g_array_sort (occ, occurrence_compare);
-  return occ;
-}
-
 static gboolean
 check_block (const char *path, const double *data, guint n_series, gsize n_samples, GError **error)
 {

@@ -92,13 +92,6 @@ typedef struct
   double      value;      /* e.g. the activation's amplitude (NaN: "n/a") */
 } AsOccurrence;
 
-/* Occurrences from activations z (n_atoms × n_times, row-major, sampled at
- * sfreq): every |z| > threshold becomes one occurrence "atom K" (K from 1)
- * at t/sfreq lasting atom_duration s, valued z.  Sorted by onset.  The
- * trial_type strings are owned by the returned array's free function. */
-GArray  *as_occurrences_from_activations (const double *z, guint n_atoms, gsize n_times,
-                                          double sfreq, double atom_duration, double threshold);
-
 /* BIDS events.tsv: onset, duration, trial_type, value. */
 gboolean as_export_events_tsv  (const char *path, const AsOccurrence *occ, gsize n,
                                 gboolean overwrite, GError **error);

@@ -777,24 +777,11 @@ test_channel_types (void)
 }
 
 static void
-test_occurrences (void)
+test_export_channels (void)
 {
-  double z[2 * 10] = { 0 };
-  g_autoptr (GArray) occ = NULL;
   g_autoptr (AsRecording) rec = as_recording_new (2, 10, 5);
   g_autoptr (AsExportChannels) ch = NULL;
   AsExportMeta meta;
-
-  z[3] = 2.0;        /* atom 1 at 0.6 s */
-  z[10 + 1] = -0.5;  /* atom 2 at 0.2 s */
-  z[10 + 7] = 1e-9;  /* below the threshold */
-  occ = as_occurrences_from_activations (z, 2, 10, 5, 0.4, 1e-6);
-  g_assert_cmpuint (occ->len, ==, 2);
-  g_assert_cmpstr (g_array_index (occ, AsOccurrence, 0).trial_type, ==, "atom 2");
-  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 0).onset, ==, 0.2);
-  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 0).value, ==, -0.5);
-  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 1).onset, ==, 0.6);
-  g_assert_cmpfloat (g_array_index (occ, AsOccurrence, 1).duration, ==, 0.4);
 
   as_recording_set_channel (rec, 1, "Cz", "uV", AS_CHANNEL_EEG);
   rec->channels[1].has_position = TRUE;
@@ -1100,7 +1087,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/roundtrip/sound", test_roundtrip_sound);
   g_test_add_func ("/io/roundtrip/edf", test_roundtrip_edf);
   g_test_add_func ("/io/events-tsv", test_events_tsv);
-  g_test_add_func ("/io/occurrences", test_occurrences);
+  g_test_add_func ("/io/export-channels", test_export_channels);
   g_test_add_func ("/io/channel-types", test_channel_types);
   g_test_add_func ("/io/json-sidecar", test_json_sidecar);
   g_test_add_func ("/io/malformed", test_malformed);

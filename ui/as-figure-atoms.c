@@ -759,96 +759,61 @@ axis_map (double v, double lo, double hi, gboolean log_axis)
   return (v - lo) / (hi - lo);
 }
 
+/* One grid line across the plot at fraction @f of the axis, and its label. */
+static void
+draw_tick (cairo_t *cr, const AsFigureStyle *style, gboolean vertical, double f, const char *label,
+           double x0, double y0, double len, double cross_len)
+{
+  cairo_text_extents_t ext;
+
+  as_figure_set_color (cr, &style->grid);
+  if (vertical)
+    {
+      cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
+      cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
+    }
+  else
+    {
+      cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
+      cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
+    }
+  cairo_stroke (cr);
+  as_figure_set_color (cr, &style->foreground);
+  cairo_text_extents (cr, label, &ext);
+  if (vertical)
+    show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
+  else
+    show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
+}
+
 static void
 draw_axis_ticks (cairo_t *cr, const AsFigureStyle *style, gboolean vertical, double lo, double hi,
                  gboolean log_axis, double x0, double y0, double len, double cross_len)
 {
   char label[32];
-  cairo_text_extents_t ext;
 
-  /* Less than a decade: the linear ticks, placed on the log scale. */
-  if (log_axis && floor (log10 (hi)) == floor (log10 (lo)))
+  if (log_axis && floor (log10 (hi)) != floor (log10 (lo)))
     {
-      double step = as_figure_nice_step (hi - lo, 4);
-      for (double v = ceil (lo / step) * step; v <= hi * (1 + 1e-9); v += step)
-        {
-          double f = axis_map (v, lo, hi, TRUE);
-          g_snprintf (label, sizeof label, "%.3g", v);
-          as_figure_set_color (cr, &style->grid);
-          if (vertical)
-            {
-              cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
-              cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
-            }
-          else
-            {
-              cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
-              cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
-            }
-          cairo_stroke (cr);
-          as_figure_set_color (cr, &style->foreground);
-          cairo_text_extents (cr, label, &ext);
-          if (vertical)
-            show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
-          else
-            show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
-        }
-      return;
-    }
-  if (log_axis)
-    {
+      /* A decade or more: one tick per power of ten. */
       for (int e = (int) floor (log10 (lo)); e <= (int) ceil (log10 (hi)); e++)
         {
-          double v = pow (10, e), f;
+          double v = pow (10, e);
           if (v < lo * 0.999 || v > hi * 1.001)
             continue;
-          f = axis_map (v, lo, hi, TRUE);
           g_snprintf (label, sizeof label, "1e%d", e);
-          as_figure_set_color (cr, &style->grid);
-          if (vertical)
-            {
-              cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
-              cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
-            }
-          else
-            {
-              cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
-              cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
-            }
-          cairo_stroke (cr);
-          as_figure_set_color (cr, &style->foreground);
-          cairo_text_extents (cr, label, &ext);
-          if (vertical)
-            show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
-          else
-            show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
+          draw_tick (cr, style, vertical, axis_map (v, lo, hi, TRUE), label, x0, y0, len, cross_len);
         }
       return;
     }
+
+  /* Linear ticks; on a log axis spanning less than a decade, placed on the log scale. */
   {
     double step = as_figure_nice_step (hi - lo, 4);
     for (double v = ceil (lo / step) * step; v <= hi + 1e-9 * fabs (hi); v += step)
       {
-        double f = axis_map (v, lo, hi, FALSE);
         g_snprintf (label, sizeof label, "%.3g", fabs (v) < 1e-12 * step ? 0.0 : v);
-        as_figure_set_color (cr, &style->grid);
-        if (vertical)
-          {
-            cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
-            cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
-          }
-        else
-          {
-            cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
-            cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
-          }
-        cairo_stroke (cr);
-        as_figure_set_color (cr, &style->foreground);
-        cairo_text_extents (cr, label, &ext);
-        if (vertical)
-          show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
-        else
-          show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
+        draw_tick (cr, style, vertical, axis_map (v, lo, hi, log_axis), label, x0, y0, len,
+                   cross_len);
       }
   }
 }
