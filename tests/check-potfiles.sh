@@ -9,7 +9,7 @@ listed=$(grep -v '^#' po/POTFILES.in | sed '/^$/d')
 for f in $listed; do
   [ -f "$f" ] || { echo "POTFILES.in names a missing file: $f"; fail=1; }
 done
-for f in $(grep -rlE '\b(N_|_|C_|NC_)\(' --include='*.c' engine ui app; \
+for f in $(grep -rlE '\b(N_|_|C_|NC_)\(' --include='*.c' engine figures bench ui app; \
            grep -rl 'translatable="yes"' --include='*.ui' resources; \
            ls resources/*.desktop.in resources/*.metainfo.xml.in resources/*.gschema.xml 2>/dev/null); do
   echo "$listed" | grep -qx "$f" || { echo "not in po/POTFILES.in: $f"; fail=1; }
