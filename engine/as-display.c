@@ -33,6 +33,23 @@ as_display_filters_default (AsDisplayFilters *f, AsRecordingKind kind)
     }
 }
 
+gsize
+as_display_padding (const AsDisplayFilters *filters, double sfreq)
+{
+  g_autoptr (AsFilterChain) chain = NULL;
+  AsFilterSpec spec;
+
+  if (filters == NULL)
+    return 0;
+  spec = filters->filter;
+  if (spec.lowpass >= sfreq / 2)
+    spec.lowpass = 0;
+  if (spec.notch >= sfreq / 2)
+    spec.notch = 0;
+  chain = as_filter_chain_new (&spec, sfreq, NULL);
+  return chain != NULL ? as_filter_chain_settle (chain) : 0;
+}
+
 AsRecording *
 as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
                  const AsDisplayFilters *filters, double t0, double duration, double *page_start,

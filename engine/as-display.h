@@ -33,6 +33,10 @@ void as_display_filters_init    (AsDisplayFilters *f);
  * audio channels unfiltered. */
 void as_display_filters_default (AsDisplayFilters *f, AsRecordingKind kind);
 
+/* Samples of @rec read on each side of a page to compute it (the filters'
+ * settling length at @sfreq). */
+gsize as_display_padding (const AsDisplayFilters *filters, double sfreq);
+
 /* Samples [t0, t0 + duration) seconds of @rec through @derivations (NULL: as
  * recorded) and @filters (NULL: none), as a new recording whose first sample
  * is at *@page_start seconds of @rec (t0 rounded down to a sample).  Events

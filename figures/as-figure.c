@@ -172,6 +172,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
 {
   const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 8, bottom = 28;
   double plot_w = width - left - right, plot_h = height - top - bottom;
+  const double lt0 = t0 - options->time_origin;
   double row_h, common_half = 0, font;
   gsize s0, s1;
   int n_px;
@@ -189,8 +190,10 @@ as_figure_draw_signals_full (cairo_t                     *cr,
   cairo_set_font_size (cr, style->font_size);
   n_px = (int) ceil (plot_w);
 
-  s0 = (gsize) CLAMP (floor (t0 * rec->sfreq), 0, (double) rec->n_samples - 1);
-  s1 = (gsize) CLAMP (ceil ((t0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
+  /* Samples and events are placed at their time in @rec (lt0 from its first
+   * sample); the axis and the occurrences speak of the whole recording. */
+  s0 = (gsize) CLAMP (floor (lt0 * rec->sfreq), 0, (double) rec->n_samples - 1);
+  s1 = (gsize) CLAMP (ceil ((lt0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
 
   /* Time grid and axis. */
   {
@@ -220,7 +223,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
     if (rec->start_time != NULL)
       {
         g_autoptr (GDateTime) at = g_date_time_add (rec->start_time,
-                                                    (GTimeSpan) llround (t0 * G_TIME_SPAN_SECOND));
+                                                    (GTimeSpan) llround (lt0 * G_TIME_SPAN_SECOND));
         g_autofree char *clock = at != NULL ? g_date_time_format (at, "%H:%M:%S") : NULL;
 
         if (clock != NULL)
@@ -245,8 +248,8 @@ as_figure_draw_signals_full (cairo_t                     *cr,
   for (guint i = 0; i < rec->events->len; i++)
     {
       const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
-      double x0 = left + (ev->onset - t0) / duration * plot_w;
-      double x1 = left + (ev->onset + ev->duration - t0) / duration * plot_w;
+      double x0 = left + (ev->onset - lt0) / duration * plot_w;
+      double x1 = left + (ev->onset + ev->duration - lt0) / duration * plot_w;
 
       if (x1 < left || x0 > left + plot_w)
         continue;
@@ -322,7 +325,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           {
             for (gsize s = s0; s < s1; s++)
               {
-                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
                 if (s == s0)
                   cairo_move_to (cr, x, yc - (y[s] - mid) * scale);
                 else
@@ -332,7 +335,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           }
         for (int px = 0; px < cols; px++)
           {
-            double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+            double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
             gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
             gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
             double vmin = INFINITY, vmax = -INFINITY;
@@ -395,7 +398,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           if ((double) (rb - ra) < plot_w)
             for (gsize s = ra; s < rb; s++)
               {
-                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
                 double v = yc - (r[s - options->recon_start] + offset - mid) * scale;
                 if (s == ra)
                   cairo_move_to (cr, x, v);
@@ -404,7 +407,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
               }
           for (int px = 0; px < n_px && (double) (rb - ra) >= plot_w; px++)
             {
-              double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+              double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
               double fa = floor (ta * rec->sfreq), fb = ceil (tb * rec->sfreq);
               gsize a, b;
               double vmin = INFINITY, vmax = -INFINITY;

@@ -42,6 +42,7 @@ typedef struct
   const double        *reconstruction; /* n_channels × recon_len from sample recon_start */
   gsize                recon_start;
   gsize                recon_len;
+  double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
 } AsFigureSignalOptions;
 
 void as_figure_style_init_light (AsFigureStyle *style);
