@@ -264,6 +264,54 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
                              rec->n_samples);
 }
 
+/* ---- the beat atom ------------------------------------------------------------- */
+
+AsBeatAtom *
+as_beat_atom_new_from_model (const AsCdlModel *model, guint k, double relative_threshold)
+{
+  AsBeatAtom *atom;
+  const double *d;
+  g_autoptr (GArray) occ = NULL;
+  double *onsets, best = -1, m;
+  guint P, L, channel = 0;
+
+  g_return_val_if_fail (model != NULL && k < model->shape.n_atoms, NULL);
+  g_return_val_if_fail (model->shape.atom_height == 1, NULL);
+  P = model->shape.n_channels;
+  L = model->shape.atom_width;
+  d = as_cdl_model_get_atom (model, k);
+  for (guint p = 0; p < P; p++)
+    {
+      double e = 0;
+      for (guint j = 0; j < L; j++)
+        e += d[(gsize) p * L + j] * d[(gsize) p * L + j];
+      if (e > best)
+        best = e, channel = p;
+    }
+  m = as_cdl_model_max_activation (model, k);
+  occ = as_cdl_model_occurrences_merged (model, k, m > 0 ? relative_threshold * m : 1.0,
+                                         as_cdl_model_merge_spacing (model));
+  onsets = g_new (double, MAX (occ->len, 1));
+  for (guint i = 0; i < occ->len; i++)
+    onsets[i] = g_array_index (occ, AsCdlOccurrence, i).position / model->sfreq;
+  atom = g_new0 (AsBeatAtom, 1);
+  atom->waveform = g_memdup2 (d + (gsize) channel * L, sizeof (double) * L);
+  atom->length = L;
+  atom->onsets = onsets;
+  atom->n_onsets = occ->len;
+  return atom;
+}
+
+void
+as_beat_atom_free (AsBeatAtom *atom)
+{
+  if (atom == NULL)
+    return;
+  g_free ((double *) atom->waveform);
+  g_free ((double *) atom->onsets);
+  g_free (atom);
+}
+
 /* ---- filters -------------------------------------------------------------------- */
 
 /* Savitzky–Golay first derivative (quadratic fit, 2h + 1 points): Σ k x[i+k] / Σ k²,

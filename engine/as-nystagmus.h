@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "as-cdl.h"
 #include "as-recording.h"
 
 G_BEGIN_DECLS
@@ -115,6 +116,14 @@ typedef struct
   const double *onsets;     /* s: where each occurrence starts */
   gsize         n_onsets;
 } AsBeatAtom;
+
+/* The beat atom @k of a 1-D model: the waveform of its strongest channel and the onsets
+ * of its occurrences (those the views count: as_cdl_model_occurrences_merged() above
+ * @relative_threshold × its largest activation).  Free with as_beat_atom_free(). */
+AsBeatAtom *as_beat_atom_new_from_model (const AsCdlModel *model, guint k,
+                                         double relative_threshold);
+void        as_beat_atom_free           (AsBeatAtom *atom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsBeatAtom, as_beat_atom_free)
 
 typedef struct
 {
