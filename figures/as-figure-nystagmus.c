@@ -353,7 +353,7 @@ draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, gui
   for (guint j = 0; j < L; j++)
     lo = MIN (lo, d[j]), hi = MAX (hi, d[j]);
   text_at (cr, style, _("Learned beat atom"), x + w / 2, y, 0.5, 0.0, fs, TRUE);
-  b = (Box) { x + 3.2 * fs, y + 1.8 * fs, w - 3.2 * fs - 4, h - 1.8 * fs - 3.2 * fs, 0,
+  b = (Box) { x + 4.6 * fs, y + 1.8 * fs, w - 4.6 * fs - 4, h - 1.8 * fs - 3.2 * fs, 0,
               L / (model->sfreq > 0 ? model->sfreq : 1.0), lo - 0.05 * (hi - lo + 1e-12),
               hi + 0.05 * (hi - lo + 1e-12) };
   cairo_save (cr);
@@ -369,7 +369,7 @@ draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, gui
     }
   cairo_stroke (cr);
   cairo_restore (cr);
-  draw_axes (cr, style, &b, _("Time in the atom (s)"), NULL);
+  draw_axes (cr, style, &b, _("Time in the atom (s)"), _("Arbitrary units"));
 }
 
 /* The measures as a two-column table; returns its height. */
@@ -478,11 +478,11 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
     y += fs * 1.6;
     cairo_save (cr);
     cairo_translate (cr, m, y);
-    cairo_rectangle (cr, 0, 0, w, 240);
+    cairo_rectangle (cr, 0, 0, w, 280);
     cairo_clip (cr);
-    as_figure_draw_nystagmus_trace (cr, w, 240, &style, an, r->t0, excerpt);
+    as_figure_draw_nystagmus_trace (cr, w, 280, &style, an, r->t0, excerpt);
     cairo_restore (cr);
-    y += 240 + 14;
+    y += 280 + 14;
   }
 
   /* Beat atom and measures side by side. */
@@ -496,7 +496,7 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
 
   /* SPV over time and its histogram. */
   {
-    double h = MIN (250, height - m - 24 - y), half = (w - 20) / 2;
+    double h = MIN (330, height - m - 24 - y), half = (w - 20) / 2;
     if (h > 80)
       {
         draw_panel (cr, m, y, half, h, as_figure_draw_spv_time, &style, an, r->t0, r->t1);
