@@ -21,7 +21,7 @@
 
 static void
 print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmusSummary *s,
-               double t0, double t1)
+               double t0, double t1, int atom)
 {
   printf (_("Recording: %s, channel %s (%s), %.2f s of valid signal in %.2f–%.2f s\n"), file,
           an->channel->label,
@@ -42,7 +42,7 @@ print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmu
           s->n_foveations, 1000 * s->foveation_mean, 100 * s->foveation_fraction,
           an->foveation_position);
   if (an->n_atom_onsets > 0)
-    printf (_("Beat atom: %u occurrences (%.2f per s)\n"), an->n_atom_onsets,
+    printf (_("Beat atom %d: %u occurrences (%.2f per s)\n"), atom, an->n_atom_onsets,
             an->n_atom_onsets / (an->channel->n / an->channel->sfreq));
 }
 
@@ -53,7 +53,7 @@ as_cli_nystagmus (int argc, char **argv)
   char *report = NULL, *beats = NULL, *events = NULL, *edf = NULL, *json = NULL, *channel = NULL,
        *model_dir = NULL;
   double gain = NAN, ppd = NAN, t0 = NAN, t1 = NAN, fov_v = 4.0, fov_w = 0.5, fov_ms = 40.0;
-  int atom_index = 0;
+  int atom_index = -1;
   gboolean force = FALSE;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
@@ -68,7 +68,7 @@ as_cli_nystagmus (int argc, char **argv)
     { "start", 0, 0, G_OPTION_ARG_DOUBLE, &t0, N_("Measure from this time (s)"), N_("S") },
     { "end", 0, 0, G_OPTION_ARG_DOUBLE, &t1, N_("Measure up to this time (s)"), N_("S") },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_dir, N_("Folder of a model learned from this recording: its beat atom refines the beats"), N_("DIR") },
-    { "atom", 0, 0, G_OPTION_ARG_INT, &atom_index, N_("Which atom of the model is the beat (default 0)"), N_("K") },
+    { "atom", 0, 0, G_OPTION_ARG_INT, &atom_index, N_("Which atom of the model is the beat (default: the one whose occurrences match the fast phases best)"), N_("K") },
     { "foveation-velocity", 0, 0, G_OPTION_ARG_DOUBLE, &fov_v, N_("Foveation: eye speed below (°/s, default 4)"), N_("DEG_PER_S") },
     { "foveation-window", 0, 0, G_OPTION_ARG_DOUBLE, &fov_w, N_("Foveation: position within ± (°, default 0.5)"), N_("DEG") },
     { "foveation-duration", 0, 0, G_OPTION_ARG_DOUBLE, &fov_ms, N_("Foveation: at least (ms, default 40)"), N_("MS") },
@@ -103,7 +103,7 @@ as_cli_nystagmus (int argc, char **argv)
       goto out;
     }
   if ((!isnan (gain) && !(gain != 0)) || (!isnan (ppd) && !(ppd > 0)) || !(fov_v > 0)
-      || !(fov_w > 0) || !(fov_ms >= 0) || atom_index < 0
+      || !(fov_w > 0) || !(fov_ms >= 0) || atom_index < -1
       || (!isnan (t0) && !isnan (t1) && !(t1 > t0)))
     {
       as_cli_error (command, "%s", _("--gain must not be 0; --pixels-per-degree and the foveation "
@@ -136,18 +136,28 @@ as_cli_nystagmus (int argc, char **argv)
           as_cli_error (command, "%s", error->message);
           goto out;
         }
-      if ((guint) atom_index >= model->shape.n_atoms || fabs (model->sfreq - ch->sfreq) > 1e-6 * ch->sfreq)
+      if ((atom_index >= 0 && (guint) atom_index >= model->shape.n_atoms)
+          || fabs (model->sfreq - ch->sfreq) > 1e-6 * ch->sfreq)
         {
           as_cli_error (command, _("%s: the model has %u atoms at %g Hz; the recording is at %g Hz"),
                         model_dir, model->shape.n_atoms, model->sfreq, ch->sfreq);
           goto out;
         }
-      atom = as_beat_atom_new_from_model (model, (guint) atom_index, OCCURRENCE_THRESHOLD);
     }
   as_nystagmus_params_init (&params);
   params.foveation_velocity = fov_v;
   params.foveation_window = fov_w;
   params.foveation_min_duration = fov_ms / 1000.0;
+  if (model != NULL)
+    {
+      if (atom_index < 0)
+        {
+          /* The beat atom: the one whose occurrences match the fast phases found alone. */
+          g_autoptr (AsNystagmusAnalysis) first = as_nystagmus_analyse (ch, &params, NULL, NULL);
+          atom_index = first ? (int) as_beat_atom_pick (model, first, OCCURRENCE_THRESHOLD) : 0;
+        }
+      atom = as_beat_atom_new_from_model (model, (guint) atom_index, OCCURRENCE_THRESHOLD);
+    }
   an = as_nystagmus_analyse (ch, &params, atom, &error);
   if (an == NULL)
     {
@@ -165,7 +175,7 @@ as_cli_nystagmus (int argc, char **argv)
       as_cli_error (command, _("%s: no nystagmus beat between %g and %g s"), files[0], t0, t1);
       goto out;
     }
-  print_summary (files[0], an, &summary, t0, t1);
+  print_summary (files[0], an, &summary, t0, t1, atom_index);
 
   if ((beats && !as_nystagmus_write_beats_csv (beats, an, force, &error))
       || (events && !as_nystagmus_write_events_tsv (events, an, force, &error))

@@ -312,6 +312,29 @@ as_beat_atom_free (AsBeatAtom *atom)
   g_free (atom);
 }
 
+guint
+as_beat_atom_pick (const AsCdlModel *model, const AsNystagmusAnalysis *an, double relative_threshold)
+{
+  double target = an->fast_times->len, best = INFINITY;
+  guint pick = 0;
+
+  for (guint k = 0; k < model->shape.n_atoms; k++)
+    {
+      double m = as_cdl_model_max_activation (model, k);
+      g_autoptr (GArray) occ = NULL;
+      if (!(m > 0))
+        continue;
+      occ = as_cdl_model_occurrences_merged (model, k, relative_threshold * m,
+                                             as_cdl_model_merge_spacing (model));
+      if (fabs (occ->len - target) < best)
+        {
+          best = fabs (occ->len - target);
+          pick = k;
+        }
+    }
+  return pick;
+}
+
 /* ---- filters -------------------------------------------------------------------- */
 
 /* Savitzky–Golay first derivative (quadratic fit, 2h + 1 points): Σ k x[i+k] / Σ k²,
@@ -464,22 +487,37 @@ typedef struct
   double  *v;          /* velocity */
   double   noise_pos;  /* ° */
   double   noise_v;    /* °/s */
+  int      slow_sign;  /* sign of the median velocity (0: none) */
+  double   slow_p95;   /* 95th percentile of the speed in that direction, °/s */
 } Ctx;
 
-/* The fast-phase threshold: three times the 75th percentile of |v| (slow phases and
- * fixation fill at least three quarters of the time), above six times the velocity
- * noise and 10 °/s (docs/nystagmus.md, "Fast phases"). */
+/* The fast-phase threshold: 1.5 times the 95th percentile of the speed in the slow-phase
+ * direction (the sign of the median velocity: slow phases fill most of the time), above six
+ * times the velocity noise and 10 °/s (docs/nystagmus.md, "Fast phases"). */
 static double
-adaptive_threshold (const Ctx *c)
+adaptive_threshold (Ctx *c)
 {
   g_autofree double *a = g_new (double, MAX (c->n, 1));
   gsize m = 0;
+  double med;
+  int slow;
 
   for (gsize i = 0; i < c->n; i++)
     if (isfinite (c->v[i]))
-      a[m++] = fabs (c->v[i]);
+      a[m++] = c->v[i];
+  med = median_of (a, m);
+  slow = med > 0 ? 1 : med < 0 ? -1 : 0;
+  {
+    gsize k = 0;
+    for (gsize i = 0; i < m; i++)
+      if (slow == 0 || a[i] * slow > 0)
+        a[k++] = fabs (a[i]);
+    m = k;
+  }
   qsort (a, m, sizeof (double), compare_double);
-  return MAX (MAX (10.0, 6.0 * c->noise_v), 3.0 * quantile_sorted (a, m, 0.75));
+  c->slow_sign = slow;
+  c->slow_p95 = m > 0 ? quantile_sorted (a, m, 0.95) : 0.0;
+  return MAX (MAX (10.0, 6.0 * c->noise_v), 1.5 * c->slow_p95);
 }
 
 /* Fast-phase time of each atom occurrence: the atom's steepest sample. */
@@ -533,14 +571,19 @@ find_quick (const Ctx *c, double thr, GArray *pred, int pred_sign, double tol)
       double peak = 0;
       Quick quick = { 0 };
 
-      if (!isfinite (c->v[i]) || fabs (c->v[i]) < 0.5 * thr)
+      double level, edge;
+
+      /* Weak candidates (for the atom to confirm) only against the slow phases: in the
+       * slow direction a run at half the threshold would follow the slow phase itself. */
+      sign = isfinite (c->v[i]) && c->v[i] > 0 ? 1 : -1;
+      level = sign == c->slow_sign ? thr : 0.5 * thr;
+      if (!isfinite (c->v[i]) || fabs (c->v[i]) < level)
         {
           i++;
           continue;
         }
-      sign = c->v[i] > 0 ? 1 : -1;
       a = b = pk = i;
-      while (b + 1 < c->n && isfinite (c->v[b + 1]) && c->v[b + 1] * sign >= 0.5 * thr)
+      while (b + 1 < c->n && isfinite (c->v[b + 1]) && c->v[b + 1] * sign >= level)
         b++;
       for (gsize k = a; k <= b; k++)
         if (fabs (c->v[k]) > peak)
@@ -549,9 +592,10 @@ find_quick (const Ctx *c, double thr, GArray *pred, int pred_sign, double tol)
       quick.atom = pred->len > 0 && pred_sign == sign && predicted_near (pred, pk / c->sfreq, tol);
       if (peak < thr && !quick.atom)
         continue;
-      while (a > 0 && isfinite (c->v[a - 1]) && c->v[a - 1] * sign > 0.1 * peak)
+      edge = sign == c->slow_sign ? MAX (0.1 * peak, 1.2 * c->slow_p95) : 0.1 * peak;
+      while (a > 0 && isfinite (c->v[a - 1]) && c->v[a - 1] * sign > edge)
         a--;
-      while (b + 1 < c->n && isfinite (c->v[b + 1]) && c->v[b + 1] * sign > 0.1 * peak)
+      while (b + 1 < c->n && isfinite (c->v[b + 1]) && c->v[b + 1] * sign > edge)
         b++;
       /* Two peaks of one movement (a dip above a tenth): one quick phase. */
       if (q->len > 0)
@@ -891,8 +935,9 @@ as_nystagmus_analyse (AsEyeChannel *ch, const AsNystagmusParams *params, const A
     c.noise_v = c.noise_pos * c.sfreq / sqrt (norm);
   }
 
-  thr = isfinite (params->fast_threshold) && params->fast_threshold > 0 ? params->fast_threshold
-                                                                        : adaptive_threshold (&c);
+  thr = adaptive_threshold (&c);
+  if (isfinite (params->fast_threshold) && params->fast_threshold > 0)
+    thr = params->fast_threshold;
   an->fast_threshold = thr;
   pred = atom_predictions (atom, c.sfreq, &pred_sign);
   an->n_atom_onsets = atom ? (guint) atom->n_onsets : 0;

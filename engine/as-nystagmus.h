@@ -108,6 +108,8 @@ void          as_eye_channel_unref   (AsEyeChannel *ch);
 /* Horizontal unless the label names a vertical channel ("vert", "gaze_y", "eye_v"...). */
 AsEyeAxis     as_eye_axis_guess      (const char *label);
 
+typedef struct _AsNystagmusAnalysis AsNystagmusAnalysis;
+
 /* A learned beat atom: where it occurs and where its fast phase lies in it. */
 typedef struct
 {
@@ -123,6 +125,10 @@ typedef struct
 AsBeatAtom *as_beat_atom_new_from_model (const AsCdlModel *model, guint k,
                                          double relative_threshold);
 void        as_beat_atom_free           (AsBeatAtom *atom);
+/* The atom of @model that is most likely one beat: the one whose occurrences (counted as
+ * above) are closest in number to the fast phases @an found without an atom. */
+guint       as_beat_atom_pick           (const AsCdlModel *model, const AsNystagmusAnalysis *an,
+                                         double relative_threshold);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsBeatAtom, as_beat_atom_free)
 
 typedef struct
@@ -161,7 +167,7 @@ typedef struct
   double               foveation_fraction;  /* of the valid time */
 } AsNystagmusSummary;
 
-typedef struct
+struct _AsNystagmusAnalysis
 {
   gatomicrefcount     ref_count;
   AsEyeChannel       *channel;        /* a reference */
@@ -177,7 +183,7 @@ typedef struct
   GArray             *fast_times;     /* of double, s: peaks of the fast phases */
   GArray             *cycle_times;    /* of double, s: positive peaks of the position */
   AsNystagmusSummary  summary;        /* over the whole recording */
-} AsNystagmusAnalysis;
+};
 
 /* Analyses @ch; @atom may be NULL.  Fails (AS_ENGINE_ERROR_INVALID, naming the
  * channel) when no beat is found. */

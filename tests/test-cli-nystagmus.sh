@@ -36,7 +36,7 @@ head -c 5 "$tmp/report.pdf" | grep -q "%PDF" && [ "$(grep -c "/Type /Page\b" "$t
 
 # Beat frequency against the atom's occurrence rate (within 10 %).
 freq=$(echo "$out" | sed -n 's/^Beat frequency: \([0-9.]*\) Hz/\1/p')
-rate=$(echo "$out" | sed -n 's/^Beat atom: [0-9]* occurrences (\([0-9.]*\) per s)/\1/p')
+rate=$(echo "$out" | sed -n 's/^Beat atom [0-9]*: [0-9]* occurrences (\([0-9.]*\) per s)/\1/p')
 if [ -n "$freq" ] && [ -n "$rate" ] && awk -v f="$freq" -v r="$rate" 'BEGIN { d = f - r; if (d < 0) d = -d; exit !(d <= 0.10 * r) }'; then
   ok "beat frequency $freq Hz agrees with the atom's $rate per s"
 else
