@@ -10,37 +10,25 @@
 #include <math.h>
 #include <stdlib.h>
 #include <glib/gi18n.h>
-#include <pango/pangocairo.h>
 
 #include "as-figure-atoms.h"
+#include "as-figure-axis.h"
 #include "as-figure-export.h"
 #include "as-figure-nystagmus.h"
 #include "as-figure-teaching.h"
+#include "as-figure-text.h"
 
 static const AsColor slow_shade = { 0.11, 0.44, 0.85, 0.10 };
 static const AsColor fovea_color = { 0.18, 0.63, 0.30, 0.9 };   /* libadwaita green 4 */
 
-/* Text with Pango at (x, y), aligned by (ax, ay) ∈ [0, 1]²; returns its width. */
+/* Text at (x, y) aligned by (ax, ay) ∈ [0, 1]², @size in user units; returns its width. */
 static double
 text_at (cairo_t *cr, const AsFigureStyle *style, const char *text, double x, double y, double ax,
          double ay, double size, gboolean bold)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
-  int w, h;
-
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
   as_figure_set_color (cr, &style->foreground);
-  cairo_move_to (cr, x - ax * w, y - ay * h);
-  pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return w;
+  return as_figure_text (cr, style, size / style->font_size,
+                         bold ? AS_FIGURE_TEXT_BOLD : AS_FIGURE_TEXT_NORMAL, text, x, y, ax, ay);
 }
 
 typedef struct
@@ -60,51 +48,48 @@ by (const Box *b, double y)
   return b->top + b->height - (y - b->y0) / (b->y1 - b->y0) * b->height;
 }
 
-/* Grid, ticks with labels, frame and axis titles. */
+/* Grid, ticks with labels, frame and axis titles (the shared axis code); @counts: a y axis
+ * of whole numbers. */
+static void
+draw_axes_full (cairo_t *cr, const AsFigureStyle *style, const Box *b, const char *x_label,
+                const char *y_label, gboolean counts)
+{
+  AsFigureRect plot = { b->left, b->top, b->width, b->height };
+  AsFigureAxis x = { b->x0, b->x1, FALSE, x_label }, y = { b->y0, b->y1, FALSE, y_label };
+
+  as_figure_draw_axis (cr, style, &x, AS_FIGURE_AXIS_BOTTOM, &plot, 0.9, AS_FIGURE_AXIS_GRID);
+  if (!counts)
+    as_figure_draw_axis (cr, style, &y, AS_FIGURE_AXIS_LEFT, &plot, 0.9, AS_FIGURE_AXIS_GRID);
+  else
+    {
+      double step = MAX (1.0, as_figure_nice_step (b->y1 - b->y0, 5));
+      for (double v = 0; v <= b->y1; v += step)
+        {
+          char buf[16];
+          double yy = by (b, v);
+          g_snprintf (buf, sizeof buf, "%.0f", v);
+          as_figure_set_color (cr, &style->grid);
+          cairo_set_line_width (cr, 1.0);
+          cairo_move_to (cr, b->left, floor (yy) + 0.5);
+          cairo_line_to (cr, b->left + b->width, floor (yy) + 0.5);
+          cairo_stroke (cr);
+          text_at (cr, style, buf, b->left - 4, yy, 1.0, 0.5, style->font_size * 0.9, FALSE);
+        }
+      as_figure_set_color (cr, &style->foreground);
+      as_figure_text_upwards (cr, style, 0.9, AS_FIGURE_TEXT_NORMAL, y_label,
+                              b->left - 2.6 * style->font_size, b->top + b->height / 2, 0.5, 0.5);
+    }
+  as_figure_set_color (cr, &style->foreground);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, floor (b->left) + 0.5, floor (b->top) + 0.5, floor (b->width), floor (b->height));
+  cairo_stroke (cr);
+}
+
 static void
 draw_axes (cairo_t *cr, const AsFigureStyle *style, const Box *b, const char *x_label,
            const char *y_label)
 {
-  double fs = style->font_size, step;
-  char buf[32];
-
-  cairo_set_line_width (cr, 1.0);
-  step = as_figure_nice_step (b->y1 - b->y0, 5);
-  for (double k = ceil (b->y0 / step); k * step <= b->y1 + 1e-9 * step; k++)
-    {
-      double y = by (b, k * step);
-      as_figure_set_color (cr, &style->grid);
-      cairo_move_to (cr, b->left, floor (y) + 0.5);
-      cairo_line_to (cr, b->left + b->width, floor (y) + 0.5);
-      cairo_stroke (cr);
-      g_snprintf (buf, sizeof buf, "%g", fabs (k * step) < 1e-12 ? 0.0 : k * step);
-      text_at (cr, style, buf, b->left - 4, y, 1.0, 0.5, fs * 0.9, FALSE);
-    }
-  step = as_figure_nice_step (b->x1 - b->x0, 8);
-  for (double k = ceil (b->x0 / step); k * step <= b->x1 + 1e-9 * step; k++)
-    {
-      double x = bx (b, k * step);
-      as_figure_set_color (cr, &style->grid);
-      cairo_move_to (cr, floor (x) + 0.5, b->top);
-      cairo_line_to (cr, floor (x) + 0.5, b->top + b->height);
-      cairo_stroke (cr);
-      g_snprintf (buf, sizeof buf, "%g", fabs (k * step) < 1e-12 ? 0.0 : k * step);
-      text_at (cr, style, buf, x, b->top + b->height + 3, 0.5, 0.0, fs * 0.9, FALSE);
-    }
-  as_figure_set_color (cr, &style->foreground);
-  cairo_rectangle (cr, floor (b->left) + 0.5, floor (b->top) + 0.5, floor (b->width), floor (b->height));
-  cairo_stroke (cr);
-  if (x_label != NULL)
-    text_at (cr, style, x_label, b->left + b->width / 2, b->top + b->height + 4 + fs * 1.2, 0.5, 0.0,
-             fs * 0.9, FALSE);
-  if (y_label != NULL)
-    {
-      cairo_save (cr);
-      cairo_translate (cr, b->left - 3.2 * fs, b->top + b->height / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      text_at (cr, style, y_label, 0, 0, 0.5, 1.0, fs * 0.9, FALSE);
-      cairo_restore (cr);
-    }
+  draw_axes_full (cr, style, b, x_label, y_label, FALSE);
 }
 
 void
@@ -322,7 +307,7 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
   cairo_move_to (cr, bx (&b, s.spv_median), b.top);
   cairo_line_to (cr, bx (&b, s.spv_median), b.top + b.height);
   cairo_stroke (cr);
-  draw_axes (cr, style, &b, _("SPV (°/s)"), _("Beats"));
+  draw_axes_full (cr, style, &b, _("SPV (°/s)"), _("Beats"), TRUE);
   {
     g_autofree char *label = g_strdup_printf (_("median %.1f, IQR %.1f–%.1f °/s"), s.spv_median,
                                               s.spv_q1, s.spv_q3);
