@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "as-bench-events.h"
 #include "as-cdl.h"
 #include "as-dripp-analysis.h"
 #include "as-engine.h"
@@ -283,4 +284,60 @@ out:
   g_free (stim);
   g_free (format_name);
   return status;
+}
+
+int
+as_cli_bench_events (int argc, char **argv)
+{
+  const char *command = "bench events";
+  AsBenchEventsParams p;
+  gboolean check = FALSE, met = FALSE;
+  int n_atoms, n_types, n_occ, n_events, repeats;
+  gint64 seed = 0;
+  double duration;
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("— time the driven point-process fits of a whole model"));
+  g_autoptr (GError) error = NULL;
+
+  as_bench_events_params_init (&p);
+  n_atoms = p.n_atoms;
+  n_types = p.n_event_types;
+  n_occ = p.n_occurrences;
+  n_events = p.n_events;
+  repeats = p.repeats;
+  duration = p.duration;
+  {
+    GOptionEntry entries[] = {
+      { "atoms", 0, 0, G_OPTION_ARG_INT, &n_atoms, N_("Atoms (default 20)"), N_("K") },
+      { "event-types", 0, 0, G_OPTION_ARG_INT, &n_types, N_("Event types (default 3)"), N_("E") },
+      { "occurrences", 0, 0, G_OPTION_ARG_INT, &n_occ, N_("Occurrences over all atoms (default 100000)"), N_("N") },
+      { "events", 0, 0, G_OPTION_ARG_INT, &n_events, N_("Events over all types (default 1000)"), N_("N") },
+      { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, N_("Recording length in seconds (default 3600)"), N_("S") },
+      { "repeats", 0, 0, G_OPTION_ARG_INT, &repeats, N_("Best of this many runs (default 3)"), N_("N") },
+      { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the simulation (default 0)"), N_("SEED") },
+      { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when the goal (< 1 s) is missed"), NULL },
+      { NULL }
+    };
+    g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  }
+  if (!as_cli_parse_options (ctx, &argc, &argv, command))
+    return 2;
+  if (n_atoms < 1 || n_types < 1 || n_occ < 1 || n_events < n_types || repeats < 1
+      || !(duration > 10))
+    {
+      as_cli_error (command, "%s", _("--atoms, --event-types, --occurrences, --repeats must be positive, --events ≥ --event-types and --duration > 10"));
+      return 2;
+    }
+  p.n_atoms = (guint) n_atoms;
+  p.n_event_types = (guint) n_types;
+  p.n_occurrences = (guint) n_occ;
+  p.n_events = (guint) n_events;
+  p.repeats = (guint) repeats;
+  p.duration = duration;
+  p.seed = (guint64) seed;
+  if (!as_bench_events_run (&p, stdout, &met, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      return 1;
+    }
+  return check && !met ? 1 : 0;
 }

@@ -256,7 +256,7 @@ as_dripp_analyse (const AsCdlModel *model, const AsRecording *rec, const AsDripp
 
 void
 as_dripp_peri_event (const AsDrippAnalysis *a, guint atom, guint event_type, double pre,
-                     double post, GArray *rel, GArray *trial)
+                     double post, GArray *rel, GArray *trial, GArray *index)
 {
   const GArray *occ = a->occurrences->pdata[atom];
   const AsDrippEventType *t = a->event_types->pdata[event_type];
@@ -273,6 +273,8 @@ as_dripp_peri_event (const AsDrippAnalysis *a, guint atom, guint event_type, dou
           double d = x[i] - tau;
           g_array_append_val (rel, d);
           g_array_append_val (trial, j);
+          if (index != NULL)
+            g_array_append_val (index, i);
         }
     }
 }

@@ -77,11 +77,12 @@ AsDrippAnalysis *as_dripp_analyse_times (GPtrArray *occurrences, GPtrArray *ampl
 AsDrippAnalysis *as_dripp_analysis_ref   (AsDrippAnalysis *analysis);
 void             as_dripp_analysis_unref (AsDrippAnalysis *analysis);
 
-/* Occurrences of @atom within [−@pre, @post] s of each event of @event_type: times relative
- * to the event (@rel) and the event's index (@trial), both appended. */
+/* Occurrences of @atom within [−@pre, @post] s of each event of @event_type, appended: times
+ * relative to the event (@rel, double), the event's index (@trial, guint) and, when not NULL,
+ * the occurrence's index in the atom's arrays (@index, guint; for its amplitude). */
 void             as_dripp_peri_event (const AsDrippAnalysis *analysis, guint atom,
                                       guint event_type, double pre, double post,
-                                      GArray *rel, GArray *trial);
+                                      GArray *rel, GArray *trial, GArray *index);
 
 /* λ around one event, μ + α κ(t) (occurrences/s), for a row. */
 double           as_dripp_row_intensity (const AsDrippAnalysis *analysis, const AsDrippRow *row,

@@ -247,12 +247,15 @@ tn_mstep (double W, double S1, double S2, double slo, double shi, double *m, dou
           nq = tn_q (W, S1, S2, nm, ns);
           if (nq > q)
             {
-              moved = fabs (nm - *m) > 1e-12 || fabs (ns - *s) > 1e-12 * *s;
+              /* keep going only while Q still gains more than rounding */
+              moved = nq - q > 1e-13 * (fabs (q) + W);
               *m = nm;
               *s = ns;
               q = nq;
               break;
             }
+          if (step * (fabs (d1) + fabs (d2)) < 1e-12 * (fabs (eta1) + fabs (eta2)))
+            break;
         }
       if (!moved)
         return;
@@ -268,9 +271,10 @@ typedef struct
   gboolean converged;
 } EmState;
 
+/* Runs EM from @st for at most @max_iter more iterations (or until it converges). */
 static void
 em_run (const Pairs *p, const AsDrippParams *params, EmState *st, double *kern, double *resp,
-        GArray *trace)
+        GArray *trace, guint max_iter)
 {
   const guint *off = (const guint *) p->offsets->data;
   const double *d = (const double *) p->delays->data;
@@ -279,7 +283,7 @@ em_run (const Pairs *p, const AsDrippParams *params, EmState *st, double *kern, 
 
   sigma_bounds (params, &slo, &shi);
   st->converged = FALSE;
-  for (st->n_iter = 0; st->n_iter < params->max_iter; st->n_iter++)
+  for (guint it = 0; it < max_iter; it++, st->n_iter++)
     {
       double base = (double) p->n_free, W = 0, S1 = 0, S2 = 0, ll, ms, ss;
 
@@ -287,7 +291,7 @@ em_run (const Pairs *p, const AsDrippParams *params, EmState *st, double *kern, 
       ll = pairs_loglik (p, kern, st->mu, st->alpha);
       if (trace != NULL)
         g_array_append_val (trace, ll);
-      if (st->n_iter > 0 && ll - prev <= params->tol * (1.0 + fabs (ll)))
+      if (it > 0 && ll - prev <= params->tol * (1.0 + fabs (ll)))
         {
           st->converged = TRUE;
           st->loglik = ll;
@@ -384,7 +388,6 @@ as_dripp_fit (const double *t, gsize n, const double *events, gsize n_events,
   g_autofree double *kern = NULL, *resp = NULL;
   double slo, shi, mean = 0, var = 0, mu0, alpha0;
   EmState best = { 0 };
-  gboolean have = FALSE;
 
   memset (fit, 0, sizeof *fit);
   if (!check_params (params, duration, error))
@@ -417,27 +420,36 @@ as_dripp_fit (const double *t, gsize n, const double *events, gsize n_events,
   mu0 = MAX ((double) n / duration, 1e-6 / duration);
   alpha0 = MAX ((double) p.delays->len / p.n_events - mu0 * (params->b - params->a), 0.0)
            + 0.1 * MAX (mu0 * (params->b - params->a), 1.0 / p.n_events);
-  for (int s = 0; s < 2; s++)
-    {
-      EmState st = { mu0, alpha0, 0, 0, 0, 0, FALSE };
-      GArray *tr = trace != NULL ? g_array_new (FALSE, FALSE, sizeof (double)) : NULL;
+  /* both starts run a few iterations; the better one goes on to convergence */
+  {
+    EmState st[2];
+    GArray *tr[2] = { NULL, NULL };
+    const guint short_run = MIN (params->max_iter, 30);
+    int pick;
 
-      st.m = CLAMP (s == 0 ? mean : 0.5 * (params->a + params->b), params->a, params->b);
-      st.sigma = CLAMP (s == 0 ? sqrt (var) : 0.25 * (params->b - params->a), slo, shi);
-      em_run (&p, params, &st, kern, resp, tr);
-      if (!have || st.loglik > best.loglik)
-        {
-          best = st;
-          have = TRUE;
-          if (trace != NULL)
-            {
-              g_array_set_size (trace, 0);
-              g_array_append_vals (trace, tr->data, tr->len);
-            }
-        }
-      if (tr != NULL)
-        g_array_unref (tr);
-    }
+    for (int s = 0; s < 2; s++)
+      {
+        st[s] = (EmState) { mu0, alpha0, 0, 0, 0, 0, FALSE };
+        st[s].m = CLAMP (s == 0 ? mean : 0.5 * (params->a + params->b), params->a, params->b);
+        st[s].sigma = CLAMP (s == 0 ? sqrt (var) : 0.25 * (params->b - params->a), slo, shi);
+        if (trace != NULL)
+          tr[s] = g_array_new (FALSE, FALSE, sizeof (double));
+        em_run (&p, params, &st[s], kern, resp, tr[s], short_run);
+        if (tr[s] != NULL && !st[s].converged)
+          g_array_set_size (tr[s], tr[s]->len - 1);   /* the closing value is recomputed */
+      }
+    pick = st[1].loglik > st[0].loglik ? 1 : 0;
+    best = st[pick];
+    if (!best.converged)
+      em_run (&p, params, &best, kern, resp, tr[pick], params->max_iter - short_run);
+    if (trace != NULL)
+      {
+        g_array_set_size (trace, 0);
+        g_array_append_vals (trace, tr[pick]->data, tr[pick]->len);
+        g_array_unref (tr[0]);
+        g_array_unref (tr[1]);
+      }
+  }
   pairs_clear (&p);
 
   fit->mu = best.mu;
