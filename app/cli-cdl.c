@@ -53,7 +53,7 @@ as_cli_learn (int argc, char **argv)
   int n_atoms = 5, iterations = 50, atom_samples = 0, atom_size = 8, online_batch = 16;
   double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, sfreq = 0.0, tol = 1e-4;
   gboolean full = FALSE, rank1 = FALSE, is_signed = FALSE, force = FALSE, quiet = FALSE;
-  gboolean online = FALSE;
+  gboolean online = FALSE, figures = FALSE;
   gint64 seed = 0;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
@@ -76,6 +76,7 @@ as_cli_learn (int argc, char **argv)
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 0)"), N_("SEED") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
+    { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -83,6 +84,7 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
+  g_autoptr (AsRecording) learned_on = NULL;
   AsCdlParams params;
   int status = 2;
 
@@ -136,7 +138,8 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, _("unknown --init “%s” (use greedy, chunk or random)"), init_name);
       goto out;
     }
-  if (!as_cdl_export_check (out_dir, params.rank1, force, &error))
+  if (!as_cdl_export_check (out_dir, params.rank1, force, &error)
+      || (figures && !as_cli_check_figures (out_dir, AS_FIGURE_FORMAT_PNG, force, &error)))
     {
       as_cli_error (command, "%s", error->message);
       status = 1;
@@ -188,6 +191,7 @@ as_cli_learn (int argc, char **argv)
           goto out;
         }
       job = as_cdl_job_new_for_recording (rec, &params, NULL);
+      learned_on = as_recording_ref (rec);
     }
 
   model = run_job (job, quiet, &error);
@@ -198,6 +202,12 @@ as_cli_learn (int argc, char **argv)
       goto out;
     }
   if (!as_cdl_export (model, &params, files[0], out_dir, force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
+  if (figures && !as_cli_write_figures (model, learned_on, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
+                                       150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;
