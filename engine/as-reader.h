@@ -2,7 +2,7 @@
  *
  * Formats: EDF/EDF+/BDF/BDF+/GDF/BrainVision and the rest of libbiosig,
  * WAV/FLAC/OGG/... (libsndfile), CSV/TSV/whitespace text, EyeLink ASC and
- * NumPy .npy arrays.  Images have their own type (as-image.h).
+ * NumPy .npy arrays, Neuromag/MEGIN FIF raw files.  Images have their own type (as-image.h).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,6 +24,7 @@ typedef enum
   AS_FILE_FORMAT_EYELINK,  /* EyeLink ASC */
   AS_FILE_FORMAT_NPY,
   AS_FILE_FORMAT_IMAGE,    /* PNG, JPEG: see as-image.h */
+  AS_FILE_FORMAT_FIF,      /* Neuromag/MEGIN FIF raw (MNE-Python) */
 } AsFileFormat;
 
 typedef struct
@@ -54,6 +55,8 @@ AsRecording  *as_read_sound        (const char *name, const guint8 *data, gsize 
                                     GError **error);
 AsRecording  *as_read_npy          (const char *name, const guint8 *data, gsize len,
                                     const AsReadOptions *opts, GError **error);
+AsRecording  *as_read_fif          (const char *name, const guint8 *data, gsize len,
+                                    GError **error);
 /* libbiosig needs a file; EDF/BDF headers are checked before it sees them. */
 AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
                                     GError **error);
