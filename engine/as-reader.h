@@ -75,6 +75,10 @@ gboolean      as_edf_check_header  (const char *name, const guint8 *data, gsize 
 
 /* Helpers shared by the readers. */
 AsChannelType as_channel_guess_type (const char *label, const char *unit);
+/* Checks text is text (UTF-8, no NUL byte; a BOM is skipped) and splits it
+ * into lines without their CR/LF ends; NULL and error otherwise. */
+char        **as_text_split_lines   (const char *name, const char *data, gsize len,
+                                     GError **error);
 gsize         as_recording_fill_gaps (AsRecording *rec);
 
 G_END_DECLS

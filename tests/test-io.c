@@ -530,8 +530,12 @@ test_eyelink (void)
   g_assert_cmpstr (b->channels[0].label, ==, "gaze_x_left");
   g_assert_cmpstr (b->channels[5].label, ==, "pupil_right");
   g_assert_cmpint (b->channels[2].type, ==, AS_CHANNEL_PUPIL);
-  /* the blink's '.' is bridged linearly: (502 + 506)/2 */
-  g_assert_cmpfloat_with_epsilon (as_recording_channel (b, 0)[2], 504.0, 1e-12);
+  /* the blink's '.' is missing data, for the whole left eye (pupil 0.0 too) */
+  g_assert_true (isnan (as_recording_channel (b, 0)[2]));
+  g_assert_true (as_recording_is_missing (b, 0, 2));
+  g_assert_true (as_recording_is_missing (b, 2, 2));
+  g_assert_false (as_recording_is_missing (b, 0, 1));
+  g_assert_cmpuint (as_recording_count_missing (b), ==, 3);
   g_assert_cmpfloat (as_recording_channel (b, 3)[2], ==, 514.0);
   g_assert_cmpuint (b->events->len, ==, 5);
   g_assert_cmpuint (count_events (b, "blink L"), ==, 1);
@@ -554,7 +558,74 @@ test_eyelink (void)
   g_assert_cmpstr (m->channels[0].label, ==, "gaze_x_right");
   g_assert_cmpfloat (m->sfreq, ==, 1000.0);
   g_assert_cmpuint (m->n_samples, ==, 4);  /* 20, 21, (22 missing), 23 */
-  g_assert_cmpfloat_with_epsilon (m->data[2], 2.0, 1e-12);
+  g_assert_true (isnan (m->data[2]) && as_recording_is_missing (m, 0, 2));
+}
+
+/* An ASC file laid out as edf2asc writes a binocular EyeLink recording
+ * (tests/data/make-eyelink-binocular.py): the calibration report's indented
+ * coefficients are not samples, two START … END blocks share one time line
+ * with the time between them missing, a blink's samples are missing for
+ * both eyes, the resolution columns are channels, the set-up and
+ * calibration messages before the first block are left out. */
+static void
+test_eyelink_real_layout (void)
+{
+  g_autofree char *path = data_path ("eyelink_binocular_500Hz.asc");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (path, &error);
+  const double *xl, *xr, *res;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_channels, ==, 8);
+  g_assert_cmpfloat (rec->sfreq, ==, 500.0);
+  /* 2000000 … 2001998 ms every 2 ms */
+  g_assert_cmpuint (rec->n_samples, ==, 1000);
+  g_assert_cmpstr (rec->channels[6].label, ==, "resolution_x");
+  g_assert_cmpstr (rec->channels[6].unit, ==, "px/deg");
+  xl = as_recording_channel (rec, 0);
+  xr = as_recording_channel (rec, 3);
+  res = as_recording_channel (rec, 6);
+  g_assert_cmpfloat (xl[0], ==, 760.0);
+  g_assert_cmpfloat (xr[0], ==, 762.0);
+  g_assert_cmpfloat (res[0], ==, 37.52);
+  /* after the saccade (2000400–2000418 ms): x = 1060 */
+  g_assert_cmpfloat (xl[220], ==, 1060.0);
+  /* the blink 2000700–2000778 ms: samples 350–389 missing for both eyes,
+   * the resolution still recorded */
+  for (gsize i = 350; i < 390; i++)
+    {
+      g_assert_true (as_recording_is_missing (rec, 0, i) && as_recording_is_missing (rec, 5, i));
+      g_assert_false (as_recording_is_missing (rec, 6, i));
+    }
+  g_assert_false (as_recording_is_missing (rec, 0, 349));
+  g_assert_false (as_recording_is_missing (rec, 0, 390));
+  /* between the blocks (2001000–2001398 ms): samples 500–699 missing */
+  for (gsize i = 500; i < 700; i++)
+    for (guint c = 0; c < 8; c++)
+      g_assert_true (as_recording_is_missing (rec, c, i) && isnan (as_recording_channel (rec, c)[i]));
+  g_assert_false (as_recording_is_missing (rec, 0, 700));
+  g_assert_cmpfloat (xl[700], ==, 760.0);
+  g_assert_cmpuint (as_recording_count_missing (rec), ==, 200 * 8 + 40 * 6);
+  /* events: the tracker's and the trial messages; no calibration message */
+  g_assert_cmpuint (count_events (rec, "TRIALID 1"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "TRIALID 2"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "blink L"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "blink R"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "saccade L"), ==, 2);
+  g_assert_cmpuint (count_events (rec, "fixation R"), ==, 4);
+  g_assert_cmpuint (rec->events->len, ==, 18);
+  for (guint i = 0; i < rec->events->len; i++)
+    {
+      const AsEvent *e = &g_array_index (rec->events, AsEvent, i);
+      g_assert_null (strstr (e->label, "!CAL"));
+      if (strcmp (e->label, "blink L") == 0)
+        {
+          g_assert_cmpfloat_with_epsilon (e->onset, 0.700, 1e-9);
+          g_assert_cmpfloat_with_epsilon (e->duration, 0.078, 1e-9);
+        }
+      if (strcmp (e->label, "TRIALID 2") == 0)
+        g_assert_cmpfloat_with_epsilon (e->onset, 1.402, 1e-9);
+    }
 }
 
 static void
@@ -1082,6 +1153,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/image", test_image);
   g_test_add_func ("/io/text/variants", test_csv_variants);
   g_test_add_func ("/io/text/eyelink", test_eyelink);
+  g_test_add_func ("/io/text/eyelink-real-layout", test_eyelink_real_layout);
   g_test_add_func ("/io/npy", test_npy);
   g_test_add_func ("/io/roundtrip/csv-npy", test_roundtrip_csv_npy);
   g_test_add_func ("/io/roundtrip/sound", test_roundtrip_sound);
