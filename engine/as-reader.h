@@ -27,15 +27,45 @@ typedef enum
   AS_FILE_FORMAT_FIF,      /* Neuromag/MEGIN FIF raw (MNE-Python) */
 } AsFileFormat;
 
+/* How a delimited text file is laid out.  Every field left at zero is
+ * guessed (as_read_text: the separator and the table that give the most
+ * numbers, a metadata preamble before it, signals in rows when each row is a
+ * label then many numbers, decimal commas in numbers). */
+typedef enum
+{
+  AS_TEXT_ORIENTATION_GUESS,
+  AS_TEXT_ORIENTATION_COLUMNS,  /* one column per signal, one line per sample */
+  AS_TEXT_ORIENTATION_ROWS,     /* one line per signal: a label then its samples */
+} AsTextOrientation;
+
 typedef struct
 {
-  double   sfreq;               /* Hz, for files that do not say (NPY, text without a
+  char              separator;   /* ',', ';', '\t' or ' ' (whitespace); 0: guess */
+  char              decimal;     /* '.' or ','; 0: guess */
+  gboolean          skip_given;  /* skip lines before the table (else guessed) */
+  guint             skip;
+  AsTextOrientation orientation;
+  char             *time_column; /* NULL: guess by name; "none": no time column;
+                                    else a column (row) label or its number from 1 */
+} AsTextOptions;
+
+/* Fills opts from the words a user typed (NULL or -1: leave the guess):
+ * separator "," ";" "tab" "space" (or the character), decimal "." or ",",
+ * skip ≥ 0, rows (TRUE: signals in rows), time column.  FALSE with an error
+ * naming the option on a bad value. */
+gboolean      as_text_options_set  (AsTextOptions *opts, const char *separator,
+                                    const char *decimal, int skip, gboolean rows,
+                                    const char *time_column, GError **error);
+void          as_text_options_clear (AsTextOptions *opts);
+
+typedef struct
+{
+  double        sfreq;          /* Hz, for files that do not say (NPY, text without a
                                    time column); 0: 1 Hz with a warning */
-  gboolean resample_irregular;  /* text: resample an irregular time column onto a
-                                   uniform grid instead of failing */
-  gboolean resample_mixed_rates;/* biosig: bring channels sampled slower than the
-                                   fastest onto its rate (linear interpolation)
-                                   instead of failing */
+  gboolean      strict_rates;   /* refuse irregular time columns (text) and channels
+                                   at different rates (EDF, GDF, ...) instead of
+                                   resampling them with a note */
+  AsTextOptions text;           /* delimited text: the layout, else guessed */
 } AsReadOptions;
 
 void          as_read_options_init (AsReadOptions *opts);
