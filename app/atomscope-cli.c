@@ -30,6 +30,7 @@ static const Command commands[] = {
   { "learn", NULL, as_cli_learn, N_("Learn atoms from a recording (convolutional dictionary learning)") },
   { "nystagmus", NULL, as_cli_nystagmus, N_("Measure nystagmus in an eye-movement recording (beats, slow-phase velocity, foveation)") },
   { "events", NULL, as_cli_events, N_("Which atoms are driven by the recording's events (driven point processes)") },
+  { "recovery", NULL, as_cli_recovery, N_("Grids of dictionary recovery experiments (classical and unrolled learning)") },
   { "bench", "lasso", as_cli_bench_lasso, N_("Benchmark the sparse-coding solvers") },
   { "bench", "unrolled", as_cli_bench_unrolled, N_("Benchmark training of unrolled solvers") },
   { "bench", "cdl", as_cli_bench_cdl, N_("Benchmark convolutional dictionary learning") },
