@@ -116,6 +116,20 @@ test_bipolar (void)
     g_assert_no_error (error);
     g_assert_cmpfloat (stats.trace_fraction, >, 0.002);
   }
+  /* Clinical units: an EEG opens at 7 µV/mm on the monitor's millimetres,
+   * and the steps are the clinical ones. */
+  {
+    double per_mm, ppmm;
+    g_object_get (window->signal_view, "sensitivity", &per_mm, "pixels-per-mm", &ppmm, NULL);
+    g_assert_cmpfloat (per_mm, ==, 7);
+    g_assert_cmpfloat (ppmm, >, 1);
+    g_assert_cmpfloat (as_figure_sensitivity_step (7, 1), ==, 10);
+    g_assert_cmpfloat (as_figure_sensitivity_step (7, -1), ==, 5);
+    g_assert_cmpfloat (as_figure_sensitivity_step (150, 1), ==, 200);
+    g_assert_cmpfloat (as_figure_page_length_step (10, 1), ==, 15);
+    g_assert_cmpfloat (as_figure_page_length_step (20, 1), ==, 30);
+    g_assert_cmpfloat (as_figure_page_length_step (0.5, 1), ==, 1);
+  }
   /* No ear electrode on this cap: linked ears is refused, the page stays drawable. */
   gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_LINKED_EARS);
   g_assert_cmpint (atomscope_signal_view_get_montage (window->signal_view), ==, AS_DERIVATION_AS_RECORDED);

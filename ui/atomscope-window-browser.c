@@ -121,6 +121,23 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
                               f.filter.notch == 50 ? 1 : f.filter.notch == 60 ? 2 : 0);
   self->montage_guard = FALSE;
   on_filters_changed (self);
+  /* A clinical sensitivity for the unit of the first channel, per millimetre. */
+  if (rec != NULL && rec->n_channels > 0 && rec->channels[0].unit != NULL)
+    {
+      const char *unit = rec->channels[0].unit;
+      double per_mm = 1.0;
+
+      if (g_str_equal (unit, "uV") || g_str_equal (unit, "µV"))
+        per_mm = 7.0;
+      else if (g_str_equal (unit, "mV"))
+        per_mm = 0.1;
+      else if (g_str_has_prefix (unit, "deg") || g_str_equal (unit, "°"))
+        per_mm = 0.5;
+      gtk_spin_button_set_value (self->sensitivity_spin, per_mm);
+    }
+  /* EEG is read at a fixed sensitivity, as on paper; other signals fill their rows. */
+  gtk_drop_down_set_selected (self->scale_dropdown,
+                              rec != NULL && rec->kind == AS_RECORDING_EEG ? 2 : 0);
   if (kind != AS_DERIVATION_AS_RECORDED && kind != AS_DERIVATION_USER)
     apply_montage (self, kind, NULL);
   else
@@ -137,6 +154,37 @@ on_scale_changed (AtomscopeWindow *self)
                 "common-scale", mode == 1,
                 "sensitivity", mode == 2 ? gtk_spin_button_get_value (self->sensitivity_spin) : 0.0,
                 NULL);
+}
+
+/* The + and − keys change the view's sensitivity: the spin button follows. */
+static void
+on_view_sensitivity (AtomscopeWindow *self)
+{
+  double value;
+
+  g_object_get (self->signal_view, "sensitivity", &value, NULL);
+  if (value > 0)
+    gtk_spin_button_set_value (self->sensitivity_spin, value);
+}
+
+/* Millimetres on the monitor the window is on, so that µV/mm means what it
+ * says on paper (96 dpi when the monitor does not tell its size). */
+static void
+update_pixels_per_mm (AtomscopeWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (display, surface) : NULL;
+  double per_mm = 96.0 / 25.4;
+
+  if (monitor != NULL && gdk_monitor_get_width_mm (monitor) > 0)
+    {
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      per_mm = geometry.width / (double) gdk_monitor_get_width_mm (monitor);
+    }
+  g_object_set (self->signal_view, "pixels-per-mm", per_mm, NULL);
 }
 
 /* Scrolling over a spin button in a popover pages the trace, not the value. */
@@ -171,6 +219,9 @@ atomscope_window_browser_init (AtomscopeWindow *self)
                            G_CALLBACK (on_scale_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sensitivity_spin, "value-changed",
                            G_CALLBACK (on_scale_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->signal_view, "notify::sensitivity",
+                           G_CALLBACK (on_view_sensitivity), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (update_pixels_per_mm), NULL);
   protect_from_scroll (GTK_WIDGET (self->highpass_spin));
   protect_from_scroll (GTK_WIDGET (self->lowpass_spin));
   protect_from_scroll (GTK_WIDGET (self->sensitivity_spin));

@@ -136,20 +136,6 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   atomscope_window_browser_set_recording (self, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
-  /* A usual paper sensitivity for the unit of the first channel (per division). */
-  if (rec->n_channels > 0 && rec->channels[0].unit != NULL)
-    {
-      const char *unit = rec->channels[0].unit;
-      double sensitivity = 1.0;
-
-      if (g_str_equal (unit, "uV") || g_str_equal (unit, "µV"))
-        sensitivity = 50.0;
-      else if (g_str_equal (unit, "mV"))
-        sensitivity = 0.5;
-      else if (g_str_has_prefix (unit, "deg") || g_str_equal (unit, "°"))
-        sensitivity = 5.0;
-      gtk_spin_button_set_value (self->sensitivity_spin, sensitivity);
-    }
   gtk_stack_set_visible_child_name (self->recording_stack, "recording");
   gtk_window_set_title (GTK_WINDOW (self), name);
   if (app != NULL)
