@@ -482,8 +482,12 @@ static gboolean
 on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
         gpointer user_data)
 {
-  AtomscopeSignalView *self = user_data;
+  return atomscope_signal_view_handle_key (user_data, keyval);
+}
 
+gboolean
+atomscope_signal_view_handle_key (AtomscopeSignalView *self, guint keyval)
+{
   switch (keyval)
     {
     case GDK_KEY_Page_Down:

@@ -358,6 +358,10 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, browser_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, image_picture);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, montage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_button);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_search);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_list);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, filters_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, highpass_spin);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, lowpass_spin);
