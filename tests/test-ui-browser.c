@@ -85,6 +85,12 @@ test_bipolar (void)
 
   g_assert_cmpint (fp1, >=, 0);
   g_assert_cmpint (f7, >=, 0);
+  /* The application's own icons (the Recording tab, About, the status page) are found. */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID "-symbolic"));
+  }
   /* An EEG opens with a clinical viewer's display filters. */
   g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, 0.5);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, 70);

@@ -218,13 +218,18 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      g_autofree char *message = g_strstrip (g_strdelimit (g_strdup (error->message), "\r\n\t", ' '));
+      g_autofree char *markup = g_markup_escape_text (message, -1);
+
       self->load_failures++;
-      atomscope_window_show_toast (self, error->message);
-      if (self->recording == NULL)
+      /* Said once: on the status page when nothing is shown, else in a toast. */
+      if (self->recording == NULL && self->image == NULL)
         {
           adw_status_page_set_title (self->status_page, _("Could Not Open the File"));
-          adw_status_page_set_description (self->status_page, error->message);
+          adw_status_page_set_description (self->status_page, markup);
         }
+      else
+        atomscope_window_show_toast (self, message);
       return;
     }
   set_recording (self, rec, montage, file);
