@@ -57,6 +57,7 @@ struct _AtomscopeWindow
   GtkSpinButton            *lowpass_spin;
   GtkDropDown              *notch_dropdown;
   GtkMenuButton            *events_button;
+  GtkDrawingArea           *overview_area;
   GtkPopover               *events_popover;
   GtkSearchEntry           *events_search;
   GtkListBox               *events_list;

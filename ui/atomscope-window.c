@@ -364,6 +364,7 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, image_picture);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, montage_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_button);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, overview_area);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_popover);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_search);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_list);
