@@ -288,6 +288,7 @@ typedef struct
   double    *window;      /* hw taper or NULL */
   double    *atoms;       /* effective atoms K × asz */
   double    *z;           /* n × zstride */
+  double    *z_saved;     /* the activations before the z-step under way (jobs) */
   double    *ztz, *ztx;   /* K × K × lags, K × asz (active part used) */
   double     x2, l1;
   double     lambda, lambda_max;
@@ -521,13 +522,22 @@ zstep (Cdl *c, const AsCscShape *s, const double *x, gsize xstride, double *z, g
     as_csc_atom_correlations (s, c->atoms, dtd);
   for (guint n = 0; n < count; n++)
     {
+      AsCscLgcdStats st;
+
+      if (c->job != NULL && as_job_stop_requested (c->job))
+        break;
       if (c->p->rank1)
         as_csc_correlate (s, NULL, c->u, c->veff, x + n * xstride, dtx);
       else
         as_csc_correlate (s, c->atoms, NULL, NULL, x + n * xstride, dtx);
-      /* A generous budget: LGCD converges long before, but a zero tolerance must end. */
-      as_csc_lgcd (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
-                   (guint64) 100 * s->n_atoms * nv + 100000, z + n * zstride);
+      /* A generous budget: LGCD converges long before, but a zero tolerance must end.
+       * A stop request ends the z-step at once (a long recording takes seconds). */
+      st = as_csc_lgcd_stoppable (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
+                                  (guint64) 100 * s->n_atoms * nv + 100000, z + n * zstride,
+                                  c->job != NULL ? (AsCscStopFunc) as_job_stop_requested : NULL,
+                                  c->job);
+      if (st.stopped)
+        break;
     }
   g_free (dtd);
   g_free (dtx);
@@ -712,7 +722,24 @@ learn_batch (Cdl *c)
         }
       growing = c->s.n_atoms < c->full.n_atoms;
 
+      /* A stop request ends the z-step early; the activations go back to where the
+       * step began, the model last published (whose objective is the trace's last
+       * value): the statistics of a partial step would take seconds more on hours of
+       * data.  An atom the greedy start just added has no activations yet, so the
+       * objective is unchanged. */
+      if (c->job != NULL)
+        {
+          if (c->z_saved == NULL)
+            c->z_saved = g_new (double, (gsize) c->n * c->zstride);
+          memcpy (c->z_saved, c->z, sizeof (double) * c->n * c->zstride);
+        }
       zstep (c, &c->s, c->x, c->ssz, c->z, c->zstride, c->n);
+      if (c->job != NULL && as_job_stop_requested (c->job))
+        {
+          memcpy (c->z, c->z_saved, sizeof (double) * c->n * c->zstride);
+          publish (c);
+          break;
+        }
       stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
       obj_z = data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1;
       record (c, 0, obj_z);
@@ -1072,6 +1099,7 @@ out:
   g_free (c->window);
   g_free (c->atoms);
   g_free (c->z);
+  g_free (c->z_saved);
   g_free (c->ztz);
   g_free (c->ztx);
   g_array_unref (c->trace);

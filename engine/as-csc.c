@@ -613,6 +613,18 @@ AsCscLgcdStats
 as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
              gboolean positive, double tol, guint64 max_updates, double *z)
 {
+  return as_csc_lgcd_stoppable (s, dtd, dtx, lambda, positive, tol, max_updates, z, NULL, NULL);
+}
+
+/* Segment visits between two questions to the stop function: a visit costs about
+ * K·B operations, so a few thousand of them take well under a millisecond. */
+#define LGCD_STOP_CHECK 4096
+
+AsCscLgcdStats
+as_csc_lgcd_stoppable (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
+                       gboolean positive, double tol, guint64 max_updates, double *z,
+                       AsCscStopFunc stop, gpointer stop_data)
+{
   const guint K = s->n_atoms, h = s->atom_height, w = s->atom_width;
   const guint Hv = as_csc_valid_height (s), Wv = as_csc_valid_width (s);
   const gsize nv = as_csc_n_valid (s), lsz = as_csc_lag_size (s);
@@ -628,7 +640,8 @@ as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double l
   const guint B = use_avx512 ? LGCD_BLOCK_AVX512 : LGCD_BLOCK_SSE2;
   const guint nbx = (seg_w + B - 1) / B;
   const gsize n_seg = (gsize) nsy * nsx, bstride = (gsize) Hv * nsx * nbx;
-  AsCscLgcdStats stats = { 0, 0, FALSE };
+  AsCscLgcdStats stats = { 0, 0, FALSE, FALSE };
+  guint64 visits = 0;
   double *beta = g_new (double, (gsize) K * nv);
   double *norm = g_new (double, K), *inv_norm = g_new (double, K);
   double *bmax = g_new0 (double, K * bstride);
@@ -670,10 +683,10 @@ as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double l
       lgcd_refresh (&c, k, ty, 0, Wv);
 
   memset (active, 1, n_seg);
-  while (n_active > 0 && stats.n_updates < max_updates)
+  while (n_active > 0 && stats.n_updates < max_updates && !stats.stopped)
     {
       stats.n_sweeps++;
-      for (guint gy = 0; gy < nsy; gy++)
+      for (guint gy = 0; gy < nsy && !stats.stopped; gy++)
         for (guint gx = 0; gx < nsx; gx++)
           {
             const gsize g = (gsize) gy * nsx + gx;
@@ -683,6 +696,11 @@ as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double l
             guint bk = 0, by = 0, bb = 0, bx, s0, i;
             gsize row;
 
+            if (stop != NULL && ++visits % LGCD_STOP_CHECK == 0 && stop (stop_data))
+              {
+                stats.stopped = TRUE;
+                break;
+              }
             if (!active[g])
               continue;
             /* The first block holding the largest change (atom, row, column order), then
@@ -762,7 +780,7 @@ as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double l
               break;
           }
     }
-  stats.converged = n_active == 0;
+  stats.converged = n_active == 0 && !stats.stopped;
 
   g_free (beta);
   g_free (norm);

@@ -72,15 +72,15 @@ struct _AtomscopeWindow
   gboolean                  warm_started;
   gint64                    progress_shown_at; /* µs, monotonic */
 
-  /* Sensor positions projected for topographies. */
-  double                   *sensor_xy;      /* n_sensors × 2 */
-  guint                    *sensor_channel; /* n_sensors: channel of learned_on */
-  guint                     n_sensors;
-  double                    head_radius;
-  AsFigureTopographies     *topographies;   /* newest, reused until replaced */
-  gboolean                  topo_running;
-  gboolean                  topo_pending;
+  /* The atoms figure (occurrences, spectra, topographies) built on a worker. */
+  GCancellable             *figure_cancellable;
+  gboolean                  figure_running;
+  gboolean                  figure_pending;
+  gboolean                  finish_pending; /* the run ended; its last figure is being built */
+  guint                     learn_serial;   /* bumped by Learn and by a new file: stale builds */
+  AsCdlParams               learn_params;   /* captured when Learn was pressed */
 
+  GCancellable             *export_cancellable; /* cancelled when the window goes */
   guint                     export_count;
   guint                     export_failures;
   GPtrArray                *last_export;
@@ -96,6 +96,8 @@ void atomscope_window_export_action (GtkWidget *widget, const char *name, GVaria
 void atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time);
 
 /* For the UI tests: counters and dialogs to wait on. */
+/* Shows a recording made in memory (a simulated one) as if it was opened. */
+void             atomscope_window_show_recording (AtomscopeWindow *self, AsRecording *rec);
 guint            atomscope_window_get_load_count (AtomscopeWindow *self);
 guint            atomscope_window_get_load_failures (AtomscopeWindow *self);
 AsJob           *atomscope_window_get_job       (AtomscopeWindow *self);
@@ -111,5 +113,6 @@ guint            atomscope_window_get_export_failures (AtomscopeWindow *self);
 GPtrArray       *atomscope_window_get_last_export     (AtomscopeWindow *self);
 AdwMessageDialog *atomscope_window_get_overwrite_dialog (AtomscopeWindow *self);
 gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
+
 
 G_END_DECLS
