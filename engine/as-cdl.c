@@ -528,9 +528,13 @@ zstep (Cdl *c, const AsCscShape *s, const double *x, gsize xstride, double *z, g
         as_csc_correlate (s, NULL, c->u, c->veff, x + n * xstride, dtx);
       else
         as_csc_correlate (s, c->atoms, NULL, NULL, x + n * xstride, dtx);
-      /* A generous budget: LGCD converges long before, but a zero tolerance must end. */
-      as_csc_lgcd (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
-                   (guint64) 100 * s->n_atoms * nv + 100000, z + n * zstride);
+      /* A generous budget: LGCD converges long before, but a zero tolerance must end.
+       * A stop request ends the z-step early (the iteration loop then stops). */
+      if (c->job != NULL && g_atomic_int_get (as_job_get_stop_flag (c->job)))
+        break;
+      as_csc_lgcd_until (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
+                         (guint64) 100 * s->n_atoms * nv + 100000,
+                         c->job != NULL ? as_job_get_stop_flag (c->job) : NULL, z + n * zstride);
     }
   g_free (dtd);
   g_free (dtx);

@@ -276,6 +276,20 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What the model about to be learned is learned with, for its model folder. */
+static void
+set_model_origin (AtomscopeWindow *self, const AsCdlParams *params, JsonObject *preprocessing,
+                  const char *source)
+{
+  self->model_params = *params;
+  self->has_model_params = TRUE;
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  self->model_preprocessing = preprocessing;
+  g_free (self->model_source);
+  self->model_source = g_strdup (source);
+  g_clear_pointer (&self->model_dir, g_free);
+}
+
 static gboolean
 shapes_match (const AsCdlModel *m, const AsCdlParams *p, const AsRecording *rec)
 {
@@ -308,7 +322,7 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (x == NULL || img != self->image)
     return;
-  atomscope_params_panel_get_params (self->params_panel, &params);
+  params = self->learn_params;
   if (self->model != NULL && self->model->shape.n_atoms == params.n_atoms
       && self->model->shape.atom_width == params.atom_length
       && self->model->shape.atom_height == params.atom_height
@@ -325,6 +339,13 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (warm == NULL)
     g_clear_pointer (&self->model, as_cdl_model_unref);
+  {
+    AsPreprocessOptions plane_mean;
+
+    as_preprocess_options_init (&plane_mean);
+    plane_mean.detrend = AS_DETREND_CONSTANT;   /* per colour plane, as prepare_image_thread */
+    set_model_origin (self, &params, as_preprocess_options_to_json (&plane_mean, NULL), img->path);
+  }
   g_clear_pointer (&self->job, as_job_unref);
   self->job = as_cdl_job_new_image (x, 1, img->n_channels, img->height, img->width, &params, warm);
   self->job_generation = 0;
@@ -371,7 +392,7 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
       atomscope_window_update_actions (self);
       return;
     }
-  atomscope_params_panel_get_params (self->params_panel, &params);
+  params = self->learn_params;
 
   /* Warm start from the previous atoms when they fit the new problem. */
   if (shapes_match (self->model, &params, rec)
@@ -406,6 +427,8 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
       atomscope_signal_view_set_page_start (self->signal_view, t0);
     }
 
+  set_model_origin (self, &params, as_preprocess_options_to_json (&self->learn_preprocess, NULL),
+                    self->recording->path);
   g_clear_pointer (&self->job, as_job_unref);
   self->job = as_cdl_job_new_for_recording (rec, &params, warm);
   self->job_generation = 0;
@@ -432,6 +455,8 @@ atomscope_window_learn (AtomscopeWindow *self)
   g_cancellable_cancel (self->prepare_cancellable);
   g_clear_object (&self->prepare_cancellable);
   self->prepare_cancellable = g_cancellable_new ();
+  /* The parameters are those on screen when Learn is pressed. */
+  atomscope_params_panel_get_params (self->params_panel, &self->learn_params);
   if (self->image != NULL)
     {
       task = g_task_new (self, self->prepare_cancellable, prepare_image_done, NULL);
@@ -444,6 +469,7 @@ atomscope_window_learn (AtomscopeWindow *self)
 
   opts = g_new (AsPreprocessOptions, 1);
   atomscope_params_panel_get_preprocess (self->params_panel, opts);
+  self->learn_preprocess = *opts;
   task = g_task_new (self, self->prepare_cancellable, prepare_done, NULL);
   g_task_set_task_data (task, opts, g_free);
   g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),

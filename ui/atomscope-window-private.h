@@ -15,6 +15,7 @@
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "as-montage.h"
+#include "as-preprocess.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,13 @@ struct _AtomscopeWindow
   guint64                   model_serial;   /* bumped for every snapshot shown */
   guint                     learn_count;    /* learning runs that ended */
   gboolean                  warm_started;
+  AsCdlParams               learn_params;     /* captured when Learn was pressed */
+  AsPreprocessOptions       learn_preprocess;
+  AsCdlParams               model_params;     /* what the shown model was learned with */
+  gboolean                  has_model_params;
+  JsonObject               *model_preprocessing; /* what was applied before learning */
+  char                     *model_source;     /* the file the shown model explains */
+  char                     *model_dir;        /* the folder it was opened from, or NULL */
   gint64                    progress_shown_at; /* µs, monotonic */
 
   /* Sensor positions projected for topographies. */

@@ -97,6 +97,10 @@ atomscope_window_clear_model (AtomscopeWindow *self)
   g_clear_pointer (&self->model, as_cdl_model_unref);
   g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
   g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+  self->has_model_params = FALSE;
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  g_clear_pointer (&self->model_source, g_free);
+  g_clear_pointer (&self->model_dir, g_free);
   atomscope_atoms_panel_set_atoms (self->atoms_panel, NULL, 0);
   atomscope_raster_view_set_atoms (self->raster_view, NULL, 0);
   atomscope_convergence_view_set_model (self->convergence_view, NULL, 0);
@@ -339,6 +343,9 @@ atomscope_window_dispose (GObject *object)
   g_clear_pointer (&self->sensor_xy, g_free);
   g_clear_pointer (&self->sensor_channel, g_free);
   g_clear_pointer (&self->last_export, g_ptr_array_unref);
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  g_clear_pointer (&self->model_source, g_free);
+  g_clear_pointer (&self->model_dir, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_WINDOW);
   G_OBJECT_CLASS (atomscope_window_parent_class)->dispose (object);
 }
