@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "as-cdl.h"
+#include "as-cdl-encode.h"
 #include "as-image.h"
 #include "as-montage.h"
 #include "as-preprocess.h"
@@ -178,7 +179,7 @@ static void
 show_model (AtomscopeWindow *self, AsCdlModel *model)
 {
   AsFigureAtoms *atoms;
-  double sfreq = self->learned_on != NULL ? self->learned_on->sfreq : 0;
+  double sfreq = self->learned_on != NULL ? self->learned_on->sfreq : model->sfreq;
 
   if (model != self->model)
     {
@@ -288,6 +289,44 @@ set_model_origin (AtomscopeWindow *self, const AsCdlParams *params, JsonObject *
   g_free (self->model_source);
   self->model_source = g_strdup (source);
   g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
+}
+
+/* What the model explains: sensors for topographies, and the browser shows it so that
+ * overlays line up. */
+static void
+set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
+{
+  g_clear_pointer (&self->learned_on, as_recording_unref);
+  self->learned_on = as_recording_ref (rec);
+  update_sensors (self);
+  if (new_model)
+    {
+      g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+      g_clear_pointer (&self->model, as_cdl_model_unref);
+    }
+  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
+    {
+      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
+      double len = atomscope_signal_view_get_page_length (self->signal_view);
+
+      atomscope_signal_view_set_recording (self->signal_view, rec);
+      atomscope_signal_view_set_page_length (self->signal_view, len);
+      atomscope_signal_view_set_page_start (self->signal_view, t0);
+    }
+}
+
+static void
+start_job (AtomscopeWindow *self, AsJob *job)
+{
+  g_clear_pointer (&self->job, as_job_unref);
+  self->job = job;
+  self->job_generation = 0;
+  as_job_start (self->job);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_progress (self);
+  atomscope_window_update_actions (self);
 }
 
 static gboolean
@@ -408,33 +447,43 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_clear_pointer (&self->learned_on, as_recording_unref);
-  self->learned_on = as_recording_ref (rec);
-  update_sensors (self);
-  if (warm == NULL)
+  set_learned_on (self, rec, warm == NULL);
+  set_model_origin (self, &params, as_preprocess_options_to_json (&self->learn_preprocess, NULL),
+                    self->recording->path);
+  start_job (self, as_cdl_job_new_for_recording (rec, &params, warm));
+}
+
+void
+atomscope_window_start_encoding (AtomscopeWindow *self, AsRecording *rec, const AsCdlModel *atoms,
+                                 const AsCdlParams *params, JsonObject *preprocessing,
+                                 const char *dictionary)
+{
+  atomscope_window_stop_learning (self);
+  self->warm_started = FALSE;
+  set_learned_on (self, rec, TRUE);
+  set_model_origin (self, params, preprocessing, self->recording != NULL ? self->recording->path : NULL);
+  self->model_dictionary = g_strdup (dictionary);
+  start_job (self, as_cdl_encode_job_new_for_recording (rec, atoms, params));
+}
+
+void
+atomscope_window_show_model_from (AtomscopeWindow *self, AsRecording *rec, AsCdlModel *model,
+                                  const AsCdlParams *params, JsonObject *preprocessing,
+                                  const char *source, const char *dir)
+{
+  atomscope_window_stop_learning (self);
+  g_clear_pointer (&self->job, as_job_unref);
+  self->warm_started = FALSE;
+  if (rec != NULL)
+    set_learned_on (self, rec, TRUE);
+  else
     {
       g_clear_pointer (&self->topographies, as_figure_topographies_unref);
       g_clear_pointer (&self->model, as_cdl_model_unref);
     }
-  /* The browser shows what the atoms explain, so overlays line up. */
-  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
-    {
-      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
-      double len = atomscope_signal_view_get_page_length (self->signal_view);
-
-      atomscope_signal_view_set_recording (self->signal_view, rec);
-      atomscope_signal_view_set_page_length (self->signal_view, len);
-      atomscope_signal_view_set_page_start (self->signal_view, t0);
-    }
-
-  set_model_origin (self, &params, as_preprocess_options_to_json (&self->learn_preprocess, NULL),
-                    self->recording->path);
-  g_clear_pointer (&self->job, as_job_unref);
-  self->job = as_cdl_job_new_for_recording (rec, &params, warm);
-  self->job_generation = 0;
-  as_job_start (self->job);
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  set_model_origin (self, params, preprocessing, source);
+  self->model_dir = g_strdup (dir);
+  show_model (self, model);
   update_progress (self);
   atomscope_window_update_actions (self);
 }

@@ -15,6 +15,7 @@
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "as-montage.h"
+#include "as-model.h"
 #include "as-preprocess.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,12 @@ struct _AtomscopeWindow
   JsonObject               *model_preprocessing; /* what was applied before learning */
   char                     *model_source;     /* the file the shown model explains */
   char                     *model_dir;        /* the folder it was opened from, or NULL */
+  char                     *model_dictionary; /* encoded: the folder its atoms came from */
+  AsModel                  *pending_model;    /* opened, waiting for its recording */
+  gboolean                  pending_encode;   /* ... to encode it rather than show it */
+  GCancellable             *model_cancellable;
+  guint                     model_open_count;    /* Open Model / Use Atoms requests done */
+  guint                     model_open_failures;
   gint64                    progress_shown_at; /* µs, monotonic */
 
   /* Sensor positions projected for topographies. */
@@ -102,6 +109,19 @@ void atomscope_window_clear_model    (AtomscopeWindow *self);
 void atomscope_window_install_actions (GtkWidgetClass *widget_class);
 void atomscope_window_export_action (GtkWidget *widget, const char *name, GVariant *param);
 void atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time);
+/* A model read from a folder, shown as if just learned on @rec (the model's
+ * preprocessing applied; NULL when the recording is not at hand). */
+void atomscope_window_show_model_from (AtomscopeWindow *self, AsRecording *rec, AsCdlModel *model,
+                                       const AsCdlParams *params, JsonObject *preprocessing,
+                                       const char *source, const char *dir);
+/* Activations of fixed @atoms on @rec (already preprocessed) as a job, followed like learning. */
+void atomscope_window_start_encoding (AtomscopeWindow *self, AsRecording *rec, const AsCdlModel *atoms,
+                                      const AsCdlParams *params, JsonObject *preprocessing,
+                                      const char *dictionary);
+/* Called once a file is shown: applies a model that was waiting for it. */
+void atomscope_window_model_file_loaded (AtomscopeWindow *self);
+void atomscope_window_open_model_action (GtkWidget *widget, const char *name, GVariant *param);
+void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* For the UI tests: counters and dialogs to wait on. */
 guint            atomscope_window_get_load_count (AtomscopeWindow *self);
@@ -119,5 +139,8 @@ guint            atomscope_window_get_export_failures (AtomscopeWindow *self);
 GPtrArray       *atomscope_window_get_last_export     (AtomscopeWindow *self);
 AdwMessageDialog *atomscope_window_get_overwrite_dialog (AtomscopeWindow *self);
 gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
+guint            atomscope_window_get_model_open_count    (AtomscopeWindow *self);
+guint            atomscope_window_get_model_open_failures (AtomscopeWindow *self);
+const char      *atomscope_window_get_model_dir           (AtomscopeWindow *self);
 
 G_END_DECLS

@@ -101,6 +101,7 @@ atomscope_window_clear_model (AtomscopeWindow *self)
   g_clear_pointer (&self->model_preprocessing, json_object_unref);
   g_clear_pointer (&self->model_source, g_free);
   g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
   atomscope_atoms_panel_set_atoms (self->atoms_panel, NULL, 0);
   atomscope_raster_view_set_atoms (self->raster_view, NULL, 0);
   atomscope_convergence_view_set_model (self->convergence_view, NULL, 0);
@@ -162,6 +163,7 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   update_page_label (self);
   atomscope_window_update_actions (self);
   self->load_count++;
+  atomscope_window_model_file_loaded (self);
 }
 
 /* The image shown as it is (grey or colour), for 2-D atoms. */
@@ -205,6 +207,7 @@ set_image (AtomscopeWindow *self, AsImage *img, GFile *file)
     atomscope_application_add_recent (ATOMSCOPE_APPLICATION (app), file);
   atomscope_window_update_actions (self);
   self->load_count++;
+  atomscope_window_model_file_loaded (self);
 }
 
 AsImage *
@@ -321,6 +324,9 @@ atomscope_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->prepare_cancellable);
   g_clear_object (&self->prepare_cancellable);
+  g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  g_clear_pointer (&self->pending_model, as_model_unref);
   if (self->job != NULL)
     {
       /* The worker must not outlive what it reads. */
@@ -346,6 +352,7 @@ atomscope_window_dispose (GObject *object)
   g_clear_pointer (&self->model_preprocessing, json_object_unref);
   g_clear_pointer (&self->model_source, g_free);
   g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_WINDOW);
   G_OBJECT_CLASS (atomscope_window_parent_class)->dispose (object);
 }
