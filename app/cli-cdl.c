@@ -15,34 +15,10 @@
 #include "as-cdl-export.h"
 #include "as-engine.h"
 #include "as-image.h"
+#include "as-preprocess.h"
 #include "as-reader.h"
 #include "cli-commands.h"
-
-/* Runs the job on its worker thread and reports each new snapshot on stderr. */
-static AsCdlModel *
-run_job (AsJob *job, gboolean quiet, GError **error)
-{
-  guint64 seen = 0;
-
-  as_job_start (job);
-  while (!as_job_is_done (job))
-    {
-      guint64 gen = as_job_get_generation (job);
-      if (gen != seen && !quiet)
-        {
-          g_autoptr (AsCdlModel) m = as_cdl_job_dup_model (job);
-          if (m != NULL && m->trace->len > 0)
-            fprintf (stderr, _("iteration %u: objective %.8g (%.1f s)\n"), m->iteration,
-                     as_cdl_model_last_objective (m),
-                     g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time);
-          seen = gen;
-        }
-      g_usleep (50000);
-    }
-  if (!as_job_wait (job, error))
-    return NULL;
-  return as_cdl_job_get_result (job);
-}
+#include "cli-job.h"
 
 int
 as_cli_learn (int argc, char **argv)
@@ -84,9 +60,13 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
-  g_autoptr (AsRecording) learned_on = NULL;
+  g_autoptr (AsRecording) rec = NULL;
   AsCdlParams params;
-  int status = 2;
+  AsCscShape out_shape = { 0 };
+  AsCdlExportInfo info;
+  AsPreprocessOptions applied;
+  g_autoptr (JsonObject) preprocessing = NULL;
+  int status = 2, signal_number = 0;
 
   g_option_context_set_summary (ctx,
       _("Convolutional dictionary learning (alternating LGCD and projected-gradient "
@@ -147,6 +127,7 @@ as_cli_learn (int argc, char **argv)
     }
 
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+  as_cli_job_begin_signals ();
   status = 1;
   if (as_file_is_image (files[0]))
     {
@@ -164,12 +145,13 @@ as_cli_learn (int argc, char **argv)
         }
       params.rank1 = FALSE;
       params.atom_height = params.atom_length = (guint) atom_size;
+      out_shape = (AsCscShape) { params.n_atoms, img->n_channels, img->height, img->width,
+                                 params.atom_height, params.atom_length };
       job = as_cdl_job_new_image (img->data, 1, img->n_channels, img->height, img->width,
                                   &params, NULL);
     }
   else
     {
-      g_autoptr (AsRecording) rec = NULL;
       AsReadOptions opts;
 
       as_read_options_init (&opts);
@@ -190,35 +172,66 @@ as_cli_learn (int argc, char **argv)
           status = 2;
           goto out;
         }
+      out_shape = (AsCscShape) { params.n_atoms, rec->n_channels, 1, (guint) rec->n_samples,
+                                 1, params.atom_length };
       job = as_cdl_job_new_for_recording (rec, &params, NULL);
-      learned_on = as_recording_ref (rec);
     }
 
-  model = run_job (job, quiet, &error);
+  /* The folder can be written and has room, before any time is spent learning. */
+  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, 1, params.rank1,
+                                                                    params.max_iter),
+                              force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
+
+  model = as_cli_run_cdl_job (job, quiet, &signal_number, &error);
   if (model == NULL)
     {
       as_cli_error (command, "%s", error->message);
       status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
+      if (signal_number != 0)
+        status = as_cli_signal_status (signal_number);
       goto out;
     }
-  if (!as_cdl_export (model, &params, files[0], out_dir, force, &error))
+  /* What was done to the file before learning (nothing yet for recordings read as they
+   * are; images have no preprocessing here). */
+  as_preprocess_options_init (&applied);
+  if (rec != NULL)
+    preprocessing = as_preprocess_options_to_json (&applied, NULL);
+  as_cdl_export_info_init (&info);
+  info.source = files[0];
+  info.recording = rec;
+  info.preprocessing = preprocessing;
+  if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-  if (figures && !as_cli_write_figures (model, learned_on, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
+  if (figures && !as_cli_write_figures (model, rec, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
                                        150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
+      goto out;
+    }
+  if (model->stopped)
+    {
+      printf (_("Stopped by you after %u iterations (objective %.8g); wrote the model so far to %s\n"),
+              model->iteration, as_cdl_model_last_objective (model), out_dir);
+      status = signal_number != 0 ? as_cli_signal_status (signal_number) : 1;
       goto out;
     }
   printf (_("Learned %u atoms of %u × %u samples in %u iterations (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
           model->shape.n_atoms, model->shape.n_channels, model->shape.atom_width,
           model->iteration, as_cdl_model_last_objective (model), model->lambda,
           model->lambda_max > 0 ? model->lambda / model->lambda_max : 0.0, out_dir);
+  if (!quiet)
+    as_cli_print_occurrences (model);
   status = 0;
 
 out:
+  as_cli_job_end_signals ();
   g_free (out_dir);
   g_free (init_name);
   return status;

@@ -52,8 +52,8 @@ as_cdl_params_init (AsCdlParams *p)
 
 /* ---- the model -------------------------------------------------------------- */
 
-static AsCdlModel *
-model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
+AsCdlModel *
+as_cdl_model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
 {
   AsCdlModel *m = g_new0 (AsCdlModel, 1);
   const gsize hw = (gsize) s->atom_height * s->atom_width;
@@ -99,7 +99,7 @@ AsCdlModel *
 as_cdl_model_copy (const AsCdlModel *model)
 {
   const AsCscShape *s = &model->shape;
-  AsCdlModel *m = model_new (s, model->n_trials, model->rank1, model->positive);
+  AsCdlModel *m = as_cdl_model_new (s, model->n_trials, model->rank1, model->positive);
   const gsize hw = (gsize) s->atom_height * s->atom_width;
 
   memcpy (m->atoms, model->atoms, sizeof (double) * s->n_atoms * as_csc_atom_size (s));
@@ -117,6 +117,8 @@ as_cdl_model_copy (const AsCdlModel *model)
   m->iteration = model->iteration;
   m->converged = model->converged;
   m->sfreq = model->sfreq;
+  m->stopped = model->stopped;
+  m->encoded = model->encoded;
   return m;
 }
 
@@ -299,7 +301,10 @@ typedef struct
   AsJob     *job;
   guint      iteration;
   gboolean   converged;
+  gboolean   stopped;     /* the job asked to stop before the end */
   double     sfreq;
+  guint      first_iteration; /* 1, or the one after a checkpoint */
+  double     prev_objective;  /* after the D-step before first_iteration */
 } Cdl;
 
 static void
@@ -522,22 +527,17 @@ zstep (Cdl *c, const AsCscShape *s, const double *x, gsize xstride, double *z, g
     as_csc_atom_correlations (s, c->atoms, dtd);
   for (guint n = 0; n < count; n++)
     {
-      AsCscLgcdStats st;
-
-      if (c->job != NULL && as_job_stop_requested (c->job))
-        break;
       if (c->p->rank1)
         as_csc_correlate (s, NULL, c->u, c->veff, x + n * xstride, dtx);
       else
         as_csc_correlate (s, c->atoms, NULL, NULL, x + n * xstride, dtx);
       /* A generous budget: LGCD converges long before, but a zero tolerance must end.
-       * A stop request ends the z-step at once (a long recording takes seconds). */
-      st = as_csc_lgcd_stoppable (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
-                                  (guint64) 100 * s->n_atoms * nv + 100000, z + n * zstride,
-                                  c->job != NULL ? (AsCscStopFunc) as_job_stop_requested : NULL,
-                                  c->job);
-      if (st.stopped)
+       * A stop request ends the z-step early (the iteration loop then stops). */
+      if (c->job != NULL && g_atomic_int_get (as_job_get_stop_flag (c->job)))
         break;
+      as_csc_lgcd_until (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
+                         (guint64) 100 * s->n_atoms * nv + 100000,
+                         c->job != NULL ? as_job_get_stop_flag (c->job) : NULL, z + n * zstride);
     }
   g_free (dtd);
   g_free (dtx);
@@ -594,7 +594,7 @@ record (Cdl *c, guint half, double objective)
 static AsCdlModel *
 snapshot (Cdl *c, const double *z, gsize zstride)
 {
-  AsCdlModel *m = model_new (&c->s, c->n, c->p->rank1, c->p->positive);
+  AsCdlModel *m = as_cdl_model_new (&c->s, c->n, c->p->rank1, c->p->positive);
   const guint K = c->s.n_atoms;
 
   memcpy (m->atoms, c->atoms, sizeof (double) * K * c->asz);
@@ -611,6 +611,7 @@ snapshot (Cdl *c, const double *z, gsize zstride)
   m->lambda_max = c->lambda_max;
   m->iteration = c->iteration;
   m->converged = c->converged;
+  m->stopped = c->stopped && !c->converged;
   m->sfreq = c->sfreq;
   return m;
 }
@@ -690,20 +691,23 @@ sort_atoms (Cdl *c)
 static gboolean
 keep_going (Cdl *c)
 {
-  return c->job == NULL || as_job_check (c->job);
+  if (c->job == NULL || as_job_check (c->job))
+    return TRUE;
+  c->stopped = TRUE;
+  return FALSE;
 }
 
 static void
 learn_batch (Cdl *c)
 {
-  double prev = G_MAXDOUBLE;
+  double prev = c->prev_objective;
   /* Iterations per dictionary size during a greedy start, shortened when the budget is
    * small; every atom is in by the last iteration whatever the budget. */
   const guint period = c->full.n_atoms > 1
                        ? CLAMP ((c->p->max_iter - 1) / (c->full.n_atoms - 1), 1, GREEDY_PERIOD)
                        : 1;
 
-  for (c->iteration = 1; c->iteration <= c->p->max_iter; c->iteration++)
+  for (c->iteration = c->first_iteration; c->iteration <= c->p->max_iter; c->iteration++)
     {
       double obj_z, obj_d;
       gboolean growing = FALSE;
@@ -780,7 +784,7 @@ learn_batch (Cdl *c)
         }
       prev = obj_d;
     }
-  c->iteration = MIN (c->iteration, c->p->max_iter);
+  c->iteration = MIN (c->iteration, MAX (c->p->max_iter, c->first_iteration - 1));
 }
 
 static void
@@ -956,10 +960,63 @@ warm_start_fits (const AsCdlModel *w, const Cdl *c)
          && w->shape.atom_width == c->full.atom_width;
 }
 
+/* A checkpoint continues exactly where it was taken: same atoms and activations, the same
+ * λ and λ_max (hence the same LGCD tolerance), the trace and the iteration count. */
+static gboolean
+check_resume (const AsCdlModel *r, const AsCdlParams *p, const AsCscShape *full, guint n_trials,
+              GError **error)
+{
+  if (p->online || p->tukey > 0.0)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("Only batch learning without a taper can be resumed"));
+      return FALSE;
+    }
+  if (r->encoded || r->rank1 != p->rank1 || r->positive != p->positive || r->n_trials != n_trials
+      || r->shape.n_atoms != full->n_atoms || r->shape.n_channels != full->n_channels
+      || r->shape.height != full->height || r->shape.width != full->width
+      || r->shape.atom_height != full->atom_height || r->shape.atom_width != full->atom_width)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The model to resume does not match this recording and these parameters (%u atoms of %u × %u on %u × %u samples; atoms still being added cannot be resumed)"),
+                   r->shape.n_atoms, r->shape.n_channels, r->shape.atom_width, r->shape.n_channels,
+                   r->shape.width);
+      return FALSE;
+    }
+  if (r->trace->len == 0 || !isfinite (r->lambda) || !isfinite (r->lambda_max))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The model to resume records no objective or no λ"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static AsCdlModel *learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
+                                   guint width, const AsCdlParams *params,
+                                   const AsCdlModel *warm_start, const AsCdlModel *resume,
+                                   AsJob *job, GError **error);
+
 AsCdlModel *
 as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, guint width,
               const AsCdlParams *params, const AsCdlModel *warm_start, AsJob *job,
               GError **error)
+{
+  return learn_internal (x, n_trials, n_channels, height, width, params, warm_start, NULL, job, error);
+}
+
+AsCdlModel *
+as_cdl_learn_resume (const double *x, guint n_trials, guint n_channels, guint height, guint width,
+                     const AsCdlParams *params, const AsCdlModel *from, AsJob *job, GError **error)
+{
+  g_return_val_if_fail (from != NULL, NULL);
+  return learn_internal (x, n_trials, n_channels, height, width, params, NULL, from, job, error);
+}
+
+static AsCdlModel *
+learn_internal (const double *x, guint n_trials, guint n_channels, guint height, guint width,
+                const AsCdlParams *params, const AsCdlModel *warm_start, const AsCdlModel *resume,
+                AsJob *job, GError **error)
 {
   Cdl cdl = { 0 }, *c = &cdl;
   const AsCdlParams *p = params;
@@ -970,6 +1027,10 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
   c->full = (AsCscShape) { K, n_channels, height, width, MAX (1, p->atom_height), p->atom_length };
   if (!check_params (p, &c->full, n_trials, error))
     return NULL;
+  if (resume != NULL && !check_resume (resume, p, &c->full, n_trials, error))
+    return NULL;
+  c->first_iteration = 1;
+  c->prev_objective = G_MAXDOUBLE;
   if (warm_start != NULL && !warm_start_fits (warm_start, c))
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
@@ -1025,7 +1086,18 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
     }
 
   /* Initial dictionary. */
-  if (warm_start != NULL)
+  if (resume != NULL)
+    {
+      if (p->rank1)
+        {
+          memcpy (c->u, resume->u, sizeof (double) * K * n_channels);
+          memcpy (c->v, resume->v, sizeof (double) * K * c->hw);
+        }
+      else
+        memcpy (c->param, resume->atoms, sizeof (double) * K * c->asz);
+      memcpy (c->z, resume->activations, sizeof (double) * n_trials * c->zstride);
+    }
+  else if (warm_start != NULL)
     {
       if (p->rank1 && warm_start->rank1)
         {
@@ -1063,27 +1135,47 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
     }
   update_effective (c);
 
-  c->lambda_max = as_csc_lambda_max (&c->s, c->atoms, p->rank1 ? c->u : NULL,
-                                     p->rank1 ? c->veff : NULL, x, n_trials, p->positive);
-  c->lambda = p->lambda_absolute ? p->lambda : p->lambda * c->lambda_max;
+  if (resume != NULL)
+    {
+      c->lambda_max = resume->lambda_max;
+      c->lambda = resume->lambda;
+    }
+  else
+    {
+      c->lambda_max = as_csc_lambda_max (&c->s, c->atoms, p->rank1 ? c->u : NULL,
+                                         p->rank1 ? c->veff : NULL, x, n_trials, p->positive);
+      c->lambda = p->lambda_absolute ? p->lambda : p->lambda * c->lambda_max;
+    }
   /* Activations scale like λ_max (unit-norm atoms): a tolerance relative to it does not
    * depend on the units of the recording. */
   c->z_tol = p->z_tol * (c->lambda_max > 0.0 ? c->lambda_max : 1.0);
 
-  {
-    /* Objective of the starting point, iteration 0. */
-    stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
-    c->iteration = 0;
-    record (c, 1, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
-    publish (c);
-  }
+  if (resume != NULL)
+    {
+      /* The trace so far; learning goes on with the next iteration. */
+      g_array_append_vals (c->trace, resume->trace->data, resume->trace->len);
+      c->first_iteration = resume->iteration + 1;
+      c->iteration = resume->iteration;
+      c->prev_objective = g_array_index (resume->trace, AsCdlTracePoint, resume->trace->len - 1).objective;
+      c->converged = resume->converged;
+      publish (c);
+    }
+  else
+    {
+      /* Objective of the starting point, iteration 0. */
+      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      c->iteration = 0;
+      record (c, 1, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
+      publish (c);
+    }
 
   if (p->online)
     learn_online (c);
-  else
+  else if (resume == NULL || !resume->converged)   /* a converged model has nothing left to do */
     learn_batch (c);
 
-  if (p->sort_atoms && c->s.n_atoms > 1)
+  /* A stopped run keeps its order, so that it resumes exactly where it stopped. */
+  if (p->sort_atoms && c->s.n_atoms > 1 && !c->stopped)
     sort_atoms (c);
 
   model = snapshot (c, c->z, c->zstride);
@@ -1117,6 +1209,7 @@ typedef struct
   guint        n_trials, n_channels, height, width;
   AsCdlParams  params;
   AsCdlModel  *warm;
+  gboolean     resume;    /* warm is a checkpoint to continue */
 } CdlJobData;
 
 static void
@@ -1136,8 +1229,11 @@ static gboolean
 cdl_job_run (AsJob *job, gpointer user_data, GError **error)
 {
   CdlJobData *d = user_data;
-  AsCdlModel *m = as_cdl_learn (d->x, d->n_trials, d->n_channels, d->height, d->width,
-                                &d->params, d->warm, job, error);
+  AsCdlModel *m = d->resume
+                  ? as_cdl_learn_resume (d->x, d->n_trials, d->n_channels, d->height, d->width,
+                                         &d->params, d->warm, job, error)
+                  : as_cdl_learn (d->x, d->n_trials, d->n_channels, d->height, d->width,
+                                  &d->params, d->warm, job, error);
 
   if (m == NULL)
     return FALSE;
@@ -1200,6 +1296,22 @@ as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
   d->height = 1;
   d->width = (guint) recording->n_samples;
   return cdl_job_new (d, params, warm_start);
+}
+
+AsJob *
+as_cdl_job_new_resume_for_recording (AsRecording *recording, const AsCdlParams *params,
+                                     AsCdlModel *from)
+{
+  CdlJobData *d = g_new0 (CdlJobData, 1);
+
+  d->recording = as_recording_ref (recording);
+  d->x = recording->data;
+  d->n_trials = 1;
+  d->n_channels = recording->n_channels;
+  d->height = 1;
+  d->width = (guint) recording->n_samples;
+  d->resume = TRUE;
+  return cdl_job_new (d, params, from);
 }
 
 AsCdlModel *

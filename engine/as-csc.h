@@ -60,11 +60,8 @@ typedef struct
   guint64 n_updates;   /* coordinate updates applied */
   guint64 n_sweeps;    /* passes over the segments */
   gboolean converged;  /* every segment idle */
-  gboolean stopped;    /* ended early on request (as_csc_lgcd_stoppable) */
+  gboolean stopped;    /* ended early because *stop became non-zero */
 } AsCscLgcdStats;
-
-/* Asked now and then by a long solve whether to end early (e.g. as_job_stop_requested). */
-typedef gboolean (*AsCscStopFunc) (gpointer data);
 
 /* LGCD on one trial (Moreau, Oudre & Vayatis 2018; alphacsc's _coordinate_descent_idx):
  * segments of (2h − 1) × (2w − 1) positions; in each active segment the coordinate with
@@ -76,14 +73,11 @@ AsCscLgcdStats as_csc_lgcd (const AsCscShape *s, const double *dtd, const double
                             double lambda, gboolean positive, double tol,
                             guint64 max_updates, double *z);
 
-/* The same, asking @stop (@stop_data) every few thousand segment visits whether to end
- * early: a z-step on hours of data stops within milliseconds of the request, leaving
- * a valid (partly descended) @z.  @stop may be NULL. */
-AsCscLgcdStats as_csc_lgcd_stoppable (const AsCscShape *s, const double *dtd, const double *dtx,
-                                      double lambda, gboolean positive, double tol,
-                                      guint64 max_updates, double *z, AsCscStopFunc stop,
-                                      gpointer stop_data);
-
+/* as_csc_lgcd() that also ends, with a consistent @z, soon after *@stop (read
+ * atomically; may be NULL) becomes non-zero: the z-step of a job that is asked to stop. */
+AsCscLgcdStats as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx,
+                                  double lambda, gboolean positive, double tol,
+                                  guint64 max_updates, const gint *stop, double *z);
 /* Convenience: LGCD on n_trials trials with atoms computed once (u, v may be NULL). */
 guint64 as_csc_solve_lgcd (const AsCscShape *s, const double *atoms, const double *u,
                            const double *v, const double *x, guint n_trials, double lambda,

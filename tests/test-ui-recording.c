@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "as-model.h"
 #include "as-npy.h"
 #include "as-rng.h"
 #include "atomscope-application.h"
@@ -265,6 +266,26 @@ test_learn_sample (void)
   close_window (window);
 }
 
+/* Removes a file or a folder and what it holds. */
+static void
+remove_path (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_path (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
 static gboolean
 file_starts_with (const char *path, const char *prefix)
 {
@@ -305,12 +326,29 @@ test_export (void)
   g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 0);
   written = atomscope_window_get_last_export (window);
   g_assert_nonnull (written);
-  g_assert_cmpuint (written->len, >=, 9);
+  /* The model folder, the events and four figures. */
+  g_assert_cmpuint (written->len, ==, 6);
   for (guint i = 0; i < written->len; i++)
-    g_assert_true (g_file_test (g_ptr_array_index (written, i), G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (g_ptr_array_index (written, i), G_FILE_TEST_IS_REGULAR)
+                   || g_file_test (g_ptr_array_index (written, i), G_FILE_TEST_IS_DIR));
+
+  /* The model folder loads back with the window's model, to the last bit. */
+  {
+    g_autofree char *model_dir = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-model", NULL);
+    g_autoptr (AsModel) loaded = as_model_load (model_dir, &error);
+    const gsize n_act = (gsize) model->n_trials * model->shape.n_atoms * as_csc_n_valid (&model->shape);
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (loaded->model->activations, sizeof (double) * n_act, model->activations, sizeof (double) * n_act);
+    g_assert_cmpfloat (loaded->model->lambda, ==, model->lambda);
+    g_assert_cmpuint (loaded->model->trace->len, ==, model->trace->len);
+    g_assert_cmpstr (loaded->source_name, ==, "nystagmus_infantile_avramidis_200Hz.csv");
+    g_assert_nonnull (loaded->preprocessing);
+    g_assert_cmpuint (loaded->n_channels, ==, model->shape.n_channels);
+  }
 
   /* The atoms reload as the model has them. */
-  atoms_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-atoms.npy", NULL);
+  atoms_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-model", "atoms.npy", NULL);
   g_assert_true (as_npy_read (atoms_path, &arr, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (arr.ndim, ==, 3);
@@ -320,7 +358,7 @@ test_export (void)
   for (gsize i = 0; i < as_npy_array_size (&arr); i++)
     g_assert_cmpfloat (arr.data[i], ==, model->atoms[i]);
   as_npy_array_clear (&arr);
-  act_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-activations.npy", NULL);
+  act_path = g_build_filename (dir, "nystagmus_infantile_avramidis_200Hz-model", "activations.npy", NULL);
   g_assert_true (as_npy_read (act_path, &arr, &error));
   g_assert_cmpuint (arr.shape[2], ==, as_csc_n_valid (&model->shape));
   {
@@ -380,8 +418,8 @@ test_export (void)
   adw_message_dialog_response (atomscope_window_get_overwrite_dialog (window), "replace");
   g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_export_count, window, count + 1, 10));
   g_assert_cmpuint (atomscope_window_get_export_failures (window), ==, 1);
-  /* atoms, u, v, activations, JSON, events */
-  g_assert_cmpuint (atomscope_window_get_last_export (window)->len, ==, 6);
+  /* the model folder, events */
+  g_assert_cmpuint (atomscope_window_get_last_export (window)->len, ==, 2);
 
   /* Vector figures. */
   for (int f = AS_FIGURE_FORMAT_SVG; f <= AS_FIGURE_FORMAT_PDF; f++)
@@ -408,7 +446,7 @@ test_export (void)
       {
         g_autofree char *p = g_build_filename (dir, name, NULL);
         g_assert_false (g_str_has_prefix (name, "."));
-        g_unlink (p);
+        remove_path (p);
       }
   }
   g_rmdir (dir);
@@ -569,7 +607,7 @@ test_live_eeg (void)
     g_autofree char *dir = g_dir_make_tmp ("atomscope-export-XXXXXX", NULL);
     AtomscopeExportRequest *req = atomscope_window_new_export_request (window);
     guint count = atomscope_window_get_export_count (window);
-    g_autofree char *u_path = g_build_filename (dir, "eegmmi_S001R04_motor_imagery-u.npy", NULL);
+    g_autofree char *u_path = g_build_filename (dir, "eegmmi_S001R04_motor_imagery-model", "u.npy", NULL);
     AsNpyArray arr = { 0 };
     GPtrArray *written;
 
@@ -593,7 +631,7 @@ test_live_eeg (void)
             g_assert_true (g_file_get_contents (p, &contents, &len, NULL));
             g_assert_true (g_file_set_contents (keep, contents, len, NULL));
           }
-        g_unlink (p);
+        remove_path (p);
       }
     g_rmdir (dir);
   }
@@ -714,7 +752,7 @@ test_image (void)
     g_autofree char *dir = g_dir_make_tmp ("atomscope-export-XXXXXX", NULL);
     AtomscopeExportRequest *req = atomscope_window_new_export_request (window);
     guint count = atomscope_window_get_export_count (window);
-    g_autofree char *atoms_path = g_build_filename (dir, "grass-atoms.npy", NULL);
+    g_autofree char *atoms_path = g_build_filename (dir, "grass-model", "atoms.npy", NULL);
     g_autofree char *mosaic = g_build_filename (dir, "grass-atoms.png", NULL);
     AsNpyArray arr = { 0 };
     GPtrArray *written;
@@ -732,7 +770,7 @@ test_image (void)
     g_assert_true (g_file_test (mosaic, G_FILE_TEST_IS_REGULAR));
     written = atomscope_window_get_last_export (window);
     for (guint i = 0; i < written->len; i++)
-      g_unlink (g_ptr_array_index (written, i));
+      remove_path (g_ptr_array_index (written, i));
     g_rmdir (dir);
   }
   close_window (window);

@@ -171,6 +171,11 @@ atomscope_window_new_export_request (AtomscopeWindow *self)
       options.reconstruction = req->reconstruction;
     }
   req->signal_options = options;
+  req->params = self->model_params;
+  req->has_params = self->has_model_params;
+  req->preprocessing = self->model_preprocessing != NULL ? json_object_ref (self->model_preprocessing) : NULL;
+  req->source = g_strdup (self->model_source);
+  req->learned_on = self->learned_on != NULL ? as_recording_ref (self->learned_on) : NULL;
   if (self->image != NULL)
     req->events = FALSE;   /* positions on an image are not events in time */
   if ((self->recording != NULL && self->recording->path != NULL) || (self->image != NULL && self->image->path != NULL))

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "as-cdl.h"
+#include "as-cdl-encode.h"
 #include "as-figure-model.h"
 #include "as-image.h"
 #include "as-montage.h"
@@ -113,7 +114,7 @@ start_figure (AtomscopeWindow *self)
   in->model = as_cdl_model_ref (self->model);
   in->recording = self->learned_on != NULL && self->image == NULL
                   ? as_recording_ref (self->learned_on) : NULL;
-  in->sfreq = in->recording != NULL ? in->recording->sfreq : 0;
+  in->sfreq = in->recording != NULL ? in->recording->sfreq : self->model->sfreq;
   in->learn_serial = self->learn_serial;
   if (self->figure_cancellable == NULL)
     self->figure_cancellable = g_cancellable_new ();
@@ -219,6 +220,54 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What the model about to be learned is learned with, for its model folder. */
+static void
+set_model_origin (AtomscopeWindow *self, const AsCdlParams *params, JsonObject *preprocessing,
+                  const char *source)
+{
+  self->model_params = *params;
+  self->has_model_params = TRUE;
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  self->model_preprocessing = preprocessing;
+  g_free (self->model_source);
+  self->model_source = g_strdup (source);
+  g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
+}
+
+/* What the model explains (its channels give the topographies); the browser shows it so that
+ * overlays line up. */
+static void
+set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
+{
+  g_clear_pointer (&self->learned_on, as_recording_unref);
+  self->learned_on = as_recording_ref (rec);
+  if (new_model)
+    g_clear_pointer (&self->model, as_cdl_model_unref);
+  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
+    {
+      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
+      double len = atomscope_signal_view_get_page_length (self->signal_view);
+
+      atomscope_signal_view_set_recording (self->signal_view, rec);
+      atomscope_signal_view_set_page_length (self->signal_view, len);
+      atomscope_signal_view_set_page_start (self->signal_view, t0);
+    }
+}
+
+static void
+start_job (AtomscopeWindow *self, AsJob *job)
+{
+  g_clear_pointer (&self->job, as_job_unref);
+  self->job = job;
+  self->job_generation = 0;
+  as_job_start (self->job);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_progress (self);
+  atomscope_window_update_actions (self);
+}
+
 static gboolean
 shapes_match (const AsCdlModel *m, const AsCdlParams *p, const AsRecording *rec)
 {
@@ -268,6 +317,13 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (warm == NULL)
     g_clear_pointer (&self->model, as_cdl_model_unref);
+  {
+    AsPreprocessOptions plane_mean;
+
+    as_preprocess_options_init (&plane_mean);
+    plane_mean.detrend = AS_DETREND_CONSTANT;   /* per colour plane, as prepare_image_thread */
+    set_model_origin (self, &params, as_preprocess_options_to_json (&plane_mean, NULL), img->path);
+  }
   g_clear_pointer (&self->job, as_job_unref);
   self->job = as_cdl_job_new_image (x, 1, img->n_channels, img->height, img->width, &params, warm);
   self->job_generation = 0;
@@ -330,27 +386,40 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_clear_pointer (&self->learned_on, as_recording_unref);
-  self->learned_on = as_recording_ref (rec);
-  if (warm == NULL)
-    g_clear_pointer (&self->model, as_cdl_model_unref);
-  /* The browser shows what the atoms explain, so overlays line up. */
-  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
-    {
-      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
-      double len = atomscope_signal_view_get_page_length (self->signal_view);
+  set_learned_on (self, rec, warm == NULL);
+  set_model_origin (self, &params, as_preprocess_options_to_json (&self->learn_preprocess, NULL),
+                    self->recording->path);
+  start_job (self, as_cdl_job_new_for_recording (rec, &params, warm));
+}
 
-      atomscope_signal_view_set_recording (self->signal_view, rec);
-      atomscope_signal_view_set_page_length (self->signal_view, len);
-      atomscope_signal_view_set_page_start (self->signal_view, t0);
-    }
+void
+atomscope_window_start_encoding (AtomscopeWindow *self, AsRecording *rec, const AsCdlModel *atoms,
+                                 const AsCdlParams *params, JsonObject *preprocessing,
+                                 const char *dictionary)
+{
+  atomscope_window_stop_learning (self);
+  self->warm_started = FALSE;
+  set_learned_on (self, rec, TRUE);
+  set_model_origin (self, params, preprocessing, self->recording != NULL ? self->recording->path : NULL);
+  self->model_dictionary = g_strdup (dictionary);
+  start_job (self, as_cdl_encode_job_new_for_recording (rec, atoms, params));
+}
 
+void
+atomscope_window_show_model_from (AtomscopeWindow *self, AsRecording *rec, AsCdlModel *model,
+                                  const AsCdlParams *params, JsonObject *preprocessing,
+                                  const char *source, const char *dir)
+{
+  atomscope_window_stop_learning (self);
   g_clear_pointer (&self->job, as_job_unref);
-  self->job = as_cdl_job_new_for_recording (rec, &params, warm);
-  self->job_generation = 0;
-  as_job_start (self->job);
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  self->warm_started = FALSE;
+  if (rec != NULL)
+    set_learned_on (self, rec, TRUE);
+  else
+    g_clear_pointer (&self->model, as_cdl_model_unref);
+  set_model_origin (self, params, preprocessing, source);
+  self->model_dir = g_strdup (dir);
+  show_model (self, model);
   update_progress (self);
   atomscope_window_update_actions (self);
 }
@@ -368,14 +437,13 @@ atomscope_window_learn (AtomscopeWindow *self)
   /* A run in progress is asked to stop; its worker keeps what it reads alive
    * and ends at its next check, without the main loop waiting for it. */
   atomscope_window_stop_learning (self);
-  /* The parameters are those shown when Learn is pressed, whatever the panel
-   * shows by the time the preprocessing is done. */
-  atomscope_params_panel_get_params (self->params_panel, &self->learn_params);
   self->learn_serial++;
   self->finish_pending = FALSE;
   g_cancellable_cancel (self->prepare_cancellable);
   g_clear_object (&self->prepare_cancellable);
   self->prepare_cancellable = g_cancellable_new ();
+  /* The parameters are those on screen when Learn is pressed. */
+  atomscope_params_panel_get_params (self->params_panel, &self->learn_params);
   if (self->image != NULL)
     {
       task = g_task_new (self, self->prepare_cancellable, prepare_image_done, NULL);
@@ -388,6 +456,7 @@ atomscope_window_learn (AtomscopeWindow *self)
 
   opts = g_new (AsPreprocessOptions, 1);
   atomscope_params_panel_get_preprocess (self->params_panel, opts);
+  self->learn_preprocess = *opts;
   task = g_task_new (self, self->prepare_cancellable, prepare_done, NULL);
   g_task_set_task_data (task, opts, g_free);
   g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),

@@ -97,6 +97,11 @@ atomscope_window_clear_model (AtomscopeWindow *self)
   g_clear_pointer (&self->job, as_job_unref);
   g_clear_pointer (&self->model, as_cdl_model_unref);
   g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
+  self->has_model_params = FALSE;
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  g_clear_pointer (&self->model_source, g_free);
+  g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
   atomscope_atoms_panel_set_atoms (self->atoms_panel, NULL, 0);
   atomscope_raster_view_set_atoms (self->raster_view, NULL, 0);
   atomscope_convergence_view_set_model (self->convergence_view, NULL, 0);
@@ -159,6 +164,7 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   update_page_label (self);
   atomscope_window_update_actions (self);
   self->load_count++;
+  atomscope_window_model_file_loaded (self);
 }
 
 void
@@ -210,6 +216,7 @@ set_image (AtomscopeWindow *self, AsImage *img, GFile *file)
     atomscope_application_add_recent (ATOMSCOPE_APPLICATION (app), file);
   atomscope_window_update_actions (self);
   self->load_count++;
+  atomscope_window_model_file_loaded (self);
 }
 
 AsImage *
@@ -330,6 +337,9 @@ atomscope_window_dispose (GObject *object)
   g_clear_object (&self->figure_cancellable);
   g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
+  g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  g_clear_pointer (&self->pending_model, as_model_unref);
   if (self->job != NULL)
     {
       /* Never wait on the worker: it holds its own references to what it reads
@@ -349,6 +359,10 @@ atomscope_window_dispose (GObject *object)
   g_clear_pointer (&self->learned_on, as_recording_unref);
   g_clear_pointer (&self->montage, as_montage_unref);
   g_clear_pointer (&self->last_export, g_ptr_array_unref);
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  g_clear_pointer (&self->model_source, g_free);
+  g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_WINDOW);
   G_OBJECT_CLASS (atomscope_window_parent_class)->dispose (object);
 }
