@@ -102,6 +102,20 @@ gboolean
 as_cdl_export (const AsCdlModel *m, const AsCdlParams *p, const char *source,
                const char *dir, gboolean overwrite, GError **error)
 {
+  return as_cdl_export_with_extra (m, p, source, dir, overwrite, NULL, error);
+}
+
+static void
+add_member (JsonObject *o, const char *name, JsonNode *node, gpointer b)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_value (b, json_node_copy (node));
+}
+
+gboolean
+as_cdl_export_with_extra (const AsCdlModel *m, const AsCdlParams *p, const char *source,
+                          const char *dir, gboolean overwrite, JsonObject *extra, GError **error)
+{
   const AsCscShape *s = &m->shape;
   const gboolean image = s->atom_height > 1 || s->height > 1;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -176,6 +190,8 @@ as_cdl_export (const AsCdlModel *m, const AsCdlParams *p, const char *source,
   add_double (b, "lambda_max", m->lambda_max);
   add_int (b, "iterations", m->iteration);
   add_bool (b, "converged", m->converged);
+  if (extra != NULL)
+    json_object_foreach_member (extra, add_member, b);
   if (p != NULL)
     {
       json_builder_set_member_name (b, "params");

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "as-cdl.h"
 
@@ -22,6 +23,11 @@ gboolean as_cdl_export_check (const char *dir, gboolean rank1, gboolean overwrit
 gboolean as_cdl_export       (const AsCdlModel *model, const AsCdlParams *params,
                               const char *source, const char *dir, gboolean overwrite,
                               GError **error);
+/* The same, with the members of @extra (may be NULL) added to run.json: what was applied
+ * before learning ("preprocessing"), how the run ended ("end_state"), ... */
+gboolean as_cdl_export_with_extra (const AsCdlModel *model, const AsCdlParams *params,
+                                   const char *source, const char *dir, gboolean overwrite,
+                                   JsonObject *extra, GError **error);
 const char *as_cdl_init_to_string (AsCdlInit init);
 gboolean    as_cdl_init_from_string (const char *name, AsCdlInit *init);
 
