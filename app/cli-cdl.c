@@ -55,7 +55,7 @@ int
 as_cli_learn (int argc, char **argv)
 {
   const char *command = "learn";
-  char *out_dir = NULL;
+  char *out_dir = NULL, *save_data = NULL;
   g_auto (GStrv) files = NULL;
   gboolean force = FALSE, quiet = FALSE;
   AsLearnRequest req;
@@ -89,6 +89,7 @@ as_cli_learn (int argc, char **argv)
     { "rate", 'r', 0, G_OPTION_ARG_CALLBACK, cb, N_("Sampling rate (Hz) for files that do not store one"), N_("HZ") },
     { "threads", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of BLAS threads (default: OPENBLAS_NUM_THREADS, else every core)"), N_("N") },
     { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
+    { "save-data", 0, 0, G_OPTION_ARG_FILENAME, &save_data, N_("Also write the data learned from, after preprocessing, as an NPY array of trials × channels × samples"), N_("FILE") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
@@ -166,6 +167,11 @@ as_cli_learn (int argc, char **argv)
         }
     }
 
+  if (save_data != NULL && !as_learn_input_save_data (input, save_data, force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
   job = as_learn_input_job (input);
   model = run_job (job, quiet, &error);
   if (model == NULL)
@@ -198,6 +204,7 @@ as_cli_learn (int argc, char **argv)
 
 out:
   g_free (out_dir);
+  g_free (save_data);
   as_learn_request_clear (&req);
   return status;
 }

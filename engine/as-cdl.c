@@ -164,7 +164,8 @@ as_cdl_model_copy (const AsCdlModel *model)
   m->iteration = model->iteration;
   m->converged = model->converged;
   m->end_state = model->end_state;
-  memcpy (m->weak, model->weak, s->n_atoms);
+  if (model->weak != NULL)
+    memcpy (m->weak, model->weak, s->n_atoms);
   m->sfreq = model->sfreq;
   return m;
 }
@@ -778,11 +779,17 @@ atom_is_weak (Cdl *c, guint k)
  * window; its activations are cleared and the statistics recomputed, so the D-step that
  * follows leaves it as it is and the next z-step can use it.  TRUE when one was replaced. */
 static gboolean
-resample_weak_atom (Cdl *c)
+resample_weak_atom (Cdl *c, gboolean unused_only)
 {
   for (guint k = 0; k < c->s.n_atoms; k++)
     if (c->resampled[k] < 3 && atom_is_weak (c, k))
       {
+        gboolean unused = TRUE;
+        for (guint n = 0; n < c->n && unused; n++)
+          for (gsize t = 0; t < c->nv && unused; t++)
+            unused = c->z[n * c->zstride + k * c->nv + t] == 0.0;
+        if (unused_only && !unused)
+          continue;
         for (guint n = 0; n < c->n; n++)
           memset (c->z + n * c->zstride + k * c->nv, 0, sizeof (double) * c->nv);
         replace_with_worst_window (c, k);
@@ -832,9 +839,10 @@ learn_batch (Cdl *c)
 
       /* An atom that explains almost nothing is replaced by the worst-explained window so
        * the next z-step can use it; one per iteration (the residual changes after the next
-       * z-step), and not in the last iterations, which must leave it time to settle. */
-      if (c->p->resample_unused && !growing && c->iteration + 3 <= c->p->max_iter)
-        resampled = resample_weak_atom (c);
+       * z-step).  An atom still in use is not replaced in the last iterations, which must
+       * leave its replacement time to settle. */
+      if (c->p->resample_unused && !growing)
+        resampled = resample_weak_atom (c, c->iteration + 3 > c->p->max_iter);
 
       if (!keep_going (c))
         {

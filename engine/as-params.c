@@ -1224,3 +1224,18 @@ as_learn_input_job (AsLearnInput *in)
     return job;
   }
 }
+
+gboolean
+as_learn_input_save_data (AsLearnInput *in, const char *path, gboolean overwrite,
+                          GError **error)
+{
+  const double *x = in->recording != NULL ? in->recording->data : in->x;
+  gsize shape[4] = { in->n_trials, in->n_channels, in->height, in->width };
+
+  if (in->height == 1)
+    {
+      shape[2] = in->width;
+      return as_npy_write (path, x, 3, shape, overwrite, error);
+    }
+  return as_npy_write (path, x, 4, shape, overwrite, error);
+}

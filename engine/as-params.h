@@ -123,6 +123,9 @@ AsLearnInput *as_learn_input_new  (const char *path, const AsLearnRequest *req,
                                    gboolean *usage_error, GError **error);
 void          as_learn_input_free (AsLearnInput *input);
 AsJob        *as_learn_input_job  (AsLearnInput *input);
+/* Writes the data learning sees as NPY (trials × channels × H × W, H left out for signals). */
+gboolean      as_learn_input_save_data (AsLearnInput *input, const char *path,
+                                        gboolean overwrite, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsLearnReport, as_learn_report_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsLearnInput, as_learn_input_free)
