@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "solvers", NULL, as_cli_solvers, N_("Run sparse-coding solvers and write their convergence curves") },
   { "train", NULL, as_cli_train, N_("Train an unrolled solver (LISTA, LISTA-CP, ALISTA, SLISTA)") },
   { "learn", NULL, as_cli_learn, N_("Learn atoms from a recording (convolutional dictionary learning)") },
+  { "nystagmus", NULL, as_cli_nystagmus, N_("Measure nystagmus in an eye-movement recording (beats, slow-phase velocity, foveation)") },
   { "bench", "lasso", as_cli_bench_lasso, N_("Benchmark the sparse-coding solvers") },
   { "bench", "unrolled", as_cli_bench_unrolled, N_("Benchmark training of unrolled solvers") },
   { "bench", "cdl", as_cli_bench_cdl, N_("Benchmark convolutional dictionary learning") },

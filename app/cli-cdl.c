@@ -57,7 +57,7 @@ as_cli_learn (int argc, char **argv)
   const char *command = "learn";
   char *out_dir = NULL, *save_data = NULL;
   g_auto (GStrv) files = NULL;
-  gboolean force = FALSE, quiet = FALSE;
+  gboolean force = FALSE, quiet = FALSE, figures = FALSE;
   AsLearnRequest req;
   GOptionArgFunc cb = (GOptionArgFunc) on_option;
   GOptionEntry entries[] = {
@@ -92,6 +92,7 @@ as_cli_learn (int argc, char **argv)
     { "save-data", 0, 0, G_OPTION_ARG_FILENAME, &save_data, N_("Also write the data learned from, after preprocessing, as an NPY array of trials × channels × samples"), N_("FILE") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
+    { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -102,6 +103,8 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (AsCdlModel) model = NULL;
   g_autoptr (AsLearnInput) input = NULL;
   g_autoptr (JsonObject) extra = NULL;
+  AsCscShape out_shape;
+  AsCdlExportInfo info;
   gboolean usage = FALSE;
   int status = 2;
 
@@ -132,7 +135,8 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-  if (!as_cdl_export_check (out_dir, TRUE, force, &error))
+  if (!as_cdl_export_check (out_dir, TRUE, force, &error)
+      || (figures && !as_cli_check_figures (out_dir, AS_FIGURE_FORMAT_PNG, force, &error)))
     {
       as_cli_error (command, "%s", error->message);
       status = 1;
@@ -172,6 +176,17 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, "%s", error->message);
       goto out;
     }
+  /* The folder can be written and has room, before any time is spent learning. */
+  out_shape = (AsCscShape) { input->params.n_atoms, input->n_channels, input->height,
+                             input->width, input->params.atom_height, input->params.atom_length };
+  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, input->n_trials,
+                                                                    input->params.rank1,
+                                                                    input->params.max_iter),
+                              force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
   job = as_learn_input_job (input);
   model = run_job (job, quiet, &error);
   if (model == NULL)
@@ -182,7 +197,17 @@ as_cli_learn (int argc, char **argv)
   if (model->sfreq <= 0 && input->sfreq > 0)
     model->sfreq = input->sfreq;
   extra = as_learn_report_to_json (input->report, model);
-  if (!as_cdl_export_with_extra (model, &input->params, files[0], out_dir, force, extra, &error))
+  as_cdl_export_info_init (&info);
+  info.source = files[0];
+  info.recording = input->recording;
+  info.preprocessing = json_object_get_object_member (extra, "preprocessing");
+  if (!as_cdl_export_full (model, &input->params, &info, out_dir, force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
+  if (figures && !as_cli_write_figures (model, input->recording, files[0], out_dir,
+                                       AS_FIGURE_FORMAT_PNG, 150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;

@@ -97,8 +97,8 @@ count_row_occurrences (const double *z, gsize nv, gsize spacing, gsize edge, gui
 
 /* ---- the model -------------------------------------------------------------- */
 
-static AsCdlModel *
-model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
+AsCdlModel *
+as_cdl_model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
 {
   AsCdlModel *m = g_new0 (AsCdlModel, 1);
   const gsize hw = (gsize) s->atom_height * s->atom_width;
@@ -146,7 +146,7 @@ AsCdlModel *
 as_cdl_model_copy (const AsCdlModel *model)
 {
   const AsCscShape *s = &model->shape;
-  AsCdlModel *m = model_new (s, model->n_trials, model->rank1, model->positive);
+  AsCdlModel *m = as_cdl_model_new (s, model->n_trials, model->rank1, model->positive);
   const gsize hw = (gsize) s->atom_height * s->atom_width;
 
   memcpy (m->atoms, model->atoms, sizeof (double) * s->n_atoms * as_csc_atom_size (s));
@@ -167,6 +167,8 @@ as_cdl_model_copy (const AsCdlModel *model)
   if (model->weak != NULL)
     memcpy (m->weak, model->weak, s->n_atoms);
   m->sfreq = model->sfreq;
+  m->stopped = model->stopped;
+  m->encoded = model->encoded;
   return m;
 }
 
@@ -368,6 +370,7 @@ typedef struct
   AsJob     *job;
   guint      iteration;
   gboolean   converged;
+  gboolean   stopped;     /* the job asked to stop before the end */
   double     sfreq;
 } Cdl;
 
@@ -654,7 +657,7 @@ record (Cdl *c, guint half, double objective)
 static AsCdlModel *
 snapshot (Cdl *c, const double *z, gsize zstride)
 {
-  AsCdlModel *m = model_new (&c->s, c->n, c->p->rank1, c->p->positive);
+  AsCdlModel *m = as_cdl_model_new (&c->s, c->n, c->p->rank1, c->p->positive);
   const guint K = c->s.n_atoms;
 
   memcpy (m->atoms, c->atoms, sizeof (double) * K * c->asz);
@@ -673,6 +676,7 @@ snapshot (Cdl *c, const double *z, gsize zstride)
   m->converged = c->converged;
   m->end_state = c->end_state;
   memcpy (m->weak, c->weak, K);
+  m->stopped = c->stopped && !c->converged;
   m->sfreq = c->sfreq;
   return m;
 }
@@ -754,6 +758,7 @@ keep_going (Cdl *c)
 {
   if (c->job == NULL || as_job_check (c->job))
     return TRUE;
+  c->stopped = TRUE;
   c->end_state = AS_CDL_END_STOPPED;
   return FALSE;
 }
