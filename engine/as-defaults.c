@@ -170,3 +170,25 @@ as_defaults_fill (AsSignalKind kind, double sfreq, AsCdlParams *params,
       opts->scale = d->scale;
     }
 }
+
+void
+as_defaults_fill_for_recording (AsSignalKind kind, const AsRecording *rec, double sfreq,
+                                AsCdlParams *params, AsPreprocessOptions *opts)
+{
+  AsPreprocessOptions local;
+  gboolean any = FALSE;
+  guint n_eeg = 0;
+
+  if (opts == NULL)
+    opts = &local;
+  as_defaults_fill (kind, sfreq, params, opts);
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      any |= (opts->types & (1u << rec->channels[c].type)) != 0;
+      n_eeg += rec->channels[c].type == AS_CHANNEL_EEG;
+    }
+  if (!any)
+    opts->types = 0;
+  if (opts->reref == AS_REREF_AVERAGE && n_eeg < 2)
+    opts->reref = AS_REREF_NONE;
+}

@@ -61,6 +61,12 @@ gboolean          as_signal_kind_from_string (const char *name, AsSignalKind *ki
  * (0: unknown; atom durations then fall back to 64 samples, and filters are left out). */
 void              as_defaults_fill         (AsSignalKind kind, double sfreq,
                                             AsCdlParams *params, AsPreprocessOptions *opts);
+/* as_defaults_fill() for @rec at @sfreq (its own rate, or the rate it will be resampled to):
+ * the kind's channel type only when the file has such channels (all signals otherwise, e.g. a
+ * sound file holding ECG leads), and an average reference only over two EEG channels or more. */
+void              as_defaults_fill_for_recording (AsSignalKind kind, const AsRecording *rec,
+                                                  double sfreq, AsCdlParams *params,
+                                                  AsPreprocessOptions *opts);
 /* Atom length in samples for a duration in seconds at @sfreq (≥ 2). */
 guint             as_defaults_atom_samples (double seconds, double sfreq);
 

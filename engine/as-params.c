@@ -384,7 +384,7 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
   if (SET (req->resample))
     fs = req->resample;
   nyquist = fs / 2;
-  as_defaults_fill (kind, fs, params, opts);
+  as_defaults_fill_for_recording (kind, rec, fs, params, opts);
   apply_learning (req, params);
   if (req->atom_samples > 0)
     params->atom_length = (guint) req->atom_samples;
@@ -487,26 +487,6 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
               return FALSE;
             }
         }
-    }
-  /* The kind's channel type when the file has such channels; every signal otherwise (a
-   * sound file holding ECG leads, an NPY array). */
-  if (req->channels == NULL && opts->types != 0)
-    {
-      gboolean any = FALSE;
-      for (guint c = 0; c < rec->n_channels && !any; c++)
-        any = (opts->types & (1u << rec->channels[c].type)) != 0;
-      if (!any)
-        opts->types = 0;
-    }
-  /* An average reference needs two EEG channels among those learned from. */
-  if (opts->reref == AS_REREF_AVERAGE && req->reference == NULL)
-    {
-      guint ne = 0;
-      for (guint c = 0; c < rec->n_channels; c++)
-        ne += rec->channels[c].type == AS_CHANNEL_EEG
-              && (opts->types == 0 || (opts->types & (1u << AS_CHANNEL_EEG)));
-      if (ne < 2)
-        opts->reref = AS_REREF_NONE;
     }
 
   if (SET (req->start) || SET (req->end))
