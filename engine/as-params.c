@@ -347,6 +347,12 @@ parse_channels (const char *text, guint *types, char ***labels)
   return TRUE;
 }
 
+static const char *
+name_of (const AsRecording *rec)
+{
+  return rec->path != NULL ? rec->path : _("the recording");
+}
+
 gboolean
 as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
                           AsSignalKind *kind_out, AsCdlParams *params, AsPreprocessOptions *opts,
@@ -378,7 +384,7 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    _("--rate does not apply to %s: the file gives its own sampling rate (%g Hz); leave --rate out, or use --resample to change the rate"),
-                   rec->path ? rec->path : "", rec->sfreq);
+                   name_of (rec), rec->sfreq);
       return FALSE;
     }
   if (SET (req->resample))
@@ -483,7 +489,7 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
             {
               g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                            _("--channels: no channel of %s is called “%s”"),
-                           rec->path ? rec->path : "", (*labels_out)[i]);
+                           name_of (rec), (*labels_out)[i]);
               return FALSE;
             }
         }
@@ -824,7 +830,7 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    _("%s: %zu samples at %g Hz: nothing to learn from"),
-                   rec->path ? rec->path : "", rec->n_samples, rec->sfreq);
+                   name_of (rec), rec->n_samples, rec->sfreq);
       return NULL;
     }
 
@@ -861,7 +867,7 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    n_wanted == 0 ? _("%s: no channel to learn from (of %u): choose others with --channels")
                                  : _("%s: no channel has a usable signal (of %u): %s"),
-                   rec->path ? rec->path : "", rec->n_channels, list ? list : "");
+                   name_of (rec), rec->n_channels, list ? list : "");
       return NULL;
     }
 
@@ -912,7 +918,7 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
                        _("%s: channel %s has non-finite values after preprocessing and scaling (are its values out of range?)"),
-                       rec->path ? rec->path : "", out->channels[i / out->n_samples].label);
+                       name_of (rec), out->channels[i / out->n_samples].label);
           return NULL;
         }
       total += out->data[i] * out->data[i];
@@ -921,7 +927,7 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    _("%s: the signal is zero everywhere after preprocessing: nothing to learn from"),
-                   rec->path ? rec->path : "");
+                   name_of (rec));
       return NULL;
     }
 
