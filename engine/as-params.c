@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -634,8 +635,8 @@ as_cdl_params_check_fit (const AsCdlParams *p, guint n_trials, guint n_channels,
   if (p->n_atoms > windows)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                   _("--atoms %u is more than the data holds: it has room for %" G_GUINT64_FORMAT " non-overlapping atoms of %u samples, so it takes at most %" G_GUINT64_FORMAT " atoms"),
-                   p->n_atoms, windows, w * h, windows);
+                   _("--atoms %u is more than the data holds: it has room for %" PRIu64 " non-overlapping atoms of %u samples, so it takes at most %" PRIu64 " atoms"),
+                   p->n_atoms, (uint64_t) windows, w * h, (uint64_t) windows);
       return FALSE;
     }
   if (p->online)
@@ -645,8 +646,8 @@ as_cdl_params_check_fit (const AsCdlParams *p, guint n_trials, guint n_channels,
       if (p->online_batch > MAX (n_win, 1))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                       _("--batch %u is more than the %" G_GUINT64_FORMAT " windows of %u samples in the data: it takes at most %" G_GUINT64_FORMAT),
-                       p->online_batch, n_win, Tw, MAX (n_win, 1));
+                       _("--batch %u is more than the %" PRIu64 " windows of %u samples in the data: it takes at most %" PRIu64),
+                       p->online_batch, (uint64_t) n_win, Tw, (uint64_t) MAX (n_win, 1));
           return FALSE;
         }
     }
