@@ -43,6 +43,7 @@ struct _AtomscopeParamsPanel
   AsSignalKind    kind;
   AsRecording    *recording;
   guint           learn_types;  /* channel types learned from (0: all) */
+  GSettings      *settings;     /* Preferences, NULL when the schema is not installed */
   gboolean        image;
   double          sfreq;
   guint           n_channels;
@@ -65,6 +66,16 @@ apply_defaults (AtomscopeParamsPanel *self)
   else
     as_defaults_fill (self->kind, self->sfreq, &p, &o);
   self->learn_types = o.types;
+  /* Preferences override the table when set (0 there: by kind of recording). */
+  if (self->settings != NULL && !self->image)
+    {
+      guint k = g_settings_get_uint (self->settings, "default-n-atoms");
+      double lambda = g_settings_get_double (self->settings, "default-lambda-fraction");
+      if (k > 0)
+        p.n_atoms = k;
+      if (lambda > 0)
+        p.lambda = lambda;
+    }
   gtk_spin_button_set_value (self->n_atoms, p.n_atoms);
   if (self->image)
     gtk_spin_button_set_value (self->atom_length, p.atom_length);
@@ -227,6 +238,7 @@ static void
 atomscope_params_panel_dispose (GObject *object)
 {
   g_clear_pointer (&ATOMSCOPE_PARAMS_PANEL (object)->recording, as_recording_unref);
+  g_clear_object (&ATOMSCOPE_PARAMS_PANEL (object)->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), ATOMSCOPE_TYPE_PARAMS_PANEL);
   G_OBJECT_CLASS (atomscope_params_panel_parent_class)->dispose (object);
 }
@@ -267,6 +279,14 @@ atomscope_params_panel_init (AtomscopeParamsPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->kind = AS_SIGNAL_KIND_GENERIC;
   self->tol = -1;
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr (GSettingsSchema) schema = source != NULL
+                                         ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)
+                                         : NULL;
+    if (schema != NULL && g_settings_schema_has_key (schema, "default-n-atoms"))
+      self->settings = g_settings_new (APPLICATION_ID);
+  }
   self->sfreq = 1;
 }
 
