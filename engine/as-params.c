@@ -361,7 +361,7 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
 {
   AsSignalKind kind = as_signal_kind_for_recording (rec);
   const double duration = as_recording_duration (rec);
-  double fs = rec->sfreq, nyquist;
+  double fs = rec->sfreq;
 
   *labels_out = NULL;
   if (!as_learn_request_check (req, error))
@@ -390,7 +390,6 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
     }
   if (SET (req->resample))
     fs = req->resample;
-  nyquist = fs / 2;
   as_defaults_fill_for_recording (kind, rec, fs, params, opts);
   apply_learning (req, params);
   if (req->atom_samples > 0)
@@ -447,7 +446,6 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
     }
   if (SET (req->resample))
     opts->resample = req->resample;
-  (void) nyquist;
 
   if (req->reference != NULL)
     {
@@ -987,7 +985,6 @@ as_learn_input_free (AsLearnInput *in)
   if (in == NULL)
     return;
   g_strfreev (in->labels);
-  g_free (in->reference);
   if (in->recording)
     as_recording_unref (in->recording);
   g_free (in->x);

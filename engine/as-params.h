@@ -58,7 +58,8 @@ gboolean  as_learn_request_set    (AsLearnRequest *req, const char *option, cons
 /* Checks between options (AS_ENGINE_ERROR_INVALID, naming the options). */
 gboolean  as_learn_request_check  (const AsLearnRequest *req, GError **error);
 /* Parameters and preprocessing for @rec: the defaults of its kind, then what was asked.
- * @opts keeps pointers into @req and into *@labels_out (free with g_strfreev). */
+ * @opts keeps pointers into @req (the reference channel) and into *@labels_out (free with
+ * g_strfreev). */
 gboolean  as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
                                     AsSignalKind *kind_out, AsCdlParams *params,
                                     AsPreprocessOptions *opts, char ***labels_out,
@@ -109,7 +110,6 @@ typedef struct
   AsCdlParams          params;
   AsPreprocessOptions  opts;
   char               **labels;       /* owned storage behind opts.channels */
-  char                *reference;    /* owned storage behind opts.reref_channel */
   AsRecording         *recording;    /* prepared (single recordings), or NULL */
   double              *x;            /* trials and images: n_trials × P × H × W (owned) */
   guint                n_trials, n_channels, height, width;
