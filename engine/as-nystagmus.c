@@ -99,6 +99,7 @@ as_eye_channel_new (const char *label, AsEyeAxis axis, double sfreq, const doubl
   ch->sfreq = sfreq;
   ch->n = n;
   ch->position = g_memdup2 (position, sizeof (double) * MAX (n, 1));
+  ch->deg_per_unit = 1.0;
   return ch;
 }
 
@@ -260,8 +261,12 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
            s < rec->n_samples && s <= (gsize) ceil ((ev->onset + ev->duration) * rec->sfreq); s++)
         x[s] = NAN;
     }
-  return as_eye_channel_new (c->label, as_eye_axis_guess (c->label), rec->sfreq, x,
-                             rec->n_samples);
+  {
+    AsEyeChannel *ch = as_eye_channel_new (c->label, as_eye_axis_guess (c->label), rec->sfreq, x,
+                                           rec->n_samples);
+    ch->deg_per_unit = scale;
+    return ch;
+  }
 }
 
 /* ---- the beat atom ------------------------------------------------------------- */

@@ -83,6 +83,7 @@ typedef struct
   double     sfreq;      /* Hz */
   gsize      n;
   double    *position;   /* °, n samples; NAN where missing */
+  double     deg_per_unit; /* from the file's unit to degrees (1 when built from degrees) */
 } AsEyeChannel;
 
 typedef struct

@@ -315,6 +315,100 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
   }
 }
 
+void
+as_figure_draw_spv_panel (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                          const AsNystagmusAnalysis *an, double t0, double t1)
+{
+  double h = floor (height / 2);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, h);
+  cairo_clip (cr);
+  as_figure_draw_spv_time (cr, width, h, style, an, t0, t1);
+  cairo_restore (cr);
+  cairo_save (cr);
+  cairo_translate (cr, 0, h);
+  cairo_rectangle (cr, 0, 0, width, height - h);
+  cairo_clip (cr);
+  as_figure_draw_spv_histogram (cr, width, height - h, style, an, t0, t1);
+  cairo_restore (cr);
+}
+
+void
+as_figure_nystagmus_overlay (cairo_t *cr, const AsFigureStyle *style, const AsNystagmusAnalysis *an,
+                             const double *y, gsize n, double sfreq, double time_origin, double left,
+                             double plot_w, double row_top, double row_h, double yc, double mid,
+                             double scale, double t0, double duration)
+{
+  const AsEyeChannel *ch = an->channel;
+  double k = ch->deg_per_unit, lo_deg, hi_deg, step, fs = style->font_size * 0.8;
+  AsColor shade = style->trace;
+
+  if (!(duration > 0) || !(scale > 0) || !(k != 0) || n == 0)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, left, row_top, plot_w, row_h);
+  cairo_clip (cr);
+  shade.a = 0.10;
+  for (guint i = 0; i < an->beats->len; i++)
+    {
+      const AsNystagmusBeat *b = &g_array_index (an->beats, AsNystagmusBeat, i);
+      double xa = left + (b->start - t0) / duration * plot_w;
+      double xb = left + (b->fast_start - t0) / duration * plot_w;
+      gsize a, e;
+
+      if (b->end < t0 || b->start > t0 + duration || b->direction == AS_NYSTAGMUS_DIRECTION_NONE)
+        continue;
+      as_figure_set_color (cr, &shade);
+      cairo_rectangle (cr, xa, row_top, xb - xa, row_h);
+      cairo_fill (cr);
+      /* The fast phase over the trace, from the page's own samples. */
+      if (b->fast_start < time_origin || (b->fast_start - time_origin) * sfreq >= n)
+        continue;
+      a = (gsize) llround ((b->fast_start - time_origin) * sfreq);
+      e = (gsize) MIN ((double) n - 1, llround ((b->end - time_origin) * sfreq));
+      as_figure_set_color (cr, &style->event);
+      cairo_set_line_width (cr, 2.0);
+      for (gsize s = a; s <= e; s++)
+        {
+          double x = left + (time_origin + s / sfreq - t0) / duration * plot_w;
+          double yy = yc - (y[s] - mid) * scale;
+          if (s == a)
+            cairo_move_to (cr, x, yy);
+          else
+            cairo_line_to (cr, x, yy);
+        }
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  /* A y axis in degrees: ticks just left of the plot, inside the row. */
+  lo_deg = (mid - (row_top + row_h - yc) / scale) * k;
+  hi_deg = (mid + (yc - row_top) / scale) * k;
+  if (lo_deg > hi_deg)
+    {
+      double t = lo_deg;
+      lo_deg = hi_deg;
+      hi_deg = t;
+    }
+  step = as_figure_nice_step (hi_deg - lo_deg, CLAMP ((int) (row_h / (6 * fs)), 2, 8));
+  cairo_set_line_width (cr, 1.0);
+  for (double v = ceil (lo_deg / step) * step; v <= hi_deg + 1e-9 * step; v += step)
+    {
+      double yy = yc - (v / k - mid) * scale;
+      char buf[32];
+      /* Clear of the row's edges and of the channel name at its middle. */
+      if (yy < row_top + fs * 0.6 || yy > row_top + row_h - fs * 0.6 || fabs (yy - yc) < 1.2 * fs)
+        continue;
+      as_figure_set_color (cr, &style->foreground);
+      cairo_move_to (cr, left - 4, floor (yy) + 0.5);
+      cairo_line_to (cr, left, floor (yy) + 0.5);
+      cairo_stroke (cr);
+      g_snprintf (buf, sizeof buf, "%g°", fabs (v) < 1e-9 * step ? 0.0 : v);
+      text_at (cr, style, buf, left - 6, yy, 1.0, 0.5, fs, FALSE);
+    }
+}
+
 /* ---- the report ------------------------------------------------------------------ */
 
 static void
