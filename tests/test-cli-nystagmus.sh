@@ -13,7 +13,7 @@ fail=0
 n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 no () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-echo "1..12"
+echo "1..14"
 
 "$cli" learn "$csv" --out "$tmp/model" --atoms 1 --atom-length 0.3 -q >/dev/null 2>&1 && ok "learn one beat atom" || no "learn one beat atom"
 out=$("$cli" nystagmus "$csv" --model "$tmp/model" --report "$tmp/report.pdf" --beats "$tmp/beats.csv" \
@@ -48,6 +48,17 @@ grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"direction" : "right"' 
 # No overwrite without --force.
 "$cli" nystagmus "$csv" --beats "$tmp/beats.csv" >/dev/null 2>&1
 [ $? -eq 1 ] && ok "keeps an existing file" || no "keeps an existing file"
+
+# Gaze in pixels (35 px per degree): refused without the pixels per degree, the same
+# measures with it.
+awk -F, 'NR == 1 { print "time_s,gaze_x [px]"; next } { printf "%s,%.4f\n", $1, 35 * $2 }' "$csv" > "$tmp/px.csv"
+msg=$("$cli" nystagmus "$tmp/px.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$msg" | grep -q "px.csv" && echo "$msg" | grep -q "pixels per degree" \
+  && ok "gaze in pixels needs the pixels per degree" || no "gaze in pixels without --pixels-per-degree (exit $rc: $msg)"
+spv_deg=$("$cli" nystagmus "$csv" | grep "^Slow-phase velocity")
+spv_px=$("$cli" nystagmus "$tmp/px.csv" --pixels-per-degree 35 | grep "^Slow-phase velocity")
+[ -n "$spv_px" ] && [ "$spv_px" = "$spv_deg" ] && ok "pixels converted to degrees: $spv_px" \
+  || no "pixels converted to degrees ($spv_px / $spv_deg)"
 
 # No eye channel: exit 1, the file named.
 printf 'time_s,Fp1 [uV],ECG [mV]\n' > "$tmp/eeg.csv"
