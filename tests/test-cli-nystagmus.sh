@@ -30,7 +30,8 @@ awk -F, 'NR > 1 && (NF != 10 || $7 <= 0) { bad = 1 } END { exit bad }' "$tmp/bea
   && ok "beats.csv: $beats beats" || no "beats.csv"
 [ "$events" -eq "$beats" ] && head -1 "$tmp/events.tsv" | grep -q "^onset	duration	trial_type	value" \
   && ok "events.tsv: one event per beat" || no "events.tsv ($events events, $beats beats)"
-head -c 8 "$tmp/beats.edf" | grep -q "^0 " && ok "EDF+ written" || no "EDF+ written"
+edf_events=$("$cli" info "$tmp/beats.edf" 2>/dev/null | sed -n 's/^Events: \([0-9]*\)/\1/p')
+[ "$edf_events" = "$beats" ] && ok "EDF+ read back with one annotation per beat" || no "EDF+ annotations ($edf_events, $beats beats)"
 head -c 5 "$tmp/report.pdf" | grep -q "%PDF" && [ "$(grep -c "/Type /Page\b" "$tmp/report.pdf")" -ge 1 ] \
   && ok "report.pdf written" || no "report.pdf written"
 
