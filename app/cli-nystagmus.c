@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
-#include "as-cdl-import.h"
+#include "as-model.h"
 #include "as-figure-nystagmus.h"
 #include "as-nystagmus-export.h"
 #include "as-reader.h"
@@ -81,7 +81,8 @@ as_cli_nystagmus (int argc, char **argv)
   g_autoptr (AsRecording) rec = NULL;
   g_autoptr (AsEyeChannel) ch = NULL;
   g_autoptr (AsNystagmusAnalysis) an = NULL;
-  g_autoptr (AsCdlModel) model = NULL;
+  g_autoptr (AsModel) folder = NULL;
+  AsCdlModel *model = NULL;
   g_autoptr (AsBeatAtom) atom = NULL;
   AsEyeChannelOptions copts;
   AsNystagmusParams params;
@@ -130,10 +131,16 @@ as_cli_nystagmus (int argc, char **argv)
     }
   if (model_dir != NULL)
     {
-      model = as_cdl_model_load (model_dir, &error);
-      if (model == NULL)
+      folder = as_model_load (model_dir, &error);
+      if (folder == NULL)
         {
           as_cli_error (command, "%s", error->message);
+          goto out;
+        }
+      model = folder->model;
+      if (model->shape.atom_height != 1)
+        {
+          as_cli_error (command, _("%s: a model of images has no beat atom"), model_dir);
           goto out;
         }
       if ((atom_index >= 0 && (guint) atom_index >= model->shape.n_atoms)
