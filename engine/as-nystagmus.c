@@ -79,6 +79,8 @@ as_nystagmus_params_init (AsNystagmusParams *p)
   };
 }
 
+static double median_of (double *v, gsize n);
+
 /* ---- eye channels in degrees ---------------------------------------------------- */
 
 void
@@ -190,6 +192,32 @@ mark_filled_runs (double *x, gsize n)
     }
 }
 
+/* Median of the recording's resolution channel for @axis ("resolution_x"/"_y" in
+ * px/deg), or NAN. */
+static double
+file_pixels_per_degree (const AsRecording *rec, AsEyeAxis axis)
+{
+  const char *want = axis == AS_EYE_AXIS_VERTICAL ? "resolution_y" : "resolution_x";
+
+  for (guint i = 0; i < rec->n_channels; i++)
+    {
+      const AsChannel *c = &rec->channels[i];
+      g_autofree double *v = NULL;
+      gsize m = 0;
+      if (g_strcmp0 (c->unit, "px/deg") != 0 || g_ascii_strcasecmp (c->label, want) != 0)
+        continue;
+      v = g_new (double, MAX (rec->n_samples, 1));
+      for (gsize s = 0; s < rec->n_samples; s++)
+        {
+          double x = rec->data[(gsize) i * rec->n_samples + s];
+          if (isfinite (x) && x > 0)
+            v[m++] = x;
+        }
+      return m > 0 ? median_of (v, m) : NAN;
+    }
+  return NAN;
+}
+
 AsEyeChannel *
 as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions *opts,
                                GError **error)
@@ -237,7 +265,14 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
     }
   scale = opts->gain;
   if (!isfinite (scale))
-    scale = unit_to_degrees (c->unit, c->label, opts->pixels_per_deg);
+    {
+      double ppd = opts->pixels_per_deg;
+      /* Gaze in pixels: the file's own resolution (EyeLink RES columns, px/deg), its
+       * median over the recording, for the channel's axis. */
+      if (!(ppd > 0) && c->unit != NULL && strcmp (c->unit, "px") == 0)
+        ppd = file_pixels_per_degree (rec, as_eye_axis_guess (c->label));
+      scale = unit_to_degrees (c->unit, c->label, ppd);
+    }
   if (!isfinite (scale) || scale == 0)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,

@@ -89,7 +89,8 @@ typedef struct
 typedef struct
 {
   double gain;            /* ° per file unit: NAN (default) = from the unit */
-  double pixels_per_deg;  /* gaze in pixels (EyeLink RES, or screen geometry): NAN = unknown */
+  double pixels_per_deg;  /* gaze in pixels (screen geometry): NAN = the file's resolution
+                           * channels (EyeLink RES), when it has them */
   const char *channel;    /* label to use, or NULL: the first eye channel */
 } AsEyeChannelOptions;
 

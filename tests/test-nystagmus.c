@@ -206,6 +206,23 @@ test_channel_units (void)
   g_assert_cmpint (ch->axis, ==, AS_EYE_AXIS_HORIZONTAL);
   g_clear_pointer (&ch, as_eye_channel_unref);
 
+  /* The file's own resolution channel (EyeLink RES), when there is one. */
+  {
+    g_autoptr (AsRecording) res = as_recording_new (2, 400, 100.0);
+    g_autoptr (AsEyeChannel) rch = NULL;
+    for (gsize s = 0; s < 400; s++)
+      {
+        res->data[s] = rec->data[s];
+        res->data[400 + s] = s % 2 ? 36.0 : 34.0 + (s % 3);   /* median 36 */
+      }
+    as_recording_set_channel (res, 0, "gaze_x_left", "px", AS_CHANNEL_GAZE);
+    as_recording_set_channel (res, 1, "resolution_x", "px/deg", AS_CHANNEL_OTHER);
+    rch = as_eye_channel_from_recording (res, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (rch->deg_per_unit, 1.0 / 36.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon (rch->position[7], res->data[7] / 36.0, 1e-12);
+  }
+
   opts.channel = "eye_v";
   opts.gain = 0.05;
   ch = as_eye_channel_from_recording (rec, &opts, &error);
