@@ -27,13 +27,26 @@ print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmu
           an->channel->label,
           an->channel->axis == AS_EYE_AXIS_VERTICAL ? _("vertical") : _("horizontal"),
           s->duration, t0, t1);
-  printf (_("Beats: %u (%u left out: missing data, saccades)\n"), s->n_beats, an->excluded->len);
-  printf (_("Beat frequency: %.2f Hz\n"), s->frequency);
-  printf (_("Slow-phase velocity: median %.2f °/s (IQR %.2f–%.2f), peak median %.2f °/s\n"),
-          s->spv_median, s->spv_q1, s->spv_q3, s->spv_peak_median);
+  if (s->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+    {
+      printf (_("Cycles: %u (%u left out: missing data, saccades)\n"), s->n_beats, an->excluded->len);
+      printf (_("Cycle frequency: %.2f Hz\n"), s->frequency);
+      printf (_("Mean eye speed: median %.2f °/s (IQR %.2f–%.2f), peak median %.2f °/s\n"),
+              s->spv_median, s->spv_q1, s->spv_q3, s->spv_peak_median);
+    }
+  else
+    {
+      printf (_("Beats: %u (%u left out: missing data, saccades)\n"), s->n_beats, an->excluded->len);
+      printf (_("Beat frequency: %.2f Hz\n"), s->frequency);
+      printf (_("Slow-phase velocity: median %.2f °/s (IQR %.2f–%.2f), peak median %.2f °/s\n"),
+              s->spv_median, s->spv_q1, s->spv_q3, s->spv_peak_median);
+    }
   printf (_("Amplitude: %.2f °; intensity: %.2f °/s\n"), s->amplitude_mean, s->intensity);
-  printf (_("Direction: %s (%.0f %% of beats)\n"), as_nystagmus_direction_to_label (s->direction),
-          100 * s->direction_share);
+  if (s->direction == AS_NYSTAGMUS_DIRECTION_NONE)
+    printf ("%s\n", _("Direction: none (no fast phase)"));
+  else
+    printf (_("Direction: %s (%.0f %% of beats)\n"), as_nystagmus_direction_to_label (s->direction),
+            100 * s->direction_share);
   if (s->waveform == AS_NYSTAGMUS_WAVEFORM_JERK)
     printf (_("Waveform: jerk, %s slow phases\n"), as_slow_phase_shape_to_label (s->shape));
   else

@@ -205,16 +205,21 @@ page_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     g_string_append (t, _("No nystagmus beat on this page"));
   else
     {
-      g_string_append_printf (t, _("%u beats, %.2f Hz; %s"), s->n_beats, s->frequency,
-                              as_nystagmus_direction_to_label (s->direction));
+      if (s->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+        g_string_append_printf (t, _("%u cycles, %.2f Hz"), s->n_beats, s->frequency);
+      else
+        g_string_append_printf (t, _("%u beats, %.2f Hz; %s"), s->n_beats, s->frequency,
+                                as_nystagmus_direction_to_label (s->direction));
       g_string_append_c (t, '\n');
       if (s->waveform == AS_NYSTAGMUS_WAVEFORM_JERK)
         g_string_append_printf (t, _("Jerk, %s slow phase"), as_slow_phase_shape_to_label (s->shape));
       else
         g_string_append_printf (t, _("Waveform: %s"), as_nystagmus_waveform_to_label (s->waveform));
       g_string_append_c (t, '\n');
-      g_string_append_printf (t, _("SPV median %.2f °/s (IQR %.2f–%.2f)"), s->spv_median, s->spv_q1,
-                              s->spv_q3);
+      g_string_append_printf (t, s->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR
+                                     ? _("Mean eye speed median %.2f °/s (IQR %.2f–%.2f)")
+                                     : _("SPV median %.2f °/s (IQR %.2f–%.2f)"),
+                              s->spv_median, s->spv_q1, s->spv_q3);
       g_string_append_c (t, '\n');
       g_string_append_printf (t, _("Amplitude %.2f °, intensity %.2f °/s"), s->amplitude_mean,
                               s->intensity);
