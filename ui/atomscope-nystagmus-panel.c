@@ -45,6 +45,7 @@ struct _AtomscopeNystagmusPanel
   double                 page_start, page_length;
   gboolean               plots_dirty;
   guint64                plots_generation;
+  gboolean               disposed;        /* results arriving later touch nothing */
 };
 
 enum
@@ -109,7 +110,7 @@ analyse_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   AsNystagmusAnalysis *an = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     {
       g_clear_pointer (&an, as_nystagmus_analysis_unref);
@@ -141,6 +142,8 @@ atomscope_nystagmus_panel_set_recording (AtomscopeNystagmusPanel *self, AsRecord
   g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (ATOMSCOPE_IS_NYSTAGMUS_PANEL (self));
+  if (self->disposed)
+    return;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -250,7 +253,7 @@ page_done (GObject *source, GAsyncResult *result, gpointer data)
   PageJob *j = g_task_get_task_data (G_TASK (result));
 
   /* A newer page or another analysis: this one is stale. */
-  if (j->request != self->page_request || j->analysis != self->analysis)
+  if (self->disposed || j->request != self->page_request || j->analysis != self->analysis)
     return;
   set_message (self, j->text);
   gtk_string_list_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
@@ -269,7 +272,7 @@ request_page (AtomscopeNystagmusPanel *self)
   PageJob *j;
   double dur;
 
-  if (self->analysis == NULL)
+  if (self->disposed || self->analysis == NULL)
     return;
   dur = self->analysis->channel->n / self->analysis->channel->sfreq;
   j = g_new0 (PageJob, 1);
@@ -415,6 +418,7 @@ atomscope_nystagmus_panel_dispose (GObject *object)
 {
   AtomscopeNystagmusPanel *self = ATOMSCOPE_NYSTAGMUS_PANEL (object);
 
+  self->disposed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
