@@ -304,6 +304,87 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
   }
 }
 
+/* ---- calibration from saccades of known size ---------------------------------------- */
+
+static void sg_derivative (const double *x, gsize n, guint h, double sfreq, double *out);
+
+double
+as_eye_gain_from_saccades (const AsRecording *rec, const char *channel, double saccade_deg,
+                           GError **error)
+{
+  const char *name = rec->path ? rec->path : "";
+  const AsChannel *c = NULL;
+  g_autofree double *v = NULL, *d2 = NULL, *amps = NULL;
+  const double *x;
+  guint h, k, n_amp = 0;
+  gsize n = rec->n_samples, m = 0, i = 0;
+  double sigma, thr, norm = 0, med;
+
+  g_return_val_if_fail (rec != NULL && saccade_deg > 0, NAN);
+  for (guint ci = 0; ci < rec->n_channels && c == NULL; ci++)
+    if (channel != NULL ? g_ascii_strcasecmp (rec->channels[ci].label, channel) == 0
+                        : is_eye_channel (&rec->channels[ci]))
+      c = &rec->channels[ci];
+  if (c == NULL || !(rec->sfreq > 0) || n < 64)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("%s: no eye-movement channel to calibrate"), name);
+      return NAN;
+    }
+  x = rec->data + (gsize) (c - rec->channels) * n;
+  /* Velocity (35 ms Savitzky–Golay) and its noise, from second differences. */
+  h = (guint) MAX (1.0, round (0.0175 * rec->sfreq));
+  k = (guint) MAX (2.0, round (0.020 * rec->sfreq));
+  v = g_new (double, n);
+  d2 = g_new (double, n);
+  sg_derivative (x, n, h, rec->sfreq, v);
+  for (gsize s = 1; s + 1 < n; s++)
+    {
+      double d = x[s + 1] - 2 * x[s] + x[s - 1];
+      if (isfinite (d))
+        d2[m++] = fabs (d);
+    }
+  sigma = m > 0 ? median_of (d2, m) / 0.6745 / sqrt (6.0) : 0.0;
+  for (int j = 1; j <= (int) h; j++)
+    norm += 2.0 * j * j;
+  thr = 8.0 * sigma * rec->sfreq / sqrt (norm);
+  /* Saccades: runs above the threshold; their size from the median position over
+   * 20 ms before and after. */
+  amps = g_new (double, n / 2 + 1);
+  while (i < n)
+    {
+      gsize a = i, b;
+      double before[64], after[64];
+      guint nb = 0, na = 0;
+      if (!isfinite (v[i]) || fabs (v[i]) <= thr || thr <= 0)
+        {
+          i++;
+          continue;
+        }
+      b = a;
+      while (b + 1 < n && isfinite (v[b + 1]) && fabs (v[b + 1]) > thr)
+        b++;
+      i = b + 1;
+      for (gsize s = a > k + h ? a - k - h : 0; s + h < a && nb < 64; s++)
+        if (isfinite (x[s]))
+          before[nb++] = x[s];
+      for (gsize s = b + h + 1; s < n && s <= b + h + k && na < 64; s++)
+        if (isfinite (x[s]))
+          after[na++] = x[s];
+      if (nb >= 2 && na >= 2)
+        amps[n_amp++] = fabs (median_of (after, na) - median_of (before, nb));
+    }
+  if (n_amp < 3)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("%s: channel “%s”: %u saccades found, at least 3 are needed to calibrate"),
+                   name, c->label, n_amp);
+      return NAN;
+    }
+  med = median_of (amps, n_amp);
+  return med > 0 ? saccade_deg / med : NAN;
+}
+
 /* ---- the beat atom ------------------------------------------------------------- */
 
 AsBeatAtom *

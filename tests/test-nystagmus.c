@@ -238,6 +238,43 @@ test_channel_units (void)
   g_assert_cmpuint (missing, ==, 10 + 21);
 }
 
+/* EOG in µV calibrated from ±10° saccades (raised-cosine profiles, noise, a slow drift):
+ * the gain found is the one the signal was made with. */
+static void
+test_saccade_calibration (void)
+{
+  const double sfreq = 250, gain = 0.05;   /* ° per µV */
+  const gsize n = 12 * 250;
+  g_autoptr (AsRecording) rec = as_recording_new (1, n, sfreq);
+  g_autoptr (GError) error = NULL;
+  const double targets[] = { 0, 10, 0, -10 };
+  double g;
+
+  for (gsize s = 0; s < n; s++)
+    {
+      double t = s / sfreq, tau = fmod (t, 1.0), deg;
+      int seg = (int) floor (t);
+      double from = targets[(seg + 3) % 4], to = targets[seg % 4];
+      double u = CLAMP (tau / 0.045, 0, 1);
+      deg = seg == 0 ? 0 : from + (to - from) * (u - sin (2 * G_PI * u) / (2 * G_PI));
+      rec->data[s] = deg / gain + 5.0 * t + 2.0 * sin (s * 1.7) * cos (s * 0.31);
+    }
+  rec->path = g_strdup ("calibration.edf");
+  as_recording_set_channel (rec, 0, "EOG horizontal", "uV", AS_CHANNEL_EOG);
+  g = as_eye_gain_from_saccades (rec, NULL, 10.0, &error);
+  g_assert_no_error (error);
+  g_test_message ("gain %.5f °/µV (made with %.5f)", g, gain);
+  g_assert_cmpfloat (fabs (g - gain), <=, 0.03 * gain);
+
+  /* A flat channel has no saccade: a clear error naming the file. */
+  for (gsize s = 0; s < n; s++)
+    rec->data[s] = 2.0 * sin (s * 1.7) * cos (s * 0.31);
+  g = as_eye_gain_from_saccades (rec, NULL, 10.0, &error);
+  g_assert_true (isnan (g));
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "calibration.edf"));
+}
+
 static void
 test_no_eye_channel (void)
 {
@@ -305,6 +342,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/nystagmus/atom-refinement", test_atom_refinement);
   g_test_add_func ("/nystagmus/channel-units", test_channel_units);
+  g_test_add_func ("/nystagmus/saccade-calibration", test_saccade_calibration);
   g_test_add_func ("/nystagmus/no-eye-channel", test_no_eye_channel);
   g_test_add_func ("/nystagmus/no-beats", test_no_beats);
   g_test_add_func ("/nystagmus/interval", test_interval);
