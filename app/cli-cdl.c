@@ -85,7 +85,10 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
   g_autoptr (AsRecording) learned_on = NULL;
+  g_autoptr (AsRecording) rec = NULL;
   AsCdlParams params;
+  AsCscShape out_shape = { 0 };
+  AsCdlExportInfo info;
   int status = 2;
 
   g_option_context_set_summary (ctx,
@@ -164,12 +167,13 @@ as_cli_learn (int argc, char **argv)
         }
       params.rank1 = FALSE;
       params.atom_height = params.atom_length = (guint) atom_size;
+      out_shape = (AsCscShape) { params.n_atoms, img->n_channels, img->height, img->width,
+                                 params.atom_height, params.atom_length };
       job = as_cdl_job_new_image (img->data, 1, img->n_channels, img->height, img->width,
                                   &params, NULL);
     }
   else
     {
-      g_autoptr (AsRecording) rec = NULL;
       AsReadOptions opts;
 
       as_read_options_init (&opts);
@@ -190,8 +194,19 @@ as_cli_learn (int argc, char **argv)
           status = 2;
           goto out;
         }
+      out_shape = (AsCscShape) { params.n_atoms, rec->n_channels, 1, (guint) rec->n_samples,
+                                 1, params.atom_length };
       job = as_cdl_job_new_for_recording (rec, &params, NULL);
       learned_on = as_recording_ref (rec);
+    }
+
+  /* The folder can be written and has room, before any time is spent learning. */
+  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, 1, params.rank1,
+                                                                    params.max_iter),
+                              force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
     }
 
   model = run_job (job, quiet, &error);
@@ -201,7 +216,10 @@ as_cli_learn (int argc, char **argv)
       status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
       goto out;
     }
-  if (!as_cdl_export (model, &params, files[0], out_dir, force, &error))
+  as_cdl_export_info_init (&info);
+  info.source = files[0];
+  info.recording = rec;
+  if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;
