@@ -196,6 +196,7 @@ show_model (AtomscopeWindow *self, AsCdlModel *model)
   atomscope_raster_view_set_atoms (self->raster_view, atoms, self->model_serial);
   atomscope_signal_view_set_atoms (self->signal_view, atoms, self->model_serial);
   atomscope_convergence_view_set_model (self->convergence_view, model, self->model_serial);
+  atomscope_events_panel_set_model (self->events_panel, model, self->learned_on);
   start_topographies (self);
 }
 
