@@ -17,6 +17,7 @@
 #include "as-image.h"
 #include "as-reader.h"
 #include "cli-commands.h"
+#include "cli-read.h"
 
 /* Runs the job on its worker thread and reports each new snapshot on stderr. */
 static AsCdlModel *
@@ -51,7 +52,8 @@ as_cli_learn (int argc, char **argv)
   char *out_dir = NULL, *init_name = NULL;
   g_auto (GStrv) files = NULL;
   int n_atoms = 5, iterations = 50, atom_samples = 0, atom_size = 8, online_batch = 16;
-  double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, sfreq = 0.0, tol = 1e-4;
+  double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, tol = 1e-4;
+  g_auto (AsCliRead) read = { 0 };
   gboolean full = FALSE, rank1 = FALSE, is_signed = FALSE, force = FALSE, quiet = FALSE;
   gboolean online = FALSE, figures = FALSE;
   gint64 seed = 0;
@@ -72,7 +74,6 @@ as_cli_learn (int argc, char **argv)
     { "online", 0, 0, G_OPTION_ARG_NONE, &online, N_("Online learning on minibatches of windows (long recordings)"), NULL },
     { "batch", 0, 0, G_OPTION_ARG_INT, &online_batch, N_("Online: windows per minibatch (default 16)"), N_("N") },
     { "tukey", 0, 0, G_OPTION_ARG_DOUBLE, &tukey, N_("Taper atoms with a Tukey window of this shape (0–1, default none)"), N_("ALPHA") },
-    { "rate", 'r', 0, G_OPTION_ARG_DOUBLE, &sfreq, N_("Sampling rate (Hz) for files that do not store one"), N_("HZ") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 0)"), N_("SEED") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
@@ -84,7 +85,6 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
-  g_autoptr (AsRecording) learned_on = NULL;
   g_autoptr (AsRecording) rec = NULL;
   AsCdlParams params;
   AsCscShape out_shape = { 0 };
@@ -96,6 +96,7 @@ as_cli_learn (int argc, char **argv)
         "dictionary updates).  Writes atoms.npy, activations.npy (and u.npy, v.npy for "
         "rank-1 atoms) and run.json into DIR; existing files are kept unless --force."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
   if (files == NULL || files[0] == NULL || files[1] != NULL)
@@ -174,16 +175,9 @@ as_cli_learn (int argc, char **argv)
     }
   else
     {
-      AsReadOptions opts;
-
-      as_read_options_init (&opts);
-      opts.sfreq = sfreq;
-      rec = as_recording_load_with_options (files[0], &opts, &error);
+      rec = as_cli_read_load (&read, files[0], command);
       if (rec == NULL)
-        {
-          as_cli_error (command, "%s", error->message);
-          goto out;
-        }
+        goto out;
       if (atom_samples > 0)
         params.atom_length = (guint) atom_samples;
       else if (rec->sfreq > 0)
@@ -197,7 +191,6 @@ as_cli_learn (int argc, char **argv)
       out_shape = (AsCscShape) { params.n_atoms, rec->n_channels, 1, (guint) rec->n_samples,
                                  1, params.atom_length };
       job = as_cdl_job_new_for_recording (rec, &params, NULL);
-      learned_on = as_recording_ref (rec);
     }
 
   /* The folder can be written and has room, before any time is spent learning. */
@@ -224,7 +217,7 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-  if (figures && !as_cli_write_figures (model, learned_on, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
+  if (figures && !as_cli_write_figures (model, rec, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
                                        150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
