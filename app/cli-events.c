@@ -23,6 +23,7 @@
 #include "as-preprocess.h"
 #include "as-reader.h"
 #include "cli-commands.h"
+#include "cli-read.h"
 
 typedef struct
 {
@@ -56,6 +57,7 @@ as_cli_events (int argc, char **argv)
   char *out_dir = NULL, *support = NULL, *types = NULL, *stim = NULL, *format_name = NULL;
   g_auto (GStrv) files = NULL;
   g_auto (GStrv) type_list = NULL;
+  g_auto (AsCliRead) read = { 0 };
   double pre = 1.0, post = 2.0, threshold = 0.0;
   gboolean force = FALSE, no_figures = FALSE;
   GOptionEntry entries[] = {
@@ -69,7 +71,7 @@ as_cli_events (int argc, char **argv)
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("Figure format: png (default), svg or pdf"), N_("FORMAT") },
     { "no-figures", 0, 0, G_OPTION_ARG_NONE, &no_figures, N_("Write the tables only"), NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("MODEL_DIR FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("MODEL_DIR FILE --out DIR — which atoms are driven by the recording's events"));
@@ -92,6 +94,7 @@ as_cli_events (int argc, char **argv)
         "of α > 0.  Writes dripp.csv, dripp.json and one peri-event figure per atom and "
         "event type."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
   if (files == NULL || g_strv_length (files) != 2)
@@ -140,6 +143,8 @@ as_cli_events (int argc, char **argv)
   if (types != NULL)
     {
       type_list = g_strsplit (types, ",", 0);
+      for (guint i = 0; type_list[i] != NULL; i++)
+        g_strstrip (type_list[i]);
       source.event_types = (const char *const *) type_list;
     }
   source.stim_channel = stim;
@@ -160,12 +165,9 @@ as_cli_events (int argc, char **argv)
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-  rec = as_recording_load (files[1], &error);
+  rec = as_cli_read_load (&read, files[1], command);
   if (rec == NULL)
-    {
-      as_cli_error (command, "%s", error->message);
-      goto out;
-    }
+    goto out;
   {
     /* the atoms were learned on the recording as preprocessed then (events move with a crop) */
     AsPreprocessOptions pre_opts;
