@@ -116,6 +116,60 @@ test_bipolar (void)
     g_assert_no_error (error);
     g_assert_cmpfloat (stats.trace_fraction, >, 0.002);
   }
+  /* Clinical units: an EEG opens at 7 µV/mm on the monitor's millimetres,
+   * and the steps are the clinical ones. */
+  {
+    double per_mm, ppmm;
+    g_object_get (window->signal_view, "sensitivity", &per_mm, "pixels-per-mm", &ppmm, NULL);
+    g_assert_cmpfloat (per_mm, ==, 7);
+    g_assert_cmpfloat (ppmm, >, 1);
+    g_assert_cmpfloat (as_figure_sensitivity_step (7, 1), ==, 10);
+    g_assert_cmpfloat (as_figure_sensitivity_step (7, -1), ==, 5);
+    g_assert_cmpfloat (as_figure_sensitivity_step (150, 1), ==, 200);
+    g_assert_cmpfloat (as_figure_page_length_step (10, 1), ==, 15);
+    g_assert_cmpfloat (as_figure_page_length_step (20, 1), ==, 30);
+    g_assert_cmpfloat (as_figure_page_length_step (0.5, 1), ==, 1);
+  }
+  /* The events list: every annotation, filtered by text, a click goes to it. */
+  {
+    guint n_t1 = 0;
+    GtkWidget *row;
+    double t_event = -1, start;
+
+    g_assert_cmpuint (atomscope_window_count_visible_events (window), ==, rec->events->len);
+    for (guint i = 0; i < rec->events->len; i++)
+      {
+        const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+        if (g_str_equal (ev->label, "T1"))
+          {
+            n_t1++;
+            if (t_event < 0)
+              t_event = ev->onset + ev->duration / 2;
+          }
+      }
+    g_assert_cmpuint (n_t1, >, 0);
+    gtk_editable_set_text (GTK_EDITABLE (window->events_search), "t1");
+    /* The search entry reports after a short delay. */
+    for (gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+         atomscope_window_count_visible_events (window) != n_t1 && g_get_monotonic_time () < until;)
+      ui_test_iterate (1);
+    g_assert_cmpuint (atomscope_window_count_visible_events (window), ==, n_t1);
+    for (row = gtk_widget_get_first_child (GTK_WIDGET (window->events_list)); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (gtk_widget_get_child_visible (row))
+        break;
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (window->events_list, "row-activated", row);
+    start = atomscope_signal_view_get_page_start (window->signal_view);
+    g_assert_cmpfloat (fabs (start + atomscope_signal_view_get_page_length (window->signal_view) / 2 - t_event), <, 0.01);
+    /* Paging keys from the browser: one page forward, then back home. */
+    g_assert_true (atomscope_signal_view_handle_key (window->signal_view, GDK_KEY_Page_Down));
+    g_assert_cmpfloat (fabs (atomscope_signal_view_get_page_start (window->signal_view) - start
+                             - atomscope_signal_view_get_page_length (window->signal_view)), <, 1e-9);
+    g_assert_true (atomscope_signal_view_handle_key (window->signal_view, GDK_KEY_Home));
+    g_assert_cmpfloat (atomscope_signal_view_get_page_start (window->signal_view), ==, 0);
+    gtk_editable_set_text (GTK_EDITABLE (window->events_search), "");
+  }
   /* No ear electrode on this cap: linked ears is refused, the page stays drawable. */
   gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_LINKED_EARS);
   g_assert_cmpint (atomscope_signal_view_get_montage (window->signal_view), ==, AS_DERIVATION_AS_RECORDED);

@@ -58,6 +58,10 @@ struct _AtomscopeWindow
   GtkSpinButton            *highpass_spin;
   GtkSpinButton            *lowpass_spin;
   GtkDropDown              *notch_dropdown;
+  GtkMenuButton            *events_button;
+  GtkPopover               *events_popover;
+  GtkSearchEntry           *events_search;
+  GtkListBox               *events_list;
   gboolean                  montage_guard;  /* the toolbar is being set, not changed by the user */
 
   AsRecording              *recording;    /* as read from the file */
@@ -102,6 +106,8 @@ void atomscope_window_clear_model    (AtomscopeWindow *self);
 void atomscope_window_install_actions (GtkWidgetClass *widget_class);
 void atomscope_window_browser_init (AtomscopeWindow *self);
 void atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec);
+/* Rows of the events list that the filter shows (for the UI tests). */
+guint atomscope_window_count_visible_events (AtomscopeWindow *self);
 void atomscope_window_export_action (GtkWidget *widget, const char *name, GVariant *param);
 void atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time);
 

@@ -137,20 +137,6 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   atomscope_window_browser_set_recording (self, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
-  /* A usual paper sensitivity for the unit of the first channel (per division). */
-  if (rec->n_channels > 0 && rec->channels[0].unit != NULL)
-    {
-      const char *unit = rec->channels[0].unit;
-      double sensitivity = 1.0;
-
-      if (g_str_equal (unit, "uV") || g_str_equal (unit, "µV"))
-        sensitivity = 50.0;
-      else if (g_str_equal (unit, "mV"))
-        sensitivity = 0.5;
-      else if (g_str_has_prefix (unit, "deg") || g_str_equal (unit, "°"))
-        sensitivity = 5.0;
-      gtk_spin_button_set_value (self->sensitivity_spin, sensitivity);
-    }
   gtk_stack_set_visible_child_name (self->recording_stack, "recording");
   gtk_window_set_title (GTK_WINDOW (self), name);
   if (app != NULL)
@@ -375,6 +361,10 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, browser_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, image_picture);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, montage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_button);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_search);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_list);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, filters_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, highpass_spin);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, lowpass_spin);
