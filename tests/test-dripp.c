@@ -432,7 +432,13 @@ test_analysis_planted (void)
   g_assert_cmpuint (b->rows->len, ==, 2);
   g_assert_cmpfloat (g_array_index (b->rows, AsDrippRow, 0).fit.alpha, ==, driven->alpha);
 
-  /* bad input: an event type that is not there, a recording of another length */
+  /* bad input: a signal channel given as the stimulus channel, an event type that is not
+   * there, a recording of another length */
+  for (guint i = 0; i < width; i++)
+    rec->data[i] = sin (0.01 * i);
+  g_assert_null (as_dripp_events_from_recording (rec, "1", NULL, &e2));
+  g_assert_error (e2, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+  g_clear_error (&e2);
   source.event_types = t9;
   g_assert_null (as_dripp_analyse (model, rec, &params, &source, NULL, &e2));
   g_assert_error (e2, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
