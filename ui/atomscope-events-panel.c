@@ -70,6 +70,8 @@ struct _AtomscopeEventsPanel
 
   GtkSpinButton        *support_a;
   GtkSpinButton        *support_b;
+  GtkDropDown          *source_dropdown;  /* "Annotations", then the stimulus channels */
+  GtkStringList        *sources;
   GtkButton            *fit_button;
   GtkButton            *export_button;
   GtkLabel             *status;
@@ -104,6 +106,7 @@ typedef struct
   AsCdlModel   *model;
   AsRecording  *recording;
   AsDrippParams params;
+  char         *stim_channel;   /* NULL: the annotations */
   gint          cancel;
   guint         serial;
 } FitData;
@@ -113,6 +116,7 @@ fit_data_free (FitData *d)
 {
   as_cdl_model_unref (d->model);
   as_recording_unref (d->recording);
+  g_free (d->stim_channel);
   g_free (d);
 }
 
@@ -126,7 +130,7 @@ static void
 fit_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   FitData *d = task_data;
-  AsDrippSource src = { NULL, NULL, 0.0 };
+  AsDrippSource src = { d->stim_channel, NULL, 0.0 };
   GError *error = NULL;
   AsDrippAnalysis *a;
   gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (set_cancel_flag), d, NULL);
@@ -213,6 +217,11 @@ atomscope_events_panel_fit (AtomscopeEventsPanel *self)
   as_dripp_params_init (&d->params);
   d->params.a = gtk_spin_button_get_value (self->support_a);
   d->params.b = gtk_spin_button_get_value (self->support_b);
+  {
+    guint pos = gtk_drop_down_get_selected (self->source_dropdown);
+    if (pos != GTK_INVALID_LIST_POSITION && pos > 0)
+      d->stim_channel = g_strdup (gtk_string_list_get_string (self->sources, pos));
+  }
   d->serial = ++self->serial;
   gtk_label_set_text (self->status, _("Fitting…"));
   update_sensitivity (self, TRUE);
@@ -237,6 +246,13 @@ atomscope_events_panel_set_model (AtomscopeEventsPanel *self, AsCdlModel *model,
       self->recording = as_recording_ref (learned_on);
     }
   self->serial++;
+  /* event sources: the annotations, then every stimulus channel */
+  gtk_string_list_splice (self->sources, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->sources)) - 1, NULL);
+  if (self->recording != NULL)
+    for (guint c = 0; c < self->recording->n_channels; c++)
+      if (self->recording->channels[c].type == AS_CHANNEL_STIM)
+        gtk_string_list_append (self->sources, self->recording->channels[c].label);
   if (self->analysis != NULL)
     {
       show_analysis (self, NULL);
@@ -533,6 +549,17 @@ atomscope_events_panel_init (AtomscopeEventsPanel *self)
   gtk_box_append (GTK_BOX (bar), labelled_spin (_("to (s)"), 0.05, 30, 1, &self->support_b));
   g_signal_connect_swapped (self->support_a, "value-changed", G_CALLBACK (on_support_changed), self);
   g_signal_connect_swapped (self->support_b, "value-changed", G_CALLBACK (on_support_changed), self);
+  {
+    const char *const first[] = { _("Annotations"), NULL };
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    self->sources = gtk_string_list_new (first);
+    self->source_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->sources), NULL));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_dropdown),
+                                 _("Events from the recording's annotations or from a stimulus channel"));
+    gtk_box_append (GTK_BOX (box), gtk_label_new (_("Events from")));
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->source_dropdown));
+    gtk_box_append (GTK_BOX (bar), box);
+  }
   self->fit_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Fit")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->fit_button),
                                _("Fit a driven point process to every atom and event type"));
