@@ -138,6 +138,7 @@ show_model (AtomscopeWindow *self, AsCdlModel *model)
     }
   atomscope_convergence_view_set_model (self->convergence_view, model, self->model_serial);
   start_figure (self);
+  atomscope_events_panel_set_model (self->events_panel, model, self->learned_on);
 }
 
 static void

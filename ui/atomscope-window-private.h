@@ -13,6 +13,7 @@
 #include "atomscope-atoms-panel.h"
 #include "atomscope-convergence-view.h"
 #include "atomscope-nystagmus-panel.h"
+#include "atomscope-events-panel.h"
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "as-montage.h"
@@ -41,6 +42,7 @@ struct _AtomscopeWindow
   AtomscopeConvergenceView *convergence_view;
   AtomscopeParamsPanel     *params_panel;
   AtomscopeNystagmusPanel  *nystagmus_panel;
+  AtomscopeEventsPanel     *events_panel;
   GtkMenuButton            *primary_menu_button;
   GMenu                    *recent_submenu;
   GtkButton                *pause_button;

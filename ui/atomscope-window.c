@@ -105,6 +105,7 @@ atomscope_window_clear_model (AtomscopeWindow *self)
   atomscope_atoms_panel_set_atoms (self->atoms_panel, NULL, 0);
   atomscope_raster_view_set_atoms (self->raster_view, NULL, 0);
   atomscope_convergence_view_set_model (self->convergence_view, NULL, 0);
+  atomscope_events_panel_set_model (self->events_panel, NULL, NULL);
   gtk_label_set_text (self->progress_label, "");
 }
 
@@ -366,12 +367,14 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   g_type_ensure (ATOMSCOPE_TYPE_TEACHING_PAGE);
   g_type_ensure (ATOMSCOPE_TYPE_PARAMS_PANEL);
   g_type_ensure (ATOMSCOPE_TYPE_NYSTAGMUS_PANEL);
+  g_type_ensure (ATOMSCOPE_TYPE_EVENTS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/atomscope-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, recording_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, signal_view);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_panel);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, raster_view);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, atoms_panel);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, convergence_view);
