@@ -28,6 +28,7 @@
 #include <biosig.h>
 
 #include "as-engine.h"
+#include "as-events.h"
 #include "as-reader.h"
 
 static GMutex biosig_lock;
@@ -243,70 +244,6 @@ clean_label (const char *label)
   return g_strstrip (g_strdup (s));
 }
 
-/* EDF+D/BDF+D: libbiosig joins the records one after the other.  The true
- * start of each record is the first time-keeping annotation of its
- * annotation signal ("+onset\x14\x14"); where it is later than the end of
- * the previous record, a gap was removed: say so with an event at the join
- * and a warning (EDF+ specification, Kemp & Olivan 2003, §2.2.4). */
-static void
-mark_gaps (AsRecording *rec, const char *path, const guint8 *h, gsize len, const char *fmt)
-{
-  gsize ns, hb, bps = h[0] == 0xff ? 3 : 2, rec_bytes = 0, annot_off = 0, annot_len = 0;
-  double nrec, dur, prev_end = 0, total = 0;
-  gboolean found = FALSE;
-  guint n_gaps = 0;
-  FILE *f;
-  char buf[96];
-
-  if (!edf_number (h, 252, 4, &nrec) || (ns = (gsize) nrec) < 1 || len < 256 * (ns + 1)
-      || !edf_number (h, 236, 8, &nrec) || !edf_number (h, 244, 8, &dur) || !(dur > 0))
-    return;
-  hb = 256 * (ns + 1);
-  for (gsize s = 0; s < ns; s++)
-    {
-      double spr;
-      char label[17];
-      edf_field (h, 256 + s * 16, 16, label);
-      if (!edf_number (h, 256 + ns * 216 + s * 8, 8, &spr))
-        return;
-      if (!found && (strcmp (label, "EDF Annotations") == 0 || strcmp (label, "BDF Annotations") == 0))
-        {
-          found = TRUE;
-          annot_off = rec_bytes;
-          annot_len = (gsize) spr * bps;
-        }
-      rec_bytes += (gsize) spr * bps;
-    }
-  if (!found || (f = g_fopen (path, "rb")) == NULL)
-    return;
-  for (gsize r = 0; r < (gsize) nrec; r++)
-    {
-      gsize n;
-      char *end;
-      double onset;
-
-      if (fseek (f, (long) (hb + r * rec_bytes + annot_off), SEEK_SET) != 0)
-        break;
-      n = fread (buf, 1, MIN (annot_len, sizeof buf - 1), f);
-      buf[n] = '\0';
-      onset = g_ascii_strtod (buf, &end);
-      if (end == buf || *end != '\x14' || !isfinite (onset))
-        break;
-      if (r > 0 && onset > prev_end + 1e-6)
-        {
-          g_autofree char *label = g_strdup_printf (_("gap: %.3f s not recorded"), onset - prev_end);
-          as_recording_add_event (rec, r * dur, 0, label);
-          n_gaps++;
-          total += onset - prev_end;
-        }
-      prev_end = onset + dur;
-    }
-  fclose (f);
-  if (n_gaps > 0)
-    as_recording_add_warning (rec, _("discontinuous recording (%s): %u gaps (%.3f s in all) were removed; times after a gap count recorded time only"),
-                              fmt, n_gaps, total);
-}
-
 /* Reads with libbiosig in this process (the child, normally). */
 static AsRecording *
 read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions *opts,
@@ -462,8 +399,6 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
     if (outside > 0)
       as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
   }
-  if (g_str_has_suffix (fmt, "+D"))
-    mark_gaps (rec, path, hbuf, len, fmt);
   /* gdf_time: days since 0000-01-00 in 32.32 fixed point; 719529 days to 1970. */
   if (hdr->T0 != 0)
     {
@@ -682,6 +617,118 @@ child_main (int fd, const char *path, const guint8 *hbuf, gsize len, const AsRea
   _exit (0);
 }
 
+/* EDF+ and BDF+: the annotations are read from the file (libbiosig loses
+ * those of discontinuous files); EDF+D/BDF+D records are put back at their
+ * start times (the first annotation of each record, Kemp & Olivan 2003,
+ * §2.2.4) with the time between them kept as missing data, where libbiosig
+ * joins them end to end. */
+static gboolean
+edfplus_timeline (AsRecording *rec, const char *path, GError **error)
+{
+  g_autoptr (GArray) onsets = NULL;
+  g_autoptr (GArray) events = NULL;
+  double dur = 0, t0, total_gap = 0;
+  gboolean discontinuous = g_str_has_suffix (rec->format, "+D");
+  guint n_gaps = 0, outside = 0;
+
+  if (!as_edf_read_annotations (path, &onsets, &events, &dur, error))
+    return FALSE;
+  t0 = onsets->len > 0 && isfinite (g_array_index (onsets, double, 0)) ? g_array_index (onsets, double, 0) : 0;
+  if (discontinuous && onsets->len > 0 && dur > 0)
+    {
+      gsize n_rec = onsets->len, spr = rec->n_samples / n_rec, new_n;
+      g_autofree gsize *offset = g_new (gsize, n_rec);
+      gboolean ok = rec->n_samples % n_rec == 0 && spr > 0;
+
+      for (gsize r = 0; r < n_rec && ok; r++)
+        {
+          double on = g_array_index (onsets, double, r);
+          double o = round ((on - t0) * rec->sfreq);
+          ok = isfinite (on) && o >= 0 && o < 1e10 && (r == 0 || (gsize) o >= offset[r - 1] + spr);
+          if (ok)
+            offset[r] = (gsize) o;
+        }
+      if (!ok)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: the data records of this discontinuous file do not start at increasing times (their first annotation)"),
+                       path);
+          return FALSE;
+        }
+      new_n = offset[n_rec - 1] + spr;
+      if ((double) new_n * rec->n_channels > 1.5e9)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                       _("%s: the gaps of this discontinuous file make it too long to load (%.0f s)"),
+                       path, new_n / rec->sfreq);
+          return FALSE;
+        }
+      if (new_n > rec->n_samples)
+        {
+          double *data = g_new (double, MAX ((gsize) rec->n_channels * new_n, 1));
+          for (guint c = 0; c < rec->n_channels; c++)
+            for (gsize r = 0; r < n_rec; r++)
+              memcpy (data + (gsize) c * new_n + offset[r], rec->data + (gsize) c * rec->n_samples + r * spr,
+                      spr * sizeof (double));
+          g_free (rec->data);
+          rec->data = data;
+          rec->n_samples = new_n;
+          for (gsize r = 1; r < n_rec; r++)
+            if (offset[r] > offset[r - 1] + spr)
+              {
+                gsize gap = offset[r] - offset[r - 1] - spr;
+                as_recording_mark_missing (rec, G_MAXUINT, offset[r - 1] + spr, gap);
+                n_gaps++;
+                total_gap += gap / rec->sfreq;
+              }
+        }
+    }
+  /* the file's own annotations replace libbiosig's */
+  g_array_set_size (rec->events, 0);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const AsEvent *e = &g_array_index (events, AsEvent, i);
+      double on = e->onset - t0;
+      if (!(on >= 0) || on > as_recording_duration (rec) + 1)
+        {
+          outside++;
+          continue;
+        }
+      as_recording_add_event (rec, on, e->duration, e->label);
+    }
+  for (guint i = 0; i < rec->warnings->len; i++)
+    if (strstr (g_ptr_array_index (rec->warnings, i), "events outside") != NULL)
+      g_ptr_array_remove_index (rec->warnings, i--);
+  if (outside > 0)
+    as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
+  if (n_gaps > 0)
+    as_recording_add_warning (rec, _("discontinuous recording (%s): %u gaps (%.3f s in all) kept as missing data"),
+                              rec->format, n_gaps, total_gap);
+  return TRUE;
+}
+
+/* EDF+/BDF+ after libbiosig: the timeline and annotations from the file.  A
+ * continuous file whose annotations cannot be read keeps libbiosig's, with
+ * a warning; a discontinuous one is refused (its timeline is unknown). */
+static AsRecording *
+edfplus_finish (AsRecording *rec, const char *path, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!g_str_has_prefix (rec->format, "EDF+") && !g_str_has_prefix (rec->format, "BDF+"))
+    return rec;
+  if (edfplus_timeline (rec, path, &local))
+    return rec;
+  if (g_str_has_suffix (rec->format, "+D"))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      as_recording_unref (rec);
+      return NULL;
+    }
+  as_recording_add_warning (rec, _("the annotations were read by libbiosig: %s"), local->message);
+  return rec;
+}
+
 AsRecording *
 as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
 {
@@ -726,7 +773,7 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
       g_mutex_lock (&biosig_lock);
       rec = read_here (path, hbuf, len, opts, skipped, error);
       g_mutex_unlock (&biosig_lock);
-      return rec;
+      return rec ? edfplus_finish (rec, path, error) : NULL;
     }
   if (pid == 0)
     {
@@ -780,6 +827,8 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
     if (rec == NULL)
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
                    _("%s: the reading process sent an incomplete recording"), path);
+    else
+      rec = edfplus_finish (rec, path, error);
     return rec;
   }
 }

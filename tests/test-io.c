@@ -127,22 +127,28 @@ test_edf_discontinuous (void)
   g_assert_no_error (error);
   g_assert_cmpstr (rec->format, ==, "EDF+D");
   g_assert_cmpuint (rec->n_channels, ==, 1);
-  g_assert_cmpuint (rec->n_samples, ==, 12);
+  /* records at 0, 1 and 5 s of 1 s each at 4 Hz: 6 s on the file's clock */
+  g_assert_cmpuint (rec->n_samples, ==, 24);
   g_assert_cmpfloat (rec->sfreq, ==, 4);
   for (guint r = 0; r < 3; r++)
     for (guint k = 0; k < 4; k++)
       {
         double d = 1000.0 * (r + 1) + k;
-        g_assert_cmpfloat_with_epsilon (rec->data[4 * r + k], (d + 32768) * 200.0 / 65535 - 100, 1e-9);
+        gsize at = (r == 2 ? 20 : 4 * r) + k;
+        g_assert_false (as_recording_is_missing (rec, 0, at));
+        g_assert_cmpfloat_with_epsilon (rec->data[at], (d + 32768) * 200.0 / 65535 - 100, 1e-9);
       }
-  /* the joined timeline: the gap is marked where records 2 and 3 meet, the
-   * blink lies 0.5 s into the third record */
-  g_assert_cmpuint (rec->events->len, ==, 2);
-  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 2.0, 1e-9);
-  g_assert_nonnull (strstr (g_array_index (rec->events, AsEvent, 0).label, "3.000 s"));
-  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "blink");
-  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).onset, 2.5, 1e-9);
+  /* the gap from 2 s to 5 s: missing data, not joined */
+  for (gsize i = 8; i < 20; i++)
+    g_assert_true (as_recording_is_missing (rec, 0, i) && isnan (rec->data[i]));
+  g_assert_cmpuint (as_recording_count_missing (rec), ==, 12);
+  /* the annotation kept at its own time */
+  g_assert_cmpuint (rec->events->len, ==, 1);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "blink");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 5.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.25, 1e-9);
   g_assert_cmpuint (rec->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "3.000 s"));
   g_assert_cmpint (g_date_time_get_hour (rec->start_time), ==, 10);
 }
 
