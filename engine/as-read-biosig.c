@@ -729,8 +729,8 @@ edfplus_finish (AsRecording *rec, const char *path, GError **error)
   return rec;
 }
 
-AsRecording *
-as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
+static AsRecording *
+read_biosig_file (const char *path, const AsReadOptions *opts, GError **error)
 {
   GStatBuf st;
   g_autofree guint8 *hbuf = NULL;
@@ -831,4 +831,153 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
       rec = edfplus_finish (rec, path, error);
     return rec;
   }
+}
+
+/* --------------------------------------------------------------- truncation */
+
+/* An EDF/BDF file cut inside its data: the records announced and the whole
+ * ones present (FALSE when whole, or when the header is not readable enough
+ * to say: the header check then speaks). */
+static gboolean
+edf_truncated (const guint8 *h, gsize len, gsize file_size, gsize *hb, gsize *rec_bytes,
+               gsize *announced, gsize *complete, double *dur)
+{
+  double ns_d, nrec, hb_d;
+  gsize ns, bps = h[0] == 0xff ? 3 : 2;
+
+  if (len < 256 || !edf_number (h, 252, 4, &ns_d) || ns_d < 1 || ns_d > 4096
+      || !edf_number (h, 184, 8, &hb_d) || !edf_number (h, 236, 8, &nrec) || nrec < 1
+      || nrec > 1e9 || !edf_number (h, 244, 8, dur))
+    return FALSE;
+  ns = (gsize) ns_d;
+  if (hb_d != 256.0 * (ns + 1) || len < 256 * (ns + 1))
+    return FALSE;
+  *hb = (gsize) hb_d;
+  *rec_bytes = 0;
+  for (gsize s = 0; s < ns; s++)
+    {
+      double spr;
+      if (!edf_number (h, 256 + ns * 216 + s * 8, 8, &spr) || spr < 0 || spr > 1e7)
+        return FALSE;
+      *rec_bytes += (gsize) spr * bps;
+    }
+  if (*rec_bytes == 0 || file_size < *hb)
+    return FALSE;
+  *announced = (gsize) nrec;
+  *complete = (file_size - *hb) / *rec_bytes;
+  return *complete < *announced;
+}
+
+static guint64
+le (const guint8 *p, int n)
+{
+  guint64 v = 0;
+  for (int i = n - 1; i >= 0; i--)
+    v = v << 8 | p[i];
+  return v;
+}
+
+/* A GDF file cut inside its data: records announced, whole ones present and
+ * the duration of a record (GDF 1 and 2 headers, Schlögl 2006). */
+static gboolean
+gdf_truncated (const guint8 *h, gsize len, gsize file_size, gsize *announced, gsize *complete,
+               guint64 *spr_max)
+{
+  static const gsize type_bytes[] = { 0, 1, 1, 2, 2, 4, 4, 8, 8, 0, 0, 0, 0, 0, 0, 0, 4, 8 };
+  gboolean v2 = len > 4 && h[4] >= '2';
+  guint64 hb, nrec, ns, rec_bytes = 0;
+
+  if (len < 256)
+    return FALSE;
+  ns = v2 ? le (h + 252, 2) : le (h + 252, 4);
+  hb = v2 ? le (h + 184, 2) * 256 : le (h + 184, 8);
+  nrec = le (h + 236, 8);
+  if (ns < 1 || ns > 4096 || len < 256 * (ns + 1) || hb < 256 * (ns + 1) || nrec < 1 || nrec > (guint64) 1e12)
+    return FALSE;
+  for (guint64 k = 0; k < ns; k++)
+    {
+      guint64 spr = le (h + 256 + 216 * ns + 4 * k, 4), typ = le (h + 256 + 220 * ns + 4 * k, 4);
+      if (typ >= G_N_ELEMENTS (type_bytes) || type_bytes[typ] == 0 || spr > (guint64) 1e7)
+        return FALSE;
+      rec_bytes += spr * type_bytes[typ];
+      *spr_max = MAX (*spr_max, spr);
+    }
+  if (rec_bytes == 0 || file_size < hb)
+    return FALSE;
+  *announced = nrec;
+  *complete = (file_size - hb) / rec_bytes;
+  return *complete < *announced;
+}
+
+AsRecording *
+as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
+{
+  GStatBuf st;
+  g_autofree guint8 *h = g_malloc (256 * 4097);
+  gsize len = 0, hb, rec_bytes, announced, complete;
+  double dur = 0;
+  FILE *f;
+  AsRecording *rec;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (f = g_fopen (path, "rb")) == NULL)
+    return read_biosig_file (path, opts, error);
+  len = fread (h, 1, 256 * 4097, f);
+  fclose (f);
+
+  /* EDF/BDF missing its tail: the whole records are read (from a copy whose
+   * header announces them), with a warning of what is missing, as EDFbrowser
+   * does. */
+  if (len >= 8 && (memcmp (h, "0       ", 8) == 0 || memcmp (h, "\xff" "BIOSEMI", 8) == 0)
+      && edf_truncated (h, len, st.st_size, &hb, &rec_bytes, &announced, &complete, &dur)
+      && complete >= 1)
+    {
+      g_autofree char *tmp = NULL;
+      g_autofree char *contents = NULL;
+      gsize clen;
+      int fd = g_file_open_tmp ("atomscope-XXXXXX.edf", &tmp, error);
+      char field[9];
+
+      if (fd < 0)
+        return NULL;
+      close (fd);
+      if (!g_file_get_contents (path, &contents, &clen, error))
+        {
+          g_unlink (tmp);
+          return NULL;
+        }
+      g_snprintf (field, sizeof field, "%-8zu", complete);
+      memcpy (contents + 236, field, 8);
+      if (!g_file_set_contents (tmp, contents, hb + complete * rec_bytes, error))
+        {
+          g_unlink (tmp);
+          return NULL;
+        }
+      {
+        g_autoptr (GError) local = NULL;
+        rec = read_biosig_file (tmp, opts, &local);
+        g_unlink (tmp);
+        if (rec == NULL)
+          {
+            GString *m = g_string_new (local->message);
+            g_string_replace (m, tmp, path, 0);
+            g_set_error_literal (error, local->domain, local->code, m->str);
+            g_string_free (m, TRUE);
+            return NULL;
+          }
+      }
+      as_recording_add_warning (rec, _("the file is truncated: the header announces %zu data records, the file holds %zu whole ones; the last %.3f s (%zu records) are missing"),
+                                announced, complete, (announced - complete) * dur, announced - complete);
+      return rec;
+    }
+  rec = read_biosig_file (path, opts, error);
+  {
+    guint64 spr_max = 0;
+    /* the fastest channel's samples per record at the recording's rate */
+    if (rec != NULL && len >= 4 && memcmp (h, "GDF ", 4) == 0
+        && gdf_truncated (h, len, st.st_size, &announced, &complete, &spr_max))
+      as_recording_add_warning (rec, _("the file is truncated: the header announces %zu data records, the file holds %zu whole ones; the last %.3f s (%zu records) and the event table are missing"),
+                                announced, complete, (announced - complete) * (spr_max / rec->sfreq),
+                                announced - complete);
+  }
+  return rec;
 }

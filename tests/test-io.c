@@ -350,6 +350,25 @@ test_gdf (void)
   g_assert_cmpstr (rec->channels[1].label, ==, "Cz");
   g_assert_cmpstr (rec->channels[0].unit, ==, "uV");
   g_assert_cmpmem (rec->data, sizeof data, data, sizeof data);
+  g_assert_cmpuint (rec->warnings->len, ==, 0);
+
+  /* cut after 4 whole records and a half: the amount missing is said */
+  {
+    g_autofree char *contents = NULL;
+    gsize len, hb;
+    g_assert_true (g_file_get_contents (p, &contents, &len, NULL));
+    hb = (guint8) contents[184] * 256 + (guint8) contents[185] * 65536;
+    {
+      g_autofree char *q = write_tmp ("cut.gdf", contents, hb + 4 * 2 * 10 * 8 + 50);
+      g_autoptr (AsRecording) cut = as_recording_load (q, &error);
+      gboolean said = FALSE;
+      g_assert_no_error (error);
+      for (guint i = 0; i < cut->warnings->len; i++)
+        said = said || strstr (g_ptr_array_index (cut->warnings, i),
+                               "announces 10 data records, the file holds 4 whole ones; the last 0.600 s") != NULL;
+      g_assert_true (said);
+    }
+  }
 }
 
 static void
@@ -591,6 +610,59 @@ test_text_layout_options (void)
     g_assert_nonnull (strstr (error->message, "no column “missing”"));
   }
   as_text_options_clear (&opts.text);
+}
+
+/* Truncated files, handled alike: whole records/frames read with a warning
+ * saying how much is missing, or refused where nothing trustworthy remains. */
+static void
+test_truncation (void)
+{
+  g_autofree char *edf_path = data_path ("eegmmi_S001R04_motor_imagery.edf");
+  g_autofree char *png_path = data_path ("grass.png");
+  g_autofree guint8 *edf = NULL, *png = NULL;
+  gsize edf_len, png_len;
+  g_autoptr (GError) error = NULL;
+
+  /* EDF missing half of its last record: 124 whole records of 1 s */
+  g_assert_true (g_file_get_contents (edf_path, (char **) &edf, &edf_len, NULL));
+  {
+    /* 64 signals × 160 samples × 2 bytes + the annotation signal per record */
+    g_autofree char *p = write_tmp ("cut.edf", edf, edf_len - 5000);
+    g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rec->n_samples, ==, 124 * 160);
+    g_assert_cmpuint (rec->warnings->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0),
+                              "announces 125 data records, the file holds 124 whole ones; the last 1.000 s"));
+    /* the records read are the file's: the same samples as the whole file */
+    {
+      g_autoptr (AsRecording) whole = as_recording_load (edf_path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (rec->data, 100 * sizeof (double), whole->data, 100 * sizeof (double));
+      /* and the annotations within the records read */
+      g_assert_cmpuint (rec->events->len, <=, whole->events->len);
+      g_assert_cmpuint (rec->events->len, >=, whole->events->len - 1);
+    }
+  }
+  /* PNG and JPEG: a cut image is refused, with the byte */
+  g_assert_true (g_file_get_contents (png_path, (char **) &png, &png_len, NULL));
+  {
+    g_autoptr (AsImage) img = as_image_load_bytes ("cut.png", png, 100, &error);
+    g_assert_null (img);
+    g_assert_nonnull (strstr (error->message, "cut.png: byte 100: the PNG file is truncated"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr (AsImage) img = as_image_load_bytes ("whole.png", png, png_len, &error);
+    g_assert_no_error (error);
+  }
+  {
+    static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0 };
+    g_autoptr (AsImage) img = as_image_load_bytes ("cut.jpg", jpeg_head, sizeof jpeg_head, &error);
+    g_assert_null (img);
+    g_assert_nonnull (strstr (error->message, "JPEG file is truncated"));
+    g_clear_error (&error);
+  }
 }
 
 static void
@@ -1121,7 +1193,7 @@ test_malformed (void)
   /* EDF: truncated, header fields broken one at a time, garbage */
   g_assert_true (g_file_get_contents (edf_path, (char **) &edf, &edf_len, NULL));
   {
-    g_autofree char *p = write_tmp ("truncated.edf", edf, edf_len / 2);
+    g_autofree char *p = write_tmp ("truncated.edf", edf, 16896 + 100);  /* no whole record */
     g_autofree char *q = write_tmp ("headonly.edf", edf, 300);
     g_autofree char *r = write_tmp ("tiny.edf", edf, 100);
     expect_error (p, "truncated");
@@ -1134,7 +1206,7 @@ test_malformed (void)
       { 252, "abc ", "byte 252" },              /* number of signals */
       { 236, "-5      ", "byte 236" },          /* records */
       { 256 + 65 * 216, "-3      ", "samples per data record" },
-      { 256 + 65 * 216, "1000000 ", "truncated" },
+      { 256 + 65 * 216, "9000000 ", "truncated" },  /* not one whole record */
     };
     /* one signal's faults leave that signal out, with a warning naming it */
     struct { gsize off; const char *value; const char *place; } lenient[] = {
@@ -1201,11 +1273,10 @@ test_malformed (void)
     g_autofree char *p = write_tmp ("short.wav", wav, 44 + 400);
     g_autoptr (GError) error = NULL;
     g_autoptr (AsRecording) rec = as_recording_load (p, &error);
-    /* readable, shorter: a warning says so, or an error names the file */
-    if (rec != NULL)
-      g_assert_cmpuint (rec->n_samples, ==, 100);
-    else
-      g_assert_nonnull (strstr (error->message, p));
+    /* readable, shorter: a warning says how much is missing */
+    g_assert_no_error (error);
+    g_assert_cmpuint (rec->n_samples, ==, 100);
+    g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "3600 frames, the file holds 100 (9.722 s missing)"));
   }
 
   /* NPY: bad magic, truncated, absurd shape, 3-D, infinite value */
@@ -1257,6 +1328,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/text/variants", test_csv_variants);
   g_test_add_func ("/io/text/rows-export", test_text_rows_export);
   g_test_add_func ("/io/text/layout-options", test_text_layout_options);
+  g_test_add_func ("/io/truncation", test_truncation);
   g_test_add_func ("/io/text/eyelink", test_eyelink);
   g_test_add_func ("/io/text/eyelink-real-layout", test_eyelink_real_layout);
   g_test_add_func ("/io/npy", test_npy);
