@@ -25,6 +25,7 @@ typedef enum
   AS_FILE_FORMAT_NPY,
   AS_FILE_FORMAT_IMAGE,    /* PNG, JPEG: see as-image.h */
   AS_FILE_FORMAT_FIF,      /* Neuromag/MEGIN FIF raw (MNE-Python) */
+  AS_FILE_FORMAT_BRAINVISION, /* .vhdr header, .vmrk markers, binary data */
 } AsFileFormat;
 
 /* How a delimited text file is laid out.  Every field left at zero is
@@ -87,6 +88,8 @@ AsRecording  *as_read_npy          (const char *name, const guint8 *data, gsize 
                                     const AsReadOptions *opts, GError **error);
 AsRecording  *as_read_fif          (const char *name, const guint8 *data, gsize len,
                                     GError **error);
+/* BrainVision: the header's path; the data and marker files beside it. */
+AsRecording  *as_read_brainvision  (const char *path, GError **error);
 /* libbiosig needs a file; EDF/BDF headers are checked before it sees them. */
 AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
                                     GError **error);
