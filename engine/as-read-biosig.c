@@ -179,9 +179,9 @@ as_edf_check_header (const char *name, const guint8 *h, gsize len, gsize file_si
   if (nrec >= 0)
     {
       double need = hb + nrec * (double) rec_bytes;
-      if ((double) file_size < need)
+      if ((double) file_size < need && (file_size - (gsize) hb) / rec_bytes == 0)
         {
-          gsize complete = (file_size - (gsize) hb) / rec_bytes;
+          gsize complete = 0;
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
                        _("%s: byte %zu (data record %zu): the file is truncated: the header announces %.0f records, the file holds %zu complete ones"),
                        name, file_size, complete + 1, nrec, complete);

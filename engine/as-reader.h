@@ -94,7 +94,9 @@ AsRecording  *as_read_brainvision  (const char *path, GError **error);
 AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
                                     GError **error);
 /* Checks an EDF/BDF header (data: the first len bytes of a file of
- * file_size bytes).  Faults of the file's structure are errors.  Faults of
+ * file_size bytes).  Faults of the file's structure are errors; a file cut
+ * after at least one whole data record is not (as_read_biosig reads the
+ * whole records with a warning).  Faults of
  * one signal (a flat or inverted range, no samples) are errors too when
  * skipped is NULL; otherwise that signal's index (0-based) and the reason
  * are appended to skipped (a GPtrArray of "INDEX\tREASON" strings) so the
