@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "as-engine.h"
+#include "as-preprocess.h"
 #include "as-reader.h"
 #include "as-recording.h"
 #include "as-topography.h"
@@ -188,6 +189,25 @@ test_meg_topography (void)
     g_assert_no_error (error);
     g_assert_cmpuint (grid->n_sensors, ==, 102);
   }
+}
+
+/* Preprocessing keeps what a channel is (sensor kind, orientation, coil)
+ * and which samples are missing. */
+static void
+test_preprocess_keeps_sensors (void)
+{
+  g_autoptr (AsRecording) rec = load_real ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) out = NULL;
+
+  out = as_preprocess (rec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      g_assert_cmpint (out->channels[c].sensor, ==, rec->channels[c].sensor);
+      g_assert_cmpint (out->channels[c].coil_type, ==, rec->channels[c].coil_type);
+      g_assert_cmpfloat (out->channels[c].orientation[2], ==, rec->channels[c].orientation[2]);
+    }
 }
 
 /* The real file cut inside its last data buffer: nine whole buffers and a
@@ -524,6 +544,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fif/real", test_real);
   g_test_add_func ("/fif/helmet", test_helmet);
   g_test_add_func ("/fif/meg-topography", test_meg_topography);
+  g_test_add_func ("/fif/preprocess-keeps-sensors", test_preprocess_keeps_sensors);
   g_test_add_func ("/fif/truncated", test_truncated);
   g_test_add_func ("/fif/written", test_written);
   g_test_add_func ("/fif/malformed", test_malformed);
