@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "as-engine.h"
+#include "as-montage.h"
 #include "as-preprocess.h"
 #include "as-reader.h"
 #include "as-recording.h"
@@ -310,9 +311,10 @@ ch_info (GByteArray *b, GArray *dir, gint32 scan, gint32 kind, float cal, gint32
 /* 4 channels (EEG Fz in V with cal 1e-6, EOG, STI 014, MISC) at 100 Hz;
  * raw data: FIRST_SAMPLE 100, a short buffer of 3 samples, DATA_SKIP of 1
  * buffer, an int buffer of 3 samples, a double buffer of 2 samples, a
- * float buffer of 2.  with_dir: a tag directory at the end. */
+ * float buffer of 2.  with_dir: a tag directory at the end; sss: a Maxwell
+ * filtering history. */
 static GByteArray *
-make_fif (gboolean with_dir)
+make_fif (gboolean with_dir, gboolean sss)
 {
   GByteArray *b = g_byte_array_new ();
   g_autoptr (GArray) dir = with_dir ? g_array_new (FALSE, FALSE, sizeof (gint32)) : NULL;
@@ -341,6 +343,17 @@ make_fif (gboolean with_dir)
   g_byte_array_append (b, (const guint8 *) "EOG061", 6);
   tag_int (b, dir, 105, 359);
   tag_int (b, dir, 105, 101);
+  if (sss)
+    {
+      /* Maxwell filtering leaves a processing history with its SSS info */
+      tag_int (b, dir, 104, 900);
+      tag_int (b, dir, 104, 901);
+      tag_int (b, dir, 104, 502);
+      tag_int (b, dir, 263, 4);     /* SSS frame: head */
+      tag_int (b, dir, 105, 502);
+      tag_int (b, dir, 105, 901);
+      tag_int (b, dir, 105, 900);
+    }
   tag_int (b, dir, 104, 102);       /* RAW */
   tag_int (b, dir, 208, 100);
   /* short: samples (Fz, EOG, STI, MISC) */
@@ -441,6 +454,14 @@ check_written (AsRecording *rec)
   g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "STI 014 3");
   /* 1000000000 s + first_samp 100 / 100 Hz */
   g_assert_cmpint (g_date_time_to_unix (rec->start_time), ==, 1000000001);
+  /* the standard montage does not replace the file's own electrode position */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsMontage) m = as_montage_load_standard ("standard_1005", &error);
+    g_assert_no_error (error);
+    as_recording_attach_montage (rec, m);
+    g_assert_cmpfloat_with_epsilon (rec->channels[0].position[2], 0.07, 1e-7);
+  }
 }
 
 static gboolean
@@ -457,7 +478,7 @@ test_written (void)
 {
   for (int with_dir = 0; with_dir < 2; with_dir++)
     {
-      g_autoptr (GByteArray) b = make_fif (with_dir);
+      g_autoptr (GByteArray) b = make_fif (with_dir, FALSE);
       g_autoptr (GError) error = NULL;
       g_autoptr (AsRecording) rec = as_read_fif ("w.fif", b->data, b->len, &error);
 
@@ -467,9 +488,18 @@ test_written (void)
       g_assert_true (has_warning (rec, "marked bad in the file: EOG061"));
       g_assert_false (has_warning (rec, "directory"));
     }
+  /* Maxwell-filtered (SSS): read alike, and said */
+  {
+    g_autoptr (GByteArray) b = make_fif (TRUE, TRUE);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsRecording) rec = as_read_fif ("sss.fif", b->data, b->len, &error);
+    g_assert_no_error (error);
+    check_written (rec);
+    g_assert_cmpstr (rec->format, ==, "FIF (Maxwell-filtered)");
+  }
   /* a directory pointing nowhere: read by walking, with a word */
   {
-    g_autoptr (GByteArray) b = make_fif (TRUE);
+    g_autoptr (GByteArray) b = make_fif (TRUE, FALSE);
     g_autoptr (GError) error = NULL;
     g_autoptr (AsRecording) rec = NULL;
     b->data[52] = 0x7f;
@@ -484,7 +514,7 @@ test_written (void)
 static void
 test_malformed (void)
 {
-  g_autoptr (GByteArray) good = make_fif (FALSE);
+  g_autoptr (GByteArray) good = make_fif (FALSE, FALSE);
   struct { gsize at; guint8 byte; const char *why; } cases[] = {
     { 0, 1, "not a FIF file" },
     /* file id 0–35, dir pointer 36–55, MEAS 56–75, MEAS_INFO 76–95, NCHAN 96–115 */
@@ -520,7 +550,7 @@ test_malformed (void)
   }
   /* a data buffer of a size that is no whole number of samples */
   {
-    g_autoptr (GByteArray) b = make_fif (FALSE);
+    g_autoptr (GByteArray) b = make_fif (FALSE, FALSE);
     g_autoptr (GError) error = NULL;
     g_autoptr (AsRecording) rec = NULL;
     static const guint8 head[12] = { 0, 0, 1, 0x2c, 0, 0, 0, 2, 0, 0, 0, 0x18 };
