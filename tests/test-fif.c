@@ -343,6 +343,22 @@ make_fif (gboolean with_dir, gboolean sss)
   g_byte_array_append (b, (const guint8 *) "EOG061", 6);
   tag_int (b, dir, 105, 359);
   tag_int (b, dir, 105, 101);
+  /* MNE-Python's annotations, from the measurement date: at 1.05 s (0.02 s
+   * long) and 1.11 s after it, that is 0.05 s and 0.11 s after the first
+   * sample (100 / 100 Hz = 1 s) */
+  tag_int (b, dir, 104, 3810);
+  tag_head (b, dir, 304, 4, 8);
+  putf (b, 1.05f);
+  putf (b, 1.11f);
+  tag_head (b, dir, 305, 4, 8);
+  putf (b, 1.07f);
+  putf (b, 1.11f);
+  tag_head (b, dir, 206, 10, 17);
+  g_byte_array_append (b, (const guint8 *) "BAD_blink:edge;x ", 17);
+  tag_head (b, dir, 204, 5, 16);
+  putd (b, 1000000000.0);
+  putd (b, 0.0);
+  tag_int (b, dir, 105, 3810);
   if (sss)
     {
       /* Maxwell filtering leaves a processing history with its SSS info */
@@ -444,8 +460,14 @@ check_written (AsRecording *rec)
         }
     }
   g_assert_cmpuint (as_recording_count_missing (rec), ==, 3 * 4);
+  /* annotations after the stimulus events */
+  g_assert_cmpuint (rec->events->len, ==, 4);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 2).label, ==, "BAD_blink");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).onset, 0.05, 1e-6);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).duration, 0.02, 1e-6);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 3).label, ==, "edge:x ");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 3).onset, 0.11, 1e-6);
   /* STI 014: 5 at sample 1 (one sample), 3 at 8 to 10 (two samples) */
-  g_assert_cmpuint (rec->events->len, ==, 2);
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 0.01, 1e-12);
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.01, 1e-12);
   g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "STI 014 5");
