@@ -55,7 +55,7 @@ as_cli_learn (int argc, char **argv)
   double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, tol = 1e-4;
   g_auto (AsCliRead) read = { 0 };
   gboolean full = FALSE, rank1 = FALSE, is_signed = FALSE, force = FALSE, quiet = FALSE;
-  gboolean online = FALSE;
+  gboolean online = FALSE, figures = FALSE;
   gint64 seed = 0;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
@@ -77,6 +77,7 @@ as_cli_learn (int argc, char **argv)
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 0)"), N_("SEED") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
+    { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -84,7 +85,10 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
+  g_autoptr (AsRecording) rec = NULL;
   AsCdlParams params;
+  AsCscShape out_shape = { 0 };
+  AsCdlExportInfo info;
   int status = 2;
 
   g_option_context_set_summary (ctx,
@@ -138,7 +142,8 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, _("unknown --init “%s” (use greedy, chunk or random)"), init_name);
       goto out;
     }
-  if (!as_cdl_export_check (out_dir, params.rank1, force, &error))
+  if (!as_cdl_export_check (out_dir, params.rank1, force, &error)
+      || (figures && !as_cli_check_figures (out_dir, AS_FIGURE_FORMAT_PNG, force, &error)))
     {
       as_cli_error (command, "%s", error->message);
       status = 1;
@@ -163,12 +168,13 @@ as_cli_learn (int argc, char **argv)
         }
       params.rank1 = FALSE;
       params.atom_height = params.atom_length = (guint) atom_size;
+      out_shape = (AsCscShape) { params.n_atoms, img->n_channels, img->height, img->width,
+                                 params.atom_height, params.atom_length };
       job = as_cdl_job_new_image (img->data, 1, img->n_channels, img->height, img->width,
                                   &params, NULL);
     }
   else
     {
-      g_autoptr (AsRecording) rec = NULL;
       rec = as_cli_read_load (&read, files[0], command);
       if (rec == NULL)
         goto out;
@@ -182,7 +188,18 @@ as_cli_learn (int argc, char **argv)
           status = 2;
           goto out;
         }
+      out_shape = (AsCscShape) { params.n_atoms, rec->n_channels, 1, (guint) rec->n_samples,
+                                 1, params.atom_length };
       job = as_cdl_job_new_for_recording (rec, &params, NULL);
+    }
+
+  /* The folder can be written and has room, before any time is spent learning. */
+  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, 1, params.rank1,
+                                                                    params.max_iter),
+                              force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
     }
 
   model = run_job (job, quiet, &error);
@@ -192,7 +209,16 @@ as_cli_learn (int argc, char **argv)
       status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
       goto out;
     }
-  if (!as_cdl_export (model, &params, files[0], out_dir, force, &error))
+  as_cdl_export_info_init (&info);
+  info.source = files[0];
+  info.recording = rec;
+  if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
+  if (figures && !as_cli_write_figures (model, rec, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
+                                       150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;

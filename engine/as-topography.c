@@ -201,7 +201,7 @@ topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircl
   g_autofree guint *owned = which;
   g_autoptr (AsMontage) standard = NULL;
   g_autoptr (GError) local = NULL;
-  double center[3] = { 0, 0, 0 }, sphere_r, radius = 0, outer = 0;
+  double center[3] = { 0, 0, 0 }, sphere_r, radius = 0, radius_head = 0, outer = 0;
   gboolean fitted = FALSE;
   AsTopographyGrid *grid;
 
@@ -230,6 +230,7 @@ topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircl
     outer = MAX (outer, hypot (xy[2 * i], xy[2 * i + 1]));
   if (standard != NULL)
     radius = as_montage_head_radius (standard, center, circle);
+  radius_head = radius;
   /* sensors below the head circle (EEGLAB draws them outside it) stay on
    * the grid: never cut a sensor off */
   radius = MAX (radius, 1.02 * outer);
@@ -237,6 +238,8 @@ topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircl
   if (grid == NULL)
     return NULL;
   grid->n_sensors = n;
+  /* Without a standard head, the circle through the outermost sensor. */
+  grid->head_radius = standard != NULL && radius_head > 0 ? radius_head : outer;
   grid->sensor_xy = g_steal_pointer (&xy);
   grid->sensor_channel = g_steal_pointer (&owned);
   return grid;

@@ -22,6 +22,7 @@ typedef struct
   guint   n_sensors; /* as_topography_for_recording: the sensors drawn, */
   double *sensor_xy; /* n_sensors × 2 in the grid's plane (else NULL), */
   guint  *sensor_channel; /* and the channel each one is */
+  double  head_radius; /* as_topography_for_recording: the head circle to draw (≤ radius) */
 } AsTopographyGrid;
 
 /* Biharmonic spline interpolation (Sandwell 1987, Geophys. Res. Lett.

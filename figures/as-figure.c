@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n.h>
 
 #include "as-figure.h"
 #include "as-figure-atoms.h"
+#include "as-figure-axis.h"
+#include "as-figure-text.h"
 
 void
 as_figure_style_init_light (AsFigureStyle *style)
@@ -47,49 +50,62 @@ as_figure_set_color (cairo_t *cr, const AsColor *c)
 }
 
 double
-as_figure_nice_step (double span, int n)
+as_figure_page_length_step (double seconds, int direction)
 {
-  double raw = span / MAX (n, 1);
-  double mag, f;
+  /* Below a second, 1-2-5 steps; then the page lengths of clinical viewers
+   * (10, 15, 20, 30 s), then minutes and hours. */
+  static const double long_pages[] = { 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200,
+                                        1800, 3600, 7200, 14400, 28800, 43200, 86400 };
+  double candidates[64];
+  guint n = 0;
 
-  if (!(raw > 0))
-    return 1.0;
-  mag = pow (10.0, floor (log10 (raw)));
-  f = raw / mag;
-  if (f < 1.5)
-    return mag;
-  if (f < 3.5)
-    return 2 * mag;
-  if (f < 7.5)
-    return 5 * mag;
-  return 10 * mag;
+  for (int e = -3; e < 0; e++)
+    for (int m = 0; m < 3; m++)
+      candidates[n++] = (double[]) { 1, 2, 5 }[m] * pow (10, e);
+  for (guint i = 0; i < G_N_ELEMENTS (long_pages); i++)
+    candidates[n++] = long_pages[i];
+  return as_figure_step_in (candidates, n, seconds, direction);
 }
 
 double
-as_figure_page_length_step (double seconds, int direction)
+as_figure_step_in (const double *steps, guint n, double value, int direction)
 {
-  static const double mantissa[] = { 1, 2, 5 };
-  double best = 1, best_err = INFINITY;
+  double best = steps[0], best_err = INFINITY;
 
-  if (!(seconds > 0))
-    return 1;
-  for (int e = -3; e <= 5; e++)
-    for (int m = 0; m < 3; m++)
-      {
-        double v = mantissa[m] * pow (10, e), err;
+  if (!(value > 0))
+    return steps[0];
+  for (guint i = 0; i < n; i++)
+    {
+      double v = steps[i], err;
 
-        if (direction > 0 && v <= seconds * (1 + 1e-9))
-          continue;
-        if (direction < 0 && v >= seconds * (1 - 1e-9))
-          continue;
-        err = fabs (log (v / seconds));
-        if (err < best_err)
-          {
-            best_err = err;
-            best = v;
-          }
-      }
+      if (direction > 0 && v <= value * (1 + 1e-9))
+        continue;
+      if (direction < 0 && v >= value * (1 - 1e-9))
+        continue;
+      err = fabs (log (v / value));
+      if (err < best_err)
+        {
+          best_err = err;
+          best = v;
+        }
+    }
+  if (!isfinite (best_err))
+    return direction > 0 ? steps[n - 1] : steps[0];
   return best;
+}
+
+double
+as_figure_sensitivity_step (double per_mm, int direction)
+{
+  /* The sensitivities of clinical EEG (µV/mm), times powers of ten for other units. */
+  static const double clinical[] = { 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70 };
+  double steps[11 * 9];
+  guint n = 0;
+
+  for (int e = -4; e <= 4; e++)
+    for (guint i = 0; i < G_N_ELEMENTS (clinical); i++)
+      steps[n++] = clinical[i] * pow (10, e);
+  return as_figure_step_in (steps, n, per_mm, direction);
 }
 
 void
@@ -172,6 +188,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
 {
   const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 8, bottom = 28;
   double plot_w = width - left - right, plot_h = height - top - bottom;
+  const double lt0 = t0 - options->time_origin;
   double row_h, common_half = 0, font;
   gsize s0, s1;
   int n_px;
@@ -185,68 +202,74 @@ as_figure_draw_signals_full (cairo_t                     *cr,
 
   row_h = plot_h / rec->n_channels;
   font = MIN (style->font_size, MAX (6.0, row_h * 0.9));
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, style->font_size);
   n_px = (int) ceil (plot_w);
 
-  s0 = (gsize) CLAMP (floor (t0 * rec->sfreq), 0, (double) rec->n_samples - 1);
-  s1 = (gsize) CLAMP (ceil ((t0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
+  /* Samples and events are placed at their time in @rec (lt0 from its first
+   * sample); the axis and the occurrences speak of the whole recording. */
+  s0 = (gsize) CLAMP (floor (lt0 * rec->sfreq), 0, (double) rec->n_samples - 1);
+  s1 = (gsize) CLAMP (ceil ((lt0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
 
-  /* Time grid and axis. */
+  /* Time grid and axis: the one axis routine, the unit in the bottom corner. */
   {
-    double step = as_figure_nice_step (duration, 10);
-    cairo_set_line_width (cr, 1.0);
-    for (double t = ceil (t0 / step) * step; t <= t0 + duration + 1e-9; t += step)
-      {
-        double x = left + (t - t0) / duration * plot_w;
-        char label[32];
-        cairo_text_extents_t ext;
+    AsFigureAxis axis = { .lo = t0, .hi = t0 + duration };
+    AsFigureRect frame = { left, top, plot_w, plot_h };
 
-        as_figure_set_color (cr, &style->grid);
-        cairo_move_to (cr, floor (x) + 0.5, top);
-        cairo_line_to (cr, floor (x) + 0.5, top + plot_h);
-        cairo_stroke (cr);
-        g_snprintf (label, sizeof label, "%g", fabs (t) < 1e-12 ? 0.0 : t);
-        cairo_text_extents (cr, label, &ext);
-        as_figure_set_color (cr, &style->foreground);
-        cairo_move_to (cr, x - ext.width / 2, height - bottom + 16);
-        cairo_show_text (cr, label);
-      }
-    cairo_move_to (cr, width - right - 14, height - 4);
-    cairo_show_text (cr, "s");
+    as_figure_draw_axis (cr, style, &axis, AS_FIGURE_AXIS_BOTTOM, &frame, 1.0, AS_FIGURE_AXIS_GRID);
+    as_figure_set_color (cr, &style->foreground);
+    as_figure_text (cr, style, 0.85, 0, _("time (s)"), width - right, height, 1.0, 1.0);
 
     /* Clock time of the page's first sample, when the file says when it began,
      * under the channel names as clinical viewers show it. */
     if (rec->start_time != NULL)
       {
         g_autoptr (GDateTime) at = g_date_time_add (rec->start_time,
-                                                    (GTimeSpan) llround (t0 * G_TIME_SPAN_SECOND));
+                                                    (GTimeSpan) llround (lt0 * G_TIME_SPAN_SECOND));
         g_autofree char *clock = at != NULL ? g_date_time_format (at, "%H:%M:%S") : NULL;
 
         if (clock != NULL)
           {
             as_figure_set_color (cr, &style->foreground);
-            cairo_move_to (cr, 6, height - bottom + 16);
-            cairo_show_text (cr, clock);
+            as_figure_text (cr, style, 1.0, 0, clock, 6, height - bottom + 5, 0.0, 0.0);
           }
       }
   }
   if (options->sensitivity > 0)
     {
       char label[64];
-      g_snprintf (label, sizeof label, "%g %s/div", options->sensitivity,
-                  rec->channels[0].unit ? rec->channels[0].unit : "");
+      const char *unit = rec->channels[0].unit ? rec->channels[0].unit : "";
+
+      if (g_str_equal (unit, "uV"))
+        unit = "µV";
+      g_snprintf (label, sizeof label, "%g %s/%s", options->sensitivity, unit,
+                  options->pixels_per_mm > 0 ? "mm" : "div");
       as_figure_set_color (cr, &style->foreground);
-      cairo_move_to (cr, 6, height - 4);
-      cairo_show_text (cr, label);
+      as_figure_text (cr, style, 0.85, 0, label, 6, height, 0.0, 1.0);
+      /* A scale bar in the name column: a round value about 10 mm tall. */
+      if (options->pixels_per_mm > 0)
+        {
+          double value = as_figure_sensitivity_step (10 * options->sensitivity, 0);
+          double bar = value / options->sensitivity * options->pixels_per_mm;
+          double x = left - 12, y1 = top + plot_h - 4;
+          char bar_label[64];
+
+          if (bar < plot_h * 0.8)
+            {
+              cairo_set_line_width (cr, 2.0);
+              cairo_move_to (cr, x, y1);
+              cairo_line_to (cr, x, y1 - bar);
+              cairo_stroke (cr);
+              g_snprintf (bar_label, sizeof bar_label, "%g %s", value, unit);
+              as_figure_text (cr, style, 0.8, 0, bar_label, x - 4, y1 - bar / 2, 1.0, 0.5);
+            }
+        }
     }
 
   /* Events: a shaded band for durations, a line at each onset, the label. */
   for (guint i = 0; i < rec->events->len; i++)
     {
       const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
-      double x0 = left + (ev->onset - t0) / duration * plot_w;
-      double x1 = left + (ev->onset + ev->duration - t0) / duration * plot_w;
+      double x0 = left + (ev->onset - lt0) / duration * plot_w;
+      double x1 = left + (ev->onset + ev->duration - lt0) / duration * plot_w;
 
       if (x1 < left || x0 > left + plot_w)
         continue;
@@ -260,8 +283,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       cairo_move_to (cr, floor (x0) + 0.5, top);
       cairo_line_to (cr, floor (x0) + 0.5, top + plot_h);
       cairo_stroke (cr);
-      cairo_move_to (cr, x0 + 3, top + style->font_size);
-      cairo_show_text (cr, ev->label);
+      as_figure_text (cr, style, 0.9, 0, ev->label, x0 + 3, top + 2, 0.0, 0.0);
       cairo_restore (cr);
     }
 
@@ -287,20 +309,20 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       common_half = MAX (common_half, halves[c]);
     }
 
-  cairo_set_font_size (cr, font);
   for (guint c = 0; c < rec->n_channels; c++)
     {
       const double *y = rec->data + (gsize) c * rec->n_samples;
       double yc = top + (c + 0.5) * row_h, mid = mids[c], scale;
 
-      if (options->sensitivity > 0)
+      if (options->sensitivity > 0 && options->pixels_per_mm > 0)
+        scale = options->pixels_per_mm / options->sensitivity;
+      else if (options->sensitivity > 0)
         scale = row_h / options->sensitivity;
       else
         scale = 0.45 * row_h / (options->common_scale ? common_half : halves[c]);
 
       as_figure_set_color (cr, &style->foreground);
-      cairo_move_to (cr, 6, yc + font / 3);
-      cairo_show_text (cr, rec->channels[c].label);
+      as_figure_text (cr, style, font / style->font_size, 0, rec->channels[c].label, 6, yc, 0.0, 0.5);
 
       cairo_save (cr);
       cairo_rectangle (cr, left, top, plot_w, plot_h);
@@ -326,7 +348,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
             gboolean pen = FALSE;
             for (gsize s = s0; s < s1; s++)
               {
-                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
                 if (isnan (y[s]))
                   pen = FALSE;
                 else if (!pen)
@@ -341,7 +363,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           }
         for (int px = 0; px < cols; px++)
           {
-            double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+            double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
             gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
             gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
             double vmin = INFINITY, vmax = -INFINITY;
@@ -413,7 +435,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           if ((double) (rb - ra) < plot_w)
             for (gsize s = ra; s < rb; s++)
               {
-                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
                 double v = yc - (r[s - options->recon_start] + offset - mid) * scale;
                 if (s == ra)
                   cairo_move_to (cr, x, v);
@@ -422,7 +444,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
               }
           for (int px = 0; px < n_px && (double) (rb - ra) >= plot_w; px++)
             {
-              double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+              double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
               double fa = floor (ta * rec->sfreq), fb = ceil (tb * rec->sfreq);
               gsize a, b;
               double vmin = INFINITY, vmax = -INFINITY;

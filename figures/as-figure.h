@@ -31,17 +31,24 @@ typedef struct
   double  font_size;   /* in user units (pixels or points) */
 } AsFigureStyle;
 
+typedef struct
+{
+  double x, y, width, height;
+} AsFigureRect;
+
 typedef struct _AsFigureAtoms AsFigureAtoms;
 
 typedef struct
 {
-  double               sensitivity;    /* channel unit per division (one row); 0: autoscale */
+  double               sensitivity;    /* channel unit per mm (or per row without pixels_per_mm); 0: autoscale */
+  double               pixels_per_mm;  /* the display's real size; 0: unknown */
   gboolean             common_scale;   /* autoscale all channels together over the page */
   const AsFigureAtoms *atoms;          /* occurrences to highlight, or NULL */
   int                  selected_atom;  /* its occurrences drawn strongest; −1: all alike */
   const double        *reconstruction; /* n_channels × recon_len from sample recon_start */
   gsize                recon_start;
   gsize                recon_len;
+  double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
 } AsFigureSignalOptions;
 
 void as_figure_style_init_light (AsFigureStyle *style);
@@ -69,11 +76,14 @@ void as_figure_draw_signals_full (cairo_t                     *cr,
                                   double                       duration,
                                   const AsFigureSignalOptions *options);
 
-/* The page lengths offered: 1, 2, 5 × 10^k seconds; the nearest one to @seconds,
- * or the next one up (@direction > 0) or down (@direction < 0). */
-double as_figure_page_length_step (double seconds, int direction);
+/* The step of @steps (sorted) nearest to @value, or the next one up or down. */
+double as_figure_step_in (const double *steps, guint n, double value, int direction);
+/* Clinical sensitivities: 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70 × 10^k per mm. */
+double as_figure_sensitivity_step (double per_mm, int direction);
 
-/* A "nice" tick step (1, 2 or 5 × 10^k) for a span divided in about @n parts. */
-double as_figure_nice_step      (double span, int n);
+/* The page lengths offered: 1, 2, 5 × 10^k s below a second, then 1, 2, 5,
+ * 10, 15, 20, 30 s, minutes and hours; the nearest one to @seconds, or the
+ * next one up (@direction > 0) or down (@direction < 0). */
+double as_figure_page_length_step (double seconds, int direction);
 
 G_END_DECLS

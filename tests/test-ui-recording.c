@@ -18,7 +18,7 @@
 #include "atomscope-convergence-view.h"
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
-#include "atomscope-window.h"
+#include "atomscope-window-private.h"
 #include "ui-test-utils.h"
 
 static AtomscopeApplication *app;

@@ -22,7 +22,7 @@
 #include "as-figure-teaching.h"
 #include "atomscope-application.h"
 #include "atomscope-teaching-page.h"
-#include "atomscope-window.h"
+#include "atomscope-window-private.h"
 #include "ui-test-utils.h"
 
 #define TEST_EPOCHS 8

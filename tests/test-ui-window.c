@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "atomscope-application.h"
-#include "atomscope-window.h"
+#include "atomscope-window-private.h"
 #include "ui-test-utils.h"
 
 /* One application per process, as in real life: GApplication registers once. */

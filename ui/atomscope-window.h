@@ -25,33 +25,18 @@ AtomscopeWindow *atomscope_window_new           (AtomscopeApplication *app);
 void             atomscope_window_open_file     (AtomscopeWindow *self, GFile *file);
 AsRecording     *atomscope_window_get_recording (AtomscopeWindow *self);
 AsImage         *atomscope_window_get_image     (AtomscopeWindow *self);
-guint            atomscope_window_get_load_count (AtomscopeWindow *self);
-guint            atomscope_window_get_load_failures (AtomscopeWindow *self);
 void             atomscope_window_show_toast    (AtomscopeWindow *self, const char *message);
 
 /* Learning: preprocessing then a CDL job; its snapshots are pulled on the frame clock. */
 void             atomscope_window_learn         (AtomscopeWindow *self);
 void             atomscope_window_toggle_pause  (AtomscopeWindow *self);
 void             atomscope_window_stop          (AtomscopeWindow *self);
-AsJob           *atomscope_window_get_job       (AtomscopeWindow *self);
 AsCdlModel      *atomscope_window_get_model     (AtomscopeWindow *self);
-AsFigureAtoms   *atomscope_window_get_figure_atoms (AtomscopeWindow *self);
-guint            atomscope_window_get_learn_count  (AtomscopeWindow *self);
-guint64          atomscope_window_get_model_serial (AtomscopeWindow *self);
-gboolean         atomscope_window_get_warm_started (AtomscopeWindow *self);
-AtomscopeParamsPanel *atomscope_window_get_params_panel (AtomscopeWindow *self);
-/* "signals", "atoms", "raster" or "convergence". */
-GtkWidget       *atomscope_window_get_view      (AtomscopeWindow *self, const char *name);
 void             atomscope_window_select_atom   (AtomscopeWindow *self, int atom);
 
 /* Export of what is shown; asks before replacing files. */
 AtomscopeExportRequest *atomscope_window_new_export_request (AtomscopeWindow *self);
 void             atomscope_window_export        (AtomscopeWindow *self, AtomscopeExportRequest *req);
-guint            atomscope_window_get_export_count    (AtomscopeWindow *self);
-guint            atomscope_window_get_export_failures (AtomscopeWindow *self);
-GPtrArray       *atomscope_window_get_last_export     (AtomscopeWindow *self);
-AdwMessageDialog *atomscope_window_get_overwrite_dialog (AtomscopeWindow *self);
 
-gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,559 @@
+/* atomscope-window-learning.c: learning in the window: preprocessing then a CDL job on
+ * a worker (Learn / Pause / Stop), its snapshots followed on the frame clock,
+ * topographies computed off the main loop, where atoms occur.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "atomscope-window"
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "as-cdl.h"
+#include "as-image.h"
+#include "as-montage.h"
+#include "as-preprocess.h"
+#include "as-reader.h"
+#include "as-topography.h"
+#include "atomscope-atoms-panel.h"
+#include "atomscope-convergence-view.h"
+#include "atomscope-export-dialog.h"
+#include "atomscope-params-panel.h"
+#include "atomscope-raster-view.h"
+#include "atomscope-signal-view.h"
+#include "atomscope-teaching-page.h"
+#include "atomscope-window-private.h"
+
+/* ---- topographies (worker thread) ----------------------------------------------- */
+
+typedef struct
+{
+  guint   n_atoms, n_channels, n_sensors, size;
+  double *u;              /* K × P copy */
+  double *xy;             /* n_sensors × 2 */
+  guint  *sensor_channel; /* n_sensors */
+  double  head_radius;
+} TopoInput;
+
+static void
+topo_input_free (TopoInput *in)
+{
+  g_free (in->u);
+  g_free (in->xy);
+  g_free (in->sensor_channel);
+  g_free (in);
+}
+
+static void
+topo_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TopoInput *in = task_data;
+  AsTopographyGrid **grids = g_new0 (AsTopographyGrid *, in->n_atoms);
+  g_autofree double *values = g_new (double, in->n_sensors);
+  double radius = in->head_radius;
+
+  /* The grid also covers sensors below the head circle's equator. */
+  for (guint s = 0; s < in->n_sensors; s++)
+    radius = MAX (radius, hypot (in->xy[2 * s], in->xy[2 * s + 1]) * 1.02);
+  for (guint k = 0; k < in->n_atoms; k++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      for (guint s = 0; s < in->n_sensors; s++)
+        values[s] = in->u[(gsize) k * in->n_channels + in->sensor_channel[s]];
+      grids[k] = as_topography_grid (in->xy, values, in->n_sensors, radius, in->size, &error);
+      if (grids[k] == NULL)
+        g_debug ("topography of atom %u: %s", k + 1, error->message);
+    }
+  g_task_return_pointer (task,
+                         as_figure_topographies_new (in->n_atoms, grids, in->xy, in->n_sensors,
+                                                     in->head_radius),
+                         (GDestroyNotify) as_figure_topographies_unref);
+}
+
+static void start_topographies (AtomscopeWindow *self);
+
+static void
+topo_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
+  g_autoptr (AsFigureTopographies) topo = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->topo_running = FALSE;
+  if (topo == NULL || self->figure_atoms == NULL || topo->n_atoms != self->figure_atoms->n_atoms)
+    {
+      if (self->topo_pending)
+        start_topographies (self);
+      return;
+    }
+  g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+  self->topographies = as_figure_topographies_ref (topo);
+  {
+    AsFigureAtoms *with_maps = as_figure_atoms_copy_with_topographies (self->figure_atoms, topo);
+
+    g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
+    self->figure_atoms = with_maps;
+    atomscope_atoms_panel_set_atoms (self->atoms_panel, with_maps, self->model_serial);
+  }
+  if (self->topo_pending)
+    start_topographies (self);
+}
+
+/* At most one computation runs; a newer model waits for it and goes next. */
+static void
+start_topographies (AtomscopeWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+  const AsCdlModel *m = self->model;
+  TopoInput *in;
+
+  self->topo_pending = FALSE;
+  if (m == NULL || m->u == NULL || self->n_sensors < 4 || m->shape.height != 1)
+    return;
+  if (self->topo_running)
+    {
+      self->topo_pending = TRUE;
+      return;
+    }
+  in = g_new0 (TopoInput, 1);
+  in->n_atoms = m->shape.n_atoms;
+  in->n_channels = m->shape.n_channels;
+  in->n_sensors = self->n_sensors;
+  in->size = TOPOGRAPHY_SIZE;
+  in->u = g_memdup2 (m->u, sizeof (double) * in->n_atoms * in->n_channels);
+  in->xy = g_memdup2 (self->sensor_xy, sizeof (double) * 2 * self->n_sensors);
+  in->sensor_channel = g_memdup2 (self->sensor_channel, sizeof (guint) * self->n_sensors);
+  in->head_radius = self->head_radius;
+  self->topo_running = TRUE;
+  task = g_task_new (self, NULL, topo_done, NULL);
+  g_task_set_task_data (task, in, (GDestroyNotify) topo_input_free);
+  g_task_run_in_thread (task, topo_thread);
+}
+
+/* Projects the positioned channels of what is learned on (MATHS.md "Topographies"). */
+static void
+update_sensors (AtomscopeWindow *self)
+{
+  AsRecording *rec = self->learned_on;
+  g_autofree double *points = NULL;
+  double center[3];
+  double radius;
+  guint n = 0;
+
+  g_clear_pointer (&self->sensor_xy, g_free);
+  g_clear_pointer (&self->sensor_channel, g_free);
+  self->n_sensors = 0;
+  if (rec == NULL)
+    return;
+  points = g_new (double, 3 * rec->n_channels);
+  self->sensor_channel = g_new (guint, rec->n_channels);
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (rec->channels[c].has_position)
+      {
+        memcpy (points + 3 * n, rec->channels[c].position, sizeof (double) * 3);
+        self->sensor_channel[n++] = c;
+      }
+  if (n < 4 || !as_fit_sphere (points, n, center, &radius))
+    return;
+  self->sensor_xy = g_new (double, 2 * n);
+  as_project_azimuthal (points, n, center, self->sensor_xy);
+  self->n_sensors = n;
+  self->head_radius = self->montage != NULL
+                      ? as_montage_head_radius (self->montage, center, AS_HEAD_CIRCLE_EEGLAB)
+                      : 0;
+  if (!(self->head_radius > 0))
+    {
+      /* Without a montage, the circle through the outermost sensors. */
+      for (guint s = 0; s < n; s++)
+        self->head_radius = MAX (self->head_radius, hypot (self->sensor_xy[2 * s], self->sensor_xy[2 * s + 1]));
+    }
+}
+
+/* ---- following the engine ------------------------------------------------------- */
+
+static void
+show_model (AtomscopeWindow *self, AsCdlModel *model)
+{
+  AsFigureAtoms *atoms;
+  double sfreq = self->learned_on != NULL ? self->learned_on->sfreq : 0;
+
+  if (model != self->model)
+    {
+      g_clear_pointer (&self->model, as_cdl_model_unref);
+      self->model = as_cdl_model_ref (model);
+    }
+  atoms = as_figure_atoms_new (model, sfreq, OCCURRENCE_THRESHOLD);
+  if (self->topographies != NULL && self->topographies->n_atoms == atoms->n_atoms)
+    as_figure_atoms_set_topographies (atoms, self->topographies);
+  g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
+  self->figure_atoms = atoms;
+  self->model_serial++;
+
+  atomscope_atoms_panel_set_atoms (self->atoms_panel, atoms, self->model_serial);
+  atomscope_raster_view_set_atoms (self->raster_view, atoms, self->model_serial);
+  atomscope_signal_view_set_atoms (self->signal_view, atoms, self->model_serial);
+  atomscope_convergence_view_set_model (self->convergence_view, model, self->model_serial);
+  start_topographies (self);
+}
+
+static void
+update_progress (AtomscopeWindow *self)
+{
+  g_autofree char *text = NULL;
+  const char *state = "";
+  double elapsed = self->job != NULL ? as_job_get_elapsed (self->job) : 0;
+
+  if (self->model == NULL)
+    {
+      gtk_label_set_text (self->progress_label, self->job != NULL ? _("Starting…") : "");
+      return;
+    }
+  if (self->job != NULL)
+    switch (as_job_get_state (self->job))
+      {
+      case AS_JOB_PAUSED:
+        state = _(" (paused)");
+        break;
+      case AS_JOB_STOPPED:
+        state = _(" (stopped)");
+        break;
+      case AS_JOB_FINISHED:
+        state = self->model->converged ? _(" (converged)") : _(" (done)");
+        break;
+      default:
+        break;
+      }
+  text = g_strdup_printf (_("Iteration %u · objective %.5g · %.1f s%s"), self->model->iteration,
+                          as_cdl_model_last_objective (self->model), elapsed, state);
+  gtk_label_set_text (self->progress_label, text);
+}
+
+/* The frame clock pulls the newest snapshot when the job published one; the
+ * main loop never waits on the worker. */
+static gboolean
+on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  AtomscopeWindow *self = ATOMSCOPE_WINDOW (widget);
+  guint64 generation;
+  gboolean done;
+
+  if (self->job == NULL)
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  done = as_job_is_done (self->job);
+  generation = as_job_get_generation (self->job);
+  if (generation != self->job_generation)
+    {
+      g_autoptr (AsCdlModel) model = as_cdl_job_dup_model (self->job);
+
+      self->job_generation = generation;
+      if (model != NULL)
+        show_model (self, model);
+      update_progress (self);
+      self->progress_shown_at = g_get_monotonic_time ();
+    }
+  else if (g_get_monotonic_time () - self->progress_shown_at > 250000)
+    {
+      /* The elapsed time moves on: a few label updates a second are enough (each
+       * one lays the header bar out again). */
+      update_progress (self);
+      self->progress_shown_at = g_get_monotonic_time ();
+    }
+  if (!done)
+    return G_SOURCE_CONTINUE;
+  update_progress (self);
+
+  if (as_job_get_state (self->job) == AS_JOB_FAILED && as_job_get_error (self->job) != NULL)
+    atomscope_window_show_toast (self, as_job_get_error (self->job)->message);
+  self->learn_count++;
+  self->tick_id = 0;
+  atomscope_window_update_actions (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+shapes_match (const AsCdlModel *m, const AsCdlParams *p, const AsRecording *rec)
+{
+  return m != NULL && m->shape.n_atoms == p->n_atoms && m->shape.atom_width == p->atom_length
+         && m->shape.atom_height == p->atom_height && m->shape.n_channels == rec->n_channels
+         && m->rank1 == p->rank1 && m->positive == p->positive;
+}
+
+/* Images: each colour plane without its mean (the atoms are zero-mean patterns). */
+static void
+prepare_image_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  AsImage *img = task_data;
+  gsize n = (gsize) img->width * img->height;
+  double *x = g_memdup2 (img->data, sizeof (double) * n * img->n_channels);
+
+  for (guint c = 0; c < img->n_channels; c++)
+    as_detrend (x + c * n, n, AS_DETREND_CONSTANT);
+  g_task_return_pointer (task, x, g_free);
+}
+
+static void
+prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
+  g_autofree double *x = g_task_propagate_pointer (G_TASK (result), NULL);
+  AsImage *img = g_task_get_task_data (G_TASK (result));
+  AsCdlModel *warm = NULL;
+  AsCdlParams params;
+
+  if (x == NULL || img != self->image)
+    return;
+  atomscope_params_panel_get_params (self->params_panel, &params);
+  if (self->model != NULL && self->model->shape.n_atoms == params.n_atoms
+      && self->model->shape.atom_width == params.atom_length
+      && self->model->shape.atom_height == params.atom_height
+      && self->model->shape.n_channels == img->n_channels && self->model->rank1 == params.rank1
+      && self->model->positive == params.positive)
+    warm = self->model;
+  self->warm_started = warm != NULL;
+  if (img->width < 2 * params.atom_length || img->height < 2 * params.atom_height)
+    {
+      atomscope_window_show_toast (self, _("The image is too small for atoms this large"));
+      self->learn_count++;
+      atomscope_window_update_actions (self);
+      return;
+    }
+  if (warm == NULL)
+    g_clear_pointer (&self->model, as_cdl_model_unref);
+  g_clear_pointer (&self->job, as_job_unref);
+  self->job = as_cdl_job_new_image (x, 1, img->n_channels, img->height, img->width, &params, warm);
+  self->job_generation = 0;
+  as_job_start (self->job);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_progress (self);
+  atomscope_window_update_actions (self);
+}
+
+static void
+prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  AsRecording *rec = g_object_get_data (G_OBJECT (task), "recording");
+  AsPreprocessOptions *opts = task_data;
+  GError *error = NULL;
+  AsRecording *out = as_preprocess (rec, opts, NULL, &error);
+
+  if (out == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, out, (GDestroyNotify) as_recording_unref);
+}
+
+static void
+prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = g_task_propagate_pointer (G_TASK (result), &error);
+  AsCdlModel *warm = NULL;
+  AsCdlParams params;
+
+  /* Another file was opened meanwhile: this preparation is stale. */
+  if (g_object_get_data (G_OBJECT (result), "recording") != self->recording)
+    return;
+  if (rec == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          atomscope_window_show_toast (self, error->message);
+          self->learn_count++;
+        }
+      atomscope_window_update_actions (self);
+      return;
+    }
+  atomscope_params_panel_get_params (self->params_panel, &params);
+
+  /* Warm start from the previous atoms when they fit the new problem. */
+  if (shapes_match (self->model, &params, rec)
+      && self->learned_on != NULL && self->learned_on->n_samples == rec->n_samples)
+    warm = self->model;
+  self->warm_started = warm != NULL;
+
+  if (rec->n_samples < 2 * params.atom_length)
+    {
+      atomscope_window_show_toast (self, _("The recording is too short for atoms this long: shorten the atoms or the crop"));
+      self->learn_count++;
+      atomscope_window_update_actions (self);
+      return;
+    }
+
+  g_clear_pointer (&self->learned_on, as_recording_unref);
+  self->learned_on = as_recording_ref (rec);
+  update_sensors (self);
+  if (warm == NULL)
+    {
+      g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+      g_clear_pointer (&self->model, as_cdl_model_unref);
+    }
+  /* The browser shows what the atoms explain, so overlays line up. */
+  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
+    {
+      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
+      double len = atomscope_signal_view_get_page_length (self->signal_view);
+
+      atomscope_signal_view_set_recording (self->signal_view, rec);
+      atomscope_signal_view_set_page_length (self->signal_view, len);
+      atomscope_signal_view_set_page_start (self->signal_view, t0);
+    }
+
+  g_clear_pointer (&self->job, as_job_unref);
+  self->job = as_cdl_job_new_for_recording (rec, &params, warm);
+  self->job_generation = 0;
+  as_job_start (self->job);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_progress (self);
+  atomscope_window_update_actions (self);
+}
+
+/* Learn: preprocessing on a worker, then the CDL job. */
+void
+atomscope_window_learn (AtomscopeWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+  AsPreprocessOptions *opts;
+
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
+  if (self->recording == NULL && self->image == NULL)
+    return;
+  /* A run in progress is asked to stop; its worker keeps what it reads alive
+   * and ends at its next check, without the main loop waiting for it. */
+  atomscope_window_stop_learning (self);
+  g_cancellable_cancel (self->prepare_cancellable);
+  g_clear_object (&self->prepare_cancellable);
+  self->prepare_cancellable = g_cancellable_new ();
+  if (self->image != NULL)
+    {
+      task = g_task_new (self, self->prepare_cancellable, prepare_image_done, NULL);
+      g_task_set_task_data (task, as_image_ref (self->image), (GDestroyNotify) as_image_unref);
+      g_task_set_return_on_cancel (task, TRUE);
+      g_task_run_in_thread (task, prepare_image_thread);
+      gtk_label_set_text (self->progress_label, _("Preparing the data…"));
+      return;
+    }
+
+  opts = g_new (AsPreprocessOptions, 1);
+  atomscope_params_panel_get_preprocess (self->params_panel, opts);
+  task = g_task_new (self, self->prepare_cancellable, prepare_done, NULL);
+  g_task_set_task_data (task, opts, g_free);
+  g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),
+                          (GDestroyNotify) as_recording_unref);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, prepare_thread);
+  gtk_label_set_text (self->progress_label, _("Preparing the data…"));
+}
+
+void
+atomscope_window_stop_learning (AtomscopeWindow *self)
+{
+  if (self->job != NULL && !as_job_is_done (self->job))
+    as_job_stop (self->job);
+}
+
+void
+atomscope_window_stop (AtomscopeWindow *self)
+{
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
+  atomscope_window_stop_learning (self);
+}
+
+void
+atomscope_window_toggle_pause (AtomscopeWindow *self)
+{
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
+  if (self->job == NULL || as_job_is_done (self->job))
+    return;
+  if (as_job_get_state (self->job) == AS_JOB_PAUSED)
+    as_job_resume (self->job);
+  else
+    as_job_pause (self->job);
+  update_progress (self);
+  atomscope_window_update_actions (self);
+}
+
+AsJob *
+atomscope_window_get_job (AtomscopeWindow *self)
+{
+  return self->job;
+}
+
+AsCdlModel *
+atomscope_window_get_model (AtomscopeWindow *self)
+{
+  return self->model;
+}
+
+AsFigureAtoms *
+atomscope_window_get_figure_atoms (AtomscopeWindow *self)
+{
+  return self->figure_atoms;
+}
+
+guint
+atomscope_window_get_learn_count (AtomscopeWindow *self)
+{
+  return self->learn_count;
+}
+
+guint64
+atomscope_window_get_model_serial (AtomscopeWindow *self)
+{
+  return self->model_serial;
+}
+
+gboolean
+atomscope_window_get_warm_started (AtomscopeWindow *self)
+{
+  return self->warm_started;
+}
+
+AtomscopeParamsPanel *
+atomscope_window_get_params_panel (AtomscopeWindow *self)
+{
+  return self->params_panel;
+}
+
+GtkWidget *
+atomscope_window_get_view (AtomscopeWindow *self, const char *name)
+{
+  if (g_strcmp0 (name, "signals") == 0)
+    return GTK_WIDGET (self->signal_view);
+  if (g_strcmp0 (name, "atoms") == 0)
+    return GTK_WIDGET (self->atoms_panel);
+  if (g_strcmp0 (name, "raster") == 0)
+    return GTK_WIDGET (self->raster_view);
+  if (g_strcmp0 (name, "convergence") == 0)
+    return GTK_WIDGET (self->convergence_view);
+  return NULL;
+}
+
+/* ---- interaction ------------------------------------------------------------------- */
+
+void
+atomscope_window_select_atom (AtomscopeWindow *self, int atom)
+{
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
+  if (self->figure_atoms == NULL || atom >= (int) self->figure_atoms->n_atoms)
+    atom = -1;
+  atomscope_atoms_panel_set_selected (self->atoms_panel, atom);
+}
+
+void
+atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time)
+{
+  atomscope_atoms_panel_set_selected (self->atoms_panel, atom);
+  if (self->figure_atoms != NULL)
+    time += as_figure_atoms_atom_duration (self->figure_atoms) / 2;
+  atomscope_signal_view_centre_on (self->signal_view, time);
+}
+

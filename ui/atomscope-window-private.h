@@ -1,0 +1,130 @@
+/* atomscope-window-private.h: the window's state, shared by the files that
+ * implement it (atomscope-window.c: opening files and the widget itself;
+ * -learning.c: learning and following the engine; -export.c: exports;
+ * -actions.c: actions and their enabled state).  Also the accessors the UI
+ * tests use to watch the window; they are not part of the public header.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "atomscope-window.h"
+#include "atomscope-atoms-panel.h"
+#include "atomscope-convergence-view.h"
+#include "atomscope-raster-view.h"
+#include "atomscope-signal-view.h"
+#include "as-montage.h"
+
+G_BEGIN_DECLS
+
+/* Occurrences are activations above this fraction of the atom's largest one. */
+#define OCCURRENCE_THRESHOLD 0.1
+/* Topography grid cells per side. */
+#define TOPOGRAPHY_SIZE 48
+
+struct _AtomscopeWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwToastOverlay          *toast_overlay;
+  AdwViewStack             *view_stack;
+  GtkStack                 *recording_stack;
+  AdwStatusPage            *status_page;
+  AtomscopeSignalView      *signal_view;
+  AtomscopeRasterView      *raster_view;
+  AtomscopeAtomsPanel      *atoms_panel;
+  AtomscopeConvergenceView *convergence_view;
+  AtomscopeParamsPanel     *params_panel;
+  GtkMenuButton            *primary_menu_button;
+  GMenu                    *recent_submenu;
+  GtkButton                *pause_button;
+  GtkLabel                 *progress_label;
+  GtkLabel                 *page_label;
+  GtkDropDown              *scale_dropdown;
+  GtkSpinButton            *sensitivity_spin;
+  GtkToggleButton          *reconstruction_toggle;
+  GtkToggleButton          *conv_time_toggle;
+  GtkToggleButton          *conv_logx_toggle;
+  GtkToggleButton          *conv_logy_toggle;
+  GtkToggleButton          *conv_subopt_toggle;
+  GtkStack                 *browser_stack;
+  GtkPicture               *image_picture;
+  GtkDropDown              *montage_dropdown;
+  GtkMenuButton            *filters_button;
+  GtkSpinButton            *highpass_spin;
+  GtkSpinButton            *lowpass_spin;
+  GtkDropDown              *notch_dropdown;
+  GtkMenuButton            *events_button;
+  GtkDrawingArea           *overview_area;
+  GtkPopover               *events_popover;
+  GtkSearchEntry           *events_search;
+  GtkListBox               *events_list;
+  gboolean                  montage_guard;  /* the toolbar is being set, not changed by the user */
+
+  AsRecording              *recording;    /* as read from the file */
+  AsImage                  *image;        /* or the image opened */
+  AsRecording              *learned_on;   /* after preprocessing: what the model explains */
+  AsMontage                *montage;
+  GCancellable             *load_cancellable;
+  guint                     load_count;   /* recordings shown so far (tests wait on it) */
+  guint                     load_failures; /* files that could not be opened */
+
+  /* Learning. */
+  GCancellable             *prepare_cancellable;
+  AsJob                    *job;
+  guint                     tick_id;
+  guint64                   job_generation; /* of the last snapshot taken */
+  AsCdlModel               *model;          /* newest model, kept after the job ends */
+  AsFigureAtoms            *figure_atoms;
+  guint64                   model_serial;   /* bumped for every snapshot shown */
+  guint                     learn_count;    /* learning runs that ended */
+  gboolean                  warm_started;
+  gint64                    progress_shown_at; /* µs, monotonic */
+
+  /* Sensor positions projected for topographies. */
+  double                   *sensor_xy;      /* n_sensors × 2 */
+  guint                    *sensor_channel; /* n_sensors: channel of learned_on */
+  guint                     n_sensors;
+  double                    head_radius;
+  AsFigureTopographies     *topographies;   /* newest, reused until replaced */
+  gboolean                  topo_running;
+  gboolean                  topo_pending;
+
+  guint                     export_count;
+  guint                     export_failures;
+  GPtrArray                *last_export;
+  AdwMessageDialog         *overwrite_dialog;
+};
+
+/* Shared between the window's files. */
+void atomscope_window_update_actions (AtomscopeWindow *self);
+void atomscope_window_stop_learning  (AtomscopeWindow *self);
+void atomscope_window_clear_model    (AtomscopeWindow *self);
+void atomscope_window_install_actions (GtkWidgetClass *widget_class);
+void atomscope_window_browser_init (AtomscopeWindow *self);
+void atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec);
+/* Rows of the events list that the filter shows (for the UI tests). */
+guint atomscope_window_count_visible_events (AtomscopeWindow *self);
+void atomscope_window_export_action (GtkWidget *widget, const char *name, GVariant *param);
+void atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time);
+
+/* For the UI tests: counters and dialogs to wait on. */
+guint            atomscope_window_get_load_count (AtomscopeWindow *self);
+guint            atomscope_window_get_load_failures (AtomscopeWindow *self);
+AsJob           *atomscope_window_get_job       (AtomscopeWindow *self);
+AsFigureAtoms   *atomscope_window_get_figure_atoms (AtomscopeWindow *self);
+guint            atomscope_window_get_learn_count  (AtomscopeWindow *self);
+guint64          atomscope_window_get_model_serial (AtomscopeWindow *self);
+gboolean         atomscope_window_get_warm_started (AtomscopeWindow *self);
+AtomscopeParamsPanel *atomscope_window_get_params_panel (AtomscopeWindow *self);
+/* "signals", "atoms", "raster" or "convergence". */
+GtkWidget       *atomscope_window_get_view      (AtomscopeWindow *self, const char *name);
+guint            atomscope_window_get_export_count    (AtomscopeWindow *self);
+guint            atomscope_window_get_export_failures (AtomscopeWindow *self);
+GPtrArray       *atomscope_window_get_last_export     (AtomscopeWindow *self);
+AdwMessageDialog *atomscope_window_get_overwrite_dialog (AtomscopeWindow *self);
+gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
+
+G_END_DECLS
