@@ -161,12 +161,16 @@ test_meg_topography (void)
 
   for (guint c = 0; c < rec->n_channels; c++)
     values[c] = c + 1;
-  n = as_meg_sensor_values (rec, values, AS_SENSOR_GRADIOMETER, pos, out, which);
+  {
+    g_autofree guint *partner = g_new (guint, rec->n_channels);
+    n = as_meg_sensor_values (rec, values, AS_SENSOR_GRADIOMETER, pos, out, which, partner);
+    g_assert_cmpuint (partner[0], ==, 1);
+  }
   g_assert_cmpuint (n, ==, 102);
   /* MEG0113 and MEG0112 (channels 1 and 2) are a pair at one location */
   g_assert_cmpuint (which[0], ==, 0);
   g_assert_cmpfloat_with_epsilon (out[0], sqrt ((1.0 * 1 + 2.0 * 2) / 2), 1e-12);
-  n = as_meg_sensor_values (rec, values, AS_SENSOR_MAGNETOMETER, pos, out, which);
+  n = as_meg_sensor_values (rec, values, AS_SENSOR_MAGNETOMETER, pos, out, which, NULL);
   g_assert_cmpuint (n, ==, 102);
   g_assert_cmpuint (which[0], ==, 2);
   g_assert_cmpfloat (out[0], ==, 3.0);
