@@ -243,31 +243,36 @@ as_cli_bench_unrolled (int argc, char **argv)
   AsBenchUnrolledParams p;
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
-  gint epochs, train_size, test_size, layers, tp_train;
+  gint epochs, train_size, test_size, layers;
   gint64 seed = 0;
-  gboolean quick = FALSE;
+  gboolean quick = FALSE, check = FALSE, goals_met = TRUE;
+  g_autofree char *peer = NULL;
+  double seconds;
 
   as_bench_unrolled_params_init (&p);
   epochs = p.epochs;
   train_size = p.train_size;
   test_size = p.test_size;
   layers = p.n_layers;
-  tp_train = p.throughput_train;
+  seconds = p.seconds;
   {
     const GOptionEntry entries[] = {
       { "layers", 0, 0, G_OPTION_ARG_INT, &layers, N_("Number of layers T, default 20"), "T" },
       { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of the full-batch SLISTA seed-004 runs, default 150"), "COUNT" },
       { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, N_("Training samples of the seed-004 runs, default 1000"), "COUNT" },
       { "test-size", 0, 0, G_OPTION_ARG_INT, &test_size, N_("Test samples, default 1000"), "COUNT" },
-      { "throughput-train", 0, 0, G_OPTION_ARG_INT, &tp_train, N_("Samples per throughput epoch, default 4096"), "COUNT" },
+      { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, N_("Time spent on each throughput measurement, default 2"), "SECONDS" },
+      { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer, N_("Folder holding adopty: run PyTorch on the same problem and print the ratios"), "DIR" },
+      { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when a throughput goal against the peer is missed"), NULL },
       { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("Throughput only, skip the seed-004 runs"), NULL },
       { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed, default 0"), "SEED" },
       { NULL }
     };
 
     g_option_context_set_summary (context,
-        _("Measures training throughput of LISTA and SLISTA (m = 256, n = 64, batch 256) and "
-          "runs seed 004's checks: learned networks against ISTA and FISTA at equal depth."));
+        _("Times forward passes and training steps (forward, backward, Adam) of LISTA, LISTA-CP, "
+          "ALISTA and SLISTA (m = 256, n = 64, T = 20, batch 256), beside PyTorch with --peer, and "
+          "runs the checks of Ablin et al. 2019: learned networks against ISTA and FISTA at equal depth."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
     if (!as_cli_parse_options (context, &argc, &argv, command))
       return 2;
@@ -277,7 +282,7 @@ as_cli_bench_unrolled (int argc, char **argv)
       as_cli_error (command, _("unexpected argument “%s” (see --help)"), argv[1]);
       return 2;
     }
-  if (epochs <= 0 || train_size <= 0 || test_size < 10 || layers <= 0 || tp_train <= 0 || seed < 0)
+  if (epochs <= 0 || train_size <= 0 || test_size < 10 || layers <= 0 || !(seconds > 0) || seed < 0)
     {
       as_cli_error (command, "%s", _("counts must be positive (at least 10 test samples)"));
       return 2;
@@ -286,12 +291,18 @@ as_cli_bench_unrolled (int argc, char **argv)
   p.train_size = train_size;
   p.test_size = test_size;
   p.n_layers = layers;
-  p.throughput_train = tp_train;
+  p.seconds = seconds;
+  p.peer_dir = peer;
   p.skip_checks = quick;
   p.seed = (guint64) seed;
-  if (!as_bench_unrolled_run (&p, stdout, &error))
+  if (!as_bench_unrolled_run (&p, stdout, &goals_met, &error))
     {
       as_cli_error (command, "%s", error->message);
+      return 1;
+    }
+  if (check && !goals_met)
+    {
+      as_cli_error (command, "%s", _("a throughput goal against the peer was missed"));
       return 1;
     }
   return 0;

@@ -45,6 +45,7 @@ struct _AsUnrolledTrainer
   guint  *order;
 
   double *grad, *grad_chunk, *m1, *m2;
+  double *Gchunk;               /* ∂ℓ/∂z^T of one chunk (CHUNK × m): no allocation per step */
   double *saved_params, *saved_m1, *saved_m2;
   guint64 adam_t, saved_adam_t;
   double  lr;
@@ -305,6 +306,7 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
   }
 
   tr->tape = as_unrolled_tape_new (tr->net, CHUNK);
+  tr->Gchunk = g_new (double, (gsize) CHUNK * m);
   tr->Xb = g_new (double, (gsize) MIN (MAX (cfg->batch_size, 1), cfg->train_size) * n);
   tr->Zb = g_new (double, (gsize) MIN (MAX (cfg->batch_size, 1), cfg->train_size) * m);
   tr->order = g_new (guint, cfg->train_size);
@@ -352,6 +354,7 @@ as_unrolled_trainer_unref (AsUnrolledTrainer *tr)
   g_free (tr->D);
   as_unrolled_free (tr->net);
   as_unrolled_tape_free (tr->tape);
+  g_free (tr->Gchunk);
   g_free (tr->Xtr);
   g_free (tr->Ztr);
   g_free (tr->Xte);
@@ -413,7 +416,7 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
   guint n = tr->cfg.n, m = tr->cfg.m;
   gsize np = as_unrolled_get_n_params (tr->net);
   double total = 0.0;
-  g_autofree double *G = grad ? g_new (double, (gsize) MIN (B, CHUNK) * m) : NULL;
+  double *G = grad ? tr->Gchunk : NULL;
 
   if (grad != NULL)
     memset (grad, 0, sizeof (double) * np);
@@ -465,6 +468,26 @@ optimizer_step (AsUnrolledTrainer *tr, double lr, gsize lo, gsize hi)
   }
 }
 
+double
+as_unrolled_trainer_step (AsUnrolledTrainer *tr, guint B, const double *X, const double *Z)
+{
+  guint T = tr->cfg.n_layers;
+  double loss;
+
+  g_return_val_if_fail (B > 0, NAN);
+  loss = batch_loss_gradient (tr, T, 1, B, X, Z, tr->grad);
+  optimizer_step (tr, tr->lr, 0, as_unrolled_layer_offset (tr->net, T + 1));
+  return loss;
+}
+
+void
+as_unrolled_trainer_forward (AsUnrolledTrainer *tr, guint B, const double *X)
+{
+  for (guint start = 0; start < B; start += CHUNK)
+    as_unrolled_forward (tr->net, tr->cfg.n_layers, MIN (CHUNK, B - start),
+                         X + (gsize) start * tr->cfg.n, tr->lambda, tr->tape);
+}
+
 static void
 save_state (AsUnrolledTrainer *tr)
 {
@@ -513,7 +536,7 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
   guint B = (tr->cfg.batch_size == 0 || tr->cfg.batch_size >= N) ? N : tr->cfg.batch_size;
   guint depth, first;
   gsize lo, hi;
-  double lr = tr->lr, loss;
+  double lr = tr->lr, loss, batch_sum = 0.0;
 
   epoch_layers (tr, &depth, &first);
   lo = as_unrolled_layer_offset (tr->net, first);
@@ -553,11 +576,17 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
           X = tr->Xb;
           Z = tr->Ztr ? tr->Zb : NULL;
         }
-      batch_loss_gradient (tr, depth, first, c, X, Z, tr->grad);
+      batch_sum += c * batch_loss_gradient (tr, depth, first, c, X, Z, tr->grad);
       optimizer_step (tr, lr, lo, hi);
     }
 
-  loss = batch_loss_gradient (tr, depth, first, N, tr->Xtr, tr->Ztr, NULL);
+  /* The backtracking schedule compares the loss after the epoch with the one
+   * before it; the other schedules report the mean minibatch loss of the
+   * epoch, which costs nothing more. */
+  if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK || B == N)
+    loss = batch_loss_gradient (tr, depth, first, N, tr->Xtr, tr->Ztr, NULL);
+  else
+    loss = batch_sum / N;
   if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK && !(loss <= tr->prev_loss))
     {
       /* Backtracking: undo the epoch and halve the rate (the seed trains full

@@ -104,6 +104,15 @@ const double      *as_unrolled_trainer_get_train_signals  (AsUnrolledTrainer *tr
  * (the parameters are then those of the last good epoch). */
 gboolean           as_unrolled_trainer_train (AsUnrolledTrainer *trainer, guint n_epochs,
                                               AsJob *job, GError **error);
+/* One optimiser step of the whole network on a minibatch of @B signals X
+ * (B × n; Z the targets of the (semi-)supervised losses, else NULL): forward,
+ * loss, back-propagation and the Adam or SGD update at the current learning
+ * rate, outside any schedule.  Returns the minibatch loss before the update. */
+double             as_unrolled_trainer_step    (AsUnrolledTrainer *trainer, guint B,
+                                                const double *X, const double *Z);
+/* The forward pass alone on @B signals (the work of inference). */
+void               as_unrolled_trainer_forward (AsUnrolledTrainer *trainer, guint B,
+                                                const double *X);
 /* A job that trains @n_epochs more epochs on its worker thread and publishes
  * AsUnrolledSnapshot's (snapshot_ref/unref: as_unrolled_snapshot_ref/unref). */
 AsJob             *as_unrolled_trainer_new_job (AsUnrolledTrainer *trainer, guint n_epochs);
