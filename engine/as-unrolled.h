@@ -95,9 +95,21 @@ void          as_unrolled_reset          (AsUnrolled *net);
 /* Memory for one batch: z⁰ … z^T, the residuals r^0 … r^{T−1} and work space. */
 typedef struct _AsUnrolledTape AsUnrolledTape;
 
-AsUnrolledTape *as_unrolled_tape_new     (const AsUnrolled *net, guint max_batch);
+typedef enum
+{
+  AS_UNROLLED_FLOAT64,
+  AS_UNROLLED_FLOAT32,  /* training work; evaluation stays in float64 */
+} AsUnrolledPrecision;
+
+AsUnrolledTape *as_unrolled_tape_new     (const AsUnrolled *net, guint max_batch);  /* float64 */
+/* A float32 tape converts the parameters at every forward pass, X and the
+ * gradients at the boundary: the interface stays in float64. */
+AsUnrolledTape *as_unrolled_tape_new_full (const AsUnrolled *net, guint max_batch,
+                                           AsUnrolledPrecision precision);
+AsUnrolledPrecision as_unrolled_tape_get_precision (const AsUnrolledTape *tape);
 void            as_unrolled_tape_free    (AsUnrolledTape *tape);
-/* z^t for the last forward pass, B × m, t = 0 … n_layers. */
+/* z^t for the last forward pass, B × m, t = 0 … n_layers (float32 tapes:
+ * converted into one buffer, valid until the next call). */
 const double   *as_unrolled_tape_get_codes (const AsUnrolledTape *tape, guint t);
 
 /* Runs the first @n_layers layers (≤ T) on B ≤ max_batch signals. */
