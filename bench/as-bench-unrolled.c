@@ -107,7 +107,8 @@ static const AsUnrolledKind bench_kinds[] = {
 
 /* One trainer per kind on the same dictionary and minibatch (same seed). */
 static AsUnrolledTrainer *
-throughput_trainer (const AsBenchUnrolledParams *p, AsUnrolledKind kind, GError **error)
+throughput_trainer (const AsBenchUnrolledParams *p, AsUnrolledKind kind,
+                    AsUnrolledPrecision precision, guint n_threads, GError **error)
 {
   AsUnrolledTrainConfig c;
 
@@ -126,6 +127,8 @@ throughput_trainer (const AsBenchUnrolledParams *p, AsUnrolledKind kind, GError 
   c.schedule = AS_UNROLLED_SCHEDULE_CONSTANT;
   c.eval_every = 1000000;
   c.seed = p->seed;
+  c.precision = precision;
+  c.n_threads = n_threads;
   return as_unrolled_trainer_new (&c, NULL, error);
 }
 
@@ -166,14 +169,17 @@ parse_peer (const char *text, double *forward, double *step)
     }
 }
 
+/* One table: ours and PyTorch's in the same precision and number of threads. */
 static gboolean
-throughput_table (const AsBenchUnrolledParams *p, FILE *out, gboolean *goals_met, GError **error)
+throughput_table (const AsBenchUnrolledParams *p, AsUnrolledPrecision precision, guint n_threads,
+                  double goal, FILE *out, gboolean *goals_met, GError **error)
 {
+  const char *dtype = precision == AS_UNROLLED_FLOAT32 ? "float32" : "float64";
+  g_autofree char *threads = g_strdup_printf ("%u", n_threads);
   const guint nk = G_N_ELEMENTS (bench_kinds);
   double ours_f[G_N_ELEMENTS (bench_kinds)], ours_s[G_N_ELEMENTS (bench_kinds)];
   double peer_f[G_N_ELEMENTS (bench_kinds)], peer_s[G_N_ELEMENTS (bench_kinds)];
   g_autofree char *dir = NULL;
-  const double goal = 3.0;
   int saved_threads = as_engine_get_blas_threads ();
   gboolean ok = TRUE;
 
@@ -181,7 +187,8 @@ throughput_table (const AsBenchUnrolledParams *p, FILE *out, gboolean *goals_met
   as_engine_set_blas_threads (1);
   for (guint k = 0; k < nk && ok; k++)
     {
-      g_autoptr (AsUnrolledTrainer) tr = throughput_trainer (p, bench_kinds[k], error);
+      g_autoptr (AsUnrolledTrainer) tr = throughput_trainer (p, bench_kinds[k], precision,
+                                                             n_threads, error);
       StepData d;
 
       if (tr == NULL)
@@ -212,14 +219,14 @@ throughput_table (const AsBenchUnrolledParams *p, FILE *out, gboolean *goals_met
     {
       g_autofree char *layers = g_strdup_printf ("%u", p->n_layers);
       g_autofree char *secs = g_strdup_printf ("%g", p->seconds);
-      const char *args[16] = { dir, layers, "0.1", "float64", "1", secs };
+      const char *args[16] = { dir, layers, "0.1", dtype, threads, secs };
       g_autofree char *text = NULL;
       guint na = 6;
 
       for (guint k = 0; k < nk; k++)
         args[na++] = as_unrolled_kind_to_string (bench_kinds[k]);
       args[na] = NULL;
-      text = as_bench_peer_run ("unrolled-peer.py", p->peer_dir, 1, args, error);
+      text = as_bench_peer_run ("unrolled-peer.py", p->peer_dir, n_threads, args, error);
       {
         g_autofree char *dp = g_build_filename (dir, "D.npy", NULL);
         g_autofree char *xp = g_build_filename (dir, "X.npy", NULL);
@@ -236,9 +243,9 @@ throughput_table (const AsBenchUnrolledParams *p, FILE *out, gboolean *goals_met
     for (guint k = 0; k < nk; k++)
       peer_f[k] = peer_s[k] = NAN;
 
-  fprintf (out, _("Training throughput, batch %u, float64, 1 thread; times per minibatch "
-                  "(median of 4 blocks); ratio = PyTorch time / ours (goal ≥ %g×)\n"),
-           p->batch_size, goal);
+  fprintf (out, _("\nTraining throughput, batch %u, %s, %u thread(s) on both sides; times per "
+                  "minibatch (median of 4 blocks); ratio = PyTorch time / ours (goal ≥ %g×)\n"),
+           p->batch_size, dtype, n_threads, goal);
   fprintf (out, "%-9s %12s %12s %8s   %14s %14s %8s\n", _("network"), _("forward"), _("PyTorch"),
            _("ratio"), _("fwd+bwd+Adam"), _("PyTorch"), _("ratio"));
   for (guint k = 0; k < nk; k++)
@@ -327,7 +334,8 @@ as_bench_unrolled_run (const AsBenchUnrolledParams *p, FILE *out, gboolean *goal
   fprintf (out, _("Unrolled solvers: m = %u atoms, n = %u, T = %u layers, %d BLAS thread(s); "
                   "DGEMM 1000³: %.2f GFLOP/s\n"),
            p->m, p->n, T, as_engine_get_blas_threads (), dgemm);
-  if (!throughput_table (p, out, &goals_met, error))
+  if (!throughput_table (p, AS_UNROLLED_FLOAT64, 1, 3.0, out, &goals_met, error)
+      || !throughput_table (p, AS_UNROLLED_FLOAT32, 2, 5.0, out, &goals_met, error))
     return FALSE;
   fflush (out);
   if (goals_met_out != NULL)

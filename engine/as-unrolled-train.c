@@ -44,8 +44,11 @@ struct _AsUnrolledTrainer
   double *Xb, *Zb;              /* gathered minibatch */
   guint  *order;
 
-  double *grad, *grad_chunk, *m1, *m2;
-  double *Gchunk;               /* ∂ℓ/∂z^T of one chunk (CHUNK × m): no allocation per step */
+  double *grad, *m1, *m2;
+  /* Training work, per thread: a tape in the configured precision, ∂ℓ/∂z^T
+   * (CHUNK × m) and the gradient of a share; no allocation per step. */
+  AsUnrolledTape *work[2];
+  double *Gwork[2], *grad_work[2];
   double *saved_params, *saved_m1, *saved_m2;
   guint64 adam_t, saved_adam_t;
   double  lr;
@@ -104,6 +107,8 @@ as_unrolled_train_config_init (AsUnrolledTrainConfig *config)
   config->test_size = 500;
   config->eval_every = 1;
   config->n_baseline = 20;
+  config->precision = AS_UNROLLED_FLOAT64;
+  config->n_threads = 1;
 }
 
 /* ------------------------------------------------------------------ data */
@@ -306,7 +311,12 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
   }
 
   tr->tape = as_unrolled_tape_new (tr->net, CHUNK);
-  tr->Gchunk = g_new (double, (gsize) CHUNK * m);
+  for (guint i = 0; i < MAX (1, MIN (cfg->n_threads, 2)); i++)
+    {
+      tr->work[i] = as_unrolled_tape_new_full (tr->net, CHUNK, cfg->precision);
+      tr->Gwork[i] = g_new (double, (gsize) CHUNK * m);
+      tr->grad_work[i] = g_new0 (double, as_unrolled_get_n_params (tr->net));
+    }
   tr->Xb = g_new (double, (gsize) MIN (MAX (cfg->batch_size, 1), cfg->train_size) * n);
   tr->Zb = g_new (double, (gsize) MIN (MAX (cfg->batch_size, 1), cfg->train_size) * m);
   tr->order = g_new (guint, cfg->train_size);
@@ -316,7 +326,6 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
     gsize np = as_unrolled_get_n_params (tr->net);
 
     tr->grad = g_new0 (double, np);
-    tr->grad_chunk = g_new0 (double, np);
     tr->m1 = g_new0 (double, np);
     tr->m2 = g_new0 (double, np);
     tr->saved_params = g_new0 (double, np);
@@ -354,7 +363,12 @@ as_unrolled_trainer_unref (AsUnrolledTrainer *tr)
   g_free (tr->D);
   as_unrolled_free (tr->net);
   as_unrolled_tape_free (tr->tape);
-  g_free (tr->Gchunk);
+  for (guint i = 0; i < 2; i++)
+    {
+      as_unrolled_tape_free (tr->work[i]);
+      g_free (tr->Gwork[i]);
+      g_free (tr->grad_work[i]);
+    }
   g_free (tr->Xtr);
   g_free (tr->Ztr);
   g_free (tr->Xte);
@@ -366,7 +380,6 @@ as_unrolled_trainer_unref (AsUnrolledTrainer *tr)
   g_free (tr->Zb);
   g_free (tr->order);
   g_free (tr->grad);
-  g_free (tr->grad_chunk);
   g_free (tr->m1);
   g_free (tr->m2);
   g_free (tr->saved_params);
@@ -407,8 +420,45 @@ as_unrolled_trainer_get_train_loss (AsUnrolledTrainer *tr, guint *n_epochs)
 
 /* ------------------------------------------------------------- training */
 
+/* One share of a minibatch on one thread: its own tape and buffers. */
+typedef struct
+{
+  AsUnrolledTrainer *tr;
+  AsUnrolledTape    *tape;
+  guint              depth, first, B;
+  const double      *X, *Z;
+  double            *G, *grad;   /* grad NULL: loss only */
+  double             loss;
+} Share;
+
+static gpointer
+share_run (gpointer data)
+{
+  Share *s = data;
+  AsUnrolledTrainer *tr = s->tr;
+
+  as_unrolled_forward (tr->net, s->depth, s->B, s->X, tr->lambda, s->tape);
+  s->loss = as_unrolled_loss (tr->net, tr->cfg.loss, s->depth, s->B, s->X, s->Z, tr->lambda,
+                              s->tape, s->grad ? s->G : NULL);
+  if (s->grad != NULL)
+    as_unrolled_backward (tr->net, s->depth, s->first, s->B, s->X, tr->lambda, s->tape, s->G,
+                          s->grad);
+  return NULL;
+}
+
+static gpointer
+forward_run (gpointer data)
+{
+  Share *s = data;
+
+  as_unrolled_forward (s->tr->net, s->depth, s->B, s->X, s->tr->lambda, s->tape);
+  return NULL;
+}
+
 /* Mean loss (and, if grad is not NULL, its gradient) over B samples at depth
- * @depth, back-propagated down to layer @first; chunked so the tape stays small. */
+ * @depth, back-propagated down to layer @first; chunked so the tapes stay
+ * small, each chunk split between the worker threads (the loss of a share is
+ * its own mean: shares and chunks are weighted by their sizes). */
 static double
 batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
                      const double *X, const double *Zt, double *grad)
@@ -416,27 +466,51 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
   guint n = tr->cfg.n, m = tr->cfg.m;
   gsize np = as_unrolled_get_n_params (tr->net);
   double total = 0.0;
-  double *G = grad ? tr->Gchunk : NULL;
+  guint n_threads = MAX (1, MIN (tr->cfg.n_threads, 2));
+  int blas_threads = as_engine_get_blas_threads ();
 
   if (grad != NULL)
     memset (grad, 0, sizeof (double) * np);
+  /* Two shares run BLAS at once: one BLAS thread each. */
+  if (n_threads > 1)
+    as_engine_set_blas_threads (1);
   for (guint start = 0; start < B; start += CHUNK)
     {
       guint c = MIN (CHUNK, B - start);
-      const double *Xc = X + (gsize) start * n;
-      const double *Zc = Zt ? Zt + (gsize) start * m : NULL;
-      double w = (double) c / B, l;
+      guint k = (n_threads > 1 && c >= 16) ? 2 : 1;
+      Share sh[2];
+      GThread *thread = NULL;
 
-      as_unrolled_forward (tr->net, depth, c, Xc, tr->lambda, tr->tape);
-      l = as_unrolled_loss (tr->net, tr->cfg.loss, depth, c, Xc, Zc, tr->lambda, tr->tape, G);
-      total += w * l;
-      if (grad != NULL)
+      for (guint i = 0; i < k; i++)
         {
-          /* The loss of a chunk is its own mean: weight by c/B. */
-          as_unrolled_backward (tr->net, depth, first, c, Xc, tr->lambda, tr->tape, G, tr->grad_chunk);
-          cblas_daxpy (np, w, tr->grad_chunk, 1, grad, 1);
+          guint lo = start + (i == 0 ? 0 : c / 2), hi = start + (k == 1 || i == 1 ? c : c / 2);
+
+          sh[i].tr = tr;
+          sh[i].tape = tr->work[i];
+          sh[i].depth = depth;
+          sh[i].first = first;
+          sh[i].B = hi - lo;
+          sh[i].X = X + (gsize) lo * n;
+          sh[i].Z = Zt ? Zt + (gsize) lo * m : NULL;
+          sh[i].G = tr->Gwork[i];
+          sh[i].grad = grad ? tr->grad_work[i] : NULL;
+        }
+      if (k == 2)
+        thread = g_thread_new ("unrolled-share", share_run, &sh[1]);
+      share_run (&sh[0]);
+      if (thread != NULL)
+        g_thread_join (thread);
+      for (guint i = 0; i < k; i++)
+        {
+          double w = (double) sh[i].B / B;
+
+          total += w * sh[i].loss;
+          if (grad != NULL)
+            cblas_daxpy (np, w, tr->grad_work[i], 1, grad, 1);
         }
     }
+  if (n_threads > 1)
+    as_engine_set_blas_threads (blas_threads);
   return total;
 }
 
@@ -483,9 +557,26 @@ as_unrolled_trainer_step (AsUnrolledTrainer *tr, guint B, const double *X, const
 void
 as_unrolled_trainer_forward (AsUnrolledTrainer *tr, guint B, const double *X)
 {
+  guint n_threads = MAX (1, MIN (tr->cfg.n_threads, 2));
+  int blas_threads = as_engine_get_blas_threads ();
+
+  if (n_threads > 1)
+    as_engine_set_blas_threads (1);
   for (guint start = 0; start < B; start += CHUNK)
-    as_unrolled_forward (tr->net, tr->cfg.n_layers, MIN (CHUNK, B - start),
-                         X + (gsize) start * tr->cfg.n, tr->lambda, tr->tape);
+    {
+      guint c = MIN (CHUNK, B - start), h = n_threads > 1 && c >= 16 ? c / 2 : c;
+      Share sh[2] = {
+        { tr, tr->work[0], tr->cfg.n_layers, 1, h, X + (gsize) start * tr->cfg.n, NULL, NULL, NULL, 0 },
+        { tr, tr->work[1], tr->cfg.n_layers, 1, c - h, X + (gsize) (start + h) * tr->cfg.n, NULL, NULL, NULL, 0 },
+      };
+      GThread *thread = h < c ? g_thread_new ("unrolled-share", forward_run, &sh[1]) : NULL;
+
+      forward_run (&sh[0]);
+      if (thread != NULL)
+        g_thread_join (thread);
+    }
+  if (n_threads > 1)
+    as_engine_set_blas_threads (blas_threads);
 }
 
 static void

@@ -68,11 +68,14 @@ typedef struct
   guint64             seed;
   guint               eval_every;       /* evaluate the test set every that many epochs */
   guint               n_baseline;       /* ISTA/FISTA iterations of the baselines (≥ n_layers) */
+  AsUnrolledPrecision precision;        /* of the training work; evaluation is float64 */
+  guint               n_threads;        /* 2: every minibatch split between two threads */
 } AsUnrolledTrainConfig;
 
 /* Defaults: SLISTA, T = 10, n = 16, m = 64, λ = 0.1 λ_max, unsupervised,
  * Adam with lr 0.01 and backtracking, full batch, 1000 / 500 samples, seed 0,
- * dense signals (supervised training switches to ρ = 0.1 when ρ = 0). */
+ * dense signals (supervised training switches to ρ = 0.1 when ρ = 0),
+ * float64 on one thread. */
 void as_unrolled_train_config_init (AsUnrolledTrainConfig *config);
 
 typedef struct _AsUnrolledTrainer AsUnrolledTrainer;
