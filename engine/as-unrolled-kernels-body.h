@@ -217,7 +217,8 @@ SUF (as_unrolled_kernel_loss) (const AsUnrolledKernelNet *net, int loss, guint n
 void
 SUF (as_unrolled_kernel_backward) (const AsUnrolledKernelNet *net, guint n_layers,
                                    guint first_layer, guint B, const REAL *X, double lambda,
-                                   AsUnrolledKernelTape *tape, REAL *G, REAL *grad, gsize n_params)
+                                   AsUnrolledKernelTape *tape, REAL *G, REAL *grad, gsize n_params,
+                                   int layer_loss, const REAL *Ztarget, double layer_weight)
 {
   guint n = net->n, m = net->m;
   gsize bm = (gsize) B * m;
@@ -234,6 +235,15 @@ SUF (as_unrolled_kernel_backward) (const AsUnrolledKernelNet *net, guint n_layer
       const REAL *Zp = SUF (tz) (tape, m, t - 1);
       const REAL *R = SUF (tr) (tape, n, t - 1);
       gboolean need_prev = t > first_layer && t > 1;
+
+      /* A loss on every layer: ℓ(z^t) adds its own seed to g^t (g_spare is
+       * free here; the loss uses P, not yet in use for this layer). */
+      if (layer_loss >= 0 && t < n_layers)
+        {
+          SUF (as_unrolled_kernel_loss) (net, layer_loss, t, B, X, Ztarget, lambda, tape, g_spare);
+          for (gsize i = 0; i < bm; i++)
+            g[i] += layer_weight * g_spare[i];
+        }
 
       switch (net->kind)
         {

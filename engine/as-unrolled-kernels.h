@@ -15,7 +15,10 @@
 
 G_BEGIN_DECLS
 
-/* A network seen by the kernels: arrays in the kernel's precision. */
+/* Back-propagation takes an optional loss on every layer below the top one:
+ * layer_loss ≥ 0 (an AsUnrolledLoss) adds layer_weight·∂ℓ(z^t)/∂z^t to g^t.
+ *
+ * A network seen by the kernels: arrays in the kernel's precision. */
 typedef struct
 {
   int          kind;       /* AsUnrolledKind */
@@ -45,7 +48,8 @@ double as_unrolled_kernel_loss_f64     (const AsUnrolledKernelNet *net, int loss
 void   as_unrolled_kernel_backward_f64 (const AsUnrolledKernelNet *net, guint n_layers,
                                         guint first_layer, guint B, const double *X, double lambda,
                                         AsUnrolledKernelTape *tape, double *G, double *grad,
-                                        gsize n_params);
+                                        gsize n_params, int layer_loss, const double *Ztarget,
+                                        double layer_weight);
 
 void   as_unrolled_kernel_forward_f32  (const AsUnrolledKernelNet *net, guint n_layers, guint B,
                                         const float *X, double lambda, AsUnrolledKernelTape *tape);
@@ -55,6 +59,7 @@ double as_unrolled_kernel_loss_f32     (const AsUnrolledKernelNet *net, int loss
 void   as_unrolled_kernel_backward_f32 (const AsUnrolledKernelNet *net, guint n_layers,
                                         guint first_layer, guint B, const float *X, double lambda,
                                         AsUnrolledKernelTape *tape, float *G, float *grad,
-                                        gsize n_params);
+                                        gsize n_params, int layer_loss, const float *Ztarget,
+                                        double layer_weight);
 
 G_END_DECLS

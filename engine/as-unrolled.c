@@ -45,6 +45,7 @@ struct _AsUnrolledTape
   float  *pf, *gradf;       /* n_params */
   float  *Xf;               /* max_batch × n */
   float  *Gf;               /* max_batch × m */
+  float  *Ztf;              /* max_batch × m: targets of the (semi-)supervised losses */
   double *Zd;               /* max_batch × m: codes handed out in float64 */
   gsize   n_params;
 };
@@ -348,6 +349,7 @@ as_unrolled_tape_new_full (const AsUnrolled *net, guint max_batch, AsUnrolledPre
       tape->gradf = g_new (float, net->n_params);
       tape->Xf = g_new (float, (gsize) max_batch * net->n);
       tape->Gf = g_new (float, bm);
+      tape->Ztf = g_new (float, bm);
       tape->Zd = g_new (double, bm);
     }
   return tape;
@@ -375,6 +377,7 @@ as_unrolled_tape_free (AsUnrolledTape *tape)
   g_free (tape->gradf);
   g_free (tape->Xf);
   g_free (tape->Gf);
+  g_free (tape->Ztf);
   g_free (tape->Zd);
   g_free (tape);
 }
@@ -463,13 +466,12 @@ as_unrolled_loss (const AsUnrolled *net, AsUnrolledLoss loss, guint n_layers,
   if (tape->precision == AS_UNROLLED_FLOAT64)
     return as_unrolled_kernel_loss_f64 (&k, loss, n_layers, B, X, Ztarget, lambda, &tape->k, G);
   {
-    /* X was converted by the forward pass; the target is converted here
-     * (into the gradient buffer, overwritten only after use). */
+    /* X was converted by the forward pass; the target is converted here. */
     float *Zt = NULL;
 
     if (loss != AS_UNROLLED_LOSS_UNSUPERVISED)
       {
-        Zt = (float *) tape->k.G2;
+        Zt = tape->Ztf;
         for (gsize i = 0; i < bm; i++)
           Zt[i] = (float) Ztarget[i];
       }
@@ -483,14 +485,16 @@ as_unrolled_loss (const AsUnrolled *net, AsUnrolledLoss loss, guint n_layers,
 }
 
 void
-as_unrolled_backward (const AsUnrolled *net, guint n_layers, guint first_layer,
-                      guint B, const double *X, double lambda,
-                      AsUnrolledTape *tape, double *G, double *grad)
+as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_layer,
+                             guint B, const double *X, const double *Ztarget, double lambda,
+                             int layer_loss, double layer_weight,
+                             AsUnrolledTape *tape, double *G, double *grad)
 {
   AsUnrolledKernelNet k;
   gsize bm = (gsize) B * net->m;
 
   g_return_if_fail (first_layer >= 1 && n_layers <= net->T);
+  g_return_if_fail (layer_loss < 0 || layer_loss == AS_UNROLLED_LOSS_UNSUPERVISED || Ztarget != NULL);
   kernel_net (net, tape, FALSE, &k);
   if (tape->precision == AS_UNROLLED_FLOAT64)
     {
@@ -504,7 +508,7 @@ as_unrolled_backward (const AsUnrolled *net, guint n_layers, guint first_layer,
           memcpy (g, G, sizeof (double) * bm);
         }
       as_unrolled_kernel_backward_f64 (&k, n_layers, first_layer, B, X, lambda, &tape->k, g,
-                                       grad, net->n_params);
+                                       grad, net->n_params, layer_loss, Ztarget, layer_weight);
       return;
     }
   {
@@ -512,11 +516,23 @@ as_unrolled_backward (const AsUnrolled *net, guint n_layers, guint first_layer,
 
     for (gsize i = 0; i < bm; i++)
       g[i] = (float) G[i];
+    if (layer_loss >= 0 && layer_loss != AS_UNROLLED_LOSS_UNSUPERVISED)
+      for (gsize i = 0; i < bm; i++)
+        tape->Ztf[i] = (float) Ztarget[i];
     as_unrolled_kernel_backward_f32 (&k, n_layers, first_layer, B, tape->Xf, lambda, &tape->k, g,
-                                     tape->gradf, net->n_params);
+                                     tape->gradf, net->n_params, layer_loss, tape->Ztf, layer_weight);
     for (gsize i = 0; i < net->n_params; i++)
       grad[i] = tape->gradf[i];
   }
+}
+
+void
+as_unrolled_backward (const AsUnrolled *net, guint n_layers, guint first_layer,
+                      guint B, const double *X, double lambda,
+                      AsUnrolledTape *tape, double *G, double *grad)
+{
+  as_unrolled_backward_layers (net, n_layers, first_layer, B, X, NULL, lambda, -1, 0.0,
+                               tape, G, grad);
 }
 
 double

@@ -351,6 +351,78 @@ test_two_threads (void)
     }
 }
 
+
+/* A loss on every layer: w·Σ_t ℓ(z^t), t = 1 … T, against finite differences
+ * of the same sum computed layer by layer from the forward pass. */
+static double
+layers_loss (AsUnrolled *net, AsUnrolledLoss loss, guint B, const double *X, const double *Zt,
+             double lambda, AsUnrolledTape *tape, double w)
+{
+  guint T = as_unrolled_get_n_layers (net);
+  double total = 0;
+
+  as_unrolled_forward (net, T, B, X, lambda, tape);
+  for (guint t = 1; t <= T; t++)
+    total += w * as_unrolled_loss (net, loss, t, B, X, Zt, lambda, tape, NULL);
+  return total;
+}
+
+static void
+test_gradient_every_layer (void)
+{
+  const guint n = 5, m = 8, T = 3, B = 4;
+  const double lambda = 0.25, h = 1e-6, w = 1.0 / 3;
+
+  for (int precision = AS_UNROLLED_FLOAT64; precision <= AS_UNROLLED_FLOAT32; precision++)
+    for (int kind = AS_UNROLLED_LISTA; kind <= AS_UNROLLED_SLISTA; kind++)
+      for (int loss = AS_UNROLLED_LOSS_SUPERVISED; loss <= AS_UNROLLED_LOSS_UNSUPERVISED; loss += 2)
+        {
+          AsRng rng;
+          double D[5 * 8], X[4 * 5], Zt[4 * 8];
+          g_autoptr (AsUnrolled) net = NULL;
+          g_autoptr (AsUnrolledTape) tape = NULL;
+          g_autoptr (AsUnrolledTape) ref = NULL;
+          g_autofree double *grad = NULL;
+          g_autofree double *G = g_new (double, B * m);
+          double err = 0, scale = 0, tol = precision == AS_UNROLLED_FLOAT32 ? 1e-4 : 1e-6;
+          gsize np;
+
+          as_rng_init (&rng, 4242 + kind);
+          random_dictionary (&rng, n, m, D);
+          random_signals (&rng, n, m, D, B, X);
+          as_rng_normal_fill (&rng, Zt, B * m);
+          net = as_unrolled_new (kind, T, n, m, D, FALSE, NULL);
+          perturb_params (&rng, net, 0.3);
+          np = as_unrolled_get_n_params (net);
+          tape = as_unrolled_tape_new_full (net, B, precision);
+          ref = as_unrolled_tape_new (net, B);
+          grad = g_new (double, np);
+          as_unrolled_forward (net, T, B, X, lambda, tape);
+          as_unrolled_loss (net, loss, T, B, X, Zt, lambda, tape, G);
+          for (guint i = 0; i < B * m; i++)
+            G[i] *= w;
+          as_unrolled_backward_layers (net, T, 1, B, X, Zt, lambda, loss, w, tape, G, grad);
+          for (gsize k = 0; k < np; k++)
+            {
+              double *p = as_unrolled_get_params (net), keep = p[k], fp, fm, fd;
+
+              p[k] = keep + h;
+              fp = layers_loss (net, loss, B, X, Zt, lambda, ref, w);
+              p[k] = keep - h;
+              fm = layers_loss (net, loss, B, X, Zt, lambda, ref, w);
+              p[k] = keep;
+              fd = (fp - fm) / (2 * h);
+              err = MAX (err, fabs (fd - grad[k]));
+              scale = MAX (scale, fabs (fd));
+            }
+          g_test_message ("every layer, %s/%s/%s: max |g| %.3g, relative error %.3g",
+                          as_unrolled_kind_to_string (kind), as_unrolled_loss_to_string (loss),
+                          precision == AS_UNROLLED_FLOAT32 ? "float32" : "float64", scale, err / scale);
+          g_assert_cmpfloat (scale, >, 1e-3);
+          g_assert_cmpfloat (err / scale, <=, tol);
+        }
+}
+
 /* Layer-wise back-propagation: gradients of the truncated network w.r.t.
  * layer t only, the earlier layers held fixed. */
 static void
@@ -1218,6 +1290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/unrolled/gradients", test_gradients);
   g_test_add_func ("/unrolled/gradients-float32", test_gradients_float32);
   g_test_add_func ("/unrolled/two-threads", test_two_threads);
+  g_test_add_func ("/unrolled/gradient-every-layer", test_gradient_every_layer);
   g_test_add_func ("/unrolled/gradient-layerwise", test_gradient_layerwise);
   g_test_add_func ("/unrolled/untrained-is-ista", test_untrained_is_ista);
   g_test_add_func ("/unrolled/alista-weights", test_alista_weights);
