@@ -48,7 +48,8 @@ as_cli_train (int argc, char **argv)
   gint layers, n, m, epochs = 100, train_size, test_size, batch, layerwise = 0, eval_every;
   gint64 seed = 0;
   double fraction, lr;
-  gboolean force = FALSE, positive = FALSE;
+  gboolean force = FALSE, positive = FALSE, every_layer = FALSE, single = FALSE;
+  gint threads = 1;
   AsNpyArray D = { 0 };
   g_autoptr (AsUnrolledTrainer) tr = NULL;
   g_autoptr (AsJob) job = NULL;
@@ -77,7 +78,11 @@ as_cli_train (int argc, char **argv)
         N_("supervised, semi-supervised or unsupervised (default unsupervised)"), "LOSS" },
       { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("adam or sgd (default adam)"), "NAME" },
       { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
-        N_("Learning-rate schedule: backtrack (default), step or constant"), "NAME" },
+        N_("Learning-rate schedule: backtrack (default), adaptive (backtrack, and double the rate after a good epoch), step or constant"), "NAME" },
+      { "every-layer", 0, 0, G_OPTION_ARG_NONE, &every_layer,
+        N_("Train on the mean of the loss over every layer, not the last layer alone"), NULL },
+      { "float32", 0, 0, G_OPTION_ARG_NONE, &single, N_("Train in float32 (the evaluation stays in float64)"), NULL },
+      { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads sharing every minibatch, 1 or 2 (default 1)"), "COUNT" },
       { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs to train, default 100"), "COUNT" },
       { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, N_("Training samples, default 1000"), "COUNT" },
       { "test-size", 0, 0, G_OPTION_ARG_INT, &test_size, N_("Held-out test samples, default 500"), "COUNT" },
@@ -126,18 +131,20 @@ as_cli_train (int argc, char **argv)
     {
       if (g_strcmp0 (schedule, "backtrack") == 0)
         c.schedule = AS_UNROLLED_SCHEDULE_BACKTRACK;
+      else if (g_strcmp0 (schedule, "adaptive") == 0)
+        c.schedule = AS_UNROLLED_SCHEDULE_ADAPTIVE;
       else if (g_strcmp0 (schedule, "step") == 0)
         c.schedule = AS_UNROLLED_SCHEDULE_STEP;
       else if (g_strcmp0 (schedule, "constant") == 0)
         c.schedule = AS_UNROLLED_SCHEDULE_CONSTANT;
       else
         {
-          as_cli_error (command, _("unknown schedule “%s” (backtrack, step or constant)"), schedule);
+          as_cli_error (command, _("unknown schedule “%s” (backtrack, adaptive, step or constant)"), schedule);
           return 2;
         }
     }
   if (layers <= 0 || n <= 0 || m <= 0 || epochs < 0 || train_size <= 0 || test_size <= 0
-      || batch < 0 || layerwise < 0 || eval_every <= 0 || seed < 0)
+      || batch < 0 || layerwise < 0 || eval_every <= 0 || seed < 0 || threads < 1 || threads > 2)
     {
       as_cli_error (command, "%s", _("layers, sizes, counts and the seed must be positive"));
       return 2;
@@ -175,6 +182,9 @@ as_cli_train (int argc, char **argv)
   c.eval_every = eval_every;
   c.positive = positive;
   c.seed = (guint64) seed;
+  c.every_layer = every_layer;
+  c.precision = single ? AS_UNROLLED_FLOAT32 : AS_UNROLLED_FLOAT64;
+  c.n_threads = threads;
 
   printf (_("Training %s: T = %u layers, n = %u, m = %u, λ = %g λ_max, %s loss, %s (lr %g), "
             "%u training / %u test samples, batch %u\n"),

@@ -201,8 +201,24 @@ baseline_curves (AsUnrolledTrainer *tr, AsSolverKind kind, double *mean, double 
     }
 }
 
+/* Two configurations draw the same test set (given the same dictionary). */
+static gboolean
+same_test_set (const AsUnrolledTrainConfig *a, const AsUnrolledTrainConfig *b)
+{
+  return a->n == b->n && a->m == b->m && a->lambda_fraction == b->lambda_fraction
+         && a->test_size == b->test_size && a->rho == b->rho && a->noise == b->noise
+         && a->seed == b->seed && a->positive == b->positive;
+}
+
 AsUnrolledTrainer *
 as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, GError **error)
+{
+  return as_unrolled_trainer_new_sharing (config, D, NULL, error);
+}
+
+AsUnrolledTrainer *
+as_unrolled_trainer_new_sharing (const AsUnrolledTrainConfig *config, const double *D,
+                                 AsUnrolledTrainer *test_donor, GError **error)
 {
   g_autoptr (AsUnrolledTrainer) tr = NULL;
   AsUnrolledTrainConfig *cfg;
@@ -290,16 +306,28 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
   tr->Zte = g_new0 (double, (gsize) cfg->test_size * m);
   tr->Fte = g_new (double, cfg->test_size);
   tr->F0 = g_new (double, cfg->test_size);
-  {
-    g_autofree double *Ztrue = g_new (double, (gsize) cfg->test_size * m);
+  if (test_donor != NULL && same_test_set (&test_donor->cfg, cfg)
+      && memcmp (test_donor->D, tr->D, sizeof (double) * n * m) == 0)
+    {
+      /* The same test set as another network's: its solutions too. */
+      memcpy (tr->Xte, test_donor->Xte, sizeof (double) * cfg->test_size * n);
+      memcpy (tr->Zte, test_donor->Zte, sizeof (double) * cfg->test_size * m);
+      tr->lasso_te = as_lasso_new (n, m, tr->D, cfg->test_size, tr->Xte, tr->lambda, cfg->positive);
+    }
+  else
+    {
+      g_autofree double *Ztrue = g_new (double, (gsize) cfg->test_size * m);
+      AsRng test_rng;
 
-    draw_signals (&tr->rng, n, m, tr->D, cfg->test_size, cfg->rho, cfg->noise, tr->Xte, Ztrue);
-  }
-  /* Reference solutions: the gaps reported go down to ~1e-10, so solve to a
-   * relative duality gap of 1e-12 (F(z*) is O(0.1) on this set). */
-  tr->lasso_te = as_lasso_new (n, m, tr->D, cfg->test_size, tr->Xte, tr->lambda, cfg->positive);
-  if (!as_lasso_solve_reference (tr->lasso_te, tr->Zte, 1e-12, 200000, error))
-    return NULL;
+      /* Its own stream: the test set does not depend on the training set's size. */
+      as_rng_init (&test_rng, cfg->seed ^ G_GUINT64_CONSTANT (0x7465737473657421));
+      draw_signals (&test_rng, n, m, tr->D, cfg->test_size, cfg->rho, cfg->noise, tr->Xte, Ztrue);
+      /* Reference solutions: the gaps reported go down to ~1e-10, so solve to a
+       * relative duality gap of 1e-12 (F(z*) is O(0.1) on this set). */
+      tr->lasso_te = as_lasso_new (n, m, tr->D, cfg->test_size, tr->Xte, tr->lambda, cfg->positive);
+      if (!as_lasso_solve_reference (tr->lasso_te, tr->Zte, 1e-12, 200000, error))
+        return NULL;
+    }
   {
     g_autofree double *zero = g_new0 (double, m);
 
@@ -440,6 +468,24 @@ share_run (gpointer data)
   as_unrolled_forward (tr->net, s->depth, s->B, s->X, tr->lambda, s->tape);
   s->loss = as_unrolled_loss (tr->net, tr->cfg.loss, s->depth, s->B, s->X, s->Z, tr->lambda,
                               s->tape, s->grad ? s->G : NULL);
+  if (tr->cfg.every_layer)
+    {
+      /* ℓ = mean over the layers t = 1 … depth of ℓ(z^t). */
+      double w = 1.0 / s->depth;
+
+      for (guint t = 1; t < s->depth; t++)
+        s->loss += as_unrolled_loss (tr->net, tr->cfg.loss, t, s->B, s->X, s->Z, tr->lambda,
+                                     s->tape, NULL);
+      s->loss *= w;
+      if (s->grad != NULL)
+        {
+          for (gsize i = 0; i < (gsize) s->B * tr->cfg.m; i++)
+            s->G[i] *= w;
+          as_unrolled_backward_layers (tr->net, s->depth, s->first, s->B, s->X, s->Z, tr->lambda,
+                                       tr->cfg.loss, w, s->tape, s->G, s->grad);
+        }
+      return NULL;
+    }
   if (s->grad != NULL)
     as_unrolled_backward (tr->net, s->depth, s->first, s->B, s->X, tr->lambda, s->tape, s->G,
                           s->grad);
@@ -674,11 +720,18 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
   /* The backtracking schedule compares the loss after the epoch with the one
    * before it; the other schedules report the mean minibatch loss of the
    * epoch, which costs nothing more. */
-  if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK || B == N)
+  gboolean backtrack = tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK
+                       || tr->cfg.schedule == AS_UNROLLED_SCHEDULE_ADAPTIVE;
+
+  if (backtrack || B == N)
     loss = batch_loss_gradient (tr, depth, first, N, tr->Xtr, tr->Ztr, NULL);
   else
     loss = batch_sum / N;
-  if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK && !(loss <= tr->prev_loss))
+  /* Adaptive: an accepted epoch doubles the rate (adopty's line search for
+   * Ablin et al. 2019 multiplies it by 4 and halves it on every rejection). */
+  if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_ADAPTIVE && loss <= tr->prev_loss)
+    tr->lr = MIN (2.0 * tr->lr, 1e6 * tr->cfg.learning_rate);
+  if (backtrack && !(loss <= tr->prev_loss))
     {
       /* Backtracking: undo the epoch and halve the rate (the seed trains full
        * batch with a step that decreases whenever the loss goes up). */
@@ -696,7 +749,7 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
     }
   if (!isfinite (loss))
     {
-      if (tr->cfg.schedule != AS_UNROLLED_SCHEDULE_BACKTRACK)
+      if (!backtrack)
         {
           restore_state (tr);
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,

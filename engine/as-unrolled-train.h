@@ -41,6 +41,7 @@ typedef enum
   AS_UNROLLED_SCHEDULE_CONSTANT,
   AS_UNROLLED_SCHEDULE_STEP,       /* lr · step_factor^⌊epoch / step_epochs⌋ */
   AS_UNROLLED_SCHEDULE_BACKTRACK,  /* an epoch that increases the training loss is undone and lr halved */
+  AS_UNROLLED_SCHEDULE_ADAPTIVE,   /* the same, and an epoch that lowers it doubles lr */
 } AsUnrolledSchedule;
 
 const char *as_unrolled_optimizer_to_string   (AsUnrolledOptimizer optimizer); /* "adam", "sgd" */
@@ -70,6 +71,7 @@ typedef struct
   guint               n_baseline;       /* ISTA/FISTA iterations of the baselines (≥ n_layers) */
   AsUnrolledPrecision precision;        /* of the training work; evaluation is float64 */
   guint               n_threads;        /* 2: every minibatch split between two threads */
+  gboolean            every_layer;      /* train on the mean over layers t of ℓ(z^t), not ℓ(z^T) alone */
 } AsUnrolledTrainConfig;
 
 /* Defaults: SLISTA, T = 10, n = 16, m = 64, λ = 0.1 λ_max, unsupervised,
@@ -86,6 +88,14 @@ typedef struct _AsUnrolledTrainer AsUnrolledTrainer;
 AsUnrolledTrainer *as_unrolled_trainer_new   (const AsUnrolledTrainConfig *config,
                                               const double                *D,
                                               GError                     **error);
+/* The same, taking the test set and its Lasso solutions from @test_donor
+ * when it would draw the same ones (same dictionary, sizes, λ, law and seed;
+ * the test set does not depend on the training set): networks compared side
+ * by side are then evaluated on the same signals, solved once. */
+AsUnrolledTrainer *as_unrolled_trainer_new_sharing (const AsUnrolledTrainConfig *config,
+                                                    const double                *D,
+                                                    AsUnrolledTrainer           *test_donor,
+                                                    GError                     **error);
 AsUnrolledTrainer *as_unrolled_trainer_ref   (AsUnrolledTrainer *trainer);
 void               as_unrolled_trainer_unref (AsUnrolledTrainer *trainer);
 
