@@ -600,7 +600,7 @@ as_cli_bench_lasso (int argc, char **argv)
         N_("Iteration cap of the time-to-tolerance runs, default 5000"), "COUNT" },
       { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the simulated problem, default 0"), "SEED" },
       { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer,
-        N_("Run scikit-learn's Lasso on the same signals (Python path DIR, may be empty) and print the ratios"), "DIR" },
+        N_("Run scikit-learn's Lasso on the same signals (system Python, DIR added to its module path) and print the ratios"), "DIR" },
       { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when a goal against the peer is missed"), NULL },
       { NULL }
     };

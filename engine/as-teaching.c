@@ -540,6 +540,8 @@ teaching_work (AsJob *job, gpointer user_data, GError **error)
             w->current->pub.learned_error[k] = g_strdup (local->message);
         }
 
+      gint64 learn_start = g_get_monotonic_time ();
+
       for (guint epoch = 0; epoch < cfg->n_epochs && ok; epoch++)
         {
           for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
@@ -568,6 +570,11 @@ teaching_work (AsJob *job, gpointer user_data, GError **error)
               w->current->pub.learned_path[k] = learned_path (snap, X, w->current->pub.lambda);
             }
           as_job_set_progress (job, 0.2 + 0.8 * (epoch + 1) / cfg->n_epochs, _("Training"));
+          if (ok)
+            {
+              w->current->pub.learning_epoch = epoch + 1;
+              w->current->pub.learning_seconds = (g_get_monotonic_time () - learn_start) * 1e-6;
+            }
           publish (job, w);
         }
       for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)

@@ -116,6 +116,8 @@ typedef struct
   AsTeachingPath  *learned_path[AS_TEACHING_N_LEARNED];  /* layers on signal 0 */
   char            *learned_error[AS_TEACHING_N_LEARNED]; /* why a network stopped, or NULL */
   gboolean         learning_done;
+  guint            learning_epoch;     /* epochs every network has done */
+  double           learning_seconds;   /* wall time of those epochs (not the setup) */
   /* private */
   gpointer         priv;
 } AsTeachingSnapshot;

@@ -359,6 +359,19 @@ update_status (AtomscopeTeachingPage *self)
         message = (g_free (message), g_strdup (_("Done")));
       text = g_strdup_printf (_("%s · λ = %.3g · L = %.3g · coherence %.2f · epoch %u"),
                               message ? message : "", s->lambda, s->lipschitz, s->coherence, epoch);
+      if (s->learning_epoch > 0 && s->learning_seconds > 0)
+        {
+          /* Every network trains one epoch in turn: a rate of rounds. */
+          double rate = s->learning_epoch / s->learning_seconds;
+          guint left = s->config.n_epochs > s->learning_epoch ? s->config.n_epochs - s->learning_epoch : 0;
+          g_autofree char *more = left > 0 && state != AS_JOB_FINISHED
+                                    ? g_strdup_printf (_("%s · %.2f epochs/s · about %.0f s left"),
+                                                       text, rate, left / rate)
+                                    : g_strdup_printf (_("%s · %.2f epochs/s"), text, rate);
+
+          g_free (text);
+          text = g_steal_pointer (&more);
+        }
       for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
         if (s->learned_error[k] != NULL)
           {
