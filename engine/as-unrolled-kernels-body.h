@@ -218,7 +218,7 @@ void
 SUF (as_unrolled_kernel_backward) (const AsUnrolledKernelNet *net, guint n_layers,
                                    guint first_layer, guint B, const REAL *X, double lambda,
                                    AsUnrolledKernelTape *tape, REAL *G, REAL *grad, gsize n_params,
-                                   int layer_loss, const REAL *Ztarget, double layer_weight)
+                                   int layer_loss, const REAL *Ztarget, const double *layer_weights)
 {
   guint n = net->n, m = net->m;
   gsize bm = (gsize) B * m;
@@ -241,8 +241,10 @@ SUF (as_unrolled_kernel_backward) (const AsUnrolledKernelNet *net, guint n_layer
       if (layer_loss >= 0 && t < n_layers)
         {
           SUF (as_unrolled_kernel_loss) (net, layer_loss, t, B, X, Ztarget, lambda, tape, g_spare);
+          REAL w = layer_weights[t];
+
           for (gsize i = 0; i < bm; i++)
-            g[i] += layer_weight * g_spare[i];
+            g[i] += w * g_spare[i];
         }
 
       switch (net->kind)

@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* Back-propagation takes an optional loss on every layer below the top one:
- * layer_loss ≥ 0 (an AsUnrolledLoss) adds layer_weight·∂ℓ(z^t)/∂z^t to g^t.
+ * layer_loss ≥ 0 (an AsUnrolledLoss) adds layer_weights[t]·∂ℓ(z^t)/∂z^t to g^t.
  *
  * A network seen by the kernels: arrays in the kernel's precision. */
 typedef struct
@@ -49,7 +49,7 @@ void   as_unrolled_kernel_backward_f64 (const AsUnrolledKernelNet *net, guint n_
                                         guint first_layer, guint B, const double *X, double lambda,
                                         AsUnrolledKernelTape *tape, double *G, double *grad,
                                         gsize n_params, int layer_loss, const double *Ztarget,
-                                        double layer_weight);
+                                        const double *layer_weights);
 
 void   as_unrolled_kernel_forward_f32  (const AsUnrolledKernelNet *net, guint n_layers, guint B,
                                         const float *X, double lambda, AsUnrolledKernelTape *tape);
@@ -60,6 +60,6 @@ void   as_unrolled_kernel_backward_f32 (const AsUnrolledKernelNet *net, guint n_
                                         guint first_layer, guint B, const float *X, double lambda,
                                         AsUnrolledKernelTape *tape, float *G, float *grad,
                                         gsize n_params, int layer_loss, const float *Ztarget,
-                                        double layer_weight);
+                                        const double *layer_weights);
 
 G_END_DECLS

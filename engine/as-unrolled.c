@@ -487,7 +487,7 @@ as_unrolled_loss (const AsUnrolled *net, AsUnrolledLoss loss, guint n_layers,
 void
 as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_layer,
                              guint B, const double *X, const double *Ztarget, double lambda,
-                             int layer_loss, double layer_weight,
+                             int layer_loss, const double *layer_weights,
                              AsUnrolledTape *tape, double *G, double *grad)
 {
   AsUnrolledKernelNet k;
@@ -495,6 +495,7 @@ as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_
 
   g_return_if_fail (first_layer >= 1 && n_layers <= net->T);
   g_return_if_fail (layer_loss < 0 || layer_loss == AS_UNROLLED_LOSS_UNSUPERVISED || Ztarget != NULL);
+  g_return_if_fail (layer_loss < 0 || layer_weights != NULL);
   kernel_net (net, tape, FALSE, &k);
   if (tape->precision == AS_UNROLLED_FLOAT64)
     {
@@ -508,7 +509,7 @@ as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_
           memcpy (g, G, sizeof (double) * bm);
         }
       as_unrolled_kernel_backward_f64 (&k, n_layers, first_layer, B, X, lambda, &tape->k, g,
-                                       grad, net->n_params, layer_loss, Ztarget, layer_weight);
+                                       grad, net->n_params, layer_loss, Ztarget, layer_weights);
       return;
     }
   {
@@ -520,7 +521,7 @@ as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_
       for (gsize i = 0; i < bm; i++)
         tape->Ztf[i] = (float) Ztarget[i];
     as_unrolled_kernel_backward_f32 (&k, n_layers, first_layer, B, tape->Xf, lambda, &tape->k, g,
-                                     tape->gradf, net->n_params, layer_loss, tape->Ztf, layer_weight);
+                                     tape->gradf, net->n_params, layer_loss, tape->Ztf, layer_weights);
     for (gsize i = 0; i < net->n_params; i++)
       grad[i] = tape->gradf[i];
   }
@@ -531,7 +532,7 @@ as_unrolled_backward (const AsUnrolled *net, guint n_layers, guint first_layer,
                       guint B, const double *X, double lambda,
                       AsUnrolledTape *tape, double *G, double *grad)
 {
-  as_unrolled_backward_layers (net, n_layers, first_layer, B, X, NULL, lambda, -1, 0.0,
+  as_unrolled_backward_layers (net, n_layers, first_layer, B, X, NULL, lambda, -1, NULL,
                                tape, G, grad);
 }
 

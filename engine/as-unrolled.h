@@ -128,13 +128,13 @@ void     as_unrolled_backward  (const AsUnrolled *net, guint n_layers, guint fir
                                 AsUnrolledTape *tape, double *G, double *grad);
 /* The same with a loss on every layer below n_layers too (layer_loss ≥ 0, an
  * AsUnrolledLoss; @Ztarget its target when (semi-)supervised): ∂ℓ(z^t)/∂z^t
- * weighted by @layer_weight is added to the gradient reaching layer t.  With
- * G = layer_weight·∂ℓ/∂z^{n_layers} this back-propagates
- * layer_weight·Σ_t ℓ(z^t), the objective that trains every layer as a solver
- * of its own depth. */
+ * weighted by @layer_weights[t] (t = 1 … n_layers − 1) is added to the
+ * gradient reaching layer t.  With G = layer_weights[n_layers]·∂ℓ/∂z^{n_layers}
+ * this back-propagates Σ_t w_t ℓ(z^t), the objective that trains every layer
+ * as a solver of its own depth. */
 void     as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_layer,
                                       guint batch, const double *X, const double *Ztarget,
-                                      double lambda, int layer_loss, double layer_weight,
+                                      double lambda, int layer_loss, const double *layer_weights,
                                       AsUnrolledTape *tape, double *G, double *grad);
 /* Forward, loss and gradient of the whole network in one call; returns the loss. */
 double   as_unrolled_loss_and_gradient (const AsUnrolled *net, AsUnrolledLoss loss,

@@ -363,7 +363,7 @@ layers_loss (AsUnrolled *net, AsUnrolledLoss loss, guint B, const double *X, con
 
   as_unrolled_forward (net, T, B, X, lambda, tape);
   for (guint t = 1; t <= T; t++)
-    total += w * as_unrolled_loss (net, loss, t, B, X, Zt, lambda, tape, NULL);
+    total += (t == 2 ? 2 * w : w) * as_unrolled_loss (net, loss, t, B, X, Zt, lambda, tape, NULL);
   return total;
 }
 
@@ -401,7 +401,14 @@ test_gradient_every_layer (void)
           as_unrolled_loss (net, loss, T, B, X, Zt, lambda, tape, G);
           for (guint i = 0; i < B * m; i++)
             G[i] *= w;
-          as_unrolled_backward_layers (net, T, 1, B, X, Zt, lambda, loss, w, tape, G, grad);
+          {
+            /* Unequal weights per layer, index t = 1 … T. */
+            double weights[4] = { 0, w, 2 * w, w };
+
+            for (guint i = 0; i < B * m; i++)
+              G[i] *= weights[T] / w;
+            as_unrolled_backward_layers (net, T, 1, B, X, Zt, lambda, loss, weights, tape, G, grad);
+          }
           for (gsize k = 0; k < np; k++)
             {
               double *p = as_unrolled_get_params (net), keep = p[k], fp, fm, fd;
