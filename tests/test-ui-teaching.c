@@ -4,9 +4,12 @@
  * responsive while the networks train, exports are written whole and never
  * overwrite silently.  Screenshots go to the artifacts directory.
  *
- * Reduced sizes for speed: every run is capped at 8 epochs on 200 training and
+ * Reduced sizes for speed: every run is capped at 8 epochs (20 for the
+ * learned-step-size preset, whose pattern needs them) on 200 training and
  * 100 test signals (the presets themselves ask for 300 epochs on 500 / 200);
- * the problem sizes (n, m, T, λ, ρ, dictionary) are the presets' own.
+ * the problem sizes (n, m, T, λ, ρ, dictionary) are the presets' own.  The
+ * learned curves are read from the page's snapshot and compared with ISTA
+ * where the papers do.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -109,6 +112,32 @@ check_path_is_soft_thresholding (const AsTeachingPath *p)
       }
 }
 
+/* Learned network k against ISTA on the same test signals, layers [first, last]:
+ * TRUE when it is strictly better at every one of them (strict) or no worse. */
+static gboolean
+learned_beats_ista (const AsTeachingSnapshot *s, AsUnrolledKind k, guint first, guint last,
+                    gboolean strict)
+{
+  const AsUnrolledSnapshot *u = s->learned[k];
+
+  g_assert_nonnull (u);
+  for (guint t = first; t <= last; t++)
+    {
+      if (g_test_verbose ())
+        g_test_message ("%s layer %u: %.4g vs ISTA %.4g", as_unrolled_kind_to_string (k), t,
+                        u->gap_mean[t], u->ista_gap_mean[t]);
+      if (strict ? !(u->gap_mean[t] < u->ista_gap_mean[t]) : !(u->gap_mean[t] <= u->ista_gap_mean[t]))
+        {
+          g_test_message ("%s at layer %u: %.4g, ISTA %.4g", as_unrolled_kind_to_string (k), t,
+                          u->gap_mean[t], u->ista_gap_mean[t]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static guint test_epochs = TEST_EPOCHS;
+
 static void
 run_preset (AtomscopeTeachingPreset preset, const char *name)
 {
@@ -121,16 +150,17 @@ run_preset (AtomscopeTeachingPreset preset, const char *name)
   gint64 t0 = g_get_monotonic_time ();
 
   ensure_window ();
+  atomscope_teaching_page_set_budget (page, test_epochs, TEST_TRAIN, TEST_TEST);
   atomscope_teaching_page_set_view (page, "convergence");
   atomscope_teaching_page_apply_preset (page, preset);
   run = atomscope_teaching_page_get_n_runs (page);
-  g_assert_true (ui_test_wait_until (run_progress, GUINT_TO_POINTER (run), 2, 60));
+  g_assert_true (ui_test_wait_until (run_progress, GUINT_TO_POINTER (run), 2, 240));
   g_test_message ("%s: ran in %.1f s", name, (g_get_monotonic_time () - t0) / 1e6);
 
   s = atomscope_teaching_page_dup_snapshot (page);
   g_assert_nonnull (s);
   check_classical (s);
-  g_assert_cmpuint (s->config.n_epochs, ==, TEST_EPOCHS);
+  g_assert_cmpuint (s->config.n_epochs, ==, test_epochs);
   for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
     {
       const AsUnrolledSnapshot *u = s->learned[k];
@@ -142,9 +172,9 @@ run_preset (AtomscopeTeachingPreset preset, const char *name)
         }
       g_assert_null (s->learned_error[k]);
       g_assert_nonnull (u);
-      g_assert_cmpuint (u->epoch, ==, TEST_EPOCHS);
+      g_assert_cmpuint (u->epoch, ==, test_epochs);
       g_assert_cmpuint (u->n_layers, ==, s->config.n_layers);
-      g_assert_cmpuint (u->n_epochs, ==, TEST_EPOCHS);
+      g_assert_cmpuint (u->n_epochs, ==, test_epochs);
       for (guint t = 0; t <= u->n_layers; t++)
         g_assert_true (isfinite (u->gap_mean[t]) && u->gap_mean[t] >= -1e-9);
       g_assert_nonnull (s->learned_path[k]);
@@ -172,23 +202,32 @@ test_preset_learned_steps (void)
   const AsUnrolledSnapshot *slista;
   guint T;
 
+  /* Ablin et al. 2019's pattern needs about 20 epochs of every network. */
+  test_epochs = 20;
   run_preset (ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS, "learned-steps");
+  test_epochs = TEST_EPOCHS;
   s = atomscope_teaching_page_dup_snapshot (page);
   g_assert_true (snapshot_matches_run (s, 64, 256));
   g_assert_cmpuint (s->config.learned_mask, ==, 0xf);
   slista = s->learned[AS_UNROLLED_SLISTA];
   T = slista->n_layers;
-  g_test_message ("layer T = %u: SLISTA %.4g, ISTA %.4g (same test signals), FISTA %.4g", T,
-                  slista->gap_mean[T], slista->ista_gap_mean[T], slista->fista_gap_mean[T]);
-  /* Seed 004: learned step sizes beat 1/L after T iterations. */
-  g_assert_cmpfloat (slista->gap_mean[T], <, slista->ista_gap_mean[T]);
-  /* …and the learned steps are larger than 1/L somewhere (they track 1/L_S ≥ 1/L). */
-  {
-    double max_step = 0;
-    for (guint t = 0; t < T; t++)
-      max_step = MAX (max_step, slista->steps[t]);
-    g_assert_cmpfloat (max_step, >, 1.0 / s->lipschitz);
-  }
+  g_test_message ("layer T = %u: SLISTA %.4g, ISTA %.4g (same test signals), FISTA %.4g; "
+                  "%u epochs in %.1f s", T, slista->gap_mean[T], slista->ista_gap_mean[T],
+                  slista->fista_gap_mean[T], s->learning_epoch, s->learning_seconds);
+  /* Ablin et al. 2019: learned step sizes beat ISTA at every layer… */
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_SLISTA, 1, T, TRUE));
+  /* …with steps that grow with depth, from about 1/L towards 1/L_S (never
+   * smaller than the layer before, up to 1 %, and larger at the end). */
+  for (guint t = 1; t < T; t++)
+    {
+      g_test_message ("SLISTA step %u: %.4g (1/L = %.4g)", t + 1, slista->steps[t], 1.0 / s->lipschitz);
+      g_assert_cmpfloat (slista->steps[t], >=, 0.99 * slista->steps[t - 1]);
+    }
+  g_assert_cmpfloat (slista->steps[T - 1], >, 1.02 * slista->steps[0]);
+  g_assert_cmpfloat (slista->steps[T - 1], >, 1.0 / s->lipschitz);
+  /* LISTA and LISTA-CP start as ISTA and are no worse at any layer once trained. */
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_LISTA, 1, T, FALSE));
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_LISTA_CP, 1, T, FALSE));
   g_assert_cmpuint (s->n_inv_ls_solution, ==, s->config.n_signals);
   for (guint i = 0; i < s->n_inv_ls_solution; i++)
     g_assert_cmpfloat (s->inv_ls_solution[i], >=, 1.0 / s->lipschitz * (1 - 1e-9));
@@ -225,16 +264,33 @@ test_preset_learned_steps (void)
   }
 }
 
+/* Gregor & LeCun 2010's comparison (in Moreau & Bruna 2017's setting): LISTA
+ * and LISTA-CP beat ISTA in the first layers, and are no worse at any layer. */
+static void
+check_gregor_lecun (void)
+{
+  g_autoptr (AsTeachingSnapshot) s = atomscope_teaching_page_dup_snapshot (page);
+  guint T = s->config.n_layers;
+
+  g_test_message ("%u epochs in %.1f s", s->learning_epoch, s->learning_seconds);
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_LISTA, 1, 5, TRUE));
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_LISTA_CP, 1, 5, TRUE));
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_LISTA, 1, T, FALSE));
+  g_assert_true (learned_beats_ista (s, AS_UNROLLED_LISTA_CP, 1, T, FALSE));
+}
+
 static void
 test_preset_sparse (void)
 {
   run_preset (ATOMSCOPE_TEACHING_PRESET_SPARSE, "sparse");
+  check_gregor_lecun ();
 }
 
 static void
 test_preset_dense (void)
 {
   run_preset (ATOMSCOPE_TEACHING_PRESET_DENSE, "dense");
+  check_gregor_lecun ();
 }
 
 static void
