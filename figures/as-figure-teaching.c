@@ -81,7 +81,36 @@ draw_frame (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const char 
 
   cairo_set_line_width (cr, 1.0);
   /* y ticks */
+  int n_mantissa = 0;
+
+  /* A log range inside one mantissa step (e.g. 1.2 … 2.6) has fewer than two
+   * of the ticks 1 … 9 × 10^d: label it at linear nice steps instead. */
   if (f->log_y && f->y1 - f->y0 < 1.5)
+    for (int d = (int) floor (f->y0); d <= (int) ceil (f->y1); d++)
+      for (int mant = 1; mant <= 9; mant++)
+        {
+          double lv = log10 (mant * pow (10, d));
+          n_mantissa += lv >= f->y0 && lv <= f->y1;
+        }
+  if (f->log_y && f->y1 - f->y0 < 1.5 && n_mantissa < 2)
+    {
+      double lo = pow (10, f->y0), hi = pow (10, f->y1);
+      double step = as_figure_nice_step (hi - lo, 4);
+
+      for (double k = ceil (lo / step); k * step <= hi * (1 + 1e-9); k++)
+        {
+          double v = k * step, y = frame_y (f, v);
+
+          as_figure_set_color (cr, &style->grid);
+          cairo_move_to (cr, f->left, floor (y) + 0.5);
+          cairo_line_to (cr, f->left + f->width, floor (y) + 0.5);
+          cairo_stroke (cr);
+          format_tick (buf, sizeof buf, v);
+          as_figure_set_color (cr, &style->foreground);
+          show_text_at (cr, buf, f->left - 6, y, 1.0, 0.5);
+        }
+    }
+  else if (f->log_y && f->y1 - f->y0 < 1.5)
     {
       /* Short log range: ticks at 1 … 9 × 10^d, labelled when they do not crowd. */
       double last_label = INFINITY;
