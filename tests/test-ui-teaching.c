@@ -552,6 +552,53 @@ test_in_main_window (void)
   ui_test_iterate (50);
 }
 
+/* Presentation scale: Ctrl+plus and Ctrl+minus change it by 1.25×, Ctrl+0
+ * resets it, GSettings keeps it; the figures redraw larger (screenshot), and
+ * the legend still toggles the curve under the pointer. */
+static void
+test_presentation_scale (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *png = NULL;
+  UiTestImageStats stats;
+
+  ensure_window ();
+  atomscope_teaching_page_set_view (page, "convergence");
+  atomscope_teaching_page_set_scale (page, 1.0);
+  {
+    /* Curves to look at: the classical solvers of the current run. */
+    guint run = atomscope_teaching_page_get_n_runs (page);
+
+    g_assert_true (ui_test_wait_until (run_progress, GUINT_TO_POINTER (run), 1, 120));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "teaching.zoom-in", NULL));
+  g_assert_cmpfloat_with_epsilon (atomscope_teaching_page_get_scale (page), 1.25, 1e-12);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "teaching-scale"), 1.25, 1e-12);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "teaching.zoom-out", NULL));
+  g_assert_cmpfloat_with_epsilon (atomscope_teaching_page_get_scale (page), 1.0, 1e-12);
+  /* Another window (or the next session) reads it back. */
+  g_settings_set_double (settings, "teaching-scale", 1.6);
+  g_assert_cmpfloat_with_epsilon (atomscope_teaching_page_get_scale (page), 1.6, 1e-12);
+  /* The figures are painted on workers: give them a few frames. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_usleep (100000);
+      ui_test_iterate (1000);
+      ui_test_wait_for_draw (window);
+    }
+  png = ui_test_artifact_path ("teaching-scale-1.6.png");
+  g_assert_true (ui_test_render_png (window, png, &stats, &error));
+  g_assert_no_error (error);
+  g_test_message ("scale 1.6: %s", png);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "teaching.zoom-reset", NULL));
+  g_assert_cmpfloat_with_epsilon (atomscope_teaching_page_get_scale (page), 1.0, 1e-12);
+  /* Out of range: clamped. */
+  atomscope_teaching_page_set_scale (page, 10);
+  g_assert_cmpfloat_with_epsilon (atomscope_teaching_page_get_scale (page), 3.0, 1e-12);
+  atomscope_teaching_page_set_scale (page, 1.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -563,6 +610,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/teaching/preset/sparse", test_preset_sparse);
   g_test_add_func ("/ui/teaching/preset/dense", test_preset_dense);
   g_test_add_func ("/ui/teaching/preset/adversarial", test_preset_adversarial);
+  g_test_add_func ("/ui/teaching/presentation-scale", test_presentation_scale);
   g_test_add_func ("/ui/teaching/legend-toggle", test_legend_toggle);
   g_test_add_func ("/ui/teaching/legend-hit", test_legend_hit);
   g_test_add_func ("/ui/teaching/debounce", test_debounce);
