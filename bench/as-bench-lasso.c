@@ -202,6 +202,13 @@ gboolean
 as_bench_lasso_run (const AsBenchLassoParams *p, FILE *out, gboolean *goals_met_out, GError **error)
 {
   gboolean goals_met = TRUE;
+
+  if (p->peer_dir != NULL && !g_file_test (p->peer_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("The peer folder “%s” does not exist"), p->peer_dir);
+      return FALSE;
+    }
   AsSimulateParams sim;
   g_autofree double *D = NULL, *X = NULL;
   double dgemm_rate;

@@ -350,6 +350,13 @@ as_bench_unrolled_run (const AsBenchUnrolledParams *p, FILE *out, gboolean *goal
                        GError **error)
 {
   gboolean goals_met = TRUE;
+
+  if (p->peer_dir != NULL && !g_file_test (p->peer_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("The peer folder “%s” does not exist"), p->peer_dir);
+      return FALSE;
+    }
   double dgemm = as_bench_dgemm_rate (1000);
   guint T = p->n_layers, K;
   double med08, med01;
