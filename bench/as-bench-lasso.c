@@ -91,6 +91,7 @@ time_to_tolerance (FILE *out, AsLasso *lasso, AsSolverKind kind, gboolean restar
   g_autofree double *iters = g_new (double, N);
   g_autofree double *times = g_new (double, N);
   guint n_done = 0;
+  gint64 check_us = 0;
   g_autofree char *name = g_strdup_printf ("%s%s%s%s", as_solver_kind_to_string (kind),
                                            restart ? "+restart" : "",
                                            polish ? "+polish" : "", retire ? "+retire" : "");
@@ -102,6 +103,29 @@ time_to_tolerance (FILE *out, AsLasso *lasso, AsSolverKind kind, gboolean restar
     {
       for (guint k = 0; k < every; k++)
         as_solver_step (solver);
+      if (retire)
+        {
+          /* Retirement checks the solver's own O(m) gap, timed with the
+           * solver (as a user's run would be); the iteration counts below
+           * are those at retirement. */
+          gint64 t0 = g_get_monotonic_time ();
+          guint before = N - n_done;
+          guint active = as_solver_retire_by_own_gap (solver, tol);
+
+          check_us += g_get_monotonic_time () - t0;
+          if (active < before)
+            {
+              for (guint i = 0, k = 0; i < N && k < before - active; i++)
+                if (iters[i] == INFINITY && as_solver_is_retired (solver, i))
+                  {
+                    iters[i] = as_solver_get_iteration (solver);
+                    times[i] = (as_solver_get_elapsed (solver) + check_us * 1e-6) / N;
+                    n_done++;
+                    k++;
+                  }
+            }
+          continue;
+        }
       as_solver_evaluate (solver, NULL, gap, NULL);
       for (guint i = 0; i < N; i++)
         if (iters[i] == INFINITY && gap[i] <= tol)
@@ -110,8 +134,19 @@ time_to_tolerance (FILE *out, AsLasso *lasso, AsSolverKind kind, gboolean restar
             times[i] = as_solver_get_elapsed (solver) / N;
             n_done++;
           }
-      if (retire)
-        as_solver_retire_converged (solver, gap, tol);
+    }
+  if (retire)
+    {
+      /* The retired signals, checked with the independent gap. */
+      guint ok = 0;
+
+      as_solver_evaluate (solver, NULL, gap, NULL);
+      for (guint i = 0; i < N; i++)
+        ok += gap[i] <= tol;
+      if (ok < n_done)
+        fprintf (out, _("  (%u of the %u retired signals are above gap %g by the independent check)\n"),
+                 n_done - ok, n_done, tol);
+      n_done = MIN (n_done, ok);
     }
   qsort (iters, N, sizeof (double), compare_double);
   qsort (times, N, sizeof (double), compare_double);
@@ -120,9 +155,9 @@ time_to_tolerance (FILE *out, AsLasso *lasso, AsSolverKind kind, gboolean restar
   fprintf (out, _("  %-22s %5u/%-5u %8.0f %8.0f %10.1f %10.1f %10.3f\n"),
            name, n_done, N, iters[N / 2], iters[(guint) (0.9 * (N - 1))],
            times[N / 2] * 1e6, times[(guint) (0.9 * (N - 1))] * 1e6,
-           as_solver_get_elapsed (solver));
+           as_solver_get_elapsed (solver) + check_us * 1e-6);
   fflush (out);
-  return n_done == N ? as_solver_get_elapsed (solver) / N : INFINITY;
+  return n_done == N ? (as_solver_get_elapsed (solver) + check_us * 1e-6) / N : INFINITY;
 }
 
 /* scikit-learn's Lasso on the same signals, one at a time; fills the time

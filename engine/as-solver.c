@@ -657,6 +657,53 @@ as_solver_set_support_polish (AsSolver *s, guint every)
 }
 
 guint
+as_solver_retire_by_own_gap (AsSolver *s, double tol)
+{
+  double lam = as_lasso_get_lambda (s->lasso);
+  gboolean positive = as_lasso_get_positive (s->lasso);
+  guint m = s->m;
+
+  g_return_val_if_fail (s->beta != NULL, s->N - s->n_retired);
+  for (guint i = 0; i < s->N; i++)
+    {
+      const double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+      const double *c = s->C + (gsize) i * m, *x = s->X + (gsize) i * s->n;
+      double xx, cz = 0.0, bz = 0.0, l1 = 0.0, dual_norm = 0.0, rr, xr, sc = 1.0, gap;
+
+      if (s->retired[i])
+        continue;
+      /* With ρ = x − Dz: Dᵀρ = β, ‖ρ‖² = ‖x‖² − cᵀz − βᵀz (zᵀGz = zᵀ(c − β)),
+       * xᵀ(Dz − x) = cᵀz − ‖x‖²: the gap of as_lasso_gap_from_residual in O(m). */
+      xx = cblas_ddot (s->n, x, 1, x, 1);
+      for (guint j = 0; j < m; j++)
+        {
+          cz += c[j] * z[j];
+          bz += beta[j] * z[j];
+          l1 += fabs (z[j]);
+          dual_norm = MAX (dual_norm, positive ? beta[j] : fabs (beta[j]));
+        }
+      rr = MAX (xx - cz - bz, 0.0);
+      xr = cz - xx;
+      if (dual_norm > lam)
+        sc = lam / dual_norm;
+      gap = 0.5 * (1.0 + sc * sc) * rr + sc * xr + lam * l1;
+      if (gap <= tol)
+        {
+          s->retired[i] = 1;
+          s->n_retired++;
+        }
+    }
+  return s->N - s->n_retired;
+}
+
+gboolean
+as_solver_is_retired (const AsSolver *s, guint i)
+{
+  g_return_val_if_fail (i < s->N, FALSE);
+  return s->retired[i] != 0;
+}
+
+guint
 as_solver_retire_converged (AsSolver *s, const double *gap, double tol)
 {
   for (guint i = 0; i < s->N; i++)

@@ -76,6 +76,11 @@ void          as_solver_set_support_polish (AsSolver *solver, guint every);
  * is ≤ @tol are not stepped any more (their codes stay; other solvers keep
  * stepping every signal).  Returns the number of signals still active. */
 guint         as_solver_retire_converged   (AsSolver *solver, const double *gap, double tol);
+/* The same with the gap computed from coordinate descent's own state
+ * (β = Dᵀ(x − Dz), Dᵀx, ‖x‖²) in O(m) per signal instead of two products:
+ * cheap enough to check every few epochs. */
+guint         as_solver_retire_by_own_gap  (AsSolver *solver, double tol);
+gboolean      as_solver_is_retired         (const AsSolver *solver, guint i);
 
 typedef struct _AsSolverTrace AsSolverTrace;
 
