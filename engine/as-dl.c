@@ -631,7 +631,6 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
   for (guint it = 0; it < p->n_iter; it++)
     {
       double L = lipschitz (n, m, D), loss;
-      gboolean moved = FALSE;
 
       if (B < N)
         draw_batch (rng, n, N, X, B, order, Xb);
@@ -643,25 +642,29 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
                        _("Unrolled dictionary learning diverged at step %u"), it + 1);
           return FALSE;
         }
-      /* Projected gradient step with backtracking on the unrolled loss (L
-       * recomputed for the trial dictionary, as the next step will). */
-      step *= 2.0;
-      for (guint k = 0; k < 20 && !moved; k++, step *= 0.5)
-        {
-          double trial;
+      /* Projected gradient step with backtracking on the unrolled loss of
+       * this step (same L, same mini-batch).  A step that finds no decrease
+       * leaves D and the step size as they were. */
+      {
+        double trial_step = 2.0 * step;
 
-          for (gsize i = 0; i < (gsize) n * m; i++)
-            Dt[i] = D[i] - step * G[i];
-          project_unit_ball (n, m, Dt);
-          trial = as_dl_unrolled_gradient (n, m, Dt, B, Xb, lambda, lipschitz (n, m, Dt),
-                                           p->layers, p->n_layers, p->gradient, NULL, NULL);
-          if (trial <= loss)
-            {
-              memcpy (D, Dt, sizeof (double) * n * m);
-              moved = TRUE;
-              break;
-            }
-        }
+        for (guint k = 0; k < 30; k++, trial_step *= 0.5)
+          {
+            double trial;
+
+            for (gsize i = 0; i < (gsize) n * m; i++)
+              Dt[i] = D[i] - trial_step * G[i];
+            project_unit_ball (n, m, Dt);
+            trial = as_dl_unrolled_gradient (n, m, Dt, B, Xb, lambda, L, p->layers,
+                                             p->n_layers, p->gradient, NULL, NULL);
+            if (trial <= loss)
+              {
+                memcpy (D, Dt, sizeof (double) * n * m);
+                step = trial_step;
+                break;
+              }
+          }
+      }
       *iterations = it + 1;
     }
   return TRUE;
