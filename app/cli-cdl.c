@@ -17,6 +17,7 @@
 #include "as-image.h"
 #include "as-reader.h"
 #include "cli-commands.h"
+#include "cli-read.h"
 
 /* Runs the job on its worker thread and reports each new snapshot on stderr. */
 static AsCdlModel *
@@ -51,9 +52,10 @@ as_cli_learn (int argc, char **argv)
   char *out_dir = NULL, *init_name = NULL;
   g_auto (GStrv) files = NULL;
   int n_atoms = 5, iterations = 50, atom_samples = 0, atom_size = 8, online_batch = 16;
-  double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, sfreq = 0.0, tol = 1e-4;
+  double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, tol = 1e-4;
+  g_auto (AsCliRead) read = { 0 };
   gboolean full = FALSE, rank1 = FALSE, is_signed = FALSE, force = FALSE, quiet = FALSE;
-  gboolean online = FALSE;
+  gboolean online = FALSE, figures = FALSE;
   gint64 seed = 0;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
@@ -72,10 +74,10 @@ as_cli_learn (int argc, char **argv)
     { "online", 0, 0, G_OPTION_ARG_NONE, &online, N_("Online learning on minibatches of windows (long recordings)"), NULL },
     { "batch", 0, 0, G_OPTION_ARG_INT, &online_batch, N_("Online: windows per minibatch (default 16)"), N_("N") },
     { "tukey", 0, 0, G_OPTION_ARG_DOUBLE, &tukey, N_("Taper atoms with a Tukey window of this shape (0–1, default none)"), N_("ALPHA") },
-    { "rate", 'r', 0, G_OPTION_ARG_DOUBLE, &sfreq, N_("Sampling rate (Hz) for files that do not store one"), N_("HZ") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 0)"), N_("SEED") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
+    { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -83,7 +85,10 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
+  g_autoptr (AsRecording) rec = NULL;
   AsCdlParams params;
+  AsCscShape out_shape = { 0 };
+  AsCdlExportInfo info;
   int status = 2;
 
   g_option_context_set_summary (ctx,
@@ -91,6 +96,7 @@ as_cli_learn (int argc, char **argv)
         "dictionary updates).  Writes atoms.npy, activations.npy (and u.npy, v.npy for "
         "rank-1 atoms) and run.json into DIR; existing files are kept unless --force."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
   if (files == NULL || files[0] == NULL || files[1] != NULL)
@@ -136,7 +142,8 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, _("unknown --init “%s” (use greedy, chunk or random)"), init_name);
       goto out;
     }
-  if (!as_cdl_export_check (out_dir, params.rank1, force, &error))
+  if (!as_cdl_export_check (out_dir, params.rank1, force, &error)
+      || (figures && !as_cli_check_figures (out_dir, AS_FIGURE_FORMAT_PNG, force, &error)))
     {
       as_cli_error (command, "%s", error->message);
       status = 1;
@@ -161,22 +168,22 @@ as_cli_learn (int argc, char **argv)
         }
       params.rank1 = FALSE;
       params.atom_height = params.atom_length = (guint) atom_size;
+      out_shape = (AsCscShape) { params.n_atoms, img->n_channels, img->height, img->width,
+                                 params.atom_height, params.atom_length };
       job = as_cdl_job_new_image (img->data, 1, img->n_channels, img->height, img->width,
                                   &params, NULL);
     }
   else
     {
-      g_autoptr (AsRecording) rec = NULL;
       AsReadOptions opts;
 
       as_read_options_init (&opts);
       opts.sfreq = sfreq;
       rec = as_recording_load_with_options (files[0], &opts, &error);
+      g_autoptr (AsRecording) rec = NULL;
+      rec = as_cli_read_load (&read, files[0], command);
       if (rec == NULL)
-        {
-          as_cli_error (command, "%s", error->message);
-          goto out;
-        }
+        goto out;
       if (atom_samples > 0)
         params.atom_length = (guint) atom_samples;
       else if (rec->sfreq > 0)
@@ -187,7 +194,18 @@ as_cli_learn (int argc, char **argv)
           status = 2;
           goto out;
         }
+      out_shape = (AsCscShape) { params.n_atoms, rec->n_channels, 1, (guint) rec->n_samples,
+                                 1, params.atom_length };
       job = as_cdl_job_new_for_recording (rec, &params, NULL);
+    }
+
+  /* The folder can be written and has room, before any time is spent learning. */
+  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, 1, params.rank1,
+                                                                    params.max_iter),
+                              force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
     }
 
   model = run_job (job, quiet, &error);
@@ -197,7 +215,16 @@ as_cli_learn (int argc, char **argv)
       status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
       goto out;
     }
-  if (!as_cdl_export (model, &params, files[0], out_dir, force, &error))
+  as_cdl_export_info_init (&info);
+  info.source = files[0];
+  info.recording = rec;
+  if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
+  if (figures && !as_cli_write_figures (model, rec, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
+                                       150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;

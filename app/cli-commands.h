@@ -17,12 +17,28 @@ int as_cli_bench_unrolled (int argc, char **argv); /* cli-unrolled.c */
 int as_cli_learn         (int argc, char **argv);  /* cli-cdl.c      */
 int as_cli_bench_cdl     (int argc, char **argv);  /* cli-cdl.c      */
 int as_cli_recovery      (int argc, char **argv);  /* cli-recovery.c */
+int as_cli_nystagmus     (int argc, char **argv);  /* cli-nystagmus.c */
+int as_cli_events        (int argc, char **argv);  /* cli-events.c   */
+int as_cli_bench_events  (int argc, char **argv);  /* cli-events.c   */
 
 /* Parses the options of @command with translated help; on failure prints the
  * error and returns FALSE (the caller exits with status 2). */
 #include <glib.h>
 gboolean as_cli_parse_options (GOptionContext *context, int *argc, char ***argv,
                               const char *command);
+
+/* Figures of a learned model (cli-plot.c): figure-atoms, figure-raster and
+ * figure-convergence in @dir; @rec (may be NULL) gives the sampling rate and
+ * the electrode positions for topographies. */
+#include "as-figure-export.h"
+#include "as-cdl.h"
+#include "as-recording.h"
+gboolean as_cli_write_figures (AsCdlModel *model, AsRecording *rec, const char *source,
+                               const char *dir, AsFigureFormat format, double dpi,
+                               gboolean overwrite, gboolean quiet, GError **error);
+gboolean as_cli_check_figures (const char *dir, AsFigureFormat format, gboolean overwrite,
+                               GError **error);
+gboolean as_cli_parse_format  (const char *text, AsFigureFormat *format);
 
 /* Prints "atomscope-cli COMMAND: MESSAGE" on stderr. */
 void as_cli_error        (const char *command, const char *format, ...) __attribute__ ((format (printf, 2, 3)));

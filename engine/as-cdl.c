@@ -52,8 +52,8 @@ as_cdl_params_init (AsCdlParams *p)
 
 /* ---- the model -------------------------------------------------------------- */
 
-static AsCdlModel *
-model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
+AsCdlModel *
+as_cdl_model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean positive)
 {
   AsCdlModel *m = g_new0 (AsCdlModel, 1);
   const gsize hw = (gsize) s->atom_height * s->atom_width;
@@ -99,7 +99,7 @@ AsCdlModel *
 as_cdl_model_copy (const AsCdlModel *model)
 {
   const AsCscShape *s = &model->shape;
-  AsCdlModel *m = model_new (s, model->n_trials, model->rank1, model->positive);
+  AsCdlModel *m = as_cdl_model_new (s, model->n_trials, model->rank1, model->positive);
   const gsize hw = (gsize) s->atom_height * s->atom_width;
 
   memcpy (m->atoms, model->atoms, sizeof (double) * s->n_atoms * as_csc_atom_size (s));
@@ -117,6 +117,8 @@ as_cdl_model_copy (const AsCdlModel *model)
   m->iteration = model->iteration;
   m->converged = model->converged;
   m->sfreq = model->sfreq;
+  m->stopped = model->stopped;
+  m->encoded = model->encoded;
   return m;
 }
 
@@ -298,6 +300,7 @@ typedef struct
   AsJob     *job;
   guint      iteration;
   gboolean   converged;
+  gboolean   stopped;     /* the job asked to stop before the end */
   double     sfreq;
 } Cdl;
 
@@ -584,7 +587,7 @@ record (Cdl *c, guint half, double objective)
 static AsCdlModel *
 snapshot (Cdl *c, const double *z, gsize zstride)
 {
-  AsCdlModel *m = model_new (&c->s, c->n, c->p->rank1, c->p->positive);
+  AsCdlModel *m = as_cdl_model_new (&c->s, c->n, c->p->rank1, c->p->positive);
   const guint K = c->s.n_atoms;
 
   memcpy (m->atoms, c->atoms, sizeof (double) * K * c->asz);
@@ -601,6 +604,7 @@ snapshot (Cdl *c, const double *z, gsize zstride)
   m->lambda_max = c->lambda_max;
   m->iteration = c->iteration;
   m->converged = c->converged;
+  m->stopped = c->stopped && !c->converged;
   m->sfreq = c->sfreq;
   return m;
 }
@@ -680,7 +684,10 @@ sort_atoms (Cdl *c)
 static gboolean
 keep_going (Cdl *c)
 {
-  return c->job == NULL || as_job_check (c->job);
+  if (c->job == NULL || as_job_check (c->job))
+    return TRUE;
+  c->stopped = TRUE;
+  return FALSE;
 }
 
 static void

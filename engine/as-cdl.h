@@ -78,6 +78,8 @@ typedef struct
   gboolean   converged;
   GArray    *trace;        /* of AsCdlTracePoint */
   double     sfreq;        /* Hz when learned from a recording, else 0 */
+  gboolean   stopped;      /* learning was stopped on request before its end */
+  gboolean   encoded;      /* activations of fixed atoms (as_cdl_encode), no learning */
 } AsCdlModel;
 
 typedef struct
@@ -87,6 +89,9 @@ typedef struct
   double amplitude;
 } AsCdlOccurrence;
 
+/* A model of zeros (rank-1: with u and v) and an empty trace. */
+AsCdlModel   *as_cdl_model_new        (const AsCscShape *shape, guint n_trials, gboolean rank1,
+                                       gboolean positive);
 AsCdlModel   *as_cdl_model_ref        (AsCdlModel *model);
 void          as_cdl_model_unref      (AsCdlModel *model);
 AsCdlModel   *as_cdl_model_copy       (const AsCdlModel *model);

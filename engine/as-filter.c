@@ -239,3 +239,128 @@ as_sos_filtfilt (const AsSos *sos, double *x, gsize n, gsize padlen)
   for (gsize i = 0; i < n; i++)
     x[i] = ext[m - 1 - padlen - i];
 }
+
+/* ---- a chain of filters applied to one channel ----------------------------------- */
+
+typedef struct
+{
+  AsSos *sos;
+  gsize  padlen;
+} ChainStage;
+
+struct _AsFilterChain
+{
+  GArray *stages;  /* of ChainStage */
+};
+
+static void
+chain_stage_clear (ChainStage *stage)
+{
+  as_sos_free (stage->sos);
+}
+
+AsFilterChain *
+as_filter_chain_new (const AsFilterSpec *spec, double sfreq, GError **error)
+{
+  g_autoptr (AsFilterChain) chain = g_new0 (AsFilterChain, 1);
+  guint order = spec->order ? spec->order : 4;
+
+  chain->stages = g_array_new (FALSE, TRUE, sizeof (ChainStage));
+  g_array_set_clear_func (chain->stages, (GDestroyNotify) chain_stage_clear);
+  if (spec->notch > 0)
+    {
+      double q = spec->notch_q > 0 ? spec->notch_q : 30;
+
+      if (spec->notch >= sfreq / 2)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("the notch at %g Hz is above the Nyquist frequency %g Hz"), spec->notch,
+                       sfreq / 2);
+          return NULL;
+        }
+      for (double f = spec->notch; f < sfreq / 2; f += spec->notch)
+        {
+          /* A notch of quality q rings for about q/(π f) seconds. */
+          ChainStage stage = { as_notch_design (f, q, sfreq, error), (gsize) (3 * q * sfreq / f) };
+          if (stage.sos == NULL)
+            return NULL;
+          g_array_append_val (chain->stages, stage);
+          if (!spec->notch_harmonics)
+            break;
+        }
+    }
+  if (spec->highpass > 0 || spec->lowpass > 0)
+    {
+      ChainStage stage = { NULL, 0 };
+      double slowest = spec->highpass > 0 ? spec->highpass : spec->lowpass;
+
+      if (spec->highpass > 0 && spec->lowpass > 0)
+        stage.sos = as_butterworth_design (AS_FILTER_BANDPASS, order, spec->highpass, spec->lowpass,
+                                           sfreq, error);
+      else if (spec->highpass > 0)
+        stage.sos = as_butterworth_design (AS_FILTER_HIGHPASS, order, spec->highpass, 0, sfreq, error);
+      else
+        stage.sos = as_butterworth_design (AS_FILTER_LOWPASS, order, spec->lowpass, 0, sfreq, error);
+      if (stage.sos == NULL)
+        return NULL;
+      stage.padlen = (gsize) (3 * order * sfreq / slowest);
+      g_array_append_val (chain->stages, stage);
+    }
+  return g_steal_pointer (&chain);
+}
+
+void
+as_filter_chain_free (AsFilterChain *chain)
+{
+  if (chain == NULL)
+    return;
+  g_array_unref (chain->stages);
+  g_free (chain);
+}
+
+gboolean
+as_filter_chain_is_empty (const AsFilterChain *chain)
+{
+  return chain->stages->len == 0;
+}
+
+gsize
+as_filter_chain_settle (const AsFilterChain *chain)
+{
+  gsize pad = 0;
+
+  for (guint i = 0; i < chain->stages->len; i++)
+    pad = MAX (pad, g_array_index (chain->stages, ChainStage, i).padlen);
+  return pad;
+}
+
+static void
+chain_apply_run (const AsFilterChain *chain, double *x, gsize n)
+{
+  for (guint i = 0; i < chain->stages->len; i++)
+    {
+      const ChainStage *stage = &g_array_index (chain->stages, ChainStage, i);
+      as_sos_filtfilt (stage->sos, x, n, stage->padlen);
+    }
+}
+
+void
+as_filter_chain_apply (const AsFilterChain *chain, double *x, gsize n)
+{
+  gsize t = 0;
+
+  if (as_filter_chain_is_empty (chain))
+    return;
+  while (t < n)
+    {
+      gsize end;
+
+      while (t < n && !isfinite (x[t]))
+        t++;
+      for (end = t; end < n && isfinite (x[end]); end++)
+        ;
+      if (end > t)
+        chain_apply_run (chain, x + t, end - t);
+      t = end;
+    }
+}

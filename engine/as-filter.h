@@ -55,3 +55,35 @@ double complex as_sos_response (const AsSos *sos, double f, double sfreq);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsSos, as_sos_free)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* A notch (and its harmonics) then a high-, low- or band-pass, the chain
+ * both the display and the preprocessing apply to a channel. */
+typedef struct
+{
+  double   highpass;         /* Hz, 0: off */
+  double   lowpass;          /* Hz, 0: off; with highpass: band-pass */
+  guint    order;            /* Butterworth order of each pass, 0: 4 */
+  double   notch;            /* Hz (50 or 60), 0: off */
+  double   notch_q;          /* quality factor, 0: 30 */
+  gboolean notch_harmonics;  /* also 2f, 3f, ... below Nyquist */
+} AsFilterSpec;
+
+typedef struct _AsFilterChain AsFilterChain;
+
+/* NULL (and no error) would mean nothing to apply: an empty chain is returned
+ * instead, so callers need not test.  Fails on cut-offs at or above Nyquist. */
+AsFilterChain *as_filter_chain_new    (const AsFilterSpec *spec, double sfreq, GError **error);
+void           as_filter_chain_free   (AsFilterChain *chain);
+gboolean       as_filter_chain_is_empty (const AsFilterChain *chain);
+/* Samples of odd-extension padding each filter uses: a few time constants of
+ * its slowest pole.  Data this far outside a span changes the span little. */
+gsize          as_filter_chain_settle (const AsFilterChain *chain);
+/* Zero phase, in place.  Non-finite samples split @x into runs filtered one
+ * by one, so a gap stays a gap and leaks nothing into its neighbours. */
+void           as_filter_chain_apply  (const AsFilterChain *chain, double *x, gsize n);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsFilterChain, as_filter_chain_free)
+
+G_END_DECLS

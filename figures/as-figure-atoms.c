@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "as-figure-atoms.h"
+#include "as-figure-axis.h"
+#include "as-figure-text.h"
 #include "as-spectrum.h"
 
 /* ---- the bundle of what is drawn ------------------------------------------------ */
@@ -193,23 +195,6 @@ as_figure_diverging_color (double t, double *r, double *g, double *b)
   *b = 1.0 + a * (end[2] - 1.0);
 }
 
-static void
-set_font (cairo_t *cr, const AsFigureStyle *style, double scale)
-{
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, style->font_size * scale);
-}
-
-static void
-show_text_at (cairo_t *cr, double x, double y, double align, const char *text)
-{
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_move_to (cr, x - align * ext.x_advance, y);
-  cairo_show_text (cr, text);
-}
-
 /* The waveform shown for atom k: v_k for rank-1 models, else the channel with
  * the most energy.  Returns a pointer into the model (atom_width values). */
 static const double *
@@ -287,51 +272,84 @@ draw_frame (cairo_t *cr, const AsFigureStyle *style, double x, double y, double 
   cairo_stroke (cr);
 }
 
+/* The plot area left inside @area once the axes' labels have their room: compact
+ * panels (the window's rows) label the x axis only and put the unit in the corner;
+ * full panels (figures written to files) title both axes. */
+static AsFigureRect
+panel_plot_area (cairo_t *cr, const AsFigureStyle *style, const AsFigureRect *area,
+                 const AsFigureAxis *y_axis, double scale, gboolean full)
+{
+  AsFigureRect plot = *area;
+  double label_h;
+
+  as_figure_text_size (cr, style, scale, 0, "0", NULL, &label_h);
+  plot.height -= 5 + label_h + (full ? label_h + 4 : 0);
+  if (full)
+    {
+      double room = as_figure_axis_left_room (cr, style, y_axis, plot.height, scale);
+
+      plot.x += room;
+      plot.width -= room + 0.5 * label_h;
+    }
+  return plot;
+}
+
 static void
 draw_waveform (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms, guint k,
-               double x, double y, double w, double h, const AsColor *color)
+               const AsFigureRect *area, const AsColor *color, gboolean full)
 {
   const AsCdlModel *model = atoms->model;
   guint L = model->shape.atom_width;
   const double *v = atom_waveform (model, k, NULL);
-  double amax = 0, dur = as_figure_atoms_atom_duration (atoms);
-  double plot_h = h - 14, step;
-  char label[32];
+  double amax = 0, dur = as_figure_atoms_atom_duration (atoms), scale = full ? 1.0 : 0.8;
+  AsFigureAxis x_axis = { 0, dur, FALSE, NULL }, y_axis = { 0, 0, FALSE, NULL };
+  AsFigureRect plot;
 
   for (guint i = 0; i < L; i++)
     amax = MAX (amax, fabs (v[i]));
   if (!(amax > 0))
     amax = 1;
-  draw_frame (cr, style, x, y, w, plot_h);
+  y_axis.lo = -1.1 * amax;
+  y_axis.hi = 1.1 * amax;
+  if (full)
+    {
+      x_axis.title = atoms->sfreq > 0 ? _("time (s)") : _("position (px)");
+      y_axis.title = _("amplitude (unit norm)");
+    }
+  plot = panel_plot_area (cr, style, area, &y_axis, scale, full);
+  if (plot.width < 10 || plot.height < 10)
+    return;
+  draw_frame (cr, style, plot.x, plot.y, plot.width, plot.height);
+  as_figure_draw_axis (cr, style, &x_axis, AS_FIGURE_AXIS_BOTTOM, &plot, scale, AS_FIGURE_AXIS_GRID);
+  if (full)
+    as_figure_draw_axis (cr, style, &y_axis, AS_FIGURE_AXIS_LEFT, &plot, scale, AS_FIGURE_AXIS_GRID);
 
   /* Zero line, then the waveform. */
   as_figure_set_color (cr, &style->grid);
-  cairo_move_to (cr, x, floor (y + plot_h / 2) + 0.5);
-  cairo_line_to (cr, x + w, floor (y + plot_h / 2) + 0.5);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, plot.x, floor (plot.y + plot.height / 2) + 0.5);
+  cairo_line_to (cr, plot.x + plot.width, floor (plot.y + plot.height / 2) + 0.5);
   cairo_stroke (cr);
   as_figure_set_color (cr, color);
   cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   for (guint i = 0; i < L; i++)
     {
-      double px = x + (L > 1 ? (double) i / (L - 1) : 0.5) * w;
-      double py = y + plot_h / 2 - v[i] / amax * 0.45 * plot_h;
+      /* Sample i lies at i / sfreq: the axis runs over the atom's duration L / sfreq. */
+      double px = plot.x + as_figure_axis_fraction (&x_axis, dur * i / MAX (L, 1)) * plot.width;
+      double py = plot.y + plot.height - as_figure_axis_fraction (&y_axis, v[i]) * plot.height;
       if (i == 0)
         cairo_move_to (cr, px, py);
       else
         cairo_line_to (cr, px, py);
     }
   cairo_stroke (cr);
-
-  /* Time axis in seconds. */
-  set_font (cr, style, 0.8);
-  as_figure_set_color (cr, &style->foreground);
-  step = as_figure_nice_step (dur, 3);
-  for (double t = 0; t <= dur * 0.93 + 1e-9; t += step)
+  if (!full)
     {
-      g_snprintf (label, sizeof label, "%g", t);
-      show_text_at (cr, x + t / dur * w, y + h - 2, t == 0 ? 0 : 0.5, label);
+      as_figure_set_color (cr, &style->foreground);
+      as_figure_text (cr, style, scale, 0, atoms->sfreq > 0 ? _("s") : _("px"),
+                      plot.x + plot.width - 3, plot.y + 1, 1.0, 0.0);
     }
-  show_text_at (cr, x + w - 3, y + 11, 1.0, atoms->sfreq > 0 ? "s" : "px");
 }
 
 /* The atom's magnitude spectrum (computed with the bundle, as_spectrum_magnitude of the
@@ -339,52 +357,78 @@ draw_waveform (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *ato
  * sfreq/2: where the atom's energy lies. */
 static void
 draw_spectrum (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms, guint k,
-               double x, double y, double w, double h, const AsColor *color)
+               const AsFigureRect *area, const AsColor *color, gboolean full)
 {
   enum { N_BINS = AS_FIGURE_SPECTRUM_BINS };
   const double *mag;
-  double mmax = 0, plot_h = h - 14, nyq = atoms->sfreq / 2, step;
-  char label[32];
+  double mmax = 0, nyq = atoms->sfreq / 2, scale = full ? 1.0 : 0.8;
+  AsFigureAxis x_axis = { 0, nyq, FALSE, NULL }, y_axis = { 0, 1.05, FALSE, NULL };
+  AsFigureRect plot;
 
-  if (atoms->spectra == NULL)
+  if (atoms->spectra == NULL || !(nyq > 0))
     return;
   mag = atoms->spectra + (gsize) k * N_BINS;
   for (guint f = 0; f < N_BINS; f++)
     mmax = MAX (mmax, mag[f]);
   if (!(mmax > 0))
     mmax = 1;
-  draw_frame (cr, style, x, y, w, plot_h);
+  if (full)
+    {
+      x_axis.title = _("frequency (Hz)");
+      y_axis.title = _("magnitude (relative)");
+    }
+  plot = panel_plot_area (cr, style, area, &y_axis, scale, full);
+  if (plot.width < 10 || plot.height < 10)
+    return;
+  draw_frame (cr, style, plot.x, plot.y, plot.width, plot.height);
+  as_figure_draw_axis (cr, style, &x_axis, AS_FIGURE_AXIS_BOTTOM, &plot, scale, AS_FIGURE_AXIS_GRID);
+  if (full)
+    as_figure_draw_axis (cr, style, &y_axis, AS_FIGURE_AXIS_LEFT, &plot, scale, AS_FIGURE_AXIS_GRID);
   as_figure_set_color (cr, color);
   cairo_set_line_width (cr, 1.2);
   for (guint f = 0; f < N_BINS; f++)
     {
-      double px = x + (double) f / (N_BINS - 1) * w;
-      double py = y + plot_h - mag[f] / mmax * 0.9 * plot_h;
+      double px = plot.x + (double) f / (N_BINS - 1) * plot.width;
+      double py = plot.y + plot.height - as_figure_axis_fraction (&y_axis, mag[f] / mmax) * plot.height;
       if (f == 0)
         cairo_move_to (cr, px, py);
       else
         cairo_line_to (cr, px, py);
     }
-  cairo_line_to (cr, x + w, y + plot_h);
-  cairo_line_to (cr, x, y + plot_h);
+  cairo_line_to (cr, plot.x + plot.width, plot.y + plot.height);
+  cairo_line_to (cr, plot.x, plot.y + plot.height);
   cairo_close_path (cr);
   cairo_set_source_rgba (cr, color->r, color->g, color->b, 0.25);
   cairo_fill_preserve (cr);
   as_figure_set_color (cr, color);
   cairo_stroke (cr);
-
-  set_font (cr, style, 0.8);
-  as_figure_set_color (cr, &style->foreground);
-  if (nyq > 0)
+  if (!full)
     {
-      step = as_figure_nice_step (nyq, 3);
-      for (double f = 0; f <= nyq * 0.93 + 1e-9; f += step)
-        {
-          g_snprintf (label, sizeof label, "%g", f);
-          show_text_at (cr, x + f / nyq * w, y + h - 2, f == 0 ? 0 : 0.5, label);
-        }
-      show_text_at (cr, x + w - 3, y + 11, 1.0, _("Hz"));
+      as_figure_set_color (cr, &style->foreground);
+      as_figure_text (cr, style, scale, 0, _("Hz"), plot.x + plot.width - 3, plot.y + 1, 1.0, 0.0);
     }
+}
+
+void
+as_figure_draw_atom_waveform (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms,
+                              guint k, const AsFigureRect *area, gboolean full)
+{
+  AsColor color;
+
+  g_return_if_fail (atoms != NULL && k < atoms->n_atoms);
+  as_figure_atom_color (k, style->background.r < 0.5, &color);
+  draw_waveform (cr, style, atoms, k, area, &color, full);
+}
+
+void
+as_figure_draw_atom_spectrum (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms,
+                              guint k, const AsFigureRect *area, gboolean full)
+{
+  AsColor color;
+
+  g_return_if_fail (atoms != NULL && k < atoms->n_atoms);
+  as_figure_atom_color (k, style->background.r < 0.5, &color);
+  draw_spectrum (cr, style, atoms, k, area, &color, full);
 }
 
 static double
@@ -568,17 +612,15 @@ as_figure_draw_atoms (cairo_t *cr, double width, double height, const AsFigureSt
       cairo_fill (cr);
 
       /* Name, occurrences and rate. */
-      set_font (cr, style, 1.0);
       as_figure_set_color (cr, &style->foreground);
       g_snprintf (text, sizeof text, _("Atom %u"), k + 1);
-      show_text_at (cr, 14, y + 20, 0, text);
-      set_font (cr, style, 0.85);
+      as_figure_text (cr, style, 1.0, AS_FIGURE_TEXT_BOLD, text, 14, y + 8, 0, 0);
       g_snprintf (text, sizeof text, g_dngettext (GETTEXT_PACKAGE, "%u occurrence", "%u occurrences", n_occ), n_occ);
-      show_text_at (cr, 14, y + 38, 0, text);
+      as_figure_text (cr, style, 0.85, 0, text, 14, y + 8 + 1.6 * style->font_size, 0, 0);
       if (atoms->duration > 0)
         {
           g_snprintf (text, sizeof text, _("%.2f per s"), n_occ / atoms->duration);
-          show_text_at (cr, 14, y + 54, 0, text);
+          as_figure_text (cr, style, 0.85, 0, text, 14, y + 8 + 3.0 * style->font_size, 0, 0);
         }
 
       if (atoms->topographies != NULL && atoms->topographies->grids[k] != NULL)
@@ -586,7 +628,8 @@ as_figure_draw_atoms (cairo_t *cr, double width, double height, const AsFigureSt
       spec_w = MAX (60, (width - info_w - topo_w) * 0.3);
       wave_w = width - info_w - topo_w - spec_w - 24;
       x = info_w;
-      draw_waveform (cr, style, atoms, k, x, y + 6, wave_w, row_h - 10, &color);
+      draw_waveform (cr, style, atoms, k, &(AsFigureRect) { x, y + 6, wave_w, row_h - 10 }, &color,
+                     FALSE);
       x += wave_w + 8;
       if (topo_w > 0)
         {
@@ -597,7 +640,8 @@ as_figure_draw_atoms (cairo_t *cr, double width, double height, const AsFigureSt
                                      atoms->topographies->head_radius);
           x += topo_w + 8;
         }
-      draw_spectrum (cr, style, atoms, k, x, y + 6, spec_w, row_h - 10, &color);
+      draw_spectrum (cr, style, atoms, k, &(AsFigureRect) { x, y + 6, spec_w, row_h - 10 }, &color,
+                     FALSE);
 
       as_figure_set_color (cr, &style->grid);
       cairo_set_line_width (cr, 1);
@@ -680,39 +724,20 @@ as_figure_draw_mosaic (cairo_t *cr, double width, double height, const AsFigureS
 
 /* ---- activation raster --------------------------------------------------------------- */
 
-void
-as_figure_draw_raster (cairo_t *cr, double width, double height, const AsFigureStyle *style,
-                       const AsFigureAtoms *atoms, double t0, double duration, int selected)
+/* The rows of the raster in @plot; labels of the atoms left of it. */
+static void
+raster_rows (cairo_t *cr, const AsFigureStyle *style, const AsFigureAtoms *atoms, double t0,
+             double duration, int selected, const AsFigureRect *plot, double width)
 {
-  const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 2, bottom = 2;
-  double plot_w = width - left - right, plot_h = height - top - bottom, row_h;
+  double row_h = plot->height / atoms->n_atoms;
   gboolean dark = style->background.r < 0.5;
+  double label_scale = MIN (0.85, MAX (0.55, row_h * 0.8 / style->font_size));
 
-  as_figure_set_color (cr, &style->background);
-  cairo_paint (cr);
-  if (atoms == NULL || atoms->n_atoms == 0 || plot_w < 10 || duration <= 0)
-    return;
-  row_h = plot_h / atoms->n_atoms;
-
-  /* The same time grid as the signal browser. */
-  {
-    double step = as_figure_nice_step (duration, 10);
-    as_figure_set_color (cr, &style->grid);
-    cairo_set_line_width (cr, 1.0);
-    for (double t = ceil (t0 / step) * step; t <= t0 + duration + 1e-9; t += step)
-      {
-        double x = left + (t - t0) / duration * plot_w;
-        cairo_move_to (cr, floor (x) + 0.5, top);
-        cairo_line_to (cr, floor (x) + 0.5, top + plot_h);
-      }
-    cairo_stroke (cr);
-  }
-
-  set_font (cr, style, 0.85);
   for (guint k = 0; k < atoms->n_atoms; k++)
     {
       /* A tick at each onset: atoms can be as long as the gaps between them. */
-      double y = top + k * row_h, tick_w = CLAMP (as_figure_atoms_atom_duration (atoms) / duration * plot_w, 1.0, 3.0);
+      double y = plot->y + k * row_h;
+      double tick_w = CLAMP (as_figure_atoms_atom_duration (atoms) / duration * plot->width, 1.0, 3.0);
       GArray *occ = atoms->occurrences[k];
       AsColor color;
       char label[32];
@@ -726,20 +751,20 @@ as_figure_draw_raster (cairo_t *cr, double width, double height, const AsFigureS
         }
       as_figure_set_color (cr, &color);
       g_snprintf (label, sizeof label, _("Atom %u"), k + 1);
-      if (row_h >= 9)
-        show_text_at (cr, 6, y + row_h / 2 + style->font_size * 0.3, 0, label);
+      if (row_h >= 7)
+        as_figure_text (cr, style, label_scale, 0, label, 6, y + row_h / 2, 0.0, 0.5);
 
       cairo_save (cr);
-      cairo_rectangle (cr, left, top, plot_w, plot_h);
+      cairo_rectangle (cr, plot->x, plot->y, plot->width, plot->height);
       cairo_clip (cr);
       for (guint i = 0; i < occ->len; i++)
         {
           const AsCdlOccurrence *o = &g_array_index (occ, AsCdlOccurrence, i);
           double t = as_figure_atoms_occurrence_time (atoms, o);
-          double x = left + (t - t0) / duration * plot_w;
+          double x = plot->x + (t - t0) / duration * plot->width;
           double a = atoms->max_amplitude[k] > 0 ? fabs (o->amplitude) / atoms->max_amplitude[k] : 1;
 
-          if (o->trial != 0 || x + tick_w < left || x > left + plot_w)
+          if (o->trial != 0 || x + tick_w < plot->x || x > plot->x + plot->width)
             continue;
           cairo_set_source_rgba (cr, color.r, color.g, color.b, 0.25 + 0.75 * a);
           cairo_rectangle (cr, x, y + 1, tick_w, MAX (1, row_h - 2));
@@ -749,73 +774,77 @@ as_figure_draw_raster (cairo_t *cr, double width, double height, const AsFigureS
     }
 }
 
+void
+as_figure_draw_raster (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                       const AsFigureAtoms *atoms, double t0, double duration, int selected)
+{
+  const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 2, bottom = 2;
+  AsFigureRect plot = { left, top, width - left - right, height - top - bottom };
+
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
+  if (atoms == NULL || atoms->n_atoms == 0 || plot.width < 10 || duration <= 0)
+    return;
+
+  /* The same time grid as the signal browser, whose labels it sits under. */
+  {
+    AsFigureAxis axis = { t0, t0 + duration, FALSE, NULL };
+
+    cairo_save (cr);
+    cairo_rectangle (cr, plot.x, plot.y, plot.width, plot.height);
+    cairo_clip (cr);
+    as_figure_draw_axis (cr, style, &axis, AS_FIGURE_AXIS_BOTTOM, &plot, 1.0,
+                         AS_FIGURE_AXIS_GRID | AS_FIGURE_AXIS_NO_LABELS);
+    cairo_restore (cr);
+  }
+  raster_rows (cr, style, atoms, t0, duration, selected, &plot, width);
+}
+
+void
+as_figure_draw_raster_figure (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                              const AsFigureAtoms *atoms, double t0, double duration,
+                              const char *title)
+{
+  double fs = style->font_size, label_h;
+  AsFigureAxis axis = { t0, t0 + duration, FALSE, NULL };
+  AsFigureRect plot;
+
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
+  if (atoms == NULL || atoms->n_atoms == 0 || duration <= 0)
+    return;
+  axis.title = atoms->sfreq > 0 ? _("time (s)") : _("position (px)");
+  as_figure_text_size (cr, style, 1.0, 0, "0", NULL, &label_h);
+  plot.x = 7.5 * fs;
+  plot.y = title != NULL ? 2.6 * fs : fs;
+  plot.width = width - plot.x - 1.5 * fs;
+  plot.height = height - plot.y - (5 + 2 * label_h + 4) - fs * 0.5;
+  if (plot.width < 20 || plot.height < 10)
+    return;
+  as_figure_set_color (cr, &style->foreground);
+  if (title != NULL)
+    as_figure_text (cr, style, 1.1, AS_FIGURE_TEXT_BOLD, title, plot.x, 0.8 * fs, 0.0, 0.0);
+  as_figure_draw_axis (cr, style, &axis, AS_FIGURE_AXIS_BOTTOM, &plot, 1.0, AS_FIGURE_AXIS_GRID);
+  raster_rows (cr, style, atoms, t0, duration, -1, &plot, width);
+  draw_frame (cr, style, plot.x, plot.y, plot.width, plot.height);
+}
+
 /* ---- convergence ------------------------------------------------------------------- */
 
-static double
-axis_map (double v, double lo, double hi, gboolean log_axis)
+static gboolean
+trace_value (const AsCdlTracePoint *p, AsConvergenceAxis x_axis, gboolean log_x, gboolean log_y,
+             gboolean suboptimality, double fmin, double *xv, double *yv)
 {
-  if (log_axis)
-    return (log10 (v) - log10 (lo)) / (log10 (hi) - log10 (lo));
-  return (v - lo) / (hi - lo);
-}
-
-/* One grid line across the plot at fraction @f of the axis, and its label. */
-static void
-draw_tick (cairo_t *cr, const AsFigureStyle *style, gboolean vertical, double f, const char *label,
-           double x0, double y0, double len, double cross_len)
-{
-  cairo_text_extents_t ext;
-
-  as_figure_set_color (cr, &style->grid);
-  if (vertical)
-    {
-      cairo_move_to (cr, x0, floor (y0 - f * len) + 0.5);
-      cairo_line_to (cr, x0 + cross_len, floor (y0 - f * len) + 0.5);
-    }
-  else
-    {
-      cairo_move_to (cr, floor (x0 + f * len) + 0.5, y0);
-      cairo_line_to (cr, floor (x0 + f * len) + 0.5, y0 - cross_len);
-    }
-  cairo_stroke (cr);
-  as_figure_set_color (cr, &style->foreground);
-  cairo_text_extents (cr, label, &ext);
-  if (vertical)
-    show_text_at (cr, x0 - 4, y0 - f * len + ext.height / 2, 1.0, label);
-  else
-    show_text_at (cr, x0 + f * len, y0 + ext.height + 4, 0.5, label);
-}
-
-static void
-draw_axis_ticks (cairo_t *cr, const AsFigureStyle *style, gboolean vertical, double lo, double hi,
-                 gboolean log_axis, double x0, double y0, double len, double cross_len)
-{
-  char label[32];
-
-  if (log_axis && floor (log10 (hi)) != floor (log10 (lo)))
-    {
-      /* A decade or more: one tick per power of ten. */
-      for (int e = (int) floor (log10 (lo)); e <= (int) ceil (log10 (hi)); e++)
-        {
-          double v = pow (10, e);
-          if (v < lo * 0.999 || v > hi * 1.001)
-            continue;
-          g_snprintf (label, sizeof label, "1e%d", e);
-          draw_tick (cr, style, vertical, axis_map (v, lo, hi, TRUE), label, x0, y0, len, cross_len);
-        }
-      return;
-    }
-
-  /* Linear ticks; on a log axis spanning less than a decade, placed on the log scale. */
-  {
-    double step = as_figure_nice_step (hi - lo, 4);
-    for (double v = ceil (lo / step) * step; v <= hi + 1e-9 * fabs (hi); v += step)
-      {
-        g_snprintf (label, sizeof label, "%.3g", fabs (v) < 1e-12 * step ? 0.0 : v);
-        draw_tick (cr, style, vertical, axis_map (v, lo, hi, log_axis), label, x0, y0, len,
-                   cross_len);
-      }
-  }
+  *xv = x_axis == AS_CONVERGENCE_X_TIME ? p->time : p->iteration + 0.5 * p->half;
+  *yv = suboptimality ? (p->objective - fmin) / MAX (fabs (fmin), 1e-300) : p->objective;
+  /* Iteration 0 and time 0 have a place on a log axis one unit (1 ms) before 1. */
+  if (log_x)
+    *xv += x_axis == AS_CONVERGENCE_X_TIME ? 1e-3 : 1;
+  if (log_x && !(*xv > 0))
+    return FALSE;
+  if (log_y && !(*yv > 0))
+    return FALSE;
+  return isfinite (*xv) && isfinite (*yv);
 }
 
 void
@@ -823,39 +852,37 @@ as_figure_draw_convergence (cairo_t *cr, double width, double height, const AsFi
                             const AsCdlModel *model, AsConvergenceAxis x_axis, gboolean log_x,
                             gboolean log_y, gboolean suboptimality)
 {
-  const double left = 62, right = 12, top = 22, bottom = 30;
-  double plot_w = width - left - right, plot_h = height - top - bottom;
-  double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY, fmin = INFINITY;
+  double fs = style->font_size, xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+  double fmin = INFINITY, label_h, title_h, left;
+  AsFigureAxis xa, ya;
+  AsFigureRect plot;
   GArray *trace;
   gboolean started = FALSE;
   const char *title;
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  set_font (cr, style, 0.9);
   title = suboptimality ? _("Relative suboptimality") : _("Objective");
+  as_figure_text_size (cr, style, 0.9, 0, "0", NULL, &label_h);
+  as_figure_text_size (cr, style, 0.95, AS_FIGURE_TEXT_BOLD, title, NULL, &title_h);
+  xa = (AsFigureAxis) { 0, 1, log_x, x_axis == AS_CONVERGENCE_X_TIME ? _("time (s)") : _("iteration") };
   as_figure_set_color (cr, &style->foreground);
-  show_text_at (cr, left, 14, 0, title);
-  show_text_at (cr, width - right, height - 4, 1.0,
-                x_axis == AS_CONVERGENCE_X_TIME ? _("time (s)") : _("iteration"));
-  if (model == NULL || model->trace == NULL || model->trace->len == 0 || plot_w < 20 || plot_h < 20)
-    return;
+  if (model == NULL || model->trace == NULL || model->trace->len == 0)
+    {
+      as_figure_text (cr, style, 0.95, AS_FIGURE_TEXT_BOLD, title, fs, 4, 0, 0);
+      return;
+    }
   trace = model->trace;
 
   for (guint i = 0; i < trace->len; i++)
     fmin = MIN (fmin, g_array_index (trace, AsCdlTracePoint, i).objective);
-  /* Suboptimality against the best value seen, offset so the best point stays on a log axis. */
+  /* Suboptimality against the best value seen. */
   for (guint i = 0; i < trace->len; i++)
     {
-      const AsCdlTracePoint *p = &g_array_index (trace, AsCdlTracePoint, i);
-      double xv = x_axis == AS_CONVERGENCE_X_TIME ? p->time : p->iteration + 0.5 * p->half;
-      double yv = suboptimality ? (p->objective - fmin) / MAX (fabs (fmin), 1e-300) : p->objective;
+      double xv, yv;
 
-      if (log_x)
-        xv += x_axis == AS_CONVERGENCE_X_TIME ? 1e-3 : 1;
-      if (log_x && !(xv > 0))
-        continue;
-      if (log_y && !(yv > 0))
+      if (!trace_value (&g_array_index (trace, AsCdlTracePoint, i), x_axis, log_x, log_y,
+                        suboptimality, fmin, &xv, &yv))
         continue;
       xlo = MIN (xlo, xv);
       xhi = MAX (xhi, xv);
@@ -863,7 +890,10 @@ as_figure_draw_convergence (cairo_t *cr, double width, double height, const AsFi
       yhi = MAX (yhi, yv);
     }
   if (!isfinite (xlo) || !isfinite (ylo))
-    return;
+    {
+      as_figure_text (cr, style, 0.95, AS_FIGURE_TEXT_BOLD, title, fs, 4, 0, 0);
+      return;
+    }
   if (xhi <= xlo)
     xhi = log_x ? xlo * 10 : xlo + 1;
   if (yhi <= ylo)
@@ -880,26 +910,51 @@ as_figure_draw_convergence (cairo_t *cr, double width, double height, const AsFi
           yhi += pad;
         }
     }
+  else if (!log_y)
+    {
+      double pad = 0.04 * (yhi - ylo);
+      ylo -= pad;
+      yhi += pad;
+    }
+  else
+    {
+      /* A few percent of the span on either side, so the ends are not on the frame. */
+      double pad = pow (yhi / ylo, 0.03);
+      ylo /= pad;
+      yhi *= pad;
+    }
+  xa.lo = xlo;
+  xa.hi = xhi;
+  ya = (AsFigureAxis) { ylo, yhi, log_y, NULL };
 
-  draw_frame (cr, style, left, top, plot_w, plot_h);
-  draw_axis_ticks (cr, style, TRUE, ylo, yhi, log_y, left, top + plot_h, plot_h, plot_w);
-  draw_axis_ticks (cr, style, FALSE, xlo, xhi, log_x, left, top + plot_h, plot_w, plot_h);
+  plot.y = title_h + 8;
+  plot.height = height - plot.y - (5 + label_h + 2 + label_h) - 4;
+  left = as_figure_axis_left_room (cr, style, &ya, MAX (plot.height, 1), 0.9) + 6;
+  plot.x = left;
+  plot.width = width - left - fs;
+  if (plot.width < 20 || plot.height < 20)
+    return;
+  as_figure_set_color (cr, &style->foreground);
+  as_figure_text (cr, style, 0.95, AS_FIGURE_TEXT_BOLD, title, plot.x, 4, 0, 0);
+  draw_frame (cr, style, plot.x, plot.y, plot.width, plot.height);
+  as_figure_draw_axis (cr, style, &ya, AS_FIGURE_AXIS_LEFT, &plot, 0.9, AS_FIGURE_AXIS_GRID);
+  as_figure_draw_axis (cr, style, &xa, AS_FIGURE_AXIS_BOTTOM, &plot, 0.9, AS_FIGURE_AXIS_GRID);
 
+  cairo_save (cr);
+  cairo_rectangle (cr, plot.x, plot.y, plot.width, plot.height);
+  cairo_clip (cr);
   as_figure_set_color (cr, &style->trace);
   cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   for (guint i = 0; i < trace->len; i++)
     {
-      const AsCdlTracePoint *p = &g_array_index (trace, AsCdlTracePoint, i);
-      double xv = x_axis == AS_CONVERGENCE_X_TIME ? p->time : p->iteration + 0.5 * p->half;
-      double yv = suboptimality ? (p->objective - fmin) / MAX (fabs (fmin), 1e-300) : p->objective;
-      double px, py;
+      double xv, yv, px, py;
 
-      if (log_x)
-        xv += x_axis == AS_CONVERGENCE_X_TIME ? 1e-3 : 1;
-      if ((log_x && !(xv > 0)) || (log_y && !(yv > 0)))
+      if (!trace_value (&g_array_index (trace, AsCdlTracePoint, i), x_axis, log_x, log_y,
+                        suboptimality, fmin, &xv, &yv))
         continue;
-      px = left + axis_map (xv, xlo, xhi, log_x) * plot_w;
-      py = top + plot_h - axis_map (yv, ylo, yhi, log_y) * plot_h;
+      px = plot.x + as_figure_axis_fraction (&xa, xv) * plot.width;
+      py = plot.y + plot.height - as_figure_axis_fraction (&ya, yv) * plot.height;
       if (!started)
         cairo_move_to (cr, px, py);
       else
@@ -907,4 +962,5 @@ as_figure_draw_convergence (cairo_t *cr, double width, double height, const AsFi
       started = TRUE;
     }
   cairo_stroke (cr);
+  cairo_restore (cr);
 }

@@ -94,6 +94,16 @@ double as_figure_atoms_row_height (const AsFigureAtoms *atoms, double width);
 /* The atom under (x, y) of the atoms panel, or −1. */
 int    as_figure_atoms_hit        (const AsFigureAtoms *atoms, double width, double x, double y);
 
+/* One atom's waveform against time, or its spectrum against frequency, in @area:
+ * compact (the window's rows: x axis only, unit in the corner) or @full (both
+ * axes titled with their quantity and unit, as figures written to files). */
+void   as_figure_draw_atom_waveform (cairo_t *cr, const AsFigureStyle *style,
+                                     const AsFigureAtoms *atoms, guint k,
+                                     const AsFigureRect *area, gboolean full);
+void   as_figure_draw_atom_spectrum (cairo_t *cr, const AsFigureStyle *style,
+                                     const AsFigureAtoms *atoms, guint k,
+                                     const AsFigureRect *area, gboolean full);
+
 /* A scalp map: head outline, nose, ears, interpolated values in a diverging
  * colour map symmetric around 0, contours, sensor dots. */
 void   as_figure_draw_topography  (cairo_t *cr, double cx, double cy, double radius_px,
@@ -104,6 +114,11 @@ void   as_figure_draw_topography  (cairo_t *cr, double cx, double cy, double rad
 void   as_figure_draw_raster      (cairo_t *cr, double width, double height,
                                    const AsFigureStyle *style, const AsFigureAtoms *atoms,
                                    double t0, double duration, int selected);
+
+/* The raster as a figure of its own: atoms' names, a labelled time axis, a title. */
+void   as_figure_draw_raster_figure (cairo_t *cr, double width, double height,
+                                     const AsFigureStyle *style, const AsFigureAtoms *atoms,
+                                     double t0, double duration, const char *title);
 
 typedef enum
 {

@@ -11,6 +11,8 @@
 #include <math.h>
 
 #include "as-figure-teaching.h"
+#include "as-figure-axis.h"
+#include "as-figure-text.h"
 
 /* libadwaita palette (blue 3, orange 3, green 4, purple 3, red 3, brown 3,
  * yellow 5, teal-ish), lifted in dark mode. */
@@ -54,145 +56,38 @@ frame_y (const Frame *f, double y)
 }
 
 static void
-show_text_at (cairo_t *cr, const char *text, double x, double y, double align_x, double align_y)
+show_text_at (cairo_t *cr, const AsFigureStyle *style, const char *text, double x, double y,
+              double align_x, double align_y)
 {
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_move_to (cr, x - align_x * ext.width - ext.x_bearing, y - align_y * ext.height - ext.y_bearing);
-  cairo_show_text (cr, text);
+  as_figure_text (cr, style, 1.0, 0, text, x, y, align_x, align_y);
 }
 
 static void
-format_tick (char *buf, gsize len, double v)
+frame_axes (const Frame *f, const char *x_label, const char *y_label, AsFigureAxis *xa,
+            AsFigureAxis *ya)
 {
-  if (v != 0 && (fabs (v) < 1e-3 || fabs (v) >= 1e5))
-    g_snprintf (buf, len, "%.0e", v);
-  else
-    g_snprintf (buf, len, "%g", fabs (v) < 1e-12 ? 0.0 : v);
+  *xa = (AsFigureAxis) { f->log_x ? pow (10, f->x0) : f->x0, f->log_x ? pow (10, f->x1) : f->x1,
+                         f->log_x, x_label };
+  *ya = (AsFigureAxis) { f->log_y ? pow (10, f->y0) : f->y0, f->log_y ? pow (10, f->y1) : f->y1,
+                         f->log_y, y_label };
 }
 
-/* Grid, ticks and labels of a frame. */
+/* Grid, ticks, labels and titles of a frame: the shared axis routine on both sides. */
 static void
 draw_frame (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const char *x_label,
             const char *y_label)
 {
-  char buf[32];
+  AsFigureAxis xa, ya;
+  AsFigureRect plot = { f->left, f->top, f->width, f->height };
 
-  cairo_set_line_width (cr, 1.0);
-  /* y ticks */
-  if (f->log_y && f->y1 - f->y0 < 1.5)
-    {
-      /* Short log range: ticks at 1 … 9 × 10^d, labelled when they do not crowd. */
-      double last_label = INFINITY;
-      for (int d = (int) floor (f->y0); d <= (int) ceil (f->y1); d++)
-        for (int mant = 1; mant <= 9; mant++)
-          {
-            double v = mant * pow (10, d), lv = log10 (v), y;
-            gboolean label;
-            if (lv < f->y0 || lv > f->y1)
-              continue;
-            /* Bottom up: label a tick when it clears the last label. */
-            label = fabs (frame_y (f, v) - last_label) > 1.6 * style->font_size;
-            if (label)
-              last_label = frame_y (f, v);
-            y = frame_y (f, v);
-            as_figure_set_color (cr, &style->grid);
-            cairo_move_to (cr, f->left, floor (y) + 0.5);
-            cairo_line_to (cr, f->left + f->width, floor (y) + 0.5);
-            cairo_stroke (cr);
-            if (!label)
-              continue;
-            format_tick (buf, sizeof buf, v);
-            as_figure_set_color (cr, &style->foreground);
-            show_text_at (cr, buf, f->left - 6, y, 1.0, 0.5);
-          }
-    }
-  else if (f->log_y)
-    {
-      int d0 = (int) ceil (f->y0 - 1e-9), d1 = (int) floor (f->y1 + 1e-9);
-      int every = MAX (1, (d1 - d0 + 8) / 9);   /* at most ~9 labels */
-      for (int d = d0; d <= d1; d++)
-        {
-          double y = frame_y (f, pow (10, d));
-          as_figure_set_color (cr, &style->grid);
-          cairo_move_to (cr, f->left, floor (y) + 0.5);
-          cairo_line_to (cr, f->left + f->width, floor (y) + 0.5);
-          cairo_stroke (cr);
-          if ((d - d0) % every != 0)
-            continue;
-          g_snprintf (buf, sizeof buf, "1e%d", d);
-          as_figure_set_color (cr, &style->foreground);
-          show_text_at (cr, buf, f->left - 6, y, 1.0, 0.5);
-        }
-    }
-  else
-    {
-      double step = as_figure_nice_step (f->y1 - f->y0, 5);
-      for (double k = ceil (f->y0 / step); k * step <= f->y1 + step * 1e-6; k++)
-        {
-          double v = k * step, y = frame_y (f, v);
-          as_figure_set_color (cr, &style->grid);
-          cairo_move_to (cr, f->left, floor (y) + 0.5);
-          cairo_line_to (cr, f->left + f->width, floor (y) + 0.5);
-          cairo_stroke (cr);
-          format_tick (buf, sizeof buf, v);
-          as_figure_set_color (cr, &style->foreground);
-          show_text_at (cr, buf, f->left - 6, y, 1.0, 0.5);
-        }
-    }
-  /* x ticks */
-  if (f->log_x)
-    {
-      /* Decades, and 2 and 5 in between while they fit. */
-      gboolean minor = f->width / MAX (f->x1 - f->x0, 1e-9) > 8 * style->font_size;
-      for (int d = (int) floor (f->x0); d <= (int) ceil (f->x1); d++)
-        for (int mant = 1; mant <= 5; mant += mant == 1 ? 1 : 3)
-          {
-            double v = mant * pow (10, d), lv = log10 (v), x;
-            if (lv < f->x0 - 1e-9 || lv > f->x1 + 1e-9 || (mant > 1 && !minor))
-              continue;
-            x = frame_x (f, v);
-            as_figure_set_color (cr, &style->grid);
-            cairo_move_to (cr, floor (x) + 0.5, f->top);
-            cairo_line_to (cr, floor (x) + 0.5, f->top + f->height);
-            cairo_stroke (cr);
-            format_tick (buf, sizeof buf, v);
-            as_figure_set_color (cr, &style->foreground);
-            show_text_at (cr, buf, x, f->top + f->height + 6, 0.5, 0.0);
-          }
-    }
-  else
-    {
-      double step = as_figure_nice_step (f->x1 - f->x0, 8);
-      for (double k = ceil (f->x0 / step); k * step <= f->x1 + step * 1e-6; k++)
-        {
-          double v = k * step, x = frame_x (f, v);
-          as_figure_set_color (cr, &style->grid);
-          cairo_move_to (cr, floor (x) + 0.5, f->top);
-          cairo_line_to (cr, floor (x) + 0.5, f->top + f->height);
-          cairo_stroke (cr);
-          format_tick (buf, sizeof buf, v);
-          as_figure_set_color (cr, &style->foreground);
-          show_text_at (cr, buf, x, f->top + f->height + 6, 0.5, 0.0);
-        }
-    }
+  frame_axes (f, x_label, y_label, &xa, &ya);
+  as_figure_draw_axis (cr, style, &ya, AS_FIGURE_AXIS_LEFT, &plot, 1.0, AS_FIGURE_AXIS_GRID);
+  as_figure_draw_axis (cr, style, &xa, AS_FIGURE_AXIS_BOTTOM, &plot, 1.0, AS_FIGURE_AXIS_GRID);
   /* box */
   as_figure_set_color (cr, &style->foreground);
   cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, floor (f->left) + 0.5, floor (f->top) + 0.5, floor (f->width), floor (f->height));
   cairo_stroke (cr);
-  if (x_label != NULL)
-    show_text_at (cr, x_label, f->left + f->width / 2, f->top + f->height + 8 + style->font_size * 1.3,
-                  0.5, 0.0);
-  if (y_label != NULL)
-    {
-      cairo_save (cr);
-      cairo_translate (cr, 4 + style->font_size * 0.2, f->top + f->height / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      show_text_at (cr, y_label, 0, 0, 0.5, 0.0);
-      cairo_restore (cr);
-    }
 }
 
 static void
@@ -200,11 +95,8 @@ draw_title (cairo_t *cr, const AsFigureStyle *style, const char *title, double w
 {
   if (title == NULL)
     return;
-  cairo_save (cr);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   as_figure_set_color (cr, &style->foreground);
-  show_text_at (cr, title, width / 2, 6, 0.5, 0.0);
-  cairo_restore (cr);
+  as_figure_text (cr, style, 1.0, AS_FIGURE_TEXT_BOLD, title, width / 2, 4, 0.5, 0.0);
 }
 
 static void
@@ -214,7 +106,7 @@ draw_message (cairo_t *cr, const AsFigureStyle *style, const char *msg, double w
     return;
   cairo_save (cr);
   cairo_set_source_rgba (cr, style->foreground.r, style->foreground.g, style->foreground.b, 0.6);
-  show_text_at (cr, msg, width / 2, height / 2, 0.5, 0.5);
+  show_text_at (cr, style, msg, width / 2, height / 2, 0.5, 0.5);
   cairo_restore (cr);
 }
 
@@ -250,14 +142,15 @@ draw_legend (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const AsFi
              guint n, gboolean bottom_left, AsFigureRect *legend)
 {
   double fs = style->font_size, row = fs * 1.5, wmax = 0, x, y;
-  cairo_text_extents_t ext;
 
   if (n == 0)
     return;
   for (guint i = 0; i < n; i++)
     {
-      cairo_text_extents (cr, curves[i].label, &ext);
-      wmax = MAX (wmax, ext.x_advance);
+      double w;
+
+      as_figure_text_size (cr, style, 1.0, 0, curves[i].label, &w, NULL);
+      wmax = MAX (wmax, w);
     }
   x = f->left + f->width - wmax - 3.2 * fs - 6;
   y = f->top + 6;
@@ -290,7 +183,7 @@ draw_legend (cairo_t *cr, const AsFigureStyle *style, const Frame *f, const AsFi
         }
       cairo_set_source_rgba (cr, style->foreground.r, style->foreground.g, style->foreground.b,
                              c->visible ? 1.0 : 0.4);
-      show_text_at (cr, c->label, x + 2.8 * fs, yc, 0.0, 0.5);
+      show_text_at (cr, style, c->label, x + 2.8 * fs, yc, 0.0, 0.5);
       if (legend != NULL)
         legend[i] = (AsFigureRect) { x - 4, yc - row / 2, wmax + 3.2 * fs + 8, row };
     }
@@ -434,7 +327,7 @@ plot_reference_slopes (cairo_t *cr, const AsFigureStyle *style, const AsFigureCu
       if (label != NULL && pen)
         {
           double px = MIN (frame_x (f, lx), f->left + f->width - 4);
-          show_text_at (cr, label, px, frame_y (f, ly) - 4, 1.0, 1.0);
+          show_text_at (cr, style, label, px, frame_y (f, ly) - 4, 1.0, 1.0);
         }
     }
   cairo_restore (cr);
@@ -458,19 +351,12 @@ plot_hline (cairo_t *cr, const AsFigureStyle *style, const AsFigureCurvePlot *pl
   cairo_line_to (cr, f->left + f->width, y);
   cairo_stroke (cr);
   if (plot->hline_label != NULL)
-    show_text_at (cr, plot->hline_label, f->left + f->width - 6, y + 4, 1.0, 0.0);
+    show_text_at (cr, style, plot->hline_label, f->left + f->width - 6, y + 4, 1.0, 0.0);
   cairo_restore (cr);
 }
 
-static void
-setup_font (cairo_t *cr, const AsFigureStyle *style)
-{
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, style->font_size);
-}
-
 static gboolean
-make_frame (Frame *f, const AsFigureStyle *style, const AsFigureCurvePlot *plot, double width,
+make_frame (cairo_t *cr, Frame *f, const AsFigureStyle *style, const AsFigureCurvePlot *plot, double width,
             double height, double xmin, double xmax, double ymin, double ymax, gboolean has_hist)
 {
   double fs = style->font_size;
@@ -522,6 +408,18 @@ make_frame (Frame *f, const AsFigureStyle *style, const AsFigureCurvePlot *plot,
       if (ymin >= 0 && f->y0 < 0)
         f->y0 = 0;
     }
+  /* The left margin fits the widest y label and the y title. */
+  {
+    AsFigureAxis xa, ya;
+    double left;
+
+    frame_axes (f, plot->x_label, plot->y_label, &xa, &ya);
+    left = as_figure_axis_left_room (cr, style, &ya, f->height, 1.0) + fs * 0.6;
+    f->width -= left - f->left;
+    f->left = left;
+    if (f->width < 20)
+      return FALSE;
+  }
   return TRUE;
 }
 
@@ -535,7 +433,6 @@ as_figure_draw_curves (cairo_t *cr, double width, double height, const AsFigureS
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  setup_font (cr, style);
   for (guint i = 0; legend != NULL && i < n_curves; i++)
     legend[i] = (AsFigureRect) { 0, 0, 0, 0 };
   draw_title (cr, style, plot->title, width);
@@ -554,7 +451,7 @@ as_figure_draw_curves (cairo_t *cr, double width, double height, const AsFigureS
       ymin = MIN (ymin, plot->hline);
       ymax = MAX (ymax, plot->hline);
     }
-  if (!make_frame (&f, style, plot, width, height, xmin, xmax, ymin, ymax, FALSE))
+  if (!make_frame (cr, &f, style, plot, width, height, xmin, xmax, ymin, ymax, FALSE))
     return;
   draw_frame (cr, style, &f, plot->x_label, plot->y_label);
   if (plot->reference_slopes)
@@ -587,7 +484,6 @@ as_figure_draw_stems (cairo_t *cr, double width, double height, const AsFigureSt
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  setup_font (cr, style);
   draw_title (cr, style, title, width);
   if (z == NULL || m == 0)
     return;
@@ -603,7 +499,7 @@ as_figure_draw_stems (cairo_t *cr, double width, double height, const AsFigureSt
     amax = MAX (amax, threshold * 1.2);
   if (!(amax > 0))
     amax = 1;
-  if (!make_frame (&f, style, &plot, width, height, -0.5, m - 0.5, -amax, amax, FALSE))
+  if (!make_frame (cr, &f, style, &plot, width, height, -0.5, m - 0.5, -amax, amax, FALSE))
     return;
   draw_frame (cr, style, &f, NULL, NULL);
 
@@ -669,7 +565,7 @@ as_figure_draw_stems (cairo_t *cr, double width, double height, const AsFigureSt
     const char *labels[] = { legend_code, legend_input, legend_solution, legend_band };
     for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
       {
-        cairo_text_extents_t ext;
+        double label_w;
 
         if (labels[i] == NULL || (i == 1 && u == NULL) || (i == 2 && zstar == NULL))
           continue;
@@ -699,9 +595,9 @@ as_figure_draw_stems (cairo_t *cr, double width, double height, const AsFigureSt
             break;
           }
         as_figure_set_color (cr, &style->foreground);
-        show_text_at (cr, labels[i], x + 14, y, 0.0, 0.5);
-        cairo_text_extents (cr, labels[i], &ext);
-        x += ext.x_advance + 30;
+        show_text_at (cr, style, labels[i], x + 14, y, 0.0, 0.5);
+        as_figure_text_size (cr, style, 1.0, 0, labels[i], &label_w, NULL);
+        x += label_w + 30;
       }
   }
 }
@@ -719,7 +615,6 @@ as_figure_draw_steps (cairo_t *cr, double width, double height, const AsFigureSt
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  setup_font (cr, style);
   for (guint i = 0; legend != NULL && i < n_curves; i++)
     legend[i] = (AsFigureRect) { 0, 0, 0, 0 };
   draw_title (cr, style, plot->title, width * 0.72);
@@ -751,7 +646,7 @@ as_figure_draw_steps (cairo_t *cr, double width, double height, const AsFigureSt
       draw_message (cr, style, plot->empty_message, width, height);
       return;
     }
-  if (!make_frame (&f, style, plot, width, height, xmin, xmax, ymin, ymax, TRUE))
+  if (!make_frame (cr, &f, style, plot, width, height, xmin, xmax, ymin, ymax, TRUE))
     return;
   draw_frame (cr, style, &f, plot->x_label, plot->y_label);
   plot_hline (cr, style, plot, &f);
@@ -786,11 +681,8 @@ as_figure_draw_steps (cairo_t *cr, double width, double height, const AsFigureSt
       for (int b = 0; b < N_BINS; b++)
         peak_sol = MAX (peak_sol, bins_sol[b]);
       as_figure_set_color (cr, &style->foreground);
-      cairo_save (cr);
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       if (histogram_title != NULL)
-        show_text_at (cr, histogram_title, hx + hw / 2, 6, 0.5, 0.0);
-      cairo_restore (cr);
+        as_figure_text (cr, style, 1.0, AS_FIGURE_TEXT_BOLD, histogram_title, hx + hw / 2, 4, 0.5, 0.0);
       cairo_set_line_width (cr, 1.0);
       cairo_move_to (cr, floor (hx) + 0.5, f.top);
       cairo_line_to (cr, floor (hx) + 0.5, f.top + f.height);
@@ -820,14 +712,14 @@ as_figure_draw_steps (cairo_t *cr, double width, double height, const AsFigureSt
         cairo_fill (cr);
         as_figure_set_color (cr, &style->foreground);
         if (met_label != NULL)
-          show_text_at (cr, met_label, hx + 14, ky, 0.0, 0.5);
+          show_text_at (cr, style, met_label, hx + 14, ky, 0.0, 0.5);
         ky += fs * 1.4;
         as_figure_set_color (cr, &style->event);
         cairo_rectangle (cr, hx + 0.75, ky - 5, 10, 10);
         cairo_stroke (cr);
         as_figure_set_color (cr, &style->foreground);
         if (solution_label != NULL)
-          show_text_at (cr, solution_label, hx + 14, ky, 0.0, 0.5);
+          show_text_at (cr, style, solution_label, hx + 14, ky, 0.0, 0.5);
       }
     }
   }

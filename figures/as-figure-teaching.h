@@ -18,11 +18,6 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  double x, y, width, height;
-} AsFigureRect;
-
-typedef struct
-{
   const char   *label;
   AsColor       color;
   gboolean      dashed;

@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n.h>
 
 #include "as-figure.h"
 #include "as-figure-atoms.h"
+#include "as-figure-axis.h"
+#include "as-figure-text.h"
 
 void
 as_figure_style_init_light (AsFigureStyle *style)
@@ -44,25 +47,6 @@ void
 as_figure_set_color (cairo_t *cr, const AsColor *c)
 {
   cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a);
-}
-
-double
-as_figure_nice_step (double span, int n)
-{
-  double raw = span / MAX (n, 1);
-  double mag, f;
-
-  if (!(raw > 0))
-    return 1.0;
-  mag = pow (10.0, floor (log10 (raw)));
-  f = raw / mag;
-  if (f < 1.5)
-    return mag;
-  if (f < 3.5)
-    return 2 * mag;
-  if (f < 7.5)
-    return 5 * mag;
-  return 10 * mag;
 }
 
 double
@@ -172,6 +156,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
 {
   const double left = AS_FIGURE_PLOT_LEFT, right = AS_FIGURE_PLOT_RIGHT, top = 8, bottom = 28;
   double plot_w = width - left - right, plot_h = height - top - bottom;
+  const double lt0 = t0 - options->time_origin;
   double row_h, common_half = 0, font;
   gsize s0, s1;
   int n_px;
@@ -185,49 +170,34 @@ as_figure_draw_signals_full (cairo_t                     *cr,
 
   row_h = plot_h / rec->n_channels;
   font = MIN (style->font_size, MAX (6.0, row_h * 0.9));
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, style->font_size);
   n_px = (int) ceil (plot_w);
 
-  s0 = (gsize) CLAMP (floor (t0 * rec->sfreq), 0, (double) rec->n_samples - 1);
-  s1 = (gsize) CLAMP (ceil ((t0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
+  /* Samples and events are placed at their time in @rec (lt0 from its first
+   * sample); the axis and the occurrences speak of the whole recording. */
+  s0 = (gsize) CLAMP (floor (lt0 * rec->sfreq), 0, (double) rec->n_samples - 1);
+  s1 = (gsize) CLAMP (ceil ((lt0 + duration) * rec->sfreq), (double) s0 + 1, (double) rec->n_samples);
 
-  /* Time grid and axis. */
+  /* Time grid and axis: the one axis routine, the unit in the bottom corner. */
   {
-    double step = as_figure_nice_step (duration, 10);
-    cairo_set_line_width (cr, 1.0);
-    for (double t = ceil (t0 / step) * step; t <= t0 + duration + 1e-9; t += step)
-      {
-        double x = left + (t - t0) / duration * plot_w;
-        char label[32];
-        cairo_text_extents_t ext;
+    AsFigureAxis axis = { .lo = t0, .hi = t0 + duration };
+    AsFigureRect frame = { left, top, plot_w, plot_h };
 
-        as_figure_set_color (cr, &style->grid);
-        cairo_move_to (cr, floor (x) + 0.5, top);
-        cairo_line_to (cr, floor (x) + 0.5, top + plot_h);
-        cairo_stroke (cr);
-        g_snprintf (label, sizeof label, "%g", fabs (t) < 1e-12 ? 0.0 : t);
-        cairo_text_extents (cr, label, &ext);
-        as_figure_set_color (cr, &style->foreground);
-        cairo_move_to (cr, x - ext.width / 2, height - bottom + 16);
-        cairo_show_text (cr, label);
-      }
-    cairo_move_to (cr, width - right - 14, height - 4);
-    cairo_show_text (cr, "s");
+    as_figure_draw_axis (cr, style, &axis, AS_FIGURE_AXIS_BOTTOM, &frame, 1.0, AS_FIGURE_AXIS_GRID);
+    as_figure_set_color (cr, &style->foreground);
+    as_figure_text (cr, style, 0.85, 0, _("time (s)"), width - right, height, 1.0, 1.0);
 
     /* Clock time of the page's first sample, when the file says when it began,
      * under the channel names as clinical viewers show it. */
     if (rec->start_time != NULL)
       {
         g_autoptr (GDateTime) at = g_date_time_add (rec->start_time,
-                                                    (GTimeSpan) llround (t0 * G_TIME_SPAN_SECOND));
+                                                    (GTimeSpan) llround (lt0 * G_TIME_SPAN_SECOND));
         g_autofree char *clock = at != NULL ? g_date_time_format (at, "%H:%M:%S") : NULL;
 
         if (clock != NULL)
           {
             as_figure_set_color (cr, &style->foreground);
-            cairo_move_to (cr, 6, height - bottom + 16);
-            cairo_show_text (cr, clock);
+            as_figure_text (cr, style, 1.0, 0, clock, 6, height - bottom + 5, 0.0, 0.0);
           }
       }
   }
@@ -237,16 +207,15 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       g_snprintf (label, sizeof label, "%g %s/div", options->sensitivity,
                   rec->channels[0].unit ? rec->channels[0].unit : "");
       as_figure_set_color (cr, &style->foreground);
-      cairo_move_to (cr, 6, height - 4);
-      cairo_show_text (cr, label);
+      as_figure_text (cr, style, 0.85, 0, label, 6, height, 0.0, 1.0);
     }
 
   /* Events: a shaded band for durations, a line at each onset, the label. */
   for (guint i = 0; i < rec->events->len; i++)
     {
       const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
-      double x0 = left + (ev->onset - t0) / duration * plot_w;
-      double x1 = left + (ev->onset + ev->duration - t0) / duration * plot_w;
+      double x0 = left + (ev->onset - lt0) / duration * plot_w;
+      double x1 = left + (ev->onset + ev->duration - lt0) / duration * plot_w;
 
       if (x1 < left || x0 > left + plot_w)
         continue;
@@ -260,8 +229,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       cairo_move_to (cr, floor (x0) + 0.5, top);
       cairo_line_to (cr, floor (x0) + 0.5, top + plot_h);
       cairo_stroke (cr);
-      cairo_move_to (cr, x0 + 3, top + style->font_size);
-      cairo_show_text (cr, ev->label);
+      as_figure_text (cr, style, 0.9, 0, ev->label, x0 + 3, top + 2, 0.0, 0.0);
       cairo_restore (cr);
     }
 
@@ -286,7 +254,6 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       common_half = MAX (common_half, halves[c]);
     }
 
-  cairo_set_font_size (cr, font);
   for (guint c = 0; c < rec->n_channels; c++)
     {
       const double *y = rec->data + (gsize) c * rec->n_samples;
@@ -298,8 +265,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
         scale = 0.45 * row_h / (options->common_scale ? common_half : halves[c]);
 
       as_figure_set_color (cr, &style->foreground);
-      cairo_move_to (cr, 6, yc + font / 3);
-      cairo_show_text (cr, rec->channels[c].label);
+      as_figure_text (cr, style, font / style->font_size, 0, rec->channels[c].label, 6, yc, 0.0, 0.5);
 
       cairo_save (cr);
       cairo_rectangle (cr, left, top, plot_w, plot_h);
@@ -322,7 +288,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           {
             for (gsize s = s0; s < s1; s++)
               {
-                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
                 if (s == s0)
                   cairo_move_to (cr, x, yc - (y[s] - mid) * scale);
                 else
@@ -332,7 +298,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           }
         for (int px = 0; px < cols; px++)
           {
-            double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+            double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
             gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
             gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
             double vmin = INFINITY, vmax = -INFINITY;
@@ -395,7 +361,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           if ((double) (rb - ra) < plot_w)
             for (gsize s = ra; s < rb; s++)
               {
-                double x = left + (s / rec->sfreq - t0) / duration * plot_w;
+                double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
                 double v = yc - (r[s - options->recon_start] + offset - mid) * scale;
                 if (s == ra)
                   cairo_move_to (cr, x, v);
@@ -404,7 +370,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
               }
           for (int px = 0; px < n_px && (double) (rb - ra) >= plot_w; px++)
             {
-              double ta = t0 + duration * px / plot_w, tb = t0 + duration * (px + 1) / plot_w;
+              double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
               double fa = floor (ta * rec->sfreq), fb = ceil (tb * rec->sfreq);
               gsize a, b;
               double vmin = INFINITY, vmax = -INFINITY;

@@ -31,6 +31,11 @@ typedef struct
   double  font_size;   /* in user units (pixels or points) */
 } AsFigureStyle;
 
+typedef struct
+{
+  double x, y, width, height;
+} AsFigureRect;
+
 typedef struct _AsFigureAtoms AsFigureAtoms;
 
 typedef struct
@@ -42,6 +47,7 @@ typedef struct
   const double        *reconstruction; /* n_channels × recon_len from sample recon_start */
   gsize                recon_start;
   gsize                recon_len;
+  double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
 } AsFigureSignalOptions;
 
 void as_figure_style_init_light (AsFigureStyle *style);
@@ -72,8 +78,5 @@ void as_figure_draw_signals_full (cairo_t                     *cr,
 /* The page lengths offered: 1, 2, 5 × 10^k seconds; the nearest one to @seconds,
  * or the next one up (@direction > 0) or down (@direction < 0). */
 double as_figure_page_length_step (double seconds, int direction);
-
-/* A "nice" tick step (1, 2 or 5 × 10^k) for a span divided in about @n parts. */
-double as_figure_nice_step      (double span, int n);
 
 G_END_DECLS

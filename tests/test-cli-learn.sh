@@ -18,20 +18,32 @@ check () { # description, expected status, command...
   fi
 }
 csv="$data/nystagmus_infantile_avramidis_200Hz.csv"
-echo "1..12"
+echo "1..14"
 check "learn on a CSV recording" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 10 -q
 for f in atoms.npy activations.npy u.npy v.npy run.json; do
   n=$((n + 1))
   if [ -s "$tmp/a/$f" ]; then echo "ok $n - wrote $f"; else echo "not ok $n - wrote $f"; fail=1; fi
 done
 n=$((n + 1))
-if grep -q '"atom_width" : 50' "$tmp/a/run.json" && grep -q '"trace"' "$tmp/a/run.json"; then
+if grep -q '"atom_width": 50' "$tmp/a/run.json" && grep -q '"trace"' "$tmp/a/run.json"; then
   echo "ok $n - run.json describes the run"
 else
   echo "not ok $n - run.json describes the run"; fail=1
 fi
 check "refuses to overwrite" 1 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 2 -q
 check "overwrites with --force" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 2 --full --signed --init chunk --force -q
+n=$((n + 1))
+if [ ! -e "$tmp/a/u.npy" ] && [ ! -e "$tmp/a/v.npy" ] && grep -q '"rank1": false' "$tmp/a/run.json"; then
+  echo "ok $n - --force replaced the whole folder (no rank-1 u.npy, v.npy left)"
+else
+  echo "not ok $n - --force replaced the whole folder"; ls "$tmp/a" | sed 's/^/# /'; fail=1
+fi
+n=$((n + 1))
+if ls -A "$tmp" | grep -q '\.part'; then
+  echo "not ok $n - no temporary folder left"; ls -A "$tmp" | sed 's/^/# /'; fail=1
+else
+  echo "ok $n - no temporary folder left"
+fi
 check "missing --out is a usage error" 2 "$cli" learn "$csv"
 check "unknown --init is a usage error" 2 "$cli" learn "$csv" --out "$tmp/b" --init nonsense
 check "--rank1 with --full is a usage error" 2 "$cli" learn "$csv" --out "$tmp/b" --rank1 --full

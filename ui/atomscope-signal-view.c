@@ -18,6 +18,52 @@
 #include "atomscope-figure-worker.h"
 #include "atomscope-signal-view.h"
 
+/* The page the worker drew last, shared between the widget and its worker. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GMutex          lock;
+  AsRecording    *page;
+  double          origin;
+} PageSlot;
+
+static PageSlot *
+page_slot_new (void)
+{
+  PageSlot *slot = g_new0 (PageSlot, 1);
+
+  g_atomic_ref_count_init (&slot->ref_count);
+  g_mutex_init (&slot->lock);
+  return slot;
+}
+
+static PageSlot *
+page_slot_ref (PageSlot *slot)
+{
+  g_atomic_ref_count_inc (&slot->ref_count);
+  return slot;
+}
+
+static void
+page_slot_unref (PageSlot *slot)
+{
+  if (!g_atomic_ref_count_dec (&slot->ref_count))
+    return;
+  g_clear_pointer (&slot->page, as_recording_unref);
+  g_mutex_clear (&slot->lock);
+  g_free (slot);
+}
+
+static void
+page_slot_store (PageSlot *slot, AsRecording *page, double origin)
+{
+  g_mutex_lock (&slot->lock);
+  g_clear_pointer (&slot->page, as_recording_unref);
+  slot->page = page != NULL ? as_recording_ref (page) : NULL;
+  slot->origin = origin;
+  g_mutex_unlock (&slot->lock);
+}
+
 struct _AtomscopeSignalView
 {
   GtkWidget    parent_instance;
@@ -38,6 +84,12 @@ struct _AtomscopeSignalView
   AsCdlModel  *recon_model;
   AtomscopeFigureWorker *worker;
   gboolean     dirty;           /* what is drawn changed since the last request */
+  /* What a page shows: derivations and display filters. */
+  AsDerivationKind montage;
+  char        *montage_path;
+  AsDerivationSet *derivations; /* for @recording; NULL: as recorded */
+  AsDisplayFilters filters;
+  PageSlot    *page_slot;       /* the page last drawn, written by the worker */
 };
 
 enum
@@ -102,6 +154,9 @@ typedef struct
   double                 page_start, page_length;
   gboolean               dark;
   gboolean               reconstruct;
+  AsDerivationSet       *derivations;
+  AsDisplayFilters       filters;
+  PageSlot              *slot;
 } SignalRender;
 
 static void
@@ -110,40 +165,63 @@ signal_render_free (SignalRender *r)
   g_clear_pointer (&r->recording, as_recording_unref);
   g_clear_pointer (&r->atoms, as_figure_atoms_unref);
   g_free ((double *) r->options.reconstruction);
+  g_clear_pointer (&r->derivations, as_derivation_set_unref);
+  g_clear_pointer (&r->slot, page_slot_unref);
   g_free (r);
 }
 
-/* Worker thread: the page's reconstruction from the engine, then the figure. */
+/* Worker thread: the page through the montage and the display filters, its
+ * reconstruction from the engine through the same, then the figure. */
 static void
 draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
 {
   SignalRender *r = data;
   AsRecording *rec = r->recording;
   AsCdlModel *model = r->atoms != NULL ? r->atoms->model : NULL;
+  g_autoptr (AsRecording) page = NULL;
+  g_autoptr (GError) error = NULL;
   AsFigureStyle style;
+  double origin = 0;
 
   if (r->dark)
     as_figure_style_init_dark (&style);
   else
     as_figure_style_init_light (&style);
-  if (r->reconstruct && model != NULL && rec != NULL && model->shape.height == 1
+  if (rec != NULL)
+    page = as_display_page (rec, r->derivations, &r->filters, r->page_start, r->page_length,
+                            &origin, &error);
+  if (page == NULL && error != NULL)
+    g_warning ("%s", error->message);
+  if (page != NULL && r->reconstruct && model != NULL && model->shape.height == 1
       && model->shape.n_channels == rec->n_channels && model->shape.width == rec->n_samples)
     {
-      gsize s0 = (gsize) CLAMP (floor (r->page_start * rec->sfreq), 0, (double) rec->n_samples - 1);
-      gsize s1 = (gsize) CLAMP (ceil ((r->page_start + r->page_length) * rec->sfreq) + 1,
-                                (double) s0 + 1, (double) rec->n_samples);
-      double *recon = g_new (double, (gsize) rec->n_channels * (s1 - s0));
+      /* The model explains the recorded channels: rebuild the span the page is
+       * computed from, then pass it through the same montage and filters. */
+      gsize pad = as_display_padding (&r->filters, rec->sfreq);
+      gsize s0 = (gsize) llround (origin * rec->sfreq), a = s0 > pad ? s0 - pad : 0;
+      gsize b = MIN (rec->n_samples, s0 + page->n_samples + pad);
+      g_autoptr (AsRecording) span = as_recording_new (rec->n_channels, b - a, rec->sfreq);
 
-      if (as_cdl_model_reconstruct (model, 0, -1, s0, s1 - s0, recon, NULL))
+      for (guint c = 0; c < rec->n_channels; c++)
+        as_recording_set_channel (span, c, rec->channels[c].label, rec->channels[c].unit,
+                                  rec->channels[c].type);
+      if (as_cdl_model_reconstruct (model, 0, -1, a, b - a, span->data, NULL))
         {
-          r->options.reconstruction = recon;
-          r->options.recon_start = s0;
-          r->options.recon_len = s1 - s0;
+          g_autoptr (AsRecording) rpage = as_display_page (span, r->derivations, &r->filters,
+                                                          (s0 - a) / rec->sfreq, r->page_length,
+                                                          NULL, NULL);
+          if (rpage != NULL && rpage->n_samples == page->n_samples)
+            {
+              r->options.reconstruction = g_memdup2 (rpage->data, (gsize) rpage->n_channels
+                                                                      * rpage->n_samples * sizeof (double));
+              r->options.recon_start = 0;
+              r->options.recon_len = rpage->n_samples;
+            }
         }
-      else
-        g_free (recon);
     }
-  as_figure_draw_signals_full (cr, width, height, &style, rec, r->page_start, r->page_length,
+  r->options.time_origin = origin;
+  page_slot_store (r->slot, page, origin);
+  as_figure_draw_signals_full (cr, width, height, &style, page, r->page_start, r->page_length,
                                &r->options);
 }
 
@@ -170,6 +248,9 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       r->page_length = self->page_length;
       r->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
       r->reconstruct = self->show_reconstruction;
+      r->derivations = self->derivations != NULL ? as_derivation_set_ref (self->derivations) : NULL;
+      r->filters = self->filters;
+      r->slot = page_slot_ref (self->page_slot);
       r->options = (AsFigureSignalOptions) {
         .sensitivity = self->sensitivity,
         .common_scale = self->common_scale,
@@ -269,6 +350,74 @@ atomscope_signal_view_get_page_length (AtomscopeSignalView *self)
   return self->page_length;
 }
 
+/* The montage's derivations for the recording shown (label matching only). */
+static gboolean
+update_derivations (AtomscopeSignalView *self, GError **error)
+{
+  g_clear_pointer (&self->derivations, as_derivation_set_unref);
+  if (self->recording == NULL || self->montage == AS_DERIVATION_AS_RECORDED)
+    return TRUE;
+  if (self->montage == AS_DERIVATION_USER)
+    self->derivations = as_derivation_set_load (self->recording, self->montage_path, error);
+  else
+    self->derivations = as_derivation_set_new (self->recording, self->montage, error);
+  return self->derivations != NULL;
+}
+
+gboolean
+atomscope_signal_view_set_montage (AtomscopeSignalView *self, AsDerivationKind kind,
+                                   const char *path, GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self), FALSE);
+  g_return_val_if_fail (kind != AS_DERIVATION_USER || path != NULL, FALSE);
+  self->montage = kind;
+  g_free (self->montage_path);
+  self->montage_path = g_strdup (path);
+  ok = update_derivations (self, error);
+  if (!ok)
+    self->montage = AS_DERIVATION_AS_RECORDED;
+  invalidate (self);
+  return ok;
+}
+
+AsDerivationKind
+atomscope_signal_view_get_montage (AtomscopeSignalView *self)
+{
+  return self->montage;
+}
+
+void
+atomscope_signal_view_set_filters (AtomscopeSignalView *self, const AsDisplayFilters *filters)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (filters != NULL)
+    self->filters = *filters;
+  else
+    as_display_filters_init (&self->filters);
+  invalidate (self);
+}
+
+void
+atomscope_signal_view_get_filters (AtomscopeSignalView *self, AsDisplayFilters *filters)
+{
+  *filters = self->filters;
+}
+
+AsRecording *
+atomscope_signal_view_dup_page (AtomscopeSignalView *self, double *time_origin)
+{
+  AsRecording *page;
+
+  g_mutex_lock (&self->page_slot->lock);
+  page = self->page_slot->page != NULL ? as_recording_ref (self->page_slot->page) : NULL;
+  if (time_origin)
+    *time_origin = self->page_slot->origin;
+  g_mutex_unlock (&self->page_slot->lock);
+  return page;
+}
+
 void
 atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec)
 {
@@ -283,6 +432,7 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
+  update_derivations (self, NULL);
   invalidate (self);
 }
 
@@ -311,6 +461,8 @@ on_drag_begin (GtkGestureDrag *gesture, double x, double y, gpointer user_data)
   AtomscopeSignalView *self = user_data;
 
   self->drag_start = self->page_start;
+  /* A click on the trace gives it the keyboard: PgUp/PgDn then page. */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
@@ -465,6 +617,9 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   g_clear_pointer (&self->worker, atomscope_figure_worker_free);
+  g_clear_pointer (&self->derivations, as_derivation_set_unref);
+  g_clear_pointer (&self->montage_path, g_free);
+  g_clear_pointer (&self->page_slot, page_slot_unref);
   G_OBJECT_CLASS (atomscope_signal_view_parent_class)->finalize (object);
 }
 
@@ -516,6 +671,8 @@ atomscope_signal_view_init (AtomscopeSignalView *self)
   atomscope_figure_style_track (GTK_WIDGET (self), G_CALLBACK (invalidate));
   self->worker = atomscope_figure_worker_new (GTK_WIDGET (self));
   self->dirty = TRUE;
+  self->page_slot = page_slot_new ();
+  as_display_filters_init (&self->filters);
   gtk_widget_add_css_class (GTK_WIDGET (self), "signal-view");
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);

@@ -8,6 +8,8 @@
 #include <gtk/gtk.h>
 
 #include "as-figure.h"
+#include "as-derivation.h"
+#include "as-display.h"
 #include "as-recording.h"
 
 G_BEGIN_DECLS
@@ -30,6 +32,21 @@ guint64      atomscope_signal_view_get_drawn_generation (AtomscopeSignalView *se
 /* What the view draws, for exporting the same figure. */
 void         atomscope_signal_view_get_figure_options (AtomscopeSignalView *self,
                                                        AsFigureSignalOptions *options);
+
+/* What a page shows: the derivations of a montage (@path for a user montage
+ * file) through display filters (NULL: none).  They change the view only,
+ * never the data learned from.  FALSE with @error when the montage cannot be
+ * formed on the recording shown; the view then shows it as recorded. */
+gboolean     atomscope_signal_view_set_montage    (AtomscopeSignalView *self, AsDerivationKind kind,
+                                                   const char *path, GError **error);
+AsDerivationKind atomscope_signal_view_get_montage (AtomscopeSignalView *self);
+void         atomscope_signal_view_set_filters    (AtomscopeSignalView *self,
+                                                   const AsDisplayFilters *filters);
+void         atomscope_signal_view_get_filters    (AtomscopeSignalView *self, AsDisplayFilters *filters);
+/* The page last drawn (derivations, filtered), and the time of its first
+ * sample in the recording; NULL before the first page.  Free with
+ * as_recording_unref(). */
+AsRecording *atomscope_signal_view_dup_page       (AtomscopeSignalView *self, double *time_origin);
 
 /* TRUE until what is shown matches the widget's current state. */
 gboolean atomscope_signal_view_is_rendering (AtomscopeSignalView *self);

@@ -51,6 +51,12 @@ struct _AtomscopeWindow
   GtkToggleButton          *conv_subopt_toggle;
   GtkStack                 *browser_stack;
   GtkPicture               *image_picture;
+  GtkDropDown              *montage_dropdown;
+  GtkMenuButton            *filters_button;
+  GtkSpinButton            *highpass_spin;
+  GtkSpinButton            *lowpass_spin;
+  GtkDropDown              *notch_dropdown;
+  gboolean                  montage_guard;  /* the toolbar is being set, not changed by the user */
 
   AsRecording              *recording;    /* as read from the file */
   AsImage                  *image;        /* or the image opened */
@@ -92,6 +98,8 @@ void atomscope_window_update_actions (AtomscopeWindow *self);
 void atomscope_window_stop_learning  (AtomscopeWindow *self);
 void atomscope_window_clear_model    (AtomscopeWindow *self);
 void atomscope_window_install_actions (GtkWidgetClass *widget_class);
+void atomscope_window_browser_init (AtomscopeWindow *self);
+void atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec);
 void atomscope_window_export_action (GtkWidget *widget, const char *name, GVariant *param);
 void atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time);
 

@@ -133,6 +133,7 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   self->recording = as_recording_ref (rec);
   self->montage = montage != NULL ? as_montage_ref (montage) : NULL;
   atomscope_signal_view_set_recording (self->signal_view, rec);
+  atomscope_window_browser_set_recording (self, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
   /* A usual paper sensitivity for the unit of the first channel (per division). */
@@ -295,17 +296,6 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointe
   return TRUE;
 }
 
-static void
-on_scale_changed (AtomscopeWindow *self)
-{
-  guint mode = gtk_drop_down_get_selected (self->scale_dropdown);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sensitivity_spin), mode == 2);
-  g_object_set (self->signal_view,
-                "common-scale", mode == 1,
-                "sensitivity", mode == 2 ? gtk_spin_button_get_value (self->sensitivity_spin) : 0.0,
-                NULL);
-}
 
 
 static void
@@ -381,6 +371,11 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, conv_subopt_toggle);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, browser_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, image_picture);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, montage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, filters_button);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, highpass_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, lowpass_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, notch_dropdown);
 
   atomscope_window_install_actions (widget_class);
 }
@@ -414,10 +409,7 @@ atomscope_window_init (AtomscopeWindow *self)
                            G_CALLBACK (atomscope_window_on_occurrence_activated), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->reconstruction_toggle, "active", self->signal_view,
                           "show-reconstruction", G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->scale_dropdown, "notify::selected", G_CALLBACK (on_scale_changed),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sensitivity_spin, "value-changed", G_CALLBACK (on_scale_changed),
-                           self, G_CONNECT_SWAPPED);
+  atomscope_window_browser_init (self);
   g_object_bind_property (self->conv_time_toggle, "active", self->convergence_view, "x-time",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->conv_logx_toggle, "active", self->convergence_view, "log-x",

@@ -1,0 +1,121 @@
+/* as-display.c: pages of the signal browser, through a montage and display
+ * filters.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "as-display.h"
+
+#define ELECTROPHYSIOLOGY ((1u << AS_CHANNEL_EEG) | (1u << AS_CHANNEL_MEG) | (1u << AS_CHANNEL_EOG) \
+                           | (1u << AS_CHANNEL_ECG) | (1u << AS_CHANNEL_EMG) | (1u << AS_CHANNEL_OTHER))
+
+void
+as_display_filters_init (AsDisplayFilters *f)
+{
+  memset (f, 0, sizeof *f);
+  f->types = ELECTROPHYSIOLOGY;
+}
+
+void
+as_display_filters_default (AsDisplayFilters *f, AsRecordingKind kind)
+{
+  as_display_filters_init (f);
+  if (kind == AS_RECORDING_EEG)
+    {
+      f->filter.highpass = 0.5;
+      f->filter.lowpass = 70;
+      f->filter.notch_harmonics = TRUE;
+    }
+}
+
+gsize
+as_display_padding (const AsDisplayFilters *filters, double sfreq)
+{
+  g_autoptr (AsFilterChain) chain = NULL;
+  AsFilterSpec spec;
+
+  if (filters == NULL)
+    return 0;
+  spec = filters->filter;
+  if (spec.lowpass >= sfreq / 2)
+    spec.lowpass = 0;
+  if (spec.notch >= sfreq / 2)
+    spec.notch = 0;
+  chain = as_filter_chain_new (&spec, sfreq, NULL);
+  return chain != NULL ? as_filter_chain_settle (chain) : 0;
+}
+
+AsRecording *
+as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
+                 const AsDisplayFilters *filters, double t0, double duration, double *page_start,
+                 GError **error)
+{
+  g_autoptr (AsDerivationSet) as_recorded = NULL;
+  g_autoptr (AsFilterChain) chain = NULL;
+  g_autoptr (AsRecording) span = NULL;
+  AsRecording *page;
+  gsize s0, s1, a, b, pad = 0;
+  double fs = rec->sfreq;
+  AsFilterSpec spec = { 0 };
+
+  g_return_val_if_fail (rec != NULL && duration > 0, NULL);
+  if (filters != NULL)
+    {
+      spec = filters->filter;
+      /* A low-pass at or above Nyquist has nothing to remove. */
+      if (spec.lowpass >= fs / 2)
+        spec.lowpass = 0;
+      if (spec.notch >= fs / 2)
+        spec.notch = 0;
+    }
+  chain = as_filter_chain_new (&spec, fs, error);
+  if (chain == NULL)
+    return NULL;
+  if (derivations == NULL)
+    derivations = as_recorded = as_derivation_set_new (rec, AS_DERIVATION_AS_RECORDED, NULL);
+
+  s0 = (gsize) CLAMP (floor (t0 * fs), 0.0, (double) rec->n_samples);
+  s1 = (gsize) MIN ((double) rec->n_samples, (double) s0 + ceil (duration * fs));
+  if (!as_filter_chain_is_empty (chain))
+    pad = as_filter_chain_settle (chain);
+  a = s0 > pad ? s0 - pad : 0;
+  b = MIN (rec->n_samples, s1 + pad);
+
+  span = as_derivation_set_apply (derivations, rec, a, b - a);
+  if (!as_filter_chain_is_empty (chain))
+    for (guint c = 0; c < span->n_channels; c++)
+      if (filters->types & (1u << span->channels[c].type))
+        as_filter_chain_apply (chain, as_recording_channel (span, c), span->n_samples);
+
+  page = as_recording_new (span->n_channels, s1 - s0, fs);
+  page->path = g_strdup (rec->path);
+  g_free (page->format);
+  page->format = g_strdup (rec->format);
+  page->kind = rec->kind;
+  if (rec->start_time)
+    page->start_time = g_date_time_add_seconds (rec->start_time, s0 / fs);
+  for (guint c = 0; c < span->n_channels; c++)
+    {
+      const AsChannel *ch = &span->channels[c];
+      as_recording_set_channel (page, c, ch->label, ch->unit, ch->type);
+      page->channels[c].has_position = ch->has_position;
+      memcpy (page->channels[c].position, ch->position, sizeof ch->position);
+      memcpy (as_recording_channel (page, c), as_recording_channel (span, c) + (s0 - a),
+              (s1 - s0) * sizeof (double));
+    }
+  for (guint e = 0; e < span->events->len; e++)
+    {
+      const AsEvent *ev = &g_array_index (span->events, AsEvent, e);
+      double onset = ev->onset - (s0 - a) / fs;
+      if (onset + ev->duration >= 0 && onset < (s1 - s0) / fs)
+        as_recording_add_event (page, onset, ev->duration, ev->label);
+    }
+  if (page_start)
+    *page_start = s0 / fs;
+  return page;
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# "atomscope-cli nystagmus" on the bundled infantile-nystagmus recording: measures printed,
+# CSV/TSV/JSON/EDF/PDF written, the beat frequency agreeing with the occurrence rate of a
+# one-atom model learned by "atomscope-cli learn" (one atom is one beat), and exit 1 with
+# the file named for a recording without an eye channel or without beats.
+set -u
+cli="$1"
+data="${ATOMSCOPE_DATADIR:-$(dirname "$0")/../data}"
+csv="$data/nystagmus_infantile_avramidis_200Hz.csv"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+no () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
+echo "1..12"
+
+"$cli" learn "$csv" --out "$tmp/model" --atoms 1 --atom-length 0.3 -q >/dev/null 2>&1 && ok "learn one beat atom" || no "learn one beat atom"
+out=$("$cli" nystagmus "$csv" --model "$tmp/model" --report "$tmp/report.pdf" --beats "$tmp/beats.csv" \
+      --events "$tmp/events.tsv" --json "$tmp/summary.json" --edf "$tmp/beats.edf" 2>&1); rc=$?
+echo "$out" | sed 's/^/# /'
+[ $rc -eq 0 ] && ok "nystagmus exits 0" || no "nystagmus exits 0 (got $rc)"
+echo "$out" | grep -q "^Slow-phase velocity: median [0-9.]* °/s" && echo "$out" | grep -q "^Direction: right-beating" \
+  && echo "$out" | grep -q "^Waveform: jerk" && ok "measures printed" || no "measures printed"
+
+# Every beat row has 10 fields and a positive SPV; the events file has as many rows.
+beats=$(($(wc -l < "$tmp/beats.csv") - 1))
+events=$(($(wc -l < "$tmp/events.tsv") - 1))
+awk -F, 'NR > 1 && (NF != 10 || $7 <= 0) { bad = 1 } END { exit bad }' "$tmp/beats.csv" && [ "$beats" -gt 20 ] \
+  && ok "beats.csv: $beats beats" || no "beats.csv"
+[ "$events" -eq "$beats" ] && head -1 "$tmp/events.tsv" | grep -q "^onset	duration	trial_type	value" \
+  && ok "events.tsv: one event per beat" || no "events.tsv ($events events, $beats beats)"
+head -c 8 "$tmp/beats.edf" | grep -q "^0 " && ok "EDF+ written" || no "EDF+ written"
+head -c 5 "$tmp/report.pdf" | grep -q "%PDF" && [ "$(grep -c "/Type /Page\b" "$tmp/report.pdf")" -ge 1 ] \
+  && ok "report.pdf written" || no "report.pdf written"
+
+# Beat frequency against the atom's occurrence rate (within 10 %).
+freq=$(echo "$out" | sed -n 's/^Beat frequency: \([0-9.]*\) Hz/\1/p')
+rate=$(echo "$out" | sed -n 's/^Beat atom [0-9]*: [0-9]* occurrences (\([0-9.]*\) per s)/\1/p')
+if [ -n "$freq" ] && [ -n "$rate" ] && awk -v f="$freq" -v r="$rate" 'BEGIN { d = f - r; if (d < 0) d = -d; exit !(d <= 0.10 * r) }'; then
+  ok "beat frequency $freq Hz agrees with the atom's $rate per s"
+else
+  no "beat frequency ($freq) agrees with the atom's occurrence rate ($rate)"
+fi
+grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"direction" : "right"' "$tmp/summary.json" \
+  && ok "summary.json" || no "summary.json"
+
+# No overwrite without --force.
+"$cli" nystagmus "$csv" --beats "$tmp/beats.csv" >/dev/null 2>&1
+[ $? -eq 1 ] && ok "keeps an existing file" || no "keeps an existing file"
+
+# No eye channel: exit 1, the file named.
+printf 'time_s,Fp1 [uV],ECG [mV]\n' > "$tmp/eeg.csv"
+awk 'BEGIN { for (i = 0; i < 400; i++) printf "%.3f,%.2f,%.3f\n", i / 200, 10 * sin(i / 7), sin(i / 30) }' >> "$tmp/eeg.csv"
+msg=$("$cli" nystagmus "$tmp/eeg.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$msg" | grep -q "eeg.csv" && echo "$msg" | grep -q "no eye-movement channel" \
+  && ok "no eye channel: exit 1 naming the file" || no "no eye channel (exit $rc: $msg)"
+
+# Steady fixation: no beat, exit 1, the file named.
+printf 'time_s,eye_position_deg\n' > "$tmp/fix.csv"
+awk 'BEGIN { srand(3); for (i = 0; i < 1000; i++) printf "%.3f,%.4f\n", i / 200, 0.05 * (rand() - 0.5) }' >> "$tmp/fix.csv"
+msg=$("$cli" nystagmus "$tmp/fix.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$msg" | grep -q "fix.csv" && echo "$msg" | grep -q "no nystagmus beat" \
+  && ok "no beat: exit 1 naming the file" || no "no beat (exit $rc: $msg)"
+exit $fail

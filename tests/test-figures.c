@@ -1,0 +1,162 @@
+/* test-figures.c: the shared axis and tick model, and Pango text, without a display.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "as-figure-axis.h"
+#include "as-figure-text.h"
+
+static guint
+majors (const AsFigureTick *t, guint n, double *values, char labels[][40])
+{
+  guint m = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (t[i].major)
+      {
+        values[m] = t[i].value;
+        strcpy (labels[m++], t[i].label);
+      }
+  return m;
+}
+
+static void
+test_linear_ticks (void)
+{
+  AsFigureTick t[AS_FIGURE_MAX_TICKS];
+  AsFigureAxis axis = { 0, 0.3, FALSE, NULL };
+  double v[AS_FIGURE_MAX_TICKS];
+  char l[AS_FIGURE_MAX_TICKS][40];
+  guint n = as_figure_axis_ticks (&axis, 6, t, AS_FIGURE_MAX_TICKS), m = majors (t, n, v, l);
+
+  /* 0, 0.05, …, 0.30: a 1-2-5 step, both ends included, two decimals everywhere. */
+  g_assert_cmpuint (m, ==, 7);
+  for (guint i = 0; i < m; i++)
+    g_assert_cmpfloat (fabs (v[i] - 0.05 * i), <, 1e-12);
+  g_assert_cmpstr (l[0], ==, "0");
+  g_assert_cmpstr (l[1], ==, "0.05");
+  g_assert_cmpstr (l[2], ==, "0.10");
+  g_assert_cmpstr (l[6], ==, "0.30");
+
+  /* Negative values carry a true minus sign; steps of 2. */
+  axis = (AsFigureAxis) { -7, 7, FALSE, NULL };
+  n = as_figure_axis_ticks (&axis, 7, t, AS_FIGURE_MAX_TICKS);
+  m = majors (t, n, v, l);
+  g_assert_cmpuint (m, ==, 7);
+  g_assert_cmpstr (l[0], ==, "\u22126");
+  g_assert_cmpstr (l[3], ==, "0");
+  g_assert_cmpstr (l[6], ==, "6");
+
+  /* Large values: m × 10ⁿ. */
+  axis = (AsFigureAxis) { 0, 3e6, FALSE, NULL };
+  n = as_figure_axis_ticks (&axis, 3, t, AS_FIGURE_MAX_TICKS);
+  m = majors (t, n, v, l);
+  g_assert_cmpuint (m, ==, 4);
+  g_assert_cmpstr (l[1], ==, "10\u2076");
+  g_assert_cmpstr (l[2], ==, "2\u00d710\u2076");
+}
+
+static void
+test_log_ticks (void)
+{
+  AsFigureTick t[AS_FIGURE_MAX_TICKS];
+  AsFigureAxis axis = { 1e-12, 1, TRUE, NULL };
+  double v[AS_FIGURE_MAX_TICKS];
+  char l[AS_FIGURE_MAX_TICKS][40];
+  guint n, m;
+
+  /* Twelve decades in about six labels: every other power of ten. */
+  n = as_figure_axis_ticks (&axis, 6, t, AS_FIGURE_MAX_TICKS);
+  m = majors (t, n, v, l);
+  g_assert_cmpuint (m, ==, 7);
+  g_assert_cmpfloat (fabs (log10 (v[0]) + 12), <, 1e-9);
+  g_assert_cmpstr (l[0], ==, "10\u207b\u00b9\u00b2");
+  g_assert_cmpstr (l[6], ==, "10\u2070");
+  for (guint i = 1; i < m; i++)
+    g_assert_cmpfloat (fabs (log10 (v[i] / v[i - 1]) - 2), <, 1e-9);
+
+  /* Two decades: 1, 2, 5 × 10ⁿ labelled, in plain numbers, minor ticks between. */
+  axis = (AsFigureAxis) { 1, 100, TRUE, NULL };
+  n = as_figure_axis_ticks (&axis, 8, t, AS_FIGURE_MAX_TICKS);
+  m = majors (t, n, v, l);
+  g_assert_cmpuint (n, ==, 19);
+  g_assert_cmpuint (m, ==, 7);
+  g_assert_cmpstr (l[0], ==, "1");
+  g_assert_cmpstr (l[1], ==, "2");
+  g_assert_cmpstr (l[2], ==, "5");
+  g_assert_cmpstr (l[3], ==, "10");
+  g_assert_cmpstr (l[6], ==, "100");
+
+  /* Under a decade: linear steps placed on the log scale. */
+  axis = (AsFigureAxis) { 2, 6, TRUE, NULL };
+  n = as_figure_axis_ticks (&axis, 4, t, AS_FIGURE_MAX_TICKS);
+  m = majors (t, n, v, l);
+  g_assert_cmpuint (m, ==, 5);
+  g_assert_cmpfloat (fabs (as_figure_axis_fraction (&axis, 4) - log10 (2) / log10 (3)), <, 1e-12);
+}
+
+/* Dark pixels in a rectangle of an ARGB32 surface painted black on white. */
+static guint
+ink (cairo_surface_t *s, int x0, int y0, int x1, int y1)
+{
+  const guint8 *px = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
+  guint n = 0;
+
+  cairo_surface_flush (s);
+  for (int y = MAX (y0, 0); y < MIN (y1, cairo_image_surface_get_height (s)); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, cairo_image_surface_get_width (s)); x++)
+      if ((((const guint32 *) (px + (gsize) y * stride))[x] & 0xff) < 128)
+        n++;
+  return n;
+}
+
+static void
+test_axis_drawn (void)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (s);
+  AsFigureStyle style;
+  AsFigureAxis x = { 0, 10, FALSE, "time (s)" }, y = { 1e-6, 1, TRUE, "gap" };
+  AsFigureRect plot = { 80, 20, 300, 220 };
+  double room_x, room_y, w, h, w2;
+
+  as_figure_style_init_light (&style);
+  as_figure_set_color (cr, &style.background);
+  cairo_paint (cr);
+  room_x = as_figure_draw_axis (cr, &style, &x, AS_FIGURE_AXIS_BOTTOM, &plot, 1.0, AS_FIGURE_AXIS_GRID);
+  room_y = as_figure_draw_axis (cr, &style, &y, AS_FIGURE_AXIS_LEFT, &plot, 1.0, AS_FIGURE_AXIS_GRID);
+
+  /* Labels and titles take room under and left of the plot, and are drawn there. */
+  g_assert_cmpfloat (room_x, >, 1.5 * style.font_size);
+  g_assert_cmpfloat (room_x, <, 4 * style.font_size);
+  g_assert_cmpfloat (room_y, >, 2 * style.font_size);
+  g_assert_cmpuint (ink (s, 80, 245, 380, 300), >, 100);       /* x tick labels and title */
+  g_assert_cmpuint (ink (s, 0, 20, 76, 240), >, 100);          /* y tick labels and title */
+  g_assert_cmpuint (ink (s, 0, 0, 400, 16), ==, 0);            /* nothing above the plot */
+
+  /* Pango metrics: text grows with its scale; a Unicode label has a width. */
+  as_figure_text_size (cr, &style, 1.0, 0, "10 µV", &w, &h);
+  as_figure_text_size (cr, &style, 2.0, 0, "10 µV", &w2, NULL);
+  g_assert_cmpfloat (w, >, 2 * style.font_size);
+  g_assert_cmpfloat (fabs (w2 / w - 2), <, 0.15);
+  g_assert_cmpfloat (h, >, style.font_size);
+  g_assert_cmpfloat (h, <, 2 * style.font_size);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/figures/ticks/linear", test_linear_ticks);
+  g_test_add_func ("/figures/ticks/log", test_log_ticks);
+  g_test_add_func ("/figures/axis/drawn", test_axis_drawn);
+  return g_test_run ();
+}

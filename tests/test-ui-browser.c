@@ -1,0 +1,271 @@
+/* test-ui-browser.c: the signal browser as a clinician reads EEG — montages,
+ * display filters, DC offsets — checked on the page the view drew.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "atomscope-application.h"
+#include "atomscope-signal-view.h"
+#include "atomscope-window-private.h"
+#include "ui-test-utils.h"
+
+static AtomscopeApplication *app;
+
+static AtomscopeWindow *
+open_path (const char *path)
+{
+  AtomscopeWindow *window;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  guint before;
+
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  before = atomscope_window_get_load_count (window);
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window,
+                                     before + 1, 30));
+  g_assert_cmpuint (atomscope_window_get_load_failures (window), ==, 0);
+  return window;
+}
+
+static guint
+views_current (gpointer window)
+{
+  return !atomscope_window_is_rendering (window);
+}
+
+/* The page the browser drew once it shows the current settings. */
+static AsRecording *
+drawn_page (AtomscopeWindow *window, double *origin)
+{
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  return atomscope_signal_view_dup_page (window->signal_view, origin);
+}
+
+static int
+channel_of (const AsRecording *rec, const char *label)
+{
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (g_strcmp0 (rec->channels[c].label, label) == 0)
+      return c;
+  return -1;
+}
+
+static void
+filters_off (AtomscopeWindow *window)
+{
+  gtk_spin_button_set_value (window->highpass_spin, 0);
+  gtk_spin_button_set_value (window->lowpass_spin, 0);
+  gtk_drop_down_set_selected (window->notch_dropdown, 0);
+}
+
+/* Longitudinal bipolar on the 64-channel EEG: Fp1−F7 is the difference of
+ * the two raw channels, sample for sample, on the page drawn. */
+static void
+test_bipolar (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
+  AtomscopeWindow *window = open_path (path);
+  AsRecording *rec = atomscope_window_get_recording (window);
+  g_autoptr (AsRecording) page = NULL;
+  int fp1 = channel_of (rec, "Fp1."), f7 = channel_of (rec, "F7.."), d;
+  double origin;
+  gsize s0;
+
+  g_assert_cmpint (fp1, >=, 0);
+  g_assert_cmpint (f7, >=, 0);
+  /* An EEG opens with a clinical viewer's display filters. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, 0.5);
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, 70);
+  filters_off (window);
+  gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_BIPOLAR_LONGITUDINAL);
+  g_assert_cmpint (atomscope_signal_view_get_montage (window->signal_view), ==,
+                   AS_DERIVATION_BIPOLAR_LONGITUDINAL);
+  atomscope_signal_view_set_page_start (window->signal_view, 30);
+  page = drawn_page (window, &origin);
+  g_assert_nonnull (page);
+  g_assert_cmpuint (page->n_channels, ==, 18);
+  g_assert_cmpfloat (fabs (origin - 30), <, 1.0 / rec->sfreq);
+  d = channel_of (page, "Fp1-F7");
+  g_assert_cmpint (d, ==, 0);
+  s0 = (gsize) llround (origin * rec->sfreq);
+  for (gsize t = 0; t < page->n_samples; t++)
+    g_assert_cmpfloat (as_recording_channel (page, d)[t], ==,
+                       as_recording_channel (rec, fp1)[s0 + t] - as_recording_channel (rec, f7)[s0 + t]);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *png = ui_test_artifact_path ("browser-bipolar.png");
+    UiTestImageStats stats;
+
+    gtk_spin_button_set_value (window->highpass_spin, 0.5);
+    gtk_spin_button_set_value (window->lowpass_spin, 70);
+    g_clear_pointer (&page, as_recording_unref);
+    page = drawn_page (window, NULL);
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (stats.trace_fraction, >, 0.002);
+  }
+  /* No ear electrode on this cap: linked ears is refused, the page stays drawable. */
+  gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_LINKED_EARS);
+  g_assert_cmpint (atomscope_signal_view_get_montage (window->signal_view), ==, AS_DERIVATION_AS_RECORDED);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->montage_dropdown), ==, AS_DERIVATION_AS_RECORDED);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+}
+
+/* Writes a BDF (24-bit EDF) of 4 EEG channels at 256 Hz: 10 Hz alpha of
+ * 20 µV, 50 Hz mains of 40 µV and DC offsets of ±8000 µV. */
+static char *
+write_bdf (const char *dir)
+{
+  static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4" };
+  const int ns = 4, fs = 256, n_records = 30;
+  char *path = g_build_filename (dir, "offsets.bdf", NULL);
+  GString *h = g_string_new (NULL);
+  FILE *f;
+
+#define FIELD(width, ...) do { char b[128]; g_snprintf (b, sizeof b, __VA_ARGS__); \
+    g_string_append_printf (h, "%-" #width "." #width "s", b); } while (0)
+  g_string_append_c (h, (char) 0xff);
+  g_string_append (h, "BIOSEMI");
+  FIELD (80, "X X X X");
+  FIELD (80, "Startdate 01-JAN-2020 X X X");
+  FIELD (8, "01.01.20");
+  FIELD (8, "10.00.00");
+  FIELD (8, "%d", 256 * (ns + 1));
+  FIELD (44, "24BIT");
+  FIELD (8, "%d", n_records);
+  FIELD (8, "1");
+  FIELD (4, "%d", ns);
+  for (int c = 0; c < ns; c++) FIELD (16, "%s", labels[c]);
+  for (int c = 0; c < ns; c++) FIELD (80, "AgAgCl electrode");
+  for (int c = 0; c < ns; c++) FIELD (8, "uV");
+  for (int c = 0; c < ns; c++) FIELD (8, "-262144");
+  for (int c = 0; c < ns; c++) FIELD (8, "262143");
+  for (int c = 0; c < ns; c++) FIELD (8, "-8388608");
+  for (int c = 0; c < ns; c++) FIELD (8, "8388607");
+  for (int c = 0; c < ns; c++) FIELD (80, "HP:DC");
+  for (int c = 0; c < ns; c++) FIELD (8, "%d", fs);
+  for (int c = 0; c < ns; c++) FIELD (32, " ");
+#undef FIELD
+  g_assert_cmpuint (h->len, ==, 256 * (ns + 1));
+  f = fopen (path, "wb");
+  g_assert_nonnull (f);
+  fwrite (h->str, 1, h->len, f);
+  for (int r = 0; r < n_records; r++)
+    for (int c = 0; c < ns; c++)
+      for (int i = 0; i < fs; i++)
+        {
+          double t = r + (double) i / fs;
+          double uv = (c % 2 ? -8000.0 : 8000.0) + 20 * sin (2 * G_PI * 10 * t)
+                      + 40 * sin (2 * G_PI * 50 * t + c);
+          /* physical = (digital + 0.5) * (262143 + 262144) / (8388607 + 8388608) − 0.5 … */
+          double gain = (262143.0 + 262144.0) / (8388607.0 + 8388608.0);
+          gint32 d = (gint32) lround ((uv + 262144.0) / gain - 8388608.0);
+          guint8 b[3] = { d & 0xff, (d >> 8) & 0xff, (d >> 16) & 0xff };
+          fwrite (b, 1, 3, f);
+        }
+  fclose (f);
+  g_string_free (h, TRUE);
+  return path;
+}
+
+static double
+power_at (const double *x, gsize n, double f, double fs)
+{
+  double c = 0, s = 0;
+
+  for (gsize t = 0; t < n; t++)
+    {
+      c += x[t] * cos (2 * G_PI * f * t / fs);
+      s += x[t] * sin (2 * G_PI * f * t / fs);
+    }
+  return (c * c + s * s) / ((double) n * n);
+}
+
+/* ±8000 µV offsets: with the default display filters the traces are centred
+ * and readable; a 50 Hz notch lowers 50 Hz on the page by more than 30 dB. */
+static void
+test_offsets_and_notch (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
+  g_autofree char *path = write_bdf (dir);
+  AtomscopeWindow *window = open_path (path);
+  AsRecording *rec = atomscope_window_get_recording (window);
+  g_autoptr (AsRecording) raw = NULL, page = NULL;
+  double before[4];
+
+  g_assert_cmpuint (rec->n_channels, >=, 4);
+  g_assert_cmpfloat (fabs (as_recording_channel (rec, 1)[100] + 8000), <, 100);
+  atomscope_signal_view_set_page_start (window->signal_view, 10);
+  page = drawn_page (window, NULL);
+  g_assert_nonnull (page);
+  for (guint c = 0; c < 4; c++)
+    {
+      const double *x = as_recording_channel (page, c);
+      double mean = 0, peak = 0;
+      for (gsize t = 0; t < page->n_samples; t++)
+        {
+          mean += x[t] / page->n_samples;
+          peak = MAX (peak, fabs (x[t]));
+        }
+      g_test_message ("channel %u: page mean %.3f µV, peak %.1f µV", c, mean, peak);
+      g_assert_cmpfloat (fabs (mean), <, 2);
+      g_assert_cmpfloat (peak, <, 80);
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *png = ui_test_artifact_path ("browser-offsets.png");
+    UiTestImageStats stats;
+
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (stats.trace_fraction, >, 0.002);
+  }
+
+  filters_off (window);
+  raw = drawn_page (window, NULL);
+  for (guint c = 0; c < 4; c++)
+    before[c] = power_at (as_recording_channel (raw, c), raw->n_samples, 50, raw->sfreq);
+  gtk_drop_down_set_selected (window->notch_dropdown, 1);
+  g_clear_pointer (&page, as_recording_unref);
+  page = drawn_page (window, NULL);
+  for (guint c = 0; c < 4; c++)
+    {
+      double after = power_at (as_recording_channel (page, c), page->n_samples, 50, page->sfreq);
+      g_test_message ("channel %u: 50 Hz lowered by %.1f dB", c, 10 * log10 (before[c] / after));
+      g_assert_cmpfloat (10 * log10 (before[c] / after), >, 30);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  atomscope_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  app = atomscope_application_new ();
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add_func ("/ui/browser/bipolar", test_bipolar);
+  g_test_add_func ("/ui/browser/offsets-and-notch", test_offsets_and_notch);
+  return g_test_run ();
+}
