@@ -175,12 +175,6 @@ as_cli_learn (int argc, char **argv)
     }
   else
     {
-      AsReadOptions opts;
-
-      as_read_options_init (&opts);
-      opts.sfreq = sfreq;
-      rec = as_recording_load_with_options (files[0], &opts, &error);
-      g_autoptr (AsRecording) rec = NULL;
       rec = as_cli_read_load (&read, files[0], command);
       if (rec == NULL)
         goto out;

@@ -16,10 +16,10 @@ int as_cli_train         (int argc, char **argv);  /* cli-unrolled.c */
 int as_cli_bench_unrolled (int argc, char **argv); /* cli-unrolled.c */
 int as_cli_learn         (int argc, char **argv);  /* cli-cdl.c      */
 int as_cli_bench_cdl     (int argc, char **argv);  /* cli-cdl.c      */
-int as_cli_recovery      (int argc, char **argv);  /* cli-recovery.c */
 int as_cli_nystagmus     (int argc, char **argv);  /* cli-nystagmus.c */
 int as_cli_events        (int argc, char **argv);  /* cli-events.c   */
 int as_cli_bench_events  (int argc, char **argv);  /* cli-events.c   */
+int as_cli_recovery      (int argc, char **argv);  /* cli-recovery.c */
 
 /* Parses the options of @command with translated help; on failure prints the
  * error and returns FALSE (the caller exits with status 2). */
