@@ -270,15 +270,30 @@ accumulate_statistics (guint n, guint m, guint N, const double *X, const double 
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, n, m, N, scale, X, n, Z, m, beta, B, m);
 }
 
-/* Atoms no code uses get a random signal, so that they have a chance to
- * find a place (as K-SVD and SPAMS do with unused atoms). */
+/* Atoms no code uses, and atoms that duplicate an earlier one (|cos| > 0.99:
+ * two atoms sharing one true atom split its codes and both stay in use), get
+ * a random signal, so that they have a chance to find a place (as K-SVD and
+ * SPAMS do with unused atoms). */
 static void
 replace_unused_atoms (AsRng *rng, guint n, guint m, guint N, const double *X, const double *A,
                       double *D)
 {
+  g_autofree double *G = g_new (double, (gsize) m * m);
+
+  cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n, 1.0, D, m, D, m, 0.0, G, m);
   for (guint j = 0; j < m; j++)
-    if (!(A[(gsize) j * m + j] > 0.0))
-      set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+    {
+      gboolean replace = !(A[(gsize) j * m + j] > 0.0);
+
+      for (guint i = 0; i < j && !replace; i++)
+        {
+          double d = G[(gsize) i * m + i] * G[(gsize) j * m + j];
+
+          replace = d > 0.0 && fabs (G[(gsize) i * m + j]) > 0.99 * sqrt (d);
+        }
+      if (replace)
+        set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+    }
 }
 
 /* ------------------------------------------------------ unrolled gradient */
