@@ -107,7 +107,7 @@ from_pixbuf (GdkPixbuf *pb)
 AsImage *
 as_image_load_bytes (const char *name, const guint8 *data, gsize len, GError **error)
 {
-  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr (GdkPixbufLoader) loader = NULL;
   g_autoptr (GError) local = NULL;
   gboolean too_big = FALSE;
   GdkPixbuf *pb;
@@ -119,6 +119,36 @@ as_image_load_bytes (const char *name, const guint8 *data, gsize len, GError **e
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT, _("%s: the file is empty"), name);
       return NULL;
     }
+  /* A cut PNG or JPEG still decodes, to grey or to half an image: what is
+   * missing cannot be trusted, so it is refused.  A PNG ends with its IEND
+   * chunk, a JPEG with the end-of-image marker (trailing bytes tolerated). */
+  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    {
+      gboolean end = FALSE;
+      for (gsize i = len >= 64 ? len - 64 : 8; i + 8 <= len && !end; i++)
+        end = memcmp (data + i, "IEND\xae\x42\x60\x82", 8) == 0;
+      if (!end)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: byte %zu: the PNG file is truncated (it ends before its IEND chunk)"),
+                       name, len);
+          return NULL;
+        }
+    }
+  else if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    {
+      gboolean end = FALSE;
+      for (gsize i = len >= 64 ? len - 64 : 2; i + 2 <= len && !end; i++)
+        end = data[i] == 0xff && data[i + 1] == 0xd9;
+      if (!end)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: byte %zu: the JPEG file is truncated (it ends before its end-of-image marker)"),
+                       name, len);
+          return NULL;
+        }
+    }
+  loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared), &too_big);
   if (!gdk_pixbuf_loader_write (loader, data, len, &local)
       || !gdk_pixbuf_loader_close (loader, &local))

@@ -419,6 +419,9 @@ as_recording_attach_montage (AsRecording *rec, const AsMontage *montage)
 
       if (ch->type != AS_CHANNEL_EEG && ch->type != AS_CHANNEL_OTHER && ch->type != AS_CHANNEL_EOG)
         continue;
+      /* a position the file itself gives with its sensor (FIF) is kept */
+      if (ch->has_position && ch->coil_type != 0)
+        continue;
       e = as_montage_find (montage, ch->label);
       if (e != NULL && !as_electrode_is_fiducial (e->label))
         {

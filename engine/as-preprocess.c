@@ -219,6 +219,13 @@ as_preprocess (const AsRecording *rec, const AsPreprocessOptions *opts, AsScalin
       as_recording_set_channel (out, k, src->label, src->unit, src->type);
       out->channels[k].has_position = src->has_position;
       memcpy (out->channels[k].position, src->position, sizeof src->position);
+      out->channels[k].sensor = src->sensor;
+      memcpy (out->channels[k].orientation, src->orientation, sizeof src->orientation);
+      out->channels[k].coil_type = src->coil_type;
+      /* missing samples stay flagged */
+      for (gsize i = 0; rec->missing != NULL && i < n; i++)
+        if (rec->missing[(gsize) keep[k] * rec->n_samples + t0 + i])
+          as_recording_mark_missing (out, k, i, 1);
     }
   for (guint i = 0; i < rec->events->len; i++)
     {

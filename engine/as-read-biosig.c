@@ -28,6 +28,7 @@
 #include <biosig.h>
 
 #include "as-engine.h"
+#include "as-events.h"
 #include "as-reader.h"
 
 static GMutex biosig_lock;
@@ -178,9 +179,9 @@ as_edf_check_header (const char *name, const guint8 *h, gsize len, gsize file_si
   if (nrec >= 0)
     {
       double need = hb + nrec * (double) rec_bytes;
-      if ((double) file_size < need)
+      if ((double) file_size < need && (file_size - (gsize) hb) / rec_bytes == 0)
         {
-          gsize complete = (file_size - (gsize) hb) / rec_bytes;
+          gsize complete = 0;
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
                        _("%s: byte %zu (data record %zu): the file is truncated: the header announces %.0f records, the file holds %zu complete ones"),
                        name, file_size, complete + 1, nrec, complete);
@@ -241,70 +242,6 @@ clean_label (const char *label)
 {
   g_autofree char *s = g_utf8_make_valid (label, -1);
   return g_strstrip (g_strdup (s));
-}
-
-/* EDF+D/BDF+D: libbiosig joins the records one after the other.  The true
- * start of each record is the first time-keeping annotation of its
- * annotation signal ("+onset\x14\x14"); where it is later than the end of
- * the previous record, a gap was removed: say so with an event at the join
- * and a warning (EDF+ specification, Kemp & Olivan 2003, §2.2.4). */
-static void
-mark_gaps (AsRecording *rec, const char *path, const guint8 *h, gsize len, const char *fmt)
-{
-  gsize ns, hb, bps = h[0] == 0xff ? 3 : 2, rec_bytes = 0, annot_off = 0, annot_len = 0;
-  double nrec, dur, prev_end = 0, total = 0;
-  gboolean found = FALSE;
-  guint n_gaps = 0;
-  FILE *f;
-  char buf[96];
-
-  if (!edf_number (h, 252, 4, &nrec) || (ns = (gsize) nrec) < 1 || len < 256 * (ns + 1)
-      || !edf_number (h, 236, 8, &nrec) || !edf_number (h, 244, 8, &dur) || !(dur > 0))
-    return;
-  hb = 256 * (ns + 1);
-  for (gsize s = 0; s < ns; s++)
-    {
-      double spr;
-      char label[17];
-      edf_field (h, 256 + s * 16, 16, label);
-      if (!edf_number (h, 256 + ns * 216 + s * 8, 8, &spr))
-        return;
-      if (!found && (strcmp (label, "EDF Annotations") == 0 || strcmp (label, "BDF Annotations") == 0))
-        {
-          found = TRUE;
-          annot_off = rec_bytes;
-          annot_len = (gsize) spr * bps;
-        }
-      rec_bytes += (gsize) spr * bps;
-    }
-  if (!found || (f = g_fopen (path, "rb")) == NULL)
-    return;
-  for (gsize r = 0; r < (gsize) nrec; r++)
-    {
-      gsize n;
-      char *end;
-      double onset;
-
-      if (fseek (f, (long) (hb + r * rec_bytes + annot_off), SEEK_SET) != 0)
-        break;
-      n = fread (buf, 1, MIN (annot_len, sizeof buf - 1), f);
-      buf[n] = '\0';
-      onset = g_ascii_strtod (buf, &end);
-      if (end == buf || *end != '\x14' || !isfinite (onset))
-        break;
-      if (r > 0 && onset > prev_end + 1e-6)
-        {
-          g_autofree char *label = g_strdup_printf (_("gap: %.3f s not recorded"), onset - prev_end);
-          as_recording_add_event (rec, r * dur, 0, label);
-          n_gaps++;
-          total += onset - prev_end;
-        }
-      prev_end = onset + dur;
-    }
-  fclose (f);
-  if (n_gaps > 0)
-    as_recording_add_warning (rec, _("discontinuous recording (%s): %u gaps (%.3f s in all) were removed; times after a gap count recorded time only"),
-                              fmt, n_gaps, total);
 }
 
 /* Reads with libbiosig in this process (the child, normally). */
@@ -462,8 +399,6 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
     if (outside > 0)
       as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
   }
-  if (g_str_has_suffix (fmt, "+D"))
-    mark_gaps (rec, path, hbuf, len, fmt);
   /* gdf_time: days since 0000-01-00 in 32.32 fixed point; 719529 days to 1970. */
   if (hdr->T0 != 0)
     {
@@ -682,8 +617,120 @@ child_main (int fd, const char *path, const guint8 *hbuf, gsize len, const AsRea
   _exit (0);
 }
 
-AsRecording *
-as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
+/* EDF+ and BDF+: the annotations are read from the file (libbiosig loses
+ * those of discontinuous files); EDF+D/BDF+D records are put back at their
+ * start times (the first annotation of each record, Kemp & Olivan 2003,
+ * §2.2.4) with the time between them kept as missing data, where libbiosig
+ * joins them end to end. */
+static gboolean
+edfplus_timeline (AsRecording *rec, const char *path, GError **error)
+{
+  g_autoptr (GArray) onsets = NULL;
+  g_autoptr (GArray) events = NULL;
+  double dur = 0, t0, total_gap = 0;
+  gboolean discontinuous = g_str_has_suffix (rec->format, "+D");
+  guint n_gaps = 0, outside = 0;
+
+  if (!as_edf_read_annotations (path, &onsets, &events, &dur, error))
+    return FALSE;
+  t0 = onsets->len > 0 && isfinite (g_array_index (onsets, double, 0)) ? g_array_index (onsets, double, 0) : 0;
+  if (discontinuous && onsets->len > 0 && dur > 0)
+    {
+      gsize n_rec = onsets->len, spr = rec->n_samples / n_rec, new_n;
+      g_autofree gsize *offset = g_new (gsize, n_rec);
+      gboolean ok = rec->n_samples % n_rec == 0 && spr > 0;
+
+      for (gsize r = 0; r < n_rec && ok; r++)
+        {
+          double on = g_array_index (onsets, double, r);
+          double o = round ((on - t0) * rec->sfreq);
+          ok = isfinite (on) && o >= 0 && o < 1e10 && (r == 0 || (gsize) o >= offset[r - 1] + spr);
+          if (ok)
+            offset[r] = (gsize) o;
+        }
+      if (!ok)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: the data records of this discontinuous file do not start at increasing times (their first annotation)"),
+                       path);
+          return FALSE;
+        }
+      new_n = offset[n_rec - 1] + spr;
+      if ((double) new_n * rec->n_channels > 1.5e9)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                       _("%s: the gaps of this discontinuous file make it too long to load (%.0f s)"),
+                       path, new_n / rec->sfreq);
+          return FALSE;
+        }
+      if (new_n > rec->n_samples)
+        {
+          double *data = g_new (double, MAX ((gsize) rec->n_channels * new_n, 1));
+          for (guint c = 0; c < rec->n_channels; c++)
+            for (gsize r = 0; r < n_rec; r++)
+              memcpy (data + (gsize) c * new_n + offset[r], rec->data + (gsize) c * rec->n_samples + r * spr,
+                      spr * sizeof (double));
+          g_free (rec->data);
+          rec->data = data;
+          rec->n_samples = new_n;
+          for (gsize r = 1; r < n_rec; r++)
+            if (offset[r] > offset[r - 1] + spr)
+              {
+                gsize gap = offset[r] - offset[r - 1] - spr;
+                as_recording_mark_missing (rec, G_MAXUINT, offset[r - 1] + spr, gap);
+                n_gaps++;
+                total_gap += gap / rec->sfreq;
+              }
+        }
+    }
+  /* the file's own annotations replace libbiosig's */
+  g_array_set_size (rec->events, 0);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const AsEvent *e = &g_array_index (events, AsEvent, i);
+      double on = e->onset - t0;
+      if (!(on >= 0) || on > as_recording_duration (rec) + 1)
+        {
+          outside++;
+          continue;
+        }
+      as_recording_add_event (rec, on, e->duration, e->label);
+    }
+  for (guint i = 0; i < rec->warnings->len; i++)
+    if (strstr (g_ptr_array_index (rec->warnings, i), "events outside") != NULL)
+      g_ptr_array_remove_index (rec->warnings, i--);
+  if (outside > 0)
+    as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
+  if (n_gaps > 0)
+    as_recording_add_warning (rec, _("discontinuous recording (%s): %u gaps (%.3f s in all) kept as missing data"),
+                              rec->format, n_gaps, total_gap);
+  return TRUE;
+}
+
+/* EDF+/BDF+ after libbiosig: the timeline and annotations from the file.  A
+ * continuous file whose annotations cannot be read keeps libbiosig's, with
+ * a warning; a discontinuous one is refused (its timeline is unknown). */
+static AsRecording *
+edfplus_finish (AsRecording *rec, const char *path, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (!g_str_has_prefix (rec->format, "EDF+") && !g_str_has_prefix (rec->format, "BDF+"))
+    return rec;
+  if (edfplus_timeline (rec, path, &local))
+    return rec;
+  if (g_str_has_suffix (rec->format, "+D"))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      as_recording_unref (rec);
+      return NULL;
+    }
+  as_recording_add_warning (rec, _("the annotations were read by libbiosig: %s"), local->message);
+  return rec;
+}
+
+static AsRecording *
+read_biosig_file (const char *path, const AsReadOptions *opts, GError **error)
 {
   GStatBuf st;
   g_autofree guint8 *hbuf = NULL;
@@ -726,7 +773,7 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
       g_mutex_lock (&biosig_lock);
       rec = read_here (path, hbuf, len, opts, skipped, error);
       g_mutex_unlock (&biosig_lock);
-      return rec;
+      return rec ? edfplus_finish (rec, path, error) : NULL;
     }
   if (pid == 0)
     {
@@ -780,6 +827,157 @@ as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
     if (rec == NULL)
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
                    _("%s: the reading process sent an incomplete recording"), path);
+    else
+      rec = edfplus_finish (rec, path, error);
     return rec;
   }
+}
+
+/* --------------------------------------------------------------- truncation */
+
+/* An EDF/BDF file cut inside its data: the records announced and the whole
+ * ones present (FALSE when whole, or when the header is not readable enough
+ * to say: the header check then speaks). */
+static gboolean
+edf_truncated (const guint8 *h, gsize len, gsize file_size, gsize *hb, gsize *rec_bytes,
+               gsize *announced, gsize *complete, double *dur)
+{
+  double ns_d, nrec, hb_d;
+  gsize ns, bps = h[0] == 0xff ? 3 : 2;
+
+  if (len < 256 || !edf_number (h, 252, 4, &ns_d) || ns_d < 1 || ns_d > 4096
+      || !edf_number (h, 184, 8, &hb_d) || !edf_number (h, 236, 8, &nrec) || nrec < 1
+      || nrec > 1e9 || !edf_number (h, 244, 8, dur))
+    return FALSE;
+  ns = (gsize) ns_d;
+  if (hb_d != 256.0 * (ns + 1) || len < 256 * (ns + 1))
+    return FALSE;
+  *hb = (gsize) hb_d;
+  *rec_bytes = 0;
+  for (gsize s = 0; s < ns; s++)
+    {
+      double spr;
+      if (!edf_number (h, 256 + ns * 216 + s * 8, 8, &spr) || spr < 0 || spr > 1e7)
+        return FALSE;
+      *rec_bytes += (gsize) spr * bps;
+    }
+  if (*rec_bytes == 0 || file_size < *hb)
+    return FALSE;
+  *announced = (gsize) nrec;
+  *complete = (file_size - *hb) / *rec_bytes;
+  return *complete < *announced;
+}
+
+static guint64
+le (const guint8 *p, int n)
+{
+  guint64 v = 0;
+  for (int i = n - 1; i >= 0; i--)
+    v = v << 8 | p[i];
+  return v;
+}
+
+/* A GDF file cut inside its data: records announced, whole ones present and
+ * the duration of a record (GDF 1 and 2 headers, Schlögl 2006). */
+static gboolean
+gdf_truncated (const guint8 *h, gsize len, gsize file_size, gsize *announced, gsize *complete,
+               guint64 *spr_max)
+{
+  static const gsize type_bytes[] = { 0, 1, 1, 2, 2, 4, 4, 8, 8, 0, 0, 0, 0, 0, 0, 0, 4, 8 };
+  gboolean v2 = len > 4 && h[4] >= '2';
+  guint64 hb, nrec, ns, rec_bytes = 0;
+
+  if (len < 256)
+    return FALSE;
+  ns = v2 ? le (h + 252, 2) : le (h + 252, 4);
+  hb = v2 ? le (h + 184, 2) * 256 : le (h + 184, 8);
+  nrec = le (h + 236, 8);
+  if (ns < 1 || ns > 4096 || len < 256 * (ns + 1) || hb < 256 * (ns + 1) || nrec < 1 || nrec > (guint64) 1e12)
+    return FALSE;
+  for (guint64 k = 0; k < ns; k++)
+    {
+      guint64 spr = le (h + 256 + 216 * ns + 4 * k, 4), typ = le (h + 256 + 220 * ns + 4 * k, 4);
+      if (typ >= G_N_ELEMENTS (type_bytes) || type_bytes[typ] == 0 || spr > (guint64) 1e7)
+        return FALSE;
+      rec_bytes += spr * type_bytes[typ];
+      *spr_max = MAX (*spr_max, spr);
+    }
+  if (rec_bytes == 0 || file_size < hb)
+    return FALSE;
+  *announced = nrec;
+  *complete = (file_size - hb) / rec_bytes;
+  return *complete < *announced;
+}
+
+AsRecording *
+as_read_biosig (const char *path, const AsReadOptions *opts, GError **error)
+{
+  GStatBuf st;
+  g_autofree guint8 *h = g_malloc (256 * 4097);
+  gsize len = 0, hb, rec_bytes, announced, complete;
+  double dur = 0;
+  FILE *f;
+  AsRecording *rec;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (f = g_fopen (path, "rb")) == NULL)
+    return read_biosig_file (path, opts, error);
+  len = fread (h, 1, 256 * 4097, f);
+  fclose (f);
+
+  /* EDF/BDF missing its tail: the whole records are read (from a copy whose
+   * header announces them), with a warning of what is missing, as EDFbrowser
+   * does. */
+  if (len >= 8 && (memcmp (h, "0       ", 8) == 0 || memcmp (h, "\xff" "BIOSEMI", 8) == 0)
+      && edf_truncated (h, len, st.st_size, &hb, &rec_bytes, &announced, &complete, &dur)
+      && complete >= 1)
+    {
+      g_autofree char *tmp = NULL;
+      g_autofree char *contents = NULL;
+      gsize clen;
+      int fd = g_file_open_tmp ("atomscope-XXXXXX.edf", &tmp, error);
+      char field[9];
+
+      if (fd < 0)
+        return NULL;
+      close (fd);
+      if (!g_file_get_contents (path, &contents, &clen, error))
+        {
+          g_unlink (tmp);
+          return NULL;
+        }
+      g_snprintf (field, sizeof field, "%-8zu", complete);
+      memcpy (contents + 236, field, 8);
+      if (!g_file_set_contents (tmp, contents, hb + complete * rec_bytes, error))
+        {
+          g_unlink (tmp);
+          return NULL;
+        }
+      {
+        g_autoptr (GError) local = NULL;
+        rec = read_biosig_file (tmp, opts, &local);
+        g_unlink (tmp);
+        if (rec == NULL)
+          {
+            GString *m = g_string_new (local->message);
+            g_string_replace (m, tmp, path, 0);
+            g_set_error_literal (error, local->domain, local->code, m->str);
+            g_string_free (m, TRUE);
+            return NULL;
+          }
+      }
+      as_recording_add_warning (rec, _("the file is truncated: the header announces %zu data records, the file holds %zu whole ones; the last %.3f s (%zu records) are missing"),
+                                announced, complete, (announced - complete) * dur, announced - complete);
+      return rec;
+    }
+  rec = read_biosig_file (path, opts, error);
+  {
+    guint64 spr_max = 0;
+    /* the fastest channel's samples per record at the recording's rate */
+    if (rec != NULL && len >= 4 && memcmp (h, "GDF ", 4) == 0
+        && gdf_truncated (h, len, st.st_size, &announced, &complete, &spr_max))
+      as_recording_add_warning (rec, _("the file is truncated: the header announces %zu data records, the file holds %zu whole ones; the last %.3f s (%zu records) and the event table are missing"),
+                                announced, complete, (announced - complete) * (spr_max / rec->sfreq),
+                                announced - complete);
+  }
+  return rec;
 }

@@ -16,8 +16,9 @@
  * float, double or 16-bit packed samples, time-major).  A value in physical
  * units is the stored number × range × cal (× 10^unit_mul); MEG is given in
  * fT (magnetometers) and fT/cm (planar gradiometers), electrodes in µV.
- * Skipped buffers are kept as missing data.  Stimulus channels are turned
- * into events at each change to a non-zero value.  Files processed by
+ * Skipped buffers are kept as missing data (a skip before the first buffer
+ * moves the first sample instead).  Stimulus channels are turned into events
+ * at each change to a non-zero value; MNE-Python's annotations are events.  Files processed by
  * Maxwell filtering (SSS) hold the same blocks and are read alike.
  *
  * Copyright 2026 The Atomscope developers
@@ -54,6 +55,9 @@ enum
   TAG_DATA_SKIP_SAMP = 303,
   TAG_REF_ROLE = 115,
   TAG_MNE_CH_NAME_LIST = 3507,
+  TAG_COMMENT = 206,
+  TAG_MNE_BASELINE_MIN = 304,   /* annotations: onsets */
+  TAG_MNE_BASELINE_MAX = 305,   /* annotations: ends */
 };
 
 /* Block kinds */
@@ -66,6 +70,7 @@ enum
   BLOCK_SSS_INFO = 502,
   BLOCK_PROCESSING_HISTORY = 900,
   BLOCK_MNE_BAD_CHANNELS = 359,
+  BLOCK_MNE_ANNOTATIONS = 3810,
 };
 
 /* Data types */
@@ -413,11 +418,14 @@ as_read_fif (const char *name, const guint8 *data, gsize len, GError **error)
   g_autoptr (GString) bads = g_string_new (NULL);
   AsRecording *rec;
   gsize cut = 0, total = 0, pending_skip = 0, n_skipped = 0;
-  gint32 nchan = -1, first_samp = 0, meas_secs = 0;
+  gint32 nchan = -1, first_samp = 0, meas_secs = 0, meas_usecs = 0;
   double sfreq = 0;
   gboolean have_date = FALSE, in_raw = FALSE, saw_raw = FALSE, sss = FALSE, maxshield = FALSE;
   gboolean next_file = FALSE, used_directory;
   gsize sample_bytes = 0, cut_buffer_bytes = 0;
+  const Tag *annot_on = NULL, *annot_end = NULL, *annot_desc = NULL;
+  double annot_orig = NAN;
+  gboolean any_buffer = FALSE;
 
   if (len < 16 || be32 (data) != TAG_FILE_ID)
     {
@@ -530,12 +538,32 @@ as_read_fif (const char *name, const guint8 *data, gsize len, GError **error)
             if (t->type == TYPE_INT && t->size >= 8)
               {
                 meas_secs = be32 (d);
+                meas_usecs = be32 (d + 4);
                 have_date = meas_secs > 0;
               }
             break;
           default:
             break;
           }
+      else if (top == BLOCK_MNE_ANNOTATIONS)
+        {
+          if (t->kind == TAG_MNE_BASELINE_MIN && t->type == TYPE_FLOAT)
+            annot_on = t;
+          else if (t->kind == TAG_MNE_BASELINE_MAX && t->type == TYPE_FLOAT)
+            annot_end = t;
+          else if (t->kind == TAG_COMMENT && t->type == TYPE_STRING)
+            annot_desc = t;
+          else if (t->kind == TAG_MEAS_DATE && t->size >= 4)
+            {
+              /* seconds, and microseconds when a second value follows */
+              if (t->type == TYPE_DOUBLE && t->size >= 8)
+                annot_orig = bef64 (d) + (t->size >= 16 ? bef64 (d + 8) * 1e-6 : 0);
+              else if (t->type == TYPE_INT)
+                annot_orig = be32 (d) + (t->size >= 8 ? be32 (d + 4) * 1e-6 : 0);
+              else if (t->type == TYPE_FLOAT)
+                annot_orig = bef32 (d);
+            }
+        }
       else if (top == BLOCK_MNE_BAD_CHANNELS && t->kind == TAG_MNE_CH_NAME_LIST
                && t->type == TYPE_STRING && t->size > 0)
         {
@@ -609,6 +637,19 @@ as_read_fif (const char *name, const guint8 *data, gsize len, GError **error)
               b.n_samples = t->size / (es * nchan);
               b.skip_before = pending_skip >> 32 ? (pending_skip >> 32) * b.n_samples : pending_skip;
               pending_skip = 0;
+              /* a skip before the first buffer moves the first sample (as
+               * MNE-Python reads it): nothing was recorded before it */
+              if (!any_buffer && b.skip_before > 0)
+                {
+                  if ((guint64) first_samp + b.skip_before > G_MAXINT32)
+                    {
+                      fif_fail (error, name, t->pos, _("the first sample is not a whole number ≥ 0"));
+                      return NULL;
+                    }
+                  first_samp += (gint32) b.skip_before;
+                  b.skip_before = 0;
+                }
+              any_buffer = TRUE;
               if (total + b.skip_before + b.n_samples > (gsize) 1.5e9 / nchan)
                 {
                   fif_fail (error, name, t->pos, _("the raw data are too large to load"));
@@ -758,6 +799,44 @@ as_read_fif (const char *name, const guint8 *data, gsize len, GError **error)
   for (guint c = 0; c < rec->n_channels; c++)
     if (rec->channels[c].type == AS_CHANNEL_STIM)
       stim_events (rec, c);
+
+  /* MNE-Python's annotations: onsets and ends in seconds, from the
+   * measurement date when they carry one (else from the first sample),
+   * descriptions joined by ':' (';' stands for ':' in them). */
+  if (annot_on != NULL && annot_end != NULL && annot_on->size == annot_end->size)
+    {
+      gsize n = annot_on->size / 4;
+      g_auto (GStrv) desc = NULL;
+      double shift = 0;
+      guint outside = 0;
+
+      if (annot_desc != NULL)
+        {
+          g_autofree char *all = g_strndup ((const char *) data + annot_desc->pos + 16, annot_desc->size);
+          desc = g_strsplit (all, ":", -1);
+        }
+      if (!isnan (annot_orig))
+        shift = (have_date ? annot_orig - (meas_secs + meas_usecs * 1e-6) : 0) - first_samp / sfreq;
+      for (gsize k = 0; k < n; k++)
+        {
+          double on = bef32 (data + annot_on->pos + 16 + 4 * k);
+          double end = bef32 (data + annot_end->pos + 16 + 4 * k);
+          const char *d = desc != NULL && k < g_strv_length (desc) ? desc[k] : "";
+          g_autofree char *label = g_utf8_make_valid (d, -1);
+          on += shift;
+          end += shift;
+          if (!isfinite (on) || !isfinite (end) || end < on || on < -1.0 / sfreq
+              || on > as_recording_duration (rec))
+            {
+              outside++;
+              continue;
+            }
+          g_strdelimit (label, ";", ':');
+          as_recording_add_event (rec, MAX (on, 0), end - on, label);
+        }
+      if (outside > 0)
+        as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
+    }
 
   if (cut)
     {

@@ -88,6 +88,33 @@ major_format_name (int format)
     }
 }
 
+/* A RIFF WAVE file whose data chunk announces more bytes than the file
+ * holds was cut: returns the frames announced (0 when whole or not WAVE). */
+static gint64
+wav_frames_announced (const guint8 *d, gsize len)
+{
+  gsize pos = 12;
+  guint block_align = 0;
+
+  if (len < 12 || memcmp (d, "RIFF", 4) != 0 || memcmp (d + 8, "WAVE", 4) != 0)
+    return 0;
+  while (pos + 8 <= len)
+    {
+      guint32 size = (guint32) d[pos + 4] | (guint32) d[pos + 5] << 8 | (guint32) d[pos + 6] << 16
+                     | (guint32) d[pos + 7] << 24;
+      if (memcmp (d + pos, "fmt ", 4) == 0 && pos + 8 + 14 <= len)
+        block_align = d[pos + 8 + 12] | d[pos + 8 + 13] << 8;
+      if (memcmp (d + pos, "data", 4) == 0)
+        {
+          if (block_align == 0 || size == 0xffffffffu || (guint64) pos + 8 + size <= len)
+            return 0;
+          return size / block_align;
+        }
+      pos += 8 + (gsize) size + (size & 1);
+    }
+  return 0;
+}
+
 AsRecording *
 as_read_sound (const char *name, const guint8 *data, gsize len, GError **error)
 {
@@ -181,6 +208,13 @@ as_read_sound (const char *name, const guint8 *data, gsize len, GError **error)
   if (got < info.frames)
     as_recording_add_warning (rec, _("the file is truncated: %" PRId64 " of %" PRId64 " frames read"),
                               (gint64) got, (gint64) info.frames);
+  else
+    {
+      gint64 announced = wav_frames_announced (data, len);
+      if (announced > got)
+        as_recording_add_warning (rec, _("the file is truncated: its data chunk announces %" PRId64 " frames, the file holds %" PRId64 " (%.3f s missing)"),
+                                  announced, (gint64) got, (double) (announced - got) / info.samplerate);
+    }
   if (scale == 1.0 && *unit == '\0')
     as_recording_add_warning (rec, _("sound files have no physical unit: values are fractions of full scale"));
   g_free (rec->format);

@@ -18,6 +18,7 @@
 #include "as-reader.h"
 
 #define MAX_COLUMNS 4096
+#define GUESS_LINES 2000  /* lines looked at to guess a text file's layout */
 
 /* ---------------------------------------------------------------- shared */
 
@@ -347,6 +348,8 @@ table_score (char **lines, guint n_lines, Sep sep, gboolean decimal_comma, guint
   guint best = 0;
   gint first = -1;
 
+  /* the layout shows in the first lines: a long file is not read 8 times */
+  n_lines = MIN (n_lines, from + GUESS_LINES);
   for (guint i = from; i < n_lines; i++)
     {
       g_auto (GStrv) f = NULL;

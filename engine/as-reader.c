@@ -44,7 +44,7 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
 {
   static const char *const sound_ext[] = { ".wav", ".flac", ".ogg", ".oga", ".opus", ".aif",
                                            ".aiff", ".au", ".snd", ".caf", ".w64", NULL };
-  static const char *const biosig_ext[] = { ".edf", ".bdf", ".gdf", ".vhdr", ".rec", ".cnt",
+  static const char *const biosig_ext[] = { ".edf", ".bdf", ".gdf", ".rec", ".cnt",
                                             ".eeg", ".hea", ".set", ".xdf", NULL };
 
   if (len >= 6 && memcmp (head, "\x93NUMPY", 6) == 0)
@@ -60,8 +60,9 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
     return AS_FILE_FORMAT_BIOSIG;
   if (len >= 4 && memcmp (head, "GDF ", 4) == 0)
     return AS_FILE_FORMAT_BIOSIG;
-  if (len >= 12 && memcmp (head, "Brain Vision", 12) == 0)
-    return AS_FILE_FORMAT_BIOSIG;
+  if ((len >= 12 && memcmp (head, "Brain Vision", 12) == 0)
+      || (len >= 11 && memcmp (head, "BrainVision", 11) == 0))
+    return AS_FILE_FORMAT_BRAINVISION;
   if (len >= 12 && memcmp (head, "RIFF", 4) == 0 && memcmp (head + 8, "WAVE", 4) == 0)
     return AS_FILE_FORMAT_SOUND;
   if (len >= 4 && (memcmp (head, "fLaC", 4) == 0 || memcmp (head, "OggS", 4) == 0
@@ -76,6 +77,8 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
         return AS_FILE_FORMAT_EYELINK;
       if (has_suffix_ci (name, ".npy"))
         return AS_FILE_FORMAT_NPY;
+      if (has_suffix_ci (name, ".vhdr"))
+        return AS_FILE_FORMAT_BRAINVISION;
       if (has_suffix_ci (name, ".fif"))
         return AS_FILE_FORMAT_FIF;
       if (has_suffix_ci (name, ".csv") || has_suffix_ci (name, ".tsv")
@@ -352,6 +355,8 @@ as_recording_load_with_options (const char *path, const AsReadOptions *opts, GEr
   format = as_file_format_guess (path, head, head_len);
   if (format == AS_FILE_FORMAT_BIOSIG)
     rec = as_read_biosig (path, opts, error);
+  else if (format == AS_FILE_FORMAT_BRAINVISION)
+    rec = as_read_brainvision (path, error);
   else if (format == AS_FILE_FORMAT_IMAGE)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,

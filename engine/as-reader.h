@@ -25,6 +25,7 @@ typedef enum
   AS_FILE_FORMAT_NPY,
   AS_FILE_FORMAT_IMAGE,    /* PNG, JPEG: see as-image.h */
   AS_FILE_FORMAT_FIF,      /* Neuromag/MEGIN FIF raw (MNE-Python) */
+  AS_FILE_FORMAT_BRAINVISION, /* .vhdr header, .vmrk markers, binary data */
 } AsFileFormat;
 
 /* How a delimited text file is laid out.  Every field left at zero is
@@ -87,11 +88,15 @@ AsRecording  *as_read_npy          (const char *name, const guint8 *data, gsize 
                                     const AsReadOptions *opts, GError **error);
 AsRecording  *as_read_fif          (const char *name, const guint8 *data, gsize len,
                                     GError **error);
+/* BrainVision: the header's path; the data and marker files beside it. */
+AsRecording  *as_read_brainvision  (const char *path, GError **error);
 /* libbiosig needs a file; EDF/BDF headers are checked before it sees them. */
 AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
                                     GError **error);
 /* Checks an EDF/BDF header (data: the first len bytes of a file of
- * file_size bytes).  Faults of the file's structure are errors.  Faults of
+ * file_size bytes).  Faults of the file's structure are errors; a file cut
+ * after at least one whole data record is not (as_read_biosig reads the
+ * whole records with a warning).  Faults of
  * one signal (a flat or inverted range, no samples) are errors too when
  * skipped is NULL; otherwise that signal's index (0-based) and the reason
  * are appended to skipped (a GPtrArray of "INDEX\tREASON" strings) so the

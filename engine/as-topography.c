@@ -156,7 +156,7 @@ as_topography_grid (const double *xy, const double *values, guint n, double radi
  * of the two, √((a² + b²)/2), as MNE-Python draws them. */
 guint
 as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind kind,
-                      double *pos, double *out, guint *channel)
+                      double *pos, double *out, guint *channel, guint *partner)
 {
   guint n = 0;
   g_autofree gboolean *used = g_new0 (gboolean, MAX (rec->n_channels, 1));
@@ -169,7 +169,9 @@ as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind
 
       if (used[c] || !ch->has_position || ch->type != AS_CHANNEL_MEG || ch->sensor != kind)
         continue;
-      sum = values[c] * values[c];
+      sum = values ? values[c] * values[c] : 0;
+      if (partner)
+        partner[n] = G_MAXUINT;
       if (kind == AS_SENSOR_GRADIOMETER)
         for (guint d = c + 1; d < rec->n_channels; d++)
           {
@@ -180,14 +182,17 @@ as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind
                 && fabs (o->position[2] - ch->position[2]) < 1e-4)
               {
                 used[d] = TRUE;
-                sum += values[d] * values[d];
+                sum += values ? values[d] * values[d] : 0;
                 count++;
+                if (partner)
+                  partner[n] = d;
                 break;
               }
           }
       used[c] = TRUE;
       memcpy (pos + 3 * n, ch->position, 3 * sizeof (double));
-      out[n] = kind == AS_SENSOR_GRADIOMETER ? sqrt (sum / count) : values[c];
+      if (out)
+        out[n] = kind == AS_SENSOR_GRADIOMETER ? sqrt (sum / count) : values[c];
       channel[n++] = c;
     }
   return n;
@@ -266,24 +271,29 @@ as_topography_for_sensors (const AsRecording *rec, const double *values, AsSenso
           }
     }
   else
-    n = as_meg_sensor_values (rec, values, kind, pos, v, which);
+    n = as_meg_sensor_values (rec, values, kind, pos, v, which, NULL);
   return topography_of_points (pos, v, which, n, circle, size, error);
+}
+
+AsSensorKind
+as_topography_sensor_kind (const AsRecording *rec)
+{
+  guint n[3] = { 0, 0, 0 };
+
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (rec->channels[c].has_position)
+      n[rec->channels[c].sensor]++;
+  if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_MAGNETOMETER] >= 3)
+    return AS_SENSOR_MAGNETOMETER;
+  if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_GRADIOMETER] >= 3)
+    return AS_SENSOR_GRADIOMETER;
+  return AS_SENSOR_NONE;
 }
 
 AsTopographyGrid *
 as_topography_for_recording (const AsRecording *rec, const double *values, AsHeadCircle circle,
                              guint size, GError **error)
 {
-  guint n[3] = { 0, 0, 0 };
-  AsSensorKind kind = AS_SENSOR_NONE;
-
-  for (guint c = 0; c < rec->n_channels; c++)
-    if (rec->channels[c].has_position)
-      n[rec->channels[c].sensor]++;
-  /* electrodes first; else magnetometers; else gradiometers */
-  if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_MAGNETOMETER] >= 3)
-    kind = AS_SENSOR_MAGNETOMETER;
-  else if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_GRADIOMETER] >= 3)
-    kind = AS_SENSOR_GRADIOMETER;
-  return as_topography_for_sensors (rec, values, kind, circle, size, error);
+  return as_topography_for_sensors (rec, values, as_topography_sensor_kind (rec), circle, size,
+                                    error);
 }

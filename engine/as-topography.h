@@ -54,10 +54,14 @@ AsTopographyGrid *as_topography_for_sensors (const AsRecording *rec, const doubl
                                              guint size, GError **error);
 /* MEG sensors of one kind: positions (n × 3), values and the channel of each
  * (the first of a gradiometer pair, whose two values are combined as
- * √((a² + b²)/2)).  Arrays hold rec->n_channels; returns n. */
+ * √((a² + b²)/2)), and the pair's other channel (G_MAXUINT: none).  Arrays
+ * hold rec->n_channels; values/out and partner may be NULL; returns n. */
 guint             as_meg_sensor_values (const AsRecording *rec, const double *values,
                                         AsSensorKind kind, double *pos, double *out,
-                                        guint *channel);
+                                        guint *channel, guint *partner);
+/* The kind a topography of rec shows: electrodes when three have positions,
+ * else magnetometers, else gradiometers. */
+AsSensorKind      as_topography_sensor_kind (const AsRecording *rec);
 void              as_topography_grid_free (AsTopographyGrid *grid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsTopographyGrid, as_topography_grid_free)

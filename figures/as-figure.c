@@ -12,6 +12,7 @@
 
 #include "as-figure.h"
 #include "as-figure-atoms.h"
+#include "as-figure-nystagmus.h"
 #include "as-figure-axis.h"
 #include "as-figure-text.h"
 
@@ -299,10 +300,11 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       double lo = INFINITY, hi = -INFINITY;
 
       for (gsize s = s0; s < s1; s++)
-        {
-          lo = MIN (lo, y[s]);
-          hi = MAX (hi, y[s]);
-        }
+        if (!isnan (y[s]))
+          {
+            lo = MIN (lo, y[s]);
+            hi = MAX (hi, y[s]);
+          }
       mids[c] = isfinite (lo) ? 0.5 * (lo + hi) : 0;
       halves[c] = isfinite (lo) && hi > lo ? 0.5 * (hi - lo) : 1.0;
       common_half = MAX (common_half, halves[c]);
@@ -335,6 +337,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       {
         gboolean boxes = (double) (s1 - s0) > 1.5 * plot_w && rec->n_channels * plot_w > 4000;
         double prev = NAN;
+        gboolean gap = FALSE;
         int cols = n_px;
 
         if (boxes)
@@ -342,11 +345,18 @@ as_figure_draw_signals_full (cairo_t                     *cr,
         /* Fewer samples than pixels: a line through the samples themselves. */
         if ((double) (s1 - s0) < plot_w)
           {
+            /* missing samples (NaN) are gaps: the line stops and starts again */
+            gboolean pen = FALSE;
             for (gsize s = s0; s < s1; s++)
               {
                 double x = left + (s / rec->sfreq - lt0) / duration * plot_w;
-                if (s == s0)
-                  cairo_move_to (cr, x, yc - (y[s] - mid) * scale);
+                if (isnan (y[s]))
+                  pen = FALSE;
+                else if (!pen)
+                  {
+                    cairo_move_to (cr, x, yc - (y[s] - mid) * scale);
+                    pen = TRUE;
+                  }
                 else
                   cairo_line_to (cr, x, yc - (y[s] - mid) * scale);
               }
@@ -360,9 +370,17 @@ as_figure_draw_signals_full (cairo_t                     *cr,
             double vmin = INFINITY, vmax = -INFINITY;
 
             for (gsize s = a; s < b; s++)
+              if (!isnan (y[s]))
+                {
+                  vmin = MIN (vmin, y[s]);
+                  vmax = MAX (vmax, y[s]);
+                }
+            if (!(vmin <= vmax))
               {
-                vmin = MIN (vmin, y[s]);
-                vmax = MAX (vmax, y[s]);
+                /* a column of missing samples: a gap */
+                prev = NAN;
+                gap = TRUE;
+                continue;
               }
             if (boxes)
               {
@@ -379,8 +397,9 @@ as_figure_draw_signals_full (cairo_t                     *cr,
                 cairo_rectangle (cr, left + px, ya, 1, MAX (yb - ya, 1));
                 continue;
               }
-            if (px == 0)
-              cairo_move_to (cr, left, yc - (y[a] - mid) * scale);
+            if (px == 0 || gap)
+              cairo_move_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
+            gap = FALSE;
             cairo_line_to (cr, left + px + 0.5, yc - (vmax - mid) * scale);
             cairo_line_to (cr, left + px + 0.5, yc - (vmin - mid) * scale);
           }
@@ -471,5 +490,10 @@ as_figure_draw_signals_full (cairo_t                     *cr,
             cairo_stroke (cr);
         }
       cairo_restore (cr);
+      if (options->nystagmus != NULL
+          && g_strcmp0 (rec->channels[c].label, options->nystagmus->channel->label) == 0)
+        as_figure_nystagmus_overlay (cr, style, options->nystagmus, y, rec->n_samples, rec->sfreq,
+                                     options->time_origin, left, plot_w, top + c * row_h, row_h,
+                                     yc, mid, scale, t0, duration);
     }
 }

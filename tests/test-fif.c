@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "as-engine.h"
+#include "as-montage.h"
+#include "as-preprocess.h"
 #include "as-reader.h"
 #include "as-recording.h"
 #include "as-topography.h"
@@ -159,12 +161,16 @@ test_meg_topography (void)
 
   for (guint c = 0; c < rec->n_channels; c++)
     values[c] = c + 1;
-  n = as_meg_sensor_values (rec, values, AS_SENSOR_GRADIOMETER, pos, out, which);
+  {
+    g_autofree guint *partner = g_new (guint, rec->n_channels);
+    n = as_meg_sensor_values (rec, values, AS_SENSOR_GRADIOMETER, pos, out, which, partner);
+    g_assert_cmpuint (partner[0], ==, 1);
+  }
   g_assert_cmpuint (n, ==, 102);
   /* MEG0113 and MEG0112 (channels 1 and 2) are a pair at one location */
   g_assert_cmpuint (which[0], ==, 0);
   g_assert_cmpfloat_with_epsilon (out[0], sqrt ((1.0 * 1 + 2.0 * 2) / 2), 1e-12);
-  n = as_meg_sensor_values (rec, values, AS_SENSOR_MAGNETOMETER, pos, out, which);
+  n = as_meg_sensor_values (rec, values, AS_SENSOR_MAGNETOMETER, pos, out, which, NULL);
   g_assert_cmpuint (n, ==, 102);
   g_assert_cmpuint (which[0], ==, 2);
   g_assert_cmpfloat (out[0], ==, 3.0);
@@ -188,6 +194,25 @@ test_meg_topography (void)
     g_assert_no_error (error);
     g_assert_cmpuint (grid->n_sensors, ==, 102);
   }
+}
+
+/* Preprocessing keeps what a channel is (sensor kind, orientation, coil)
+ * and which samples are missing. */
+static void
+test_preprocess_keeps_sensors (void)
+{
+  g_autoptr (AsRecording) rec = load_real ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) out = NULL;
+
+  out = as_preprocess (rec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      g_assert_cmpint (out->channels[c].sensor, ==, rec->channels[c].sensor);
+      g_assert_cmpint (out->channels[c].coil_type, ==, rec->channels[c].coil_type);
+      g_assert_cmpfloat (out->channels[c].orientation[2], ==, rec->channels[c].orientation[2]);
+    }
 }
 
 /* The real file cut inside its last data buffer: nine whole buffers and a
@@ -290,9 +315,10 @@ ch_info (GByteArray *b, GArray *dir, gint32 scan, gint32 kind, float cal, gint32
 /* 4 channels (EEG Fz in V with cal 1e-6, EOG, STI 014, MISC) at 100 Hz;
  * raw data: FIRST_SAMPLE 100, a short buffer of 3 samples, DATA_SKIP of 1
  * buffer, an int buffer of 3 samples, a double buffer of 2 samples, a
- * float buffer of 2.  with_dir: a tag directory at the end. */
+ * float buffer of 2.  with_dir: a tag directory at the end; sss: a Maxwell
+ * filtering history. */
 static GByteArray *
-make_fif (gboolean with_dir)
+make_fif (gboolean with_dir, gboolean sss)
 {
   GByteArray *b = g_byte_array_new ();
   g_autoptr (GArray) dir = with_dir ? g_array_new (FALSE, FALSE, sizeof (gint32)) : NULL;
@@ -321,6 +347,33 @@ make_fif (gboolean with_dir)
   g_byte_array_append (b, (const guint8 *) "EOG061", 6);
   tag_int (b, dir, 105, 359);
   tag_int (b, dir, 105, 101);
+  /* MNE-Python's annotations, from the measurement date: at 1.05 s (0.02 s
+   * long) and 1.11 s after it, that is 0.05 s and 0.11 s after the first
+   * sample (100 / 100 Hz = 1 s) */
+  tag_int (b, dir, 104, 3810);
+  tag_head (b, dir, 304, 4, 8);
+  putf (b, 1.05f);
+  putf (b, 1.11f);
+  tag_head (b, dir, 305, 4, 8);
+  putf (b, 1.07f);
+  putf (b, 1.11f);
+  tag_head (b, dir, 206, 10, 17);
+  g_byte_array_append (b, (const guint8 *) "BAD_blink:edge;x ", 17);
+  tag_head (b, dir, 204, 5, 16);
+  putd (b, 1000000000.0);
+  putd (b, 0.0);
+  tag_int (b, dir, 105, 3810);
+  if (sss)
+    {
+      /* Maxwell filtering leaves a processing history with its SSS info */
+      tag_int (b, dir, 104, 900);
+      tag_int (b, dir, 104, 901);
+      tag_int (b, dir, 104, 502);
+      tag_int (b, dir, 263, 4);     /* SSS frame: head */
+      tag_int (b, dir, 105, 502);
+      tag_int (b, dir, 105, 901);
+      tag_int (b, dir, 105, 900);
+    }
   tag_int (b, dir, 104, 102);       /* RAW */
   tag_int (b, dir, 208, 100);
   /* short: samples (Fz, EOG, STI, MISC) */
@@ -411,8 +464,14 @@ check_written (AsRecording *rec)
         }
     }
   g_assert_cmpuint (as_recording_count_missing (rec), ==, 3 * 4);
+  /* annotations after the stimulus events */
+  g_assert_cmpuint (rec->events->len, ==, 4);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 2).label, ==, "BAD_blink");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).onset, 0.05, 1e-6);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).duration, 0.02, 1e-6);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 3).label, ==, "edge:x ");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 3).onset, 0.11, 1e-6);
   /* STI 014: 5 at sample 1 (one sample), 3 at 8 to 10 (two samples) */
-  g_assert_cmpuint (rec->events->len, ==, 2);
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 0.01, 1e-12);
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.01, 1e-12);
   g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "STI 014 5");
@@ -421,6 +480,14 @@ check_written (AsRecording *rec)
   g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "STI 014 3");
   /* 1000000000 s + first_samp 100 / 100 Hz */
   g_assert_cmpint (g_date_time_to_unix (rec->start_time), ==, 1000000001);
+  /* the standard montage does not replace the file's own electrode position */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsMontage) m = as_montage_load_standard ("standard_1005", &error);
+    g_assert_no_error (error);
+    as_recording_attach_montage (rec, m);
+    g_assert_cmpfloat_with_epsilon (rec->channels[0].position[2], 0.07, 1e-7);
+  }
 }
 
 static gboolean
@@ -437,7 +504,7 @@ test_written (void)
 {
   for (int with_dir = 0; with_dir < 2; with_dir++)
     {
-      g_autoptr (GByteArray) b = make_fif (with_dir);
+      g_autoptr (GByteArray) b = make_fif (with_dir, FALSE);
       g_autoptr (GError) error = NULL;
       g_autoptr (AsRecording) rec = as_read_fif ("w.fif", b->data, b->len, &error);
 
@@ -447,9 +514,18 @@ test_written (void)
       g_assert_true (has_warning (rec, "marked bad in the file: EOG061"));
       g_assert_false (has_warning (rec, "directory"));
     }
+  /* Maxwell-filtered (SSS): read alike, and said */
+  {
+    g_autoptr (GByteArray) b = make_fif (TRUE, TRUE);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsRecording) rec = as_read_fif ("sss.fif", b->data, b->len, &error);
+    g_assert_no_error (error);
+    check_written (rec);
+    g_assert_cmpstr (rec->format, ==, "FIF (Maxwell-filtered)");
+  }
   /* a directory pointing nowhere: read by walking, with a word */
   {
-    g_autoptr (GByteArray) b = make_fif (TRUE);
+    g_autoptr (GByteArray) b = make_fif (TRUE, FALSE);
     g_autoptr (GError) error = NULL;
     g_autoptr (AsRecording) rec = NULL;
     b->data[52] = 0x7f;
@@ -464,7 +540,7 @@ test_written (void)
 static void
 test_malformed (void)
 {
-  g_autoptr (GByteArray) good = make_fif (FALSE);
+  g_autoptr (GByteArray) good = make_fif (FALSE, FALSE);
   struct { gsize at; guint8 byte; const char *why; } cases[] = {
     { 0, 1, "not a FIF file" },
     /* file id 0–35, dir pointer 36–55, MEAS 56–75, MEAS_INFO 76–95, NCHAN 96–115 */
@@ -500,7 +576,7 @@ test_malformed (void)
   }
   /* a data buffer of a size that is no whole number of samples */
   {
-    g_autoptr (GByteArray) b = make_fif (FALSE);
+    g_autoptr (GByteArray) b = make_fif (FALSE, FALSE);
     g_autoptr (GError) error = NULL;
     g_autoptr (AsRecording) rec = NULL;
     static const guint8 head[12] = { 0, 0, 1, 0x2c, 0, 0, 0, 2, 0, 0, 0, 0x18 };
@@ -524,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fif/real", test_real);
   g_test_add_func ("/fif/helmet", test_helmet);
   g_test_add_func ("/fif/meg-topography", test_meg_topography);
+  g_test_add_func ("/fif/preprocess-keeps-sensors", test_preprocess_keeps_sensors);
   g_test_add_func ("/fif/truncated", test_truncated);
   g_test_add_func ("/fif/written", test_written);
   g_test_add_func ("/fif/malformed", test_malformed);

@@ -16,6 +16,7 @@
 #include <edflib.h>
 
 #include "as-engine.h"
+#include "as-events.h"
 #include "as-export.h"
 #include "as-image.h"
 #include "as-npy.h"
@@ -127,22 +128,28 @@ test_edf_discontinuous (void)
   g_assert_no_error (error);
   g_assert_cmpstr (rec->format, ==, "EDF+D");
   g_assert_cmpuint (rec->n_channels, ==, 1);
-  g_assert_cmpuint (rec->n_samples, ==, 12);
+  /* records at 0, 1 and 5 s of 1 s each at 4 Hz: 6 s on the file's clock */
+  g_assert_cmpuint (rec->n_samples, ==, 24);
   g_assert_cmpfloat (rec->sfreq, ==, 4);
   for (guint r = 0; r < 3; r++)
     for (guint k = 0; k < 4; k++)
       {
         double d = 1000.0 * (r + 1) + k;
-        g_assert_cmpfloat_with_epsilon (rec->data[4 * r + k], (d + 32768) * 200.0 / 65535 - 100, 1e-9);
+        gsize at = (r == 2 ? 20 : 4 * r) + k;
+        g_assert_false (as_recording_is_missing (rec, 0, at));
+        g_assert_cmpfloat_with_epsilon (rec->data[at], (d + 32768) * 200.0 / 65535 - 100, 1e-9);
       }
-  /* the joined timeline: the gap is marked where records 2 and 3 meet, the
-   * blink lies 0.5 s into the third record */
-  g_assert_cmpuint (rec->events->len, ==, 2);
-  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 2.0, 1e-9);
-  g_assert_nonnull (strstr (g_array_index (rec->events, AsEvent, 0).label, "3.000 s"));
-  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "blink");
-  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).onset, 2.5, 1e-9);
+  /* the gap from 2 s to 5 s: missing data, not joined */
+  for (gsize i = 8; i < 20; i++)
+    g_assert_true (as_recording_is_missing (rec, 0, i) && isnan (rec->data[i]));
+  g_assert_cmpuint (as_recording_count_missing (rec), ==, 12);
+  /* the annotation kept at its own time */
+  g_assert_cmpuint (rec->events->len, ==, 1);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "blink");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 5.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.25, 1e-9);
   g_assert_cmpuint (rec->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "3.000 s"));
   g_assert_cmpint (g_date_time_get_hour (rec->start_time), ==, 10);
 }
 
@@ -299,6 +306,124 @@ test_brainvision (void)
 }
 
 /* GDF 3 written with libbiosig itself (float64 samples, 1:1 scaling). */
+/* BrainVision as other programs write it (read by our reader, not
+ * libbiosig): version 2.0 header, a comment section, vectorized INT_16 with
+ * a resolution, a name with an escaped comma; a marker file with a segment
+ * date; a data file cut inside a sample; header faults named with the line. */
+static void
+test_brainvision_own (void)
+{
+  const char *vhdr =
+    "BrainVision Data Exchange Header File Version 2.0\r\n; Data created by a recorder\r\n\r\n"
+    "[Common Infos]\r\nCodepage=UTF-8\r\nDataFile=v2.eeg\r\nMarkerFile=v2.vmrk\r\n"
+    "DataFormat=BINARY\r\n; Data orientation: VECTORIZED=ch1,pt1, ch1,pt2..., MULTIPLEXED=ch1,pt1, ch2,pt1 ...\r\n"
+    "DataOrientation=VECTORIZED\r\nNumberOfChannels=3\r\nSamplingInterval=1000\r\n\r\n"
+    "[Binary Infos]\r\nBinaryFormat=INT_16\r\n\r\n"
+    "[Channel Infos]\r\n; Each entry: Ch<Channel number>=<Name>,<Reference channel name>,\r\n"
+    "Ch1=Fp1,,0.1,\xc2\xb5V\r\nCh2=EOG\1left,,0.5,\xc2\xb5V\r\nCh3=Resp,,1,mV\r\n\r\n"
+    "[Comment]\r\n\r\nA m p l i f i e r  S e t u p\r\n============================\r\nNumber of channels: 3\r\n";
+  const char *vmrk =
+    "Brain Vision Data Exchange Marker File Version 2.0\r\n\r\n[Common Infos]\r\nDataFile=v2.eeg\r\n\r\n"
+    "[Marker Infos]\r\n; Each entry: Mk<Marker number>=<Type>,<Description>,<Position in data points>,\r\n"
+    "Mk1=New Segment,,1,1,0,20240315083000123456\r\nMk2=Stimulus,S 11,101,1,0\r\nMk3=Comment,eyes\1 closed,201,100,0\r\n";
+  gint16 data[3 * 400];
+  g_autofree char *ph = NULL, *pd = NULL, *pm = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+
+  for (int c = 0; c < 3; c++)
+    for (int t = 0; t < 400; t++)
+      data[c * 400 + t] = (gint16) ((c + 1) * (t - 200));
+  ph = write_tmp ("v2.vhdr", vhdr, -1);
+  pm = write_tmp ("v2.vmrk", vmrk, -1);
+  pd = write_tmp ("v2.eeg", data, sizeof data);
+  rec = as_recording_load (ph, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->format, ==, "BrainVision");
+  g_assert_cmpuint (rec->n_channels, ==, 3);
+  g_assert_cmpuint (rec->n_samples, ==, 400);
+  g_assert_cmpfloat (rec->sfreq, ==, 1000);
+  g_assert_cmpstr (rec->channels[1].label, ==, "EOG,left");
+  g_assert_cmpstr (rec->channels[0].unit, ==, "uV");
+  g_assert_cmpstr (rec->channels[2].unit, ==, "mV");
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (rec, 0)[0], -200 * 0.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (rec, 1)[300], 2 * 100 * 0.5, 1e-12);
+  g_assert_cmpfloat (as_recording_channel (rec, 2)[399], ==, 3 * 199);
+  g_assert_cmpuint (rec->events->len, ==, 2);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "S 11");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).onset, 0.1, 1e-12);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "eyes, closed");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).duration, 0.1, 1e-12);
+  g_assert_nonnull (rec->start_time);
+  g_assert_cmpint (g_date_time_get_minute (rec->start_time), ==, 30);
+  g_assert_cmpuint (rec->warnings->len, ==, 0);
+  g_clear_pointer (&rec, as_recording_unref);
+
+  /* the data file cut inside a sample: whole samples read, the rest said */
+  g_free (pd);
+  pd = write_tmp ("v2.eeg", data, sizeof data - 1);
+  rec = as_recording_load (ph, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_samples, ==, 399);  /* vectorized: 1199 values, 399 per channel */
+  g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "truncated"));
+  g_clear_pointer (&rec, as_recording_unref);
+
+  /* faults: the file and the line */
+  {
+    struct { const char *from, *to, *why; } faults[] = {
+      { "NumberOfChannels=3", "NumberOfChannels=4", "line 11: NumberOfChannels is 4 but [Channel Infos] lists 3" },
+      { "SamplingInterval=1000", "SamplingInterval=fast", "line 12: SamplingInterval is not" },
+      { "Ch2=", "Ch5=", "numbered Ch1, Ch2" },
+      { "BinaryFormat=INT_16", "BinaryFormat=IEEE_FLOAT_64", "BinaryFormat IEEE_FLOAT_64 is not read" },
+      { "DataFile=v2.eeg", "DataFile=gone.eeg", "gone.eeg" },
+    };
+    for (guint k = 0; k < G_N_ELEMENTS (faults); k++)
+      {
+        GString *h = g_string_new (vhdr);
+        g_autofree char *p = NULL;
+        g_string_replace (h, faults[k].from, faults[k].to, 1);
+        p = write_tmp ("bad.vhdr", h->str, -1);
+        g_string_free (h, TRUE);
+        rec = as_recording_load (p, &error);
+        g_assert_null (rec);
+        if (strstr (error->message, faults[k].why) == NULL
+            || (strstr (error->message, "bad.vhdr") == NULL && strstr (error->message, "gone.eeg") == NULL))
+          g_error ("fault %u: %s", k, error->message);
+        g_clear_error (&error);
+      }
+  }
+}
+
+/* Annotation-only files added to an open recording as events. */
+static void
+test_add_events (void)
+{
+  g_autofree char *edf_path = data_path ("edfplus_discontinuous.edf");
+  g_autoptr (AsRecording) rec = as_recording_new (1, 4000, 100);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tsv = write_tmp ("ev_events.tsv", "onset\tduration\ttrial_type\n1.5\t0.5\tgo\n12.25\tn/a\tstop\n", -1);
+  g_autofree char *vmrk = write_tmp ("ev.vmrk",
+    "Brain Vision Data Exchange Marker File, Version 1.0\n\n[Marker Infos]\nMk1=Stimulus,S  7,251,1,0\n", -1);
+  g_autofree char *junk = write_tmp ("ev.txt", "hello\n", -1);
+
+  g_assert_cmpint (as_recording_add_events_from_file (rec, tsv, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (as_recording_add_events_from_file (rec, vmrk, &error), ==, 1);
+  g_assert_no_error (error);
+  /* an EDF+ file's annotations (its records' time-keeping ones excluded) */
+  g_assert_cmpint (as_recording_add_events_from_file (rec, edf_path, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->events->len, ==, 4);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 0).label, ==, "go");
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 1).label, ==, "S  7");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 1).onset, 2.5, 1e-12);
+  g_assert_cmpstr (g_array_index (rec->events, AsEvent, 2).label, ==, "blink");
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 2).onset, 5.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 3).onset, 12.25, 1e-12);
+  g_assert_cmpint (as_recording_add_events_from_file (rec, junk, &error), ==, -1);
+  g_assert_nonnull (strstr (error->message, "ev.txt"));
+}
+
 static void
 test_gdf (void)
 {
@@ -344,6 +469,25 @@ test_gdf (void)
   g_assert_cmpstr (rec->channels[1].label, ==, "Cz");
   g_assert_cmpstr (rec->channels[0].unit, ==, "uV");
   g_assert_cmpmem (rec->data, sizeof data, data, sizeof data);
+  g_assert_cmpuint (rec->warnings->len, ==, 0);
+
+  /* cut after 4 whole records and a half: the amount missing is said */
+  {
+    g_autofree char *contents = NULL;
+    gsize len, hb;
+    g_assert_true (g_file_get_contents (p, &contents, &len, NULL));
+    hb = (guint8) contents[184] * 256 + (guint8) contents[185] * 65536;
+    {
+      g_autofree char *q = write_tmp ("cut.gdf", contents, hb + 4 * 2 * 10 * 8 + 50);
+      g_autoptr (AsRecording) cut = as_recording_load (q, &error);
+      gboolean said = FALSE;
+      g_assert_no_error (error);
+      for (guint i = 0; i < cut->warnings->len; i++)
+        said = said || strstr (g_ptr_array_index (cut->warnings, i),
+                               "announces 10 data records, the file holds 4 whole ones; the last 0.600 s") != NULL;
+      g_assert_true (said);
+    }
+  }
 }
 
 static void
@@ -585,6 +729,59 @@ test_text_layout_options (void)
     g_assert_nonnull (strstr (error->message, "no column “missing”"));
   }
   as_text_options_clear (&opts.text);
+}
+
+/* Truncated files, handled alike: whole records/frames read with a warning
+ * saying how much is missing, or refused where nothing trustworthy remains. */
+static void
+test_truncation (void)
+{
+  g_autofree char *edf_path = data_path ("eegmmi_S001R04_motor_imagery.edf");
+  g_autofree char *png_path = data_path ("grass.png");
+  g_autofree guint8 *edf = NULL, *png = NULL;
+  gsize edf_len, png_len;
+  g_autoptr (GError) error = NULL;
+
+  /* EDF missing half of its last record: 124 whole records of 1 s */
+  g_assert_true (g_file_get_contents (edf_path, (char **) &edf, &edf_len, NULL));
+  {
+    /* 64 signals × 160 samples × 2 bytes + the annotation signal per record */
+    g_autofree char *p = write_tmp ("cut.edf", edf, edf_len - 5000);
+    g_autoptr (AsRecording) rec = as_recording_load (p, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rec->n_samples, ==, 124 * 160);
+    g_assert_cmpuint (rec->warnings->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0),
+                              "announces 125 data records, the file holds 124 whole ones; the last 1.000 s"));
+    /* the records read are the file's: the same samples as the whole file */
+    {
+      g_autoptr (AsRecording) whole = as_recording_load (edf_path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (rec->data, 100 * sizeof (double), whole->data, 100 * sizeof (double));
+      /* and the annotations within the records read */
+      g_assert_cmpuint (rec->events->len, <=, whole->events->len);
+      g_assert_cmpuint (rec->events->len, >=, whole->events->len - 1);
+    }
+  }
+  /* PNG and JPEG: a cut image is refused, with the byte */
+  g_assert_true (g_file_get_contents (png_path, (char **) &png, &png_len, NULL));
+  {
+    g_autoptr (AsImage) img = as_image_load_bytes ("cut.png", png, 100, &error);
+    g_assert_null (img);
+    g_assert_nonnull (strstr (error->message, "cut.png: byte 100: the PNG file is truncated"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr (AsImage) img = as_image_load_bytes ("whole.png", png, png_len, &error);
+    g_assert_no_error (error);
+  }
+  {
+    static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0 };
+    g_autoptr (AsImage) img = as_image_load_bytes ("cut.jpg", jpeg_head, sizeof jpeg_head, &error);
+    g_assert_null (img);
+    g_assert_nonnull (strstr (error->message, "JPEG file is truncated"));
+    g_clear_error (&error);
+  }
 }
 
 static void
@@ -1115,7 +1312,7 @@ test_malformed (void)
   /* EDF: truncated, header fields broken one at a time, garbage */
   g_assert_true (g_file_get_contents (edf_path, (char **) &edf, &edf_len, NULL));
   {
-    g_autofree char *p = write_tmp ("truncated.edf", edf, edf_len / 2);
+    g_autofree char *p = write_tmp ("truncated.edf", edf, 16896 + 100);  /* no whole record */
     g_autofree char *q = write_tmp ("headonly.edf", edf, 300);
     g_autofree char *r = write_tmp ("tiny.edf", edf, 100);
     expect_error (p, "truncated");
@@ -1128,7 +1325,7 @@ test_malformed (void)
       { 252, "abc ", "byte 252" },              /* number of signals */
       { 236, "-5      ", "byte 236" },          /* records */
       { 256 + 65 * 216, "-3      ", "samples per data record" },
-      { 256 + 65 * 216, "1000000 ", "truncated" },
+      { 256 + 65 * 216, "9000000 ", "truncated" },  /* not one whole record */
     };
     /* one signal's faults leave that signal out, with a warning naming it */
     struct { gsize off; const char *value; const char *place; } lenient[] = {
@@ -1195,11 +1392,10 @@ test_malformed (void)
     g_autofree char *p = write_tmp ("short.wav", wav, 44 + 400);
     g_autoptr (GError) error = NULL;
     g_autoptr (AsRecording) rec = as_recording_load (p, &error);
-    /* readable, shorter: a warning says so, or an error names the file */
-    if (rec != NULL)
-      g_assert_cmpuint (rec->n_samples, ==, 100);
-    else
-      g_assert_nonnull (strstr (error->message, p));
+    /* readable, shorter: a warning says how much is missing */
+    g_assert_no_error (error);
+    g_assert_cmpuint (rec->n_samples, ==, 100);
+    g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "3600 frames, the file holds 100 (9.722 s missing)"));
   }
 
   /* NPY: bad magic, truncated, absurd shape, 3-D, infinite value */
@@ -1245,12 +1441,15 @@ main (int argc, char **argv)
   g_test_add_func ("/io/edf/bdf-generated", test_bdf_generated);
   g_test_add_func ("/io/edf/mixed-rates", test_edf_mixed_rates);
   g_test_add_func ("/io/brainvision", test_brainvision);
+  g_test_add_func ("/io/brainvision-own", test_brainvision_own);
+  g_test_add_func ("/io/add-events", test_add_events);
   g_test_add_func ("/io/gdf", test_gdf);
   g_test_add_func ("/io/real/wav", test_real_wav);
   g_test_add_func ("/io/image", test_image);
   g_test_add_func ("/io/text/variants", test_csv_variants);
   g_test_add_func ("/io/text/rows-export", test_text_rows_export);
   g_test_add_func ("/io/text/layout-options", test_text_layout_options);
+  g_test_add_func ("/io/truncation", test_truncation);
   g_test_add_func ("/io/text/eyelink", test_eyelink);
   g_test_add_func ("/io/text/eyelink-real-layout", test_eyelink_real_layout);
   g_test_add_func ("/io/npy", test_npy);
