@@ -19,6 +19,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "atomscope-recovery-page.h"
 #include "atomscope-teaching-page-private.h"
 
 #define DEBOUNCE_MS 150
@@ -872,6 +873,7 @@ atomscope_teaching_page_class_init (AtomscopeTeachingPageClass *klass)
   widget_class->map = atomscope_teaching_page_map;
   widget_class->unmap = atomscope_teaching_page_unmap;
 
+  g_type_ensure (ATOMSCOPE_TYPE_RECOVERY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/atomscope-teaching-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, AtomscopeTeachingPage, name)
