@@ -87,8 +87,10 @@ done
 echo "# $(date +%T.%N)"
 echo "# kill -9 at random moments: $absent without a folder, $whole_folders complete, $bad incomplete"
 [ $bad -eq 0 ] && ok "100 kills leave no incomplete folder" || notok "100 kills leave no incomplete folder ($bad)"
-# A rerun after a kill cleans the dead writer's temporary folders and succeeds.
+# A rerun after a kill cleans the dead writer's temporary folders and succeeds (timeout
+# kills itself with its child, which may take a moment to be gone).
 rm -rf "$tmp/k"
+sleep 0.5
 "$cli" learn "$tmp/short.csv" --atoms 2 --atom-length 0.2 --iterations 1 --out "$tmp/k" -q > /dev/null 2>&1
 why=""
 complete "$tmp/k" > "$tmp/why.txt" 2>&1 || why="incomplete: $(cat "$tmp/why.txt")"
