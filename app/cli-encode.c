@@ -154,6 +154,8 @@ as_cli_encode (int argc, char **argv)
           goto out;
         }
       rec = as_preprocess (raw, &opts, NULL, &error);
+      if (rec != NULL && !as_model_apply_scaling (dict, rec, &error))
+        g_clear_pointer (&rec, as_recording_unref);
       if (rec == NULL)
         {
           as_cli_error (command, "%s", error->message);

@@ -70,7 +70,9 @@ as_cdl_encode (const double *x, guint n_trials, guint n_channels, guint height, 
   m->sfreq = dict->sfreq;
   m->lambda_max = as_csc_lambda_max (&s, m->atoms, m->u, m->v, x, n_trials, m->positive);
   m->lambda = params->lambda_absolute ? params->lambda : params->lambda * m->lambda_max;
-  z_tol = params->z_tol * (m->lambda_max > 0.0 ? m->lambda_max : 1.0);
+  /* The coordinate-descent tolerance relative to the data's RMS, as in learning
+   * (docs/lambda.md), so that encoding solves to the same accuracy. */
+  z_tol = params->z_tol * sqrt (x2 / ((double) n_trials * as_csc_signal_size (&s)));
   {
     AsCdlTracePoint start = { 0, 1, 0.0, 0.5 * x2 };   /* z = 0 */
     g_array_append_val (m->trace, start);

@@ -131,6 +131,7 @@ as_edf_read_annotations (const char *path, GArray **record_onsets, GArray **even
   double ns_d, nrec_d, dur;
   gsize ns, hb, bps, rec_bytes = 0, annot_off = 0, annot_len = 0, nrec;
   gboolean found = FALSE;
+  g_autoptr (GArray) more_annots = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr (GArray) onsets = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) evs = g_array_new (FALSE, TRUE, sizeof (AsEvent));
 
@@ -158,11 +159,19 @@ as_edf_read_annotations (const char *path, GArray **record_onsets, GArray **even
       g_strstrip (label);
       if (!header_number (h, 256 + ns * 216 + s * 8, 8, &spr) || spr < 0 || spr > 1e7)
         return fail (error, path, _("samples per data record"), _("not a whole number ≥ 0"));
-      if (!found && (strcmp (label, "EDF Annotations") == 0 || strcmp (label, "BDF Annotations") == 0))
+      if (strcmp (label, "EDF Annotations") == 0 || strcmp (label, "BDF Annotations") == 0)
         {
+          /* The first holds the records' time-keeping; writers such as EDFlib add more
+           * annotation signals when a record holds many annotations. */
+          gsize span[2] = { rec_bytes, (gsize) spr * bps };
+          if (!found)
+            {
+              annot_off = span[0];
+              annot_len = span[1];
+            }
+          else
+            g_array_append_vals (more_annots, span, 2);
           found = TRUE;
-          annot_off = rec_bytes;
-          annot_len = (gsize) spr * bps;
         }
       rec_bytes += (gsize) spr * bps;
     }
@@ -176,6 +185,13 @@ as_edf_read_annotations (const char *path, GArray **record_onsets, GArray **even
       double onset;
       if (!parse_tals (path, r, h + hb + r * rec_bytes + annot_off, annot_len, &onset, evs, error))
         return FALSE;
+      for (guint a = 0; a + 1 < more_annots->len; a += 2)
+        {
+          double unused;
+          if (!parse_tals (path, r, h + hb + r * rec_bytes + g_array_index (more_annots, gsize, a),
+                           g_array_index (more_annots, gsize, a + 1), &unused, evs, error))
+            return FALSE;
+        }
       g_array_append_val (onsets, onset);
     }
   if (record_onsets)

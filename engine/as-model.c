@@ -477,6 +477,10 @@ as_model_get_preprocess_options (const AsModel *model, AsPreprocessOptions *opts
     for (guint i = 0; i < G_N_ELEMENTS (scale); i++)
       if (g_strcmp0 (v, scale[i]) == 0)
         opts->scale = (AsScaleMode) i;
+  /* The scale the model was learned at is applied as it was (as_model_apply_scaling),
+   * not estimated again from other data. */
+  if (json_object_has_member (o, "scaling_scale"))
+    opts->scale = AS_SCALE_NONE;
   /* Absent or null numbers mean "off". */
   if (!isfinite (opts->crop_start)) opts->crop_start = 0;
   if (!isfinite (opts->crop_stop)) opts->crop_stop = 0;
@@ -485,6 +489,48 @@ as_model_get_preprocess_options (const AsModel *model, AsPreprocessOptions *opts
   if (!isfinite (opts->notch)) opts->notch = 0;
   if (!isfinite (opts->notch_q)) opts->notch_q = 0;
   if (!isfinite (opts->resample)) opts->resample = 0;
+  return TRUE;
+}
+
+gboolean
+as_model_apply_scaling (const AsModel *model, AsRecording *rec, GError **error)
+{
+  JsonObject *o = model->preprocessing;
+  JsonNode *off, *sc;
+  JsonArray *offsets = NULL, *scales;
+  guint n;
+
+  if (o == NULL || (sc = json_object_get_member (o, "scaling_scale")) == NULL || !JSON_NODE_HOLDS_ARRAY (sc))
+    return TRUE;
+  scales = json_node_get_array (sc);
+  off = json_object_get_member (o, "scaling_offset");
+  if (off != NULL && JSON_NODE_HOLDS_ARRAY (off))
+    offsets = json_node_get_array (off);
+  n = json_array_get_length (scales);
+  if (n != 1 && n != rec->n_channels)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The model was scaled channel by channel for %u channels, but the recording has %u"),
+                   n, rec->n_channels);
+      return FALSE;
+    }
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      guint i = n == 1 ? 0 : c;
+      double scale = json_array_get_double_element (scales, i);
+      double offset = offsets != NULL && json_array_get_length (offsets) == n
+                        ? json_array_get_double_element (offsets, i) : 0.0;
+      double *x = as_recording_channel (rec, c);
+
+      if (!(scale > 0) || !isfinite (scale) || !isfinite (offset))
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("The model records an unusable scale for channel %u"), c + 1);
+          return FALSE;
+        }
+      for (gsize t = 0; t < rec->n_samples; t++)
+        x[t] = (x[t] - offset) / scale;
+    }
   return TRUE;
 }
 

@@ -54,6 +54,9 @@ void        as_model_unref (AsModel *model);
 /* The preprocessing the model records, as options for as_preprocess(); strings point
  * into @model.  FALSE (options left at their defaults) when none was recorded. */
 gboolean    as_model_get_preprocess_options (const AsModel *model, AsPreprocessOptions *opts);
+/* Scales @rec (after as_preprocess() with the options above) exactly as the data the
+ * model was learned on: x = (x − offset) / scale with the recorded values. */
+gboolean    as_model_apply_scaling (const AsModel *model, AsRecording *rec, GError **error);
 /* The recording the model was learned on, if it can be found: the recorded path, else
  * a file of the same name beside the model folder or inside it.  NULL otherwise. */
 char       *as_model_find_source (const AsModel *model);

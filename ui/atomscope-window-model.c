@@ -66,6 +66,8 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 
   as_model_get_preprocess_options (model, &opts);
   out = as_preprocess (rec, &opts, NULL, &error);
+  if (out != NULL && !as_model_apply_scaling (model, out, &error))
+    g_clear_pointer (&out, as_recording_unref);
   if (out == NULL)
     g_task_return_error (task, error);
   else
