@@ -15,42 +15,57 @@
 #include "as-cdl-export.h"
 #include "as-engine.h"
 #include "as-image.h"
-#include "as-preprocess.h"
+#include "as-params.h"
 #include "as-reader.h"
 #include "cli-commands.h"
 #include "cli-read.h"
 #include "cli-job.h"
 
+static gboolean
+on_option (const char *name, const char *value, gpointer request, GError **error)
+{
+  return as_learn_request_set (request, name, value, error);
+}
+
 int
 as_cli_learn (int argc, char **argv)
 {
   const char *command = "learn";
-  char *out_dir = NULL, *init_name = NULL;
+  char *out_dir = NULL, *save_data = NULL;
   g_auto (GStrv) files = NULL;
-  int n_atoms = 5, iterations = 50, atom_samples = 0, atom_size = 8, online_batch = 16;
-  double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, tol = 1e-4;
+  gboolean force = FALSE, quiet = FALSE, figures = FALSE;
+  AsLearnRequest req;
   g_auto (AsCliRead) read = { 0 };
-  gboolean full = FALSE, rank1 = FALSE, is_signed = FALSE, force = FALSE, quiet = FALSE;
-  gboolean online = FALSE, figures = FALSE;
-  gint64 seed = 0;
+  GOptionArgFunc cb = (GOptionArgFunc) on_option;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
-    { "atoms", 'k', 0, G_OPTION_ARG_INT, &n_atoms, N_("Number of atoms (default 5)"), N_("K") },
-    { "atom-length", 'l', 0, G_OPTION_ARG_DOUBLE, &atom_seconds, N_("Atom duration in seconds (default 0.5)"), N_("SECONDS") },
-    { "atom-samples", 0, 0, G_OPTION_ARG_INT, &atom_samples, N_("Atom length in samples (overrides --atom-length)"), N_("N") },
-    { "atom-size", 0, 0, G_OPTION_ARG_INT, &atom_size, N_("Images: atom side in pixels (default 8)"), N_("PIXELS") },
-    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
-    { "lambda-absolute", 0, 0, G_OPTION_ARG_DOUBLE, &lambda_abs, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
-    { "rank1", 0, 0, G_OPTION_ARG_NONE, &rank1, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
-    { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Full-rank atoms (channels × samples)"), NULL },
-    { "signed", 0, 0, G_OPTION_ARG_NONE, &is_signed, N_("Allow negative activations"), NULL },
-    { "init", 0, 0, G_OPTION_ARG_STRING, &init_name, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
-    { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("Maximum outer iterations (default 50)"), N_("N") },
-    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
-    { "online", 0, 0, G_OPTION_ARG_NONE, &online, N_("Online learning on minibatches of windows (long recordings)"), NULL },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &online_batch, N_("Online: windows per minibatch (default 16)"), N_("N") },
-    { "tukey", 0, 0, G_OPTION_ARG_DOUBLE, &tukey, N_("Taper atoms with a Tukey window of this shape (0–1, default none)"), N_("ALPHA") },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 0)"), N_("SEED") },
+    { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
+    { "atoms", 'k', 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of atoms (default: by kind of recording, e.g. 5 for EEG)"), N_("K") },
+    { "atom-length", 'l', 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom duration in seconds (default: by kind, e.g. 0.5 for EEG)"), N_("SECONDS") },
+    { "atom-samples", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom length in samples (instead of --atom-length)"), N_("N") },
+    { "atom-size", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
+    { "lambda", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
+    { "lambda-absolute", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
+    { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
+    { "full", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Full-rank atoms (channels × samples)"), NULL },
+    { "signed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Allow negative activations"), NULL },
+    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
+    { "iterations", 'n', 0, G_OPTION_ARG_CALLBACK, cb, N_("Maximum outer iterations (default: by kind of recording)"), N_("N") },
+    { "tol", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
+    { "online", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Online learning on minibatches of windows (long recordings)"), NULL },
+    { "batch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Online: windows per minibatch (default 16)"), N_("N") },
+    { "tukey", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Taper atoms with a Tukey window of this shape (0–1, default none)"), N_("ALPHA") },
+    { "highpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("High-pass cut-off in Hz, 0 for none (default: by kind, e.g. 1 Hz for EEG)"), N_("HZ") },
+    { "lowpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Low-pass cut-off in Hz, 0 for none (default none)"), N_("HZ") },
+    { "notch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Notch at the mains frequency and its harmonics, in Hz (50 or 60; default none)"), N_("HZ") },
+    { "reference", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("EEG reference: average (default for EEG), none (as recorded) or a channel name"), N_("REF") },
+    { "channels", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Channels to learn from: a type (eeg, meg, eog, ecg, emg, gaze, pupil, audio, other, all) or names separated by commas"), N_("WHICH") },
+    { "start", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn from this time on, in seconds"), N_("SECONDS") },
+    { "end", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn up to this time, in seconds"), N_("SECONDS") },
+    { "resample", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Resample to this rate (Hz) before learning"), N_("HZ") },
+    { "threads", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of BLAS threads (default: OPENBLAS_NUM_THREADS, else every core)"), N_("N") },
+    { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
+    { "save-data", 0, 0, G_OPTION_ARG_FILENAME, &save_data, N_("Also write the data learned from, after preprocessing, as an NPY array of trials × channels × samples"), N_("FILE") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
@@ -58,25 +73,44 @@ as_cli_learn (int argc, char **argv)
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --out DIR — learn recurring waveforms (atoms) from a recording or an image"));
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
-  g_autoptr (AsRecording) rec = NULL;
-  AsCdlParams params;
-  AsCscShape out_shape = { 0 };
+  g_autoptr (AsLearnInput) input = NULL;
+  g_autoptr (JsonObject) extra = NULL;
+  AsCscShape out_shape;
   AsCdlExportInfo info;
-  AsPreprocessOptions applied;
-  g_autoptr (JsonObject) preprocessing = NULL;
+  gboolean usage = FALSE;
   int status = 2, signal_number = 0;
 
+  as_learn_request_init (&req);
   g_option_context_set_summary (ctx,
       _("Convolutional dictionary learning (alternating LGCD and projected-gradient "
-        "dictionary updates).  Writes atoms.npy, activations.npy (and u.npy, v.npy for "
-        "rank-1 atoms) and run.json into DIR; existing files are kept unless --force."));
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+        "dictionary updates), after the preprocessing of the kind of recording (see "
+        "--kind).  Writes atoms.npy, activations.npy (and u.npy, v.npy for rank-1 atoms) "
+        "and run.json into DIR; existing files are kept unless --force.  FILE may also be "
+        "an NPY array of trials × channels × samples."));
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (ctx, group);
   g_option_context_add_group (ctx, as_cli_read_group (&read));
+  read.sfreq = NAN;   /* given or not: --rate 0 is an error, not "unset" */
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
+  /* --rate belongs to the reading options; learning checks it as its parameters. */
+  if (!isnan (read.sfreq))
+    {
+      char value[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (!as_learn_request_set (&req, "rate", g_ascii_dtostr (value, sizeof value, read.sfreq), &error))
+        {
+          as_cli_error (command, "%s", error->message);
+          goto out;
+        }
+    }
+  else
+    read.sfreq = 0;
   if (files == NULL || files[0] == NULL || files[1] != NULL)
     {
       as_cli_error (command, "%s", _("give exactly one input file (see --help)"));
@@ -87,40 +121,12 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, "%s", _("--out DIR is required"));
       goto out;
     }
-  if (rank1 && full)
+  if (!as_learn_request_check (&req, &error))
     {
-      as_cli_error (command, "%s", _("--rank1 and --full exclude each other"));
+      as_cli_error (command, "%s", error->message);
       goto out;
     }
-  if (n_atoms < 1 || iterations < 1 || online_batch < 1 || !(lambda >= 0.0) || tukey < 0.0 || tukey > 1.0)
-    {
-      as_cli_error (command, "%s", _("--atoms, --iterations and --batch must be positive, --lambda ≥ 0 and --tukey in [0, 1]"));
-      goto out;
-    }
-
-  as_cdl_params_init (&params);
-  params.n_atoms = (guint) n_atoms;
-  params.max_iter = (guint) iterations;
-  params.tol = tol;
-  params.positive = !is_signed;
-  params.rank1 = !full;
-  params.seed = (guint64) seed;
-  params.tukey = tukey;
-  params.online = online;
-  params.online_batch = (guint) online_batch;
-  if (!isnan (lambda_abs))
-    {
-      params.lambda = lambda_abs;
-      params.lambda_absolute = TRUE;
-    }
-  else
-    params.lambda = lambda;
-  if (init_name != NULL && !as_cdl_init_from_string (init_name, &params.init))
-    {
-      as_cli_error (command, _("unknown --init “%s” (use greedy, chunk or random)"), init_name);
-      goto out;
-    }
-  if (!as_cdl_export_check (out_dir, params.rank1, force, &error)
+  if (!as_cdl_export_check (out_dir, TRUE, force, &error)
       || (figures && !as_cli_check_figures (out_dir, AS_FIGURE_FORMAT_PNG, force, &error)))
     {
       as_cli_error (command, "%s", error->message);
@@ -130,57 +136,61 @@ as_cli_learn (int argc, char **argv)
 
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   as_cli_job_begin_signals ();
-  status = 1;
-  if (as_file_is_image (files[0]))
-    {
-      g_autoptr (AsImage) img = as_image_load (files[0], &error);
-      if (img == NULL)
-        {
-          as_cli_error (command, "%s", error->message);
-          goto out;
-        }
-      if (atom_size < 1)
-        {
-          as_cli_error (command, "%s", _("--atom-size must be positive"));
-          status = 2;
-          goto out;
-        }
-      params.rank1 = FALSE;
-      params.atom_height = params.atom_length = (guint) atom_size;
-      out_shape = (AsCscShape) { params.n_atoms, img->n_channels, img->height, img->width,
-                                 params.atom_height, params.atom_length };
-      job = as_cdl_job_new_image (img->data, 1, img->n_channels, img->height, img->width,
-                                  &params, NULL);
-    }
+  if (req.threads > 0)
+    as_engine_set_blas_threads ((int) req.threads);
+  if (as_file_is_image (files[0]) || g_str_has_suffix (files[0], ".npy") || g_str_has_suffix (files[0], ".NPY"))
+    input = as_learn_input_new (files[0], &req, &usage, &error);
   else
     {
-      rec = as_cli_read_load (&read, files[0], command);
+      /* Read with the shared reading options (text layouts, rates, added events). */
+      g_autoptr (AsRecording) rec = as_cli_read_load (&read, files[0], command);
+
+      status = 1;
       if (rec == NULL)
         goto out;
-      if (atom_samples > 0)
-        params.atom_length = (guint) atom_samples;
-      else if (rec->sfreq > 0)
-        params.atom_length = (guint) MAX (1.0, round (atom_seconds * rec->sfreq));
-      else
+      input = as_learn_input_new_for_recording (rec, &req, &usage, &error);
+    }
+  if (input == NULL)
+    {
+      as_cli_error (command, "%s", error->message);
+      status = usage ? 2 : 1;
+      goto out;
+    }
+  status = 1;
+  if (input->report != NULL && !quiet)
+    {
+      for (guint i = 0; i < input->report->excluded->len; i++)
+        fprintf (stderr, _("left out of learning: %s\n"),
+                 (const char *) g_ptr_array_index (input->report->excluded, i));
+      if (input->report->stimulus->len > 0)
         {
-          as_cli_error (command, "%s", _("the file has no sampling rate: give --rate HZ or --atom-samples N"));
-          status = 2;
-          goto out;
+          g_ptr_array_add (input->report->stimulus, NULL);
+          {
+            g_autofree char *names = g_strjoinv (", ", (char **) input->report->stimulus->pdata);
+            fprintf (stderr, _("read as events, not learned from: %s (%u events)\n"), names,
+                     input->report->n_events_added);
+          }
+          g_ptr_array_remove_index (input->report->stimulus, input->report->stimulus->len - 1);
         }
-      out_shape = (AsCscShape) { params.n_atoms, rec->n_channels, 1, (guint) rec->n_samples,
-                                 1, params.atom_length };
-      job = as_cdl_job_new_for_recording (rec, &params, NULL);
     }
 
+  if (save_data != NULL && !as_learn_input_save_data (input, save_data, force, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
   /* The folder can be written and has room, before any time is spent learning. */
-  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, 1, params.rank1,
-                                                                    params.max_iter),
+  out_shape = (AsCscShape) { input->params.n_atoms, input->n_channels, input->height,
+                             input->width, input->params.atom_height, input->params.atom_length };
+  if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&out_shape, input->n_trials,
+                                                                    input->params.rank1,
+                                                                    input->params.max_iter),
                               force, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-
+  job = as_learn_input_job (input);
   model = as_cli_run_cdl_job (job, quiet, &signal_number, &error);
   if (model == NULL)
     {
@@ -190,22 +200,20 @@ as_cli_learn (int argc, char **argv)
         status = as_cli_signal_status (signal_number);
       goto out;
     }
-  /* What was done to the file before learning (nothing yet for recordings read as they
-   * are; images have no preprocessing here). */
-  as_preprocess_options_init (&applied);
-  if (rec != NULL)
-    preprocessing = as_preprocess_options_to_json (&applied, NULL);
+  if (model->sfreq <= 0 && input->sfreq > 0)
+    model->sfreq = input->sfreq;
+  extra = as_learn_report_to_json (input->report, model);
   as_cdl_export_info_init (&info);
   info.source = files[0];
-  info.recording = rec;
-  info.preprocessing = preprocessing;
-  if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
+  info.recording = input->recording;
+  info.preprocessing = json_object_get_object_member (extra, "preprocessing");
+  if (!as_cdl_export_full (model, &input->params, &info, out_dir, force, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-  if (figures && !as_cli_write_figures (model, rec, files[0], out_dir, AS_FIGURE_FORMAT_PNG,
-                                       150, force, quiet, &error))
+  if (figures && !as_cli_write_figures (model, input->recording, files[0], out_dir,
+                                       AS_FIGURE_FORMAT_PNG, 150, force, quiet, &error))
     {
       as_cli_error (command, "%s", error->message);
       goto out;
@@ -217,10 +225,19 @@ as_cli_learn (int argc, char **argv)
       status = signal_number != 0 ? as_cli_signal_status (signal_number) : 1;
       goto out;
     }
-  printf (_("Learned %u atoms of %u × %u samples in %u iterations (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
+  printf (_("Learned %u atoms of %u × %u samples in %u iterations, %s (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
           model->shape.n_atoms, model->shape.n_channels, model->shape.atom_width,
-          model->iteration, as_cdl_model_last_objective (model), model->lambda,
+          model->iteration, as_cdl_end_state_describe (model->end_state),
+          as_cdl_model_last_objective (model), model->lambda,
           model->lambda_max > 0 ? model->lambda / model->lambda_max : 0.0, out_dir);
+  for (guint k = 0; k < model->shape.n_atoms; k++)
+    if (model->weak[k])
+      printf (_("Atom %u explains almost nothing (fewer than %u occurrences, or only at an edge)\n"),
+              k + 1, input->params.min_occurrences);
+  if (input->report != NULL)
+    for (guint i = 0; i < input->report->excluded->len; i++)
+      printf (_("Left out of learning: %s\n"),
+              (const char *) g_ptr_array_index (input->report->excluded, i));
   if (!quiet)
     as_cli_print_occurrences (model);
   status = 0;
@@ -228,7 +245,8 @@ as_cli_learn (int argc, char **argv)
 out:
   as_cli_job_end_signals ();
   g_free (out_dir);
-  g_free (init_name);
+  g_free (save_data);
+  as_learn_request_clear (&req);
   return status;
 }
 

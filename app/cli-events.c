@@ -12,7 +12,6 @@
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
 #include "as-bench-events.h"
 #include "as-cdl.h"
@@ -20,64 +19,11 @@
 #include "as-engine.h"
 #include "as-figure-events.h"
 #include "as-figure-export.h"
-#include "as-npy.h"
+#include "as-model.h"
+#include "as-preprocess.h"
 #include "as-reader.h"
 #include "cli-commands.h"
-
-/* The activations of a model folder (as-cdl-export.h) as an AsCdlModel: only what the
- * occurrences need (shape, rate, activations).  Kept in one function so that a shared
- * model-folder reader can replace it. */
-static AsCdlModel *
-load_model_activations (const char *dir, GError **error)
-{
-  g_autofree char *json_path = g_build_filename (dir, "run.json", NULL);
-  g_autofree char *npy_path = g_build_filename (dir, "activations.npy", NULL);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  AsNpyArray z = { 0 };
-  JsonObject *o;
-  AsCdlModel *m;
-  AsCscShape s = { 0 };
-
-  if (!json_parser_load_from_file (parser, json_path, error))
-    return NULL;
-  o = json_node_get_object (json_parser_get_root (parser));
-  if (o == NULL || !json_object_has_member (o, "n_atoms") || !json_object_has_member (o, "signal_width")
-      || !json_object_has_member (o, "atom_width") || !json_object_has_member (o, "n_trials"))
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: not a model description (n_atoms, n_trials, signal_width, atom_width missing)"),
-                   json_path);
-      return NULL;
-    }
-  s.n_atoms = (guint) json_object_get_int_member (o, "n_atoms");
-  s.n_channels = (guint) json_object_get_int_member_with_default (o, "n_channels", 1);
-  s.height = (guint) json_object_get_int_member_with_default (o, "signal_height", 1);
-  s.width = (guint) json_object_get_int_member (o, "signal_width");
-  s.atom_height = (guint) json_object_get_int_member_with_default (o, "atom_height", 1);
-  s.atom_width = (guint) json_object_get_int_member (o, "atom_width");
-  if (!as_npy_read (npy_path, &z, error))
-    return NULL;
-  if (s.n_atoms == 0 || s.atom_width == 0 || s.atom_width > s.width || s.height != 1
-      || z.ndim != 3 || z.shape[1] != s.n_atoms || z.shape[2] != as_csc_n_valid (&s)
-      || z.shape[0] != (gsize) json_object_get_int_member (o, "n_trials"))
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: the activations do not match run.json (expected trials × %u atoms × %zu positions of a 1-D model)"),
-                   npy_path, s.n_atoms, s.atom_width <= s.width ? as_csc_n_valid (&s) : 0);
-      as_npy_array_clear (&z);
-      return NULL;
-    }
-  m = g_new0 (AsCdlModel, 1);
-  g_atomic_ref_count_init (&m->ref_count);
-  m->shape = s;
-  m->n_trials = (guint) z.shape[0];
-  m->rank1 = json_object_get_boolean_member_with_default (o, "rank1", FALSE);
-  m->positive = json_object_get_boolean_member_with_default (o, "positive", TRUE);
-  m->sfreq = json_object_get_double_member_with_default (o, "sfreq", 0.0);
-  m->activations = g_steal_pointer (&z.data);
-  m->trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
-  return m;
-}
+#include "cli-read.h"
 
 typedef struct
 {
@@ -111,6 +57,7 @@ as_cli_events (int argc, char **argv)
   char *out_dir = NULL, *support = NULL, *types = NULL, *stim = NULL, *format_name = NULL;
   g_auto (GStrv) files = NULL;
   g_auto (GStrv) type_list = NULL;
+  g_auto (AsCliRead) read = { 0 };
   double pre = 1.0, post = 2.0, threshold = 0.0;
   gboolean force = FALSE, no_figures = FALSE;
   GOptionEntry entries[] = {
@@ -124,12 +71,12 @@ as_cli_events (int argc, char **argv)
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("Figure format: png (default), svg or pdf"), N_("FORMAT") },
     { "no-figures", 0, 0, G_OPTION_ARG_NONE, &no_figures, N_("Write the tables only"), NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("MODEL_DIR FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("MODEL_DIR FILE --out DIR — which atoms are driven by the recording's events"));
   g_autoptr (GError) error = NULL;
-  g_autoptr (AsCdlModel) model = NULL;
+  g_autoptr (AsModel) model = NULL;
   g_autoptr (AsRecording) rec = NULL;
   g_autoptr (AsDrippAnalysis) analysis = NULL;
   g_autofree char *csv_path = NULL, *json_path = NULL;
@@ -147,6 +94,7 @@ as_cli_events (int argc, char **argv)
         "of α > 0.  Writes dripp.csv, dripp.json and one peri-event figure per atom and "
         "event type."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
   if (files == NULL || g_strv_length (files) != 2)
@@ -195,6 +143,8 @@ as_cli_events (int argc, char **argv)
   if (types != NULL)
     {
       type_list = g_strsplit (types, ",", 0);
+      for (guint i = 0; type_list[i] != NULL; i++)
+        g_strstrip (type_list[i]);
       source.event_types = (const char *const *) type_list;
     }
   source.stim_channel = stim;
@@ -209,20 +159,32 @@ as_cli_events (int argc, char **argv)
                     g_file_test (csv_path, G_FILE_TEST_EXISTS) ? csv_path : json_path);
       goto out;
     }
-  model = load_model_activations (files[0], &error);
+  model = as_model_load (files[0], &error);
   if (model == NULL)
     {
       as_cli_error (command, "%s", error->message);
       goto out;
     }
-  rec = as_recording_load (files[1], &error);
+  rec = as_cli_read_load (&read, files[1], command);
   if (rec == NULL)
-    {
-      as_cli_error (command, "%s", error->message);
-      goto out;
-    }
+    goto out;
+  {
+    /* the atoms were learned on the recording as preprocessed then (events move with a crop) */
+    AsPreprocessOptions pre_opts;
+    if (as_model_get_preprocess_options (model, &pre_opts))
+      {
+        AsRecording *prepared = as_preprocess (rec, &pre_opts, NULL, &error);
+        if (prepared == NULL)
+          {
+            as_cli_error (command, "%s", error->message);
+            goto out;
+          }
+        as_recording_unref (rec);
+        rec = prepared;
+      }
+  }
   t_start = g_get_monotonic_time ();
-  analysis = as_dripp_analyse (model, rec, &params, &source, NULL, &error);
+  analysis = as_dripp_analyse (model->model, rec, &params, &source, NULL, &error);
   if (analysis == NULL)
     {
       as_cli_error (command, "%s", error->message);

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
-#include "as-cdl-import.h"
+#include "as-model.h"
 #include "as-figure-nystagmus.h"
 #include "as-nystagmus-export.h"
 #include "as-reader.h"
@@ -27,13 +27,26 @@ print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmu
           an->channel->label,
           an->channel->axis == AS_EYE_AXIS_VERTICAL ? _("vertical") : _("horizontal"),
           s->duration, t0, t1);
-  printf (_("Beats: %u (%u left out: missing data, saccades)\n"), s->n_beats, an->excluded->len);
-  printf (_("Beat frequency: %.2f Hz\n"), s->frequency);
-  printf (_("Slow-phase velocity: median %.2f °/s (IQR %.2f–%.2f), peak median %.2f °/s\n"),
-          s->spv_median, s->spv_q1, s->spv_q3, s->spv_peak_median);
+  if (s->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+    {
+      printf (_("Cycles: %u (%u left out: missing data, saccades)\n"), s->n_beats, an->excluded->len);
+      printf (_("Cycle frequency: %.2f Hz\n"), s->frequency);
+      printf (_("Mean eye speed: median %.2f °/s (IQR %.2f–%.2f), peak median %.2f °/s\n"),
+              s->spv_median, s->spv_q1, s->spv_q3, s->spv_peak_median);
+    }
+  else
+    {
+      printf (_("Beats: %u (%u left out: missing data, saccades)\n"), s->n_beats, an->excluded->len);
+      printf (_("Beat frequency: %.2f Hz\n"), s->frequency);
+      printf (_("Slow-phase velocity: median %.2f °/s (IQR %.2f–%.2f), peak median %.2f °/s\n"),
+              s->spv_median, s->spv_q1, s->spv_q3, s->spv_peak_median);
+    }
   printf (_("Amplitude: %.2f °; intensity: %.2f °/s\n"), s->amplitude_mean, s->intensity);
-  printf (_("Direction: %s (%.0f %% of beats)\n"), as_nystagmus_direction_to_label (s->direction),
-          100 * s->direction_share);
+  if (s->direction == AS_NYSTAGMUS_DIRECTION_NONE)
+    printf ("%s\n", _("Direction: none (no fast phase)"));
+  else
+    printf (_("Direction: %s (%.0f %% of beats)\n"), as_nystagmus_direction_to_label (s->direction),
+            100 * s->direction_share);
   if (s->waveform == AS_NYSTAGMUS_WAVEFORM_JERK)
     printf (_("Waveform: jerk, %s slow phases\n"), as_slow_phase_shape_to_label (s->shape));
   else
@@ -51,8 +64,8 @@ as_cli_nystagmus (int argc, char **argv)
 {
   const char *command = "nystagmus";
   char *report = NULL, *beats = NULL, *events = NULL, *edf = NULL, *json = NULL, *channel = NULL,
-       *model_dir = NULL;
-  double gain = NAN, ppd = NAN, t0 = NAN, t1 = NAN, fov_v = 4.0, fov_w = 0.5, fov_ms = 40.0;
+       *model_dir = NULL, *calibration = NULL;
+  double gain = NAN, ppd = NAN, saccade_deg = 10.0, t0 = NAN, t1 = NAN, fov_v = 4.0, fov_w = 0.5, fov_ms = 40.0;
   int atom_index = -1;
   gboolean force = FALSE;
   g_auto (GStrv) files = NULL;
@@ -64,6 +77,8 @@ as_cli_nystagmus (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json, N_("Write the measures as JSON"), N_("FILE.json") },
     { "channel", 0, 0, G_OPTION_ARG_STRING, &channel, N_("Eye channel to measure (default: the first)"), N_("NAME") },
     { "gain", 0, 0, G_OPTION_ARG_DOUBLE, &gain, N_("Degrees per unit of the channel (EOG, uncalibrated files)"), N_("DEG_PER_UNIT") },
+    { "calibration", 0, 0, G_OPTION_ARG_FILENAME, &calibration, N_("EOG: a recording of saccades of known size on the same channel, to find the gain"), N_("FILE") },
+    { "calibration-saccade", 0, 0, G_OPTION_ARG_DOUBLE, &saccade_deg, N_("Size of the calibration saccades (°, default 10)"), N_("DEG") },
     { "pixels-per-degree", 0, 0, G_OPTION_ARG_DOUBLE, &ppd, N_("Gaze in pixels: pixels per degree"), N_("PX") },
     { "start", 0, 0, G_OPTION_ARG_DOUBLE, &t0, N_("Measure from this time (s)"), N_("S") },
     { "end", 0, 0, G_OPTION_ARG_DOUBLE, &t1, N_("Measure up to this time (s)"), N_("S") },
@@ -81,7 +96,8 @@ as_cli_nystagmus (int argc, char **argv)
   g_autoptr (AsRecording) rec = NULL;
   g_autoptr (AsEyeChannel) ch = NULL;
   g_autoptr (AsNystagmusAnalysis) an = NULL;
-  g_autoptr (AsCdlModel) model = NULL;
+  g_autoptr (AsModel) folder = NULL;
+  AsCdlModel *model = NULL;
   g_autoptr (AsBeatAtom) atom = NULL;
   AsEyeChannelOptions copts;
   AsNystagmusParams params;
@@ -104,10 +120,12 @@ as_cli_nystagmus (int argc, char **argv)
     }
   if ((!isnan (gain) && !(gain != 0)) || (!isnan (ppd) && !(ppd > 0)) || !(fov_v > 0)
       || !(fov_w > 0) || !(fov_ms >= 0) || atom_index < -1
-      || (!isnan (t0) && !isnan (t1) && !(t1 > t0)))
+      || (!isnan (t0) && !isnan (t1) && !(t1 > t0)) || !(saccade_deg > 0)
+      || (calibration != NULL && !isnan (gain)))
     {
-      as_cli_error (command, "%s", _("--gain must not be 0; --pixels-per-degree and the foveation "
-                                     "thresholds must be positive; --end must come after --start"));
+      as_cli_error (command, "%s", _("--gain must not be 0 nor come with --calibration; --pixels-per-degree, "
+                                     "--calibration-saccade and the foveation thresholds must be "
+                                     "positive; --end must come after --start"));
       goto out;
     }
 
@@ -117,6 +135,17 @@ as_cli_nystagmus (int argc, char **argv)
     {
       as_cli_error (command, "%s", error->message);
       goto out;
+    }
+  if (calibration != NULL)
+    {
+      g_autoptr (AsRecording) cal = as_recording_load (calibration, &error);
+      if (cal == NULL || !isfinite (gain = as_eye_gain_from_saccades (cal, channel, saccade_deg, &error)))
+        {
+          as_cli_error (command, "%s", error->message);
+          goto out;
+        }
+      printf (_("Calibration: %.5g ° per unit, from saccades of %g ° in %s\n"), gain, saccade_deg,
+              calibration);
     }
   as_eye_channel_options_init (&copts);
   copts.gain = gain;
@@ -130,10 +159,16 @@ as_cli_nystagmus (int argc, char **argv)
     }
   if (model_dir != NULL)
     {
-      model = as_cdl_model_load (model_dir, &error);
-      if (model == NULL)
+      folder = as_model_load (model_dir, &error);
+      if (folder == NULL)
         {
           as_cli_error (command, "%s", error->message);
+          goto out;
+        }
+      model = folder->model;
+      if (model->shape.atom_height != 1)
+        {
+          as_cli_error (command, _("%s: a model of images has no beat atom"), model_dir);
           goto out;
         }
       if ((atom_index >= 0 && (guint) atom_index >= model->shape.n_atoms)
@@ -204,5 +239,6 @@ out:
   g_free (json);
   g_free (channel);
   g_free (model_dir);
+  g_free (calibration);
   return status;
 }

@@ -50,13 +50,12 @@ as_cdl_init_from_string (const char *name, AsCdlInit *init)
 const char *
 as_cdl_model_end_state (const AsCdlModel *model)
 {
-  if (model->stopped)
-    return "stopped by you";
   if (model->encoded)
     return "encoded";
-  if (model->converged)
-    return "converged";
-  return "iteration limit";
+  if (model->stopped)
+    return as_cdl_end_state_to_string (AS_CDL_END_STOPPED);
+  return as_cdl_end_state_to_string (model->converged ? AS_CDL_END_CONVERGED
+                                                      : AS_CDL_END_ITERATION_LIMIT);
 }
 
 void
@@ -436,6 +435,12 @@ run_json (const AsCdlModel *m, const AsCdlParams *p, const AsCdlExportInfo *info
   as_json_out_set_int (j, "iterations", m->iteration);
   as_json_out_set_bool (j, "converged", m->converged);
   as_json_out_set_string (j, "end_state", as_cdl_model_end_state (m));
+  as_json_out_member (j, "atoms_explaining_little");   /* 0-based, see AsCdlParams */
+  as_json_out_begin_array (j);
+  for (guint k = 0; m->weak != NULL && k < s->n_atoms; k++)
+    if (m->weak[k])
+      as_json_out_int (j, k);
+  as_json_out_end_array (j);
   if (p != NULL)
     write_params (j, p);
   as_json_out_member (j, "preprocessing");

@@ -57,7 +57,8 @@ gboolean as_cdl_export         (const AsCdlModel *model, const AsCdlParams *para
                                 const char *source, const char *dir, gboolean overwrite,
                                 GError **error);
 
-/* How learning ended: "converged", "iteration limit", "stopped by you" or "encoded". */
+/* How learning ended: "converged (tolerance reached)", "stopped at the iteration limit",
+ * "stopped by you" (as_cdl_end_state_to_string()) or "encoded". */
 const char *as_cdl_model_end_state (const AsCdlModel *model);
 
 const char *as_cdl_init_to_string (AsCdlInit init);

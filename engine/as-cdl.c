@@ -47,7 +47,52 @@ as_cdl_params_init (AsCdlParams *p)
   p->seed = 0;
   p->tukey = 0.0;
   p->resample_unused = TRUE;
+  p->min_occurrences = 5;
   p->sort_atoms = TRUE;
+}
+
+static const char *const end_state_words[] = {
+  N_("running"),
+  N_("converged (tolerance reached)"),
+  N_("stopped at the iteration limit"),
+  N_("stopped by you"),
+};
+
+const char *
+as_cdl_end_state_to_string (AsCdlEndState state)
+{
+  return end_state_words[(guint) state < G_N_ELEMENTS (end_state_words) ? state : 0];
+}
+
+const char *
+as_cdl_end_state_describe (AsCdlEndState state)
+{
+  return _(as_cdl_end_state_to_string (state));
+}
+
+/* Occurrences in one activation row: the local maxima of |z| at least spacing + 1 positions
+ * apart (as as_cdl_model_occurrences_merged()); *inside counts those at least @edge positions
+ * from both ends. */
+static guint
+count_row_occurrences (const double *z, gsize nv, gsize spacing, gsize edge, guint *inside)
+{
+  guint count = 0;
+
+  for (gsize t = 0; t < nv; t++)
+    {
+      gboolean peak = z[t] != 0.0;
+      gsize lo = t > spacing ? t - spacing : 0, hi = MIN (nv - 1, t + spacing);
+
+      for (gsize j = lo; j <= hi && peak; j++)
+        if (j != t && (fabs (z[j]) > fabs (z[t]) || (j < t && fabs (z[j]) == fabs (z[t]))))
+          peak = FALSE;
+      if (!peak)
+        continue;
+      count++;
+      if (t >= edge && t + edge < nv)
+        (*inside)++;
+    }
+  return count;
 }
 
 /* ---- the model -------------------------------------------------------------- */
@@ -70,6 +115,7 @@ as_cdl_model_new (const AsCscShape *s, guint n_trials, gboolean rank1, gboolean 
       m->v = g_new0 (double, s->n_atoms * hw);
     }
   m->activations = g_new0 (double, (gsize) n_trials * s->n_atoms * as_csc_n_valid (s));
+  m->weak = g_new0 (guint8, MAX (1, s->n_atoms));
   m->trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
   return m;
 }
@@ -91,6 +137,7 @@ as_cdl_model_unref (AsCdlModel *model)
   g_free (model->u);
   g_free (model->v);
   g_free (model->activations);
+  g_free (model->weak);
   g_array_unref (model->trace);
   g_free (model);
 }
@@ -116,6 +163,9 @@ as_cdl_model_copy (const AsCdlModel *model)
   m->lambda_max = model->lambda_max;
   m->iteration = model->iteration;
   m->converged = model->converged;
+  m->end_state = model->end_state;
+  if (model->weak != NULL)
+    memcpy (m->weak, model->weak, s->n_atoms);
   m->sfreq = model->sfreq;
   m->stopped = model->stopped;
   m->encoded = model->encoded;
@@ -266,6 +316,23 @@ as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, int atom, gsize 
   return TRUE;
 }
 
+guint
+as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside)
+{
+  const gsize nv = as_csc_n_valid (&model->shape);
+  const gsize spacing = as_cdl_model_merge_spacing (model);
+  const gsize edge = model->shape.atom_height > 1 ? 0 : model->shape.atom_width;
+  guint count = 0, in = 0;
+
+  g_return_val_if_fail (k < model->shape.n_atoms, 0);
+  for (guint n = 0; n < model->n_trials; n++)
+    count += count_row_occurrences (as_cdl_model_get_activation (model, n, k), nv, spacing,
+                                    edge, &in);
+  if (inside != NULL)
+    *inside = in;
+  return count;
+}
+
 double
 as_cdl_model_last_objective (const AsCdlModel *model)
 {
@@ -294,7 +361,10 @@ typedef struct
   double    *ztz, *ztx;   /* K × K × lags, K × asz (active part used) */
   double     x2, l1;
   double     lambda, lambda_max;
-  double     z_tol;       /* absolute LGCD tolerance: params.z_tol × λ_max */
+  double     z_tol;       /* absolute LGCD tolerance: params.z_tol × RMS of the data */
+  guint8    *weak;        /* K flags, see atom_is_weak() */
+  guint     *resampled;   /* K: how often each atom was resampled */
+  AsCdlEndState end_state;
   GTimer    *timer;
   GArray    *trace;
   AsRng      rng;
@@ -611,6 +681,8 @@ snapshot (Cdl *c, const double *z, gsize zstride)
   m->lambda_max = c->lambda_max;
   m->iteration = c->iteration;
   m->converged = c->converged;
+  m->end_state = c->end_state;
+  memcpy (m->weak, c->weak, K);
   m->stopped = c->stopped && !c->converged;
   m->sfreq = c->sfreq;
   return m;
@@ -694,6 +766,50 @@ keep_going (Cdl *c)
   if (c->job == NULL || as_job_check (c->job))
     return TRUE;
   c->stopped = TRUE;
+  c->end_state = AS_CDL_END_STOPPED;
+  return FALSE;
+}
+
+/* An atom explains almost nothing when it has no activation, fewer than min_occurrences
+ * occurrences (counted as a person would, as_cdl_model_count_occurrences()), or occurrences
+ * only within an atom length of the ends of a trial, where a filter's start-up transient
+ * or a cut would be. */
+static gboolean
+atom_is_weak (Cdl *c, guint k)
+{
+  const gboolean one_d = c->s.atom_height == 1 && c->s.height == 1;
+  const gsize spacing = one_d ? c->s.atom_width / 2 : 0, edge = one_d ? c->s.atom_width : 0;
+  guint count = 0, inside = 0;
+
+  for (guint n = 0; n < c->n; n++)
+    count += count_row_occurrences (c->z + n * c->zstride + k * c->nv, c->nv, spacing, edge,
+                                    &inside);
+  return count == 0 || count < c->p->min_occurrences || inside == 0;
+}
+
+/* Replaces one weak atom (the first found, at most three times each) by the worst-explained
+ * window; its activations are cleared and the statistics recomputed, so the D-step that
+ * follows leaves it as it is and the next z-step can use it.  TRUE when one was replaced. */
+static gboolean
+resample_weak_atom (Cdl *c, gboolean unused_only)
+{
+  for (guint k = 0; k < c->s.n_atoms; k++)
+    if (c->resampled[k] < 3 && atom_is_weak (c, k))
+      {
+        gboolean unused = TRUE;
+        for (guint n = 0; n < c->n && unused; n++)
+          for (gsize t = 0; t < c->nv && unused; t++)
+            unused = c->z[n * c->zstride + k * c->nv + t] == 0.0;
+        if (unused_only && !unused)
+          continue;
+        for (guint n = 0; n < c->n; n++)
+          memset (c->z + n * c->zstride + k * c->nv, 0, sizeof (double) * c->nv);
+        replace_with_worst_window (c, k);
+        update_effective (c);
+        c->resampled[k]++;
+        stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+        return TRUE;
+      }
   return FALSE;
 }
 
@@ -711,6 +827,8 @@ learn_batch (Cdl *c)
     {
       double obj_z, obj_d;
       gboolean growing = FALSE;
+
+      gboolean resampled = FALSE;
 
       if (!keep_going (c))
         break;
@@ -748,25 +866,12 @@ learn_batch (Cdl *c)
       obj_z = data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1;
       record (c, 0, obj_z);
 
-      /* An atom no activation uses does not change the objective: replace it by the
-       * worst-explained window so the next z-step can use it. */
+      /* An atom that explains almost nothing is replaced by the worst-explained window so
+       * the next z-step can use it; one per iteration (the residual changes after the next
+       * z-step).  An atom still in use is not replaced in the last iterations, which must
+       * leave its replacement time to settle. */
       if (c->p->resample_unused && !growing)
-        {
-          const guint K = c->s.n_atoms;
-          for (guint k = 0; k < K; k++)
-            {
-              double used = 0.0;
-              for (guint n = 0; n < c->n && used == 0.0; n++)
-                for (gsize t = 0; t < c->nv; t++)
-                  used += fabs (c->z[n * c->zstride + k * c->nv + t]);
-              if (used == 0.0)
-                {
-                  replace_with_worst_window (c, k);
-                  update_effective (c);
-                  break;   /* one per iteration: the residual changes after the next z-step */
-                }
-            }
-        }
+        resampled = resample_weak_atom (c, c->iteration + 3 > c->p->max_iter);
 
       if (!keep_going (c))
         {
@@ -777,13 +882,16 @@ learn_batch (Cdl *c)
       record (c, 1, obj_d);
       publish (c);
 
-      if (!growing && prev - obj_d <= c->p->tol * fabs (obj_d))
+      if (!growing && !resampled && prev - obj_d <= c->p->tol * fabs (obj_d))
         {
           c->converged = TRUE;
+          c->end_state = AS_CDL_END_CONVERGED;
           break;
         }
       prev = obj_d;
     }
+  if (c->end_state == AS_CDL_END_RUNNING)
+    c->end_state = AS_CDL_END_ITERATION_LIMIT;
   c->iteration = MIN (c->iteration, MAX (c->p->max_iter, c->first_iteration - 1));
 }
 
@@ -859,6 +967,8 @@ learn_online (Cdl *c)
       if (c->iteration % 10 == 0)
         publish (c);
     }
+  if (c->end_state == AS_CDL_END_RUNNING)
+    c->end_state = AS_CDL_END_ITERATION_LIMIT;
   c->iteration = MIN (c->iteration, c->p->max_iter);
 
   /* Activations of the whole signal: window codes as the warm start of one full z-step. */
@@ -929,6 +1039,52 @@ greedy_init_on_windows (Cdl *c)
   if (m != NULL)
     as_cdl_model_unref (m);
   g_free (xw);
+}
+
+/* λ_max of the data, whatever the dictionary (docs/lambda.md): the largest correlation any
+ * unit-norm atom can have with the data, reached (up to the power iteration) by the leading
+ * singular vectors (rank-1) or the normalised window (full rank) of the window of largest
+ * energy; with either sign, so that it does not depend on the starting atoms. */
+static double
+data_lambda_max (Cdl *c)
+{
+  const guint K = c->s.n_atoms, P = c->s.n_channels;
+  AsCscShape one = c->s;
+  double *saved = NULL, *res, lm;
+  gsize saved_size;
+  guint n, y, x;
+
+  saved_size = c->p->rank1 ? (gsize) K * P + K * c->hw : K * c->asz;
+  saved = g_new (double, MAX (1, saved_size));
+  if (c->p->rank1)
+    {
+      memcpy (saved, c->u, sizeof (double) * K * P);
+      memcpy (saved + (gsize) K * P, c->v, sizeof (double) * K * c->hw);
+    }
+  else
+    memcpy (saved, c->param, sizeof (double) * K * c->asz);
+
+  c->s.n_atoms = 0;
+  worst_window (c, NULL, 0, &n, &y, &x, &res);
+  c->s.n_atoms = 1;
+  atom_from_window (c, 0, res + (gsize) y * c->s.width + x, c->s.height, c->s.width);
+  update_effective (c);
+  g_free (res);
+  one.n_atoms = 1;
+  lm = as_csc_lambda_max (&one, c->atoms, c->p->rank1 ? c->u : NULL,
+                          c->p->rank1 ? c->veff : NULL, c->x, c->n, FALSE);
+
+  c->s.n_atoms = K;
+  if (c->p->rank1)
+    {
+      memcpy (c->u, saved, sizeof (double) * K * P);
+      memcpy (c->v, saved + (gsize) K * P, sizeof (double) * K * c->hw);
+    }
+  else
+    memcpy (c->param, saved, sizeof (double) * K * c->asz);
+  update_effective (c);
+  g_free (saved);
+  return lm;
 }
 
 static gboolean
@@ -1051,6 +1207,9 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
   c->job = job;
   c->trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
   c->timer = g_timer_new ();
+  c->weak = g_new0 (guint8, K);
+  c->resampled = g_new0 (guint, K);
+  c->end_state = AS_CDL_END_RUNNING;
   as_rng_init (&c->rng, p->seed);
 
   if (p->rank1)
@@ -1142,13 +1301,36 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
     }
   else
     {
-      c->lambda_max = as_csc_lambda_max (&c->s, c->atoms, p->rank1 ? c->u : NULL,
-                                         p->rank1 ? c->veff : NULL, x, n_trials, p->positive);
+      c->lambda_max = data_lambda_max (c);
       c->lambda = p->lambda_absolute ? p->lambda : p->lambda * c->lambda_max;
     }
-  /* Activations scale like λ_max (unit-norm atoms): a tolerance relative to it does not
-   * depend on the units of the recording. */
-  c->z_tol = p->z_tol * (c->lambda_max > 0.0 ? c->lambda_max : 1.0);
+  {
+    /* The LGCD tolerance is relative to the data (its RMS), not to a dictionary: on data of
+     * unit variance it is alphacsc's absolute tolerance (docs/lambda.md). */
+    double x2 = 0.0;
+    for (gsize i = 0; i < (gsize) n_trials * c->ssz; i++)
+      x2 += x[i] * x[i];
+    if (!isfinite (x2))
+      {
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
+                     _("The data has non-finite values (NaN or infinite): nothing can be learned from it"));
+        goto out_error;
+      }
+    if (!(x2 > 0.0) || !(c->lambda_max > 0.0))
+      {
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("The data is zero everywhere: nothing can be learned from it"));
+        goto out_error;
+      }
+    if (c->lambda >= c->lambda_max)
+      {
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("λ = %g is at or above λ_max = %g of this data: every activation would be zero (use a smaller λ)"),
+                     c->lambda, c->lambda_max);
+        goto out_error;
+      }
+    c->z_tol = p->z_tol * sqrt (x2 / ((double) n_trials * c->ssz));
+  }
 
   if (resume != NULL)
     {
@@ -1158,6 +1340,8 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
       c->iteration = resume->iteration;
       c->prev_objective = g_array_index (resume->trace, AsCdlTracePoint, resume->trace->len - 1).objective;
       c->converged = resume->converged;
+      if (resume->converged)
+        c->end_state = AS_CDL_END_CONVERGED;
       publish (c);
     }
   else
@@ -1177,6 +1361,8 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
   /* A stopped run keeps its order, so that it resumes exactly where it stopped. */
   if (p->sort_atoms && c->s.n_atoms > 1 && !c->stopped)
     sort_atoms (c);
+  for (guint k = 0; k < c->s.n_atoms; k++)
+    c->weak[k] = atom_is_weak (c, k);
 
   model = snapshot (c, c->z, c->zstride);
   goto out;
@@ -1194,6 +1380,8 @@ out:
   g_free (c->z_saved);
   g_free (c->ztz);
   g_free (c->ztx);
+  g_free (c->weak);
+  g_free (c->resampled);
   g_array_unref (c->trace);
   g_timer_destroy (c->timer);
   return model;

@@ -27,6 +27,19 @@ typedef enum
   AS_CDL_INIT_RANDOM,  /* Gaussian atoms */
 } AsCdlInit;
 
+/* How a run ended: the same words in the command line, the window and run.json. */
+typedef enum
+{
+  AS_CDL_END_RUNNING,          /* not ended yet */
+  AS_CDL_END_CONVERGED,        /* "converged (tolerance reached)" */
+  AS_CDL_END_ITERATION_LIMIT,  /* "stopped at the iteration limit" */
+  AS_CDL_END_STOPPED,          /* "stopped by you" */
+} AsCdlEndState;
+
+/* The untranslated words (run.json) and the translated ones (what a person reads). */
+const char *as_cdl_end_state_to_string (AsCdlEndState state);
+const char *as_cdl_end_state_describe  (AsCdlEndState state);
+
 typedef struct
 {
   guint     n_atoms;          /* K */
@@ -39,7 +52,8 @@ typedef struct
   AsCdlInit init;
   guint     max_iter;         /* outer iterations (online: minibatches) */
   double    tol;              /* stop when the relative decrease of an iteration is below */
-  double    z_tol;            /* LGCD tolerance on |Δz|, relative to λ_max (default 1e-3) */
+  double    z_tol;            /* LGCD tolerance on |Δz|, relative to the data's RMS (default 1e-3;
+                               * docs/lambda.md) */
   guint     dstep_max_iter;   /* projected-gradient iterations per D-step */
   gboolean  online;           /* stochastic variant on minibatches of windows */
   guint     online_batch;     /* windows per minibatch */
@@ -47,7 +61,10 @@ typedef struct
   double    online_forget;    /* α: statistics ← α·statistics + minibatch */
   guint64   seed;
   double    tukey;            /* Tukey taper on atoms (shape parameter in (0, 1]); 0 = none */
-  gboolean  resample_unused;  /* replace an atom no activation uses */
+  gboolean  resample_unused;  /* replace an atom that explains almost nothing: fewer than
+                               * min_occurrences occurrences, or occurrences only in the
+                               * first/last atom length (an edge) */
+  guint     min_occurrences;  /* default 5 */
   gboolean  sort_atoms;       /* sort by explained variance at the end */
 } AsCdlParams;
 
@@ -76,6 +93,8 @@ typedef struct
   double     lambda_max;
   guint      iteration;
   gboolean   converged;
+  AsCdlEndState end_state;
+  guint8    *weak;         /* K flags: the atom explains almost nothing (see resample_unused) */
   GArray    *trace;        /* of AsCdlTracePoint */
   double     sfreq;        /* Hz when learned from a recording, else 0 */
   gboolean   stopped;      /* learning was stopped on request before its end */
@@ -115,6 +134,9 @@ gboolean      as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, in
                                         gsize start, gsize n_times, double *out,
                                         GError **error);
 double        as_cdl_model_last_objective (const AsCdlModel *model);
+/* Occurrences of atom @k counted as a person would (merged, as_cdl_model_merge_spacing()),
+ * and how many of them lie away from the edges (first and last atom width of a trial). */
+guint         as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside);
 
 /* Synchronous learning on x (n_trials × P × H × W; signals H = 1, W = T).  With @job the
  * loop checks as_job_check() each half-step and publishes snapshots; a stopped run

@@ -88,8 +88,17 @@ as_dripp_events_from_recording (const AsRecording *rec, const char *stim_channel
               double onset = (double) i / rec->sfreq;
               g_ascii_formatd (label, sizeof label, "%g", x[i]);
               g_array_append_val (event_type_lookup (all, label, TRUE)->onsets, onset);
+              if (all->len > AS_DRIPP_MAX_STIM_CODES)
+                break;
             }
           prev = x[i];
+        }
+      if (all->len > AS_DRIPP_MAX_STIM_CODES)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("%s: channel “%s” takes more than %u different values: not a stimulus channel"),
+                       rec->path, stim_channel, AS_DRIPP_MAX_STIM_CODES);
+          return NULL;
         }
     }
   else if (rec->events != NULL)

@@ -54,6 +54,10 @@ typedef struct
   double             threshold;     /* fraction of each atom's largest |activation| (0: all) */
 } AsDrippSource;
 
+/* A stimulus channel with more distinct non-zero values than this is refused (a signal
+ * channel named by mistake would give one event type per sample value). */
+#define AS_DRIPP_MAX_STIM_CODES 256
+
 /* Events of @rec grouped by label: annotations, or the onsets where @stim_channel steps to a
  * new non-zero value (labelled by that value).  Fails naming the file when the channel or a
  * requested type is missing or no event is found. */

@@ -324,7 +324,8 @@ em_run (const Pairs *p, const AsDrippParams *params, EmState *st, double *kern, 
           ms = (st->m - c) / h;
           ss = st->sigma / h;
           tn_mstep (W, s1, s2, slo / h, shi / h, &ms, &ss);
-          st->m = c + h * ms;
+          /* a latency on a bound stays exactly on it (no rounding off the support) */
+          st->m = ms <= -1.0 + 1e-9 ? a : ms >= 1.0 - 1e-9 ? b : c + h * ms;
           st->sigma = h * ss;
         }
     }

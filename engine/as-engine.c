@@ -24,16 +24,20 @@ static int blas_threads = 1;
 
 /* The one place where the number of OpenBLAS threads is decided (DESIGN.md,
  * "Threads"): a window keeps one core for its main loop, so BLAS gets the
- * others; the command line gets them all.  ATOMSCOPE_BLAS_THREADS overrides. */
+ * others; the command line gets them all, unless OPENBLAS_NUM_THREADS says otherwise (the
+ * variable OpenBLAS users set).  ATOMSCOPE_BLAS_THREADS overrides both. */
 void
 as_engine_init (AsEngineRole role)
 {
   int n_cores = (int) g_get_num_processors ();
   int n = role == AS_ENGINE_ROLE_INTERACTIVE ? MAX (1, n_cores - 1) : MAX (1, n_cores);
   const char *env = g_getenv ("ATOMSCOPE_BLAS_THREADS");
+  const char *openblas = g_getenv ("OPENBLAS_NUM_THREADS");
 
   static gsize fftw_ready = 0;
 
+  if (role == AS_ENGINE_ROLE_HEADLESS && openblas != NULL && g_ascii_strtoll (openblas, NULL, 10) > 0)
+    n = (int) MIN (g_ascii_strtoll (openblas, NULL, 10), 4096);
   if (env != NULL && g_ascii_strtoll (env, NULL, 10) > 0)
     n = (int) g_ascii_strtoll (env, NULL, 10);
   as_engine_set_blas_threads (n);

@@ -394,6 +394,9 @@ as_model_load (const char *dir, GError **error)
   mod->end_state = g_strdup (get_string (run, "end_state"));
   m->stopped = g_strcmp0 (mod->end_state, "stopped by you") == 0;
   m->encoded = g_strcmp0 (mod->end_state, "encoded") == 0;
+  for (AsCdlEndState e = AS_CDL_END_CONVERGED; e <= AS_CDL_END_STOPPED; e++)
+    if (g_strcmp0 (mod->end_state, as_cdl_end_state_to_string (e)) == 0)
+      m->end_state = e;
 
   if (json_object_has_member (run, "params") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (run, "params")))
     read_params (json_object_get_object_member (run, "params"), &mod->params);

@@ -38,7 +38,7 @@ typedef struct
   char           *dictionary;     /* encoded models: the folder the atoms came from */
   char           *command;        /* "learn" or "encode" */
   char           *created;        /* ISO 8601, or NULL */
-  char           *end_state;      /* "converged", "iteration limit", "stopped by you", "encoded" */
+  char           *end_state;      /* as_cdl_model_end_state() */
   JsonObject     *preprocessing;  /* NULL when none was recorded */
   AsModelChannel *channels;       /* n_channels entries, or NULL */
   guint           n_channels;

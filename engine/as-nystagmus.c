@@ -79,6 +79,8 @@ as_nystagmus_params_init (AsNystagmusParams *p)
   };
 }
 
+static double median_of (double *v, gsize n);
+
 /* ---- eye channels in degrees ---------------------------------------------------- */
 
 void
@@ -99,6 +101,7 @@ as_eye_channel_new (const char *label, AsEyeAxis axis, double sfreq, const doubl
   ch->sfreq = sfreq;
   ch->n = n;
   ch->position = g_memdup2 (position, sizeof (double) * MAX (n, 1));
+  ch->deg_per_unit = 1.0;
   return ch;
 }
 
@@ -189,6 +192,32 @@ mark_filled_runs (double *x, gsize n)
     }
 }
 
+/* Median of the recording's resolution channel for @axis ("resolution_x"/"_y" in
+ * px/deg), or NAN. */
+static double
+file_pixels_per_degree (const AsRecording *rec, AsEyeAxis axis)
+{
+  const char *want = axis == AS_EYE_AXIS_VERTICAL ? "resolution_y" : "resolution_x";
+
+  for (guint i = 0; i < rec->n_channels; i++)
+    {
+      const AsChannel *c = &rec->channels[i];
+      g_autofree double *v = NULL;
+      gsize m = 0;
+      if (g_strcmp0 (c->unit, "px/deg") != 0 || g_ascii_strcasecmp (c->label, want) != 0)
+        continue;
+      v = g_new (double, MAX (rec->n_samples, 1));
+      for (gsize s = 0; s < rec->n_samples; s++)
+        {
+          double x = rec->data[(gsize) i * rec->n_samples + s];
+          if (isfinite (x) && x > 0)
+            v[m++] = x;
+        }
+      return m > 0 ? median_of (v, m) : NAN;
+    }
+  return NAN;
+}
+
 AsEyeChannel *
 as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions *opts,
                                GError **error)
@@ -236,7 +265,14 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
     }
   scale = opts->gain;
   if (!isfinite (scale))
-    scale = unit_to_degrees (c->unit, c->label, opts->pixels_per_deg);
+    {
+      double ppd = opts->pixels_per_deg;
+      /* Gaze in pixels: the file's own resolution (EyeLink RES columns, px/deg), its
+       * median over the recording, for the channel's axis. */
+      if (!(ppd > 0) && c->unit != NULL && strcmp (c->unit, "px") == 0)
+        ppd = file_pixels_per_degree (rec, as_eye_axis_guess (c->label));
+      scale = unit_to_degrees (c->unit, c->label, ppd);
+    }
   if (!isfinite (scale) || scale == 0)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
@@ -260,8 +296,93 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
            s < rec->n_samples && s <= (gsize) ceil ((ev->onset + ev->duration) * rec->sfreq); s++)
         x[s] = NAN;
     }
-  return as_eye_channel_new (c->label, as_eye_axis_guess (c->label), rec->sfreq, x,
-                             rec->n_samples);
+  {
+    AsEyeChannel *ch = as_eye_channel_new (c->label, as_eye_axis_guess (c->label), rec->sfreq, x,
+                                           rec->n_samples);
+    ch->deg_per_unit = scale;
+    return ch;
+  }
+}
+
+/* ---- calibration from saccades of known size ---------------------------------------- */
+
+static void sg_derivative (const double *x, gsize n, guint h, double sfreq, double *out);
+
+double
+as_eye_gain_from_saccades (const AsRecording *rec, const char *channel, double saccade_deg,
+                           GError **error)
+{
+  const char *name = rec->path ? rec->path : "";
+  const AsChannel *c = NULL;
+  g_autofree double *v = NULL, *d2 = NULL, *amps = NULL;
+  const double *x;
+  guint h, k, n_amp = 0;
+  gsize n = rec->n_samples, m = 0, i = 0;
+  double sigma, thr, norm = 0, med;
+
+  g_return_val_if_fail (rec != NULL && saccade_deg > 0, NAN);
+  for (guint ci = 0; ci < rec->n_channels && c == NULL; ci++)
+    if (channel != NULL ? g_ascii_strcasecmp (rec->channels[ci].label, channel) == 0
+                        : is_eye_channel (&rec->channels[ci]))
+      c = &rec->channels[ci];
+  if (c == NULL || !(rec->sfreq > 0) || n < 64)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("%s: no eye-movement channel to calibrate"), name);
+      return NAN;
+    }
+  x = rec->data + (gsize) (c - rec->channels) * n;
+  /* Velocity (35 ms Savitzky–Golay) and its noise, from second differences. */
+  h = (guint) MAX (1.0, round (0.0175 * rec->sfreq));
+  k = (guint) MAX (2.0, round (0.020 * rec->sfreq));
+  v = g_new (double, n);
+  d2 = g_new (double, n);
+  sg_derivative (x, n, h, rec->sfreq, v);
+  for (gsize s = 1; s + 1 < n; s++)
+    {
+      double d = x[s + 1] - 2 * x[s] + x[s - 1];
+      if (isfinite (d))
+        d2[m++] = fabs (d);
+    }
+  sigma = m > 0 ? median_of (d2, m) / 0.6745 / sqrt (6.0) : 0.0;
+  for (int j = 1; j <= (int) h; j++)
+    norm += 2.0 * j * j;
+  thr = 8.0 * sigma * rec->sfreq / sqrt (norm);
+  /* Saccades: runs above the threshold; their size from the median position over
+   * 20 ms before and after. */
+  amps = g_new (double, n / 2 + 1);
+  while (i < n)
+    {
+      gsize a = i, b;
+      double before[64], after[64];
+      guint nb = 0, na = 0;
+      if (!isfinite (v[i]) || fabs (v[i]) <= thr || thr <= 0)
+        {
+          i++;
+          continue;
+        }
+      b = a;
+      while (b + 1 < n && isfinite (v[b + 1]) && fabs (v[b + 1]) > thr)
+        b++;
+      i = b + 1;
+      for (gsize s = a > k + h ? a - k - h : 0; s + h < a && nb < 64; s++)
+        if (isfinite (x[s]))
+          before[nb++] = x[s];
+      for (gsize s = b + h + 1; s < n && s <= b + h + k && na < 64; s++)
+        if (isfinite (x[s]))
+          after[na++] = x[s];
+      if (nb >= 2 && na >= 2)
+        amps[n_amp++] = fabs (median_of (after, na) - median_of (before, nb));
+    }
+  if (n_amp < 3)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("%s: channel “%s”: %u saccades found, at least 3 are needed to calibrate"),
+                   name, c->label, n_amp);
+      return NAN;
+    }
+  med = median_of (amps, n_amp);
+  return med > 0 ? saccade_deg / med : NAN;
 }
 
 /* ---- the beat atom ------------------------------------------------------------- */

@@ -83,12 +83,14 @@ typedef struct
   double     sfreq;      /* Hz */
   gsize      n;
   double    *position;   /* °, n samples; NAN where missing */
+  double     deg_per_unit; /* from the file's unit to degrees (1 when built from degrees) */
 } AsEyeChannel;
 
 typedef struct
 {
   double gain;            /* ° per file unit: NAN (default) = from the unit */
-  double pixels_per_deg;  /* gaze in pixels (EyeLink RES, or screen geometry): NAN = unknown */
+  double pixels_per_deg;  /* gaze in pixels (screen geometry): NAN = the file's resolution
+                           * channels (EyeLink RES), when it has them */
   const char *channel;    /* label to use, or NULL: the first eye channel */
 } AsEyeChannelOptions;
 
@@ -103,6 +105,12 @@ AsEyeChannel *as_eye_channel_new     (const char *label, AsEyeAxis axis, double 
 AsEyeChannel *as_eye_channel_from_recording (const AsRecording *rec,
                                              const AsEyeChannelOptions *opts,
                                              GError **error);
+/* Degrees per unit of channel @channel of @rec (NULL: the first eye channel) from a
+ * calibration where the eye makes saccades of @saccade_deg degrees (EOG in µV, ...):
+ * @saccade_deg / the median size of its saccades.  Fails naming the file when fewer
+ * than three saccades are found. */
+double        as_eye_gain_from_saccades (const AsRecording *rec, const char *channel,
+                                         double saccade_deg, GError **error);
 AsEyeChannel *as_eye_channel_ref     (AsEyeChannel *ch);
 void          as_eye_channel_unref   (AsEyeChannel *ch);
 /* Horizontal unless the label names a vertical channel ("vert", "gaze_y", "eye_v"...). */

@@ -7,10 +7,10 @@
 
 #include <math.h>
 #include <glib/gi18n-lib.h>
-#include <pango/pangocairo.h>
 
 #include "as-figure-axis.h"
 #include "as-figure-events.h"
+#include "as-figure-text.h"
 
 typedef struct
 {
@@ -31,72 +31,32 @@ py (const Panel *p, double v)
   return p->y + p->h - (v - p->y0) / (p->y1 - p->y0) * p->h;
 }
 
-/* Text with its anchor at (@x, @y): @ax, @ay = 0 left/top, 0.5 centre, 1 right/bottom. */
+/* Text with its anchor at (@x, @y) through the shared Pango text routine. */
 static void
 text_at (cairo_t *cr, const AsFigureStyle *style, double x, double y, double ax, double ay,
          double scale, gboolean bold, const char *text)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
-  int w, h;
-
-  pango_font_description_set_absolute_size (font, style->font_size * scale * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
   as_figure_set_color (cr, &style->foreground);
-  cairo_move_to (cr, x - ax * w, y - ay * h);
-  pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
+  as_figure_text (cr, style, scale, bold ? AS_FIGURE_TEXT_BOLD : AS_FIGURE_TEXT_NORMAL, text, x,
+                  y, ax, ay);
 }
 
-static void
-format_tick (char *buf, gsize len, double v, double step)
-{
-  if (fabs (v) < 1e-9 * step)
-    v = 0;
-  g_snprintf (buf, len, "%g", v);
-}
-
-/* Frame, grid lines and tick labels of a panel; time ticks only when @time_labels. */
+/* The shared axes: time along the bottom (labelled only under the histogram), the value
+ * on the left when @y_title is set; frame around the plot. */
 static void
 draw_axes (cairo_t *cr, const AsFigureStyle *style, const Panel *p, gboolean time_labels,
-           gboolean value_ticks)
+           const char *y_title)
 {
-  double step = as_figure_nice_step (p->t1 - p->t0, 6);
-  char buf[32];
+  const AsFigureRect plot = { p->x, p->y, p->w, p->h };
+  const AsFigureAxis x_axis = { p->t0, p->t1, FALSE, time_labels ? _("time from the event (s)") : NULL };
+  const AsFigureAxis y_axis = { p->y0, p->y1, FALSE, y_title };
 
-  cairo_set_line_width (cr, 1.0);
-  as_figure_set_color (cr, &style->grid);
-  for (double t = ceil (p->t0 / step) * step; t <= p->t1 + 1e-9 * step; t += step)
-    {
-      cairo_move_to (cr, floor (px (p, t)) + 0.5, p->y);
-      cairo_line_to (cr, floor (px (p, t)) + 0.5, p->y + p->h);
-      cairo_stroke (cr);
-      if (time_labels)
-        {
-          format_tick (buf, sizeof buf, t, step);
-          text_at (cr, style, px (p, t), p->y + p->h + 3, 0.5, 0.0, 0.9, FALSE, buf);
-          as_figure_set_color (cr, &style->grid);
-        }
-    }
-  if (value_ticks)
-    {
-      double vstep = as_figure_nice_step (p->y1 - p->y0, 4);
-      for (double v = ceil (p->y0 / vstep) * vstep; v <= p->y1 + 1e-9 * vstep; v += vstep)
-        {
-          as_figure_set_color (cr, &style->grid);
-          cairo_move_to (cr, p->x, floor (py (p, v)) + 0.5);
-          cairo_line_to (cr, p->x + p->w, floor (py (p, v)) + 0.5);
-          cairo_stroke (cr);
-          format_tick (buf, sizeof buf, v, vstep);
-          text_at (cr, style, p->x - 4, py (p, v), 1.0, 0.5, 0.9, FALSE, buf);
-        }
-    }
+  as_figure_draw_axis (cr, style, &x_axis, AS_FIGURE_AXIS_BOTTOM, &plot, 0.9,
+                       AS_FIGURE_AXIS_GRID | (time_labels ? 0 : AS_FIGURE_AXIS_NO_LABELS));
+  if (y_title != NULL)
+    as_figure_draw_axis (cr, style, &y_axis, AS_FIGURE_AXIS_LEFT, &plot, 0.9, AS_FIGURE_AXIS_GRID);
   as_figure_set_color (cr, &style->foreground);
+  cairo_set_line_width (cr, 1.0);
   cairo_rectangle (cr, floor (p->x) + 0.5, floor (p->y) + 0.5, floor (p->w), floor (p->h));
   cairo_stroke (cr);
 }
@@ -216,18 +176,16 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
         cairo_stroke (cr);
       }
   }
-  draw_axes (cr, style, &raster, FALSE, FALSE);
+  draw_axes (cr, style, &raster, FALSE, NULL);
   text_at (cr, style, left - 4, raster.y, 1.0, 0.0, 0.9, FALSE, "1");
   {
     char buf[16];
     g_snprintf (buf, sizeof buf, "%u", n_events);
     text_at (cr, style, left - 4, raster.y + raster.h, 1.0, 1.0, 0.9, FALSE, buf);
   }
-  cairo_save (cr);
-  cairo_translate (cr, 0.6 * fs, raster.y + raster.h / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  text_at (cr, style, 0, 0, 0.5, 0.0, 0.9, FALSE, _("event"));
-  cairo_restore (cr);
+  as_figure_set_color (cr, &style->foreground);
+  as_figure_text_upwards (cr, style, 0.9, AS_FIGURE_TEXT_NORMAL, _("event"), 0.4 * fs,
+                          raster.y + raster.h / 2, 0.5, 0.0);
 
   /* histogram in occurrences/s, the fitted intensity on top, the baseline dashed */
   draw_event_marks (cr, style, &hist, a, b);
@@ -245,7 +203,7 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
       }
     cairo_fill (cr);
   }
-  draw_axes (cr, style, &hist, TRUE, TRUE);
+  draw_axes (cr, style, &hist, TRUE, _("occurrences/s"));
   {
     const int n = 400;
     double dashes[] = { 4.0, 3.0 };
@@ -269,13 +227,6 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
     cairo_stroke (cr);
     cairo_set_dash (cr, NULL, 0, 0);
   }
-  cairo_save (cr);
-  cairo_translate (cr, 0.6 * fs, hist.y + hist.h / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  text_at (cr, style, 0, 0, 0.5, 0.0, 0.9, FALSE, _("occurrences/s"));
-  cairo_restore (cr);
-  text_at (cr, style, hist.x + hist.w / 2, height - 0.2 * fs, 0.5, 1.0, 0.9, FALSE,
-           _("time from the event (s)"));
   text_at (cr, style, hist.x + hist.w, hist.y - 2, 1.0, 1.0, 0.85, FALSE,
            _("fitted intensity μ + ακ(t)"));
 }

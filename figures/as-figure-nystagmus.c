@@ -239,12 +239,15 @@ as_figure_draw_spv_time (cairo_t *cr, double width, double height, const AsFigur
   g_autofree char *median = NULL;
   AsFigureCurve curve = { _("beats"), style->trace, FALSE, TRUE, TRUE, n, t, v };
   AsFigureCurvePlot plot = { 0 };
+  gboolean pendular;
 
   as_nystagmus_summarise (an, t0, t1, &s);
+  pendular = s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR;
   median = g_strdup_printf (_("median %.1f °/s"), s.spv_median);
-  plot.title = _("Slow-phase velocity over time");
+  curve.label = pendular ? _("cycles") : _("beats");
+  plot.title = pendular ? _("Mean eye speed over time") : _("Slow-phase velocity over time");
   plot.x_label = _("Time (s)");
-  plot.y_label = _("SPV (°/s)");
+  plot.y_label = pendular ? _("Eye speed (°/s)") : _("SPV (°/s)");
   plot.hline = s.spv_median;
   plot.hline_label = median;
   plot.empty_message = _("No beat");
@@ -270,11 +273,13 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  text_at (cr, style, _("Slow-phase velocity distribution"), width / 2, 2, 0.5, 0.0, fs, TRUE);
+  as_nystagmus_summarise (an, t0, t1, &s);
+  text_at (cr, style, s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR ? _("Mean eye speed distribution")
+                                                                  : _("Slow-phase velocity distribution"),
+           width / 2, 2, 0.5, 0.0, fs, TRUE);
   if (n == 0)
     return;
   qsort (v, n, sizeof (double), compare_double);
-  as_nystagmus_summarise (an, t0, t1, &s);
   step = as_figure_nice_step (MAX (v[n - 1] - v[0], 1.0), 12);
   lo = floor (v[0] / step) * step;
   hi = MAX (ceil (v[n - 1] / step) * step, lo + step);
@@ -307,12 +312,109 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
   cairo_move_to (cr, bx (&b, s.spv_median), b.top);
   cairo_line_to (cr, bx (&b, s.spv_median), b.top + b.height);
   cairo_stroke (cr);
-  draw_axes_full (cr, style, &b, _("SPV (°/s)"), _("Beats"), TRUE);
+  if (s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+    draw_axes_full (cr, style, &b, _("Eye speed (°/s)"), _("Cycles"), TRUE);
+  else
+    draw_axes_full (cr, style, &b, _("SPV (°/s)"), _("Beats"), TRUE);
   {
     g_autofree char *label = g_strdup_printf (_("median %.1f, IQR %.1f–%.1f °/s"), s.spv_median,
                                               s.spv_q1, s.spv_q3);
     text_at (cr, style, label, b.left + b.width - 4, b.top + 3, 1.0, 0.0, fs * 0.85, FALSE);
   }
+}
+
+void
+as_figure_draw_spv_panel (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                          const AsNystagmusAnalysis *an, double t0, double t1)
+{
+  double h = floor (height / 2);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, h);
+  cairo_clip (cr);
+  as_figure_draw_spv_time (cr, width, h, style, an, t0, t1);
+  cairo_restore (cr);
+  cairo_save (cr);
+  cairo_translate (cr, 0, h);
+  cairo_rectangle (cr, 0, 0, width, height - h);
+  cairo_clip (cr);
+  as_figure_draw_spv_histogram (cr, width, height - h, style, an, t0, t1);
+  cairo_restore (cr);
+}
+
+void
+as_figure_nystagmus_overlay (cairo_t *cr, const AsFigureStyle *style, const AsNystagmusAnalysis *an,
+                             const double *y, gsize n, double sfreq, double time_origin, double left,
+                             double plot_w, double row_top, double row_h, double yc, double mid,
+                             double scale, double t0, double duration)
+{
+  const AsEyeChannel *ch = an->channel;
+  double k = ch->deg_per_unit, lo_deg, hi_deg, step, fs = style->font_size * 0.8;
+  AsColor shade = style->trace;
+
+  if (!(duration > 0) || !(scale > 0) || !(k != 0) || n == 0)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, left, row_top, plot_w, row_h);
+  cairo_clip (cr);
+  shade.a = 0.10;
+  for (guint i = 0; i < an->beats->len; i++)
+    {
+      const AsNystagmusBeat *b = &g_array_index (an->beats, AsNystagmusBeat, i);
+      double xa = left + (b->start - t0) / duration * plot_w;
+      double xb = left + (b->fast_start - t0) / duration * plot_w;
+      gsize a, e;
+
+      if (b->end < t0 || b->start > t0 + duration || b->direction == AS_NYSTAGMUS_DIRECTION_NONE)
+        continue;
+      as_figure_set_color (cr, &shade);
+      cairo_rectangle (cr, xa, row_top, xb - xa, row_h);
+      cairo_fill (cr);
+      /* The fast phase over the trace, from the page's own samples. */
+      if (b->fast_start < time_origin || (b->fast_start - time_origin) * sfreq >= n)
+        continue;
+      a = (gsize) llround ((b->fast_start - time_origin) * sfreq);
+      e = (gsize) MIN ((double) n - 1, llround ((b->end - time_origin) * sfreq));
+      as_figure_set_color (cr, &style->event);
+      cairo_set_line_width (cr, 2.0);
+      for (gsize s = a; s <= e; s++)
+        {
+          double x = left + (time_origin + s / sfreq - t0) / duration * plot_w;
+          double yy = yc - (y[s] - mid) * scale;
+          if (s == a)
+            cairo_move_to (cr, x, yy);
+          else
+            cairo_line_to (cr, x, yy);
+        }
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  /* A y axis in degrees: ticks just left of the plot, inside the row. */
+  lo_deg = (mid - (row_top + row_h - yc) / scale) * k;
+  hi_deg = (mid + (yc - row_top) / scale) * k;
+  if (lo_deg > hi_deg)
+    {
+      double t = lo_deg;
+      lo_deg = hi_deg;
+      hi_deg = t;
+    }
+  step = as_figure_nice_step (hi_deg - lo_deg, CLAMP ((int) (row_h / (6 * fs)), 2, 8));
+  cairo_set_line_width (cr, 1.0);
+  for (double v = ceil (lo_deg / step) * step; v <= hi_deg + 1e-9 * step; v += step)
+    {
+      double yy = yc - (v / k - mid) * scale;
+      char buf[32];
+      /* Clear of the row's edges and of the channel name at its middle. */
+      if (yy < row_top + fs * 0.6 || yy > row_top + row_h - fs * 0.6 || fabs (yy - yc) < 1.2 * fs)
+        continue;
+      as_figure_set_color (cr, &style->foreground);
+      cairo_move_to (cr, left - 4, floor (yy) + 0.5);
+      cairo_line_to (cr, left, floor (yy) + 0.5);
+      cairo_stroke (cr);
+      g_snprintf (buf, sizeof buf, "%g°", fabs (v) < 1e-9 * step ? 0.0 : v);
+      text_at (cr, style, buf, left - 6, yy, 1.0, 0.5, fs, FALSE);
+    }
 }
 
 /* ---- the report ------------------------------------------------------------------ */
@@ -369,15 +471,29 @@ draw_table (cairo_t *cr, const AsFigureStyle *style, const AsNystagmusAnalysis *
 
   text_at (cr, style, _("Measures"), x + w / 2, y, 0.5, 0.0, fs, TRUE);
 #define ROW(label, ...) (names[n] = (label), g_snprintf (buf[n], sizeof buf[n], __VA_ARGS__), n++)
-  ROW (_("Beats measured"), _("%u (%u left out)"), s->n_beats, an->excluded->len);
-  ROW (_("Beat frequency"), "%.2f Hz", s->frequency);
-  ROW (_("Slow-phase velocity, median"), "%.2f °/s", s->spv_median);
-  ROW (_("Slow-phase velocity, IQR"), "%.2f – %.2f °/s", s->spv_q1, s->spv_q3);
-  ROW (_("Peak slow-phase velocity, median"), "%.2f °/s", s->spv_peak_median);
+  if (s->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+    {
+      ROW (_("Cycles measured"), _("%u (%u left out)"), s->n_beats, an->excluded->len);
+      ROW (_("Cycle frequency"), "%.2f Hz", s->frequency);
+      ROW (_("Mean eye speed, median"), "%.2f °/s", s->spv_median);
+      ROW (_("Mean eye speed, IQR"), "%.2f – %.2f °/s", s->spv_q1, s->spv_q3);
+      ROW (_("Peak eye speed, median"), "%.2f °/s", s->spv_peak_median);
+    }
+  else
+    {
+      ROW (_("Beats measured"), _("%u (%u left out)"), s->n_beats, an->excluded->len);
+      ROW (_("Beat frequency"), "%.2f Hz", s->frequency);
+      ROW (_("Slow-phase velocity, median"), "%.2f °/s", s->spv_median);
+      ROW (_("Slow-phase velocity, IQR"), "%.2f – %.2f °/s", s->spv_q1, s->spv_q3);
+      ROW (_("Peak slow-phase velocity, median"), "%.2f °/s", s->spv_peak_median);
+    }
   ROW (_("Amplitude, mean"), "%.2f °", s->amplitude_mean);
   ROW (_("Intensity (amplitude × frequency)"), "%.2f °/s", s->intensity);
-  ROW (_("Direction"), _("%s (%.0f %% of beats)"), as_nystagmus_direction_to_label (s->direction),
-       100 * s->direction_share);
+  if (s->direction == AS_NYSTAGMUS_DIRECTION_NONE)
+    ROW (_("Direction"), "%s", _("none (no fast phase)"));
+  else
+    ROW (_("Direction"), _("%s (%.0f %% of beats)"), as_nystagmus_direction_to_label (s->direction),
+         100 * s->direction_share);
   if (s->waveform == AS_NYSTAGMUS_WAVEFORM_JERK)
     ROW (_("Waveform"), _("jerk, %s slow phase"), as_slow_phase_shape_to_label (s->shape));
   else
@@ -444,9 +560,13 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   line2 = g_strdup_printf (_("Channel: %s (%s, degrees), %g Hz    Analysed: %.1f–%.1f s (%.1f s of valid signal)"),
                            ch->label, ch->axis == AS_EYE_AXIS_VERTICAL ? _("vertical") : _("horizontal"),
                            ch->sfreq, r->t0, MIN (r->t1, ch->n / ch->sfreq), s.duration);
-  line3 = g_strdup_printf (_("Summary: %s nystagmus, %s; median slow-phase velocity %.1f °/s at %.2f Hz"),
-                           as_nystagmus_waveform_to_label (s.waveform),
-                           as_nystagmus_direction_to_label (s.direction), s.spv_median, s.frequency);
+  if (s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+    line3 = g_strdup_printf (_("Summary: pendular nystagmus; median eye speed %.1f °/s at %.2f Hz"),
+                             s.spv_median, s.frequency);
+  else
+    line3 = g_strdup_printf (_("Summary: %s nystagmus, %s; median slow-phase velocity %.1f °/s at %.2f Hz"),
+                             as_nystagmus_waveform_to_label (s.waveform),
+                             as_nystagmus_direction_to_label (s.direction), s.spv_median, s.frequency);
   text_at (cr, &style, line1, m, y, 0.0, 0.0, fs, FALSE);
   y += fs * 1.5;
   text_at (cr, &style, line2, m, y, 0.0, 0.0, fs, FALSE);
@@ -457,8 +577,11 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   /* Trace excerpt: the first 4 s of the interval. */
   excerpt = MIN (4.0, MIN (r->t1, ch->n / ch->sfreq) - r->t0);
   {
-    g_autofree char *title = g_strdup_printf (_("Eye position, %.1f–%.1f s: slow phases shaded, fast phases in orange (arrow: beating direction), foveation periods in green"),
-                                              r->t0, r->t0 + excerpt);
+    g_autofree char *title = s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR
+        ? g_strdup_printf (_("Eye position, %.1f–%.1f s: pendular (no slow or fast phases), foveation periods in green"),
+                           r->t0, r->t0 + excerpt)
+        : g_strdup_printf (_("Eye position, %.1f–%.1f s: slow phases shaded, fast phases in orange (arrow: beating direction), foveation periods in green"),
+                           r->t0, r->t0 + excerpt);
     text_at (cr, &style, title, m, y, 0.0, 0.0, fs * 0.95, TRUE);
     y += fs * 1.6;
     cairo_save (cr);

@@ -32,6 +32,22 @@ void as_figure_draw_spv_histogram   (cairo_t *cr, double width, double height,
                                      const AsFigureStyle *style, const AsNystagmusAnalysis *an,
                                      double t0, double t1);
 
+/* Over one channel row of the signal browser (as_figure_draw_signals_full): slow phases
+ * shaded, fast phases drawn over the trace, and a y axis in degrees in the left margin.
+ * @y holds the page's @n samples of the channel (file units, @sfreq, first sample at
+ * @time_origin s); a value v is drawn at yc − (v − mid) · scale.  The plot spans
+ * @left … @left + @plot_w over [t0, t0 + duration), the row @row_top … + @row_h. */
+void as_figure_nystagmus_overlay (cairo_t *cr, const AsFigureStyle *style,
+                                  const AsNystagmusAnalysis *an, const double *y, gsize n,
+                                  double sfreq, double time_origin, double left, double plot_w,
+                                  double row_top, double row_h, double yc, double mid,
+                                  double scale, double t0, double duration);
+
+/* Both SPV plots stacked (over time above, the histogram below), for a narrow panel. */
+void as_figure_draw_spv_panel (cairo_t *cr, double width, double height,
+                               const AsFigureStyle *style, const AsNystagmusAnalysis *an,
+                               double t0, double t1);
+
 typedef struct
 {
   const AsRecording         *recording;

@@ -12,6 +12,7 @@
 
 #include "as-figure.h"
 #include "as-figure-atoms.h"
+#include "as-figure-nystagmus.h"
 #include "as-figure-axis.h"
 #include "as-figure-text.h"
 
@@ -489,5 +490,10 @@ as_figure_draw_signals_full (cairo_t                     *cr,
             cairo_stroke (cr);
         }
       cairo_restore (cr);
+      if (options->nystagmus != NULL
+          && g_strcmp0 (rec->channels[c].label, options->nystagmus->channel->label) == 0)
+        as_figure_nystagmus_overlay (cr, style, options->nystagmus, y, rec->n_samples, rec->sfreq,
+                                     options->time_origin, left, plot_w, top + c * row_h, row_h,
+                                     yc, mid, scale, t0, duration);
     }
 }

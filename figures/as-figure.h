@@ -49,6 +49,7 @@ typedef struct
   gsize                recon_start;
   gsize                recon_len;
   double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
+  const struct _AsNystagmusAnalysis *nystagmus; /* beats marked on the channel it measured, or NULL */
 } AsFigureSignalOptions;
 
 void as_figure_style_init_light (AsFigureStyle *style);

@@ -13,7 +13,7 @@ fail=0
 n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 no () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-echo "1..12"
+echo "1..15"
 
 "$cli" learn "$csv" --out "$tmp/model" --atoms 1 --atom-length 0.3 -q >/dev/null 2>&1 && ok "learn one beat atom" || no "learn one beat atom"
 out=$("$cli" nystagmus "$csv" --model "$tmp/model" --report "$tmp/report.pdf" --beats "$tmp/beats.csv" \
@@ -30,7 +30,8 @@ awk -F, 'NR > 1 && (NF != 10 || $7 <= 0) { bad = 1 } END { exit bad }' "$tmp/bea
   && ok "beats.csv: $beats beats" || no "beats.csv"
 [ "$events" -eq "$beats" ] && head -1 "$tmp/events.tsv" | grep -q "^onset	duration	trial_type	value" \
   && ok "events.tsv: one event per beat" || no "events.tsv ($events events, $beats beats)"
-head -c 8 "$tmp/beats.edf" | grep -q "^0 " && ok "EDF+ written" || no "EDF+ written"
+edf_events=$("$cli" info "$tmp/beats.edf" 2>/dev/null | sed -n 's/^Events: \([0-9]*\)/\1/p')
+[ "$edf_events" = "$beats" ] && ok "EDF+ read back with one annotation per beat" || no "EDF+ annotations ($edf_events, $beats beats)"
 head -c 5 "$tmp/report.pdf" | grep -q "%PDF" && [ "$(grep -c "/Type /Page\b" "$tmp/report.pdf")" -ge 1 ] \
   && ok "report.pdf written" || no "report.pdf written"
 
@@ -48,6 +49,33 @@ grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"direction" : "right"' 
 # No overwrite without --force.
 "$cli" nystagmus "$csv" --beats "$tmp/beats.csv" >/dev/null 2>&1
 [ $? -eq 1 ] && ok "keeps an existing file" || no "keeps an existing file"
+
+# Gaze in pixels (35 px per degree): refused without the pixels per degree, the same
+# measures with it.
+awk -F, 'NR == 1 { print "time_s,gaze_x [px]"; next } { printf "%s,%.4f\n", $1, 35 * $2 }' "$csv" > "$tmp/px.csv"
+msg=$("$cli" nystagmus "$tmp/px.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$msg" | grep -q "px.csv" && echo "$msg" | grep -q "pixels per degree" \
+  && ok "gaze in pixels needs the pixels per degree" || no "gaze in pixels without --pixels-per-degree (exit $rc: $msg)"
+spv_deg=$("$cli" nystagmus "$csv" | grep "^Slow-phase velocity")
+spv_px=$("$cli" nystagmus "$tmp/px.csv" --pixels-per-degree 35 | grep "^Slow-phase velocity")
+[ -n "$spv_px" ] && [ "$spv_px" = "$spv_deg" ] && ok "pixels converted to degrees: $spv_px" \
+  || no "pixels converted to degrees ($spv_px / $spv_deg)"
+
+# EOG in µV (20 µV per degree): the gain found from ±10° calibration saccades gives the
+# same slow-phase velocity as the recording in degrees (within 3 %).
+awk -F, 'NR == 1 { print "time_s,EOG [uV]"; next } { printf "%s,%.3f\n", $1, 20 * $2 }' "$csv" > "$tmp/eog.csv"
+awk 'BEGIN { print "time_s,EOG [uV]"; pi = atan2(0, -1)
+  for (i = 0; i < 3000; i++) { t = i / 250; seg = int(t); tau = t - seg; u = tau / 0.045; if (u > 1) u = 1
+    split("0 10 0 -10", tg, " "); from = tg[(seg + 3) % 4 + 1]; to = tg[seg % 4 + 1]
+    d = seg == 0 ? 0 : from + (to - from) * (u - sin(2 * pi * u) / (2 * pi))
+    printf "%.4f,%.3f\n", t, 20 * d + 1.5 * sin(i * 1.7) * cos(i * 0.31) } }' > "$tmp/cal.csv"
+spv_eog=$("$cli" nystagmus "$tmp/eog.csv" --calibration "$tmp/cal.csv" | sed -n 's/^Slow-phase velocity: median \([0-9.]*\).*/\1/p')
+spv_ref=$("$cli" nystagmus "$csv" | sed -n 's/^Slow-phase velocity: median \([0-9.]*\).*/\1/p')
+if [ -n "$spv_eog" ] && awk -v a="$spv_eog" -v b="$spv_ref" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.03 * b) }'; then
+  ok "EOG calibrated from saccades: SPV $spv_eog °/s (in degrees: $spv_ref)"
+else
+  no "EOG calibrated from saccades (SPV $spv_eog, in degrees $spv_ref)"
+fi
 
 # No eye channel: exit 1, the file named.
 printf 'time_s,Fp1 [uV],ECG [mV]\n' > "$tmp/eeg.csv"

@@ -159,7 +159,8 @@ test_roundtrip (void)
   g_assert_cmpuint (loaded->params.seed, ==, p.seed);
   g_assert_cmpstr (loaded->source_name, ==, "recording.edf");
   g_assert_true (g_path_is_absolute (loaded->source));
-  g_assert_cmpstr (loaded->end_state, ==, m->converged ? "converged" : "iteration limit");
+  g_assert_cmpstr (loaded->end_state, ==, m->converged ? "converged (tolerance reached)"
+                                                        : "stopped at the iteration limit");
   g_assert_true (as_model_get_preprocess_options (loaded, &opts));
   g_assert_cmpfloat (opts.highpass, ==, 0.5);
   g_assert_cmpint (opts.detrend, ==, AS_DETREND_LINEAR);

@@ -206,6 +206,23 @@ test_channel_units (void)
   g_assert_cmpint (ch->axis, ==, AS_EYE_AXIS_HORIZONTAL);
   g_clear_pointer (&ch, as_eye_channel_unref);
 
+  /* The file's own resolution channel (EyeLink RES), when there is one. */
+  {
+    g_autoptr (AsRecording) res = as_recording_new (2, 400, 100.0);
+    g_autoptr (AsEyeChannel) rch = NULL;
+    for (gsize s = 0; s < 400; s++)
+      {
+        res->data[s] = rec->data[s];
+        res->data[400 + s] = s % 2 ? 36.0 : 34.0 + (s % 3);   /* median 36 */
+      }
+    as_recording_set_channel (res, 0, "gaze_x_left", "px", AS_CHANNEL_GAZE);
+    as_recording_set_channel (res, 1, "resolution_x", "px/deg", AS_CHANNEL_OTHER);
+    rch = as_eye_channel_from_recording (res, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (rch->deg_per_unit, 1.0 / 36.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon (rch->position[7], res->data[7] / 36.0, 1e-12);
+  }
+
   opts.channel = "eye_v";
   opts.gain = 0.05;
   ch = as_eye_channel_from_recording (rec, &opts, &error);
@@ -219,6 +236,43 @@ test_channel_units (void)
   for (gsize s = 300; s <= 320; s++)
     g_assert_true (isnan (ch->position[s]));
   g_assert_cmpuint (missing, ==, 10 + 21);
+}
+
+/* EOG in µV calibrated from ±10° saccades (raised-cosine profiles, noise, a slow drift):
+ * the gain found is the one the signal was made with. */
+static void
+test_saccade_calibration (void)
+{
+  const double sfreq = 250, gain = 0.05;   /* ° per µV */
+  const gsize n = 12 * 250;
+  g_autoptr (AsRecording) rec = as_recording_new (1, n, sfreq);
+  g_autoptr (GError) error = NULL;
+  const double targets[] = { 0, 10, 0, -10 };
+  double g;
+
+  for (gsize s = 0; s < n; s++)
+    {
+      double t = s / sfreq, tau = fmod (t, 1.0), deg;
+      int seg = (int) floor (t);
+      double from = targets[(seg + 3) % 4], to = targets[seg % 4];
+      double u = CLAMP (tau / 0.045, 0, 1);
+      deg = seg == 0 ? 0 : from + (to - from) * (u - sin (2 * G_PI * u) / (2 * G_PI));
+      rec->data[s] = deg / gain + 5.0 * t + 2.0 * sin (s * 1.7) * cos (s * 0.31);
+    }
+  rec->path = g_strdup ("calibration.edf");
+  as_recording_set_channel (rec, 0, "EOG horizontal", "uV", AS_CHANNEL_EOG);
+  g = as_eye_gain_from_saccades (rec, NULL, 10.0, &error);
+  g_assert_no_error (error);
+  g_test_message ("gain %.5f °/µV (made with %.5f)", g, gain);
+  g_assert_cmpfloat (fabs (g - gain), <=, 0.03 * gain);
+
+  /* A flat channel has no saccade: a clear error naming the file. */
+  for (gsize s = 0; s < n; s++)
+    rec->data[s] = 2.0 * sin (s * 1.7) * cos (s * 0.31);
+  g = as_eye_gain_from_saccades (rec, NULL, 10.0, &error);
+  g_assert_true (isnan (g));
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "calibration.edf"));
 }
 
 static void
@@ -288,6 +342,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/nystagmus/atom-refinement", test_atom_refinement);
   g_test_add_func ("/nystagmus/channel-units", test_channel_units);
+  g_test_add_func ("/nystagmus/saccade-calibration", test_saccade_calibration);
   g_test_add_func ("/nystagmus/no-eye-channel", test_no_eye_channel);
   g_test_add_func ("/nystagmus/no-beats", test_no_beats);
   g_test_add_func ("/nystagmus/interval", test_interval);

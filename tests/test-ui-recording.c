@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "as-model.h"
+#include "as-cdl-export.h"
 #include "as-npy.h"
 #include "as-rng.h"
 #include "atomscope-application.h"
@@ -495,6 +496,36 @@ count_build (gpointer data)
     g_atomic_int_inc (&count->on_main);
 }
 
+/* The status line says how learning ended in the words of the command line and of run.json
+ * (as_cdl_model_end_state, what the model writer stores). */
+static void
+test_end_state (void)
+{
+  AtomscopeWindow *window = activate_window ();
+  AtomscopeParamsPanel *params = atomscope_window_get_params_panel (window);
+  const char *words[] = { "stopped at the iteration limit", "converged (tolerance reached)" };
+
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *text;
+      AsCdlModel *model;
+
+      atomscope_params_panel_set_max_iter (params, i == 0 ? 2 : 300);
+      atomscope_params_panel_set_tolerance (params, i == 0 ? 0 : 0.01);
+      learn_and_wait (window, 30);
+      g_assert_true (ui_test_wait_until ((UiTestCondition) as_job_is_done,
+                                         atomscope_window_get_job (window), 1, 10));
+      ui_test_wait_for_draw (GTK_WIDGET (window));
+      model = atomscope_window_get_model (window);
+      text = gtk_label_get_text (window->progress_label);
+      g_test_message ("status line: %s; run.json: %s", text, as_cdl_model_end_state (model));
+      g_assert_cmpstr (as_cdl_model_end_state (model), ==, words[i]);
+      g_assert_nonnull (strstr (text, words[i]));
+    }
+  atomscope_params_panel_set_tolerance (params, -1);
+}
+
 static void
 test_live_eeg (void)
 {
@@ -790,6 +821,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ui/recording/learn-sample", test_learn_sample);
   g_test_add_func ("/ui/recording/export", test_export);
+  g_test_add_func ("/ui/recording/end-state", test_end_state);
   g_test_add_func ("/ui/recording/live-eeg", test_live_eeg);
   g_test_add_func ("/ui/recording/close-long", test_close_long);
   g_test_add_func ("/ui/recording/image", test_image);

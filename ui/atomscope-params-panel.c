@@ -1,8 +1,7 @@
 /* atomscope-params-panel.c: the learning parameters, as rows of a template.
  *
- * Defaults per kind of recording follow alphacsc's examples (Dupré la Tour et
- * al. 2018: rank-1, non-negative, λ = 0.1 λ_max, atoms of 0.5 s on M/EEG) and,
- * for eye movements, one atom of about one nystagmus beat (0.27 s at ~3.7 Hz).
+ * Defaults per kind of recording come from the engine's table (as-defaults.c),
+ * the same as the command line's.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +13,7 @@
 #include <math.h>
 #include <adwaita.h>
 
+#include "as-defaults.h"
 #include "atomscope-params-panel.h"
 
 struct _AtomscopeParamsPanel
@@ -38,8 +38,12 @@ struct _AtomscopeParamsPanel
   AdwComboRow    *scaling;
   AdwActionRow   *eeg_only_row;
   GtkSwitch      *eeg_only;
+  AdwComboRow    *reference;
 
-  AsRecordingKind kind;
+  AsSignalKind    kind;
+  AsRecording    *recording;
+  guint           learn_types;  /* channel types learned from (0: all) */
+  GSettings      *settings;     /* Preferences, NULL when the schema is not installed */
   gboolean        image;
   double          sfreq;
   guint           n_channels;
@@ -50,61 +54,50 @@ G_DEFINE_FINAL_TYPE (AtomscopeParamsPanel, atomscope_params_panel, GTK_TYPE_WIDG
 static void
 apply_defaults (AtomscopeParamsPanel *self)
 {
-  guint k = 5, iters = 30;
-  double length = 0.5, lambda = 0.1, highpass = 0;
-  gboolean rank1 = TRUE;
+  AsCdlParams p;
+  AsPreprocessOptions o;
+  static const guint init_rows[] = { [AS_CDL_INIT_CHUNK] = 0, [AS_CDL_INIT_RANDOM] = 1,
+                                     [AS_CDL_INIT_GREEDY] = 2 };
+  const gboolean eeg = self->kind == AS_SIGNAL_KIND_EEG;
 
-  if (self->image)
-    {
-      k = 9;
-      length = 10;   /* pixels */
-      lambda = 0.1;
-      rank1 = FALSE;
-      iters = 20;
-    }
+  /* The engine's table (as-defaults.c), the same as the command line's. */
+  if (self->recording != NULL && !self->image)
+    as_defaults_fill_for_recording (self->kind, self->recording, self->sfreq, &p, &o);
   else
-    switch (self->kind)
-      {
-      case AS_RECORDING_EYE:
-        /* One beat of a jerk nystagmus: slow drift then fast phase, ~0.27 s. */
-        k = 1;
-        length = 0.27;
-        iters = 50;
-        break;
-      case AS_RECORDING_EEG:
-        /* Slow drifts would take the atoms: high-pass at 1 Hz as MNE users do. */
-        k = 5;
-        length = 0.5;
-        iters = 30;
-        highpass = 1.0;
-        break;
-      case AS_RECORDING_AUDIO:
-        k = 8;
-        length = 0.02;
-        break;
-      case AS_RECORDING_GENERIC:
-      default:
-        k = 5;
-        length = self->sfreq > 0 ? MIN (1.0, 64 / self->sfreq) : 64;
-        break;
-      }
-  gtk_spin_button_set_value (self->n_atoms, k);
-  gtk_spin_button_set_value (self->atom_length, length);
-  gtk_spin_button_set_value (self->lambda, lambda);
-  gtk_spin_button_set_value (self->max_iter, iters);
-  adw_combo_row_set_selected (self->rank, rank1 && self->n_channels > 1 ? 0 : (self->image ? 1 : 0));
-  adw_combo_row_set_selected (self->sign, 0);
-  adw_combo_row_set_selected (self->init, 0);
-  /* The atoms are zero-mean waveforms: the data's offset must go. */
-  adw_combo_row_set_selected (self->detrend, self->image ? 0 : 1);
-  gtk_spin_button_set_value (self->highpass, highpass);
-  gtk_spin_button_set_value (self->lowpass, 0);
-  adw_combo_row_set_selected (self->notch, 0);
+    as_defaults_fill (self->kind, self->sfreq, &p, &o);
+  self->learn_types = o.types;
+  /* Preferences override the table when set (0 there: by kind of recording). */
+  if (self->settings != NULL && !self->image)
+    {
+      guint k = g_settings_get_uint (self->settings, "default-n-atoms");
+      double lambda = g_settings_get_double (self->settings, "default-lambda-fraction");
+      if (k > 0)
+        p.n_atoms = k;
+      if (lambda > 0)
+        p.lambda = lambda;
+    }
+  gtk_spin_button_set_value (self->n_atoms, p.n_atoms);
+  if (self->image)
+    gtk_spin_button_set_value (self->atom_length, p.atom_length);
+  else
+    gtk_spin_button_set_value (self->atom_length, self->sfreq > 0 ? p.atom_length / self->sfreq
+                                                                  : p.atom_length);
+  gtk_spin_button_set_value (self->lambda, p.lambda);
+  gtk_spin_button_set_value (self->max_iter, p.max_iter);
+  adw_combo_row_set_selected (self->rank, p.rank1 ? 0 : 1);
+  adw_combo_row_set_selected (self->sign, p.positive ? 0 : 1);
+  adw_combo_row_set_selected (self->init, init_rows[p.init]);
+  adw_combo_row_set_selected (self->detrend, o.detrend);
+  gtk_spin_button_set_value (self->highpass, o.highpass);
+  gtk_spin_button_set_value (self->lowpass, o.lowpass);
+  adw_combo_row_set_selected (self->notch, o.notch == 50 ? 1 : o.notch == 60 ? 2 : 0);
   gtk_spin_button_set_value (self->crop_start, 0);
   gtk_spin_button_set_value (self->crop_stop, 0);
-  adw_combo_row_set_selected (self->scaling, 0);
-  gtk_switch_set_active (self->eeg_only, self->kind == AS_RECORDING_EEG && !self->image);
-  gtk_widget_set_visible (GTK_WIDGET (self->eeg_only_row), self->kind == AS_RECORDING_EEG && !self->image);
+  adw_combo_row_set_selected (self->scaling, o.scale);
+  adw_combo_row_set_selected (self->reference, o.reref == AS_REREF_AVERAGE ? 1 : 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->reference), eeg && !self->image);
+  gtk_switch_set_active (self->eeg_only, eeg && !self->image && o.types == (1u << AS_CHANNEL_EEG));
+  gtk_widget_set_visible (GTK_WIDGET (self->eeg_only_row), eeg && !self->image);
 }
 
 static void
@@ -119,7 +112,9 @@ atomscope_params_panel_set_recording (AtomscopeParamsPanel *self, AsRecording *r
   g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
   g_return_if_fail (rec != NULL);
 
-  self->kind = rec->kind;
+  self->kind = as_signal_kind_for_recording (rec);
+  g_clear_pointer (&self->recording, as_recording_unref);
+  self->recording = as_recording_ref (rec);
   self->image = FALSE;
   self->sfreq = rec->sfreq;
   self->n_channels = rec->n_channels;
@@ -132,6 +127,8 @@ atomscope_params_panel_set_image (AtomscopeParamsPanel *self)
 {
   g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
   self->image = TRUE;
+  self->kind = AS_SIGNAL_KIND_IMAGE;
+  g_clear_pointer (&self->recording, as_recording_unref);
   self->sfreq = 0;
   gtk_spin_button_set_digits (self->atom_length, 0);
   apply_defaults (self);
@@ -189,8 +186,12 @@ atomscope_params_panel_get_preprocess (AtomscopeParamsPanel *self, AsPreprocessO
   opts->crop_start = gtk_spin_button_get_value (self->crop_start);
   opts->crop_stop = gtk_spin_button_get_value (self->crop_stop);
   opts->scale = scalings[MIN (adw_combo_row_get_selected (self->scaling), 2)];
-  if (gtk_switch_get_active (self->eeg_only))
-    opts->types = 1u << AS_CHANNEL_EEG;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->eeg_only_row)))
+    opts->types = gtk_switch_get_active (self->eeg_only) ? 1u << AS_CHANNEL_EEG : 0;
+  else
+    opts->types = self->learn_types;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->reference)))
+    opts->reref = adw_combo_row_get_selected (self->reference) == 1 ? AS_REREF_AVERAGE : AS_REREF_NONE;
 }
 
 void
@@ -236,6 +237,8 @@ atomscope_params_panel_set_lambda (AtomscopeParamsPanel *self, double fraction)
 static void
 atomscope_params_panel_dispose (GObject *object)
 {
+  g_clear_pointer (&ATOMSCOPE_PARAMS_PANEL (object)->recording, as_recording_unref);
+  g_clear_object (&ATOMSCOPE_PARAMS_PANEL (object)->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), ATOMSCOPE_TYPE_PARAMS_PANEL);
   G_OBJECT_CLASS (atomscope_params_panel_parent_class)->dispose (object);
 }
@@ -266,6 +269,7 @@ atomscope_params_panel_class_init (AtomscopeParamsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, scaling);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, eeg_only_row);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, eeg_only);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeParamsPanel, reference);
   gtk_widget_class_bind_template_callback (widget_class, on_defaults_clicked);
 }
 
@@ -273,8 +277,16 @@ static void
 atomscope_params_panel_init (AtomscopeParamsPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->kind = AS_RECORDING_GENERIC;
+  self->kind = AS_SIGNAL_KIND_GENERIC;
   self->tol = -1;
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr (GSettingsSchema) schema = source != NULL
+                                         ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)
+                                         : NULL;
+    if (schema != NULL && g_settings_schema_has_key (schema, "default-n-atoms"))
+      self->settings = g_settings_new (APPLICATION_ID);
+  }
   self->sfreq = 1;
 }
 

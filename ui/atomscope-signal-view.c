@@ -68,6 +68,7 @@ struct _AtomscopeSignalView
 {
   GtkWidget    parent_instance;
   AsRecording *recording;
+  AsNystagmusAnalysis *nystagmus;  /* beats marked on their channel, or NULL */
   double       page_start;   /* s */
   double       page_length;  /* s */
   double       drag_start;
@@ -152,6 +153,7 @@ typedef struct
 {
   AsRecording           *recording;
   AsFigureAtoms         *atoms;
+  AsNystagmusAnalysis   *nystagmus;
   AsFigureSignalOptions  options;
   double                 page_start, page_length;
   gboolean               dark;
@@ -166,6 +168,7 @@ signal_render_free (SignalRender *r)
 {
   g_clear_pointer (&r->recording, as_recording_unref);
   g_clear_pointer (&r->atoms, as_figure_atoms_unref);
+  g_clear_pointer (&r->nystagmus, as_nystagmus_analysis_unref);
   g_free ((double *) r->options.reconstruction);
   g_clear_pointer (&r->derivations, as_derivation_set_unref);
   g_clear_pointer (&r->slot, page_slot_unref);
@@ -260,6 +263,8 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         .atoms = r->atoms,
         .selected_atom = self->selected_atom,
       };
+      r->nystagmus = self->nystagmus != NULL ? as_nystagmus_analysis_ref (self->nystagmus) : NULL;
+      r->options.nystagmus = r->nystagmus;
       atomscope_figure_worker_request (self->worker, draw_signal_render, r,
                                        (GDestroyNotify) signal_render_free, self->generation);
       self->dirty = FALSE;
@@ -281,6 +286,7 @@ atomscope_signal_view_get_figure_options (AtomscopeSignalView *self, AsFigureSig
     .reconstruction = self->recon,
     .recon_start = self->recon_start,
     .recon_len = self->recon != NULL ? self->recon_len : 0,
+    .nystagmus = self->nystagmus,
   };
 }
 
@@ -293,6 +299,17 @@ atomscope_signal_view_set_atoms (AtomscopeSignalView *self, AsFigureAtoms *atoms
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
   self->atoms = atoms;
   self->generation = generation;
+  invalidate (self);
+}
+
+void
+atomscope_signal_view_set_nystagmus (AtomscopeSignalView *self, AsNystagmusAnalysis *an)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (an != NULL)
+    as_nystagmus_analysis_ref (an);
+  g_clear_pointer (&self->nystagmus, as_nystagmus_analysis_unref);
+  self->nystagmus = an;
   invalidate (self);
 }
 
@@ -432,6 +449,7 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   if (rec != NULL)
     self->recording = as_recording_ref (rec);
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
+  g_clear_pointer (&self->nystagmus, as_nystagmus_analysis_unref);
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   self->page_start = 0;

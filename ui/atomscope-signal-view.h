@@ -10,6 +10,7 @@
 #include "as-figure.h"
 #include "as-derivation.h"
 #include "as-display.h"
+#include "as-nystagmus.h"
 #include "as-recording.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,10 @@ void         atomscope_signal_view_centre_on      (AtomscopeSignalView *self, do
 /* Learned atoms whose occurrences and reconstruction are drawn over the channels. */
 void         atomscope_signal_view_set_atoms      (AtomscopeSignalView *self, AsFigureAtoms *atoms,
                                                    guint64 generation);
+/* Beats to mark (slow phases shaded, fast phases drawn, a y axis in degrees) on the
+ * channel they were measured on, or NULL. */
+void         atomscope_signal_view_set_nystagmus  (AtomscopeSignalView *self,
+                                                   AsNystagmusAnalysis *an);
 guint64      atomscope_signal_view_get_drawn_generation (AtomscopeSignalView *self);
 /* What the view draws, for exporting the same figure. */
 void         atomscope_signal_view_get_figure_options (AtomscopeSignalView *self,

@@ -17,6 +17,7 @@
 #include "as-figure-model.h"
 #include "as-image.h"
 #include "as-montage.h"
+#include "as-params.h"
 #include "as-preprocess.h"
 #include "as-reader.h"
 #include "atomscope-atoms-panel.h"
@@ -137,12 +138,13 @@ show_model (AtomscopeWindow *self, AsCdlModel *model)
     }
   atomscope_convergence_view_set_model (self->convergence_view, model, self->model_serial);
   start_figure (self);
+  atomscope_events_panel_set_model (self->events_panel, model, self->learned_on);
 }
 
 static void
 update_progress (AtomscopeWindow *self)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *end = NULL;
   const char *state = "";
   double elapsed = self->job != NULL ? as_job_get_elapsed (self->job) : 0;
 
@@ -158,10 +160,12 @@ update_progress (AtomscopeWindow *self)
         state = _(" (paused)");
         break;
       case AS_JOB_STOPPED:
-        state = _(" (stopped)");
-        break;
       case AS_JOB_FINISHED:
-        state = self->model->converged ? _(" (converged)") : _(" (done)");
+        /* The words of the command line and of run.json. */
+        if (self->model->end_state != AS_CDL_END_RUNNING)
+          state = end = g_strdup_printf (" · %s", as_cdl_end_state_describe (self->model->end_state));
+        else
+          state = _(" (stopped)");
         break;
       default:
         break;
@@ -340,7 +344,9 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   AsRecording *rec = g_object_get_data (G_OBJECT (task), "recording");
   AsPreprocessOptions *opts = task_data;
   GError *error = NULL;
-  AsRecording *out = as_preprocess (rec, opts, NULL, &error);
+  /* Channel roles, unusable channels left out, then the preprocessing: the command line's
+   * path (as-params.h). */
+  AsRecording *out = as_learn_prepare (rec, opts, NULL, &error);
 
   if (out == NULL)
     g_task_return_error (task, error);
@@ -378,9 +384,9 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
     warm = self->model;
   self->warm_started = warm != NULL;
 
-  if (rec->n_samples < 2 * params.atom_length)
+  if (!as_cdl_params_check_fit (&params, 1, rec->n_channels, 1, (guint) rec->n_samples, &error))
     {
-      atomscope_window_show_toast (self, _("The recording is too short for atoms this long: shorten the atoms or the crop"));
+      atomscope_window_show_toast (self, error->message);
       self->learn_count++;
       atomscope_window_update_actions (self);
       return;

@@ -12,6 +12,8 @@
 #include "atomscope-window.h"
 #include "atomscope-atoms-panel.h"
 #include "atomscope-convergence-view.h"
+#include "atomscope-nystagmus-panel.h"
+#include "atomscope-events-panel.h"
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "as-montage.h"
@@ -39,6 +41,8 @@ struct _AtomscopeWindow
   AtomscopeAtomsPanel      *atoms_panel;
   AtomscopeConvergenceView *convergence_view;
   AtomscopeParamsPanel     *params_panel;
+  AtomscopeNystagmusPanel  *nystagmus_panel;
+  AtomscopeEventsPanel     *events_panel;
   GtkMenuButton            *primary_menu_button;
   GMenu                    *recent_submenu;
   GtkButton                *pause_button;

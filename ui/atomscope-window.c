@@ -105,6 +105,7 @@ atomscope_window_clear_model (AtomscopeWindow *self)
   atomscope_atoms_panel_set_atoms (self->atoms_panel, NULL, 0);
   atomscope_raster_view_set_atoms (self->raster_view, NULL, 0);
   atomscope_convergence_view_set_model (self->convergence_view, NULL, 0);
+  atomscope_events_panel_set_model (self->events_panel, NULL, NULL);
   gtk_label_set_text (self->progress_label, "");
 }
 
@@ -138,6 +139,8 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   self->recording = as_recording_ref (rec);
   self->montage = montage != NULL ? as_montage_ref (montage) : NULL;
   atomscope_signal_view_set_recording (self->signal_view, rec);
+  atomscope_signal_view_set_nystagmus (self->signal_view, NULL);
+  atomscope_nystagmus_panel_set_recording (self->nystagmus_panel, rec);
   atomscope_window_browser_set_recording (self, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
@@ -193,6 +196,7 @@ set_image (AtomscopeWindow *self, AsImage *img, GFile *file)
   g_clear_pointer (&self->image, as_image_unref);
   self->image = as_image_ref (img);
   atomscope_signal_view_set_recording (self->signal_view, NULL);
+  atomscope_nystagmus_panel_set_recording (self->nystagmus_panel, NULL);
   gtk_picture_set_paintable (self->image_picture, GDK_PAINTABLE (texture));
   gtk_stack_set_visible_child_name (self->browser_stack, "image");
   atomscope_params_panel_set_image (self->params_panel);
@@ -362,16 +366,20 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   g_type_ensure (ATOMSCOPE_TYPE_CONVERGENCE_VIEW);
   g_type_ensure (ATOMSCOPE_TYPE_TEACHING_PAGE);
   g_type_ensure (ATOMSCOPE_TYPE_PARAMS_PANEL);
+  g_type_ensure (ATOMSCOPE_TYPE_NYSTAGMUS_PANEL);
+  g_type_ensure (ATOMSCOPE_TYPE_EVENTS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/atomscope-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, recording_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, signal_view);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_panel);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, raster_view);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, atoms_panel);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, convergence_view);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, params_panel);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, nystagmus_panel);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, recent_submenu);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, pause_button);
@@ -401,6 +409,13 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
 }
 
 static void
+on_nystagmus_analysed (AtomscopeWindow *self)
+{
+  atomscope_signal_view_set_nystagmus (self->signal_view,
+                                       atomscope_nystagmus_panel_get_analysis (self->nystagmus_panel));
+}
+
+static void
 atomscope_window_init (AtomscopeWindow *self)
 {
   GtkDropTarget *drop;
@@ -425,6 +440,13 @@ atomscope_window_init (AtomscopeWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->signal_view, "notify::page-length", G_CALLBACK (update_page_label),
                            self, G_CONNECT_SWAPPED);
+  /* The nystagmus measures follow the page; their beats are marked on the trace. */
+  g_object_bind_property (self->signal_view, "page-start", self->nystagmus_panel, "page-start",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->signal_view, "page-length", self->nystagmus_panel, "page-length",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->nystagmus_panel, "notify::analysis-serial",
+                           G_CALLBACK (on_nystagmus_analysed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->raster_view, "occurrence-activated",
                            G_CALLBACK (atomscope_window_on_occurrence_activated), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->reconstruction_toggle, "active", self->signal_view,

@@ -1,0 +1,136 @@
+/* as-params.h: learning parameters, checked in one place for the command line and the window.
+ *
+ * An AsLearnRequest holds what a person asked for (unset fields take the defaults of the kind
+ * of recording, as-defaults.h).  Checks name the option and the accepted range; options that
+ * do not apply to a file say so; a run whose memory would exceed what the machine has is
+ * refused with the estimate before anything large is allocated.  as_learn_prepare() turns a
+ * recording into what learning sees: channel roles, unusable channels left out, then the
+ * preprocessing, with a report of what was applied (recorded in the model's run.json).
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "as-cdl.h"
+#include "as-defaults.h"
+#include "as-preprocess.h"
+#include "as-recording.h"
+
+G_BEGIN_DECLS
+
+/* Unset: NAN for doubles, -1 for integers, NULL for strings (owned). */
+typedef struct
+{
+  char       *kind;          /* --kind: eeg, meg, eye, ecg, sound, image, generic */
+  gint64      n_atoms;       /* --atoms */
+  double      atom_seconds;  /* --atom-length */
+  gint64      atom_samples;  /* --atom-samples */
+  gint64      atom_size;     /* --atom-size (images) */
+  double      lambda;        /* --lambda (fraction of λ_max) */
+  double      lambda_abs;    /* --lambda-absolute */
+  gboolean    rank1, full, is_signed, online;
+  char       *init;
+  gint64      iterations;
+  double      tol;
+  gint64      batch;
+  double      tukey;
+  double      rate;          /* --rate: for files that store no rate */
+  double      highpass, lowpass, notch;   /* Hz; 0: off */
+  char       *reference;     /* average, none, or a channel label */
+  char       *channels;      /* a type (eeg, meg, eog, ecg, gaze, …, all) or labels "Fp1,Fp2" */
+  double      start, end;    /* s */
+  double      resample;      /* Hz */
+  gint64      threads;
+  gint64      seed;
+} AsLearnRequest;
+
+void      as_learn_request_init   (AsLearnRequest *req);
+void      as_learn_request_clear  (AsLearnRequest *req);
+/* Sets one option from its command-line text: @option is its long name ("atom-length") or
+ * short one ("l"), with or without dashes; @value NULL for switches.  The value is parsed and
+ * checked here (finite, in range), and the message names the option and the accepted range. */
+gboolean  as_learn_request_set    (AsLearnRequest *req, const char *option, const char *value,
+                                   GError **error);
+/* Checks between options (AS_ENGINE_ERROR_INVALID, naming the options). */
+gboolean  as_learn_request_check  (const AsLearnRequest *req, GError **error);
+/* Parameters and preprocessing for @rec: the defaults of its kind, then what was asked.
+ * @opts keeps pointers into @req (the reference channel) and into *@labels_out (free with
+ * g_strfreev). */
+gboolean  as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
+                                    AsSignalKind *kind_out, AsCdlParams *params,
+                                    AsPreprocessOptions *opts, char ***labels_out,
+                                    GError **error);
+/* The same for an image (only the learning parameters). */
+gboolean  as_learn_request_resolve_image (const AsLearnRequest *req, AsCdlParams *params,
+                                          GError **error);
+
+/* Checks of resolved parameters, shared by the window: counts ≥ 1, λ finite and ≥ 0, ... */
+gboolean  as_cdl_params_validate  (const AsCdlParams *params, GError **error);
+/* Checks that a run fits the data (atoms shorter than the signal, no more atoms than
+ * non-overlapping windows) and the machine (memory estimate below what is available). */
+gboolean  as_cdl_params_check_fit (const AsCdlParams *params, guint n_trials, guint n_channels,
+                                   guint height, guint width, GError **error);
+/* Bytes a run allocates at its peak (data copy, activations, statistics, batches). */
+guint64   as_cdl_memory_estimate  (const AsCdlParams *params, guint n_trials, guint n_channels,
+                                   guint height, guint width);
+/* MemAvailable of the machine in bytes (0 when unknown). */
+guint64   as_memory_available     (void);
+
+/* What as_learn_prepare() did. */
+typedef struct
+{
+  GPtrArray *excluded;      /* of char*: "LABEL: reason" (flat, saturated, no finite sample) */
+  GPtrArray *stimulus;      /* of char*: labels of channels turned into events */
+  guint      n_events_added;
+  guint      n_filled;      /* non-finite samples interpolated */
+  JsonObject *preprocessing;/* the options applied, for run.json */
+} AsLearnReport;
+
+void      as_learn_report_free    (AsLearnReport *report);
+/* The recording learning sees: stimulus/trigger/status/flag channels become events; channels
+ * with no finite sample, flat or saturated are left out (listed in the report); then
+ * as_preprocess(); errors on degenerate data (no usable channel, no finite sample, non-finite
+ * values after scaling). */
+AsRecording *as_learn_prepare     (const AsRecording *rec, const AsPreprocessOptions *opts,
+                                   AsLearnReport **report, GError **error);
+/* Top-level members for run.json: "preprocessing" (with the channels left out and turned
+ * into events), "end_state" and "atoms_explaining_little" of @model. */
+JsonObject *as_learn_report_to_json (const AsLearnReport *report, const AsCdlModel *model);
+
+/* Everything a run needs, from a file and a request: the command line's whole path from
+ * options to a job.  A recording (or an NPY array of trials × channels × samples, alphacsc's
+ * layout) is prepared by as_learn_prepare(); an image is learned as it is. */
+typedef struct
+{
+  AsSignalKind         kind;
+  AsCdlParams          params;
+  AsPreprocessOptions  opts;
+  char               **labels;       /* owned storage behind opts.channels */
+  AsRecording         *recording;    /* prepared (single recordings), or NULL */
+  double              *x;            /* trials and images: n_trials × P × H × W (owned) */
+  guint                n_trials, n_channels, height, width;
+  double               sfreq;
+  AsLearnReport       *report;       /* NULL for images */
+} AsLearnInput;
+
+/* *usage_error is set TRUE when the failure is in the request (a usage error) rather than in
+ * the file or its data. */
+AsLearnInput *as_learn_input_new  (const char *path, const AsLearnRequest *req,
+                                   gboolean *usage_error, GError **error);
+/* The same for a recording already read (with the reading options of the caller). */
+AsLearnInput *as_learn_input_new_for_recording (AsRecording *rec, const AsLearnRequest *req,
+                                                gboolean *usage, GError **error);
+void          as_learn_input_free (AsLearnInput *input);
+AsJob        *as_learn_input_job  (AsLearnInput *input);
+/* Writes the data learning sees as NPY (trials × channels × H × W, H left out for signals). */
+gboolean      as_learn_input_save_data (AsLearnInput *input, const char *path,
+                                        gboolean overwrite, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsLearnReport, as_learn_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsLearnInput, as_learn_input_free)
+
+G_END_DECLS

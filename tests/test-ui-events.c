@@ -1,0 +1,127 @@
+/* test-ui-events.c: the Events page of the real window under Xvfb.  Atoms learned on the
+ * motor-imagery EEG are fitted against its T0/T1/T2 annotations on a worker thread; the
+ * table holds every (atom, event type) with the numbers the engine gives for the same model
+ * and recording, sorts by p, and the peri-event view draws the selected row.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <adwaita.h>
+
+#include "as-dripp-analysis.h"
+#include "atomscope-application.h"
+#include "atomscope-events-panel.h"
+#include "atomscope-window-private.h"
+#include "ui-test-utils.h"
+
+static AtomscopeApplication *app;
+
+static void
+test_events_page (void)
+{
+  AtomscopeWindow *window;
+  AtomscopeEventsPanel *panel;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (AsDrippAnalysis) reference = NULL;
+  g_autoptr (GError) error = NULL;
+  AsDrippAnalysis *shown;
+  AsDrippParams params;
+  AsDrippSource source = { NULL, NULL, 0.0 };
+  GListModel *rows;
+  GtkColumnView *table;
+  GtkColumnViewColumn *p_column;
+  UiTestImageStats stats;
+  g_autofree char *png = NULL;
+  double prev_p = -1;
+  guint before;
+
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  before = atomscope_window_get_load_count (window);
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, before + 1, 30));
+
+  atomscope_params_panel_set_n_atoms (atomscope_window_get_params_panel (window), 3);
+  atomscope_params_panel_set_max_iter (atomscope_window_get_params_panel (window), 3);
+  before = atomscope_window_get_learn_count (window);
+  atomscope_window_learn (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window, before + 1, 60));
+  g_assert_nonnull (window->model);
+
+  adw_view_stack_set_visible_child_name (window->view_stack, "events");
+  panel = window->events_panel;
+  atomscope_events_panel_fit (panel);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_fit_count, panel, 1, 30));
+  shown = atomscope_events_panel_get_analysis (panel);
+  g_assert_nonnull (shown);
+
+  /* the same numbers as the engine on the same model and recording */
+  as_dripp_params_init (&params);
+  reference = as_dripp_analyse (window->model, window->learned_on, &params, &source, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reference->event_types->len, ==, 3);   /* T0, T1, T2 */
+  g_assert_cmpuint (shown->rows->len, ==, 3 * reference->event_types->len);
+  g_assert_cmpuint (shown->rows->len, ==, reference->rows->len);
+  for (guint r = 0; r < shown->rows->len; r++)
+    {
+      const AsDrippFit *a = &g_array_index (shown->rows, AsDrippRow, r).fit;
+      const AsDrippFit *b = &g_array_index (reference->rows, AsDrippRow, r).fit;
+      g_assert_cmpfloat (a->mu, ==, b->mu);
+      g_assert_cmpfloat (a->alpha, ==, b->alpha);
+      g_assert_cmpfloat (a->p_value, ==, b->p_value);
+      g_assert_true (isfinite (a->m) && isfinite (a->sigma));
+    }
+
+  /* the table lists every row and sorts by p */
+  table = atomscope_events_panel_get_table (panel);
+  rows = G_LIST_MODEL (gtk_column_view_get_model (table));
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, shown->rows->len);
+  p_column = g_list_model_get_item (gtk_column_view_get_columns (table), 6);
+  gtk_column_view_sort_by_column (table, p_column, GTK_SORT_ASCENDING);
+  g_object_unref (p_column);
+  ui_test_iterate (20);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (rows, i);
+      guint sel;
+      double p;
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), i, TRUE);
+      sel = (guint) atomscope_events_panel_get_selected_row (panel);
+      p = g_array_index (shown->rows, AsDrippRow, sel).fit.p_value;
+      g_assert_cmpfloat (p, >=, prev_p);
+      prev_p = p;
+    }
+
+  /* the peri-event view of the selected row (the last, the largest p) is drawn: raster and
+   * histogram in the trace colour */
+  ui_test_wait_for_draw (atomscope_events_panel_get_view (panel));
+  png = ui_test_artifact_path ("events-page.png");
+  g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: %u colours, blue %.4f", png, stats.n_colors, stats.trace_fraction);
+  g_assert_cmpfloat (stats.trace_fraction, >, 0.001);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+}
+
+int
+main (int argc, char **argv)
+{
+  atomscope_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  app = atomscope_application_new ();
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add_func ("/ui/events/page", test_events_page);
+  return g_test_run ();
+}

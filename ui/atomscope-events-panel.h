@@ -1,0 +1,37 @@
+/* atomscope-events-panel.h: which atoms are driven by the recording's events.  A sortable
+ * table of the DriPP fits (atom, event type, μ, α, m, σ, p), the peri-event view of the
+ * selected row, and CSV/JSON export through the engine's writers.  The fits run on a worker
+ * thread.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "as-cdl.h"
+#include "as-dripp-analysis.h"
+#include "as-recording.h"
+
+G_BEGIN_DECLS
+
+#define ATOMSCOPE_TYPE_EVENTS_PANEL (atomscope_events_panel_get_type ())
+G_DECLARE_FINAL_TYPE (AtomscopeEventsPanel, atomscope_events_panel, ATOMSCOPE, EVENTS_PANEL, GtkBox)
+
+GtkWidget       *atomscope_events_panel_new       (void);
+/* The model and the recording it was learned on (after preprocessing); NULL clears.  The
+ * previous fits are dropped; a new fit starts with the Fit button or atomscope_events_panel_fit(). */
+void             atomscope_events_panel_set_model (AtomscopeEventsPanel *self, AsCdlModel *model,
+                                                   AsRecording *learned_on);
+void             atomscope_events_panel_fit       (AtomscopeEventsPanel *self);
+/* The fits shown (NULL before the first one ends); fits finished so far (tests wait on it). */
+AsDrippAnalysis *atomscope_events_panel_get_analysis  (AtomscopeEventsPanel *self);
+guint            atomscope_events_panel_get_fit_count (AtomscopeEventsPanel *self);
+/* Row of the analysis shown in the peri-event view (−1: none). */
+int              atomscope_events_panel_get_selected_row (AtomscopeEventsPanel *self);
+/* For the UI tests: the table and the peri-event view. */
+GtkColumnView   *atomscope_events_panel_get_table (AtomscopeEventsPanel *self);
+GtkWidget       *atomscope_events_panel_get_view  (AtomscopeEventsPanel *self);
+
+G_END_DECLS
