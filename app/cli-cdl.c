@@ -37,6 +37,8 @@ as_cli_learn (int argc, char **argv)
   AsLearnRequest req;
   g_auto (AsCliRead) read = { 0 };
   GOptionArgFunc cb = (GOptionArgFunc) on_option;
+  double checkpoint_every = 300.0;
+  char *resume_dir = NULL;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
     { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
@@ -69,6 +71,8 @@ as_cli_learn (int argc, char **argv)
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
+    { "checkpoint", 0, 0, G_OPTION_ARG_DOUBLE, &checkpoint_every, N_("Write the model so far into DIR every this many seconds (default 300, 0: never)"), N_("SECONDS") },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, N_("Continue learning from a model folder written earlier (a checkpoint or a stopped run), with its parameters"), N_("DIR") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -111,6 +115,23 @@ as_cli_learn (int argc, char **argv)
     }
   else
     read.sfreq = 0;
+  if (!(checkpoint_every >= 0.0) || !isfinite (checkpoint_every))
+    {
+      as_cli_error (command, "%s", _("--checkpoint takes a number of seconds ≥ 0"));
+      goto out;
+    }
+  if (resume_dir != NULL)
+    {
+      if (files != NULL && files[0] != NULL && files[1] != NULL)
+        {
+          as_cli_error (command, "%s", _("--resume takes at most one input file and a positive --iterations"));
+          goto out;
+        }
+      status = as_cli_learn_resume (resume_dir, files != NULL ? files[0] : NULL, out_dir,
+                                    req.iterations > 0 ? (guint) req.iterations : 0,
+                                    checkpoint_every, quiet, force);
+      goto out;
+    }
   if (files == NULL || files[0] == NULL || files[1] != NULL)
     {
       as_cli_error (command, "%s", _("give exactly one input file (see --help)"));
@@ -191,7 +212,18 @@ as_cli_learn (int argc, char **argv)
       goto out;
     }
   job = as_learn_input_job (input);
-  model = as_cli_run_cdl_job (job, quiet, &signal_number, &error);
+  as_cdl_export_info_init (&info);
+  info.source = files[0];
+  info.recording = input->recording;
+  /* Checkpoints record the preprocessing too (the end state comes with the final model). */
+  extra = as_learn_report_to_json (input->report, NULL);
+  info.preprocessing = json_object_get_object_member (extra, "preprocessing");
+  {
+    AsCliCheckpoint cp = { out_dir, &input->params, &info, FALSE };
+    model = as_cli_run_cdl_job_full (job, quiet, checkpoint_every, as_cli_write_checkpoint, &cp,
+                                     &signal_number, &error);
+    force |= cp.written;   /* the folder now holds this run's own checkpoint */
+  }
   if (model == NULL)
     {
       as_cli_error (command, "%s", error->message);
@@ -202,10 +234,8 @@ as_cli_learn (int argc, char **argv)
     }
   if (model->sfreq <= 0 && input->sfreq > 0)
     model->sfreq = input->sfreq;
+  g_clear_pointer (&extra, json_object_unref);
   extra = as_learn_report_to_json (input->report, model);
-  as_cdl_export_info_init (&info);
-  info.source = files[0];
-  info.recording = input->recording;
   info.preprocessing = json_object_get_object_member (extra, "preprocessing");
   if (!as_cdl_export_full (model, &input->params, &info, out_dir, force, &error))
     {
@@ -247,6 +277,7 @@ out:
   g_free (out_dir);
   g_free (save_data);
   as_learn_request_clear (&req);
+  g_free (resume_dir);
   return status;
 }
 

@@ -571,6 +571,8 @@ as_cli_bench_lasso (int argc, char **argv)
   double fraction, tol;
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
+  g_autofree char *peer = NULL;
+  gboolean check = FALSE, goals_met = TRUE;
 
   as_bench_lasso_params_init (&p);
   n = p.n;
@@ -597,6 +599,9 @@ as_cli_bench_lasso (int argc, char **argv)
       { "max-iter", 0, 0, G_OPTION_ARG_INT, &max_iter,
         N_("Iteration cap of the time-to-tolerance runs, default 5000"), "COUNT" },
       { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the simulated problem, default 0"), "SEED" },
+      { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer,
+        N_("Run scikit-learn's Lasso on the same signals (system Python, DIR added to its module path) and print the ratios"), "DIR" },
+      { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when a goal against the peer is missed"), NULL },
       { NULL }
     };
 
@@ -629,9 +634,15 @@ as_cli_bench_lasso (int argc, char **argv)
   p.lambda_fraction = fraction;
   p.tol = tol;
   p.seed = (guint64) seed;
-  if (!as_bench_lasso_run (&p, stdout, &error))
+  p.peer_dir = peer;
+  if (!as_bench_lasso_run (&p, stdout, &goals_met, &error))
     {
       as_cli_error (command, "%s", error->message);
+      return 1;
+    }
+  if (check && !goals_met)
+    {
+      as_cli_error (command, "%s", _("a goal against the peer was missed"));
       return 1;
     }
   return 0;

@@ -48,7 +48,8 @@ as_cli_train (int argc, char **argv)
   gint layers, n, m, epochs = 100, train_size, test_size, batch, layerwise = 0, eval_every;
   gint64 seed = 0;
   double fraction, lr;
-  gboolean force = FALSE, positive = FALSE;
+  gboolean force = FALSE, positive = FALSE, every_layer = FALSE, single = FALSE;
+  gint threads = 1;
   AsNpyArray D = { 0 };
   g_autoptr (AsUnrolledTrainer) tr = NULL;
   g_autoptr (AsJob) job = NULL;
@@ -77,7 +78,11 @@ as_cli_train (int argc, char **argv)
         N_("supervised, semi-supervised or unsupervised (default unsupervised)"), "LOSS" },
       { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("adam or sgd (default adam)"), "NAME" },
       { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
-        N_("Learning-rate schedule: backtrack (default), step or constant"), "NAME" },
+        N_("Learning-rate schedule: backtrack (default), adaptive (backtrack, and double the rate after a good epoch), step or constant"), "NAME" },
+      { "every-layer", 0, 0, G_OPTION_ARG_NONE, &every_layer,
+        N_("Train on the mean of the loss over every layer, not the last layer alone"), NULL },
+      { "float32", 0, 0, G_OPTION_ARG_NONE, &single, N_("Train in float32 (the evaluation stays in float64)"), NULL },
+      { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads sharing every minibatch, 1 or 2 (default 1)"), "COUNT" },
       { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs to train, default 100"), "COUNT" },
       { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, N_("Training samples, default 1000"), "COUNT" },
       { "test-size", 0, 0, G_OPTION_ARG_INT, &test_size, N_("Held-out test samples, default 500"), "COUNT" },
@@ -126,18 +131,20 @@ as_cli_train (int argc, char **argv)
     {
       if (g_strcmp0 (schedule, "backtrack") == 0)
         c.schedule = AS_UNROLLED_SCHEDULE_BACKTRACK;
+      else if (g_strcmp0 (schedule, "adaptive") == 0)
+        c.schedule = AS_UNROLLED_SCHEDULE_ADAPTIVE;
       else if (g_strcmp0 (schedule, "step") == 0)
         c.schedule = AS_UNROLLED_SCHEDULE_STEP;
       else if (g_strcmp0 (schedule, "constant") == 0)
         c.schedule = AS_UNROLLED_SCHEDULE_CONSTANT;
       else
         {
-          as_cli_error (command, _("unknown schedule “%s” (backtrack, step or constant)"), schedule);
+          as_cli_error (command, _("unknown schedule “%s” (backtrack, adaptive, step or constant)"), schedule);
           return 2;
         }
     }
   if (layers <= 0 || n <= 0 || m <= 0 || epochs < 0 || train_size <= 0 || test_size <= 0
-      || batch < 0 || layerwise < 0 || eval_every <= 0 || seed < 0)
+      || batch < 0 || layerwise < 0 || eval_every <= 0 || seed < 0 || threads < 1 || threads > 2)
     {
       as_cli_error (command, "%s", _("layers, sizes, counts and the seed must be positive"));
       return 2;
@@ -175,6 +182,9 @@ as_cli_train (int argc, char **argv)
   c.eval_every = eval_every;
   c.positive = positive;
   c.seed = (guint64) seed;
+  c.every_layer = every_layer;
+  c.precision = single ? AS_UNROLLED_FLOAT32 : AS_UNROLLED_FLOAT64;
+  c.n_threads = threads;
 
   printf (_("Training %s: T = %u layers, n = %u, m = %u, λ = %g λ_max, %s loss, %s (lr %g), "
             "%u training / %u test samples, batch %u\n"),
@@ -243,31 +253,36 @@ as_cli_bench_unrolled (int argc, char **argv)
   AsBenchUnrolledParams p;
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
-  gint epochs, train_size, test_size, layers, tp_train;
+  gint epochs, train_size, test_size, layers;
   gint64 seed = 0;
-  gboolean quick = FALSE;
+  gboolean quick = FALSE, check = FALSE, goals_met = TRUE;
+  g_autofree char *peer = NULL;
+  double seconds;
 
   as_bench_unrolled_params_init (&p);
   epochs = p.epochs;
   train_size = p.train_size;
   test_size = p.test_size;
   layers = p.n_layers;
-  tp_train = p.throughput_train;
+  seconds = p.seconds;
   {
     const GOptionEntry entries[] = {
       { "layers", 0, 0, G_OPTION_ARG_INT, &layers, N_("Number of layers T, default 20"), "T" },
       { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of the full-batch SLISTA seed-004 runs, default 150"), "COUNT" },
       { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, N_("Training samples of the seed-004 runs, default 1000"), "COUNT" },
       { "test-size", 0, 0, G_OPTION_ARG_INT, &test_size, N_("Test samples, default 1000"), "COUNT" },
-      { "throughput-train", 0, 0, G_OPTION_ARG_INT, &tp_train, N_("Samples per throughput epoch, default 4096"), "COUNT" },
+      { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, N_("Time spent on each throughput measurement, default 2"), "SECONDS" },
+      { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer, N_("Folder holding adopty: run PyTorch on the same problem and print the ratios"), "DIR" },
+      { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when a throughput goal against the peer is missed"), NULL },
       { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("Throughput only, skip the seed-004 runs"), NULL },
       { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed, default 0"), "SEED" },
       { NULL }
     };
 
     g_option_context_set_summary (context,
-        _("Measures training throughput of LISTA and SLISTA (m = 256, n = 64, batch 256) and "
-          "runs seed 004's checks: learned networks against ISTA and FISTA at equal depth."));
+        _("Times forward passes and training steps (forward, backward, Adam) of LISTA, LISTA-CP, "
+          "ALISTA and SLISTA (m = 256, n = 64, T = 20, batch 256), beside PyTorch with --peer, and "
+          "runs the checks of Ablin et al. 2019: learned networks against ISTA and FISTA at equal depth."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
     if (!as_cli_parse_options (context, &argc, &argv, command))
       return 2;
@@ -277,7 +292,7 @@ as_cli_bench_unrolled (int argc, char **argv)
       as_cli_error (command, _("unexpected argument “%s” (see --help)"), argv[1]);
       return 2;
     }
-  if (epochs <= 0 || train_size <= 0 || test_size < 10 || layers <= 0 || tp_train <= 0 || seed < 0)
+  if (epochs <= 0 || train_size <= 0 || test_size < 10 || layers <= 0 || !(seconds > 0) || seed < 0)
     {
       as_cli_error (command, "%s", _("counts must be positive (at least 10 test samples)"));
       return 2;
@@ -286,12 +301,18 @@ as_cli_bench_unrolled (int argc, char **argv)
   p.train_size = train_size;
   p.test_size = test_size;
   p.n_layers = layers;
-  p.throughput_train = tp_train;
+  p.seconds = seconds;
+  p.peer_dir = peer;
   p.skip_checks = quick;
   p.seed = (guint64) seed;
-  if (!as_bench_unrolled_run (&p, stdout, &error))
+  if (!as_bench_unrolled_run (&p, stdout, &goals_met, &error))
     {
       as_cli_error (command, "%s", error->message);
+      return 1;
+    }
+  if (check && !goals_met)
+    {
+      as_cli_error (command, "%s", _("a throughput goal against the peer was missed"));
       return 1;
     }
   return 0;

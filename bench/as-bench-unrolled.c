@@ -13,7 +13,11 @@
 #include <stdlib.h>
 #include <glib/gi18n-lib.h>
 
+#include <glib/gstdio.h>
+
 #include "as-bench-lasso.h"
+#include "as-bench-peer.h"
+#include "as-npy.h"
 #include "as-bench-unrolled.h"
 #include "as-engine.h"
 #include "as-unrolled-train.h"
@@ -25,8 +29,8 @@ as_bench_unrolled_params_init (AsBenchUnrolledParams *p)
   p->m = 256;
   p->n_layers = 20;
   p->batch_size = 256;
-  p->throughput_train = 4096;
-  p->throughput_epochs = 3;
+  p->seconds = 2.0;
+  p->peer_dir = NULL;
   p->train_size = 1000;
   p->test_size = 1000;
   p->epochs = 150;
@@ -37,33 +41,76 @@ as_bench_unrolled_params_init (AsBenchUnrolledParams *p)
   p->seed = 0;
 }
 
-/* Flops of one forward + backward pass per sample and layer (the GEMMs). */
-static double
-flops_per_sample_layer (AsUnrolledKind kind, guint n, guint m)
+static int
+cmp_double (const void *a, const void *b)
 {
-  switch (kind)
-    {
-    case AS_UNROLLED_LISTA:
-      /* forward XW_eᵀ, ZSᵀ; backward ΔᵀZ, ΔᵀX, ΔS. */
-      return 2.0 * (2.0 * m * n + 3.0 * m * m);
-    default:
-      /* forward ZDᵀ, RW; backward ΔWᵀ, PD (SLISTA/ALISTA) or RᵀΔ (LISTA-CP, +1). */
-      return 2.0 * (kind == AS_UNROLLED_LISTA_CP ? 5.0 : 4.0) * n * m;
-    }
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
 }
 
-static gboolean
-throughput (const AsBenchUnrolledParams *p, AsUnrolledKind kind, double dgemm_rate,
-            FILE *out, GError **error)
+/* Median time of one call of @fn over 4 blocks, each lasting about @seconds / 4
+ * (the same protocol as the peer script). */
+typedef void (*TimedFn) (gpointer data);
+
+static double
+timed (TimedFn fn, gpointer data, double seconds)
+{
+  double samples[4];
+  guint reps = 0;
+  gint64 t0;
+
+  fn (data);
+  t0 = g_get_monotonic_time ();
+  do
+    {
+      fn (data);
+      reps++;
+    }
+  while ((g_get_monotonic_time () - t0) * 1e-6 < seconds / 4);
+  for (guint k = 0; k < 4; k++)
+    {
+      t0 = g_get_monotonic_time ();
+      for (guint r = 0; r < reps; r++)
+        fn (data);
+      samples[k] = (g_get_monotonic_time () - t0) * 1e-6 / reps;
+    }
+  qsort (samples, 4, sizeof (double), cmp_double);
+  return 0.5 * (samples[1] + samples[2]);
+}
+
+typedef struct
+{
+  AsUnrolledTrainer *tr;
+  guint              B;
+  const double      *X;
+} StepData;
+
+static void
+run_forward (gpointer data)
+{
+  StepData *d = data;
+
+  as_unrolled_trainer_forward (d->tr, d->B, d->X);
+}
+
+static void
+run_step (gpointer data)
+{
+  StepData *d = data;
+
+  as_unrolled_trainer_step (d->tr, d->B, d->X, NULL);
+}
+
+static const AsUnrolledKind bench_kinds[] = {
+  AS_UNROLLED_LISTA, AS_UNROLLED_LISTA_CP, AS_UNROLLED_ALISTA, AS_UNROLLED_SLISTA,
+};
+
+/* One trainer per kind on the same dictionary and minibatch (same seed). */
+static AsUnrolledTrainer *
+throughput_trainer (const AsBenchUnrolledParams *p, AsUnrolledKind kind,
+                    AsUnrolledPrecision precision, guint n_threads, GError **error)
 {
   AsUnrolledTrainConfig c;
-  g_autoptr (AsUnrolledTrainer) tr = NULL;
-  g_autoptr (AsUnrolledTape) tape = NULL;
-  g_autofree double *grad = NULL;
-  g_autoptr (GTimer) timer = g_timer_new ();
-  AsUnrolled *net;
-  double t_epoch, t_pass, rate;
-  guint reps = 0;
 
   as_unrolled_train_config_init (&c);
   c.kind = kind;
@@ -71,53 +118,173 @@ throughput (const AsBenchUnrolledParams *p, AsUnrolledKind kind, double dgemm_ra
   c.m = p->m;
   c.n_layers = p->n_layers;
   c.lambda_fraction = 0.1;
-  c.train_size = p->throughput_train;
-  c.test_size = 64;
+  c.train_size = p->batch_size;
+  c.test_size = 16;
   c.batch_size = p->batch_size;
-  c.learning_rate = 1e-4;
+  /* A tiny rate: the steps timed keep the network (and its sparsity) where it
+   * started, on both sides. */
+  c.learning_rate = 1e-6;
   c.schedule = AS_UNROLLED_SCHEDULE_CONSTANT;
   c.eval_every = 1000000;
   c.seed = p->seed;
-  tr = as_unrolled_trainer_new (&c, NULL, error);
-  if (tr == NULL)
-    return FALSE;
-
-  g_timer_start (timer);
-  if (!as_unrolled_trainer_train (tr, p->throughput_epochs, NULL, error))
-    return FALSE;
-  t_epoch = g_timer_elapsed (timer, NULL) / p->throughput_epochs;
-
-  /* The gradient pass alone on one minibatch, for a flop rate. */
-  net = as_unrolled_trainer_get_network (tr);
-  tape = as_unrolled_tape_new (net, p->batch_size);
-  grad = g_new (double, as_unrolled_get_n_params (net));
-  g_timer_start (timer);
-  do
-    {
-      as_unrolled_loss_and_gradient (net, AS_UNROLLED_LOSS_UNSUPERVISED, p->batch_size,
-                                     as_unrolled_trainer_get_train_signals (tr), NULL, 0.1, tape, grad);
-      reps++;
-    }
-  while (g_timer_elapsed (timer, NULL) < 1.0);
-  t_pass = g_timer_elapsed (timer, NULL) / reps;
-  rate = flops_per_sample_layer (kind, p->n, p->m) * p->batch_size * p->n_layers / t_pass / 1e9;
-
-  fprintf (out, _("%-8s  epoch of %u samples (batch %u, Adam, + full training loss): %.3f s; "
-                  "%.3g sample·layers/s\n"),
-           as_unrolled_kind_to_string (kind), p->throughput_train, p->batch_size, t_epoch,
-           (double) p->throughput_train * p->n_layers / t_epoch);
-  fprintf (out, _("%-8s  forward + backward of one batch: %.2f ms, %.3g sample·layers/s, "
-                  "%.2f GFLOP/s = %.0f%% of DGEMM\n"),
-           "", t_pass * 1e3, (double) p->batch_size * p->n_layers / t_pass, rate,
-           100.0 * rate / dgemm_rate);
-  return TRUE;
+  c.precision = precision;
+  c.n_threads = n_threads;
+  return as_unrolled_trainer_new (&c, NULL, error);
 }
 
-static int
-cmp_double (const void *a, const void *b)
+/* Writes D and the minibatch where the peer script reads them. */
+static gboolean
+write_problem (AsUnrolledTrainer *tr, const AsBenchUnrolledParams *p, const char *dir, GError **error)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
+  AsUnrolled *net = as_unrolled_trainer_get_network (tr);
+  g_autofree char *dpath = g_build_filename (dir, "D.npy", NULL);
+  g_autofree char *xpath = g_build_filename (dir, "X.npy", NULL);
+  gsize dshape[2] = { p->n, p->m }, xshape[2] = { p->batch_size, p->n };
+
+  return as_npy_write (dpath, as_unrolled_get_dictionary (net), 2, dshape, TRUE, error)
+         && as_npy_write (xpath, as_unrolled_trainer_get_train_signals (tr), 2, xshape, TRUE, error);
+}
+
+/* Parses "<kind> <forward s> <step s>" lines of the peer script. */
+static void
+parse_peer (const char *text, double *forward, double *step)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint k = 0; k < G_N_ELEMENTS (bench_kinds); k++)
+    forward[k] = step[k] = NAN;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) w = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      AsUnrolledKind kind;
+
+      if (g_strv_length (w) != 3 || !as_unrolled_kind_from_string (w[0], &kind))
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (bench_kinds); k++)
+        if (bench_kinds[k] == kind)
+          {
+            forward[k] = g_ascii_strtod (w[1], NULL);
+            step[k] = g_ascii_strtod (w[2], NULL);
+          }
+    }
+}
+
+/* One table: ours and PyTorch's in the same precision and number of threads. */
+static gboolean
+throughput_table (const AsBenchUnrolledParams *p, AsUnrolledPrecision precision, guint n_threads,
+                  double goal, FILE *out, gboolean *goals_met, GError **error)
+{
+  const char *dtype = precision == AS_UNROLLED_FLOAT32 ? "float32" : "float64";
+  g_autofree char *threads = g_strdup_printf ("%u", n_threads);
+  const guint nk = G_N_ELEMENTS (bench_kinds);
+  double ours_f[G_N_ELEMENTS (bench_kinds)], ours_s[G_N_ELEMENTS (bench_kinds)];
+  double peer_f[G_N_ELEMENTS (bench_kinds)], peer_s[G_N_ELEMENTS (bench_kinds)];
+  g_autofree char *dir = NULL;
+  int saved_threads = as_engine_get_blas_threads ();
+  gboolean ok = TRUE;
+
+  /* One thread on both sides. */
+  as_engine_set_blas_threads (1);
+  for (guint k = 0; k < nk && ok; k++)
+    {
+      g_autoptr (AsUnrolledTrainer) tr = throughput_trainer (p, bench_kinds[k], precision,
+                                                             n_threads, error);
+      StepData d;
+
+      if (tr == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      d.tr = tr;
+      d.B = p->batch_size;
+      d.X = as_unrolled_trainer_get_train_signals (tr);
+      if (k == 0 && p->peer_dir != NULL)
+        {
+          dir = g_dir_make_tmp ("atomscope-bench-XXXXXX", error);
+          if (dir == NULL || !write_problem (tr, p, dir, error))
+            {
+              ok = FALSE;
+              break;
+            }
+        }
+      ours_f[k] = timed (run_forward, &d, p->seconds);
+      ours_s[k] = timed (run_step, &d, p->seconds);
+    }
+  as_engine_set_blas_threads (saved_threads);
+  if (!ok)
+    return FALSE;
+
+  if (p->peer_dir != NULL)
+    {
+      g_autofree char *layers = g_strdup_printf ("%u", p->n_layers);
+      g_autofree char *secs = g_strdup_printf ("%g", p->seconds);
+      const char *args[16] = { dir, layers, "0.1", dtype, threads, secs };
+      g_autofree char *text = NULL;
+      guint na = 6;
+
+      for (guint k = 0; k < nk; k++)
+        args[na++] = as_unrolled_kind_to_string (bench_kinds[k]);
+      args[na] = NULL;
+      text = as_bench_peer_run ("unrolled-peer.py", p->peer_dir, n_threads, args, error);
+      if (text != NULL && n_threads > 1)
+        {
+          /* PyTorch on more threads can be much slower than on one on a busy
+           * machine (its OpenMP workers spin): compare with the faster of
+           * one thread and n_threads, so the ratio is not flattered. */
+          g_autofree char *one = NULL;
+          double f1[G_N_ELEMENTS (bench_kinds)], s1[G_N_ELEMENTS (bench_kinds)];
+
+          args[4] = "1";
+          one = as_bench_peer_run ("unrolled-peer.py", p->peer_dir, 1, args, error);
+          if (one == NULL)
+            g_clear_pointer (&text, g_free);
+          else
+            {
+              parse_peer (text, peer_f, peer_s);
+              parse_peer (one, f1, s1);
+              for (guint k = 0; k < nk; k++)
+                {
+                  peer_f[k] = fmin (peer_f[k], f1[k]);
+                  peer_s[k] = fmin (peer_s[k], s1[k]);
+                }
+            }
+        }
+      else if (text != NULL)
+        parse_peer (text, peer_f, peer_s);
+      {
+        g_autofree char *dp = g_build_filename (dir, "D.npy", NULL);
+        g_autofree char *xp = g_build_filename (dir, "X.npy", NULL);
+
+        g_remove (dp);
+        g_remove (xp);
+        g_rmdir (dir);
+      }
+      if (text == NULL)
+        return FALSE;
+    }
+  else
+    for (guint k = 0; k < nk; k++)
+      peer_f[k] = peer_s[k] = NAN;
+
+  fprintf (out, _("\nTraining throughput, batch %u, %s, %u thread(s) on both sides; times per "
+                  "minibatch (median of 4 blocks); ratio = PyTorch time / ours (goal ≥ %g×)\n"),
+           p->batch_size, dtype, n_threads, goal);
+  if (n_threads > 1 && p->peer_dir != NULL)
+    fprintf (out, "%s\n", _("(PyTorch: the faster of one thread and this many)"));
+  fprintf (out, "%-9s %12s %12s %8s   %14s %14s %8s\n", _("network"), _("forward"), _("PyTorch"),
+           _("ratio"), _("fwd+bwd+Adam"), _("PyTorch"), _("ratio"));
+  for (guint k = 0; k < nk; k++)
+    {
+      double rf = peer_f[k] / ours_f[k], rs = peer_s[k] / ours_s[k];
+
+      fprintf (out, "%-9s %10.3f ms %10.3f ms %7.2f×   %12.3f ms %12.3f ms %7.2f×\n",
+               as_unrolled_kind_to_string (bench_kinds[k]), ours_f[k] * 1e3, peer_f[k] * 1e3, rf,
+               ours_s[k] * 1e3, peer_s[k] * 1e3, rs);
+      if (p->peer_dir != NULL && !(rf >= goal && rs >= goal))
+        *goals_met = FALSE;
+    }
+  return TRUE;
 }
 
 static AsUnrolledSnapshot *
@@ -179,8 +346,17 @@ check (FILE *out, gboolean ok, const char *what)
 }
 
 gboolean
-as_bench_unrolled_run (const AsBenchUnrolledParams *p, FILE *out, GError **error)
+as_bench_unrolled_run (const AsBenchUnrolledParams *p, FILE *out, gboolean *goals_met_out,
+                       GError **error)
 {
+  gboolean goals_met = TRUE;
+
+  if (p->peer_dir != NULL && !g_file_test (p->peer_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("The peer folder “%s” does not exist"), p->peer_dir);
+      return FALSE;
+    }
   double dgemm = as_bench_dgemm_rate (1000);
   guint T = p->n_layers, K;
   double med08, med01;
@@ -191,10 +367,20 @@ as_bench_unrolled_run (const AsBenchUnrolledParams *p, FILE *out, GError **error
   fprintf (out, _("Unrolled solvers: m = %u atoms, n = %u, T = %u layers, %d BLAS thread(s); "
                   "DGEMM 1000³: %.2f GFLOP/s\n"),
            p->m, p->n, T, as_engine_get_blas_threads (), dgemm);
-  if (!throughput (p, AS_UNROLLED_LISTA, dgemm, out, error)
-      || !throughput (p, AS_UNROLLED_SLISTA, dgemm, out, error))
+  {
+    /* Other work on the machine skews every figure: say how busy it was. */
+    g_autofree char *load = NULL;
+
+    if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+      fprintf (out, _("Load average (1, 5, 15 min) at start: %.14s on %u processor(s)\n"),
+               g_strstrip (load), g_get_num_processors ());
+  }
+  if (!throughput_table (p, AS_UNROLLED_FLOAT64, 1, 3.0, out, &goals_met, error)
+      || !throughput_table (p, AS_UNROLLED_FLOAT32, 2, 5.0, out, &goals_met, error))
     return FALSE;
   fflush (out);
+  if (goals_met_out != NULL)
+    *goals_met_out = goals_met;
   if (p->skip_checks)
     return TRUE;
 

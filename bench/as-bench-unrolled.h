@@ -2,8 +2,10 @@
  * seed-004 checks (learned steps beat ISTA on the Lasso).
  *
  * Not a test: `atomscope-cli bench unrolled` prints figures relative to
- * baselines measured in the same run (this machine's DGEMM rate; ISTA and
- * FISTA with as many iterations as the network has layers).
+ * baselines measured in the same run: PyTorch (adopty) run beside us on the
+ * same dictionary and minibatch when given its folder, ISTA and FISTA with as
+ * many iterations as the network has layers.  Only training steps are timed
+ * (no evaluation in the timed region).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,8 +21,8 @@ typedef struct
 {
   guint   n, m, n_layers;      /* seed 004: 64, 256; T = 20 */
   guint   batch_size;          /* throughput minibatch (256) */
-  guint   throughput_train;    /* training samples of the throughput epochs */
-  guint   throughput_epochs;
+  double  seconds;             /* timing budget of one measurement */
+  const char *peer_dir;        /* folder holding adopty (PyTorch), or NULL */
   guint   train_size, test_size, epochs;  /* the full-batch SLISTA seed-004 runs */
   guint   cp_train_size, cp_batch, cp_epochs; /* the LISTA-CP run (minibatch Adam: it has
                                                  T(nm + m) parameters and overfits small sets) */
@@ -29,6 +31,8 @@ typedef struct
 } AsBenchUnrolledParams;
 
 void     as_bench_unrolled_params_init (AsBenchUnrolledParams *params);
-gboolean as_bench_unrolled_run         (const AsBenchUnrolledParams *params, FILE *out, GError **error);
+/* @goals_met (may be NULL): FALSE when a peer ran and a ratio missed its goal. */
+gboolean as_bench_unrolled_run         (const AsBenchUnrolledParams *params, FILE *out,
+                                        gboolean *goals_met, GError **error);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
  *
  * The atoms of a learned model are applied to another recording: one convolutional
  * sparse-coding step (LGCD, as-csc.h) with the dictionary held fixed, so that a waveform
- * learned on one session is found in the next.  The result is an AsCdlModel with the
+ * learned on one recording is found in the next.  The result is an AsCdlModel with the
  * same atoms and the new activations, written like any model (as-cdl-export.h).
  *
  * Copyright 2026 The Atomscope developers

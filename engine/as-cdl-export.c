@@ -159,6 +159,22 @@ remove_tree (const char *path)
     g_unlink (path);
 }
 
+/* A process that no longer runs: gone, or a zombie waiting to be reaped. */
+static gboolean
+process_gone (pid_t pid)
+{
+  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *close_paren;
+
+  if (kill (pid, 0) != 0 && errno == ESRCH)
+    return TRUE;
+  if (g_file_get_contents (stat_path, &stat, NULL, NULL)
+      && (close_paren = strrchr (stat, ')')) != NULL && close_paren[1] == ' ')
+    return close_paren[2] == 'Z' || close_paren[2] == 'X';
+  return FALSE;
+}
+
 /* Temporary folders of writers that were killed: ".NAME.PID.XXXXXX.part" beside the
  * target, whose process is gone. */
 static void
@@ -180,7 +196,7 @@ remove_stale_temporaries (const char *parent, const char *base)
       pid = g_ascii_strtoll (rest, &end, 10);
       if (end == rest || *end != '.' || pid <= 0 || pid == getpid ())
         continue;
-      if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
+      if (process_gone ((pid_t) pid))
         {
           g_autofree char *p = g_build_filename (parent, name, NULL);
           remove_tree (p);
@@ -434,7 +450,7 @@ run_json (const AsCdlModel *m, const AsCdlParams *p, const AsCdlExportInfo *info
   as_json_out_set_double (j, "lambda_max", m->lambda_max);
   as_json_out_set_int (j, "iterations", m->iteration);
   as_json_out_set_bool (j, "converged", m->converged);
-  as_json_out_set_string (j, "end_state", as_cdl_model_end_state (m));
+  as_json_out_set_string (j, "end_state", info->checkpoint ? "checkpoint" : as_cdl_model_end_state (m));
   as_json_out_member (j, "atoms_explaining_little");   /* 0-based, see AsCdlParams */
   as_json_out_begin_array (j);
   for (guint k = 0; m->weak != NULL && k < s->n_atoms; k++)

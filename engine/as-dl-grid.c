@@ -275,7 +275,7 @@ as_dl_grid_parse (const char *spec, GError **error)
   g->n_seeds = 3;
   g->lambda = 0.1;
   g->snr_db = 30.0;
-  g->n_layers = 10;
+  g->n_layers = 20;
   g->layers = AS_DL_LAYERS_FISTA;
   g->gradient = AS_DL_GRADIENT_AUTOMATIC;
   if (!parse_into (g, AS_DL_GRID_DEFAULT_SPEC, error))
@@ -343,8 +343,10 @@ as_dl_grid_learner_params (const AsDlGrid *g, const AsDlCell *cell, AsDlParams *
       p->n_iter = MAX (10u, 3 * cell->n_samples / p->batch);
       break;
     case AS_DL_LEARNER_UNROLLED:
-      p->batch = 128;
-      p->n_iter = 60;
+      /* Mini-batches well above m: on fewer signals than atoms the unrolled
+       * loss of a batch is lowered by moving atoms onto its signals. */
+      p->batch = MAX (256u, 2 * g->m);
+      p->n_iter = 30;
       break;
     case AS_DL_LEARNER_AM:
     case AS_DL_N_LEARNERS:

@@ -11,7 +11,7 @@
  * Grid specification: comma-separated KEY=VALUE items; a value is a number,
  * a range FIRST:LAST:COUNT (COUNT evenly spaced values), or a list (the items
  * after a KEY=VALUE that have no '=' extend its list):
- *   sparsity=0.05:0.3:5   active atoms per signal over n (k = sparsity·n)
+ *   sparsity=0.02:0.14:5  active atoms per signal over n (k = sparsity·n)
  *   coherence=0.15:0.75:5 mutual coherence of the true dictionary
  *   samples=1000          number of signals N
  *   seeds=3               problems drawn per cell
@@ -19,7 +19,7 @@
  *   n=64, m=128           signal dimension and number of atoms
  *   lambda=0.1            λ as a fraction of mean ‖D₀ᵀx‖_∞
  *   snr=30                signal-to-noise ratio in dB
- *   layers=10, gradient=automatic, unroll=fista   (unrolled learner)
+ *   layers=20, gradient=automatic, unroll=fista   (unrolled learner)
  * Unspecified keys keep these defaults.
  *
  * Copyright 2026 The Atomscope developers
@@ -34,7 +34,7 @@
 G_BEGIN_DECLS
 
 #define AS_DL_GRID_DEFAULT_SPEC \
-  "sparsity=0.05:0.3:5,coherence=0.15:0.75:5,samples=1000,seeds=3,learners=am,online,unrolled"
+  "sparsity=0.02:0.14:5,coherence=0.15:0.75:5,samples=1000,seeds=3,learners=am,online,unrolled"
 
 typedef struct
 {
@@ -127,7 +127,7 @@ typedef void (*AsDlGridProgress) (const AsDlCellResult *result, guint done, guin
 
 /* Runs every cell of @grid that @results (AsDlCellResult) does not hold yet,
  * on @n_jobs threads, appending to @results; after each cell the whole array
- * is written to @csv_path (may be NULL) as_dl_grid_write_csv.  The true
+ * is written to @csv_path (may be NULL) by as_dl_grid_write_csv.  The true
  * dictionaries are drawn once per coherence and seed.  Setting *@cancel
  * (may be NULL) stops before the next cell (FALSE, AS_ENGINE_ERROR_CANCELLED).
  * The first failing cell stops the run with its error. */

@@ -270,15 +270,30 @@ accumulate_statistics (guint n, guint m, guint N, const double *X, const double 
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, n, m, N, scale, X, n, Z, m, beta, B, m);
 }
 
-/* Atoms no code uses get a random signal, so that they have a chance to
- * find a place (as K-SVD and SPAMS do with unused atoms). */
+/* Atoms no code uses, and atoms that duplicate an earlier one (|cos| > 0.99:
+ * two atoms sharing one true atom split its codes and both stay in use), get
+ * a random signal, so that they have a chance to find a place (as K-SVD and
+ * SPAMS do with unused atoms). */
 static void
 replace_unused_atoms (AsRng *rng, guint n, guint m, guint N, const double *X, const double *A,
                       double *D)
 {
+  g_autofree double *G = g_new (double, (gsize) m * m);
+
+  cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n, 1.0, D, m, D, m, 0.0, G, m);
   for (guint j = 0; j < m; j++)
-    if (!(A[(gsize) j * m + j] > 0.0))
-      set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+    {
+      gboolean replace = !(A[(gsize) j * m + j] > 0.0);
+
+      for (guint i = 0; i < j && !replace; i++)
+        {
+          double d = G[(gsize) i * m + i] * G[(gsize) j * m + j];
+
+          replace = d > 0.0 && fabs (G[(gsize) i * m + j]) > 0.99 * sqrt (d);
+        }
+      if (replace)
+        set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+    }
 }
 
 /* ------------------------------------------------------ unrolled gradient */
@@ -631,7 +646,6 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
   for (guint it = 0; it < p->n_iter; it++)
     {
       double L = lipschitz (n, m, D), loss;
-      gboolean moved = FALSE;
 
       if (B < N)
         draw_batch (rng, n, N, X, B, order, Xb);
@@ -643,25 +657,29 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
                        _("Unrolled dictionary learning diverged at step %u"), it + 1);
           return FALSE;
         }
-      /* Projected gradient step with backtracking on the unrolled loss (L
-       * recomputed for the trial dictionary, as the next step will). */
-      step *= 2.0;
-      for (guint k = 0; k < 20 && !moved; k++, step *= 0.5)
-        {
-          double trial;
+      /* Projected gradient step with backtracking on the unrolled loss of
+       * this step (same L, same mini-batch).  A step that finds no decrease
+       * leaves D and the step size as they were. */
+      {
+        double trial_step = 2.0 * step;
 
-          for (gsize i = 0; i < (gsize) n * m; i++)
-            Dt[i] = D[i] - step * G[i];
-          project_unit_ball (n, m, Dt);
-          trial = as_dl_unrolled_gradient (n, m, Dt, B, Xb, lambda, lipschitz (n, m, Dt),
-                                           p->layers, p->n_layers, p->gradient, NULL, NULL);
-          if (trial <= loss)
-            {
-              memcpy (D, Dt, sizeof (double) * n * m);
-              moved = TRUE;
-              break;
-            }
-        }
+        for (guint k = 0; k < 30; k++, trial_step *= 0.5)
+          {
+            double trial;
+
+            for (gsize i = 0; i < (gsize) n * m; i++)
+              Dt[i] = D[i] - trial_step * G[i];
+            project_unit_ball (n, m, Dt);
+            trial = as_dl_unrolled_gradient (n, m, Dt, B, Xb, lambda, L, p->layers,
+                                             p->n_layers, p->gradient, NULL, NULL);
+            if (trial <= loss)
+              {
+                memcpy (D, Dt, sizeof (double) * n * m);
+                step = trial_step;
+                break;
+              }
+          }
+      }
       *iterations = it + 1;
     }
   return TRUE;

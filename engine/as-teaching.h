@@ -64,13 +64,16 @@ typedef struct
   guint                n_layers;         /* T */
   AsUnrolledLoss       loss;
   guint                n_epochs;         /* epochs per network; 0: no learning */
-  guint                train_size, test_size, batch_size;
-  double               learning_rate;
+  guint                train_size, test_size;
+  guint                batch_size;         /* LISTA and LISTA-CP minibatches (4·train_size signals) */
+  double               learning_rate;      /* Adam's, for LISTA and LISTA-CP */
+  double               step_learning_rate; /* first rate of SLISTA's and ALISTA's line search */
 } AsTeachingConfig;
 
 /* Defaults: Gaussian D with n = 64, m = 256, λ = 0.1 λ_max, dense signals, seed 0,
  * 50 test signals, 300 iterations (100 recorded), SLISTA and LISTA with
- * T = 20 layers, unsupervised loss, 200 epochs on 500 / 200 samples. */
+ * T = 20 layers, unsupervised loss, 200 epochs on 500 / 200 samples (LISTA
+ * and LISTA-CP: 2000 training samples, minibatches of 128, Adam at 2e-4). */
 void        as_teaching_config_init  (AsTeachingConfig *config);
 const char *as_teaching_classical_to_string (AsTeachingClassical kind); /* "ista", "fista", "oracle-ista", "cd" */
 
@@ -113,6 +116,8 @@ typedef struct
   AsTeachingPath  *learned_path[AS_TEACHING_N_LEARNED];  /* layers on signal 0 */
   char            *learned_error[AS_TEACHING_N_LEARNED]; /* why a network stopped, or NULL */
   gboolean         learning_done;
+  guint            learning_epoch;     /* epochs every network has done */
+  double           learning_seconds;   /* wall time of those epochs (not the setup) */
   /* private */
   gpointer         priv;
 } AsTeachingSnapshot;

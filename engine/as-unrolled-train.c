@@ -44,7 +44,14 @@ struct _AsUnrolledTrainer
   double *Xb, *Zb;              /* gathered minibatch */
   guint  *order;
 
-  double *grad, *grad_chunk, *m1, *m2;
+  double *grad, *m1, *m2;
+  /* Training work, per thread: a tape in the configured precision, ∂ℓ/∂z^T
+   * (CHUNK × m) and the gradient of a share; no allocation per step. */
+  AsUnrolledTape *work[2];
+  double *Gwork[2], *grad_work[2];
+  /* Every-layer loss: weight of each layer (index t = 1 … T). */
+  double *layer_w;
+  guint   layer_w_depth;
   double *saved_params, *saved_m1, *saved_m2;
   guint64 adam_t, saved_adam_t;
   double  lr;
@@ -103,6 +110,8 @@ as_unrolled_train_config_init (AsUnrolledTrainConfig *config)
   config->test_size = 500;
   config->eval_every = 1;
   config->n_baseline = 20;
+  config->precision = AS_UNROLLED_FLOAT64;
+  config->n_threads = 1;
 }
 
 /* ------------------------------------------------------------------ data */
@@ -195,8 +204,24 @@ baseline_curves (AsUnrolledTrainer *tr, AsSolverKind kind, double *mean, double 
     }
 }
 
+/* Two configurations draw the same test set (given the same dictionary). */
+static gboolean
+same_test_set (const AsUnrolledTrainConfig *a, const AsUnrolledTrainConfig *b)
+{
+  return a->n == b->n && a->m == b->m && a->lambda_fraction == b->lambda_fraction
+         && a->test_size == b->test_size && a->rho == b->rho && a->noise == b->noise
+         && a->seed == b->seed && a->positive == b->positive;
+}
+
 AsUnrolledTrainer *
 as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, GError **error)
+{
+  return as_unrolled_trainer_new_sharing (config, D, NULL, error);
+}
+
+AsUnrolledTrainer *
+as_unrolled_trainer_new_sharing (const AsUnrolledTrainConfig *config, const double *D,
+                                 AsUnrolledTrainer *test_donor, GError **error)
 {
   g_autoptr (AsUnrolledTrainer) tr = NULL;
   AsUnrolledTrainConfig *cfg;
@@ -284,16 +309,28 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
   tr->Zte = g_new0 (double, (gsize) cfg->test_size * m);
   tr->Fte = g_new (double, cfg->test_size);
   tr->F0 = g_new (double, cfg->test_size);
-  {
-    g_autofree double *Ztrue = g_new (double, (gsize) cfg->test_size * m);
+  if (test_donor != NULL && same_test_set (&test_donor->cfg, cfg)
+      && memcmp (test_donor->D, tr->D, sizeof (double) * n * m) == 0)
+    {
+      /* The same test set as another network's: its solutions too. */
+      memcpy (tr->Xte, test_donor->Xte, sizeof (double) * cfg->test_size * n);
+      memcpy (tr->Zte, test_donor->Zte, sizeof (double) * cfg->test_size * m);
+      tr->lasso_te = as_lasso_new (n, m, tr->D, cfg->test_size, tr->Xte, tr->lambda, cfg->positive);
+    }
+  else
+    {
+      g_autofree double *Ztrue = g_new (double, (gsize) cfg->test_size * m);
+      AsRng test_rng;
 
-    draw_signals (&tr->rng, n, m, tr->D, cfg->test_size, cfg->rho, cfg->noise, tr->Xte, Ztrue);
-  }
-  /* Reference solutions: the gaps reported go down to ~1e-10, so solve to a
-   * relative duality gap of 1e-12 (F(z*) is O(0.1) on this set). */
-  tr->lasso_te = as_lasso_new (n, m, tr->D, cfg->test_size, tr->Xte, tr->lambda, cfg->positive);
-  if (!as_lasso_solve_reference (tr->lasso_te, tr->Zte, 1e-12, 200000, error))
-    return NULL;
+      /* Its own stream: the test set does not depend on the training set's size. */
+      as_rng_init (&test_rng, cfg->seed ^ G_GUINT64_CONSTANT (0x7465737473657421));
+      draw_signals (&test_rng, n, m, tr->D, cfg->test_size, cfg->rho, cfg->noise, tr->Xte, Ztrue);
+      /* Reference solutions: the gaps reported go down to ~1e-10, so solve to a
+       * relative duality gap of 1e-12 (F(z*) is O(0.1) on this set). */
+      tr->lasso_te = as_lasso_new (n, m, tr->D, cfg->test_size, tr->Xte, tr->lambda, cfg->positive);
+      if (!as_lasso_solve_reference (tr->lasso_te, tr->Zte, 1e-12, 200000, error))
+        return NULL;
+    }
   {
     g_autofree double *zero = g_new0 (double, m);
 
@@ -305,6 +342,13 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
   }
 
   tr->tape = as_unrolled_tape_new (tr->net, CHUNK);
+  tr->layer_w = g_new0 (double, T + 1);
+  for (guint i = 0; i < MAX (1, MIN (cfg->n_threads, 2)); i++)
+    {
+      tr->work[i] = as_unrolled_tape_new_full (tr->net, CHUNK, cfg->precision);
+      tr->Gwork[i] = g_new (double, (gsize) CHUNK * m);
+      tr->grad_work[i] = g_new0 (double, as_unrolled_get_n_params (tr->net));
+    }
   tr->Xb = g_new (double, (gsize) MIN (MAX (cfg->batch_size, 1), cfg->train_size) * n);
   tr->Zb = g_new (double, (gsize) MIN (MAX (cfg->batch_size, 1), cfg->train_size) * m);
   tr->order = g_new (guint, cfg->train_size);
@@ -314,7 +358,6 @@ as_unrolled_trainer_new (const AsUnrolledTrainConfig *config, const double *D, G
     gsize np = as_unrolled_get_n_params (tr->net);
 
     tr->grad = g_new0 (double, np);
-    tr->grad_chunk = g_new0 (double, np);
     tr->m1 = g_new0 (double, np);
     tr->m2 = g_new0 (double, np);
     tr->saved_params = g_new0 (double, np);
@@ -352,6 +395,13 @@ as_unrolled_trainer_unref (AsUnrolledTrainer *tr)
   g_free (tr->D);
   as_unrolled_free (tr->net);
   as_unrolled_tape_free (tr->tape);
+  g_free (tr->layer_w);
+  for (guint i = 0; i < 2; i++)
+    {
+      as_unrolled_tape_free (tr->work[i]);
+      g_free (tr->Gwork[i]);
+      g_free (tr->grad_work[i]);
+    }
   g_free (tr->Xtr);
   g_free (tr->Ztr);
   g_free (tr->Xte);
@@ -363,7 +413,6 @@ as_unrolled_trainer_unref (AsUnrolledTrainer *tr)
   g_free (tr->Zb);
   g_free (tr->order);
   g_free (tr->grad);
-  g_free (tr->grad_chunk);
   g_free (tr->m1);
   g_free (tr->m2);
   g_free (tr->saved_params);
@@ -404,8 +453,77 @@ as_unrolled_trainer_get_train_loss (AsUnrolledTrainer *tr, guint *n_epochs)
 
 /* ------------------------------------------------------------- training */
 
+/* Weights of the every-layer loss for a network of depth d: the mean over
+ * layers, w_t = 1/d.  (Weighting each layer by the inverse of ISTA's gap at
+ * that depth, the ratio the figure shows, was tried: it slowed the first
+ * layers down without helping the deep ones.) */
+static void
+update_layer_weights (AsUnrolledTrainer *tr, guint depth)
+{
+  if (tr->layer_w_depth == depth)
+    return;
+  for (guint t = 1; t <= depth; t++)
+    tr->layer_w[t] = 1.0 / depth;
+  tr->layer_w_depth = depth;
+}
+
+/* One share of a minibatch on one thread: its own tape and buffers. */
+typedef struct
+{
+  AsUnrolledTrainer *tr;
+  AsUnrolledTape    *tape;
+  guint              depth, first, B;
+  const double      *X, *Z;
+  double            *G, *grad;   /* grad NULL: loss only */
+  double             loss;
+} Share;
+
+static gpointer
+share_run (gpointer data)
+{
+  Share *s = data;
+  AsUnrolledTrainer *tr = s->tr;
+
+  as_unrolled_forward (tr->net, s->depth, s->B, s->X, tr->lambda, s->tape);
+  s->loss = as_unrolled_loss (tr->net, tr->cfg.loss, s->depth, s->B, s->X, s->Z, tr->lambda,
+                              s->tape, s->grad ? s->G : NULL);
+  if (tr->cfg.every_layer)
+    {
+      /* ℓ = Σ_t w_t ℓ(z^t) over the layers t = 1 … depth (layer_weights). */
+      const double *w = tr->layer_w;
+
+      s->loss *= w[s->depth];
+      for (guint t = 1; t < s->depth; t++)
+        s->loss += w[t] * as_unrolled_loss (tr->net, tr->cfg.loss, t, s->B, s->X, s->Z, tr->lambda,
+                                             s->tape, NULL);
+      if (s->grad != NULL)
+        {
+          for (gsize i = 0; i < (gsize) s->B * tr->cfg.m; i++)
+            s->G[i] *= w[s->depth];
+          as_unrolled_backward_layers (tr->net, s->depth, s->first, s->B, s->X, s->Z, tr->lambda,
+                                       tr->cfg.loss, w, s->tape, s->G, s->grad);
+        }
+      return NULL;
+    }
+  if (s->grad != NULL)
+    as_unrolled_backward (tr->net, s->depth, s->first, s->B, s->X, tr->lambda, s->tape, s->G,
+                          s->grad);
+  return NULL;
+}
+
+static gpointer
+forward_run (gpointer data)
+{
+  Share *s = data;
+
+  as_unrolled_forward (s->tr->net, s->depth, s->B, s->X, s->tr->lambda, s->tape);
+  return NULL;
+}
+
 /* Mean loss (and, if grad is not NULL, its gradient) over B samples at depth
- * @depth, back-propagated down to layer @first; chunked so the tape stays small. */
+ * @depth, back-propagated down to layer @first; chunked so the tapes stay
+ * small, each chunk split between the worker threads (the loss of a share is
+ * its own mean: shares and chunks are weighted by their sizes). */
 static double
 batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
                      const double *X, const double *Zt, double *grad)
@@ -413,27 +531,53 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
   guint n = tr->cfg.n, m = tr->cfg.m;
   gsize np = as_unrolled_get_n_params (tr->net);
   double total = 0.0;
-  g_autofree double *G = grad ? g_new (double, (gsize) MIN (B, CHUNK) * m) : NULL;
+  guint n_threads = MAX (1, MIN (tr->cfg.n_threads, 2));
+  int blas_threads = as_engine_get_blas_threads ();
 
   if (grad != NULL)
     memset (grad, 0, sizeof (double) * np);
+  if (tr->cfg.every_layer)
+    update_layer_weights (tr, depth);
+  /* Two shares run BLAS at once: one BLAS thread each. */
+  if (n_threads > 1)
+    as_engine_set_blas_threads (1);
   for (guint start = 0; start < B; start += CHUNK)
     {
       guint c = MIN (CHUNK, B - start);
-      const double *Xc = X + (gsize) start * n;
-      const double *Zc = Zt ? Zt + (gsize) start * m : NULL;
-      double w = (double) c / B, l;
+      guint k = (n_threads > 1 && c >= 16) ? 2 : 1;
+      Share sh[2];
+      GThread *thread = NULL;
 
-      as_unrolled_forward (tr->net, depth, c, Xc, tr->lambda, tr->tape);
-      l = as_unrolled_loss (tr->net, tr->cfg.loss, depth, c, Xc, Zc, tr->lambda, tr->tape, G);
-      total += w * l;
-      if (grad != NULL)
+      for (guint i = 0; i < k; i++)
         {
-          /* The loss of a chunk is its own mean: weight by c/B. */
-          as_unrolled_backward (tr->net, depth, first, c, Xc, tr->lambda, tr->tape, G, tr->grad_chunk);
-          cblas_daxpy (np, w, tr->grad_chunk, 1, grad, 1);
+          guint lo = start + (i == 0 ? 0 : c / 2), hi = start + (k == 1 || i == 1 ? c : c / 2);
+
+          sh[i].tr = tr;
+          sh[i].tape = tr->work[i];
+          sh[i].depth = depth;
+          sh[i].first = first;
+          sh[i].B = hi - lo;
+          sh[i].X = X + (gsize) lo * n;
+          sh[i].Z = Zt ? Zt + (gsize) lo * m : NULL;
+          sh[i].G = tr->Gwork[i];
+          sh[i].grad = grad ? tr->grad_work[i] : NULL;
+        }
+      if (k == 2)
+        thread = g_thread_new ("unrolled-share", share_run, &sh[1]);
+      share_run (&sh[0]);
+      if (thread != NULL)
+        g_thread_join (thread);
+      for (guint i = 0; i < k; i++)
+        {
+          double w = (double) sh[i].B / B;
+
+          total += w * sh[i].loss;
+          if (grad != NULL)
+            cblas_daxpy (np, w, tr->grad_work[i], 1, grad, 1);
         }
     }
+  if (n_threads > 1)
+    as_engine_set_blas_threads (blas_threads);
   return total;
 }
 
@@ -463,6 +607,43 @@ optimizer_step (AsUnrolledTrainer *tr, double lr, gsize lo, gsize hi)
         p[i] -= lr * (tr->m1[i] / c1) / (sqrt (tr->m2[i] / c2) + ADAM_EPS);
       }
   }
+}
+
+double
+as_unrolled_trainer_step (AsUnrolledTrainer *tr, guint B, const double *X, const double *Z)
+{
+  guint T = tr->cfg.n_layers;
+  double loss;
+
+  g_return_val_if_fail (B > 0, NAN);
+  loss = batch_loss_gradient (tr, T, 1, B, X, Z, tr->grad);
+  optimizer_step (tr, tr->lr, 0, as_unrolled_layer_offset (tr->net, T + 1));
+  return loss;
+}
+
+void
+as_unrolled_trainer_forward (AsUnrolledTrainer *tr, guint B, const double *X)
+{
+  guint n_threads = MAX (1, MIN (tr->cfg.n_threads, 2));
+  int blas_threads = as_engine_get_blas_threads ();
+
+  if (n_threads > 1)
+    as_engine_set_blas_threads (1);
+  for (guint start = 0; start < B; start += CHUNK)
+    {
+      guint c = MIN (CHUNK, B - start), h = n_threads > 1 && c >= 16 ? c / 2 : c;
+      Share sh[2] = {
+        { tr, tr->work[0], tr->cfg.n_layers, 1, h, X + (gsize) start * tr->cfg.n, NULL, NULL, NULL, 0 },
+        { tr, tr->work[1], tr->cfg.n_layers, 1, c - h, X + (gsize) (start + h) * tr->cfg.n, NULL, NULL, NULL, 0 },
+      };
+      GThread *thread = h < c ? g_thread_new ("unrolled-share", forward_run, &sh[1]) : NULL;
+
+      forward_run (&sh[0]);
+      if (thread != NULL)
+        g_thread_join (thread);
+    }
+  if (n_threads > 1)
+    as_engine_set_blas_threads (blas_threads);
 }
 
 static void
@@ -513,7 +694,7 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
   guint B = (tr->cfg.batch_size == 0 || tr->cfg.batch_size >= N) ? N : tr->cfg.batch_size;
   guint depth, first;
   gsize lo, hi;
-  double lr = tr->lr, loss;
+  double lr = tr->lr, loss, batch_sum = 0.0;
 
   epoch_layers (tr, &depth, &first);
   lo = as_unrolled_layer_offset (tr->net, first);
@@ -553,12 +734,25 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
           X = tr->Xb;
           Z = tr->Ztr ? tr->Zb : NULL;
         }
-      batch_loss_gradient (tr, depth, first, c, X, Z, tr->grad);
+      batch_sum += c * batch_loss_gradient (tr, depth, first, c, X, Z, tr->grad);
       optimizer_step (tr, lr, lo, hi);
     }
 
-  loss = batch_loss_gradient (tr, depth, first, N, tr->Xtr, tr->Ztr, NULL);
-  if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK && !(loss <= tr->prev_loss))
+  /* The backtracking schedule compares the loss after the epoch with the one
+   * before it; the other schedules report the mean minibatch loss of the
+   * epoch, which costs nothing more. */
+  gboolean backtrack = tr->cfg.schedule == AS_UNROLLED_SCHEDULE_BACKTRACK
+                       || tr->cfg.schedule == AS_UNROLLED_SCHEDULE_ADAPTIVE;
+
+  if (backtrack || B == N)
+    loss = batch_loss_gradient (tr, depth, first, N, tr->Xtr, tr->Ztr, NULL);
+  else
+    loss = batch_sum / N;
+  /* Adaptive: an accepted epoch doubles the rate (adopty's line search for
+   * Ablin et al. 2019 multiplies it by 4 and halves it on every rejection). */
+  if (tr->cfg.schedule == AS_UNROLLED_SCHEDULE_ADAPTIVE && loss <= tr->prev_loss)
+    tr->lr = MIN (2.0 * tr->lr, 1e6 * tr->cfg.learning_rate);
+  if (backtrack && !(loss <= tr->prev_loss))
     {
       /* Backtracking: undo the epoch and halve the rate (the seed trains full
        * batch with a step that decreases whenever the loss goes up). */
@@ -576,7 +770,7 @@ train_epoch (AsUnrolledTrainer *tr, AsJob *job, GError **error)
     }
   if (!isfinite (loss))
     {
-      if (tr->cfg.schedule != AS_UNROLLED_SCHEDULE_BACKTRACK)
+      if (!backtrack)
         {
           restore_state (tr);
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,

@@ -41,6 +41,7 @@ typedef enum
   AS_UNROLLED_SCHEDULE_CONSTANT,
   AS_UNROLLED_SCHEDULE_STEP,       /* lr · step_factor^⌊epoch / step_epochs⌋ */
   AS_UNROLLED_SCHEDULE_BACKTRACK,  /* an epoch that increases the training loss is undone and lr halved */
+  AS_UNROLLED_SCHEDULE_ADAPTIVE,   /* the same, and an epoch that lowers it doubles lr */
 } AsUnrolledSchedule;
 
 const char *as_unrolled_optimizer_to_string   (AsUnrolledOptimizer optimizer); /* "adam", "sgd" */
@@ -68,11 +69,15 @@ typedef struct
   guint64             seed;
   guint               eval_every;       /* evaluate the test set every that many epochs */
   guint               n_baseline;       /* ISTA/FISTA iterations of the baselines (≥ n_layers) */
+  AsUnrolledPrecision precision;        /* of the training work; evaluation is float64 */
+  guint               n_threads;        /* 2: every minibatch split between two threads */
+  gboolean            every_layer;      /* train on the mean over layers t of ℓ(z^t), not ℓ(z^T) alone */
 } AsUnrolledTrainConfig;
 
 /* Defaults: SLISTA, T = 10, n = 16, m = 64, λ = 0.1 λ_max, unsupervised,
  * Adam with lr 0.01 and backtracking, full batch, 1000 / 500 samples, seed 0,
- * dense signals (supervised training switches to ρ = 0.1 when ρ = 0). */
+ * dense signals (supervised training switches to ρ = 0.1 when ρ = 0),
+ * float64 on one thread. */
 void as_unrolled_train_config_init (AsUnrolledTrainConfig *config);
 
 typedef struct _AsUnrolledTrainer AsUnrolledTrainer;
@@ -83,6 +88,14 @@ typedef struct _AsUnrolledTrainer AsUnrolledTrainer;
 AsUnrolledTrainer *as_unrolled_trainer_new   (const AsUnrolledTrainConfig *config,
                                               const double                *D,
                                               GError                     **error);
+/* The same, taking the test set and its Lasso solutions from @test_donor
+ * when it would draw the same ones (same dictionary, sizes, λ, law and seed;
+ * the test set does not depend on the training set): networks compared side
+ * by side are then evaluated on the same signals, solved once. */
+AsUnrolledTrainer *as_unrolled_trainer_new_sharing (const AsUnrolledTrainConfig *config,
+                                                    const double                *D,
+                                                    AsUnrolledTrainer           *test_donor,
+                                                    GError                     **error);
 AsUnrolledTrainer *as_unrolled_trainer_ref   (AsUnrolledTrainer *trainer);
 void               as_unrolled_trainer_unref (AsUnrolledTrainer *trainer);
 
@@ -104,6 +117,15 @@ const double      *as_unrolled_trainer_get_train_signals  (AsUnrolledTrainer *tr
  * (the parameters are then those of the last good epoch). */
 gboolean           as_unrolled_trainer_train (AsUnrolledTrainer *trainer, guint n_epochs,
                                               AsJob *job, GError **error);
+/* One optimiser step of the whole network on a minibatch of @B signals X
+ * (B × n; Z the targets of the (semi-)supervised losses, else NULL): forward,
+ * loss, back-propagation and the Adam or SGD update at the current learning
+ * rate, outside any schedule.  Returns the minibatch loss before the update. */
+double             as_unrolled_trainer_step    (AsUnrolledTrainer *trainer, guint B,
+                                                const double *X, const double *Z);
+/* The forward pass alone on @B signals (the work of inference). */
+void               as_unrolled_trainer_forward (AsUnrolledTrainer *trainer, guint B,
+                                                const double *X);
 /* A job that trains @n_epochs more epochs on its worker thread and publishes
  * AsUnrolledSnapshot's (snapshot_ref/unref: as_unrolled_snapshot_ref/unref). */
 AsJob             *as_unrolled_trainer_new_job (AsUnrolledTrainer *trainer, guint n_epochs);

@@ -18,6 +18,7 @@
 #include "as-engine.h"
 #include "as-lasso.h"
 #include "as-unrolled.h"
+#include "as-unrolled-kernels.h"
 
 struct _AsUnrolled
 {
@@ -37,11 +38,16 @@ struct _AsUnrolled
 struct _AsUnrolledTape
 {
   guint   T, n, m, max_batch;
-  double *Z;   /* (T + 1) blocks of max_batch × m */
-  double *R;   /* T blocks of max_batch × n: r^{t−1} = Dz^{t−1} − x, input of layer t */
-  double *G;   /* max_batch × m */
-  double *G2;  /* max_batch × m */
-  double *P;   /* max_batch × max(n, m) */
+  AsUnrolledPrecision precision;
+  AsUnrolledKernelTape k;   /* z⁰ … z^T, r^0 … r^{T−1}, work space, in the tape's precision */
+  /* float32 only: the network, its inputs and gradients converted. */
+  float  *Df, *Wf;          /* n × m */
+  float  *pf, *gradf;       /* n_params */
+  float  *Xf;               /* max_batch × n */
+  float  *Gf;               /* max_batch × m */
+  float  *Ztf;              /* max_batch × m: targets of the (semi-)supervised losses */
+  double *Zd;               /* max_batch × m: codes handed out in float64 */
+  gsize   n_params;
 };
 
 static const char *const kind_names[] = { "lista", "lista-cp", "alista", "slista" };
@@ -124,31 +130,6 @@ as_unrolled_alista_weights (guint n, guint m, const double *D, double *W, GError
         W[(gsize) i * m + j] /= c;
     }
   return TRUE;
-}
-
-static inline double
-soft_threshold (double u, double tau, gboolean positive)
-{
-  if (u > tau)
-    return u - tau;
-  if (!positive && u < -tau)
-    return u + tau;
-  return 0.0;
-}
-
-static inline double
-sign0 (double v)
-{
-  return v > 0 ? 1.0 : (v < 0 ? -1.0 : 0.0);
-}
-
-/* R = Z Dᵀ − X (B × n). */
-static void
-residual (guint n, guint m, const double *D, guint B, const double *X, const double *Z, double *R)
-{
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, n, m, 1.0, Z, m, D, m, 0.0, R, n);
-  for (gsize i = 0; i < (gsize) B * n; i++)
-    R[i] -= X[i];
 }
 
 /* ---------------------------------------------------------------- network */
@@ -335,21 +316,49 @@ as_unrolled_reset (AsUnrolled *net)
 /* ------------------------------------------------------------------ tape */
 
 AsUnrolledTape *
-as_unrolled_tape_new (const AsUnrolled *net, guint max_batch)
+as_unrolled_tape_new_full (const AsUnrolled *net, guint max_batch, AsUnrolledPrecision precision)
 {
   AsUnrolledTape *tape = g_new0 (AsUnrolledTape, 1);
-  gsize bm = (gsize) max_batch * net->m;
+  gsize bm = (gsize) max_batch * net->m, nm = (gsize) net->n * net->m;
+  gsize size = precision == AS_UNROLLED_FLOAT32 ? sizeof (float) : sizeof (double);
 
   tape->T = net->T;
   tape->n = net->n;
   tape->m = net->m;
   tape->max_batch = max_batch;
-  tape->Z = g_new0 (double, bm * (net->T + 1));
-  tape->R = g_new0 (double, (gsize) max_batch * net->n * net->T);
-  tape->G = g_new0 (double, bm);
-  tape->G2 = g_new0 (double, bm);
-  tape->P = g_new0 (double, (gsize) max_batch * MAX (net->n, net->m));
+  tape->precision = precision;
+  tape->n_params = net->n_params;
+  tape->k.max_batch = max_batch;
+  tape->k.Z = g_malloc0 (size * bm * (net->T + 1));
+  tape->k.R = g_malloc0 (size * max_batch * net->n * net->T);
+  tape->k.G = g_malloc0 (size * bm);
+  tape->k.G2 = g_malloc0 (size * bm);
+  tape->k.P = g_malloc0 (size * max_batch * MAX (net->n, net->m));
+  if (precision == AS_UNROLLED_FLOAT32)
+    {
+      tape->Df = g_new (float, nm);
+      for (gsize i = 0; i < nm; i++)
+        tape->Df[i] = (float) net->D[i];
+      if (net->W_alista != NULL)
+        {
+          tape->Wf = g_new (float, nm);
+          for (gsize i = 0; i < nm; i++)
+            tape->Wf[i] = (float) net->W_alista[i];
+        }
+      tape->pf = g_new (float, net->n_params);
+      tape->gradf = g_new (float, net->n_params);
+      tape->Xf = g_new (float, (gsize) max_batch * net->n);
+      tape->Gf = g_new (float, bm);
+      tape->Ztf = g_new (float, bm);
+      tape->Zd = g_new (double, bm);
+    }
   return tape;
+}
+
+AsUnrolledTape *
+as_unrolled_tape_new (const AsUnrolled *net, guint max_batch)
+{
+  return as_unrolled_tape_new_full (net, max_batch, AS_UNROLLED_FLOAT64);
 }
 
 void
@@ -357,31 +366,70 @@ as_unrolled_tape_free (AsUnrolledTape *tape)
 {
   if (tape == NULL)
     return;
-  g_free (tape->Z);
-  g_free (tape->R);
-  g_free (tape->G);
-  g_free (tape->G2);
-  g_free (tape->P);
+  g_free (tape->k.Z);
+  g_free (tape->k.R);
+  g_free (tape->k.G);
+  g_free (tape->k.G2);
+  g_free (tape->k.P);
+  g_free (tape->Df);
+  g_free (tape->Wf);
+  g_free (tape->pf);
+  g_free (tape->gradf);
+  g_free (tape->Xf);
+  g_free (tape->Gf);
+  g_free (tape->Ztf);
+  g_free (tape->Zd);
   g_free (tape);
 }
 
-static inline double *
-tape_z (const AsUnrolledTape *tape, guint t)
+AsUnrolledPrecision
+as_unrolled_tape_get_precision (const AsUnrolledTape *tape)
 {
-  return tape->Z + (gsize) t * tape->max_batch * tape->m;
-}
-
-static inline double *
-tape_r (const AsUnrolledTape *tape, guint t)
-{
-  return tape->R + (gsize) t * tape->max_batch * tape->n;
+  return tape->precision;
 }
 
 const double *
 as_unrolled_tape_get_codes (const AsUnrolledTape *tape, guint t)
 {
+  gsize bm = (gsize) tape->max_batch * tape->m;
+
   g_return_val_if_fail (t <= tape->T, NULL);
-  return tape_z (tape, t);
+  if (tape->precision == AS_UNROLLED_FLOAT64)
+    return (const double *) tape->k.Z + (gsize) t * bm;
+  {
+    const float *Z = (const float *) tape->k.Z + (gsize) t * bm;
+
+    for (gsize i = 0; i < bm; i++)
+      tape->Zd[i] = Z[i];
+    return tape->Zd;
+  }
+}
+
+/* The network as the kernels see it, in the tape's precision. */
+static void
+kernel_net (const AsUnrolled *net, AsUnrolledTape *tape, gboolean convert_params,
+            AsUnrolledKernelNet *k)
+{
+  k->kind = net->kind;
+  k->T = net->T;
+  k->n = net->n;
+  k->m = net->m;
+  k->positive = net->positive;
+  k->offset = net->offset;
+  if (tape->precision == AS_UNROLLED_FLOAT64)
+    {
+      k->D = net->D;
+      k->W = net->W_alista;
+      k->params = net->params;
+      return;
+    }
+  g_return_if_fail (tape->n_params == net->n_params);
+  if (convert_params)
+    for (gsize i = 0; i < net->n_params; i++)
+      tape->pf[i] = (float) net->params[i];
+  k->D = tape->Df;
+  k->W = tape->Wf;
+  k->params = tape->pf;
 }
 
 /* ---------------------------------------------------------------- forward */
@@ -390,82 +438,18 @@ void
 as_unrolled_forward (const AsUnrolled *net, guint n_layers, guint B,
                      const double *X, double lambda, AsUnrolledTape *tape)
 {
-  guint n = net->n, m = net->m;
-  gsize bm = (gsize) B * m;
+  AsUnrolledKernelNet k;
 
   g_return_if_fail (n_layers <= net->T && B <= tape->max_batch);
-  memset (tape_z (tape, 0), 0, sizeof (double) * bm);
-  for (guint t = 1; t <= n_layers; t++)
+  kernel_net (net, tape, TRUE, &k);
+  if (tape->precision == AS_UNROLLED_FLOAT64)
     {
-      const double *p = net->params + net->offset[t];
-      const double *Zp = tape_z (tape, t - 1);
-      double *Z = tape_z (tape, t);
-
-      if (net->kind == AS_UNROLLED_LISTA)
-        {
-          /* u = S_t z^{t−1} + W_{e,t} x, i.e. U = X W_eᵀ + Z S_tᵀ for the batch. */
-          const double *S = t >= 2 ? p : NULL;
-          const double *We = p + (t >= 2 ? (gsize) m * m : 0);
-          const double *theta = We + (gsize) m * n;
-
-          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, m, n, 1.0, X, n, We, n, 0.0, Z, m);
-          if (S != NULL)
-            cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, m, m, 1.0, Zp, m, S, m, 1.0, Z, m);
-          for (guint b = 0; b < B; b++)
-            for (guint j = 0; j < m; j++)
-              Z[(gsize) b * m + j] = soft_threshold (Z[(gsize) b * m + j], lambda * theta[j], net->positive);
-          continue;
-        }
-
-      {
-        double *R = tape_r (tape, t - 1);
-        const double *W;
-        double step = 1.0;
-
-        /* r^{t−1} = Dz^{t−1} − x (z⁰ = 0 gives −x without a product). */
-        if (t == 1)
-          for (gsize i = 0; i < (gsize) B * n; i++)
-            R[i] = -X[i];
-        else
-          residual (n, m, net->D, B, X, Zp, R);
-
-        switch (net->kind)
-          {
-          case AS_UNROLLED_SLISTA:
-            W = net->D;
-            step = p[0];
-            break;
-          case AS_UNROLLED_ALISTA:
-            W = net->W_alista;
-            step = p[0];
-            break;
-          case AS_UNROLLED_LISTA_CP:
-          default:
-            W = p;
-            break;
-          }
-        /* Wᵀr for each row: (R W) is B × m. */
-        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, m, n, 1.0, R, n, W, m, 0.0, Z, m);
-        if (net->kind == AS_UNROLLED_LISTA_CP)
-          {
-            const double *theta = p + (gsize) n * m;
-
-            for (guint b = 0; b < B; b++)
-              for (guint j = 0; j < m; j++)
-                {
-                  gsize i = (gsize) b * m + j;
-                  Z[i] = soft_threshold (Zp[i] - Z[i], lambda * theta[j], net->positive);
-                }
-          }
-        else
-          {
-            double tau = lambda * (net->kind == AS_UNROLLED_SLISTA ? p[0] : p[1]);
-
-            for (gsize i = 0; i < bm; i++)
-              Z[i] = soft_threshold (Zp[i] - step * Z[i], tau, net->positive);
-          }
-      }
+      as_unrolled_kernel_forward_f64 (&k, n_layers, B, X, lambda, &tape->k);
+      return;
     }
+  for (gsize i = 0; i < (gsize) B * net->n; i++)
+    tape->Xf[i] = (float) X[i];
+  as_unrolled_kernel_forward_f32 (&k, n_layers, B, tape->Xf, lambda, &tape->k);
 }
 
 double
@@ -473,54 +457,74 @@ as_unrolled_loss (const AsUnrolled *net, AsUnrolledLoss loss, guint n_layers,
                   guint B, const double *X, const double *Ztarget, double lambda,
                   AsUnrolledTape *tape, double *G)
 {
-  guint n = net->n, m = net->m;
-  const double *Z = tape_z (tape, n_layers);
-  gsize bm = (gsize) B * m;
-  double total = 0.0;
+  AsUnrolledKernelNet k;
+  gsize bm = (gsize) B * net->m;
+  double value;
 
-  if (B == 0)
-    return 0.0;
-  if (loss == AS_UNROLLED_LOSS_UNSUPERVISED)
-    {
-      /* ℓ = mean ½‖x − Dz‖² + λ‖z‖₁; ∂ℓ/∂z = (Dᵀ(Dz − x) + λ sign z)/B. */
-      double *R = tape->P;  /* B × n fits in B × max(n, m) */
+  g_return_val_if_fail (loss == AS_UNROLLED_LOSS_UNSUPERVISED || Ztarget != NULL, NAN);
+  kernel_net (net, tape, FALSE, &k);
+  if (tape->precision == AS_UNROLLED_FLOAT64)
+    return as_unrolled_kernel_loss_f64 (&k, loss, n_layers, B, X, Ztarget, lambda, &tape->k, G);
+  {
+    /* X was converted by the forward pass; the target is converted here. */
+    float *Zt = NULL;
 
-      residual (n, m, net->D, B, X, Z, R);
-      for (gsize i = 0; i < (gsize) B * n; i++)
-        total += 0.5 * R[i] * R[i];
+    if (loss != AS_UNROLLED_LOSS_UNSUPERVISED)
+      {
+        Zt = tape->Ztf;
+        for (gsize i = 0; i < bm; i++)
+          Zt[i] = (float) Ztarget[i];
+      }
+    value = as_unrolled_kernel_loss_f32 (&k, loss, n_layers, B, tape->Xf, Zt, lambda, &tape->k,
+                                         G != NULL ? tape->Gf : NULL);
+    if (G != NULL)
       for (gsize i = 0; i < bm; i++)
-        total += lambda * fabs (Z[i]);
-      if (G != NULL)
-        {
-          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, m, n, 1.0 / B, R, n, net->D, m, 0.0, G, m);
-          for (gsize i = 0; i < bm; i++)
-            G[i] += lambda * sign0 (Z[i]) / B;
-        }
-    }
-  else
-    {
-      /* ℓ = mean ½‖z − z_target‖²; ∂ℓ/∂z = (z − z_target)/B. */
-      g_return_val_if_fail (Ztarget != NULL, NAN);
-      for (gsize i = 0; i < bm; i++)
-        {
-          double d = Z[i] - Ztarget[i];
-          total += 0.5 * d * d;
-          if (G != NULL)
-            G[i] = d / B;
-        }
-    }
-  return total / B;
+        G[i] = tape->Gf[i];
+  }
+  return value;
 }
 
-/* Sum over the batch of δ ⊙ sign(z), per atom (vector thresholds) or in total. */
-static double
-delta_sign_sum (const double *Delta, const double *Z, gsize count)
+void
+as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_layer,
+                             guint B, const double *X, const double *Ztarget, double lambda,
+                             int layer_loss, const double *layer_weights,
+                             AsUnrolledTape *tape, double *G, double *grad)
 {
-  double s = 0.0;
+  AsUnrolledKernelNet k;
+  gsize bm = (gsize) B * net->m;
 
-  for (gsize i = 0; i < count; i++)
-    s += Delta[i] * sign0 (Z[i]);
-  return s;
+  g_return_if_fail (first_layer >= 1 && n_layers <= net->T);
+  g_return_if_fail (layer_loss < 0 || layer_loss == AS_UNROLLED_LOSS_UNSUPERVISED || Ztarget != NULL);
+  g_return_if_fail (layer_loss < 0 || layer_weights != NULL);
+  kernel_net (net, tape, FALSE, &k);
+  if (tape->precision == AS_UNROLLED_FLOAT64)
+    {
+      /* The kernels back-propagate in the tape's two gradient buffers; a
+       * caller's G outside them is copied in first. */
+      double *g = G;
+
+      if (G != tape->k.G && G != tape->k.G2)
+        {
+          g = tape->k.G;
+          memcpy (g, G, sizeof (double) * bm);
+        }
+      as_unrolled_kernel_backward_f64 (&k, n_layers, first_layer, B, X, lambda, &tape->k, g,
+                                       grad, net->n_params, layer_loss, Ztarget, layer_weights);
+      return;
+    }
+  {
+    float *g = tape->k.G;
+
+    for (gsize i = 0; i < bm; i++)
+      g[i] = (float) G[i];
+    if (layer_loss >= 0 && layer_loss != AS_UNROLLED_LOSS_UNSUPERVISED)
+      for (gsize i = 0; i < bm; i++)
+        tape->Ztf[i] = (float) Ztarget[i];
+    as_unrolled_kernel_backward_f32 (&k, n_layers, first_layer, B, tape->Xf, lambda, &tape->k, g,
+                                     tape->gradf, net->n_params, layer_loss, tape->Ztf, layer_weights);
+    for (gsize i = 0; i < net->n_params; i++)
+      grad[i] = tape->gradf[i];
+  }
 }
 
 void
@@ -528,107 +532,8 @@ as_unrolled_backward (const AsUnrolled *net, guint n_layers, guint first_layer,
                       guint B, const double *X, double lambda,
                       AsUnrolledTape *tape, double *G, double *grad)
 {
-  guint n = net->n, m = net->m;
-  gsize bm = (gsize) B * m;
-  double *g = G, *g_spare = (G == tape->G2) ? tape->G : tape->G2;
-  double *P = tape->P;
-
-  g_return_if_fail (first_layer >= 1 && n_layers <= net->T);
-  memset (grad, 0, sizeof (double) * net->n_params);
-  for (guint t = n_layers; t >= first_layer && t >= 1; t--)
-    {
-      const double *p = net->params + net->offset[t];
-      double *gp = grad + net->offset[t];
-      const double *Z = tape_z (tape, t);
-      const double *Zp = tape_z (tape, t - 1);
-      const double *R = tape_r (tape, t - 1);
-      gboolean need_prev = t > first_layer && t > 1;
-
-      /* δ_t = g^t ⊙ 1{z^t ≠ 0} = ∂ℓ/∂u^t; ∂ℓ/∂τ = −δ ⊙ sign z^t. */
-      for (gsize i = 0; i < bm; i++)
-        if (Z[i] == 0.0)
-          g[i] = 0.0;
-
-      switch (net->kind)
-        {
-        case AS_UNROLLED_SLISTA:
-        case AS_UNROLLED_ALISTA:
-          {
-            const double *W = net->kind == AS_UNROLLED_SLISTA ? net->D : net->W_alista;
-            double step = p[0], dot = 0.0, sd = delta_sign_sum (g, Z, bm);
-
-            /* P = Δ Wᵀ (B × n); ⟨δ, Wᵀr⟩ summed over the batch = ⟨P, R⟩. */
-            cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, n, m, 1.0, g, m, W, m, 0.0, P, n);
-            for (gsize i = 0; i < (gsize) B * n; i++)
-              dot += P[i] * R[i];
-            if (net->kind == AS_UNROLLED_SLISTA)
-              gp[0] = -dot - lambda * sd;  /* ∂ℓ/∂α_t */
-            else
-              {
-                gp[0] = -dot;              /* ∂ℓ/∂γ_t */
-                gp[1] = -lambda * sd;      /* ∂ℓ/∂θ_t */
-              }
-            /* g^{t−1} = δ − step·Dᵀ(W δ)  (= (I − step·DᵀW) applied to δ). */
-            if (need_prev)
-              cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, m, n, -step, P, n, net->D, m, 1.0, g, m);
-          }
-          break;
-
-        case AS_UNROLLED_LISTA_CP:
-          {
-            const double *W = p;
-            double *gtheta = gp + (gsize) n * m;
-
-            /* ∂ℓ/∂W_t = −Σ_b r_b δ_bᵀ = −Rᵀ Δ (n × m). */
-            cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, n, m, B, -1.0, R, n, g, m, 0.0, gp, m);
-            for (guint j = 0; j < m; j++)
-              gtheta[j] = 0.0;
-            for (guint b = 0; b < B; b++)
-              for (guint j = 0; j < m; j++)
-                gtheta[j] -= lambda * g[(gsize) b * m + j] * sign0 (Z[(gsize) b * m + j]);
-            if (need_prev)
-              {
-                /* g^{t−1} = δ − Dᵀ(W_t δ). */
-                cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, n, m, 1.0, g, m, W, m, 0.0, P, n);
-                cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, m, n, -1.0, P, n, net->D, m, 1.0, g, m);
-              }
-          }
-          break;
-
-        case AS_UNROLLED_LISTA:
-        default:
-          {
-            const double *S = t >= 2 ? p : NULL;
-            double *gS = t >= 2 ? gp : NULL;
-            gsize off = t >= 2 ? (gsize) m * m : 0;
-            double *gWe = gp + off;
-            double *gtheta = gWe + (gsize) m * n;
-
-            /* ∂ℓ/∂S_t = Δᵀ Z^{t−1}, ∂ℓ/∂W_{e,t} = Δᵀ X, ∂ℓ/∂θ_t = −λ Σ_b δ ⊙ sign z. */
-            if (S != NULL)
-              cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, m, B, 1.0, g, m, Zp, m, 0.0, gS, m);
-            cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, n, B, 1.0, g, m, X, n, 0.0, gWe, n);
-            for (guint j = 0; j < m; j++)
-              gtheta[j] = 0.0;
-            for (guint b = 0; b < B; b++)
-              for (guint j = 0; j < m; j++)
-                gtheta[j] -= lambda * g[(gsize) b * m + j] * sign0 (Z[(gsize) b * m + j]);
-            if (need_prev)
-              {
-                double *tmp;
-
-                /* g^{t−1} = S_tᵀ δ, i.e. Δ S_t for the batch. */
-                cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, m, m, 1.0, g, m, S, m, 0.0, g_spare, m);
-                tmp = g;
-                g = g_spare;
-                g_spare = tmp;
-              }
-          }
-          break;
-        }
-      if (t == 1)
-        break;
-    }
+  as_unrolled_backward_layers (net, n_layers, first_layer, B, X, NULL, lambda, -1, NULL,
+                               tape, G, grad);
 }
 
 double
@@ -637,10 +542,13 @@ as_unrolled_loss_and_gradient (const AsUnrolled *net, AsUnrolledLoss loss,
                                double lambda, AsUnrolledTape *tape, double *grad)
 {
   double value;
+  double *G = tape->precision == AS_UNROLLED_FLOAT64 ? tape->k.G : g_new (double, (gsize) B * net->m);
 
   as_unrolled_forward (net, net->T, B, X, lambda, tape);
-  value = as_unrolled_loss (net, loss, net->T, B, X, Ztarget, lambda, tape, tape->G);
-  as_unrolled_backward (net, net->T, 1, B, X, lambda, tape, tape->G, grad);
+  value = as_unrolled_loss (net, loss, net->T, B, X, Ztarget, lambda, tape, G);
+  as_unrolled_backward (net, net->T, 1, B, X, lambda, tape, G, grad);
+  if (G != tape->k.G)
+    g_free (G);
   return value;
 }
 
@@ -650,7 +558,7 @@ as_unrolled_apply (const AsUnrolled *net, guint B, const double *X, double lambd
   g_autoptr (AsUnrolledTape) tape = as_unrolled_tape_new (net, MAX (B, 1));
 
   as_unrolled_forward (net, net->T, B, X, lambda, tape);
-  memcpy (Z, tape_z (tape, net->T), sizeof (double) * B * net->m);
+  memcpy (Z, as_unrolled_tape_get_codes (tape, net->T), sizeof (double) * B * net->m);
 }
 
 /* --------------------------------------------------------------- analyses */

@@ -95,9 +95,21 @@ void          as_unrolled_reset          (AsUnrolled *net);
 /* Memory for one batch: z⁰ … z^T, the residuals r^0 … r^{T−1} and work space. */
 typedef struct _AsUnrolledTape AsUnrolledTape;
 
-AsUnrolledTape *as_unrolled_tape_new     (const AsUnrolled *net, guint max_batch);
+typedef enum
+{
+  AS_UNROLLED_FLOAT64,
+  AS_UNROLLED_FLOAT32,  /* training work; evaluation stays in float64 */
+} AsUnrolledPrecision;
+
+AsUnrolledTape *as_unrolled_tape_new     (const AsUnrolled *net, guint max_batch);  /* float64 */
+/* A float32 tape converts the parameters at every forward pass, X and the
+ * gradients at the boundary: the interface stays in float64. */
+AsUnrolledTape *as_unrolled_tape_new_full (const AsUnrolled *net, guint max_batch,
+                                           AsUnrolledPrecision precision);
+AsUnrolledPrecision as_unrolled_tape_get_precision (const AsUnrolledTape *tape);
 void            as_unrolled_tape_free    (AsUnrolledTape *tape);
-/* z^t for the last forward pass, B × m, t = 0 … n_layers. */
+/* z^t for the last forward pass, B × m, t = 0 … n_layers (float32 tapes:
+ * converted into one buffer, valid until the next call). */
 const double   *as_unrolled_tape_get_codes (const AsUnrolledTape *tape, guint t);
 
 /* Runs the first @n_layers layers (≤ T) on B ≤ max_batch signals. */
@@ -114,6 +126,16 @@ double   as_unrolled_loss      (const AsUnrolled *net, AsUnrolledLoss loss, guin
 void     as_unrolled_backward  (const AsUnrolled *net, guint n_layers, guint first_layer,
                                 guint batch, const double *X, double lambda,
                                 AsUnrolledTape *tape, double *G, double *grad);
+/* The same with a loss on every layer below n_layers too (layer_loss ≥ 0, an
+ * AsUnrolledLoss; @Ztarget its target when (semi-)supervised): ∂ℓ(z^t)/∂z^t
+ * weighted by @layer_weights[t] (t = 1 … n_layers − 1) is added to the
+ * gradient reaching layer t.  With G = layer_weights[n_layers]·∂ℓ/∂z^{n_layers}
+ * this back-propagates Σ_t w_t ℓ(z^t), the objective that trains every layer
+ * as a solver of its own depth. */
+void     as_unrolled_backward_layers (const AsUnrolled *net, guint n_layers, guint first_layer,
+                                      guint batch, const double *X, const double *Ztarget,
+                                      double lambda, int layer_loss, const double *layer_weights,
+                                      AsUnrolledTape *tape, double *G, double *grad);
 /* Forward, loss and gradient of the whole network in one call; returns the loss. */
 double   as_unrolled_loss_and_gradient (const AsUnrolled *net, AsUnrolledLoss loss,
                                         guint batch, const double *X, const double *Ztarget,

@@ -11,8 +11,10 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "as-figure-axis.h"
 #include "as-figure-recovery.h"
 #include "as-figure-teaching.h"
+#include "as-figure-text.h"
 
 /* Eight samples of viridis (van der Walt & Smith 2015), interpolated linearly. */
 AsColor
@@ -37,17 +39,6 @@ as_figure_heatmap_color (double t)
 }
 
 static void
-text_at (cairo_t *cr, const char *text, double x, double y, double align_x, double align_y)
-{
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_move_to (cr, x - align_x * ext.width - ext.x_bearing,
-                 y - align_y * ext.height - ext.y_bearing);
-  cairo_show_text (cr, text);
-}
-
-static void
 format_value (char *buf, gsize len, double v)
 {
   g_snprintf (buf, len, "%.3g", v);
@@ -59,26 +50,27 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
 {
   double fs = style->font_size;
   double left = fs * 5.0, top = map->title != NULL ? fs * 2.6 : fs;
-  double bar_w = fs * 1.2, bar_gap = fs * 1.2, bar_text = fs * 4.2;
-  double plot_w = width - left - bar_gap - bar_w - bar_text;
-  double plot_h = height - top - fs * 3.8;
+  double bar_w = fs * 1.2, bar_gap = fs * 1.2, bar_text;
+  double plot_h = height - top - fs * 3.8, plot_w;
   double span = map->vmax > map->vmin ? map->vmax - map->vmin : 1.0;
+  AsFigureAxis bar_axis = { map->vmin, map->vmin + span, FALSE, map->colorbar_label };
   double cw, ch;
   char buf[32];
 
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, fs);
   if (map->title != NULL)
     {
-      cairo_save (cr);
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       as_figure_set_color (cr, &style->foreground);
-      text_at (cr, map->title, width / 2, fs * 0.5, 0.5, 0.0);
-      cairo_restore (cr);
+      as_figure_text (cr, style, 1.0, AS_FIGURE_TEXT_BOLD, map->title, width / 2, fs * 0.4, 0.5, 0.0);
     }
-  if (plot_w < 20 || plot_h < 20 || map->n_rows == 0 || map->n_cols == 0)
+  if (plot_h < 20)
+    return;
+  /* The colour bar's scale is an axis of the shared tick model, its title
+   * reading upwards on the right: its room is known before the cells'. */
+  bar_text = as_figure_axis_left_room (cr, style, &bar_axis, plot_h, 0.85) + fs * 0.4;
+  plot_w = width - left - bar_gap - bar_w - bar_text;
+  if (plot_w < 20 || map->n_rows == 0 || map->n_cols == 0)
     return;
   cw = plot_w / map->n_cols;
   ch = plot_h / map->n_rows;
@@ -105,7 +97,7 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
                 cairo_set_source_rgb (cr, lum > 0.5 ? 0.0 : 1.0, lum > 0.5 ? 0.0 : 1.0,
                                       lum > 0.5 ? 0.0 : 1.0);
                 format_value (buf, sizeof buf, v);
-                text_at (cr, buf, x + cw / 2, y + ch / 2, 0.5, 0.5);
+                as_figure_text (cr, style, 0.9, 0, buf, x + cw / 2, y + ch / 2, 0.5, 0.5);
               }
           }
         else
@@ -132,7 +124,7 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
       if (map->col_values != NULL)
         {
           format_value (buf, sizeof buf, map->col_values[c]);
-          text_at (cr, buf, x, top + plot_h + fs * 0.5, 0.5, 0.0);
+          as_figure_text (cr, style, 1.0, 0, buf, x, top + plot_h + fs * 0.4, 0.5, 0.0);
         }
     }
   for (guint r = 0; r < map->n_rows; r++)
@@ -145,19 +137,13 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
       if (map->row_values != NULL)
         {
           format_value (buf, sizeof buf, map->row_values[r]);
-          text_at (cr, buf, left - fs * 0.5, y, 1.0, 0.5);
+          as_figure_text (cr, style, 1.0, 0, buf, left - fs * 0.5, y, 1.0, 0.5);
         }
     }
   if (map->x_label != NULL)
-    text_at (cr, map->x_label, left + plot_w / 2, height - fs * 0.4, 0.5, 1.0);
+    as_figure_text (cr, style, 1.0, 0, map->x_label, left + plot_w / 2, height - fs * 0.3, 0.5, 1.0);
   if (map->y_label != NULL)
-    {
-      cairo_save (cr);
-      cairo_translate (cr, fs * 0.4, top + plot_h / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      text_at (cr, map->y_label, 0, 0, 0.5, 0.0);
-      cairo_restore (cr);
-    }
+    as_figure_text_upwards (cr, style, 1.0, 0, map->y_label, fs * 0.3, top + plot_h / 2, 0.5, 0.0);
 
   /* Colour bar: the map from vmin (bottom) to vmax (top) with 5 ticks. */
   {
@@ -174,27 +160,12 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
     cairo_rectangle (cr, bx, top, bar_w, plot_h);
     cairo_fill (cr);
     cairo_pattern_destroy (grad);
+    as_figure_draw_axis (cr, style, &bar_axis, AS_FIGURE_AXIS_RIGHT,
+                         &(AsFigureRect) { bx, top, bar_w, plot_h }, 0.85, 0);
     as_figure_set_color (cr, &style->foreground);
+    cairo_set_line_width (cr, 1.0);
     cairo_rectangle (cr, bx, top, bar_w, plot_h);
     cairo_stroke (cr);
-    for (guint k = 0; k <= 4; k++)
-      {
-        double v = map->vmin + span * k / 4.0, y = top + plot_h - plot_h * k / 4.0;
-
-        cairo_move_to (cr, bx + bar_w, y);
-        cairo_line_to (cr, bx + bar_w + fs * 0.3, y);
-        cairo_stroke (cr);
-        format_value (buf, sizeof buf, v);
-        text_at (cr, buf, bx + bar_w + fs * 0.45, y, 0.0, 0.5);
-      }
-    if (map->colorbar_label != NULL)
-      {
-        cairo_save (cr);
-        cairo_translate (cr, width - fs * 0.4, top + plot_h / 2);
-        cairo_rotate (cr, -G_PI / 2);
-        text_at (cr, map->colorbar_label, 0, 0, 0.5, 1.0);
-        cairo_restore (cr);
-      }
   }
 }
 

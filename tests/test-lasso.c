@@ -708,6 +708,67 @@ test_marchenko_pastur (void)
   g_assert_cmpfloat (fabs (ratio / predicted - 1.0), <, 0.05);
 }
 
+/* Coordinate descent with support polish and retirement (the seeds' setting,
+ * where supports nearly fill the signal dimension and plain cyclic CD crawls):
+ * every signal reaches a duality gap of 1e-10 (checked independently of the
+ * solver's own bookkeeping by the gap at its codes), well before plain CD
+ * does, and a retired signal's codes no longer move. */
+static void
+test_cd_polish_retire (void)
+{
+  AsSimulateParams sim;
+  g_autofree double *D = NULL, *X = NULL;
+  g_autoptr (AsLasso) lasso = NULL;
+  g_autoptr (AsSolver) plain = NULL;
+  g_autoptr (AsSolver) fast = NULL;
+  const guint N = 40, m = 128;
+  g_autofree double *gap = g_new (double, N);
+  g_autofree double *frozen = g_new (double, N * m);
+  guint it = 0, active = N, plain_done = 0;
+  const double tol = 1e-10;
+
+  as_simulate_params_init (&sim);
+  sim.n = 32;
+  sim.m = m;
+  sim.n_signals = N;
+  sim.rho = 0.0;
+  sim.seed = 3;
+  g_assert_true (as_simulate_problem (&sim, &D, &X, NULL, NULL));
+  lasso = as_lasso_new (32, m, D, N, X, 0.1, FALSE);
+  fast = as_solver_new (lasso, AS_SOLVER_CD, FALSE);
+  plain = as_solver_new (lasso, AS_SOLVER_CD, FALSE);
+  as_solver_set_support_polish (fast, 5);
+  while (active > 0 && it < 2000)
+    {
+      for (guint k = 0; k < 5; k++, it++)
+        as_solver_step (fast);
+      /* Alternately the independent gap and the solver's own O(m) one. */
+      if (it % 10 == 0)
+        {
+          as_solver_evaluate (fast, NULL, gap, NULL);
+          active = as_solver_retire_converged (fast, gap, tol);
+        }
+      else
+        active = as_solver_retire_by_own_gap (fast, tol);
+    }
+  g_assert_cmpuint (active, ==, 0);
+  g_test_message ("CD + polish: every signal at gap ≤ %g after %u epochs", tol, it);
+  memcpy (frozen, as_solver_get_codes (fast), sizeof (double) * N * m);
+  as_solver_step (fast);
+  g_assert_cmpmem (frozen, sizeof (double) * N * m, as_solver_get_codes (fast), sizeof (double) * N * m);
+  as_solver_evaluate (fast, NULL, gap, NULL);
+  for (guint i = 0; i < N; i++)
+    g_assert_cmpfloat (gap[i], <=, tol);
+  /* Plain CD for as many epochs leaves signals behind. */
+  for (guint k = 0; k < it; k++)
+    as_solver_step (plain);
+  as_solver_evaluate (plain, NULL, gap, NULL);
+  for (guint i = 0; i < N; i++)
+    plain_done += gap[i] <= tol;
+  g_test_message ("plain CD after %u epochs: %u of %u signals at gap ≤ %g", it, plain_done, N, tol);
+  g_assert_cmpuint (plain_done, <, N);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -719,6 +780,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lasso/lambda-max", test_lambda_max);
   g_test_add_func ("/lasso/seed-setting-rates", test_seed_setting_rates);
   g_test_add_func ("/lasso/oracle-ista-small", test_oracle_ista_small);
+  g_test_add_func ("/lasso/cd-polish-retire", test_cd_polish_retire);
   g_test_add_func ("/lasso/trace", test_trace_consistency);
   g_test_add_func ("/lasso/job-stop", test_job_stop);
   g_test_add_func ("/lasso/simulators", test_simulators);

@@ -16,6 +16,7 @@
 #include "as-cdl.h"
 #include "as-cdl-export.h"
 #include "as-cdl-sim.h"
+#include "as-csc.h"
 #include "as-engine.h"
 #include "as-json-out.h"
 #include "as-model.h"
@@ -508,6 +509,54 @@ test_resume_exact (void)
   remove_tree (tmp);
 }
 
+/* The z-step ends soon after a stop request, with activations that are a valid point
+ * (finite, non-negative) and that a later call finishes from. */
+static void
+test_lgcd_stops (void)
+{
+  g_autoptr (AsCdlSimulation) sim = NULL;
+  AsCdlSimParams sp;
+  const AsCscShape *s;
+  g_autofree double *dtd = NULL, *dtx = NULL, *z = NULL, *zref = NULL;
+  AsCscLgcdStats full, cut, rest;
+  gint stop = 1;
+  gsize nz;
+
+  as_cdl_sim_params_init (&sp);
+  sp.n_trials = 1;
+  sp.n_channels = 1;
+  sp.n_times = 60000;
+  sp.n_atoms = 3;
+  sp.atom_length = 20;
+  sp.rate = 0.02;
+  sp.seed = 9;
+  sim = as_cdl_simulate_signals (&sp);
+  s = &sim->shape;
+  nz = s->n_atoms * as_csc_n_valid (s);
+  dtd = g_new (double, (gsize) s->n_atoms * s->n_atoms * as_csc_lag_size (s));
+  dtx = g_new (double, nz);
+  as_csc_atom_correlations (s, sim->atoms, dtd);
+  as_csc_correlate (s, sim->atoms, NULL, NULL, sim->x, dtx);
+  zref = g_new0 (double, nz);
+  full = as_csc_lgcd_until (s, dtd, dtx, 0.1, TRUE, 1e-8, G_MAXUINT64, NULL, zref);
+  g_assert_true (full.converged);
+  g_assert_false (full.stopped);
+
+  z = g_new0 (double, nz);
+  cut = as_csc_lgcd_until (s, dtd, dtx, 0.1, TRUE, 1e-8, G_MAXUINT64, &stop, z);
+  g_assert_true (cut.stopped);
+  g_assert_false (cut.converged);
+  g_assert_cmpuint (cut.n_updates, <, full.n_updates / 10);
+  for (gsize i = 0; i < nz; i++)
+    g_assert_true (isfinite (z[i]) && z[i] >= 0.0);
+  /* Finished from there, the same optimum (the problem is convex). */
+  rest = as_csc_lgcd_until (s, dtd, dtx, 0.1, TRUE, 1e-8, G_MAXUINT64, NULL, z);
+  g_assert_true (rest.converged);
+  g_assert_cmpfloat (fabs (as_csc_objective (s, sim->atoms, sim->x, z, 1, 0.1)
+                           - as_csc_objective (s, sim->atoms, sim->x, zref, 1, 0.1)),
+                     <=, 1e-6 * as_csc_objective (s, sim->atoms, sim->x, zref, 1, 0.1));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -520,5 +569,6 @@ main (int argc, char **argv)
   g_test_add_func ("/model/errors", test_errors);
   g_test_add_func ("/model/image-roundtrip", test_image_roundtrip);
   g_test_add_func ("/model/resume-exact", test_resume_exact);
+  g_test_add_func ("/model/lgcd-stops", test_lgcd_stops);
   return g_test_run ();
 }

@@ -197,8 +197,13 @@ perturb_params (AsRng *rng, AsUnrolled *net, double scale)
 /* ------------------------------------------------------------- gradients */
 
 static void
-check_gradient (AsUnrolledKind kind, AsUnrolledLoss loss, gboolean positive)
+check_gradient (AsUnrolledKind kind, AsUnrolledLoss loss, gboolean positive,
+                AsUnrolledPrecision precision)
 {
+  /* float32 kernels against float64 finite differences: their own rounding
+   * (ε ≈ 6e-8, sums of a few hundred terms) bounds the agreement. */
+  const double tol_z = precision == AS_UNROLLED_FLOAT32 ? 1e-5 : 1e-12;
+  const double tol_g = precision == AS_UNROLLED_FLOAT32 ? 1e-4 : 1e-6;
   const guint n = 5, m = 8, T = 3, B = 4;
   const double lambda = 0.25, h = 1e-6;
   guint redraws = 0;
@@ -243,15 +248,15 @@ check_gradient (AsUnrolledKind kind, AsUnrolledLoss loss, gboolean positive)
           continue;
         }
 
-      tape = as_unrolled_tape_new (net, B);
+      tape = as_unrolled_tape_new_full (net, B, precision);
       grad = g_new (double, np);
       value = as_unrolled_loss_and_gradient (net, loss, B, X, Zt, lambda, tape, grad);
       /* Forward pass and loss agree with the loop implementation. */
       reference_forward (net, B, X, lambda, Z);
       for (guint i = 0; i < B * m; i++)
         zerr = MAX (zerr, fabs (Z[i] - as_unrolled_tape_get_codes (tape, T)[i]));
-      g_assert_cmpfloat (zerr, <=, 1e-12);
-      g_assert_cmpfloat (fabs (value - ref_value), <=, 1e-12 * MAX (1, fabs (value)));
+      g_assert_cmpfloat (zerr, <=, tol_z);
+      g_assert_cmpfloat (fabs (value - ref_value), <=, tol_z * MAX (1, fabs (value)));
 
       fd = g_new (double, np);
       for (gsize k = 0; k < np; k++)
@@ -267,11 +272,12 @@ check_gradient (AsUnrolledKind kind, AsUnrolledLoss loss, gboolean positive)
           err = MAX (err, fabs (fd[k] - grad[k]));
           scale = MAX (scale, fabs (fd[k]));
         }
-      g_test_message ("%s/%s%s: %" G_GSIZE_FORMAT " parameters, max |g| %.3g, max error %.3g (relative %.3g), %u redraws",
+      g_test_message ("%s/%s%s/%s: %" G_GSIZE_FORMAT " parameters, max |g| %.3g, max error %.3g (relative %.3g), %u redraws",
                       as_unrolled_kind_to_string (kind), as_unrolled_loss_to_string (loss),
-                      positive ? "/positive" : "", np, scale, err, err / scale, redraws);
+                      positive ? "/positive" : "", precision == AS_UNROLLED_FLOAT32 ? "float32" : "float64",
+                      np, scale, err, err / scale, redraws);
       g_assert_cmpfloat (scale, >, 1e-3);
-      g_assert_cmpfloat (err / scale, <=, 1e-6);
+      g_assert_cmpfloat (err / scale, <=, tol_g);
       break;
     }
 }
@@ -282,7 +288,146 @@ test_gradients (void)
   for (int kind = AS_UNROLLED_LISTA; kind <= AS_UNROLLED_SLISTA; kind++)
     for (int loss = AS_UNROLLED_LOSS_SUPERVISED; loss <= AS_UNROLLED_LOSS_UNSUPERVISED; loss++)
       for (int positive = 0; positive <= 1; positive++)
-        check_gradient (kind, loss, positive);
+        check_gradient (kind, loss, positive, AS_UNROLLED_FLOAT64);
+}
+
+static void
+test_gradients_float32 (void)
+{
+  for (int kind = AS_UNROLLED_LISTA; kind <= AS_UNROLLED_SLISTA; kind++)
+    for (int loss = AS_UNROLLED_LOSS_SUPERVISED; loss <= AS_UNROLLED_LOSS_UNSUPERVISED; loss++)
+      for (int positive = 0; positive <= 1; positive++)
+        check_gradient (kind, loss, positive, AS_UNROLLED_FLOAT32);
+}
+
+/* A minibatch split between two threads takes the same optimiser step as
+ * one thread (float64: the shares' gradients are weighted means). */
+static void
+test_two_threads (void)
+{
+  for (int kind = AS_UNROLLED_LISTA; kind <= AS_UNROLLED_SLISTA; kind++)
+    {
+      AsUnrolledTrainConfig c;
+      g_autoptr (AsUnrolledTrainer) one = NULL;
+      g_autoptr (AsUnrolledTrainer) two = NULL;
+      const double *p1, *p2;
+      double l1, l2, diff = 0, move = 0;
+      gsize np;
+
+      as_unrolled_train_config_init (&c);
+      c.kind = kind;
+      c.n_layers = 4;
+      c.n = 10;
+      c.m = 24;
+      c.train_size = 101;   /* odd: unequal shares */
+      c.test_size = 10;
+      c.learning_rate = 1e-2;
+      c.optimizer = AS_UNROLLED_OPTIMIZER_SGD;
+      one = as_unrolled_trainer_new (&c, NULL, NULL);
+      c.n_threads = 2;
+      two = as_unrolled_trainer_new (&c, NULL, NULL);
+      g_assert_nonnull (one);
+      g_assert_nonnull (two);
+      l1 = as_unrolled_trainer_step (one, c.train_size, as_unrolled_trainer_get_train_signals (one), NULL);
+      l2 = as_unrolled_trainer_step (two, c.train_size, as_unrolled_trainer_get_train_signals (two), NULL);
+      g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-12 * fabs (l1));
+      np = as_unrolled_get_n_params (as_unrolled_trainer_get_network (one));
+      p1 = as_unrolled_peek_params (as_unrolled_trainer_get_network (one));
+      p2 = as_unrolled_peek_params (as_unrolled_trainer_get_network (two));
+      {
+        g_autoptr (AsUnrolled) fresh = as_unrolled_copy (as_unrolled_trainer_get_network (one));
+        const double *p0;
+
+        as_unrolled_reset (fresh);
+        p0 = as_unrolled_peek_params (fresh);
+        for (gsize i = 0; i < np; i++)
+          {
+            diff = MAX (diff, fabs (p1[i] - p2[i]));
+            move = MAX (move, fabs (p1[i] - p0[i]));
+          }
+      }
+      g_assert_cmpfloat (move, >, 1e-8);       /* the step did something */
+      g_assert_cmpfloat (diff, <=, 1e-12 * MAX (1.0, move) + 1e-14);
+    }
+}
+
+
+/* A loss on every layer: w·Σ_t ℓ(z^t), t = 1 … T, against finite differences
+ * of the same sum computed layer by layer from the forward pass. */
+static double
+layers_loss (AsUnrolled *net, AsUnrolledLoss loss, guint B, const double *X, const double *Zt,
+             double lambda, AsUnrolledTape *tape, double w)
+{
+  guint T = as_unrolled_get_n_layers (net);
+  double total = 0;
+
+  as_unrolled_forward (net, T, B, X, lambda, tape);
+  for (guint t = 1; t <= T; t++)
+    total += (t == 2 ? 2 * w : w) * as_unrolled_loss (net, loss, t, B, X, Zt, lambda, tape, NULL);
+  return total;
+}
+
+static void
+test_gradient_every_layer (void)
+{
+  const guint n = 5, m = 8, T = 3, B = 4;
+  const double lambda = 0.25, h = 1e-6, w = 1.0 / 3;
+
+  for (int precision = AS_UNROLLED_FLOAT64; precision <= AS_UNROLLED_FLOAT32; precision++)
+    for (int kind = AS_UNROLLED_LISTA; kind <= AS_UNROLLED_SLISTA; kind++)
+      for (int loss = AS_UNROLLED_LOSS_SUPERVISED; loss <= AS_UNROLLED_LOSS_UNSUPERVISED; loss += 2)
+        {
+          AsRng rng;
+          double D[5 * 8], X[4 * 5], Zt[4 * 8];
+          g_autoptr (AsUnrolled) net = NULL;
+          g_autoptr (AsUnrolledTape) tape = NULL;
+          g_autoptr (AsUnrolledTape) ref = NULL;
+          g_autofree double *grad = NULL;
+          g_autofree double *G = g_new (double, B * m);
+          double err = 0, scale = 0, tol = precision == AS_UNROLLED_FLOAT32 ? 1e-4 : 1e-6;
+          gsize np;
+
+          as_rng_init (&rng, 4242 + kind);
+          random_dictionary (&rng, n, m, D);
+          random_signals (&rng, n, m, D, B, X);
+          as_rng_normal_fill (&rng, Zt, B * m);
+          net = as_unrolled_new (kind, T, n, m, D, FALSE, NULL);
+          perturb_params (&rng, net, 0.3);
+          np = as_unrolled_get_n_params (net);
+          tape = as_unrolled_tape_new_full (net, B, precision);
+          ref = as_unrolled_tape_new (net, B);
+          grad = g_new (double, np);
+          as_unrolled_forward (net, T, B, X, lambda, tape);
+          as_unrolled_loss (net, loss, T, B, X, Zt, lambda, tape, G);
+          for (guint i = 0; i < B * m; i++)
+            G[i] *= w;
+          {
+            /* Unequal weights per layer, index t = 1 … T. */
+            double weights[4] = { 0, w, 2 * w, w };
+
+            for (guint i = 0; i < B * m; i++)
+              G[i] *= weights[T] / w;
+            as_unrolled_backward_layers (net, T, 1, B, X, Zt, lambda, loss, weights, tape, G, grad);
+          }
+          for (gsize k = 0; k < np; k++)
+            {
+              double *p = as_unrolled_get_params (net), keep = p[k], fp, fm, fd;
+
+              p[k] = keep + h;
+              fp = layers_loss (net, loss, B, X, Zt, lambda, ref, w);
+              p[k] = keep - h;
+              fm = layers_loss (net, loss, B, X, Zt, lambda, ref, w);
+              p[k] = keep;
+              fd = (fp - fm) / (2 * h);
+              err = MAX (err, fabs (fd - grad[k]));
+              scale = MAX (scale, fabs (fd));
+            }
+          g_test_message ("every layer, %s/%s/%s: max |g| %.3g, relative error %.3g",
+                          as_unrolled_kind_to_string (kind), as_unrolled_loss_to_string (loss),
+                          precision == AS_UNROLLED_FLOAT32 ? "float32" : "float64", scale, err / scale);
+          g_assert_cmpfloat (scale, >, 1e-3);
+          g_assert_cmpfloat (err / scale, <=, tol);
+        }
 }
 
 /* Layer-wise back-propagation: gradients of the truncated network w.r.t.
@@ -1150,6 +1295,9 @@ main (int argc, char **argv)
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
 
   g_test_add_func ("/unrolled/gradients", test_gradients);
+  g_test_add_func ("/unrolled/gradients-float32", test_gradients_float32);
+  g_test_add_func ("/unrolled/two-threads", test_two_threads);
+  g_test_add_func ("/unrolled/gradient-every-layer", test_gradient_every_layer);
   g_test_add_func ("/unrolled/gradient-layerwise", test_gradient_layerwise);
   g_test_add_func ("/unrolled/untrained-is-ista", test_untrained_is_ista);
   g_test_add_func ("/unrolled/alista-weights", test_alista_weights);

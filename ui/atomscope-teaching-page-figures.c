@@ -335,6 +335,7 @@ teaching_figure_new (AtomscopeTeachingPage *self, guint figure, const AsFigureSt
   f->step_index = gtk_drop_down_get_selected (self->step_solver_dropdown);
   f->step_t = (guint) MAX (gtk_spin_button_get_value_as_int (self->step_spin), 0);
   f->figure = figure;
+  f->scale = self->scale > 0 ? self->scale : 1.0;
   if (legend)
     f->legend = g_atomic_rc_box_new0 (TeachingLegend);
   return f;
@@ -412,10 +413,26 @@ void
 teaching_figure_render (cairo_t *cr, double w, double h, gpointer data)
 {
   TeachingFigure *f = data;
+  double s = f->scale > 0 ? f->scale : 1.0;
 
-  draw_figure (f, cr, w, h);
+  /* The presentation scale: the figure is drawn on a canvas s times smaller
+   * and magnified, so text, lines and markers grow together for a projector;
+   * legend boxes go back to widget pixels. */
+  cairo_save (cr);
+  cairo_scale (cr, s, s);
+  draw_figure (f, cr, w / s, h / s);
+  cairo_restore (cr);
   if (f->legend != NULL)
-    g_atomic_int_set (&f->legend->done, TRUE);
+    {
+      for (guint i = 0; i < f->legend->n; i++)
+        {
+          f->legend->boxes[i].x *= s;
+          f->legend->boxes[i].y *= s;
+          f->legend->boxes[i].width *= s;
+          f->legend->boxes[i].height *= s;
+        }
+      g_atomic_int_set (&f->legend->done, TRUE);
+    }
   /* This thread may hold the last reference of an old snapshot: free it here,
    * not on the main loop. */
   g_clear_pointer (&f->snapshot, as_teaching_snapshot_unref);

@@ -49,6 +49,7 @@ typedef struct
   guint               step_index, step_t;
   guint               figure;         /* TEACHING_FIGURE_* */
   TeachingLegend     *legend;         /* a reference, or NULL */
+  double              scale;          /* presentation scale of text and lines */
 } TeachingFigure;
 
 struct _AtomscopeTeachingPage
@@ -116,6 +117,10 @@ struct _AtomscopeTeachingPage
   AsFigureRect        steps_legend[AS_TEACHING_N_LEARNED];
   guint               steps_legend_index[AS_TEACHING_N_LEARNED];
   guint               n_steps_legend;
+
+  /* presentation scale (Ctrl+plus / Ctrl+minus), kept in GSettings */
+  GSettings          *settings;
+  double              scale;
 };
 
 /* atomscope-teaching-page-figures.c */

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "atomscope-recovery-page.h"
 #include "atomscope-teaching-page-private.h"
 
 #define DEBOUNCE_MS 150
@@ -359,6 +360,19 @@ update_status (AtomscopeTeachingPage *self)
         message = (g_free (message), g_strdup (_("Done")));
       text = g_strdup_printf (_("%s · λ = %.3g · L = %.3g · coherence %.2f · epoch %u"),
                               message ? message : "", s->lambda, s->lipschitz, s->coherence, epoch);
+      if (s->learning_epoch > 0 && s->learning_seconds > 0)
+        {
+          /* Every network trains one epoch in turn: a rate of rounds. */
+          double rate = s->learning_epoch / s->learning_seconds;
+          guint left = s->config.n_epochs > s->learning_epoch ? s->config.n_epochs - s->learning_epoch : 0;
+          g_autofree char *more = left > 0 && state != AS_JOB_FINISHED
+                                    ? g_strdup_printf (_("%s · %.2f epochs/s · about %.0f s left"),
+                                                       text, rate, left / rate)
+                                    : g_strdup_printf (_("%s · %.2f epochs/s"), text, rate);
+
+          g_free (text);
+          text = g_steal_pointer (&more);
+        }
       for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
         if (s->learned_error[k] != NULL)
           {
@@ -773,6 +787,7 @@ atomscope_teaching_page_dispose (GObject *object)
       g_clear_pointer (&self->workers[i], atomscope_figure_worker_free);
       g_clear_pointer (&self->legends[i], g_ptr_array_unref);
     }
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_TEACHING_PAGE);
   G_OBJECT_CLASS (atomscope_teaching_page_parent_class)->dispose (object);
 }
@@ -781,6 +796,64 @@ static void
 atomscope_teaching_page_finalize (GObject *object)
 {
   G_OBJECT_CLASS (atomscope_teaching_page_parent_class)->finalize (object);
+}
+
+/* ----------------------------------------------------------- projector */
+
+#define SCALE_MIN 0.75
+#define SCALE_MAX 3.0
+
+void
+atomscope_teaching_page_set_scale (AtomscopeTeachingPage *self, double scale)
+{
+  g_return_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self));
+  scale = CLAMP (scale, SCALE_MIN, SCALE_MAX);
+  if (scale == self->scale)
+    return;
+  self->scale = scale;
+  if (self->settings != NULL && g_settings_get_double (self->settings, "teaching-scale") != scale)
+    g_settings_set_double (self->settings, "teaching-scale", scale);
+  queue_draw_all (self);
+}
+
+double
+atomscope_teaching_page_get_scale (AtomscopeTeachingPage *self)
+{
+  g_return_val_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self), 1.0);
+  return self->scale;
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  AtomscopeTeachingPage *self = ATOMSCOPE_TEACHING_PAGE (widget);
+
+  if (g_str_equal (name, "teaching.zoom-in"))
+    atomscope_teaching_page_set_scale (self, self->scale * 1.25);
+  else if (g_str_equal (name, "teaching.zoom-out"))
+    atomscope_teaching_page_set_scale (self, self->scale / 1.25);
+  else
+    atomscope_teaching_page_set_scale (self, 1.0);
+}
+
+static void
+on_scale_setting (AtomscopeTeachingPage *self)
+{
+  atomscope_teaching_page_set_scale (self, g_settings_get_double (self->settings, "teaching-scale"));
+}
+
+/* F11: the window the page is in, full screen and back. */
+static void
+fullscreen_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (!GTK_IS_WINDOW (root))
+    return;
+  if (gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    gtk_window_unfullscreen (GTK_WINDOW (root));
+  else
+    gtk_window_fullscreen (GTK_WINDOW (root));
 }
 
 static void
@@ -800,6 +873,7 @@ atomscope_teaching_page_class_init (AtomscopeTeachingPageClass *klass)
   widget_class->map = atomscope_teaching_page_map;
   widget_class->unmap = atomscope_teaching_page_unmap;
 
+  g_type_ensure (ATOMSCOPE_TYPE_RECOVERY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/atomscope-teaching-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, AtomscopeTeachingPage, name)
@@ -843,6 +917,17 @@ atomscope_teaching_page_class_init (AtomscopeTeachingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "teaching.step-first", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "teaching.step-previous", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "teaching.step-next", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "teaching.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "teaching.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "teaching.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "teaching.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "teaching.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "teaching.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "teaching.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "teaching.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "teaching.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "teaching.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "teaching.fullscreen", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "teaching.restart", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK,
                                        "teaching.step-next", NULL);
@@ -862,6 +947,21 @@ atomscope_teaching_page_init (AtomscopeTeachingPage *self)
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->scale = 1.0;
+  {
+    /* The presentation scale is remembered when the schema is installed. */
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr (GSettingsSchema) schema = source != NULL
+        ? g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE) : NULL;
+
+    if (schema != NULL && g_settings_schema_has_key (schema, "teaching-scale"))
+      {
+        self->settings = g_settings_new (APPLICATION_ID);
+        self->scale = CLAMP (g_settings_get_double (self->settings, "teaching-scale"), SCALE_MIN, SCALE_MAX);
+        g_signal_connect_object (self->settings, "changed::teaching-scale",
+                                 G_CALLBACK (on_scale_setting), self, G_CONNECT_SWAPPED);
+      }
+  }
   /* The status changes every frame: a wrapping label asks for the width of
    * its whole text, which would resize the sidebar and with it every figure
    * (a relayout, a new image per figure and a full-window frame, each time).

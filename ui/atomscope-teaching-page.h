@@ -71,4 +71,9 @@ gboolean            atomscope_teaching_page_export_csv    (AtomscopeTeachingPage
                                                            gboolean               overwrite,
                                                            GError               **error);
 
+/* Presentation scale of the figures' text and lines (1 = normal, 0.75 … 3;
+ * Ctrl+plus / Ctrl+minus / Ctrl+0), remembered in GSettings. */
+void        atomscope_teaching_page_set_scale (AtomscopeTeachingPage *self, double scale);
+double      atomscope_teaching_page_get_scale (AtomscopeTeachingPage *self);
+
 G_END_DECLS
