@@ -151,6 +151,23 @@ as_topography_grid (const double *xy, const double *values, guint n, double radi
   return grid;
 }
 
+/* What a channel measures: its sensor kind, or for a channel whose kind was
+ * not kept (a model folder's channels, a selection), the kind its unit
+ * says: a field gradient (T/m, fT/cm) or a field (T, fT, pT). */
+static AsSensorKind
+sensor_of (const AsChannel *ch)
+{
+  const char *u = ch->unit != NULL ? ch->unit : "";
+
+  if (ch->sensor != AS_SENSOR_NONE)
+    return ch->sensor;
+  if (strcmp (u, "fT/cm") == 0 || strcmp (u, "T/m") == 0 || strcmp (u, "fT/m") == 0)
+    return AS_SENSOR_GRADIOMETER;
+  if (strcmp (u, "fT") == 0 || strcmp (u, "T") == 0 || strcmp (u, "pT") == 0)
+    return AS_SENSOR_MAGNETOMETER;
+  return AS_SENSOR_NONE;
+}
+
 /* MEG sensors of one kind with their values; planar gradiometers that
  * share a location (a pair) become one sensor showing the root mean square
  * of the two, √((a² + b²)/2), as MNE-Python draws them. */
@@ -167,7 +184,7 @@ as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind
       double sum;
       guint count = 1;
 
-      if (used[c] || !ch->has_position || ch->type != AS_CHANNEL_MEG || ch->sensor != kind)
+      if (used[c] || !ch->has_position || sensor_of (ch) != kind)
         continue;
       sum = values ? values[c] * values[c] : 0;
       if (partner)
@@ -176,7 +193,7 @@ as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind
         for (guint d = c + 1; d < rec->n_channels; d++)
           {
             const AsChannel *o = &rec->channels[d];
-            if (!used[d] && o->has_position && o->type == AS_CHANNEL_MEG && o->sensor == kind
+            if (!used[d] && o->has_position && sensor_of (o) == kind
                 && fabs (o->position[0] - ch->position[0]) < 1e-4
                 && fabs (o->position[1] - ch->position[1]) < 1e-4
                 && fabs (o->position[2] - ch->position[2]) < 1e-4)
@@ -198,9 +215,11 @@ as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind
   return n;
 }
 
+/* meg: the head circle is drawn through the outermost sensor (a helmet's
+ * lower rows lie far below the EEG head circle's equator). */
 static AsTopographyGrid *
 topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircle circle,
-                      guint size, GError **error)
+                      gboolean meg, guint size, GError **error)
 {
   g_autofree double *xy = g_new (double, 2 * MAX (n, 1));
   g_autofree guint *owned = which;
@@ -233,7 +252,7 @@ topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircl
   as_project_azimuthal (pos, n, center, xy);
   for (guint i = 0; i < n; i++)
     outer = MAX (outer, hypot (xy[2 * i], xy[2 * i + 1]));
-  if (standard != NULL)
+  if (standard != NULL && !meg)
     radius = as_montage_head_radius (standard, center, circle);
   radius_head = radius;
   /* sensors below the head circle (EEGLAB draws them outside it) stay on
@@ -244,7 +263,7 @@ topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircl
     return NULL;
   grid->n_sensors = n;
   /* Without a standard head, the circle through the outermost sensor. */
-  grid->head_radius = standard != NULL && radius_head > 0 ? radius_head : outer;
+  grid->head_radius = radius_head > 0 ? radius_head : meg ? 1.02 * outer : outer;
   grid->sensor_xy = g_steal_pointer (&xy);
   grid->sensor_channel = g_steal_pointer (&owned);
   return grid;
@@ -263,7 +282,7 @@ as_topography_for_sensors (const AsRecording *rec, const double *values, AsSenso
     {
       /* electrodes, and MEG sensors of no known kind */
       for (guint c = 0; c < rec->n_channels; c++)
-        if (rec->channels[c].has_position && rec->channels[c].sensor == AS_SENSOR_NONE)
+        if (rec->channels[c].has_position && sensor_of (&rec->channels[c]) == AS_SENSOR_NONE)
           {
             memcpy (pos + 3 * n, rec->channels[c].position, 3 * sizeof (double));
             v[n] = values[c];
@@ -272,7 +291,7 @@ as_topography_for_sensors (const AsRecording *rec, const double *values, AsSenso
     }
   else
     n = as_meg_sensor_values (rec, values, kind, pos, v, which, NULL);
-  return topography_of_points (pos, v, which, n, circle, size, error);
+  return topography_of_points (pos, v, which, n, circle, kind != AS_SENSOR_NONE, size, error);
 }
 
 AsSensorKind
@@ -282,7 +301,7 @@ as_topography_sensor_kind (const AsRecording *rec)
 
   for (guint c = 0; c < rec->n_channels; c++)
     if (rec->channels[c].has_position)
-      n[rec->channels[c].sensor]++;
+      n[sensor_of (&rec->channels[c])]++;
   if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_MAGNETOMETER] >= 3)
     return AS_SENSOR_MAGNETOMETER;
   if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_GRADIOMETER] >= 3)

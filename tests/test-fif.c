@@ -188,6 +188,19 @@ test_meg_topography (void)
     g_assert_cmpfloat (grid->values[16 * 33 + 4], <, 0);
     g_assert_cmpfloat (grid->values[16 * 33 + 28], >, 0);
   }
+  /* channels that lost their sensor kind (a model folder's): the unit says
+   * it; every sensor lies inside the head circle drawn */
+  {
+    g_autoptr (AsTopographyGrid) grid = NULL;
+    for (guint c = 0; c < rec->n_channels; c++)
+      rec->channels[c].sensor = AS_SENSOR_NONE;
+    grid = as_topography_for_recording (rec, values, AS_HEAD_CIRCLE_EEGLAB, 33, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (grid->n_sensors, ==, 102);
+    g_assert_cmpstr (rec->channels[grid->sensor_channel[0]].unit, ==, "fT");
+    for (guint i = 0; i < grid->n_sensors; i++)
+      g_assert_cmpfloat (hypot (grid->sensor_xy[2 * i], grid->sensor_xy[2 * i + 1]), <=, grid->head_radius);
+  }
   {
     g_autoptr (AsTopographyGrid) grid = as_topography_for_sensors (rec, values, AS_SENSOR_GRADIOMETER,
                                                                    AS_HEAD_CIRCLE_EEGLAB, 33, &error);

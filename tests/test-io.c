@@ -422,6 +422,39 @@ test_add_events (void)
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 3).onset, 12.25, 1e-12);
   g_assert_cmpint (as_recording_add_events_from_file (rec, junk, &error), ==, -1);
   g_assert_nonnull (strstr (error->message, "ev.txt"));
+  g_clear_error (&error);
+
+  /* an annotation-only EDF+ file, as hypnograms are written: one signal,
+   * "EDF Annotations", two records of 30 s */
+  {
+    GString *h = g_string_new (NULL);
+    g_autofree char *p = NULL;
+    g_autoptr (AsRecording) r2 = as_recording_new (1, 100, 1);
+    const char *tals[2] = { "+0\x14\x14\0+0\x15" "30\x14Sleep stage W\x14\0",
+                            "+30\x14\x14\0+30\x15" "30\x14Sleep stage 1\x14\0" };
+    const gsize tal_len[2] = { 4 + 23, 5 + 24 };
+#define F(str, w) g_string_append_printf (h, "%-*s", w, str)
+    F ("0", 8); F ("X X X X", 80); F ("Startdate 01-JAN-2020 X X X", 80); F ("01.01.20", 8);
+    F ("22.00.00", 8); F ("512", 8); F ("EDF+C", 44); F ("2", 8); F ("30", 8); F ("1", 4);
+    F ("EDF Annotations", 16); F ("", 80); F ("", 8); F ("-1", 8); F ("1", 8); F ("-32768", 8);
+    F ("32767", 8); F ("", 80); F ("30", 8); F ("", 32);
+#undef F
+    g_assert_cmpuint (h->len, ==, 512);
+    for (int r = 0; r < 2; r++)
+      {
+        gsize at = h->len;
+        g_string_append_len (h, tals[r], tal_len[r]);
+        while (h->len < at + 60)
+          g_string_append_c (h, '\0');
+      }
+    p = write_tmp ("hypnogram.edf", h->str, h->len);
+    g_string_free (h, TRUE);
+    g_assert_cmpint (as_recording_add_events_from_file (r2, p, &error), ==, 2);
+    g_assert_no_error (error);
+    g_assert_cmpstr (g_array_index (r2->events, AsEvent, 1).label, ==, "Sleep stage 1");
+    g_assert_cmpfloat (g_array_index (r2->events, AsEvent, 1).onset, ==, 30.0);
+    g_assert_cmpfloat (g_array_index (r2->events, AsEvent, 1).duration, ==, 30.0);
+  }
 }
 
 static void
