@@ -346,12 +346,23 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   GError *error = NULL;
   /* Channel roles, unusable channels left out, then the preprocessing: the command line's
    * path (as-params.h). */
-  AsRecording *out = as_learn_prepare (rec, opts, NULL, &error);
+  g_autoptr (AsLearnReport) report = NULL;
+  AsRecording *out = as_learn_prepare (rec, opts, &report, &error);
 
   if (out == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, out, (GDestroyNotify) as_recording_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* What was applied, in the model's words: the same object the command line writes. */
+  {
+    g_autoptr (JsonObject) o = as_learn_report_to_json (report, NULL);
+    JsonObject *pre = json_object_get_object_member (o, "preprocessing");
+    if (pre != NULL)
+      g_object_set_data_full (G_OBJECT (task), "preprocessing", json_object_ref (pre),
+                              (GDestroyNotify) json_object_unref);
+  }
+  g_task_return_pointer (task, out, (GDestroyNotify) as_recording_unref);
 }
 
 static void
@@ -393,8 +404,13 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   set_learned_on (self, rec, warm == NULL);
-  set_model_origin (self, &params, as_preprocess_options_to_json (&self->learn_preprocess, NULL),
-                    self->recording->path);
+  {
+    JsonObject *pre = g_object_get_data (G_OBJECT (result), "preprocessing");
+    set_model_origin (self, &params,
+                      pre != NULL ? json_object_ref (pre)
+                                  : as_preprocess_options_to_json (&self->learn_preprocess, NULL),
+                      self->recording->path);
+  }
   start_job (self, as_cdl_job_new_for_recording (rec, &params, warm));
 }
 
