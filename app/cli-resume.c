@@ -87,6 +87,8 @@ as_cli_learn_resume (const char *dir, const char *file, const char *out_dir, gui
     }
   as_model_get_preprocess_options (from, &opts);
   rec = as_preprocess (raw, &opts, NULL, &error);
+  if (rec != NULL && !as_model_apply_scaling (from, rec, &error))
+    g_clear_pointer (&rec, as_recording_unref);
   if (rec == NULL)
     {
       as_cli_error (command, "%s", error->message);
@@ -95,7 +97,9 @@ as_cli_learn_resume (const char *dir, const char *file, const char *out_dir, gui
   params = from->params;
   if (iterations > 0)
     params.max_iter = iterations;
-  preprocessing = as_preprocess_options_to_json (&opts, NULL);
+  /* What the model records, as it was (its scale included). */
+  preprocessing = from->preprocessing != NULL ? json_object_ref (from->preprocessing)
+                                              : as_preprocess_options_to_json (&opts, NULL);
   as_cdl_export_info_init (&info);
   info.source = source;
   info.recording = rec;
