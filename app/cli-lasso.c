@@ -607,7 +607,7 @@ as_cli_bench_lasso (int argc, char **argv)
 
     g_option_context_set_summary (context,
         _("Measures batched FISTA's GFLOP/s against this machine's DGEMM rate, and the "
-          "time each solver needs to reach a duality gap, on the seeds' setting "
+          "time each solver needs to reach a duality gap, on Ablin et al. 2019's setting "
           "(D uniform on the sphere, signals on the equiregularization set)."));
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
     if (!as_cli_parse_options (context, &argc, &argv, command))

@@ -268,13 +268,13 @@ as_cli_bench_unrolled (int argc, char **argv)
   {
     const GOptionEntry entries[] = {
       { "layers", 0, 0, G_OPTION_ARG_INT, &layers, N_("Number of layers T, default 20"), "T" },
-      { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of the full-batch SLISTA seed-004 runs, default 150"), "COUNT" },
-      { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, N_("Training samples of the seed-004 runs, default 1000"), "COUNT" },
+      { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of the full-batch SLISTA runs of Ablin et al. 2019, default 150"), "COUNT" },
+      { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, N_("Training samples of the runs of Ablin et al. 2019, default 1000"), "COUNT" },
       { "test-size", 0, 0, G_OPTION_ARG_INT, &test_size, N_("Test samples, default 1000"), "COUNT" },
       { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, N_("Time spent on each throughput measurement, default 2"), "SECONDS" },
       { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer, N_("Folder holding adopty: run PyTorch on the same problem and print the ratios"), "DIR" },
       { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when a throughput goal against the peer is missed"), NULL },
-      { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("Throughput only, skip the seed-004 runs"), NULL },
+      { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, N_("Throughput only, skip the runs of Ablin et al. 2019"), NULL },
       { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed, default 0"), "SEED" },
       { NULL }
     };

@@ -269,7 +269,7 @@ as_bench_lasso_run (const AsBenchLassoParams *p, FILE *out, gboolean *goals_met_
   }
   dgemm_rate = 0.0;
 
-  /* Seed 004's setting: D uniform on the sphere, x = x̃/‖Dᵀx̃‖_∞, x̃ ~ N(0, I). */
+  /* Ablin et al. 2019's setting: D uniform on the sphere, x = x̃/‖Dᵀx̃‖_∞, x̃ ~ N(0, I). */
   as_simulate_params_init (&sim);
   sim.n = p->n;
   sim.m = p->m;

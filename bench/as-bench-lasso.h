@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint   n, m, n_signals;     /* the throughput problem (seed 004: 64, 256, 10 000) */
+  guint   n, m, n_signals;     /* the throughput problem (Ablin et al. 2019: 64, 256, 10 000) */
   guint   subset;              /* signals used for the time-to-tolerance runs */
   double  lambda_fraction;     /* λ / λ_max (signals on the equiregularization set) */
   double  tol;                 /* duality gap to reach */

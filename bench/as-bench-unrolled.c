@@ -1,5 +1,5 @@
 /* as-bench-unrolled.c: `atomscope-cli bench unrolled`: training throughput
- * of LISTA and SLISTA, and seed 004's checks on the full setting
+ * of LISTA and SLISTA, and Ablin et al. 2019's checks on the full setting
  * (m = 256, n = 64, D uniform on the sphere, x on the equiregularization set).
  *
  * Copyright 2026 The Atomscope developers
@@ -400,7 +400,7 @@ as_bench_unrolled_run (const AsBenchUnrolledParams *p, FILE *out, gboolean *goal
     return FALSE;
 
   K = s08->n_baseline;  /* ≥ 20 */
-  fprintf (out, _("\nSeed 004 checks (T = %u; ISTA-20 = ISTA with 20 iterations):\n"), T);
+  fprintf (out, _("\nAblin et al. 2019 checks (T = %u; ISTA-20 = ISTA with 20 iterations):\n"), T);
   {
     g_autofree char *a = g_strdup_printf (_("λ = 0.8: SLISTA mean gap %.3g < 1e-6"), s08->gap_mean[T]);
     g_autofree char *b = g_strdup_printf (_("λ = 0.8: SLISTA mean gap %.3g < ISTA-20 mean gap / 100 = %.3g"),

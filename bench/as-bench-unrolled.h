@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint   n, m, n_layers;      /* seed 004: 64, 256; T = 20 */
+  guint   n, m, n_layers;      /* Ablin et al. 2019: 64, 256; T = 20 */
   guint   batch_size;          /* throughput minibatch (256) */
   double  seconds;             /* timing budget of one measurement */
   const char *peer_dir;        /* folder holding adopty (PyTorch), or NULL */

@@ -2,7 +2,7 @@
  *
  * With ztz[k][l][j] = Σ_s z_k[s] z_l[s + j − (L − 1)] (K × K × (2h−1)(2w−1)) and
  * ztx[k][p][τ] = Σ_s z_k[s] X[p][s + τ] (K × P·h·w), summed over trials, the data term
- * is ½⟨D, ztz ⊛ D⟩ − ⟨D, ztx⟩ + ½‖X‖² and its gradient ztz ⊛ D − ztx (MATHS.md,
+ * is ½⟨D, ztz ⊛ D⟩ − ⟨D, ztx⟩ + ½‖X‖² and its gradient ztz ⊛ D − ztx (docs/maths.md,
  * "D-step from sufficient statistics"; alphacsc's _d_solver / compute_ztz).  The cost of
  * a D-step then does not grow with the signal length.
  *

@@ -3,7 +3,7 @@
  * Conventions follow alphacsc (Dupré la Tour et al. 2018): valid convolution,
  * β = ∇_z ½‖X − Σ D_k * z_k‖² with the diagonal term removed, so the optimal value of
  * one coordinate is max(−β − λ, 0)/‖D_k‖² (ST(−β, λ)/‖D_k‖² when signed)
- * (MATHS.md, "Convolutional sparse coding").
+ * (docs/maths.md, "Convolutional sparse coding").
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,6 +1,6 @@
 /* as-lasso.c: the Lasso problem, its optimality measures and a reference solver.
  *
- * Formulas: /work/shared/MATHS.md ("Lasso solvers"); the duality gap uses the
+ * Formulas: docs/maths.md ("Lasso solvers"); the duality gap uses the
  * rescaled residual as dual point (Massias, Gramfort & Salmon 2018, §2), which
  * is 0 exactly at the optimum.
  *
@@ -131,7 +131,7 @@ as_lasso_top_eigenvalue (const double *sym, guint dim)
 
 /* L = ‖DᵀD‖₂ by power iteration on the smaller of DDᵀ and DᵀD.  The Rayleigh
  * quotient error is quadratic in the eigenvector error, so stopping at a
- * 1e-15 relative change leaves L exact to rounding for the seeds' sizes. */
+ * 1e-15 relative change leaves L exact to rounding for the problem sizes of the teaching view. */
 double
 as_lasso_lipschitz (AsLasso *lasso)
 {
@@ -343,7 +343,7 @@ as_lasso_support_lipschitz (const AsLasso *lasso, const double *z)
 /* --- reference solver --- */
 
 /* One epoch of cyclic coordinate descent on the Gram form: β = Dᵀx − Gz is
- * kept up to date, and z_j ← ST(z_j G_jj + β_j, λ) / G_jj (MATHS.md, cyclic CD). */
+ * kept up to date, and z_j ← ST(z_j G_jj + β_j, λ) / G_jj (docs/maths.md, cyclic CD). */
 static void
 cd_epoch (guint m, const double *G, double lam, gboolean positive, double *z, double *beta)
 {

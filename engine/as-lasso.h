@@ -3,7 +3,7 @@
  * Matrices are row-major doubles: D is n × m (atoms are the columns, unit
  * norm), a batch X is n_signals × n (one signal per row) and codes Z are
  * n_signals × m (one code per row).  With `positive`, codes are constrained
- * to z ≥ 0.  The contract with the unrolled area is /work/notes/lasso-api.md.
+ * to z ≥ 0.  The unrolled networks build on this interface (as-unrolled.h).
  * Every query may be called from several threads at once (the cached L and
  * DᵀD are filled under a lock); as_lasso_set_lambda must not race with them.
  * as_lasso_solve_reference counts max_iter in epochs of coordinate descent.
@@ -46,7 +46,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsLasso, as_lasso_free)
 
 gboolean      as_lasso_get_positive     (const AsLasso *lasso);
 /* λ = fraction × max_i λ_max(x_i) (for signals on the equiregularization set
- * every λ_max is 1, so this is the seeds' "λ as a fraction of λ_max"). */
+ * every λ_max is 1, so this is Ablin et al. 2019's "λ as a fraction of λ_max"). */
 void          as_lasso_set_lambda_fraction (AsLasso *lasso, double fraction);
 /* G = DᵀD (m × m), computed on first use and cached. */
 const double *as_lasso_get_gram         (AsLasso *lasso);

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 double as_metrics_mutual_coherence (guint n, guint m, const double *D);
 
 /* Marchenko–Pastur limit of L_S / L for Gaussian D (n × m) and |S| = k
- * (seed 004, eq. 1): ((1 + √(ζγ)) / (1 + √γ))² with γ = m/n, ζ = k/m. */
+ * (Ablin et al. 2019, eq. 1): ((1 + √(ζγ)) / (1 + √γ))² with γ = m/n, ζ = k/m. */
 double as_metrics_marchenko_pastur_ratio (guint n, guint m, guint k);
 
 /* Dictionary recovery up to permutation and sign: the mean over the atoms of

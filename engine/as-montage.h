@@ -54,7 +54,7 @@ guint       as_recording_attach_montage (AsRecording *rec, const AsMontage *mont
 /* Least-squares sphere through n points (n × 3): centre and radius. */
 gboolean    as_fit_sphere             (const double *points, guint n, double center[3],
                                        double *radius);
-/* Azimuthal equidistant projection about centre c (MATHS.md "Topographies"):
+/* Azimuthal equidistant projection about centre c (docs/maths.md "Topographies"):
  * v = p − c, r = ‖v‖, θ = arccos(v_z/r), φ = atan2(v_y, v_x),
  * (x, y) = r·θ/(π/2)·(cos φ, sin φ).  points n × 3 → xy n × 2. */
 void        as_project_azimuthal      (const double *points, guint n, const double center[3],

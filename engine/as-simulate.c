@@ -1,8 +1,8 @@
 /* as-simulate.c: seeded simulators of sparse-coding problems.
  *
- * Settings from the seeds: columns uniform on the sphere and Bernoulli–Gaussian
- * codes (seed 003, "Generating model"), signals on the equiregularization set
- * x = x̃ / ‖Dᵀx̃‖_∞ (seed 004), the Fourier "adversarial dictionary" (seed 003).
+ * Settings of the literature (Moreau & Bruna 2017; Ablin et al. 2019): columns uniform on the sphere and Bernoulli–Gaussian
+ * codes (Moreau & Bruna 2017, "Generating model"), signals on the equiregularization set
+ * x = x̃ / ‖Dᵀx̃‖_∞ (Ablin et al. 2019), the Fourier "adversarial dictionary" (Moreau & Bruna 2017).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later

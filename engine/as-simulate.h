@@ -18,13 +18,13 @@ void as_simulate_dictionary_sphere (AsRng *rng, guint n, guint m, double *D); /*
 void as_simulate_codes_bernoulli_gaussian (AsRng *rng, guint n_signals, guint m,
                                            double rho, double sigma, double *Z); /* N × m */
 /* X = Z Dᵀ + noise·N(0,1) (Z may be NULL: then X is N(0,1) noise only, "dense"),
- * then each row scaled so that ‖Dᵀx‖_∞ = 1 (the equiregularization set, seed 004). */
+ * then each row scaled so that ‖Dᵀx‖_∞ = 1 (the equiregularization set, Ablin et al. 2019). */
 void as_simulate_signals_equireg   (AsRng *rng, guint n, guint m, const double *D,
                                     guint n_signals, const double *Z, double noise, double *X);
 
 /* --- beyond the contract --- */
 
-/* The "adversarial" dictionary of seed 003 (Moreau & Bruna), made real: the
+/* The "adversarial" dictionary of Moreau & Bruna (2017), made real: the
  * rows are cos(2πjζ_q/m) and sin(2πjζ_q/m) (j = 0 … m − 1 the column) for n/2
  * distinct random frequencies ζ_q in 1 … ⌊(m − 1)/2⌋ (plus the constant row if
  * n is odd), columns then normalised.  Its rows are orthogonal, so DDᵀ = (m/n)·I:
@@ -49,7 +49,7 @@ void     as_simulate_normalize_columns (guint n, guint m, double *D);
 typedef enum
 {
   AS_SIMULATE_DICTIONARY_SPHERE,     /* columns uniform on the sphere */
-  AS_SIMULATE_DICTIONARY_FOURIER,    /* adversarial, seed 003 */
+  AS_SIMULATE_DICTIONARY_FOURIER,    /* adversarial, Moreau & Bruna 2017 */
   AS_SIMULATE_DICTIONARY_COHERENCE,  /* chosen mutual coherence */
   AS_SIMULATE_N_DICTIONARIES
 } AsSimulateDictionary;
@@ -68,7 +68,7 @@ typedef struct
   guint64 seed;
 } AsSimulateParams;
 
-/* Defaults: the seeds' setting n = 64, m = 256, 100 signals, ρ = 0.05, σ = 1,
+/* Defaults: Ablin et al. 2019's setting n = 64, m = 256, 100 signals, ρ = 0.05, σ = 1,
  * noise 0.1, sphere dictionary, seed 0. */
 void     as_simulate_params_init (AsSimulateParams *params);
 /* Draws D (n × m), X (N × n, on the equiregularization set) and Z (N × m, the

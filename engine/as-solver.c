@@ -1,8 +1,8 @@
 /* as-solver.c: ISTA, FISTA, oracle ISTA and (greedy) coordinate descent for the Lasso.
  *
- * Update rules: /work/shared/MATHS.md ("Lasso solvers").  FISTA: Beck &
+ * Update rules: docs/maths.md ("Lasso solvers").  FISTA: Beck &
  * Teboulle (2009), with the gradient restart of O'Donoghue & Candès (2015,
- * §3.2).  Oracle ISTA: seed 004 (Ablin, Moreau, Massias & Gramfort 2019, §3).
+ * §3.2).  Oracle ISTA: Ablin, Moreau, Massias & Gramfort 2019, §3.
  * Greedy CD: Gauss–Southwell rule on the size of the coordinate move
  * (Nutini et al. 2015, "GS-r").
  *

@@ -27,7 +27,7 @@ typedef enum
 {
   AS_SOLVER_ISTA,         /* z ← ST(z − ∇f/L, λ/L) */
   AS_SOLVER_FISTA,        /* Beck & Teboulle 2009; optional gradient restart */
-  AS_SOLVER_ORACLE_ISTA,  /* step 1/L_S when the support does not grow (seed 004) */
+  AS_SOLVER_ORACLE_ISTA,  /* step 1/L_S when the support does not grow (Ablin et al. 2019) */
   AS_SOLVER_CD,           /* cyclic coordinate descent */
   AS_SOLVER_GREEDY_CD,    /* Gauss–Southwell: largest coordinate move first */
   AS_SOLVER_N_KINDS

@@ -278,7 +278,7 @@ median (double *values, guint count)
 }
 
 /* u = z − step · Dᵀ(Dz − x): the point a proximal gradient step thresholds
- * (MATHS.md, ISTA / SLISTA layer). */
+ * (docs/maths.md, ISTA / SLISTA layer). */
 static void
 gradient_step_point (guint n, guint m, const double *D, const double *x, const double *z,
                      double step, double *r, double *u)
@@ -371,7 +371,7 @@ run_classical (AsJob *job, Work *w, AsLasso *lasso, const double *Fstar, AsTeach
         p->gap_median[t] = median (col, N);
         p->time[t] = times[t];
       }
-    /* Accepted oracle steps are 1/L_S of the support met (seed 004, OISTA). */
+    /* Accepted oracle steps are 1/L_S of the support met (Ablin et al. 2019, OISTA). */
     if (k == AS_TEACHING_ORACLE_ISTA)
       for (gsize e = (gsize) N; e < (gsize) (T + 1) * N; e++)
         if (steps[e] > (1.0 + 1e-9) / L)
@@ -456,7 +456,7 @@ teaching_work (AsJob *job, gpointer user_data, GError **error)
       return FALSE;
     }
 
-  /* 1. The problem, on the equiregularization set (seed 004). */
+  /* 1. The problem, on the equiregularization set (Ablin et al. 2019). */
   as_job_set_progress (job, 0.0, _("Drawing the problem"));
   as_rng_init (&rng, cfg->seed);
   if (!make_dictionary (cfg, &rng, D, error))
@@ -681,7 +681,7 @@ as_teaching_write_csv (const AsTeachingSnapshot *s, const char *path, gboolean o
         gboolean have = base != NULL && t <= base->n_baseline;
         put_cell (f, have, have ? base->ista_gap_mean[t] : 0);
         put_cell (f, have, have ? base->fista_gap_mean[t] : 0);
-        /* 1/L_S over supp z* of test signal t (MATHS.md, oracle ISTA). */
+        /* 1/L_S over supp z* of test signal t (docs/maths.md, oracle ISTA). */
         put_cell (f, t < s->n_inv_ls_solution, t < s->n_inv_ls_solution ? s->inv_ls_solution[t] : 0);
       }
       fputs ("\n", f);

@@ -4,7 +4,7 @@
  * One worker thread does everything in order, publishing a snapshot after each
  * piece of work so a window can draw the curves as they appear:
  *   1. draw D (Gaussian, adversarial Fourier or chosen coherence) and a test batch
- *      on the equiregularization set ‖Dᵀx‖_∞ = 1 (seed 004), λ = fraction · λ_max;
+ *      on the equiregularization set ‖Dᵀx‖_∞ = 1 (Ablin et al. 2019), λ = fraction · λ_max;
  *      solve it to a tight duality gap (the reference F(z*));
  *   2. ISTA, FISTA, oracle ISTA and coordinate descent for a fixed number of
  *      iterations: mean F(z^t) − F(z*) per iteration, time, and the iterates of
@@ -30,7 +30,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   AS_TEACHING_DICTIONARY_GAUSSIAN,   /* atoms uniform on the sphere */
-  AS_TEACHING_DICTIONARY_FOURIER,    /* seed 003's adversarial dictionary */
+  AS_TEACHING_DICTIONARY_FOURIER,    /* Moreau & Bruna 2017's adversarial dictionary */
   AS_TEACHING_DICTIONARY_COHERENCE,  /* chosen mutual coherence */
 } AsTeachingDictionary;
 
@@ -59,7 +59,7 @@ typedef struct
   guint                n_signals;        /* test batch of the classical solvers */
   guint                n_iterations;     /* classical iterations */
   guint                n_recorded;       /* iterates of signal 0 kept for stepping (≤ n_iterations) */
-  /* Learning (issue 4's trainer). */
+  /* Learning (the unrolled trainer). */
   guint                learned_mask;     /* bit k set: train AsUnrolledKind k */
   guint                n_layers;         /* T */
   AsUnrolledLoss       loss;
@@ -106,7 +106,7 @@ typedef struct
   const double    *solution;          /* z* of signal 0 (m), NULL before problem_ready */
   guint            solution_support;
   /* 1/L_S over the supports of z* (one per signal) and over the supports met by
-   * oracle ISTA on its accepted steps (seed 004: learned steps track their law). */
+   * oracle ISTA on its accepted steps (Ablin et al. 2019: learned steps track their law). */
   guint            n_inv_ls_solution;
   const double    *inv_ls_solution;
   guint            n_inv_ls_met;

@@ -1,5 +1,5 @@
 /* as-unrolled-kernels.c: the unrolled solvers' kernels in float64 and float32
- * (formulas: MATHS.md, "Unrolled layers" and "Back-propagation through T
+ * (formulas: docs/maths.md, "Unrolled layers" and "Back-propagation through T
  * layers"; Ablin et al. 2019).
  *
  * Copyright 2026 The Atomscope developers

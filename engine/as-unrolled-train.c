@@ -1,5 +1,5 @@
 /* as-unrolled-train.c: training unrolled solvers on the equiregularization set
- * (seed 004: samples x with ‖Dᵀx‖_∞ = 1, loss averaged over batches).
+ * (Ablin et al. 2019: samples x with ‖Dᵀx‖_∞ = 1, loss averaged over batches).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -118,7 +118,7 @@ as_unrolled_train_config_init (AsUnrolledTrainConfig *config)
 
 /* Draws N signals on the equiregularization set.  With ρ > 0, x = Dz + noise
  * for a Bernoulli(ρ)-Gaussian z, and z is scaled with x (it is the ground
- * truth of the supervised loss); otherwise x ~ N(0, I) as in seed 004. */
+ * truth of the supervised loss); otherwise x ~ N(0, I) as in Ablin et al. 2019. */
 static void
 draw_signals (AsRng *rng, guint n, guint m, const double *D, guint N,
               double rho, double noise, double *X, double *Ztrue)
@@ -149,7 +149,7 @@ draw_signals (AsRng *rng, guint n, guint m, const double *D, guint N,
             mx = MAX (mx, fabs (c[j]));
         }
       while (!(mx > 1e-12));
-      /* λ_max(x) = ‖Dᵀx‖_∞ = 1 after scaling (seed 004, "equiregularization set"). */
+      /* λ_max(x) = ‖Dᵀx‖_∞ = 1 after scaling (Ablin et al. 2019, "equiregularization set"). */
       for (guint i = 0; i < n; i++)
         x[i] /= mx;
       if (z != NULL)
@@ -271,9 +271,9 @@ as_unrolled_trainer_new_sharing (const AsUnrolledTrainConfig *config, const doub
   if (D != NULL)
     memcpy (tr->D, D, sizeof (double) * n * m);
   else
-    /* Atoms uniform on the sphere (seed 004: D_k ~ U(S^{n−1})). */
+    /* Atoms uniform on the sphere (Ablin et al. 2019: D_k ~ U(S^{n−1})). */
     as_rng_normal_fill (&tr->rng, tr->D, (gsize) n * m);
-  /* Unit-norm atoms (MATHS.md's notation); zero columns are refused below. */
+  /* Unit-norm atoms (docs/maths.md's notation); zero columns are refused below. */
   {
       for (guint j = 0; j < m; j++)
         {

@@ -2,7 +2,7 @@
  * learning-rate schedules, layer-wise option) as an engine job.
  *
  * A trainer owns a dictionary, λ, a training set and a held-out test set
- * drawn on the equiregularization set ‖Dᵀx‖_∞ = 1 (seed 004), so that
+ * drawn on the equiregularization set ‖Dᵀx‖_∞ = 1 (Ablin et al. 2019), so that
  * λ = λ_fraction · λ_max for every sample; the test set comes with its Lasso
  * solutions z* and F(z*) so that every evaluation reports the optimisation
  * gap F(z^t) − F(z*) for every layer t, next to ISTA and FISTA run for the
@@ -64,7 +64,7 @@ typedef struct
   guint               train_size;
   guint               test_size;
   guint               layerwise_epochs; /* > 0: layer t alone for that many epochs, layers < t fixed, then all */
-  double              rho;              /* > 0: x = Dz + noise, z Bernoulli(ρ)-Gaussian; 0: x ~ N(0, I) (seed 004) */
+  double              rho;              /* > 0: x = Dz + noise, z Bernoulli(ρ)-Gaussian; 0: x ~ N(0, I) (Ablin et al. 2019) */
   double              noise;
   guint64             seed;
   guint               eval_every;       /* evaluate the test set every that many epochs */
@@ -173,7 +173,7 @@ void               as_unrolled_trainer_evaluate (AsUnrolledTrainer *trainer);
 
 /* 1/L_S for each test sample, S = supp(z*) (network_output FALSE) or
  * S = supp(z^T) of the current network (TRUE); out has test_size entries.
- * Seed 004: learned steps relate to the distribution of 1/L_S. */
+ * Ablin et al. 2019: learned steps relate to the distribution of 1/L_S. */
 void               as_unrolled_trainer_inverse_support_lipschitz (AsUnrolledTrainer *trainer,
                                                                   gboolean network_output,
                                                                   double *out);

@@ -1,6 +1,6 @@
 /* as-unrolled.c: unrolled Lasso solvers, batched forward pass and hand-written
- * back-propagation (formulas: MATHS.md, "Unrolled layers" and
- * "Back-propagation through T layers"; seed 004).
+ * back-propagation (formulas: docs/maths.md, "Unrolled layers" and
+ * "Back-propagation through T layers"; Ablin et al. 2019).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -101,7 +101,7 @@ as_unrolled_alista_weights (guint n, guint m, const double *D, double *W, GError
 
   /* min Σ_{i≠j}(w_iᵀd_j)² s.t. w_iᵀd_i = 1 decouples per column into
    * min w_iᵀ(DDᵀ − d_id_iᵀ)w_i s.t. w_iᵀd_i = 1, whose Lagrange condition
-   * gives w_i ∝ (DDᵀ)⁻¹d_i (Liu et al., ALISTA, ICLR 2019; MATHS.md). */
+   * gives w_i ∝ (DDᵀ)⁻¹d_i (Liu et al., ALISTA, ICLR 2019; docs/maths.md). */
   cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, n, m, 1.0, D, m, 0.0, M, n);
   info = LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'U', n, M, n);
   if (info != 0)
@@ -273,7 +273,7 @@ as_unrolled_reset (AsUnrolled *net)
   guint n = net->n, m = net->m;
   double invL = 1.0 / net->L;
 
-  /* ISTA's weights (MATHS.md table, last column; seed 004: W_e = Dᵀ/L,
+  /* ISTA's weights (docs/maths.md table, last column; Ablin et al. 2019: W_e = Dᵀ/L,
    * W_g = I − DᵀD/L). */
   for (guint t = 1; t <= net->T; t++)
     {

@@ -12,7 +12,7 @@
  *   LISTA     z^t = ST(S_t z^{t−1} + W_{e,t} x, λθ_t)             params S_t (m×m, t ≥ 2),
  *                                                                  W_{e,t} (m×n), θ_t (m)
  *
- * (MATHS.md, "Unrolled layers"; seed 004: Ablin, Moreau, Massias, Gramfort,
+ * (docs/maths.md, "Unrolled layers"; Ablin, Moreau, Massias, Gramfort,
  * "Learning step sizes for unfolded sparse coding", NeurIPS 2019; LISTA:
  * Gregor & LeCun 2010; LISTA-CP: Chen et al. 2018; ALISTA: Liu et al. 2019.)
  * Thresholds are λ times a learned quantity, so λ stays an input of the
@@ -24,7 +24,7 @@
  * W_{e,t}, then θ_t; matrices row-major).  Optimisers and finite differences
  * work on that vector directly.
  *
- * Back-propagation (MATHS.md, "Back-propagation through T layers"): the
+ * Back-propagation (docs/maths.md, "Back-propagation through T layers"): the
  * soft threshold is differentiated with the convention s_t = 1{z^t ≠ 0}: at an
  * exact kink |u| = τ the output is 0 and the derivative taken is 0 (the right
  * or left derivative, whichever belongs to the zero branch), and the ℓ1 term
@@ -151,7 +151,7 @@ void     as_unrolled_apply     (const AsUnrolled *net, guint batch, const double
 void     as_unrolled_effective_steps (const AsUnrolled *net, double *steps);
 /* Threshold per layer divided by λ: SLISTA α_t, ALISTA θ_t, others mean_j θ_{t,j}. */
 void     as_unrolled_thresholds      (const AsUnrolled *net, double *thresholds);
-/* Weight coupling (seed 004, Lemma 4.3 / Theorem 4.4: (α/β)·W → D).  For
+/* Weight coupling (Ablin et al. 2019, Lemma 4.3 / Theorem 4.4: (α/β)·W → D).  For
  * LISTA-CP and LISTA, per layer, c_t = ‖W_t·diag(θ_t)⁻¹ − D‖_F / ‖D‖_F, with
  * W_t the n × m matrix applied to the residual (LISTA: W_{e,t}ᵀ) and θ_t the
  * per-atom thresholds over λ (β in the seed; α = 1).  c_t = 0 at ISTA's
@@ -169,7 +169,7 @@ gboolean as_unrolled_lista_tying     (const AsUnrolled *net, double *tying);
  * as-solver.h. */
 
 /* ALISTA's W̃ (n × m): w_i = (DDᵀ)⁻¹d_i / (d_iᵀ(DDᵀ)⁻¹d_i), minimiser of
- * Σ_{i≠j}(w_iᵀd_j)² subject to w_iᵀd_i = 1 (MATHS.md).  FALSE if DDᵀ is singular. */
+ * Σ_{i≠j}(w_iᵀd_j)² subject to w_iᵀd_i = 1 (docs/maths.md).  FALSE if DDᵀ is singular. */
 gboolean as_unrolled_alista_weights  (guint n, guint m, const double *D, double *W, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsUnrolled, as_unrolled_free)

@@ -193,7 +193,7 @@ test_solvers_agree_positive (void)
   check_solvers_agree (lasso);
 }
 
-/* The adversarial Fourier dictionary of seed 003. */
+/* The adversarial Fourier dictionary of Moreau & Bruna 2017. */
 static void
 test_solvers_agree_fourier (void)
 {
@@ -249,7 +249,7 @@ test_lambda_max (void)
   }
 }
 
-/* --- the seeds' setting: m = 256, n = 64 --- */
+/* --- Ablin et al. 2019's setting: m = 256, n = 64 --- */
 
 static guint
 first_below (const double *curve, guint T, double level)
@@ -678,7 +678,7 @@ test_recovery_score (void)
 static void
 test_marchenko_pastur (void)
 {
-  /* Gaussian D as in seed 004 (L_S/L does not depend on the scale); the
+  /* Gaussian D as in Ablin et al. 2019 (L_S/L does not depend on the scale); the
    * average over 3 dictionaries × 10 supports keeps the Tracy–Widom spread of
    * the top eigenvalues (a few % at these sizes, biased low) inside 5%. */
   const guint n = 250, m = 1000, k = 50, n_dict = 3, n_supp = 10;
@@ -708,7 +708,7 @@ test_marchenko_pastur (void)
   g_assert_cmpfloat (fabs (ratio / predicted - 1.0), <, 0.05);
 }
 
-/* Coordinate descent with support polish and retirement (the seeds' setting,
+/* Coordinate descent with support polish and retirement (Ablin et al. 2019's setting,
  * where supports nearly fill the signal dimension and plain cyclic CD crawls):
  * every signal reaches a duality gap of 1e-10 (checked independently of the
  * solver's own bookkeeping by the gap at its codes), well before plain CD

@@ -90,7 +90,7 @@ check_classical (AsTeachingSnapshot *s)
         }
       g_assert_cmpfloat (p->gap_mean[p->n_points - 1], <, p->gap_mean[0]);
     }
-  /* Monotone descent of ISTA (majorisation–minimisation, seed 004). */
+  /* Monotone descent of ISTA (majorisation–minimisation, Ablin et al. 2019). */
   for (guint t = 1; t < s->classical[AS_TEACHING_ISTA]->n_points; t++)
     g_assert_cmpfloat (s->classical[AS_TEACHING_ISTA]->gap_mean[t], <=,
                        s->classical[AS_TEACHING_ISTA]->gap_mean[t - 1] + 1e-12);

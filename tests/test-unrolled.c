@@ -71,7 +71,7 @@ st (double u, double tau, gboolean positive)
 }
 
 /* Independent forward pass: plain loops, one sample at a time, straight from
- * the table of MATHS.md.  Returns z^T in Zout (B × m) and the smallest
+ * the table of docs/maths.md.  Returns z^T in Zout (B × m) and the smallest
  * distance ||u| − τ| of any pre-activation to a kink of the soft threshold. */
 static double
 reference_forward (AsUnrolled *net, guint B, const double *X, double lambda, double *Zout)
@@ -696,7 +696,7 @@ loop_objective (guint n, guint m, const double *D, const double *x, const double
 
 /* The independent Lasso solver of these tests: cyclic coordinate descent
  * with plain loops on an explicit residual r = x − Dz,
- * z_j ← ST(z_j‖d_j‖² + d_jᵀr, λ)/‖d_j‖² (MATHS.md, "Cyclic CD"), until an
+ * z_j ← ST(z_j‖d_j‖² + d_jᵀr, λ)/‖d_j‖² (docs/maths.md, "Cyclic CD"), until an
  * epoch moves no coordinate by more than 1e-15.  The engine's reference
  * solver works on the Gram form with BLAS and polishes on the support, so
  * the two share no code. */
@@ -912,13 +912,13 @@ standin_config (AsUnrolledTrainConfig *c, AsUnrolledKind kind, double fraction)
   c->loss = AS_UNROLLED_LOSS_UNSUPERVISED;
   c->train_size = 300;
   c->test_size = 300;
-  c->batch_size = 0;  /* full batch, as in seed 004 */
+  c->batch_size = 0;  /* full batch, as in Ablin et al. 2019 */
   c->seed = 1;
   c->n_baseline = 20;
   c->eval_every = 1000;
 }
 
-/* A smaller stand-in of seed 004's experiment (m = 64, n = 16 instead of
+/* A smaller stand-in of Ablin et al. 2019's experiment (m = 64, n = 16 instead of
  * 256 × 64): unsupervised loss, full batch, λ = 0.8 λ_max. */
 static void
 test_train_slista_sparse (void)
@@ -952,12 +952,12 @@ test_train_slista_sparse (void)
   g_assert_cmpuint (n_loss, ==, 150);
   for (guint e = 1; e < n_loss; e++)
     g_assert_cmpfloat (loss[e], <=, loss[e - 1]);
-  /* The learned steps are larger than 1/L (seed 004: 1/L is not the best step). */
+  /* The learned steps are larger than 1/L (Ablin et al. 2019: 1/L is not the best step). */
   g_assert_cmpfloat (s->steps[T - 1], >, 2 * s->inv_lipschitz);
 }
 
 /* λ = 0.1 λ_max: learned SLISTA steps grow with depth, from about 1/L to the
- * 1/L_S of the supports reached (seed 004, "the learned step sizes are linked
+ * 1/L_S of the supports reached (Ablin et al. 2019, "the learned step sizes are linked
  * to the distribution of 1/L_S"); LISTA-CP beats ISTA at equal depth. */
 static void
 test_train_steps_dense (void)
@@ -1234,7 +1234,7 @@ test_save_load (void)
   }
 }
 
-/* Weight coupling (seed 004, Lemma 4.3): zero exactly when W_t/θ_t = D, i.e.
+/* Weight coupling (Ablin et al. 2019, Lemma 4.3): zero exactly when W_t/θ_t = D, i.e.
  * when the layer is an ISTA step with some step size; effective steps. */
 static void
 test_analyses (void)

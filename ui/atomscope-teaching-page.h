@@ -19,10 +19,10 @@ G_DECLARE_FINAL_TYPE (AtomscopeTeachingPage, atomscope_teaching_page, ATOMSCOPE,
 typedef enum
 {
   ATOMSCOPE_TEACHING_PRESET_CUSTOM,
-  ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS,   /* seed 004: m = 256, n = 64, dense x */
-  ATOMSCOPE_TEACHING_PRESET_SPARSE,          /* seed 003: K = 100, P = 64, ρ = 1/20 */
-  ATOMSCOPE_TEACHING_PRESET_DENSE,           /* seed 003: ρ = 1/4 */
-  ATOMSCOPE_TEACHING_PRESET_ADVERSARIAL,     /* seed 003: adversarial Fourier dictionary */
+  ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS,   /* Ablin et al. 2019: m = 256, n = 64, dense x */
+  ATOMSCOPE_TEACHING_PRESET_SPARSE,          /* Moreau & Bruna 2017: K = 100, P = 64, ρ = 1/20 */
+  ATOMSCOPE_TEACHING_PRESET_DENSE,           /* Moreau & Bruna 2017: ρ = 1/4 */
+  ATOMSCOPE_TEACHING_PRESET_ADVERSARIAL,     /* Moreau & Bruna 2017: adversarial Fourier dictionary */
   ATOMSCOPE_TEACHING_N_PRESETS
 } AtomscopeTeachingPreset;
 
