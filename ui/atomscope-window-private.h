@@ -123,6 +123,9 @@ void atomscope_window_open_model_action (GtkWidget *widget, const char *name, GV
 void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* For the UI tests: counters and dialogs to wait on. */
+/* µs the last window's dispose took for its own state (the job, the workers, the
+ * data), before GTK's teardown of its widgets. */
+guint            atomscope_window_get_last_dispose_time (void);
 /* Shows a recording made in memory (a simulated one) as if it was opened. */
 void             atomscope_window_show_recording (AtomscopeWindow *self, AsRecording *rec);
 guint            atomscope_window_get_load_count (AtomscopeWindow *self);
