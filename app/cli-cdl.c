@@ -26,11 +26,13 @@ as_cli_learn (int argc, char **argv)
   const char *command = "learn";
   char *out_dir = NULL, *init_name = NULL;
   g_auto (GStrv) files = NULL;
-  int n_atoms = 5, iterations = 50, atom_samples = 0, atom_size = 8, online_batch = 16;
+  int n_atoms = 5, iterations = -1, atom_samples = 0, atom_size = 8, online_batch = 16;
   double atom_seconds = 0.5, lambda = 0.1, lambda_abs = NAN, tukey = 0.0, sfreq = 0.0, tol = 1e-4;
   gboolean full = FALSE, rank1 = FALSE, is_signed = FALSE, force = FALSE, quiet = FALSE;
-  gboolean online = FALSE, figures = FALSE;
+  gboolean online = FALSE, iterations_given, figures = FALSE;
   gint64 seed = 0;
+  double checkpoint_every = 300.0;
+  char *resume_dir = NULL;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
     { "atoms", 'k', 0, G_OPTION_ARG_INT, &n_atoms, N_("Number of atoms (default 5)"), N_("K") },
@@ -53,6 +55,8 @@ as_cli_learn (int argc, char **argv)
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
+    { "checkpoint", 0, 0, G_OPTION_ARG_DOUBLE, &checkpoint_every, N_("Write the model so far into DIR every this many seconds (default 300, 0: never)"), N_("SECONDS") },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, N_("Continue learning from a model folder written earlier (a checkpoint or a stopped run), with its parameters"), N_("DIR") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -75,6 +79,26 @@ as_cli_learn (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
+  iterations_given = iterations != -1;
+  if (!iterations_given)
+    iterations = 50;
+  if (!(checkpoint_every >= 0.0) || !isfinite (checkpoint_every))
+    {
+      as_cli_error (command, "%s", _("--checkpoint takes a number of seconds ≥ 0"));
+      goto out;
+    }
+  if (resume_dir != NULL)
+    {
+      if (iterations < 1 || (files != NULL && files[0] != NULL && files[1] != NULL))
+        {
+          as_cli_error (command, "%s", _("--resume takes at most one input file and a positive --iterations"));
+          goto out;
+        }
+      status = as_cli_learn_resume (resume_dir, files != NULL ? files[0] : NULL, out_dir,
+                                    iterations_given ? (guint) iterations : 0, checkpoint_every,
+                                    quiet, force);
+      goto out;
+    }
   if (files == NULL || files[0] == NULL || files[1] != NULL)
     {
       as_cli_error (command, "%s", _("give exactly one input file (see --help)"));
@@ -186,15 +210,6 @@ as_cli_learn (int argc, char **argv)
       goto out;
     }
 
-  model = as_cli_run_cdl_job (job, quiet, &signal_number, &error);
-  if (model == NULL)
-    {
-      as_cli_error (command, "%s", error->message);
-      status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
-      if (signal_number != 0)
-        status = as_cli_signal_status (signal_number);
-      goto out;
-    }
   /* What was done to the file before learning (nothing yet for recordings read as they
    * are; images have no preprocessing here). */
   as_preprocess_options_init (&applied);
@@ -204,6 +219,20 @@ as_cli_learn (int argc, char **argv)
   info.source = files[0];
   info.recording = rec;
   info.preprocessing = preprocessing;
+  {
+    AsCliCheckpoint cp = { out_dir, &params, &info, FALSE };
+    model = as_cli_run_cdl_job_full (job, quiet, checkpoint_every, as_cli_write_checkpoint, &cp,
+                                     &signal_number, &error);
+    force |= cp.written;   /* the folder now holds this run's own checkpoint */
+  }
+  if (model == NULL)
+    {
+      as_cli_error (command, "%s", error->message);
+      status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
+      if (signal_number != 0)
+        status = as_cli_signal_status (signal_number);
+      goto out;
+    }
   if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
     {
       as_cli_error (command, "%s", error->message);
@@ -234,6 +263,7 @@ out:
   as_cli_job_end_signals ();
   g_free (out_dir);
   g_free (init_name);
+  g_free (resume_dir);
   return status;
 }
 

@@ -66,8 +66,18 @@ as_cli_signal_status (int signal_number)
 AsCdlModel *
 as_cli_run_cdl_job (AsJob *job, gboolean quiet, int *signal_number, GError **error)
 {
-  guint64 seen = 0;
+  return as_cli_run_cdl_job_full (job, quiet, 0.0, NULL, NULL, signal_number, error);
+}
+
+AsCdlModel *
+as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, double interval,
+                         AsCliCheckpointFunc checkpoint, gpointer user_data,
+                         int *signal_number, GError **error)
+{
+  guint64 seen = 0, saved = 0;
   gboolean asked = FALSE;
+  gint64 last_saved = g_get_monotonic_time ();
+  g_autoptr (AsCdlModel) before_stop = NULL;
 
   as_cli_job_begin_signals ();
   if (received != 0)
@@ -85,6 +95,9 @@ as_cli_run_cdl_job (AsJob *job, gboolean quiet, int *signal_number, GError **err
 
       if (received != 0 && !asked)
         {
+          /* The newest model ends an iteration: the safe point to keep (the iteration
+           * under way is left unfinished), and one that resumes exactly. */
+          before_stop = as_job_dup_snapshot (job, NULL);
           as_job_stop (job);
           asked = TRUE;
           if (!quiet)
@@ -99,12 +112,28 @@ as_cli_run_cdl_job (AsJob *job, gboolean quiet, int *signal_number, GError **err
                      g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time);
           seen = gen;
         }
+      if (checkpoint != NULL && interval > 0 && gen != saved && !asked
+          && g_get_monotonic_time () - last_saved >= interval * G_USEC_PER_SEC)
+        {
+          g_autoptr (AsCdlModel) m = as_job_dup_snapshot (job, NULL);
+          if (m != NULL)
+            checkpoint (m, user_data);
+          saved = gen;
+          last_saved = g_get_monotonic_time ();
+        }
       g_usleep (20000);
     }
   if (signal_number != NULL)
     *signal_number = received;
   if (!as_job_wait (job, error))
     return NULL;
+  if (before_stop != NULL && as_job_get_state (job) == AS_JOB_STOPPED)
+    {
+      AsCdlModel *m = as_cdl_model_copy (before_stop);
+      m->stopped = TRUE;
+      m->converged = FALSE;
+      return m;
+    }
   return as_job_dup_snapshot (job, NULL);
 }
 

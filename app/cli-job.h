@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "as-cdl.h"
+#include "as-cdl-export.h"
 #include "as-job.h"
 
 /* Starts @job and waits for it, reporting each new model on stderr unless @quiet.  While
@@ -21,6 +22,11 @@
 void        as_cli_job_begin_signals (void);
 AsCdlModel *as_cli_run_cdl_job     (AsJob *job, gboolean quiet, int *signal_number,
                                     GError **error);
+/* Also hands the newest model to @checkpoint every @interval seconds (0: never). */
+typedef void (*AsCliCheckpointFunc) (AsCdlModel *model, gpointer user_data);
+AsCdlModel *as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, double interval,
+                                     AsCliCheckpointFunc checkpoint, gpointer user_data,
+                                     int *signal_number, GError **error);
 void        as_cli_job_end_signals (void);
 /* The exit status after a signal: 128 + its number, as shells report it. */
 int         as_cli_signal_status   (int signal_number);
@@ -28,3 +34,18 @@ int         as_cli_signal_status   (int signal_number);
 /* Prints one line per atom on stdout: its occurrences as the window counts them (merged
  * activations above a tenth of the atom's largest) and their rate. */
 void        as_cli_print_occurrences (const AsCdlModel *model);
+
+/* Checkpoints of a learning run and "learn --resume" (cli-resume.c). */
+typedef struct
+{
+  const char            *dir;
+  const AsCdlParams     *params;
+  const AsCdlExportInfo *info;
+  gboolean               written;   /* at least one checkpoint is in dir */
+} AsCliCheckpoint;
+
+/* An AsCliCheckpointFunc: writes @model into the folder as a checkpoint. */
+void as_cli_write_checkpoint (AsCdlModel *model, gpointer user_data);
+int  as_cli_learn_resume     (const char *dir, const char *file, const char *out_dir,
+                              guint iterations, double checkpoint_every, gboolean quiet,
+                              gboolean force);

@@ -435,7 +435,7 @@ run_json (const AsCdlModel *m, const AsCdlParams *p, const AsCdlExportInfo *info
   as_json_out_set_double (j, "lambda_max", m->lambda_max);
   as_json_out_set_int (j, "iterations", m->iteration);
   as_json_out_set_bool (j, "converged", m->converged);
-  as_json_out_set_string (j, "end_state", as_cdl_model_end_state (m));
+  as_json_out_set_string (j, "end_state", info->checkpoint ? "checkpoint" : as_cdl_model_end_state (m));
   if (p != NULL)
     write_params (j, p);
   as_json_out_member (j, "preprocessing");

@@ -33,6 +33,7 @@ typedef struct
   JsonObject        *preprocessing; /* what was done to the file before learning (borrowed) */
   const char        *dictionary;    /* encoding: the model folder the atoms came from */
   const char        *command;       /* "learn" (default) or "encode" */
+  gboolean           checkpoint;    /* written while learning goes on: end state "checkpoint" */
 } AsCdlExportInfo;
 
 void     as_cdl_export_info_init (AsCdlExportInfo *info);

@@ -398,13 +398,15 @@ as_model_load (const char *dir, GError **error)
   if (json_object_has_member (run, "params") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (run, "params")))
     read_params (json_object_get_object_member (run, "params"), &mod->params);
   else
-    as_cdl_params_init (&mod->params);
-  /* What the arrays say wins over the parameters asked for. */
-  mod->params.n_atoms = s.n_atoms;
-  mod->params.atom_length = s.atom_width;
-  mod->params.atom_height = s.atom_height;
-  mod->params.rank1 = rank1;
-  mod->params.positive = m->positive;
+    {
+      /* Without a record of the parameters, those the arrays imply. */
+      as_cdl_params_init (&mod->params);
+      mod->params.n_atoms = s.n_atoms;
+      mod->params.atom_length = s.atom_width;
+      mod->params.atom_height = s.atom_height;
+      mod->params.rank1 = rank1;
+      mod->params.positive = m->positive;
+    }
 
   mod->source = get_path (run, "source");
   mod->source_name = get_path (run, "source_name");

@@ -32,7 +32,8 @@ typedef struct
   char           *dir;
   gint64          format_version;
   AsCdlModel     *model;          /* atoms, u, v, activations, λ, trace, ... */
-  AsCdlParams     params;         /* as learned (defaults for keys a file lacks) */
+  AsCdlParams     params;         /* as asked for (a model stopped while atoms were being
+                                   * added has fewer atoms than params.n_atoms) */
   char           *source;         /* the recording's path (file-system bytes), or NULL */
   char           *source_name;    /* its base name, or NULL */
   char           *dictionary;     /* encoded models: the folder the atoms came from */
