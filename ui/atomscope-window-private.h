@@ -92,6 +92,7 @@ struct _AtomscopeWindow
   gboolean                  figure_running;
   gboolean                  figure_pending;
   gboolean                  finish_pending; /* the run ended; its last figure is being built */
+  gint64                    topographies_at; /* µs, monotonic: last build that made new maps */
   guint                     learn_serial;   /* bumped by Learn and by a new file: stale builds */
 
   GCancellable             *export_cancellable; /* cancelled when the window goes */
