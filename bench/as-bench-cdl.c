@@ -202,9 +202,14 @@ bench_zstep (Peer *peer, FILE *out, GError **error)
                     return FALSE;
                   objp = as_csc_objective (s, sim->atoms, sim->x, zp, 1, lambda);
                 }
-              fprintf (out, "   %3u × %-6u %-6.1f %-5.0e %9.4f %9.1e %9.4f %9.1e %7.1f× %12.8g %6zu\n",
-                       cases[c].P, cases[c].T, fracs[f], tols[j], t, (obj - ref) / ref, tp,
-                       (objp - ref) / ref, tp / t, ref, nnz);
+              if (peer != NULL)
+                fprintf (out, "   %3u × %-6u %-6.1f %-5.0e %9.4f %9.1e %9.4f %9.1e %7.1f× %12.8g %6zu\n",
+                         cases[c].P, cases[c].T, fracs[f], tols[j], t, (obj - ref) / ref, tp,
+                         (objp - ref) / ref, tp / t, ref, nnz);
+              else
+                fprintf (out, "   %3u × %-6u %-6.1f %-5.0e %9.4f %9.1e %9s %9s %8s %12.8g %6zu\n",
+                         cases[c].P, cases[c].T, fracs[f], tols[j], t, (obj - ref) / ref, "–", "–",
+                         "–", ref, nnz);
               fflush (out);
             }
         }
