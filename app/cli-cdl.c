@@ -287,14 +287,17 @@ as_cli_bench_cdl (int argc, char **argv)
   gboolean skip_scale = FALSE;
   int only = 0, iterations = 3;
   double hours = 1.0;
+  char *peer_dir = NULL, *python = NULL;
   GOptionEntry entries[] = {
     { "skip-scale", 0, 0, G_OPTION_ARG_NONE, &skip_scale, N_("Skip problem 4 (one hour of 64 channels, about 2 GiB)"), NULL },
     { "only", 0, 0, G_OPTION_ARG_INT, &only, N_("Run only problem N (1–4)"), N_("N") },
     { "hours", 0, 0, G_OPTION_ARG_DOUBLE, &hours, N_("Problem 4: recording length in hours (default 1)"), N_("H") },
     { "scale-iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Problem 4: outer iterations to time (default 3)"), N_("N") },
+    { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, N_("Run alphacsc from this folder (the one holding alphacsc/) beside us on the same problems"), N_("DIR") },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, N_("The Python that runs the peer, with numpy, scipy and numba (default python3)"), N_("PROGRAM") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("— time the reference CDL problems against alphacsc's figures"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("— time the reference CDL problems, beside alphacsc with --peer"));
   g_autoptr (GError) error = NULL;
   AsBenchCdlOptions o;
 
@@ -311,11 +314,17 @@ as_cli_bench_cdl (int argc, char **argv)
   o.only = (guint) only;
   o.scale_hours = hours;
   o.scale_iterations = (guint) iterations;
+  o.peer_dir = peer_dir;
+  o.python = python;
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   if (!as_bench_cdl_run (&o, stdout, &error))
     {
       as_cli_error ("bench cdl", "%s", error->message);
+      g_free (peer_dir);
+      g_free (python);
       return 1;
     }
+  g_free (peer_dir);
+  g_free (python);
   return 0;
 }

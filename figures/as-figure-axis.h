@@ -35,7 +35,7 @@ typedef struct
   char     label[40];
 } AsFigureTick;
 
-#define AS_FIGURE_MAX_TICKS 96
+#define AS_FIGURE_MAX_TICKS 320
 
 typedef enum
 {

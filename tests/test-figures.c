@@ -80,6 +80,14 @@ test_log_ticks (void)
   for (guint i = 1; i < m; i++)
     g_assert_cmpfloat (fabs (log10 (v[i] / v[i - 1]) - 2), <, 1e-9);
 
+  /* Fifteen decades with their minor ticks: the largest powers are labelled too. */
+  axis = (AsFigureAxis) { 1e-14, 1, TRUE, NULL };
+  n = as_figure_axis_ticks (&axis, 22, t, AS_FIGURE_MAX_TICKS);
+  m = majors (t, n, v, l);
+  g_assert_cmpuint (m, ==, 15);
+  g_assert_cmpstr (l[14], ==, "10\u2070");
+  g_assert_cmpstr (l[13], ==, "10\u207b\u00b9");
+
   /* Two decades: 1, 2, 5 × 10ⁿ labelled, in plain numbers, minor ticks between. */
   axis = (AsFigureAxis) { 1, 100, TRUE, NULL };
   n = as_figure_axis_ticks (&axis, 8, t, AS_FIGURE_MAX_TICKS);

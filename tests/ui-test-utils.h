@@ -29,12 +29,14 @@ gboolean  ui_test_render_png     (GtkWidget *widget, const char *path, UiTestIma
 /* A main-loop stall probe: a 10 ms timeout that records, for the longest gap
  * between two of its runs, how long the main thread ran on a CPU and how long
  * it waited for one (Linux schedstat).  gap − run-queue wait is the time the
- * main loop itself was stuck (in our code, on a lock, on the display server). */
+ * main loop itself was stuck (in our code, on a lock, on the display server),
+ * less what the display server spent waiting for a CPU meanwhile (at most the
+ * time the main thread was off a CPU and off the run queue). */
 typedef struct
 {
   guint  id;
   guint  n;
-  gint64 last, last_cpu, last_wait;
+  gint64 last, last_cpu, last_wait, last_xwait;
   gint64 max_gap;        /* µs, wall clock */
   gint64 max_gap_cpu;    /* µs of main-thread CPU in that gap */
   gint64 max_gap_wait;   /* µs the main thread waited for a CPU in that gap */
@@ -44,6 +46,8 @@ typedef struct
 /* The calling thread's time on a CPU and waiting for one so far, in µs (Linux
  * schedstat; zeros elsewhere). */
 void      ui_test_thread_schedstat  (gint64 *run, gint64 *wait);
+/* The display server's (Xvfb's) time waiting for a CPU so far, in µs (0 if unknown). */
+gint64    ui_test_display_server_wait (void);
 void      ui_test_stall_probe_start (UiTestStallProbe *probe);
 void      ui_test_stall_probe_stop  (UiTestStallProbe *probe);
 

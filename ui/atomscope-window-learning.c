@@ -38,11 +38,19 @@ typedef struct
   AsRecording *recording;   /* learned on; NULL for images */
   double       sfreq;
   guint        learn_serial;
+  gboolean     topographies_due;          /* else reuse @topographies */
+  AsFigureTopographies *topographies;     /* the last ones shown, or NULL */
 } FigureInput;
+
+/* Scalp maps change slowly from one snapshot to the next and cost more than the
+ * rest of the bundle: while the engine publishes fast, they are recomputed at most
+ * this often (µs) and the last ones stay meanwhile, so the views keep up. */
+#define TOPOGRAPHY_INTERVAL 400000
 
 static void
 figure_input_free (FigureInput *in)
 {
+  g_clear_pointer (&in->topographies, as_figure_topographies_unref);
   g_clear_pointer (&in->model, as_cdl_model_unref);
   g_clear_pointer (&in->recording, as_recording_unref);
   g_free (in);
@@ -58,7 +66,10 @@ figure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autoptr (AsFigureTopographies) topo = NULL;
 
   atoms = as_figure_atoms_new (in->model, in->sfreq, OCCURRENCE_THRESHOLD);
-  if (!g_cancellable_is_cancelled (cancellable))
+  if (!in->topographies_due && in->topographies != NULL
+      && in->topographies->n_atoms == atoms->n_atoms)
+    topo = as_figure_topographies_ref (in->topographies);
+  else if (!g_cancellable_is_cancelled (cancellable))
     topo = as_figure_topographies_for_model (in->model, in->recording, TOPOGRAPHY_SIZE);
   if (topo != NULL)
     as_figure_atoms_set_topographies (atoms, topo);
@@ -117,6 +128,13 @@ start_figure (AtomscopeWindow *self)
                   ? as_recording_ref (self->learned_on) : NULL;
   in->sfreq = in->recording != NULL ? in->recording->sfreq : self->model->sfreq;
   in->learn_serial = self->learn_serial;
+  if (self->figure_atoms != NULL && self->figure_atoms->topographies != NULL)
+    in->topographies = as_figure_topographies_ref (self->figure_atoms->topographies);
+  /* The last model of a run always gets its own maps. */
+  in->topographies_due = in->topographies == NULL || self->job == NULL || as_job_is_done (self->job)
+                         || g_get_monotonic_time () - self->topographies_at >= TOPOGRAPHY_INTERVAL;
+  if (in->topographies_due)
+    self->topographies_at = g_get_monotonic_time ();
   if (self->figure_cancellable == NULL)
     self->figure_cancellable = g_cancellable_new ();
   self->figure_running = TRUE;
@@ -214,6 +232,10 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 
   if (as_job_get_state (self->job) == AS_JOB_FAILED && as_job_get_error (self->job) != NULL)
     atomscope_window_show_toast (self, as_job_get_error (self->job)->message);
+  /* The last figure of a run with its own scalp maps (while it ran they were
+   * refreshed at most every TOPOGRAPHY_INTERVAL). */
+  if (self->model != NULL)
+    start_figure (self);
   if (self->model != NULL && (self->figure_running || self->figure_pending
                               || self->figure_atoms == NULL || self->figure_atoms->model != self->model))
     self->finish_pending = TRUE;   /* counted when the last figure is in */

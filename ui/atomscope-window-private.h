@@ -107,6 +107,7 @@ struct _AtomscopeWindow
   gboolean                  figure_running;
   gboolean                  figure_pending;
   gboolean                  finish_pending; /* the run ended; its last figure is being built */
+  gint64                    topographies_at; /* µs, monotonic: last build that made new maps */
   guint                     learn_serial;   /* bumped by Learn and by a new file: stale builds */
 
   GCancellable             *export_cancellable; /* cancelled when the window goes */
@@ -142,6 +143,9 @@ void atomscope_window_open_model_action (GtkWidget *widget, const char *name, GV
 void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* For the UI tests: counters and dialogs to wait on. */
+/* µs the last window's dispose took for its own state (the job, the workers, the
+ * data), before GTK's teardown of its widgets. */
+guint            atomscope_window_get_last_dispose_time (void);
 /* Shows a recording made in memory (a simulated one) as if it was opened. */
 void             atomscope_window_show_recording (AtomscopeWindow *self, AsRecording *rec);
 guint            atomscope_window_get_load_count (AtomscopeWindow *self);

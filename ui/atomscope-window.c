@@ -309,10 +309,13 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointe
 
 
 
+static gint last_dispose_us;
+
 static void
 atomscope_window_dispose (GObject *object)
 {
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (object);
+  gint64 start = g_get_monotonic_time ();
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -348,8 +351,17 @@ atomscope_window_dispose (GObject *object)
   g_clear_pointer (&self->model_source, g_free);
   g_clear_pointer (&self->model_dir, g_free);
   g_clear_pointer (&self->model_dictionary, g_free);
+  /* Everything the window itself lets go of, the running job included; GTK's
+   * teardown of the widgets follows. */
+  g_atomic_int_set (&last_dispose_us, (gint) MIN (g_get_monotonic_time () - start, G_MAXINT));
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_WINDOW);
   G_OBJECT_CLASS (atomscope_window_parent_class)->dispose (object);
+}
+
+guint
+atomscope_window_get_last_dispose_time (void)
+{
+  return (guint) g_atomic_int_get (&last_dispose_us);
 }
 
 static void
