@@ -15,35 +15,11 @@
 #include "as-cdl-export.h"
 #include "as-engine.h"
 #include "as-image.h"
+#include "as-preprocess.h"
 #include "as-reader.h"
 #include "cli-commands.h"
 #include "cli-read.h"
-
-/* Runs the job on its worker thread and reports each new snapshot on stderr. */
-static AsCdlModel *
-run_job (AsJob *job, gboolean quiet, GError **error)
-{
-  guint64 seen = 0;
-
-  as_job_start (job);
-  while (!as_job_is_done (job))
-    {
-      guint64 gen = as_job_get_generation (job);
-      if (gen != seen && !quiet)
-        {
-          g_autoptr (AsCdlModel) m = as_cdl_job_dup_model (job);
-          if (m != NULL && m->trace->len > 0)
-            fprintf (stderr, _("iteration %u: objective %.8g (%.1f s)\n"), m->iteration,
-                     as_cdl_model_last_objective (m),
-                     g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time);
-          seen = gen;
-        }
-      g_usleep (50000);
-    }
-  if (!as_job_wait (job, error))
-    return NULL;
-  return as_cdl_job_get_result (job);
-}
+#include "cli-job.h"
 
 int
 as_cli_learn (int argc, char **argv)
@@ -89,7 +65,9 @@ as_cli_learn (int argc, char **argv)
   AsCdlParams params;
   AsCscShape out_shape = { 0 };
   AsCdlExportInfo info;
-  int status = 2;
+  AsPreprocessOptions applied;
+  g_autoptr (JsonObject) preprocessing = NULL;
+  int status = 2, signal_number = 0;
 
   g_option_context_set_summary (ctx,
       _("Convolutional dictionary learning (alternating LGCD and projected-gradient "
@@ -151,6 +129,7 @@ as_cli_learn (int argc, char **argv)
     }
 
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+  as_cli_job_begin_signals ();
   status = 1;
   if (as_file_is_image (files[0]))
     {
@@ -202,16 +181,24 @@ as_cli_learn (int argc, char **argv)
       goto out;
     }
 
-  model = run_job (job, quiet, &error);
+  model = as_cli_run_cdl_job (job, quiet, &signal_number, &error);
   if (model == NULL)
     {
       as_cli_error (command, "%s", error->message);
       status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
+      if (signal_number != 0)
+        status = as_cli_signal_status (signal_number);
       goto out;
     }
+  /* What was done to the file before learning (nothing yet for recordings read as they
+   * are; images have no preprocessing here). */
+  as_preprocess_options_init (&applied);
+  if (rec != NULL)
+    preprocessing = as_preprocess_options_to_json (&applied, NULL);
   as_cdl_export_info_init (&info);
   info.source = files[0];
   info.recording = rec;
+  info.preprocessing = preprocessing;
   if (!as_cdl_export_full (model, &params, &info, out_dir, force, &error))
     {
       as_cli_error (command, "%s", error->message);
@@ -223,13 +210,23 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, "%s", error->message);
       goto out;
     }
+  if (model->stopped)
+    {
+      printf (_("Stopped by you after %u iterations (objective %.8g); wrote the model so far to %s\n"),
+              model->iteration, as_cdl_model_last_objective (model), out_dir);
+      status = signal_number != 0 ? as_cli_signal_status (signal_number) : 1;
+      goto out;
+    }
   printf (_("Learned %u atoms of %u × %u samples in %u iterations (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
           model->shape.n_atoms, model->shape.n_channels, model->shape.atom_width,
           model->iteration, as_cdl_model_last_objective (model), model->lambda,
           model->lambda_max > 0 ? model->lambda / model->lambda_max : 0.0, out_dir);
+  if (!quiet)
+    as_cli_print_occurrences (model);
   status = 0;
 
 out:
+  as_cli_job_end_signals ();
   g_free (out_dir);
   g_free (init_name);
   return status;

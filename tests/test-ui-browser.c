@@ -11,6 +11,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "as-figure-atoms.h"
+#include "as-figure-overview.h"
 #include "atomscope-application.h"
 #include "atomscope-signal-view.h"
 #include "atomscope-window-private.h"
@@ -85,6 +87,12 @@ test_bipolar (void)
 
   g_assert_cmpint (fp1, >=, 0);
   g_assert_cmpint (f7, >=, 0);
+  /* The application's own icons (the Recording tab, About, the status page) are found. */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID "-symbolic"));
+  }
   /* An EEG opens with a clinical viewer's display filters. */
   g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, 0.5);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, 70);
@@ -166,6 +174,13 @@ test_bipolar (void)
     g_assert_true (atomscope_signal_view_handle_key (window->signal_view, GDK_KEY_Page_Down));
     g_assert_cmpfloat (fabs (atomscope_signal_view_get_page_start (window->signal_view) - start
                              - atomscope_signal_view_get_page_length (window->signal_view)), <, 1e-9);
+    /* The overview strip maps the whole recording onto its width. */
+    {
+      int w = gtk_widget_get_width (GTK_WIDGET (window->overview_area));
+      g_assert_cmpint (w, >, 200);
+      g_assert_cmpfloat (fabs (as_figure_overview_time_at (AS_FIGURE_PLOT_LEFT + 0.5 * (w - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT), w, rec)
+                               - as_recording_duration (rec) / 2), <, 1e-9);
+    }
     g_assert_true (atomscope_signal_view_handle_key (window->signal_view, GDK_KEY_Home));
     g_assert_cmpfloat (atomscope_signal_view_get_page_start (window->signal_view), ==, 0);
     gtk_editable_set_text (GTK_EDITABLE (window->events_search), "");

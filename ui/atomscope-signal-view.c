@@ -645,6 +645,17 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
     }
 }
 
+/* The view stops its worker when it goes: a render in flight ends on its own
+ * and its result is dropped. */
+static void
+atomscope_signal_view_dispose (GObject *object)
+{
+  AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (object);
+
+  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
+  G_OBJECT_CLASS (atomscope_signal_view_parent_class)->dispose (object);
+}
+
 static void
 atomscope_signal_view_finalize (GObject *object)
 {
@@ -654,7 +665,6 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
-  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);
   g_clear_pointer (&self->page_slot, page_slot_unref);
@@ -667,6 +677,7 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = atomscope_signal_view_dispose;
   object_class->finalize = atomscope_signal_view_finalize;
   object_class->get_property = atomscope_signal_view_get_property;
   object_class->set_property = atomscope_signal_view_set_property;

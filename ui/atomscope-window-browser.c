@@ -14,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "as-figure-overview.h"
+#include "atomscope-figure-style.h"
 #include "atomscope-window-private.h"
 
 /* Rows of the montage drop-down, in the order of AsDerivationKind. */
@@ -191,6 +193,48 @@ on_event_activated (AtomscopeWindow *self, GtkListBoxRow *row)
   gtk_widget_grab_focus (GTK_WIDGET (self->signal_view));
 }
 
+/* ---- the overview strip ---------------------------------------------------------- */
+
+static void
+draw_overview (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  AtomscopeWindow *self = user_data;
+  AsFigureStyle style;
+
+  atomscope_figure_style_init (&style);
+  as_figure_draw_overview (cr, width, height, &style,
+                           atomscope_signal_view_get_recording (self->signal_view),
+                           atomscope_signal_view_get_page_start (self->signal_view),
+                           atomscope_signal_view_get_page_length (self->signal_view));
+}
+
+static void
+overview_go (AtomscopeWindow *self, double x)
+{
+  AsRecording *rec = atomscope_signal_view_get_recording (self->signal_view);
+
+  if (rec != NULL)
+    atomscope_signal_view_centre_on (self->signal_view,
+                                     as_figure_overview_time_at (x, gtk_widget_get_width (GTK_WIDGET (self->overview_area)), rec));
+}
+
+static void
+on_overview_drag_begin (GtkGestureDrag *gesture, double x, double y, gpointer user_data)
+{
+  AtomscopeWindow *self = user_data;
+
+  g_object_set_data (G_OBJECT (gesture), "atomscope-x0", GINT_TO_POINTER ((int) x));
+  overview_go (self, x);
+}
+
+static void
+on_overview_drag_update (GtkGestureDrag *gesture, double dx, double dy, gpointer user_data)
+{
+  double x0 = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (gesture), "atomscope-x0"));
+
+  overview_go (user_data, x0 + dx);
+}
+
 /* A new recording: the display filters a clinical viewer starts with for its
  * kind, and the montage chosen so far if it can be formed on it. */
 void
@@ -200,6 +244,7 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
   AsDerivationKind kind = atomscope_signal_view_get_montage (self->signal_view);
 
   fill_events (self, rec);
+  gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));
   as_display_filters_default (&f, rec != NULL ? rec->kind : AS_RECORDING_GENERIC);
   self->montage_guard = TRUE;
   gtk_spin_button_set_value (self->highpass_spin, f.filter.highpass);
@@ -307,6 +352,7 @@ on_browser_key (GtkEventControllerKey *controller, guint keyval, guint keycode,
 void
 atomscope_window_browser_init (AtomscopeWindow *self)
 {
+  GtkGesture *drag = gtk_gesture_drag_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkWidget *browser = gtk_widget_get_ancestor (GTK_WIDGET (self->signal_view), GTK_TYPE_BOX);
 
@@ -324,6 +370,14 @@ atomscope_window_browser_init (AtomscopeWindow *self)
                            G_CALLBACK (on_scale_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sensitivity_spin, "value-changed",
                            G_CALLBACK (on_scale_changed), self, G_CONNECT_SWAPPED);
+  gtk_drawing_area_set_draw_func (self->overview_area, draw_overview, self, NULL);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_overview_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_overview_drag_update), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->overview_area), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect_object (self->signal_view, "notify::page-start", G_CALLBACK (gtk_widget_queue_draw),
+                           self->overview_area, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->signal_view, "notify::page-length", G_CALLBACK (gtk_widget_queue_draw),
+                           self->overview_area, G_CONNECT_SWAPPED);
   gtk_list_box_set_filter_func (self->events_list, event_row_visible, self, NULL);
   g_signal_connect_object (self->events_search, "search-changed",
                            G_CALLBACK (gtk_list_box_invalidate_filter), self->events_list, G_CONNECT_SWAPPED);
