@@ -29,9 +29,14 @@ static const Command commands[] = {
   { "train", NULL, as_cli_train, N_("Train an unrolled solver (LISTA, LISTA-CP, ALISTA, SLISTA)") },
   { "learn", NULL, as_cli_learn, N_("Learn atoms from a recording (convolutional dictionary learning)") },
   { "nystagmus", NULL, as_cli_nystagmus, N_("Measure nystagmus in an eye-movement recording (beats, slow-phase velocity, foveation)") },
+  { "events", NULL, as_cli_events, N_("Which atoms are driven by the recording's events (driven point processes)") },
+  { "recovery", NULL, as_cli_recovery, N_("Grids of dictionary recovery experiments (classical and unrolled learning)") },
+  { "plot", NULL, as_cli_plot, N_("Draw the figures of a learned model (atoms, raster, convergence) as PNG, SVG or PDF") },
+  { "encode", NULL, as_cli_encode, N_("Find the atoms of a model folder in another recording") },
   { "bench", "lasso", as_cli_bench_lasso, N_("Benchmark the sparse-coding solvers") },
   { "bench", "unrolled", as_cli_bench_unrolled, N_("Benchmark training of unrolled solvers") },
   { "bench", "cdl", as_cli_bench_cdl, N_("Benchmark convolutional dictionary learning") },
+  { "bench", "events", as_cli_bench_events, N_("Benchmark the driven point-process fits of a whole model") },
 };
 
 void
@@ -113,7 +118,7 @@ main (int argc, char **argv)
     }
 
   if (strcmp (argv[1], "bench") == 0)
-    fprintf (stderr, _("atomscope-cli: “bench” needs one of: lasso, unrolled, cdl\n"));
+    fprintf (stderr, _("atomscope-cli: “bench” needs one of: lasso, unrolled, cdl, events\n"));
   else
     fprintf (stderr, _("atomscope-cli: unknown command “%s” (see “atomscope-cli --help”)\n"), argv[1]);
   return 2;

@@ -18,32 +18,8 @@
 #include "as-params.h"
 #include "as-reader.h"
 #include "cli-commands.h"
-
-/* Runs the job on its worker thread and reports each new snapshot on stderr. */
-static AsCdlModel *
-run_job (AsJob *job, gboolean quiet, GError **error)
-{
-  guint64 seen = 0;
-
-  as_job_start (job);
-  while (!as_job_is_done (job))
-    {
-      guint64 gen = as_job_get_generation (job);
-      if (gen != seen && !quiet)
-        {
-          g_autoptr (AsCdlModel) m = as_cdl_job_dup_model (job);
-          if (m != NULL && m->trace->len > 0)
-            fprintf (stderr, _("iteration %u: objective %.8g (%.1f s)\n"), m->iteration,
-                     as_cdl_model_last_objective (m),
-                     g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time);
-          seen = gen;
-        }
-      g_usleep (50000);
-    }
-  if (!as_job_wait (job, error))
-    return NULL;
-  return as_cdl_job_get_result (job);
-}
+#include "cli-job.h"
+#include "cli-read.h"
 
 static gboolean
 on_option (const char *name, const char *value, gpointer request, GError **error)
@@ -59,6 +35,7 @@ as_cli_learn (int argc, char **argv)
   g_auto (GStrv) files = NULL;
   gboolean force = FALSE, quiet = FALSE, figures = FALSE;
   AsLearnRequest req;
+  g_auto (AsCliRead) read = { 0 };
   GOptionArgFunc cb = (GOptionArgFunc) on_option;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
@@ -86,7 +63,6 @@ as_cli_learn (int argc, char **argv)
     { "start", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn from this time on, in seconds"), N_("SECONDS") },
     { "end", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn up to this time, in seconds"), N_("SECONDS") },
     { "resample", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Resample to this rate (Hz) before learning"), N_("HZ") },
-    { "rate", 'r', 0, G_OPTION_ARG_CALLBACK, cb, N_("Sampling rate (Hz) for files that do not store one"), N_("HZ") },
     { "threads", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of BLAS threads (default: OPENBLAS_NUM_THREADS, else every core)"), N_("N") },
     { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
     { "save-data", 0, 0, G_OPTION_ARG_FILENAME, &save_data, N_("Also write the data learned from, after preprocessing, as an NPY array of trials × channels × samples"), N_("FILE") },
@@ -102,11 +78,12 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
   g_autoptr (AsLearnInput) input = NULL;
+  g_autoptr (AsRecording) rec = NULL;
   g_autoptr (JsonObject) extra = NULL;
   AsCscShape out_shape;
   AsCdlExportInfo info;
   gboolean usage = FALSE;
-  int status = 2;
+  int status = 2, signal_number = 0;
 
   as_learn_request_init (&req);
   g_option_context_set_summary (ctx,
@@ -118,8 +95,23 @@ as_cli_learn (int argc, char **argv)
   g_option_group_add_entries (group, entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (ctx, group);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
+  /* --rate is read by the reading options; -∞ tells "not given" from any value a person types,
+   * so that 0 or nan are refused with the others' checks rather than taken as "not given". */
+  read.sfreq = -HUGE_VAL;
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
+  if (read.sfreq != -HUGE_VAL)
+    {
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_dtostr (text, sizeof text, read.sfreq);
+      if (!as_learn_request_set (&req, "rate", text, &error))
+        {
+          as_cli_error (command, "%s", error->message);
+          goto out;
+        }
+    }
+  read.sfreq = 0;
   if (files == NULL || files[0] == NULL || files[1] != NULL)
     {
       as_cli_error (command, "%s", _("give exactly one input file (see --help)"));
@@ -146,7 +138,19 @@ as_cli_learn (int argc, char **argv)
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   if (req.threads > 0)
     as_engine_set_blas_threads ((int) req.threads);
-  input = as_learn_input_new (files[0], &req, &usage, &error);
+  as_cli_job_begin_signals ();
+  if (!as_file_is_image (files[0]) && !as_learn_file_is_trials (files[0]))
+    {
+      if (!isnan (req.rate))
+        read.sfreq = req.rate;
+      rec = as_cli_read_load (&read, files[0], command);
+      if (rec == NULL)
+        {
+          status = 1;
+          goto out;
+        }
+    }
+  input = as_learn_input_new (files[0], rec, &req, &usage, &error);
   if (input == NULL)
     {
       as_cli_error (command, "%s", error->message);
@@ -188,10 +192,12 @@ as_cli_learn (int argc, char **argv)
       goto out;
     }
   job = as_learn_input_job (input);
-  model = run_job (job, quiet, &error);
+  model = as_cli_run_cdl_job (job, quiet, &signal_number, &error);
   if (model == NULL)
     {
       as_cli_error (command, "%s", error->message);
+      if (signal_number != 0)
+        status = as_cli_signal_status (signal_number);
       goto out;
     }
   if (model->sfreq <= 0 && input->sfreq > 0)
@@ -212,6 +218,13 @@ as_cli_learn (int argc, char **argv)
       as_cli_error (command, "%s", error->message);
       goto out;
     }
+  if (model->stopped)
+    {
+      printf (_("Stopped by you after %u iterations (objective %.8g); wrote the model so far to %s\n"),
+              model->iteration, as_cdl_model_last_objective (model), out_dir);
+      status = signal_number != 0 ? as_cli_signal_status (signal_number) : 1;
+      goto out;
+    }
   printf (_("Learned %u atoms of %u × %u samples in %u iterations, %s (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
           model->shape.n_atoms, model->shape.n_channels, model->shape.atom_width,
           model->iteration, as_cdl_end_state_describe (model->end_state),
@@ -225,9 +238,12 @@ as_cli_learn (int argc, char **argv)
     for (guint i = 0; i < input->report->excluded->len; i++)
       printf (_("Left out of learning: %s\n"),
               (const char *) g_ptr_array_index (input->report->excluded, i));
+  if (!quiet)
+    as_cli_print_occurrences (model);
   status = 0;
 
 out:
+  as_cli_job_end_signals ();
   g_free (out_dir);
   g_free (save_data);
   as_learn_request_clear (&req);

@@ -15,8 +15,13 @@ int as_cli_bench_lasso   (int argc, char **argv);  /* cli-lasso.c    */
 int as_cli_train         (int argc, char **argv);  /* cli-unrolled.c */
 int as_cli_bench_unrolled (int argc, char **argv); /* cli-unrolled.c */
 int as_cli_learn         (int argc, char **argv);  /* cli-cdl.c      */
+int as_cli_plot          (int argc, char **argv);  /* cli-plot.c     */
 int as_cli_bench_cdl     (int argc, char **argv);  /* cli-cdl.c      */
 int as_cli_nystagmus     (int argc, char **argv);  /* cli-nystagmus.c */
+int as_cli_events        (int argc, char **argv);  /* cli-events.c   */
+int as_cli_bench_events  (int argc, char **argv);  /* cli-events.c   */
+int as_cli_recovery      (int argc, char **argv);  /* cli-recovery.c */
+int as_cli_encode        (int argc, char **argv);  /* cli-encode.c   */
 
 /* Parses the options of @command with translated help; on failure prints the
  * error and returns FALSE (the caller exits with status 2). */

@@ -13,6 +13,7 @@
 #include "as-montage.h"
 #include "as-reader.h"
 #include "cli-commands.h"
+#include "cli-read.h"
 
 static void
 print_events (const AsRecording *rec, gboolean all)
@@ -51,13 +52,11 @@ info_image (const char *path, GError **error)
 int
 as_cli_info (int argc, char **argv)
 {
-  double sfreq = 0;
-  gboolean resample = FALSE, all_events = FALSE;
+  g_auto (AsCliRead) read = { 0 };
+  gboolean all_events = FALSE;
   char *montage_path = NULL;
   g_auto (GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "rate", 'r', 0, G_OPTION_ARG_DOUBLE, &sfreq, N_("Sampling rate (Hz) for files that do not store one (NPY, text without time)"), N_("HZ") },
-    { "resample", 0, 0, G_OPTION_ARG_NONE, &resample, N_("Resample irregular time columns and mixed channel rates"), NULL },
     { "montage", 'm', 0, G_OPTION_ARG_FILENAME, &montage_path, N_("Electrode positions (.elc, .sfp, .txt, .csv); default: standard 10-05"), N_("FILE") },
     { "events", 'e', 0, G_OPTION_ARG_NONE, &all_events, N_("List every event"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
@@ -67,10 +66,10 @@ as_cli_info (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (AsRecording) rec = NULL;
   g_autoptr (AsMontage) montage = NULL;
-  AsReadOptions opts;
   guint n_pos = 0;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
   if (!as_cli_parse_options (ctx, &argc, &argv, "info"))
     {
       g_free (montage_path);
@@ -91,14 +90,9 @@ as_cli_info (int argc, char **argv)
       g_free (montage_path);
       return rc;
     }
-  as_read_options_init (&opts);
-  opts.sfreq = sfreq;
-  opts.resample_irregular = resample;
-  opts.resample_mixed_rates = resample;
-  rec = as_recording_load_with_options (files[0], &opts, &error);
+  rec = as_cli_read_load (&read, files[0], "info");
   if (rec == NULL)
     {
-      as_cli_error ("info", "%s", error->message);
       g_free (montage_path);
       return 1;
     }

@@ -357,6 +357,7 @@ typedef struct
   double    *window;      /* hw taper or NULL */
   double    *atoms;       /* effective atoms K × asz */
   double    *z;           /* n × zstride */
+  double    *z_saved;     /* the activations before the z-step under way (jobs) */
   double    *ztz, *ztx;   /* K × K × lags, K × asz (active part used) */
   double     x2, l1;
   double     lambda, lambda_max;
@@ -372,6 +373,8 @@ typedef struct
   gboolean   converged;
   gboolean   stopped;     /* the job asked to stop before the end */
   double     sfreq;
+  guint      first_iteration; /* 1, or the one after a checkpoint */
+  double     prev_objective;  /* after the D-step before first_iteration */
 } Cdl;
 
 static void
@@ -598,9 +601,13 @@ zstep (Cdl *c, const AsCscShape *s, const double *x, gsize xstride, double *z, g
         as_csc_correlate (s, NULL, c->u, c->veff, x + n * xstride, dtx);
       else
         as_csc_correlate (s, c->atoms, NULL, NULL, x + n * xstride, dtx);
-      /* A generous budget: LGCD converges long before, but a zero tolerance must end. */
-      as_csc_lgcd (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
-                   (guint64) 100 * s->n_atoms * nv + 100000, z + n * zstride);
+      /* A generous budget: LGCD converges long before, but a zero tolerance must end.
+       * A stop request ends the z-step early (the iteration loop then stops). */
+      if (c->job != NULL && g_atomic_int_get (as_job_get_stop_flag (c->job)))
+        break;
+      as_csc_lgcd_until (s, dtd, dtx, c->lambda, c->p->positive, c->z_tol,
+                         (guint64) 100 * s->n_atoms * nv + 100000,
+                         c->job != NULL ? as_job_get_stop_flag (c->job) : NULL, z + n * zstride);
     }
   g_free (dtd);
   g_free (dtx);
@@ -809,14 +816,14 @@ resample_weak_atom (Cdl *c, gboolean unused_only)
 static void
 learn_batch (Cdl *c)
 {
-  double prev = G_MAXDOUBLE;
+  double prev = c->prev_objective;
   /* Iterations per dictionary size during a greedy start, shortened when the budget is
    * small; every atom is in by the last iteration whatever the budget. */
   const guint period = c->full.n_atoms > 1
                        ? CLAMP ((c->p->max_iter - 1) / (c->full.n_atoms - 1), 1, GREEDY_PERIOD)
                        : 1;
 
-  for (c->iteration = 1; c->iteration <= c->p->max_iter; c->iteration++)
+  for (c->iteration = c->first_iteration; c->iteration <= c->p->max_iter; c->iteration++)
     {
       double obj_z, obj_d;
       gboolean growing = FALSE;
@@ -837,7 +844,24 @@ learn_batch (Cdl *c)
         }
       growing = c->s.n_atoms < c->full.n_atoms;
 
+      /* A stop request ends the z-step early; the activations go back to where the
+       * step began, the model last published (whose objective is the trace's last
+       * value): the statistics of a partial step would take seconds more on hours of
+       * data.  An atom the greedy start just added has no activations yet, so the
+       * objective is unchanged. */
+      if (c->job != NULL)
+        {
+          if (c->z_saved == NULL)
+            c->z_saved = g_new (double, (gsize) c->n * c->zstride);
+          memcpy (c->z_saved, c->z, sizeof (double) * c->n * c->zstride);
+        }
       zstep (c, &c->s, c->x, c->ssz, c->z, c->zstride, c->n);
+      if (c->job != NULL && as_job_stop_requested (c->job))
+        {
+          memcpy (c->z, c->z_saved, sizeof (double) * c->n * c->zstride);
+          publish (c);
+          break;
+        }
       stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
       obj_z = data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1;
       record (c, 0, obj_z);
@@ -868,7 +892,7 @@ learn_batch (Cdl *c)
     }
   if (c->end_state == AS_CDL_END_RUNNING)
     c->end_state = AS_CDL_END_ITERATION_LIMIT;
-  c->iteration = MIN (c->iteration, c->p->max_iter);
+  c->iteration = MIN (c->iteration, MAX (c->p->max_iter, c->first_iteration - 1));
 }
 
 static void
@@ -1092,10 +1116,63 @@ warm_start_fits (const AsCdlModel *w, const Cdl *c)
          && w->shape.atom_width == c->full.atom_width;
 }
 
+/* A checkpoint continues exactly where it was taken: same atoms and activations, the same
+ * λ and λ_max (hence the same LGCD tolerance), the trace and the iteration count. */
+static gboolean
+check_resume (const AsCdlModel *r, const AsCdlParams *p, const AsCscShape *full, guint n_trials,
+              GError **error)
+{
+  if (p->online || p->tukey > 0.0)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("Only batch learning without a taper can be resumed"));
+      return FALSE;
+    }
+  if (r->encoded || r->rank1 != p->rank1 || r->positive != p->positive || r->n_trials != n_trials
+      || r->shape.n_atoms != full->n_atoms || r->shape.n_channels != full->n_channels
+      || r->shape.height != full->height || r->shape.width != full->width
+      || r->shape.atom_height != full->atom_height || r->shape.atom_width != full->atom_width)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The model to resume does not match this recording and these parameters (%u atoms of %u × %u on %u × %u samples; atoms still being added cannot be resumed)"),
+                   r->shape.n_atoms, r->shape.n_channels, r->shape.atom_width, r->shape.n_channels,
+                   r->shape.width);
+      return FALSE;
+    }
+  if (r->trace->len == 0 || !isfinite (r->lambda) || !isfinite (r->lambda_max))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The model to resume records no objective or no λ"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static AsCdlModel *learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
+                                   guint width, const AsCdlParams *params,
+                                   const AsCdlModel *warm_start, const AsCdlModel *resume,
+                                   AsJob *job, GError **error);
+
 AsCdlModel *
 as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, guint width,
               const AsCdlParams *params, const AsCdlModel *warm_start, AsJob *job,
               GError **error)
+{
+  return learn_internal (x, n_trials, n_channels, height, width, params, warm_start, NULL, job, error);
+}
+
+AsCdlModel *
+as_cdl_learn_resume (const double *x, guint n_trials, guint n_channels, guint height, guint width,
+                     const AsCdlParams *params, const AsCdlModel *from, AsJob *job, GError **error)
+{
+  g_return_val_if_fail (from != NULL, NULL);
+  return learn_internal (x, n_trials, n_channels, height, width, params, NULL, from, job, error);
+}
+
+static AsCdlModel *
+learn_internal (const double *x, guint n_trials, guint n_channels, guint height, guint width,
+                const AsCdlParams *params, const AsCdlModel *warm_start, const AsCdlModel *resume,
+                AsJob *job, GError **error)
 {
   Cdl cdl = { 0 }, *c = &cdl;
   const AsCdlParams *p = params;
@@ -1106,6 +1183,10 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
   c->full = (AsCscShape) { K, n_channels, height, width, MAX (1, p->atom_height), p->atom_length };
   if (!check_params (p, &c->full, n_trials, error))
     return NULL;
+  if (resume != NULL && !check_resume (resume, p, &c->full, n_trials, error))
+    return NULL;
+  c->first_iteration = 1;
+  c->prev_objective = G_MAXDOUBLE;
   if (warm_start != NULL && !warm_start_fits (warm_start, c))
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
@@ -1164,7 +1245,18 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
     }
 
   /* Initial dictionary. */
-  if (warm_start != NULL)
+  if (resume != NULL)
+    {
+      if (p->rank1)
+        {
+          memcpy (c->u, resume->u, sizeof (double) * K * n_channels);
+          memcpy (c->v, resume->v, sizeof (double) * K * c->hw);
+        }
+      else
+        memcpy (c->param, resume->atoms, sizeof (double) * K * c->asz);
+      memcpy (c->z, resume->activations, sizeof (double) * n_trials * c->zstride);
+    }
+  else if (warm_start != NULL)
     {
       if (p->rank1 && warm_start->rank1)
         {
@@ -1202,8 +1294,16 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
     }
   update_effective (c);
 
-  c->lambda_max = data_lambda_max (c);
-  c->lambda = p->lambda_absolute ? p->lambda : p->lambda * c->lambda_max;
+  if (resume != NULL)
+    {
+      c->lambda_max = resume->lambda_max;
+      c->lambda = resume->lambda;
+    }
+  else
+    {
+      c->lambda_max = data_lambda_max (c);
+      c->lambda = p->lambda_absolute ? p->lambda : p->lambda * c->lambda_max;
+    }
   {
     /* The LGCD tolerance is relative to the data (its RMS), not to a dictionary: on data of
      * unit variance it is alphacsc's absolute tolerance (docs/lambda.md). */
@@ -1232,20 +1332,32 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
     c->z_tol = p->z_tol * sqrt (x2 / ((double) n_trials * c->ssz));
   }
 
-  {
-    /* Objective of the starting point, iteration 0. */
-    stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
-    c->iteration = 0;
-    record (c, 1, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
-    publish (c);
-  }
+  if (resume != NULL)
+    {
+      /* The trace so far; learning goes on with the next iteration. */
+      g_array_append_vals (c->trace, resume->trace->data, resume->trace->len);
+      c->first_iteration = resume->iteration + 1;
+      c->iteration = resume->iteration;
+      c->prev_objective = g_array_index (resume->trace, AsCdlTracePoint, resume->trace->len - 1).objective;
+      c->converged = resume->converged;
+      publish (c);
+    }
+  else
+    {
+      /* Objective of the starting point, iteration 0. */
+      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      c->iteration = 0;
+      record (c, 1, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
+      publish (c);
+    }
 
   if (p->online)
     learn_online (c);
-  else
+  else if (resume == NULL || !resume->converged)   /* a converged model has nothing left to do */
     learn_batch (c);
 
-  if (p->sort_atoms && c->s.n_atoms > 1)
+  /* A stopped run keeps its order, so that it resumes exactly where it stopped. */
+  if (p->sort_atoms && c->s.n_atoms > 1 && !c->stopped)
     sort_atoms (c);
   for (guint k = 0; k < c->s.n_atoms; k++)
     c->weak[k] = atom_is_weak (c, k);
@@ -1263,6 +1375,7 @@ out:
   g_free (c->window);
   g_free (c->atoms);
   g_free (c->z);
+  g_free (c->z_saved);
   g_free (c->ztz);
   g_free (c->ztx);
   g_free (c->weak);
@@ -1282,6 +1395,7 @@ typedef struct
   guint        n_trials, n_channels, height, width;
   AsCdlParams  params;
   AsCdlModel  *warm;
+  gboolean     resume;    /* warm is a checkpoint to continue */
 } CdlJobData;
 
 static void
@@ -1301,8 +1415,11 @@ static gboolean
 cdl_job_run (AsJob *job, gpointer user_data, GError **error)
 {
   CdlJobData *d = user_data;
-  AsCdlModel *m = as_cdl_learn (d->x, d->n_trials, d->n_channels, d->height, d->width,
-                                &d->params, d->warm, job, error);
+  AsCdlModel *m = d->resume
+                  ? as_cdl_learn_resume (d->x, d->n_trials, d->n_channels, d->height, d->width,
+                                         &d->params, d->warm, job, error)
+                  : as_cdl_learn (d->x, d->n_trials, d->n_channels, d->height, d->width,
+                                  &d->params, d->warm, job, error);
 
   if (m == NULL)
     return FALSE;
@@ -1365,6 +1482,22 @@ as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
   d->height = 1;
   d->width = (guint) recording->n_samples;
   return cdl_job_new (d, params, warm_start);
+}
+
+AsJob *
+as_cdl_job_new_resume_for_recording (AsRecording *recording, const AsCdlParams *params,
+                                     AsCdlModel *from)
+{
+  CdlJobData *d = g_new0 (CdlJobData, 1);
+
+  d->recording = as_recording_ref (recording);
+  d->x = recording->data;
+  d->n_trials = 1;
+  d->n_channels = recording->n_channels;
+  d->height = 1;
+  d->width = (guint) recording->n_samples;
+  d->resume = TRUE;
+  return cdl_job_new (d, params, from);
 }
 
 AsCdlModel *

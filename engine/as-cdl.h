@@ -146,6 +146,14 @@ AsCdlModel   *as_cdl_learn            (const double *x, guint n_trials, guint n_
                                        const AsCdlModel *warm_start, AsJob *job,
                                        GError **error);
 
+/* Continues learning from @from, a model written during or at the end of an earlier run
+ * with the same data and parameters (its atoms, activations, λ, λ_max, trace and
+ * iteration count), up to @params->max_iter: the result is the one the uninterrupted run
+ * would have given.  Batch learning without a taper only. */
+AsCdlModel   *as_cdl_learn_resume     (const double *x, guint n_trials, guint n_channels,
+                                       guint height, guint width, const AsCdlParams *params,
+                                       const AsCdlModel *from, AsJob *job, GError **error);
+
 /* Jobs: the snapshot type is AsCdlModel (as_job_dup_snapshot returns a new reference). */
 AsJob        *as_cdl_job_new          (const double *x, guint n_trials, guint n_channels,
                                        gsize n_times, const AsCdlParams *params,
@@ -156,6 +164,8 @@ AsJob        *as_cdl_job_new_image    (const double *x, guint n_images, guint n_
 /* The recording is one trial of n_channels × n_samples; it is referenced, not copied. */
 AsJob        *as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
                                             AsCdlModel *warm_start);
+AsJob        *as_cdl_job_new_resume_for_recording (AsRecording *recording, const AsCdlParams *params,
+                                                   AsCdlModel *from);
 /* The newest model of a CDL job (a new reference, NULL before the first snapshot). */
 AsCdlModel   *as_cdl_job_dup_model    (AsJob *job);
 /* The final model of a finished or stopped job (a new reference). */

@@ -60,6 +60,7 @@ typedef struct
   guint64 n_updates;   /* coordinate updates applied */
   guint64 n_sweeps;    /* passes over the segments */
   gboolean converged;  /* every segment idle */
+  gboolean stopped;    /* ended early because *stop became non-zero */
 } AsCscLgcdStats;
 
 /* LGCD on one trial (Moreau, Oudre & Vayatis 2018; alphacsc's _coordinate_descent_idx):
@@ -72,6 +73,11 @@ AsCscLgcdStats as_csc_lgcd (const AsCscShape *s, const double *dtd, const double
                             double lambda, gboolean positive, double tol,
                             guint64 max_updates, double *z);
 
+/* as_csc_lgcd() that also ends, with a consistent @z, soon after *@stop (read
+ * atomically; may be NULL) becomes non-zero: the z-step of a job that is asked to stop. */
+AsCscLgcdStats as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx,
+                                  double lambda, gboolean positive, double tol,
+                                  guint64 max_updates, const gint *stop, double *z);
 /* Convenience: LGCD on n_trials trials with atoms computed once (u, v may be NULL). */
 guint64 as_csc_solve_lgcd (const AsCscShape *s, const double *atoms, const double *u,
                            const double *v, const double *x, guint n_trials, double lambda,

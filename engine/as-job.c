@@ -32,6 +32,7 @@ struct _AsJob
   char           *message;
   GError         *error;
   GTimer         *timer;
+  gint            stop_flag; /* atomic copy of stop_requested, for inner loops */
 };
 
 AsJob *
@@ -198,6 +199,7 @@ as_job_stop (AsJob *job)
 {
   g_mutex_lock (&job->lock);
   job->stop_requested = TRUE;
+  g_atomic_int_set (&job->stop_flag, 1);
   job->pause_requested = FALSE;
   if (job->state == AS_JOB_PAUSED)
     job->state = AS_JOB_RUNNING;
@@ -318,6 +320,12 @@ as_job_check (AsJob *job)
   go_on = !job->stop_requested;
   g_mutex_unlock (&job->lock);
   return go_on;
+}
+
+const gint *
+as_job_get_stop_flag (AsJob *job)
+{
+  return &job->stop_flag;
 }
 
 gboolean

@@ -61,6 +61,9 @@ double      as_job_get_elapsed      (AsJob *job);
 /* Worker side. */
 gboolean    as_job_check            (AsJob *job);
 gboolean    as_job_stop_requested   (AsJob *job);
+/* Non-zero once a stop was asked (read with g_atomic_int_get): for inner loops that
+ * cannot take the job's lock at every step, e.g. as_csc_lgcd_until(). */
+const gint *as_job_get_stop_flag    (AsJob *job);
 void        as_job_publish          (AsJob *job, gpointer snapshot);
 void        as_job_set_progress     (AsJob *job, double fraction, const char *message);
 

@@ -1109,9 +1109,25 @@ load_trials (AsLearnInput *in, const char *path, const AsLearnRequest *req, AsNp
   return TRUE;
 }
 
+gboolean
+as_learn_file_is_trials (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  AsNpyArray arr = { 0 };
+  gboolean trials;
+
+  if (!g_str_has_suffix (lower, ".npy") || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  if (!as_npy_read (path, &arr, NULL))
+    return FALSE;
+  trials = arr.ndim == 3;
+  as_npy_array_clear (&arr);
+  return trials;
+}
+
 AsLearnInput *
-as_learn_input_new (const char *path, const AsLearnRequest *req, gboolean *usage,
-                    GError **error)
+as_learn_input_new (const char *path, AsRecording *recording, const AsLearnRequest *req,
+                    gboolean *usage, GError **error)
 {
   g_autoptr (AsLearnInput) in = g_new0 (AsLearnInput, 1);
 
@@ -1144,13 +1160,8 @@ as_learn_input_new (const char *path, const AsLearnRequest *req, gboolean *usage
       AsNpyArray arr = { 0 };
       gboolean trials = FALSE;
 
-      if (g_str_has_suffix (path, ".npy") || g_str_has_suffix (path, ".NPY"))
-        {
-          GError *e = NULL;
-          if (as_npy_read (path, &arr, &e) && arr.ndim == 3)
-            trials = TRUE;
-          g_clear_error (&e);
-        }
+      if (recording == NULL && as_learn_file_is_trials (path))
+        trials = as_npy_read (path, &arr, error);
       if (trials)
         {
           gboolean ok = load_trials (in, path, req, &arr, usage, error);
@@ -1164,9 +1175,14 @@ as_learn_input_new (const char *path, const AsLearnRequest *req, gboolean *usage
           AsReadOptions ro;
 
           as_npy_array_clear (&arr);
-          as_read_options_init (&ro);
-          ro.sfreq = SET (req->rate) ? req->rate : 0;
-          rec = as_recording_load_with_options (path, &ro, error);
+          if (recording != NULL)
+            rec = as_recording_ref (recording);
+          else
+            {
+              as_read_options_init (&ro);
+              ro.sfreq = SET (req->rate) ? req->rate : 0;
+              rec = as_recording_load_with_options (path, &ro, error);
+            }
           if (rec == NULL)
             return NULL;
           if (!as_learn_request_resolve (req, rec, &in->kind, &in->params, &in->opts,

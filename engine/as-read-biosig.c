@@ -368,10 +368,10 @@ read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions 
           g_string_append_printf (slow, "%s%s (%g Hz)", slow->len ? ", " : "", ch->Label,
                                   fs * ch->SPR / hdr->SPR);
       }
-    if (slow->len > 0 && !(opts && opts->resample_mixed_rates))
+    if (slow->len > 0 && opts && opts->strict_rates)
       {
         g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                     _("%s: channels are sampled at different rates (%s, others %g Hz); ask for resampling to read them together"),
+                     _("%s: channels are sampled at different rates (%s, others %g Hz); without strict rates they are resampled to the fastest"),
                      path, slow->str, fs);
         g_string_free (slow, TRUE);
         goto out;

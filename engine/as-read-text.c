@@ -1,4 +1,4 @@
-/* as-read-text.c: delimited text (CSV, TSV, whitespace) and EyeLink ASC.
+/* as-read-text.c: delimited text (CSV, TSV, whitespace).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -23,8 +23,8 @@
 
 /* Checks the text is text (UTF-8, no NUL byte) and splits it into lines
  * without their CR/LF ends.  Returns a NULL-terminated vector. */
-static char **
-split_lines (const char *name, const char *data, gsize len, GError **error)
+char **
+as_text_split_lines (const char *name, const char *data, gsize len, GError **error)
 {
   const char *bad;
   g_autofree char *copy = NULL;
@@ -245,6 +245,320 @@ time_unit_scale (const char *unit)
   return 1.0;
 }
 
+/* ------------------------------------------------------------ the layout */
+
+gboolean
+as_text_options_set (AsTextOptions *opts, const char *separator, const char *decimal, int skip,
+                     gboolean rows, const char *time_column, GError **error)
+{
+  if (separator != NULL)
+    {
+      if (strcmp (separator, ",") == 0 || g_ascii_strcasecmp (separator, "comma") == 0)
+        opts->separator = ',';
+      else if (strcmp (separator, ";") == 0 || g_ascii_strcasecmp (separator, "semicolon") == 0)
+        opts->separator = ';';
+      else if (strcmp (separator, "\t") == 0 || strcmp (separator, "\\t") == 0
+               || g_ascii_strcasecmp (separator, "tab") == 0)
+        opts->separator = '\t';
+      else if (strcmp (separator, " ") == 0 || g_ascii_strcasecmp (separator, "space") == 0
+               || g_ascii_strcasecmp (separator, "whitespace") == 0)
+        opts->separator = ' ';
+      else
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("--separator: “%s” is not one of , ; tab space"), separator);
+          return FALSE;
+        }
+    }
+  if (decimal != NULL)
+    {
+      if (strcmp (decimal, ".") == 0 || strcmp (decimal, ",") == 0)
+        opts->decimal = decimal[0];
+      else
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("--decimal: “%s” is not . or ,"), decimal);
+          return FALSE;
+        }
+    }
+  if (skip < -1 || skip > 1000000)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("--skip: %d is not a number of lines from 0 to 1000000"), skip);
+      return FALSE;
+    }
+  if (skip >= 0)
+    {
+      opts->skip_given = TRUE;
+      opts->skip = skip;
+    }
+  if (rows)
+    opts->orientation = AS_TEXT_ORIENTATION_ROWS;
+  if (time_column != NULL)
+    {
+      if (*time_column == '\0')
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("--time-column: give a column name, its number from 1, or none"));
+          return FALSE;
+        }
+      g_free (opts->time_column);
+      opts->time_column = g_strdup (time_column);
+    }
+  return TRUE;
+}
+
+void
+as_text_options_clear (AsTextOptions *opts)
+{
+  g_clear_pointer (&opts->time_column, g_free);
+}
+
+static gboolean
+is_number_cell (const char *s, gboolean decimal_comma)
+{
+  double v;
+
+  return !is_missing (s) && parse_number (s, decimal_comma, &v) == 0;
+}
+
+/* What the guess found: the table starts at line skip. */
+typedef struct
+{
+  Sep      sep;
+  gboolean decimal_comma;
+  guint    skip;
+  gboolean rows;
+  guint    n_fields;
+  double   preamble_rate;  /* a rate the preamble states, else 0 */
+} Layout;
+
+/* For one separator: the field count whose lines hold the most numbers, how
+ * many they hold, and where the table starts: the first line of that count
+ * with more numbers than not, or the header line just before it.  With
+ * fixed_start the table starts at the first line from `from`. */
+static gsize
+table_score (char **lines, guint n_lines, Sep sep, gboolean decimal_comma, guint from,
+             gboolean fixed_start, guint *start, guint *n_fields)
+{
+  g_autofree guint *count = g_new0 (guint, n_lines + 1);
+  g_autofree gsize *nums = g_new0 (gsize, MAX_COLUMNS + 2);
+  g_autofree guint8 *numeric = g_new0 (guint8, n_lines + 1);
+  guint best = 0;
+  gint first = -1;
+
+  for (guint i = from; i < n_lines; i++)
+    {
+      g_auto (GStrv) f = NULL;
+      guint nf, k = 0;
+      if (is_comment (lines[i]))
+        continue;
+      if (first < 0)
+        first = i;
+      f = split_fields (lines[i], sep);
+      nf = g_strv_length (f);
+      if (nf >= 2 && f[nf - 1][0] == '\0')
+        nf--;  /* a trailing separator */
+      nf = MIN (nf, MAX_COLUMNS + 1);
+      for (guint c = 0; c < nf; c++)
+        k += is_number_cell (f[c], decimal_comma);
+      count[i] = nf;
+      numeric[i] = 2 * k > nf;
+      nums[nf] += k;
+    }
+  if (first < 0)
+    return 0;
+  if (fixed_start)
+    best = count[first];
+  else
+    for (guint n = 1; n <= MAX_COLUMNS + 1; n++)
+      if (nums[n] > nums[best])
+        best = n;
+  if (best == 0 || nums[best] == 0)
+    return 0;
+  *n_fields = best;
+  if (fixed_start)
+    {
+      *start = first;
+      return nums[best];
+    }
+  *start = first;
+  for (guint i = first; i < n_lines; i++)
+    if (count[i] == best && numeric[i])
+      {
+        gint prev = (gint) i - 1;
+        while (prev >= first && is_comment (lines[prev]))
+          prev--;
+        *start = prev >= first && count[prev] == best && !numeric[prev] ? (guint) prev : i;
+        break;
+      }
+  return nums[best];
+}
+
+/* "Sampling rate: 200 Hz", "Abtastrate;200", "Fs = 1000", "Sample interval
+ * (ms);5": a rate stated in the preamble. */
+static double
+preamble_rate (char **lines, guint skip)
+{
+  for (guint i = 0; i < skip && lines[i]; i++)
+    {
+      g_autofree char *low = g_ascii_strdown (lines[i], -1);
+      gboolean rate = strstr (low, "rate") || strstr (low, "frequen") || strstr (low, "fs")
+                      || strstr (low, "hz");
+      gboolean interval = strstr (low, "interval") || strstr (low, "period");
+      const char *p = low;
+
+      if (!rate && !interval)
+        continue;
+      while (*p && !g_ascii_isdigit (*p))
+        p++;
+      if (*p)
+        {
+          char buf[64];
+          char *end;
+          gsize k = 0;
+          double v;
+          while (k + 1 < sizeof buf && (g_ascii_isdigit (p[k]) || p[k] == '.' || p[k] == ','))
+            buf[k] = p[k] == ',' ? '.' : p[k], k++;
+          buf[k] = '\0';
+          v = g_ascii_strtod (buf, &end);
+          if (!(v > 0) || !isfinite (v) || v > 1e7)
+            continue;
+          if (interval)
+            return strstr (low, "ms") ? 1000.0 / v : strstr (low, "us") || strstr (low, "µs") ? 1e6 / v : 1.0 / v;
+          return v;
+        }
+    }
+  return 0;
+}
+
+static gboolean
+guess_layout (const char *name, char **lines, const AsTextOptions *o, Layout *lay, GError **error)
+{
+  static const Sep seps[] = { SEP_TAB, SEP_SEMICOLON, SEP_COMMA, SEP_SPACE };
+  guint n_lines = g_strv_length (lines), from = o && o->skip_given ? o->skip : 0;
+  gsize best = 0;
+  gboolean found = FALSE;
+
+  if (from >= n_lines)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: %u lines to skip but the file has %u lines"), name, from, n_lines);
+      return FALSE;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (seps); k++)
+    for (int dc = 0; dc < 2; dc++)
+      {
+        guint start = 0, nf = 0;
+        gsize score;
+        if (o && o->separator && (char) seps[k] != o->separator)
+          continue;
+        if (dc && (seps[k] == SEP_COMMA || (o && o->decimal == '.')))
+          continue;
+        if (!dc && o && o->decimal == ',')
+          continue;
+        score = table_score (lines, n_lines, seps[k], dc, from, o && o->skip_given, &start, &nf);
+        /* a separator must make columns, unless nothing else does */
+        if (nf < 2 && seps[k] != SEP_SPACE && !(o && o->separator))
+          score = score > 0 ? 1 : 0;
+        if (score > best || !found)
+          {
+            best = score;
+            found = TRUE;
+            lay->sep = seps[k];
+            lay->decimal_comma = dc;
+            lay->skip = start;
+            lay->n_fields = nf;
+          }
+      }
+  if (!found || best == 0)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: no table of numbers found (a column or a row per signal)"), name);
+      return FALSE;
+    }
+  /* Rows: every line of the table is a label then numbers, and there are
+   * more numbers per line than lines. */
+  lay->rows = FALSE;
+  if (o && o->orientation != AS_TEXT_ORIENTATION_GUESS)
+    lay->rows = o->orientation == AS_TEXT_ORIENTATION_ROWS;
+  else if (lay->n_fields >= 3)
+    {
+      guint n_rows = 0;
+      gboolean all = TRUE;
+      for (guint i = lay->skip; lines[i] && all; i++)
+        {
+          g_auto (GStrv) f = NULL;
+          guint nums = 0, nf;
+          if (is_comment (lines[i]))
+            continue;
+          f = split_fields (lines[i], lay->sep);
+          nf = g_strv_length (f);
+          for (guint c = 1; c < nf; c++)
+            nums += is_number_cell (f[c], lay->decimal_comma) || is_missing (f[c]);
+          all = nf >= 2 && !is_number_cell (f[0], lay->decimal_comma) && nums + 1 >= nf;
+          n_rows++;
+        }
+      lay->rows = all && n_rows >= 1 && lay->n_fields - 1 > n_rows;
+    }
+  lay->preamble_rate = preamble_rate (lines, lay->skip);
+  return TRUE;
+}
+
+/* Signals in rows become signals in columns: the labels make a header. */
+static char **
+transpose_rows (char **lines, const Layout *lay, guint *n_out, GError **error, const char *name)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GPtrArray *out;
+  guint n = 0;
+  char sep[2] = { lay->sep == SEP_SPACE ? '\t' : (char) lay->sep, 0 };
+
+  for (guint i = lay->skip; lines[i]; i++)
+    {
+      char **f;
+      guint nf;
+      if (is_comment (lines[i]))
+        continue;
+      f = split_fields (lines[i], lay->sep);
+      nf = g_strv_length (f);
+      if (nf == lay->n_fields + 1 && f[nf - 1][0] == '\0')
+        nf--;
+      if (nf != lay->n_fields)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                       _("%s: line %u: expected %u fields, found %u"), name, i + 1, lay->n_fields, nf);
+          g_strfreev (f);
+          return NULL;
+        }
+      g_ptr_array_add (rows, f);
+    }
+  n = rows->len;
+  if (n == 0 || n > MAX_COLUMNS)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                   _("%s: %u rows of signals (expected 1 to %u)"), name, n, MAX_COLUMNS);
+      return NULL;
+    }
+  out = g_ptr_array_new ();
+  for (guint c = 0; c < lay->n_fields; c++)
+    {
+      GString *l = g_string_new (NULL);
+      for (guint r = 0; r < n; r++)
+        {
+          const char *cell = ((char **) g_ptr_array_index (rows, r))[c];
+          if (r > 0)
+            g_string_append (l, sep);
+          /* a label that looks like a number must not look like one */
+          g_string_append (l, c == 0 && *cell == '\0' ? "?" : cell);
+        }
+      g_ptr_array_add (out, g_string_free (l, FALSE));
+    }
+  g_ptr_array_add (out, NULL);
+  *n_out = n;
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
 AsRecording *
 as_read_text (const char *name, const char *data, gsize len, const AsReadOptions *opts,
               GError **error)
@@ -264,8 +578,10 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
   AsRecording *rec;
   gboolean irregular = FALSE;
   gsize missing = 0;
+  Layout lay = { 0 };
+  const char *want_time = opts ? opts->text.time_column : NULL;
 
-  lines = split_lines (name, data, len, error);
+  lines = as_text_split_lines (name, data, len, error);
   if (lines == NULL)
     return NULL;
   for (first_line = 0; lines[first_line] && is_comment (lines[first_line]); first_line++)
@@ -276,29 +592,23 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
                    _("%s: the file holds no data (only blank or comment lines)"), name);
       return NULL;
     }
-
-  /* The separator is the first of tab, semicolon, comma that the first line
-   * holds; a semicolon or tab file with commas in numbers uses decimal commas. */
-  {
-    const char *l = lines[first_line];
-    const char *next = NULL;
-    for (guint i = first_line + 1; lines[i]; i++)
-      if (!is_comment (lines[i]))
-        {
-          next = lines[i];
-          break;
-        }
-    if (strchr (l, '\t'))
-      sep = SEP_TAB;
-    else if (strchr (l, ';'))
-      sep = SEP_SEMICOLON;
-    else if (strchr (l, ','))
-      sep = SEP_COMMA;
-    else
-      sep = SEP_SPACE;
-    if (sep != SEP_COMMA && ((next && strchr (next, ',')) || strchr (l, ',')))
-      decimal_comma = TRUE;
-  }
+  if (!guess_layout (name, lines, opts ? &opts->text : NULL, &lay, error))
+    return NULL;
+  sep = lay.sep;
+  decimal_comma = lay.decimal_comma;
+  first_line = lay.skip;
+  if (lay.rows)
+    {
+      guint n_signals = 0;
+      char **t = transpose_rows (lines, &lay, &n_signals, error, name);
+      if (t == NULL)
+        return NULL;
+      g_strfreev (lines);
+      lines = t;
+      first_line = 0;
+      if (sep == SEP_SPACE)
+        sep = SEP_TAB;
+    }
 
   first = split_fields (lines[first_line], sep);
   n_cols = g_strv_length (first);
@@ -330,6 +640,30 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
         time_col = c;
       if (header && time_col < 0 && is_time_name (first[c]))
         time_col = c;
+    }
+  if (want_time != NULL)
+    {
+      char *end;
+      guint64 k = g_ascii_strtoull (want_time, &end, 10);
+      time_col = -1;
+      if (g_ascii_strcasecmp (want_time, "none") == 0)
+        ;
+      else if (*end == '\0' && end != want_time && k >= 1 && k <= n_cols)
+        time_col = (gint) k - 1;
+      else
+        {
+          for (guint c = 0; c < n_cols && time_col < 0; c++)
+            if (header && (strcmp (want_time, g_ptr_array_index (labels, c)) == 0
+                           || strcmp (want_time, first[c]) == 0))
+              time_col = c;
+          if (time_col < 0)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                           _("%s: no column “%s” for the time (the columns are 1 to %u%s)"),
+                           name, want_time, n_cols, header ? _(", or their names") : "");
+              return NULL;
+            }
+        }
     }
   if (header && n_cols >= 2 && is_index_name (g_ptr_array_index (labels, 0)) && time_col != 0)
     index_col = 0;
@@ -447,10 +781,10 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
             bad = MAX (i, 1);
         if (bad >= 0)
           {
-            if (!opts || !opts->resample_irregular)
+            if (opts && opts->strict_rates)
               {
                 g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                             _("%s: line %u: irregular sampling (a step of %g s after %g s where most steps are %g s); ask for resampling to read it"),
+                             _("%s: line %u: irregular sampling (a step of %g s after %g s where most steps are %g s); do not ask for strict rates to have it resampled"),
                              name, LINE (bad), V (bad, time_col) - V (bad - 1, time_col),
                              V (bad - 1, time_col), med);
                 return NULL;
@@ -467,7 +801,7 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
       sfreq = 1.0 / dt;
     }
   else
-    sfreq = opts && opts->sfreq > 0 ? opts->sfreq : 1.0;
+    sfreq = opts && opts->sfreq > 0 ? opts->sfreq : lay.preamble_rate > 0 ? lay.preamble_rate : 1.0;
 
   if (irregular)
     {
@@ -536,9 +870,15 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
     {
       if (opts && opts->sfreq > 0)
         ;
+      else if (lay.preamble_rate > 0)
+        as_recording_add_warning (rec, _("sampling rate %g Hz read from the lines before the table"),
+                                  lay.preamble_rate);
       else
         as_recording_add_warning (rec, _("no time column: the sampling rate is assumed to be 1 Hz"));
     }
+  else if (opts && opts->sfreq > 0 && fabs (opts->sfreq - sfreq) > 1e-6 * sfreq)
+    as_recording_add_warning (rec, _("the rate given (%g Hz) was not used: the time column gives %g Hz"),
+                              opts->sfreq, sfreq);
   else if (t0 != 0)
     as_recording_add_warning (rec, _("the time column starts at %g s; times are counted from the first sample"), t0);
   if (index_col >= 0)
@@ -552,275 +892,14 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
     }
   if (decimal_comma)
     as_recording_add_warning (rec, _("numbers were read with a decimal comma"));
+  if (lay.skip > 0 && !lay.rows)
+    as_recording_add_warning (rec, _("the table starts at line %u: the lines before it were read as a preamble"),
+                              lay.skip + 1);
+  if (lay.rows)
+    as_recording_add_warning (rec, _("one row per signal (from line %u): read as columns"), lay.skip + 1);
   g_free (rec->format);
   rec->format = g_strdup (sep == SEP_COMMA ? "CSV" : sep == SEP_SEMICOLON ? "CSV (semicolon)"
                           : sep == SEP_TAB ? "TSV" : "text (whitespace)");
   rec->kind = as_recording_guess_kind (rec);
-  return rec;
-}
-
-/* ------------------------------------------------------------ EyeLink ASC */
-
-typedef struct
-{
-  double time;    /* ms, tracker clock */
-  double v[6];    /* x, y, pupil for the first eye, then the second */
-} AscSample;
-
-static gboolean
-parse_field (const char *s, double *v)
-{
-  char *end;
-
-  if (strcmp (s, ".") == 0)
-    {
-      *v = NAN;
-      return TRUE;
-    }
-  *v = g_ascii_strtod (s, &end);
-  return end != s && *end == '\0' && !(fabs (*v) > AS_MAX_MAGNITUDE);
-}
-
-static double
-asc_field_time (char **f, guint i, guint n, gboolean *ok)
-{
-  double v = 0;
-
-  if (i >= n || !parse_field (f[i], &v) || isnan (v))
-    *ok = FALSE;
-  return v;
-}
-
-AsRecording *
-as_read_eyelink (const char *name, const char *data, gsize len, const AsReadOptions *opts,
-                 GError **error)
-{
-  g_auto (GStrv) lines = NULL;
-  g_autoptr (GArray) samples = g_array_new (FALSE, TRUE, sizeof (AscSample));
-  typedef struct { double onset, duration; char *label; } PendingEvent;
-  g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (PendingEvent));
-  double rate = 0;
-  guint n_eyes = 0;
-  gboolean left = FALSE, right = FALSE, href = FALSE, diameter = FALSE;
-  AsRecording *rec = NULL;
-  gsize n_total;
-  double t_first;
-  guint64 missing = 0;
-
-  lines = split_lines (name, data, len, error);
-  if (lines == NULL)
-    return NULL;
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_auto (GStrv) f = NULL;
-      guint nf;
-      char *l = lines[i];
-
-      if (l[0] == '\0' || l[0] == '*')
-        continue;
-      f = g_strsplit_set (l, " \t", -1);
-      {
-        guint w = 0;
-        for (guint r = 0; f[r]; r++)
-          if (f[r][0] != '\0')
-            f[w++] = f[r];
-          else
-            g_free (f[r]);
-        f[w] = NULL;
-        nf = w;
-      }
-      if (nf == 0)
-        continue;
-      if (g_ascii_isdigit (f[0][0]))
-        {
-          AscSample s = { 0 };
-          guint need;
-          if (n_eyes == 0)
-            {
-              /* Samples before any SAMPLES line: guess monocular or binocular. */
-              n_eyes = nf >= 7 && g_ascii_isdigit (f[4][0]) ? 2 : 1;
-              left = TRUE;
-              right = n_eyes == 2;
-            }
-          need = 1 + 3 * n_eyes;
-          if (nf < need || !parse_field (f[0], &s.time) || isnan (s.time))
-            {
-              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                           _("%s: line %u: a sample line needs a time and %u values"), name, i + 1,
-                           need - 1);
-              goto fail;
-            }
-          for (guint k = 0; k < need - 1; k++)
-            if (!parse_field (f[k + 1], &s.v[k]))
-              {
-                g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                             _("%s: line %u, field %u: not a number: “%s”"), name, i + 1, k + 2,
-                             f[k + 1]);
-                goto fail;
-              }
-          if (samples->len > 0 && s.time <= g_array_index (samples, AscSample, samples->len - 1).time)
-            {
-              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                           _("%s: line %u: the sample time %g ms does not increase"), name, i + 1,
-                           s.time);
-              goto fail;
-            }
-          g_array_append_val (samples, s);
-        }
-      else if (strcmp (f[0], "SAMPLES") == 0)
-        {
-          gboolean l2 = FALSE, r2 = FALSE;
-          for (guint k = 1; k < nf; k++)
-            {
-              if (strcmp (f[k], "LEFT") == 0)
-                l2 = TRUE;
-              else if (strcmp (f[k], "RIGHT") == 0)
-                r2 = TRUE;
-              else if (strcmp (f[k], "HREF") == 0)
-                href = TRUE;
-              else if (strcmp (f[k], "RATE") == 0 && k + 1 < nf)
-                {
-                  double r;
-                  if (!parse_field (f[k + 1], &r) || !(r > 0) || r > 1e6)
-                    {
-                      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                                   _("%s: line %u: the sampling rate “%s” is not a positive number"),
-                                   name, i + 1, f[k + 1]);
-                      goto fail;
-                    }
-                  if (rate > 0 && r != rate)
-                    {
-                      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                                   _("%s: line %u: the sampling rate changes from %g Hz to %g Hz"),
-                                   name, i + 1, rate, r);
-                      goto fail;
-                    }
-                  rate = r;
-                }
-            }
-          if (l2 || r2)
-            {
-              guint ne = (l2 ? 1 : 0) + (r2 ? 1 : 0);
-              if (n_eyes != 0 && ne != n_eyes && samples->len > 0)
-                {
-                  g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                               _("%s: line %u: the number of eyes recorded changes"), name, i + 1);
-                  goto fail;
-                }
-              n_eyes = ne, left = l2, right = r2;
-            }
-        }
-      else if (strcmp (f[0], "PUPIL") == 0 && nf > 1)
-        diameter = strcmp (f[1], "DIAMETER") == 0;
-      else if (strcmp (f[0], "MSG") == 0 && nf >= 2)
-        {
-          gboolean ok = TRUE;
-          PendingEvent e = { asc_field_time (f, 1, nf, &ok), 0, NULL };
-          const char *text = l;
-          if (!ok)
-            {
-              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                           _("%s: line %u: a message needs a time"), name, i + 1);
-              goto fail;
-            }
-          /* The text is everything after the time field. */
-          text = strstr (l, f[1]) + strlen (f[1]);
-          while (*text == ' ' || *text == '\t')
-            text++;
-          e.label = g_strdup (text);
-          g_array_append_val (events, e);
-        }
-      else if (strcmp (f[0], "EFIX") == 0 || strcmp (f[0], "ESACC") == 0
-               || strcmp (f[0], "EBLINK") == 0)
-        {
-          gboolean ok = TRUE;
-          double st = asc_field_time (f, 2, nf, &ok), et = asc_field_time (f, 3, nf, &ok);
-          PendingEvent e;
-          const char *kind = f[0][1] == 'F' ? "fixation" : f[0][1] == 'S' ? "saccade" : "blink";
-          if (!ok || et < st)
-            {
-              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                           _("%s: line %u: %s needs an eye, a start and an end time"), name, i + 1,
-                           f[0]);
-              goto fail;
-            }
-          e.onset = st;
-          e.duration = et - st;
-          e.label = g_strdup_printf ("%s %s", kind, nf > 1 ? f[1] : "");
-          g_array_append_val (events, e);
-        }
-    }
-  if (samples->len < 2)
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                   _("%s: fewer than two sample lines: not an EyeLink ASC recording with samples"), name);
-      goto fail;
-    }
-  t_first = g_array_index (samples, AscSample, 0).time;
-  if (rate <= 0)
-    {
-      g_autofree double *d = g_new (double, samples->len - 1);
-      for (guint i = 0; i + 1 < samples->len; i++)
-        d[i] = g_array_index (samples, AscSample, i + 1).time - g_array_index (samples, AscSample, i).time;
-      qsort (d, samples->len - 1, sizeof (double), compare_double);
-      rate = 1000.0 / d[(samples->len - 1) / 2];
-    }
-  {
-    double span = g_array_index (samples, AscSample, samples->len - 1).time - t_first;
-    double n_f = floor (span * rate / 1000.0 + 0.5) + 1;
-    if (!(n_f <= 10.0 * samples->len + 1e5))
-      {
-        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                     _("%s: the samples span %g s but there are only %u of them: gaps too long"),
-                     name, span / 1000.0, samples->len);
-        goto fail;
-      }
-    n_total = (gsize) n_f;
-  }
-  rec = as_recording_new (3 * n_eyes, n_total, rate);
-  for (gsize k = 0; k < (gsize) 3 * n_eyes * n_total; k++)
-    rec->data[k] = NAN;
-  for (guint i = 0; i < samples->len; i++)
-    {
-      AscSample *s = &g_array_index (samples, AscSample, i);
-      gsize idx = (gsize) floor ((s->time - t_first) * rate / 1000.0 + 0.5);
-      if (idx >= n_total)
-        idx = n_total - 1;
-      for (guint c = 0; c < 3 * n_eyes; c++)
-        rec->data[c * n_total + idx] = s->v[c];
-    }
-  for (gsize k = 0; k < (gsize) 3 * n_eyes * n_total; k++)
-    missing += isnan (rec->data[k]);
-  for (guint e = 0; e < n_eyes; e++)
-    {
-      const char *eye = n_eyes == 2 ? (e == 0 ? "left" : "right") : (right && !left ? "right" : "left");
-      const char *gu = href ? "href" : "px";
-      g_autofree char *x = g_strdup_printf ("gaze_x_%s", eye);
-      g_autofree char *y = g_strdup_printf ("gaze_y_%s", eye);
-      g_autofree char *p = g_strdup_printf ("pupil_%s", eye);
-      as_recording_set_channel (rec, 3 * e, x, gu, AS_CHANNEL_GAZE);
-      as_recording_set_channel (rec, 3 * e + 1, y, gu, AS_CHANNEL_GAZE);
-      as_recording_set_channel (rec, 3 * e + 2, p, diameter ? "a.u. (diameter)" : "a.u. (area)",
-                                AS_CHANNEL_PUPIL);
-    }
-  for (guint i = 0; i < events->len; i++)
-    {
-      PendingEvent *e = &g_array_index (events, PendingEvent, i);
-      as_recording_add_event (rec, (e->onset - t_first) / 1000.0, e->duration / 1000.0, e->label);
-    }
-  if (missing > 0)
-    {
-      as_recording_fill_gaps (rec);
-      as_recording_add_warning (rec, _("%" PRIu64 " missing values (blinks, lost tracking or gaps between blocks) were filled by linear interpolation"),
-                                missing);
-    }
-  g_free (rec->format);
-  rec->format = g_strdup ("EyeLink ASC");
-  rec->kind = AS_RECORDING_EYE;
-  (void) opts;
-
-fail:
-  for (guint i = 0; i < events->len; i++)
-    g_free (g_array_index (events, PendingEvent, i).label);
   return rec;
 }

@@ -49,6 +49,9 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
 
   if (len >= 6 && memcmp (head, "\x93NUMPY", 6) == 0)
     return AS_FILE_FORMAT_NPY;
+  /* FIF: the first tag is the file id (kind 100, type 31, 20 bytes) */
+  if (len >= 12 && memcmp (head, "\0\0\0\x64\0\0\0\x1f\0\0\0\x14", 12) == 0)
+    return AS_FILE_FORMAT_FIF;
   if (len >= 8 && memcmp (head, "\x89PNG\r\n\x1a\n", 8) == 0)
     return AS_FILE_FORMAT_IMAGE;
   if (len >= 3 && memcmp (head, "\xff\xd8\xff", 3) == 0)
@@ -73,6 +76,8 @@ as_file_format_guess (const char *name, const guint8 *head, gsize len)
         return AS_FILE_FORMAT_EYELINK;
       if (has_suffix_ci (name, ".npy"))
         return AS_FILE_FORMAT_NPY;
+      if (has_suffix_ci (name, ".fif"))
+        return AS_FILE_FORMAT_FIF;
       if (has_suffix_ci (name, ".csv") || has_suffix_ci (name, ".tsv")
           || has_suffix_ci (name, ".txt"))
         return AS_FILE_FORMAT_TEXT;
@@ -356,7 +361,7 @@ as_recording_load_with_options (const char *path, const AsReadOptions *opts, GEr
   else if (format == AS_FILE_FORMAT_UNKNOWN)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("%s: unknown file format (not EDF/BDF/GDF, sound, text, EyeLink ASC or NPY)"),
+                   _("%s: unknown file format (not EDF/BDF/GDF, FIF, sound, text, EyeLink ASC or NPY)"),
                    path);
       return NULL;
     }
@@ -374,6 +379,9 @@ as_recording_load_with_options (const char *path, const AsReadOptions *opts, GEr
           break;
         case AS_FILE_FORMAT_EYELINK:
           rec = as_read_eyelink (path, contents, len, opts, error);
+          break;
+        case AS_FILE_FORMAT_FIF:
+          rec = as_read_fif (path, (const guint8 *) contents, len, error);
           break;
         case AS_FILE_FORMAT_NPY:
           rec = as_read_npy (path, (const guint8 *) contents, len, opts, error);

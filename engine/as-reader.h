@@ -2,7 +2,7 @@
  *
  * Formats: EDF/EDF+/BDF/BDF+/GDF/BrainVision and the rest of libbiosig,
  * WAV/FLAC/OGG/... (libsndfile), CSV/TSV/whitespace text, EyeLink ASC and
- * NumPy .npy arrays.  Images have their own type (as-image.h).
+ * NumPy .npy arrays, Neuromag/MEGIN FIF raw files.  Images have their own type (as-image.h).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,17 +24,48 @@ typedef enum
   AS_FILE_FORMAT_EYELINK,  /* EyeLink ASC */
   AS_FILE_FORMAT_NPY,
   AS_FILE_FORMAT_IMAGE,    /* PNG, JPEG: see as-image.h */
+  AS_FILE_FORMAT_FIF,      /* Neuromag/MEGIN FIF raw (MNE-Python) */
 } AsFileFormat;
+
+/* How a delimited text file is laid out.  Every field left at zero is
+ * guessed (as_read_text: the separator and the table that give the most
+ * numbers, a metadata preamble before it, signals in rows when each row is a
+ * label then many numbers, decimal commas in numbers). */
+typedef enum
+{
+  AS_TEXT_ORIENTATION_GUESS,
+  AS_TEXT_ORIENTATION_COLUMNS,  /* one column per signal, one line per sample */
+  AS_TEXT_ORIENTATION_ROWS,     /* one line per signal: a label then its samples */
+} AsTextOrientation;
 
 typedef struct
 {
-  double   sfreq;               /* Hz, for files that do not say (NPY, text without a
+  char              separator;   /* ',', ';', '\t' or ' ' (whitespace); 0: guess */
+  char              decimal;     /* '.' or ','; 0: guess */
+  gboolean          skip_given;  /* skip lines before the table (else guessed) */
+  guint             skip;
+  AsTextOrientation orientation;
+  char             *time_column; /* NULL: guess by name; "none": no time column;
+                                    else a column (row) label or its number from 1 */
+} AsTextOptions;
+
+/* Fills opts from the words a user typed (NULL or -1: leave the guess):
+ * separator "," ";" "tab" "space" (or the character), decimal "." or ",",
+ * skip ≥ 0, rows (TRUE: signals in rows), time column.  FALSE with an error
+ * naming the option on a bad value. */
+gboolean      as_text_options_set  (AsTextOptions *opts, const char *separator,
+                                    const char *decimal, int skip, gboolean rows,
+                                    const char *time_column, GError **error);
+void          as_text_options_clear (AsTextOptions *opts);
+
+typedef struct
+{
+  double        sfreq;          /* Hz, for files that do not say (NPY, text without a
                                    time column); 0: 1 Hz with a warning */
-  gboolean resample_irregular;  /* text: resample an irregular time column onto a
-                                   uniform grid instead of failing */
-  gboolean resample_mixed_rates;/* biosig: bring channels sampled slower than the
-                                   fastest onto its rate (linear interpolation)
-                                   instead of failing */
+  gboolean      strict_rates;   /* refuse irregular time columns (text) and channels
+                                   at different rates (EDF, GDF, ...) instead of
+                                   resampling them with a note */
+  AsTextOptions text;           /* delimited text: the layout, else guessed */
 } AsReadOptions;
 
 void          as_read_options_init (AsReadOptions *opts);
@@ -54,6 +85,8 @@ AsRecording  *as_read_sound        (const char *name, const guint8 *data, gsize 
                                     GError **error);
 AsRecording  *as_read_npy          (const char *name, const guint8 *data, gsize len,
                                     const AsReadOptions *opts, GError **error);
+AsRecording  *as_read_fif          (const char *name, const guint8 *data, gsize len,
+                                    GError **error);
 /* libbiosig needs a file; EDF/BDF headers are checked before it sees them. */
 AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
                                     GError **error);
@@ -72,6 +105,10 @@ gboolean      as_edf_check_header  (const char *name, const guint8 *data, gsize 
 
 /* Helpers shared by the readers. */
 AsChannelType as_channel_guess_type (const char *label, const char *unit);
+/* Checks text is text (UTF-8, no NUL byte; a BOM is skipped) and splits it
+ * into lines without their CR/LF ends; NULL and error otherwise. */
+char        **as_text_split_lines   (const char *name, const char *data, gsize len,
+                                     GError **error);
 gsize         as_recording_fill_gaps (AsRecording *rec);
 
 G_END_DECLS

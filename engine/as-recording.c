@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "as-recording.h"
@@ -62,6 +63,7 @@ as_recording_unref (AsRecording *rec)
     }
   g_free (rec->channels);
   g_free (rec->data);
+  g_free (rec->missing);
   g_array_unref (rec->events);
   g_ptr_array_unref (rec->warnings);
   g_clear_pointer (&rec->start_time, g_date_time_unref);
@@ -131,6 +133,51 @@ as_recording_add_warning (AsRecording *rec, const char *format, ...)
   va_start (args, format);
   g_ptr_array_add (rec->warnings, g_strdup_vprintf (format, args));
   va_end (args);
+}
+
+/* Samples start .. start + count − 1 of a channel (G_MAXUINT: of every
+ * channel) were not recorded: NaN, flagged in the mask. */
+void
+as_recording_mark_missing (AsRecording *rec, guint channel, gsize start, gsize count)
+{
+  guint c0 = channel == G_MAXUINT ? 0 : channel;
+  guint c1 = channel == G_MAXUINT ? rec->n_channels : channel + 1;
+
+  g_return_if_fail (c1 <= rec->n_channels);
+  if (start >= rec->n_samples || count == 0)
+    return;
+  count = MIN (count, rec->n_samples - start);
+  if (rec->missing == NULL)
+    rec->missing = g_new0 (guint8, MAX ((gsize) rec->n_channels * rec->n_samples, 1));
+  for (guint c = c0; c < c1; c++)
+    {
+      double *x = as_recording_channel (rec, c);
+      guint8 *m = rec->missing + (gsize) c * rec->n_samples;
+      for (gsize i = start; i < start + count; i++)
+        {
+          x[i] = NAN;
+          m[i] = 1;
+        }
+    }
+}
+
+gsize
+as_recording_count_missing (const AsRecording *rec)
+{
+  gsize n = 0;
+
+  if (rec->missing == NULL)
+    return 0;
+  for (gsize i = 0; i < (gsize) rec->n_channels * rec->n_samples; i++)
+    n += rec->missing[i] != 0;
+  return n;
+}
+
+gboolean
+as_recording_is_missing (const AsRecording *rec, guint channel, gsize sample)
+{
+  return rec->missing != NULL && channel < rec->n_channels && sample < rec->n_samples
+         && rec->missing[(gsize) channel * rec->n_samples + sample] != 0;
 }
 
 /* The kind decides default learning parameters (atom length, filters). */

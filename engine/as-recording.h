@@ -34,6 +34,16 @@ typedef enum
   AS_RECORDING_AUDIO,
 } AsRecordingKind;
 
+/* What an MEG channel measures: the field (magnetometers, axial
+ * gradiometers) or its planar gradient (planar gradiometers, which come in
+ * pairs at one location).  Topographies show one kind at a time. */
+typedef enum
+{
+  AS_SENSOR_NONE,
+  AS_SENSOR_MAGNETOMETER,
+  AS_SENSOR_GRADIOMETER,
+} AsSensorKind;
+
 typedef struct
 {
   char         *label;        /* as found in the file */
@@ -41,6 +51,9 @@ typedef struct
   AsChannelType type;
   gboolean      has_position;
   double        position[3];  /* metres, x right, y front, z up */
+  AsSensorKind  sensor;       /* MEG: magnetometer or gradiometer */
+  double        orientation[3]; /* MEG: the coil's normal (unit vector), else 0 */
+  int           coil_type;    /* MEG: the coil type code of the file, else 0 */
 } AsChannel;
 
 typedef struct
@@ -64,6 +77,10 @@ typedef struct
   GArray         *events;        /* of AsEvent, sorted by onset */
   GPtrArray      *warnings;      /* of char*: what was read with doubt */
   GDateTime      *start_time;    /* NULL when the file does not say */
+  guint8         *missing;       /* NULL when every sample was recorded; else
+                                    n_channels × n_samples flags, 1 where nothing
+                                    was recorded (a gap, a skip): the value
+                                    there is NaN */
 } AsRecording;
 
 AsRecording *as_recording_new          (guint n_channels, gsize n_samples, double sfreq);
@@ -77,6 +94,10 @@ void         as_recording_add_event    (AsRecording *rec, double onset, double d
                                         const char *label);
 void         as_recording_sort_events  (AsRecording *rec);
 void         as_recording_add_warning  (AsRecording *rec, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void         as_recording_mark_missing (AsRecording *rec, guint channel, gsize start,
+                                        gsize count);
+gsize        as_recording_count_missing (const AsRecording *rec);
+gboolean     as_recording_is_missing   (const AsRecording *rec, guint channel, gsize sample);
 AsRecordingKind as_recording_guess_kind (const AsRecording *rec);
 const char  *as_channel_type_to_string (AsChannelType type);
 

@@ -247,6 +247,21 @@ as_simulate_dictionary_coherence (AsRng *rng, guint n, guint m, double coherence
                                   GError **error)
 {
   g_autofree double *G = g_new (double, (gsize) n * m);
+
+  if (!(coherence >= 0.0 && coherence <= 1.0))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The mutual coherence must be in [0, 1], not %g"), coherence);
+      return FALSE;
+    }
+  as_simulate_dictionary_sphere (rng, n, m, G);
+  return as_simulate_dictionary_raise_coherence (rng, n, m, G, coherence, D, error);
+}
+
+gboolean
+as_simulate_dictionary_raise_coherence (AsRng *rng, guint n, guint m, const double *G,
+                                        double coherence, double *D, GError **error)
+{
   g_autofree double *u = g_new (double, n);
   double lo = 0.0, hi = 1.0, mu0;
 
@@ -256,7 +271,6 @@ as_simulate_dictionary_coherence (AsRng *rng, guint n, guint m, double coherence
                    _("The mutual coherence must be in [0, 1], not %g"), coherence);
       return FALSE;
     }
-  as_simulate_dictionary_sphere (rng, n, m, G);
   as_rng_normal_fill (rng, u, n);
   cblas_dscal (n, 1.0 / cblas_dnrm2 (n, u, 1), u, 1);
   mu0 = as_metrics_mutual_coherence (n, m, G);

@@ -38,6 +38,10 @@ gboolean as_simulate_dictionary_fourier (AsRng *rng, guint n, guint m, double *D
  * incoherent this way). */
 gboolean as_simulate_dictionary_coherence (AsRng *rng, guint n, guint m, double coherence,
                                            double *D, GError **error);
+/* The same mixing from a given base dictionary G (n × m, unit-norm columns)
+ * whose coherence is at most `coherence`; draws only the shared direction u. */
+gboolean as_simulate_dictionary_raise_coherence (AsRng *rng, guint n, guint m, const double *G,
+                                                 double coherence, double *D, GError **error);
 /* Normalises each column of D (n × m) to unit norm (zero columns are left). */
 void     as_simulate_normalize_columns (guint n, guint m, double *D);
 

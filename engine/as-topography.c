@@ -151,28 +151,60 @@ as_topography_grid (const double *xy, const double *values, guint n, double radi
   return grid;
 }
 
-AsTopographyGrid *
-as_topography_for_recording (const AsRecording *rec, const double *values, AsHeadCircle circle,
-                             guint size, GError **error)
+/* MEG sensors of one kind with their values; planar gradiometers that
+ * share a location (a pair) become one sensor showing the root mean square
+ * of the two, √((a² + b²)/2), as MNE-Python draws them. */
+guint
+as_meg_sensor_values (const AsRecording *rec, const double *values, AsSensorKind kind,
+                      double *pos, double *out, guint *channel)
 {
-  g_autofree double *pos = g_new (double, 3 * MAX (rec->n_channels, 1));
-  g_autofree double *xy = g_new (double, 2 * MAX (rec->n_channels, 1));
-  g_autofree double *v = g_new (double, MAX (rec->n_channels, 1));
-  g_autofree guint *which = g_new (guint, MAX (rec->n_channels, 1));
+  guint n = 0;
+  g_autofree gboolean *used = g_new0 (gboolean, MAX (rec->n_channels, 1));
+
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      const AsChannel *ch = &rec->channels[c];
+      double sum;
+      guint count = 1;
+
+      if (used[c] || !ch->has_position || ch->type != AS_CHANNEL_MEG || ch->sensor != kind)
+        continue;
+      sum = values[c] * values[c];
+      if (kind == AS_SENSOR_GRADIOMETER)
+        for (guint d = c + 1; d < rec->n_channels; d++)
+          {
+            const AsChannel *o = &rec->channels[d];
+            if (!used[d] && o->has_position && o->type == AS_CHANNEL_MEG && o->sensor == kind
+                && fabs (o->position[0] - ch->position[0]) < 1e-4
+                && fabs (o->position[1] - ch->position[1]) < 1e-4
+                && fabs (o->position[2] - ch->position[2]) < 1e-4)
+              {
+                used[d] = TRUE;
+                sum += values[d] * values[d];
+                count++;
+                break;
+              }
+          }
+      used[c] = TRUE;
+      memcpy (pos + 3 * n, ch->position, 3 * sizeof (double));
+      out[n] = kind == AS_SENSOR_GRADIOMETER ? sqrt (sum / count) : values[c];
+      channel[n++] = c;
+    }
+  return n;
+}
+
+static AsTopographyGrid *
+topography_of_points (double *pos, double *v, guint *which, guint n, AsHeadCircle circle,
+                      guint size, GError **error)
+{
+  g_autofree double *xy = g_new (double, 2 * MAX (n, 1));
+  g_autofree guint *owned = which;
   g_autoptr (AsMontage) standard = NULL;
   g_autoptr (GError) local = NULL;
   double center[3] = { 0, 0, 0 }, sphere_r, radius = 0, radius_head = 0, outer = 0;
   gboolean fitted = FALSE;
-  guint n = 0;
   AsTopographyGrid *grid;
 
-  for (guint c = 0; c < rec->n_channels; c++)
-    if (rec->channels[c].has_position)
-      {
-        memcpy (pos + 3 * n, rec->channels[c].position, 3 * sizeof (double));
-        v[n] = values[c];
-        which[n++] = c;
-      }
   if (n < 3)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
@@ -209,6 +241,49 @@ as_topography_for_recording (const AsRecording *rec, const double *values, AsHea
   /* Without a standard head, the circle through the outermost sensor. */
   grid->head_radius = standard != NULL && radius_head > 0 ? radius_head : outer;
   grid->sensor_xy = g_steal_pointer (&xy);
-  grid->sensor_channel = g_steal_pointer (&which);
+  grid->sensor_channel = g_steal_pointer (&owned);
   return grid;
+}
+
+AsTopographyGrid *
+as_topography_for_sensors (const AsRecording *rec, const double *values, AsSensorKind kind,
+                           AsHeadCircle circle, guint size, GError **error)
+{
+  g_autofree double *pos = g_new (double, 3 * MAX (rec->n_channels, 1));
+  g_autofree double *v = g_new (double, MAX (rec->n_channels, 1));
+  guint *which = g_new (guint, MAX (rec->n_channels, 1));
+  guint n = 0;
+
+  if (kind == AS_SENSOR_NONE)
+    {
+      /* electrodes, and MEG sensors of no known kind */
+      for (guint c = 0; c < rec->n_channels; c++)
+        if (rec->channels[c].has_position && rec->channels[c].sensor == AS_SENSOR_NONE)
+          {
+            memcpy (pos + 3 * n, rec->channels[c].position, 3 * sizeof (double));
+            v[n] = values[c];
+            which[n++] = c;
+          }
+    }
+  else
+    n = as_meg_sensor_values (rec, values, kind, pos, v, which);
+  return topography_of_points (pos, v, which, n, circle, size, error);
+}
+
+AsTopographyGrid *
+as_topography_for_recording (const AsRecording *rec, const double *values, AsHeadCircle circle,
+                             guint size, GError **error)
+{
+  guint n[3] = { 0, 0, 0 };
+  AsSensorKind kind = AS_SENSOR_NONE;
+
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (rec->channels[c].has_position)
+      n[rec->channels[c].sensor]++;
+  /* electrodes first; else magnetometers; else gradiometers */
+  if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_MAGNETOMETER] >= 3)
+    kind = AS_SENSOR_MAGNETOMETER;
+  else if (n[AS_SENSOR_NONE] < 3 && n[AS_SENSOR_GRADIOMETER] >= 3)
+    kind = AS_SENSOR_GRADIOMETER;
+  return as_topography_for_sensors (rec, values, kind, circle, size, error);
 }

@@ -45,6 +45,19 @@ gboolean          as_topography_interpolate (const double *xy, const double *val
 AsTopographyGrid *as_topography_for_recording (const AsRecording *rec, const double *values,
                                                AsHeadCircle circle, guint size,
                                                GError **error);
+/* The same for one kind of sensor: AS_SENSOR_NONE for electrodes, else MEG
+ * magnetometers or gradiometers (pairs combined, as_meg_sensor_values()).
+ * as_topography_for_recording() picks electrodes when it has three, else
+ * magnetometers, else gradiometers. */
+AsTopographyGrid *as_topography_for_sensors (const AsRecording *rec, const double *values,
+                                             AsSensorKind kind, AsHeadCircle circle,
+                                             guint size, GError **error);
+/* MEG sensors of one kind: positions (n × 3), values and the channel of each
+ * (the first of a gradiometer pair, whose two values are combined as
+ * √((a² + b²)/2)).  Arrays hold rec->n_channels; returns n. */
+guint             as_meg_sensor_values (const AsRecording *rec, const double *values,
+                                        AsSensorKind kind, double *pos, double *out,
+                                        guint *channel);
 void              as_topography_grid_free (AsTopographyGrid *grid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsTopographyGrid, as_topography_grid_free)

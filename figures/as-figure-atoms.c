@@ -55,6 +55,19 @@ as_figure_topographies_unref (AsFigureTopographies *self)
 /* The waveform shown for atom k (defined with the drawing code below). */
 static const double *atom_waveform (const AsCdlModel *model, guint k, guint *channel);
 
+static GMutex build_hook_lock;
+static void (*build_hook) (gpointer data);
+static gpointer build_hook_data;
+
+void
+as_figure_atoms_set_build_hook (void (*hook) (gpointer data), gpointer data)
+{
+  g_mutex_lock (&build_hook_lock);
+  build_hook = hook;
+  build_hook_data = data;
+  g_mutex_unlock (&build_hook_lock);
+}
+
 AsFigureAtoms *
 as_figure_atoms_new (AsCdlModel *model, double sfreq, double relative_threshold)
 {
@@ -62,6 +75,10 @@ as_figure_atoms_new (AsCdlModel *model, double sfreq, double relative_threshold)
   gsize spacing;
 
   g_return_val_if_fail (model != NULL, NULL);
+  g_mutex_lock (&build_hook_lock);
+  if (build_hook != NULL)
+    build_hook (build_hook_data);
+  g_mutex_unlock (&build_hook_lock);
 
   self = g_new0 (AsFigureAtoms, 1);
   g_atomic_ref_count_init (&self->ref_count);

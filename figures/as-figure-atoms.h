@@ -63,6 +63,10 @@ struct _AsFigureAtoms
  * the model's when positive. */
 AsFigureAtoms *as_figure_atoms_new   (AsCdlModel *model, double sfreq, double relative_threshold);
 AsFigureAtoms *as_figure_atoms_ref   (AsFigureAtoms *atoms);
+/* For tests: @hook (@data) is called by every as_figure_atoms_new(), on the thread
+ * that builds the bundle, so a test can check the window never builds one on
+ * its main thread.  NULL removes it. */
+void           as_figure_atoms_set_build_hook (void (*hook) (gpointer data), gpointer data);
 void           as_figure_atoms_unref (AsFigureAtoms *atoms);
 /* A new bundle sharing @atoms' model and occurrences, with these topographies:
  * bundles are immutable once shown (renders read them on worker threads). */

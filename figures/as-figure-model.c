@@ -27,10 +27,14 @@ as_figure_topographies_for_model (const AsCdlModel *model, const AsRecording *re
   g_autofree double *values = NULL;
   AsTopographyGrid **grids;
   const AsTopographyGrid *first = NULL;
-  guint K;
+  guint K, n_positioned = 0;
 
   if (model == NULL || rec == NULL || model->u == NULL || model->shape.height != 1
       || model->shape.n_channels != rec->n_channels)
+    return NULL;
+  for (guint c = 0; c < rec->n_channels; c++)
+    n_positioned += rec->channels[c].has_position;
+  if (n_positioned < 3)
     return NULL;
   K = model->shape.n_atoms;
   grids = g_new0 (AsTopographyGrid *, MAX (K, 1));

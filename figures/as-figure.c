@@ -52,28 +52,60 @@ as_figure_set_color (cairo_t *cr, const AsColor *c)
 double
 as_figure_page_length_step (double seconds, int direction)
 {
-  static const double mantissa[] = { 1, 2, 5 };
-  double best = 1, best_err = INFINITY;
+  /* Below a second, 1-2-5 steps; then the page lengths of clinical viewers
+   * (10, 15, 20, 30 s), then minutes and hours. */
+  static const double long_pages[] = { 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200,
+                                        1800, 3600, 7200, 14400, 28800, 43200, 86400 };
+  double candidates[64];
+  guint n = 0;
 
-  if (!(seconds > 0))
-    return 1;
-  for (int e = -3; e <= 5; e++)
+  for (int e = -3; e < 0; e++)
     for (int m = 0; m < 3; m++)
-      {
-        double v = mantissa[m] * pow (10, e), err;
+      candidates[n++] = (double[]) { 1, 2, 5 }[m] * pow (10, e);
+  for (guint i = 0; i < G_N_ELEMENTS (long_pages); i++)
+    candidates[n++] = long_pages[i];
+  return as_figure_step_in (candidates, n, seconds, direction);
+}
 
-        if (direction > 0 && v <= seconds * (1 + 1e-9))
-          continue;
-        if (direction < 0 && v >= seconds * (1 - 1e-9))
-          continue;
-        err = fabs (log (v / seconds));
-        if (err < best_err)
-          {
-            best_err = err;
-            best = v;
-          }
-      }
+double
+as_figure_step_in (const double *steps, guint n, double value, int direction)
+{
+  double best = steps[0], best_err = INFINITY;
+
+  if (!(value > 0))
+    return steps[0];
+  for (guint i = 0; i < n; i++)
+    {
+      double v = steps[i], err;
+
+      if (direction > 0 && v <= value * (1 + 1e-9))
+        continue;
+      if (direction < 0 && v >= value * (1 - 1e-9))
+        continue;
+      err = fabs (log (v / value));
+      if (err < best_err)
+        {
+          best_err = err;
+          best = v;
+        }
+    }
+  if (!isfinite (best_err))
+    return direction > 0 ? steps[n - 1] : steps[0];
   return best;
+}
+
+double
+as_figure_sensitivity_step (double per_mm, int direction)
+{
+  /* The sensitivities of clinical EEG (µV/mm), times powers of ten for other units. */
+  static const double clinical[] = { 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70 };
+  double steps[11 * 9];
+  guint n = 0;
+
+  for (int e = -4; e <= 4; e++)
+    for (guint i = 0; i < G_N_ELEMENTS (clinical); i++)
+      steps[n++] = clinical[i] * pow (10, e);
+  return as_figure_step_in (steps, n, per_mm, direction);
 }
 
 void
@@ -204,10 +236,32 @@ as_figure_draw_signals_full (cairo_t                     *cr,
   if (options->sensitivity > 0)
     {
       char label[64];
-      g_snprintf (label, sizeof label, "%g %s/div", options->sensitivity,
-                  rec->channels[0].unit ? rec->channels[0].unit : "");
+      const char *unit = rec->channels[0].unit ? rec->channels[0].unit : "";
+
+      if (g_str_equal (unit, "uV"))
+        unit = "µV";
+      g_snprintf (label, sizeof label, "%g %s/%s", options->sensitivity, unit,
+                  options->pixels_per_mm > 0 ? "mm" : "div");
       as_figure_set_color (cr, &style->foreground);
       as_figure_text (cr, style, 0.85, 0, label, 6, height, 0.0, 1.0);
+      /* A scale bar in the name column: a round value about 10 mm tall. */
+      if (options->pixels_per_mm > 0)
+        {
+          double value = as_figure_sensitivity_step (10 * options->sensitivity, 0);
+          double bar = value / options->sensitivity * options->pixels_per_mm;
+          double x = left - 12, y1 = top + plot_h - 4;
+          char bar_label[64];
+
+          if (bar < plot_h * 0.8)
+            {
+              cairo_set_line_width (cr, 2.0);
+              cairo_move_to (cr, x, y1);
+              cairo_line_to (cr, x, y1 - bar);
+              cairo_stroke (cr);
+              g_snprintf (bar_label, sizeof bar_label, "%g %s", value, unit);
+              as_figure_text (cr, style, 0.8, 0, bar_label, x - 4, y1 - bar / 2, 1.0, 0.5);
+            }
+        }
     }
 
   /* Events: a shaded band for durations, a line at each onset, the label. */
@@ -259,7 +313,9 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       const double *y = rec->data + (gsize) c * rec->n_samples;
       double yc = top + (c + 0.5) * row_h, mid = mids[c], scale;
 
-      if (options->sensitivity > 0)
+      if (options->sensitivity > 0 && options->pixels_per_mm > 0)
+        scale = options->pixels_per_mm / options->sensitivity;
+      else if (options->sensitivity > 0)
         scale = row_h / options->sensitivity;
       else
         scale = 0.45 * row_h / (options->common_scale ? common_half : halves[c]);

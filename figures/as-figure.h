@@ -40,7 +40,8 @@ typedef struct _AsFigureAtoms AsFigureAtoms;
 
 typedef struct
 {
-  double               sensitivity;    /* channel unit per division (one row); 0: autoscale */
+  double               sensitivity;    /* channel unit per mm (or per row without pixels_per_mm); 0: autoscale */
+  double               pixels_per_mm;  /* the display's real size; 0: unknown */
   gboolean             common_scale;   /* autoscale all channels together over the page */
   const AsFigureAtoms *atoms;          /* occurrences to highlight, or NULL */
   int                  selected_atom;  /* its occurrences drawn strongest; −1: all alike */
@@ -75,8 +76,14 @@ void as_figure_draw_signals_full (cairo_t                     *cr,
                                   double                       duration,
                                   const AsFigureSignalOptions *options);
 
-/* The page lengths offered: 1, 2, 5 × 10^k seconds; the nearest one to @seconds,
- * or the next one up (@direction > 0) or down (@direction < 0). */
+/* The step of @steps (sorted) nearest to @value, or the next one up or down. */
+double as_figure_step_in (const double *steps, guint n, double value, int direction);
+/* Clinical sensitivities: 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70 × 10^k per mm. */
+double as_figure_sensitivity_step (double per_mm, int direction);
+
+/* The page lengths offered: 1, 2, 5 × 10^k s below a second, then 1, 2, 5,
+ * 10, 15, 20, 30 s, minutes and hours; the nearest one to @seconds, or the
+ * next one up (@direction > 0) or down (@direction < 0). */
 double as_figure_page_length_step (double seconds, int direction);
 
 G_END_DECLS

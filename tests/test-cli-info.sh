@@ -49,8 +49,10 @@ printf 'time,Fp1 [uV],Cz [uV],Pz [uV]\n0,1,2,3\n0.01,2,3,4\n0.02,3,4,5\n' > "$tm
 expect "custom montage" 0 '^Positions: 2 of 3 channels \(two\.sfp\)' "$cli" info --montage "$tmp/two.sfp" "$tmp/eeg.csv"
 expect "custom montage warning" 0 'no position in two\.sfp for: Pz' "$cli" info --montage "$tmp/two.sfp" "$tmp/eeg.csv"
 printf 'time,x\n0,1\n1,2\n2,3\n4,4\n5,5\n' > "$tmp/irregular.csv"
-expect "irregular refused" 1 'irregular\.csv: line 5: irregular sampling' "$cli" info "$tmp/irregular.csv"
-expect "irregular resampled" 0 '^Samples: 6$' "$cli" info --resample "$tmp/irregular.csv"
+expect "irregular refused" 1 'irregular\.csv: line 5: irregular sampling' "$cli" info --strict-rates "$tmp/irregular.csv"
+expect "irregular resampled" 0 '^Samples: 6$' "$cli" info "$tmp/irregular.csv"
+expect "irregular rate noted" 0 'resampled to 1 Hz' "$cli" info "$tmp/irregular.csv"
+expect "old resample option" 0 '^Samples: 6$' "$cli" info --resample "$tmp/irregular.csv"
 expect "no file" 2 'exactly one file' "$cli" info
 expect "two files" 2 'exactly one file' "$cli" info "$edf" "$edf"
 expect "bad option" 2 'Unknown option' "$cli" info --frobnicate "$edf"

@@ -18,7 +18,7 @@ check () { # description, expected status, command...
   fi
 }
 csv="$data/nystagmus_infantile_avramidis_200Hz.csv"
-echo "1..34"
+echo "1..37"
 check "learn on a CSV recording" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 10 -q
 for f in atoms.npy activations.npy u.npy v.npy run.json; do
   n=$((n + 1))
@@ -43,6 +43,28 @@ if ls -A "$tmp" | grep -q '\.part'; then
   echo "not ok $n - no temporary folder left"; ls -A "$tmp" | sed 's/^/# /'; fail=1
 else
   echo "ok $n - no temporary folder left"
+fi
+# A file name that is not UTF-8: run.json stays valid JSON and keeps the bytes escaped.
+bad=$(printf 'rec\377\376 \303\251.csv')
+cp "$csv" "$tmp/$bad"
+check "learn on a file whose name is not UTF-8" 0 "$cli" learn "$tmp/$bad" --out "$tmp/u8" --atoms 1 --iterations 2 -q
+n=$((n + 1))
+if python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1], encoding="utf-8"))
+assert run["source_escaped"] is True and run["source"].endswith("rec\\xFF\\xFE \u00e9.csv"), run["source"]
+' "$tmp/u8/run.json"; then
+  echo "ok $n - run.json is valid JSON with the name's bytes escaped"
+else
+  echo "not ok $n - run.json is valid JSON with the name's bytes escaped"; fail=1
+fi
+# An output that cannot be written is refused before any learning.
+n=$((n + 1))
+out=$("$cli" learn "$csv" --out /proc/atomscope-no/model --atoms 1 --iterations 50 2>&1); st=$?
+if [ $st -eq 1 ] && ! echo "$out" | grep -q "^iteration"; then
+  echo "ok $n - an unwritable output folder is refused before learning"
+else
+  echo "not ok $n - an unwritable output folder is refused before learning (exit $st)"; echo "$out" | sed 's/^/# /'; fail=1
 fi
 check "missing --out is a usage error" 2 "$cli" learn "$csv"
 check "unknown --init is a usage error" 2 "$cli" learn "$csv" --out "$tmp/b" --init nonsense

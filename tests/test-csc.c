@@ -216,10 +216,50 @@ test_warm_start_and_lambda_max (void)
   problem_free (pb);
 }
 
+/* A stop flag ends LGCD inside its sweep with a valid activation; a flag that stays
+ * down changes nothing. */
+static void
+test_lgcd_stop (void)
+{
+  Problem *pb = problem_new (3, 4, 1, 6000, 1, 16, 1, FALSE, 31);
+  const AsCscShape *s = &pb->s;
+  gsize zsz = s->n_atoms * as_csc_n_valid (s);
+  double lmax = as_csc_lambda_max (s, pb->atoms, NULL, NULL, pb->x, 1, TRUE), lambda = 0.1 * lmax;
+  double *dtd = g_new (double, (gsize) s->n_atoms * s->n_atoms * as_csc_lag_size (s));
+  double *dtx = g_new (double, zsz);
+  double *z_full = g_new0 (double, zsz), *z_stop = g_new0 (double, zsz), *z_down = g_new0 (double, zsz);
+  gint down = 0, up = 1;
+  AsCscLgcdStats full, stopped, kept;
+
+  as_csc_atom_correlations (s, pb->atoms, dtd);
+  as_csc_correlate (s, pb->atoms, NULL, NULL, pb->x, dtx);
+  full = as_csc_lgcd (s, dtd, dtx, lambda, TRUE, 1e-10, G_MAXUINT64, z_full);
+  kept = as_csc_lgcd_until (s, dtd, dtx, lambda, TRUE, 1e-10, G_MAXUINT64, &down, z_down);
+  stopped = as_csc_lgcd_until (s, dtd, dtx, lambda, TRUE, 1e-10, G_MAXUINT64, &up, z_stop);
+
+  g_assert_true (full.converged && !full.stopped);
+  g_assert_true (kept.converged && !kept.stopped);
+  g_assert_cmpuint (kept.n_updates, ==, full.n_updates);
+  g_assert_cmpmem (z_down, zsz * sizeof (double), z_full, zsz * sizeof (double));
+  g_assert_true (stopped.stopped && !stopped.converged);
+  g_assert_cmpuint (stopped.n_updates, <, full.n_updates / 2);
+  for (gsize i = 0; i < zsz; i++)
+    g_assert_cmpfloat (z_stop[i], >=, 0.0);
+  g_assert_cmpfloat (as_csc_objective (s, pb->atoms, pb->x, z_stop, 1, lambda), >=,
+                     as_csc_objective (s, pb->atoms, pb->x, z_full, 1, lambda));
+  g_free (dtd);
+  g_free (dtx);
+  g_free (z_full);
+  g_free (z_stop);
+  g_free (z_down);
+  problem_free (pb);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/csc/lgcd-stop", test_lgcd_stop);
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   g_test_add_func ("/csc/reconstruct-definition", test_reconstruct_definition);
   g_test_add_func ("/csc/correlate-paths", test_correlate_paths);

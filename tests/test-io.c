@@ -193,8 +193,9 @@ test_bdf_generated (void)
   g_assert_cmpfloat_with_epsilon (g_array_index (rec->events, AsEvent, 0).duration, 0.5, 1e-9);
 }
 
-/* Signals at 256 and 128 Hz: refused by default with the rates named, or
- * brought to 256 Hz when asked (a ramp survives linear interpolation). */
+/* Signals at 256 and 128 Hz: brought to 256 Hz by default with a note (a
+ * ramp survives linear interpolation), refused with the rates named when
+ * strict rates are asked for. */
 static void
 test_edf_mixed_rates (void)
 {
@@ -226,21 +227,23 @@ test_edf_mixed_rates (void)
       }
   g_assert_cmpint (edfclose_file (h), ==, 0);
 
-  rec = as_recording_load (p, &error);
+  as_read_options_init (&opts);
+  opts.strict_rates = TRUE;
+  rec = as_recording_load_with_options (p, &opts, &error);
   g_assert_null (rec);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "Resp (128 Hz)"));
   g_assert_nonnull (strstr (error->message, p));
   g_clear_error (&error);
 
-  as_read_options_init (&opts);
-  opts.resample_mixed_rates = TRUE;
-  rec = as_recording_load_with_options (p, &opts, &error);
+  /* by default: opened, the slower channel brought to the fastest rate with a note */
+  rec = as_recording_load (p, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rec->n_channels, ==, 2);
   g_assert_cmpfloat (rec->sfreq, ==, 256);
   g_assert_cmpuint (rec->n_samples, ==, 512);
   g_assert_cmpuint (rec->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (rec->warnings, 0), "interpolated to 256 Hz"));
   /* Resp sample t at 256 Hz is t/2 at 128 Hz: the ramp's value, up to the
    * last sample which is held */
   for (gsize t = 0; t + 2 < 512; t++)
@@ -479,14 +482,109 @@ test_csv_variants (void)
   g_assert_cmpfloat (d->sfreq, ==, 1.0);
   g_assert_cmpuint (d->warnings->len, ==, 1);
 
-  /* irregular time: resampled onto the median step when asked */
+  /* irregular time: resampled onto the median step with a note of the
+   * rate; refused with strict rates */
   as_read_options_init (&opts);
-  opts.resample_irregular = TRUE;
-  e = load_text ("e.csv", "time,x\n0,0\n1,1\n2,2\n4,4\n5,5\n", &opts);
+  opts.strict_rates = TRUE;
+  {
+    g_autofree char *pe = write_tmp ("e.csv", "time,x\n0,0\n1,1\n2,2\n4,4\n5,5\n", -1);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AsRecording) r = as_recording_load_with_options (pe, &opts, &error);
+    g_assert_null (r);
+    g_assert_nonnull (strstr (error->message, "irregular sampling"));
+  }
+  e = load_text ("e.csv", "time,x\n0,0\n1,1\n2,2\n4,4\n5,5\n", NULL);
+  g_assert_nonnull (strstr (g_ptr_array_index (e->warnings, 0), "resampled to 1 Hz"));
   g_assert_cmpfloat_with_epsilon (e->sfreq, 1.0, 1e-12);
   g_assert_cmpuint (e->n_samples, ==, 6);
   for (guint i = 0; i < 6; i++)  /* x = t is reproduced by linear interpolation */
     g_assert_cmpfloat_with_epsilon (e->data[i], i, 1e-12);
+}
+
+/* A vestibular test system's export (tests/data/make-vestibular-export.py):
+ * metadata lines, then one row per signal, ';' and decimal commas; read
+ * with no option. */
+static void
+test_text_rows_export (void)
+{
+  g_autofree char *path = data_path ("vestibular_export_rows.csv");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_channels, ==, 3);
+  g_assert_cmpuint (rec->n_samples, ==, 200);
+  g_assert_cmpfloat_with_epsilon (rec->sfreq, 250.0, 1e-6);
+  g_assert_cmpstr (rec->channels[0].label, ==, "Eye horizontal");
+  g_assert_cmpstr (rec->channels[0].unit, ==, "deg");
+  g_assert_cmpstr (rec->channels[2].unit, ==, "deg/s");
+  /* sample 10: t = 0.04 s: 4·((2t) mod 1) − 2 = −1.68; 60 sin(2π·0.04) = 14.921…
+   * printed with two decimals */
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (rec, 0)[10], -1.68, 1e-9);
+  g_assert_cmpfloat_with_epsilon (as_recording_channel (rec, 2)[10], 14.92, 1e-9);
+}
+
+/* The layout guessed or given: a rate in the preamble, rows without a time
+ * row, options for what cannot be guessed, bad option values named. */
+static void
+test_text_layout_options (void)
+{
+  AsReadOptions opts;
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autoptr (AsRecording) r = load_text ("pre.csv",
+      "Subject;S01\nSampling rate;200 Hz\n\nLeft;1,5;2,5;3,5;4,5\nRight;0;-1;-2;-3\n", NULL);
+    g_assert_cmpuint (r->n_channels, ==, 2);
+    g_assert_cmpuint (r->n_samples, ==, 4);
+    g_assert_cmpfloat (r->sfreq, ==, 200.0);
+    g_assert_cmpfloat (as_recording_channel (r, 0)[3], ==, 4.5);
+    g_assert_cmpfloat (as_recording_channel (r, 1)[2], ==, -2.0);
+  }
+  /* two signals of two samples: looks like columns; --rows says otherwise */
+  as_read_options_init (&opts);
+  g_assert_true (as_text_options_set (&opts.text, "tab", ",", 1, TRUE, NULL, &error));
+  {
+    g_autoptr (AsRecording) r = load_text ("rows.txt", "exported by X\nA\t1,5\t2\nB\t3\t4,25\n", &opts);
+    g_assert_cmpuint (r->n_channels, ==, 2);
+    g_assert_cmpuint (r->n_samples, ==, 2);
+    g_assert_cmpstr (r->channels[1].label, ==, "B");
+    g_assert_cmpfloat (as_recording_channel (r, 1)[1], ==, 4.25);
+  }
+  as_text_options_clear (&opts.text);
+  /* the time column by number: the second column holds milliseconds */
+  as_read_options_init (&opts);
+  g_assert_true (as_text_options_set (&opts.text, NULL, NULL, -1, FALSE, "2", &error));
+  {
+    g_autoptr (AsRecording) r = load_text ("tc.csv", "x,clock_ms [ms]\n1,0\n2,10\n3,20\n", &opts);
+    g_assert_cmpuint (r->n_channels, ==, 1);
+    g_assert_cmpfloat_with_epsilon (r->sfreq, 100.0, 1e-9);
+  }
+  as_text_options_clear (&opts.text);
+  /* "none": a column named time is a signal */
+  as_read_options_init (&opts);
+  g_assert_true (as_text_options_set (&opts.text, NULL, NULL, -1, FALSE, "none", &error));
+  opts.sfreq = 10;
+  {
+    g_autoptr (AsRecording) r = load_text ("tn.csv", "time,x\n0,1\n1,2\n", &opts);
+    g_assert_cmpuint (r->n_channels, ==, 2);
+  }
+  as_text_options_clear (&opts.text);
+  as_read_options_init (&opts);
+  g_assert_false (as_text_options_set (&opts.text, "|", NULL, -1, FALSE, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "--separator"));
+  g_clear_error (&error);
+  g_assert_false (as_text_options_set (&opts.text, NULL, "x", -1, FALSE, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "--decimal"));
+  g_clear_error (&error);
+  g_assert_true (as_text_options_set (&opts.text, NULL, NULL, -1, FALSE, "missing", &error));
+  {
+    g_autofree char *p = write_tmp ("tm.csv", "time,x\n0,1\n1,2\n", -1);
+    g_autoptr (AsRecording) r = as_recording_load_with_options (p, &opts, &error);
+    g_assert_null (r);
+    g_assert_nonnull (strstr (error->message, "no column “missing”"));
+  }
+  as_text_options_clear (&opts.text);
 }
 
 static void
@@ -530,8 +628,12 @@ test_eyelink (void)
   g_assert_cmpstr (b->channels[0].label, ==, "gaze_x_left");
   g_assert_cmpstr (b->channels[5].label, ==, "pupil_right");
   g_assert_cmpint (b->channels[2].type, ==, AS_CHANNEL_PUPIL);
-  /* the blink's '.' is bridged linearly: (502 + 506)/2 */
-  g_assert_cmpfloat_with_epsilon (as_recording_channel (b, 0)[2], 504.0, 1e-12);
+  /* the blink's '.' is missing data, for the whole left eye (pupil 0.0 too) */
+  g_assert_true (isnan (as_recording_channel (b, 0)[2]));
+  g_assert_true (as_recording_is_missing (b, 0, 2));
+  g_assert_true (as_recording_is_missing (b, 2, 2));
+  g_assert_false (as_recording_is_missing (b, 0, 1));
+  g_assert_cmpuint (as_recording_count_missing (b), ==, 3);
   g_assert_cmpfloat (as_recording_channel (b, 3)[2], ==, 514.0);
   g_assert_cmpuint (b->events->len, ==, 5);
   g_assert_cmpuint (count_events (b, "blink L"), ==, 1);
@@ -554,7 +656,74 @@ test_eyelink (void)
   g_assert_cmpstr (m->channels[0].label, ==, "gaze_x_right");
   g_assert_cmpfloat (m->sfreq, ==, 1000.0);
   g_assert_cmpuint (m->n_samples, ==, 4);  /* 20, 21, (22 missing), 23 */
-  g_assert_cmpfloat_with_epsilon (m->data[2], 2.0, 1e-12);
+  g_assert_true (isnan (m->data[2]) && as_recording_is_missing (m, 0, 2));
+}
+
+/* An ASC file laid out as edf2asc writes a binocular EyeLink recording
+ * (tests/data/make-eyelink-binocular.py): the calibration report's indented
+ * coefficients are not samples, two START … END blocks share one time line
+ * with the time between them missing, a blink's samples are missing for
+ * both eyes, the resolution columns are channels, the set-up and
+ * calibration messages before the first block are left out. */
+static void
+test_eyelink_real_layout (void)
+{
+  g_autofree char *path = data_path ("eyelink_binocular_500Hz.asc");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (path, &error);
+  const double *xl, *xr, *res;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec->n_channels, ==, 8);
+  g_assert_cmpfloat (rec->sfreq, ==, 500.0);
+  /* 2000000 … 2001998 ms every 2 ms */
+  g_assert_cmpuint (rec->n_samples, ==, 1000);
+  g_assert_cmpstr (rec->channels[6].label, ==, "resolution_x");
+  g_assert_cmpstr (rec->channels[6].unit, ==, "px/deg");
+  xl = as_recording_channel (rec, 0);
+  xr = as_recording_channel (rec, 3);
+  res = as_recording_channel (rec, 6);
+  g_assert_cmpfloat (xl[0], ==, 760.0);
+  g_assert_cmpfloat (xr[0], ==, 762.0);
+  g_assert_cmpfloat (res[0], ==, 37.52);
+  /* after the saccade (2000400–2000418 ms): x = 1060 */
+  g_assert_cmpfloat (xl[220], ==, 1060.0);
+  /* the blink 2000700–2000778 ms: samples 350–389 missing for both eyes,
+   * the resolution still recorded */
+  for (gsize i = 350; i < 390; i++)
+    {
+      g_assert_true (as_recording_is_missing (rec, 0, i) && as_recording_is_missing (rec, 5, i));
+      g_assert_false (as_recording_is_missing (rec, 6, i));
+    }
+  g_assert_false (as_recording_is_missing (rec, 0, 349));
+  g_assert_false (as_recording_is_missing (rec, 0, 390));
+  /* between the blocks (2001000–2001398 ms): samples 500–699 missing */
+  for (gsize i = 500; i < 700; i++)
+    for (guint c = 0; c < 8; c++)
+      g_assert_true (as_recording_is_missing (rec, c, i) && isnan (as_recording_channel (rec, c)[i]));
+  g_assert_false (as_recording_is_missing (rec, 0, 700));
+  g_assert_cmpfloat (xl[700], ==, 760.0);
+  g_assert_cmpuint (as_recording_count_missing (rec), ==, 200 * 8 + 40 * 6);
+  /* events: the tracker's and the trial messages; no calibration message */
+  g_assert_cmpuint (count_events (rec, "TRIALID 1"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "TRIALID 2"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "blink L"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "blink R"), ==, 1);
+  g_assert_cmpuint (count_events (rec, "saccade L"), ==, 2);
+  g_assert_cmpuint (count_events (rec, "fixation R"), ==, 4);
+  g_assert_cmpuint (rec->events->len, ==, 18);
+  for (guint i = 0; i < rec->events->len; i++)
+    {
+      const AsEvent *e = &g_array_index (rec->events, AsEvent, i);
+      g_assert_null (strstr (e->label, "!CAL"));
+      if (strcmp (e->label, "blink L") == 0)
+        {
+          g_assert_cmpfloat_with_epsilon (e->onset, 0.700, 1e-9);
+          g_assert_cmpfloat_with_epsilon (e->duration, 0.078, 1e-9);
+        }
+      if (strcmp (e->label, "TRIALID 2") == 0)
+        g_assert_cmpfloat_with_epsilon (e->onset, 1.402, 1e-9);
+    }
 }
 
 static void
@@ -910,7 +1079,6 @@ test_malformed (void)
     { "inf.csv", "time,x\n0,1\n1,inf\n", "line 3, column 2" },
     { "fields.csv", "time,x,y\n0,1,2\n1,2\n", "line 3" },
     { "backwards.csv", "time,x\n0,1\n2,2\n1,3\n", "line 4" },
-    { "irregular.csv", "time,x\n0,1\n1,2\n2,3\n5,4\n6,5\n", "line 5" },
     { "onerow.csv", "time,x\n0,1\n", "fewer than two" },
     { "timemissing.csv", "time,x\n0,1\n,2\n", "line 3, column 1" },
     { "badsample.asc", "SAMPLES\tGAZE\tLEFT\tRATE\t500\n1000\t1\t2\n", "line 2" },
@@ -1081,7 +1249,10 @@ main (int argc, char **argv)
   g_test_add_func ("/io/real/wav", test_real_wav);
   g_test_add_func ("/io/image", test_image);
   g_test_add_func ("/io/text/variants", test_csv_variants);
+  g_test_add_func ("/io/text/rows-export", test_text_rows_export);
+  g_test_add_func ("/io/text/layout-options", test_text_layout_options);
   g_test_add_func ("/io/text/eyelink", test_eyelink);
+  g_test_add_func ("/io/text/eyelink-real-layout", test_eyelink_real_layout);
   g_test_add_func ("/io/npy", test_npy);
   g_test_add_func ("/io/roundtrip/csv-npy", test_roundtrip_csv_npy);
   g_test_add_func ("/io/roundtrip/sound", test_roundtrip_sound);

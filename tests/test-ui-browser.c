@@ -11,6 +11,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "as-figure-atoms.h"
+#include "as-figure-overview.h"
 #include "atomscope-application.h"
 #include "atomscope-signal-view.h"
 #include "atomscope-window-private.h"
@@ -85,6 +87,12 @@ test_bipolar (void)
 
   g_assert_cmpint (fp1, >=, 0);
   g_assert_cmpint (f7, >=, 0);
+  /* The application's own icons (the Recording tab, About, the status page) are found. */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID "-symbolic"));
+  }
   /* An EEG opens with a clinical viewer's display filters. */
   g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, 0.5);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, 70);
@@ -115,6 +123,67 @@ test_bipolar (void)
     g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
     g_assert_no_error (error);
     g_assert_cmpfloat (stats.trace_fraction, >, 0.002);
+  }
+  /* Clinical units: an EEG opens at 7 µV/mm on the monitor's millimetres,
+   * and the steps are the clinical ones. */
+  {
+    double per_mm, ppmm;
+    g_object_get (window->signal_view, "sensitivity", &per_mm, "pixels-per-mm", &ppmm, NULL);
+    g_assert_cmpfloat (per_mm, ==, 7);
+    g_assert_cmpfloat (ppmm, >, 1);
+    g_assert_cmpfloat (as_figure_sensitivity_step (7, 1), ==, 10);
+    g_assert_cmpfloat (as_figure_sensitivity_step (7, -1), ==, 5);
+    g_assert_cmpfloat (as_figure_sensitivity_step (150, 1), ==, 200);
+    g_assert_cmpfloat (as_figure_page_length_step (10, 1), ==, 15);
+    g_assert_cmpfloat (as_figure_page_length_step (20, 1), ==, 30);
+    g_assert_cmpfloat (as_figure_page_length_step (0.5, 1), ==, 1);
+  }
+  /* The events list: every annotation, filtered by text, a click goes to it. */
+  {
+    guint n_t1 = 0;
+    GtkWidget *row;
+    double t_event = -1, start;
+
+    g_assert_cmpuint (atomscope_window_count_visible_events (window), ==, rec->events->len);
+    for (guint i = 0; i < rec->events->len; i++)
+      {
+        const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+        if (g_str_equal (ev->label, "T1"))
+          {
+            n_t1++;
+            if (t_event < 0)
+              t_event = ev->onset + ev->duration / 2;
+          }
+      }
+    g_assert_cmpuint (n_t1, >, 0);
+    gtk_editable_set_text (GTK_EDITABLE (window->events_search), "t1");
+    /* The search entry reports after a short delay. */
+    for (gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+         atomscope_window_count_visible_events (window) != n_t1 && g_get_monotonic_time () < until;)
+      ui_test_iterate (1);
+    g_assert_cmpuint (atomscope_window_count_visible_events (window), ==, n_t1);
+    for (row = gtk_widget_get_first_child (GTK_WIDGET (window->events_list)); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (gtk_widget_get_child_visible (row))
+        break;
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (window->events_list, "row-activated", row);
+    start = atomscope_signal_view_get_page_start (window->signal_view);
+    g_assert_cmpfloat (fabs (start + atomscope_signal_view_get_page_length (window->signal_view) / 2 - t_event), <, 0.01);
+    /* Paging keys from the browser: one page forward, then back home. */
+    g_assert_true (atomscope_signal_view_handle_key (window->signal_view, GDK_KEY_Page_Down));
+    g_assert_cmpfloat (fabs (atomscope_signal_view_get_page_start (window->signal_view) - start
+                             - atomscope_signal_view_get_page_length (window->signal_view)), <, 1e-9);
+    /* The overview strip maps the whole recording onto its width. */
+    {
+      int w = gtk_widget_get_width (GTK_WIDGET (window->overview_area));
+      g_assert_cmpint (w, >, 200);
+      g_assert_cmpfloat (fabs (as_figure_overview_time_at (AS_FIGURE_PLOT_LEFT + 0.5 * (w - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT), w, rec)
+                               - as_recording_duration (rec) / 2), <, 1e-9);
+    }
+    g_assert_true (atomscope_signal_view_handle_key (window->signal_view, GDK_KEY_Home));
+    g_assert_cmpfloat (atomscope_signal_view_get_page_start (window->signal_view), ==, 0);
+    gtk_editable_set_text (GTK_EDITABLE (window->events_search), "");
   }
   /* No ear electrode on this cap: linked ears is refused, the page stays drawable. */
   gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_LINKED_EARS);

@@ -88,8 +88,8 @@ ui_test_artifact_path (const char *name)
 }
 
 /* Main thread's time on a CPU and waiting for one, in µs (Linux). */
-static void
-thread_schedstat (gint64 *run, gint64 *wait)
+void
+ui_test_thread_schedstat (gint64 *run, gint64 *wait)
 {
   g_autofree char *text = NULL;
   guint64 r = 0, w = 0;
@@ -110,7 +110,7 @@ stall_probe_tick (gpointer data)
   UiTestStallProbe *p = data;
   gint64 now = g_get_monotonic_time (), cpu, wait;
 
-  thread_schedstat (&cpu, &wait);
+  ui_test_thread_schedstat (&cpu, &wait);
   if (p->last != 0)
     {
       gint64 gap = now - p->last, stuck = gap - (wait - p->last_wait);

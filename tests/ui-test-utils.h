@@ -41,6 +41,9 @@ typedef struct
   gint64 max_stuck;      /* µs, largest gap − run-queue wait over all gaps */
 } UiTestStallProbe;
 
+/* The calling thread's time on a CPU and waiting for one so far, in µs (Linux
+ * schedstat; zeros elsewhere). */
+void      ui_test_thread_schedstat  (gint64 *run, gint64 *wait);
 void      ui_test_stall_probe_start (UiTestStallProbe *probe);
 void      ui_test_stall_probe_stop  (UiTestStallProbe *probe);
 

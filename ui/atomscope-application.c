@@ -23,6 +23,7 @@ struct _AtomscopeApplication
   AdwApplication parent_instance;
   GSettings     *settings;
   GMenu         *recent_menu;
+  char          *model_dir;   /* --model DIR: shown in the first window */
 };
 
 G_DEFINE_FINAL_TYPE (AtomscopeApplication, atomscope_application, ADW_TYPE_APPLICATION)
@@ -87,7 +88,14 @@ atomscope_application_activate (GApplication *app)
   gboolean is_new = gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
   AtomscopeWindow *window = get_window (self);
 
-  if (is_new)
+  if (is_new && self->model_dir != NULL)
+    {
+      g_autoptr (GFile) folder = g_file_new_for_path (self->model_dir);
+      /* The recording the model names is opened with it. */
+      atomscope_window_open_model (window, folder, NULL);
+      g_clear_pointer (&self->model_dir, g_free);
+    }
+  else if (is_new)
     {
       g_autofree char *sample = atomscope_application_get_sample_path ();
       g_autoptr (GFile) file = g_file_new_for_path (sample);
@@ -103,9 +111,30 @@ atomscope_application_open (GApplication *app, GFile **files, int n_files, const
   AtomscopeWindow *window = get_window (self);
 
   /* One recording per window: the last file given wins. */
-  if (n_files > 0)
+  if (n_files > 0 && self->model_dir != NULL)
+    {
+      g_autoptr (GFile) folder = g_file_new_for_path (self->model_dir);
+      atomscope_window_open_model (window, folder, files[n_files - 1]);
+      g_clear_pointer (&self->model_dir, g_free);
+    }
+  else if (n_files > 0)
     atomscope_window_open_file (window, files[n_files - 1]);
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/* --model DIR [FILE]: the folder is remembered for activate or open. */
+static int
+atomscope_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  AtomscopeApplication *self = ATOMSCOPE_APPLICATION (app);
+  g_autofree char *dir = NULL;
+
+  if (g_variant_dict_lookup (options, "model", "^ay", &dir))
+    {
+      g_free (self->model_dir);
+      self->model_dir = g_canonicalize_filename (dir, NULL);
+    }
+  return -1;
 }
 
 static void
@@ -313,6 +342,7 @@ atomscope_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
+  g_clear_pointer (&self->model_dir, g_free);
   G_OBJECT_CLASS (atomscope_application_parent_class)->dispose (object);
 }
 
@@ -326,12 +356,20 @@ atomscope_application_class_init (AtomscopeApplicationClass *klass)
   app_class->activate = atomscope_application_activate;
   app_class->open = atomscope_application_open;
   app_class->startup = atomscope_application_startup;
+  app_class->handle_local_options = atomscope_application_handle_local_options;
 }
 
 static void
 atomscope_application_init (AtomscopeApplication *self)
 {
+  static const GOptionEntry options[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Open a model folder with the recording it was learned on (or FILE)"), N_("DIR") },
+    { NULL }
+  };
+
   self->recent_menu = g_menu_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 GMenu *

@@ -239,13 +239,23 @@ atomscope_atoms_panel_set_property (GObject *object, guint prop_id, const GValue
     }
 }
 
+/* The view stops its worker when it goes: a render in flight ends on its own
+ * and its result is dropped. */
+static void
+atomscope_atoms_panel_dispose (GObject *object)
+{
+  AtomscopeAtomsPanel *self = ATOMSCOPE_ATOMS_PANEL (object);
+
+  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
+  G_OBJECT_CLASS (atomscope_atoms_panel_parent_class)->dispose (object);
+}
+
 static void
 atomscope_atoms_panel_finalize (GObject *object)
 {
   AtomscopeAtomsPanel *self = ATOMSCOPE_ATOMS_PANEL (object);
 
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
-  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
   G_OBJECT_CLASS (atomscope_atoms_panel_parent_class)->finalize (object);
 }
 
@@ -255,6 +265,7 @@ atomscope_atoms_panel_class_init (AtomscopeAtomsPanelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = atomscope_atoms_panel_dispose;
   object_class->finalize = atomscope_atoms_panel_finalize;
   object_class->get_property = atomscope_atoms_panel_get_property;
   object_class->set_property = atomscope_atoms_panel_set_property;

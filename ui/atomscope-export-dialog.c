@@ -1,6 +1,7 @@
 /* atomscope-export-dialog.c: the export request, its writer, and the dialog.
  *
- * Data go through the engine's writers (as-npy, as-export); figures through
+ * The model goes through the engine's one model writer (as-cdl-export), occurrences
+ * through as-export; figures through
  * the same as_figure_draw_* functions as the views, onto PNG/SVG/PDF surfaces.
  *
  * Copyright 2026 The Atomscope developers
@@ -13,8 +14,8 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "as-cdl-export.h"
 #include "as-export.h"
-#include "as-npy.h"
 #include "atomscope-export-dialog.h"
 
 /* ---- the request ----------------------------------------------------------------- */
@@ -46,6 +47,9 @@ atomscope_export_request_free (AtomscopeExportRequest *req)
   g_clear_pointer (&req->recording, as_recording_unref);
   g_clear_pointer (&req->atoms, as_figure_atoms_unref);
   g_free (req->reconstruction);
+  g_clear_pointer (&req->preprocessing, json_object_unref);
+  g_free (req->source);
+  g_clear_pointer (&req->learned_on, as_recording_unref);
   g_free (req);
 }
 
@@ -55,6 +59,12 @@ target (const AtomscopeExportRequest *req, const char *suffix)
   g_autofree char *name = g_strconcat (req->basename, suffix, NULL);
 
   return g_build_filename (req->folder, name, NULL);
+}
+
+char *
+atomscope_export_request_model_path (const AtomscopeExportRequest *req)
+{
+  return target (req, "-model");
 }
 
 static const char *const figure_names[] = { "signals", "atoms", "raster", "convergence" };
@@ -77,16 +87,7 @@ atomscope_export_request_paths (const AtomscopeExportRequest *req)
   const AsCdlModel *model = req->atoms != NULL ? req->atoms->model : NULL;
 
   if (model != NULL && req->data)
-    {
-      g_ptr_array_add (paths, target (req, "-atoms.npy"));
-      if (model->u != NULL && model->v != NULL)
-        {
-          g_ptr_array_add (paths, target (req, "-u.npy"));
-          g_ptr_array_add (paths, target (req, "-v.npy"));
-        }
-      g_ptr_array_add (paths, target (req, "-activations.npy"));
-      g_ptr_array_add (paths, target (req, ".json"));
-    }
+    g_ptr_array_add (paths, atomscope_export_request_model_path (req));
   if (model != NULL && req->events)
     g_ptr_array_add (paths, target (req, "_events.tsv"));
   if (req->figures)
@@ -145,116 +146,21 @@ draw_convergence_figure (cairo_t *cr, double width, double height, gpointer data
                               AS_CONVERGENCE_X_ITERATION, FALSE, TRUE, FALSE);
 }
 
+/* The model folder, through the engine's one writer (the command line's too). */
 static gboolean
 write_data (const AtomscopeExportRequest *req, GPtrArray *written, GError **error)
 {
-  const AsCdlModel *m = req->atoms->model;
-  const AsCscShape *s = &m->shape;
-  gsize hw = (gsize) s->atom_height * s->atom_width;
-  g_autofree char *atoms_path = target (req, "-atoms.npy");
-  g_autofree char *act_path = target (req, "-activations.npy");
-  g_autofree char *json_path = target (req, ".json");
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) objective = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (JsonObject) params = json_object_new ();
-  g_autofree const char **channel_names = NULL, **channel_units = NULL;
-  g_autofree double *positions = NULL;
-  g_autofree gboolean *has_position = NULL;
-  AsExportMeta meta;
-  gsize shape[4];
+  g_autofree char *dir = atomscope_export_request_model_path (req);
+  AsCdlExportInfo info;
 
-  /* Atoms K × P × L (images K × P × h × w). */
-  shape[0] = s->n_atoms;
-  shape[1] = s->n_channels;
-  if (s->atom_height > 1)
-    {
-      shape[2] = s->atom_height;
-      shape[3] = s->atom_width;
-    }
-  else
-    shape[2] = s->atom_width;
-  if (!as_npy_write (atoms_path, m->atoms, s->atom_height > 1 ? 4 : 3, shape, req->overwrite, error))
+  as_cdl_export_info_init (&info);
+  info.source = req->source;
+  info.recording = req->learned_on;
+  info.preprocessing = req->preprocessing;
+  if (!as_cdl_export_full (req->atoms->model, req->has_params ? &req->params : NULL, &info, dir,
+                           req->overwrite, error))
     return FALSE;
-  g_ptr_array_add (written, g_strdup (atoms_path));
-  g_ptr_array_add (names, g_path_get_basename (atoms_path));
-  if (m->u != NULL && m->v != NULL)
-    {
-      g_autofree char *u_path = target (req, "-u.npy");
-      g_autofree char *v_path = target (req, "-v.npy");
-      gsize us[2] = { s->n_atoms, s->n_channels }, vs[2] = { s->n_atoms, hw };
-
-      if (!as_npy_write (u_path, m->u, 2, us, req->overwrite, error)
-          || !as_npy_write (v_path, m->v, 2, vs, req->overwrite, error))
-        return FALSE;
-      g_ptr_array_add (written, g_strdup (u_path));
-      g_ptr_array_add (written, g_strdup (v_path));
-      g_ptr_array_add (names, g_path_get_basename (u_path));
-      g_ptr_array_add (names, g_path_get_basename (v_path));
-    }
-  /* Activations n_trials × K × valid positions. */
-  shape[0] = m->n_trials;
-  shape[1] = s->n_atoms;
-  shape[2] = as_csc_n_valid (s);
-  if (!as_npy_write (act_path, m->activations, 3, shape, req->overwrite, error))
-    return FALSE;
-  g_ptr_array_add (written, g_strdup (act_path));
-  g_ptr_array_add (names, g_path_get_basename (act_path));
-  g_ptr_array_add (names, NULL);
-
-  for (guint i = 0; m->trace != NULL && i < m->trace->len; i++)
-    {
-      const AsCdlTracePoint *p = &g_array_index (m->trace, AsCdlTracePoint, i);
-      if (p->half == 1)
-        g_array_append_val (objective, p->objective);
-    }
-  json_object_set_int_member (params, "n_atoms", s->n_atoms);
-  json_object_set_int_member (params, "atom_width", s->atom_width);
-  json_object_set_int_member (params, "atom_height", s->atom_height);
-  json_object_set_boolean_member (params, "rank1", m->rank1);
-  json_object_set_boolean_member (params, "positive", m->positive);
-  json_object_set_int_member (params, "iterations", m->iteration);
-  json_object_set_boolean_member (params, "converged", m->converged);
-
-  as_export_meta_init (&meta);
-  meta.method = m->rank1 ? "CDL rank-1" : "CDL";
-  meta.lambda = m->lambda;
-  meta.lambda_max = m->lambda_max;
-  meta.objective = (const double *) objective->data;
-  meta.n_objective = objective->len;
-  meta.parameters = params;
-  meta.files = (const char *const *) names->pdata;
-  meta.sfreq = req->atoms->sfreq > 0 ? req->atoms->sfreq : NAN;
-  meta.n_channels = s->n_channels;
-  if (req->recording != NULL && req->recording->n_channels == s->n_channels)
-    {
-      AsRecording *rec = req->recording;
-      gboolean any = FALSE;
-
-      meta.source = rec->path;
-      channel_names = g_new0 (const char *, rec->n_channels);
-      channel_units = g_new0 (const char *, rec->n_channels);
-      positions = g_new0 (double, 3 * rec->n_channels);
-      has_position = g_new0 (gboolean, rec->n_channels);
-      for (guint c = 0; c < rec->n_channels; c++)
-        {
-          channel_names[c] = rec->channels[c].label;
-          channel_units[c] = rec->channels[c].unit != NULL ? rec->channels[c].unit : "";
-          has_position[c] = rec->channels[c].has_position;
-          any |= has_position[c];
-          for (int d = 0; d < 3; d++)
-            positions[3 * c + d] = rec->channels[c].position[d];
-        }
-      meta.channel_names = channel_names;
-      meta.channel_units = channel_units;
-      if (any)
-        {
-          meta.positions = positions;
-          meta.has_position = has_position;
-        }
-    }
-  if (!as_export_json_sidecar (json_path, &meta, req->overwrite, error))
-    return FALSE;
-  g_ptr_array_add (written, g_strdup (json_path));
+  g_ptr_array_add (written, g_steal_pointer (&dir));
   return TRUE;
 }
 

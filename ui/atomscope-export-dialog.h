@@ -7,7 +7,9 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
+#include "as-cdl.h"
 #include "as-figure-atoms.h"
 #include "as-figure-export.h"
 #include "as-recording.h"
@@ -19,7 +21,7 @@ typedef struct
 {
   char           *folder;
   char           *basename;
-  gboolean        data;        /* atoms (and u, v), activations as NPY, JSON sidecar */
+  gboolean        data;        /* the model folder BASENAME-model (docs/model-format.md) */
   gboolean        events;      /* occurrences as BIDS events.tsv */
   gboolean        figures;     /* signals, atoms, raster, convergence */
   AsFigureFormat  format;
@@ -32,11 +34,20 @@ typedef struct
   int             selected_atom;
   AsFigureSignalOptions signal_options;  /* reconstruction owned by the request */
   double         *reconstruction;
+
+  /* For the model folder: what the model was learned with and on. */
+  AsCdlParams     params;
+  gboolean        has_params;
+  JsonObject     *preprocessing; /* reference, or NULL */
+  char           *source;        /* the file learned on, or NULL */
+  AsRecording    *learned_on;    /* reference: channels of what the model explains, or NULL */
 } AtomscopeExportRequest;
 
 AtomscopeExportRequest *atomscope_export_request_new   (AsRecording *recording, AsFigureAtoms *atoms);
 void                    atomscope_export_request_free  (AtomscopeExportRequest *req);
-/* The files the request will write, in order. */
+/* The model folder a request writes (BASENAME-model in its folder). */
+char                   *atomscope_export_request_model_path (const AtomscopeExportRequest *req);
+/* The files (and the model folder) the request will write, in order. */
 GPtrArray              *atomscope_export_request_paths (const AtomscopeExportRequest *req);
 /* Writes them; @written receives the paths written (may be NULL). */
 gboolean                atomscope_export_request_run   (const AtomscopeExportRequest *req,

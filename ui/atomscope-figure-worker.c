@@ -150,7 +150,15 @@ void
 atomscope_figure_worker_request (AtomscopeFigureWorker *self, AtomscopeFigureDraw draw,
                                  gpointer data, GDestroyNotify free_data, guint64 generation)
 {
-  Request *req = g_new0 (Request, 1);
+  Request *req;
+
+  if (self == NULL)
+    {
+      if (free_data != NULL)
+        free_data (data);
+      return;
+    }
+  req = g_new0 (Request, 1);
 
   req->width = gtk_widget_get_width (self->widget);
   req->height = gtk_widget_get_height (self->widget);
@@ -179,8 +187,13 @@ gboolean
 atomscope_figure_worker_append (AtomscopeFigureWorker *self, GtkSnapshot *snapshot,
                                 guint64 *generation)
 {
-  int w = gtk_widget_get_width (self->widget), h = gtk_widget_get_height (self->widget);
+  int w, h;
   cairo_t *cr;
+
+  if (self == NULL)
+    return FALSE;
+  w = gtk_widget_get_width (self->widget);
+  h = gtk_widget_get_height (self->widget);
 
   if (self->surface == NULL || w <= 0 || h <= 0)
     return FALSE;
@@ -199,7 +212,7 @@ gboolean
 atomscope_figure_worker_paint (AtomscopeFigureWorker *self, cairo_t *cr, int w, int h,
                                guint64 *generation)
 {
-  if (self->surface == NULL || w <= 0 || h <= 0)
+  if (self == NULL || self->surface == NULL || w <= 0 || h <= 0)
     return FALSE;
   cairo_save (cr);
   /* As in append: the old image stretches to a new size while it renders. */
@@ -215,12 +228,17 @@ atomscope_figure_worker_paint (AtomscopeFigureWorker *self, cairo_t *cr, int w, 
 gboolean
 atomscope_figure_worker_busy (AtomscopeFigureWorker *self)
 {
+  /* A view that went (its worker stopped in dispose) renders nothing more. */
+  if (self == NULL)
+    return FALSE;
   return self->running || self->pending != NULL;
 }
 
 gboolean
 atomscope_figure_worker_stale (AtomscopeFigureWorker *self)
 {
+  if (self == NULL)
+    return FALSE;
   return self->surface == NULL || self->width != gtk_widget_get_width (self->widget)
          || self->height != gtk_widget_get_height (self->widget);
 }

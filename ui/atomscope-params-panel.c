@@ -295,3 +295,11 @@ atomscope_params_panel_new (void)
 {
   return g_object_new (ATOMSCOPE_TYPE_PARAMS_PANEL, NULL);
 }
+
+void
+atomscope_params_panel_set_detrend (AtomscopeParamsPanel *self, AsDetrend detrend)
+{
+  g_return_if_fail (ATOMSCOPE_IS_PARAMS_PANEL (self));
+  /* The rows list none, mean, linear trend, as AsDetrend. */
+  adw_combo_row_set_selected (self->detrend, (guint) detrend);
+}

@@ -32,5 +32,6 @@ void       atomscope_params_panel_set_max_iter (AtomscopeParamsPanel *self, guin
 void       atomscope_params_panel_set_tolerance (AtomscopeParamsPanel *self, double tol);
 void       atomscope_params_panel_set_atom_length (AtomscopeParamsPanel *self, double seconds);
 void       atomscope_params_panel_set_lambda   (AtomscopeParamsPanel *self, double fraction);
+void       atomscope_params_panel_set_detrend  (AtomscopeParamsPanel *self, AsDetrend detrend);
 
 G_END_DECLS

@@ -71,7 +71,8 @@ struct _AtomscopeSignalView
   double       page_start;   /* s */
   double       page_length;  /* s */
   double       drag_start;
-  double       sensitivity;     /* channel unit per division, 0: autoscale */
+  double       sensitivity;     /* channel unit per mm, 0: autoscale */
+  double       pixels_per_mm;   /* the monitor's, 0: unknown (then per row) */
   gboolean     common_scale;
   gboolean     show_reconstruction;
   int          selected_atom;
@@ -98,6 +99,7 @@ enum
   PROP_PAGE_START,
   PROP_PAGE_LENGTH,
   PROP_SENSITIVITY,
+  PROP_PIXELS_PER_MM,
   PROP_COMMON_SCALE,
   PROP_SHOW_RECONSTRUCTION,
   PROP_SELECTED_ATOM,
@@ -253,6 +255,7 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       r->slot = page_slot_ref (self->page_slot);
       r->options = (AsFigureSignalOptions) {
         .sensitivity = self->sensitivity,
+        .pixels_per_mm = self->pixels_per_mm,
         .common_scale = self->common_scale,
         .atoms = r->atoms,
         .selected_atom = self->selected_atom,
@@ -271,6 +274,7 @@ atomscope_signal_view_get_figure_options (AtomscopeSignalView *self, AsFigureSig
   update_reconstruction (self);
   *options = (AsFigureSignalOptions) {
     .sensitivity = self->sensitivity,
+    .pixels_per_mm = self->pixels_per_mm,
     .common_scale = self->common_scale,
     .atoms = self->atoms,
     .selected_atom = self->selected_atom,
@@ -478,8 +482,12 @@ static gboolean
 on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
         gpointer user_data)
 {
-  AtomscopeSignalView *self = user_data;
+  return atomscope_signal_view_handle_key (user_data, keyval);
+}
 
+gboolean
+atomscope_signal_view_handle_key (AtomscopeSignalView *self, guint keyval)
+{
   switch (keyval)
     {
     case GDK_KEY_Page_Down:
@@ -493,6 +501,25 @@ on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModif
       return TRUE;
     case GDK_KEY_Left:
       atomscope_signal_view_set_page_start (self, self->page_start - 0.1 * self->page_length);
+      return TRUE;
+    case GDK_KEY_Home:
+      atomscope_signal_view_set_page_start (self, 0);
+      return TRUE;
+    case GDK_KEY_End:
+      atomscope_signal_view_set_page_start (self, G_MAXDOUBLE);
+      return TRUE;
+    case GDK_KEY_plus:
+    case GDK_KEY_KP_Add:
+    case GDK_KEY_equal:
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      /* + shows the traces larger: fewer units per millimetre. */
+      if (self->sensitivity <= 0)
+        return FALSE;
+      g_object_set (self, "sensitivity",
+                    as_figure_sensitivity_step (self->sensitivity,
+                                                keyval == GDK_KEY_minus || keyval == GDK_KEY_KP_Subtract ? 1 : -1),
+                    NULL);
       return TRUE;
     default:
       return FALSE;
@@ -542,6 +569,9 @@ atomscope_signal_view_get_property (GObject *object, guint prop_id, GValue *valu
     case PROP_SENSITIVITY:
       g_value_set_double (value, self->sensitivity);
       break;
+    case PROP_PIXELS_PER_MM:
+      g_value_set_double (value, self->pixels_per_mm);
+      break;
     case PROP_COMMON_SCALE:
       g_value_set_boolean (value, self->common_scale);
       break;
@@ -578,6 +608,14 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
           invalidate (self);
         }
       break;
+    case PROP_PIXELS_PER_MM:
+      if (self->pixels_per_mm != g_value_get_double (value))
+        {
+          self->pixels_per_mm = g_value_get_double (value);
+          g_object_notify_by_pspec (object, pspec);
+          invalidate (self);
+        }
+      break;
     case PROP_COMMON_SCALE:
       if (self->common_scale != g_value_get_boolean (value))
         {
@@ -607,6 +645,17 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
     }
 }
 
+/* The view stops its worker when it goes: a render in flight ends on its own
+ * and its result is dropped. */
+static void
+atomscope_signal_view_dispose (GObject *object)
+{
+  AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (object);
+
+  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
+  G_OBJECT_CLASS (atomscope_signal_view_parent_class)->dispose (object);
+}
+
 static void
 atomscope_signal_view_finalize (GObject *object)
 {
@@ -616,7 +665,6 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
-  g_clear_pointer (&self->worker, atomscope_figure_worker_free);
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);
   g_clear_pointer (&self->page_slot, page_slot_unref);
@@ -629,6 +677,7 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = atomscope_signal_view_dispose;
   object_class->finalize = atomscope_signal_view_finalize;
   object_class->get_property = atomscope_signal_view_get_property;
   object_class->set_property = atomscope_signal_view_set_property;
@@ -639,6 +688,9 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAGE_LENGTH] =
     g_param_spec_double ("page-length", NULL, NULL, 0.01, G_MAXDOUBLE, 10,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PIXELS_PER_MM] =
+    g_param_spec_double ("pixels-per-mm", NULL, NULL, 0, G_MAXDOUBLE, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SENSITIVITY] =
     g_param_spec_double ("sensitivity", NULL, NULL, 0, G_MAXDOUBLE, 0,

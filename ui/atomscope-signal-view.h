@@ -48,6 +48,9 @@ void         atomscope_signal_view_get_filters    (AtomscopeSignalView *self, As
  * as_recording_unref(). */
 AsRecording *atomscope_signal_view_dup_page       (AtomscopeSignalView *self, double *time_origin);
 
+/* Paging keys (PgUp/PgDn, ←/→, Home/End, +/−); TRUE when @keyval was one. */
+gboolean     atomscope_signal_view_handle_key     (AtomscopeSignalView *self, guint keyval);
+
 /* TRUE until what is shown matches the widget's current state. */
 gboolean atomscope_signal_view_is_rendering (AtomscopeSignalView *self);
 

@@ -55,6 +55,7 @@ atomscope_window_update_actions (AtomscopeWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->model != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.learn", self->recording != NULL || self->image != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.use-model-atoms", self->recording != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_button_set_icon_name (self->pause_button, paused ? "media-playback-start-symbolic"
@@ -74,6 +75,8 @@ atomscope_window_install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.export", NULL, atomscope_window_export_action);
   gtk_widget_class_install_action (widget_class, "win.learn", NULL, learn_action);
+  gtk_widget_class_install_action (widget_class, "win.open-model", NULL, atomscope_window_open_model_action);
+  gtk_widget_class_install_action (widget_class, "win.use-model-atoms", NULL, atomscope_window_use_atoms_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.select-atom", "i", select_atom_action);

@@ -11,7 +11,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
 
+#include "as-figure-overview.h"
+#include "atomscope-figure-style.h"
 #include "atomscope-window-private.h"
 
 /* Rows of the montage drop-down, in the order of AsDerivationKind. */
@@ -105,6 +109,132 @@ on_filters_changed (AtomscopeWindow *self)
                                ? _("Display · filtered") : _("Display"));
 }
 
+/* ---- the events list ------------------------------------------------------------ */
+
+#define EVENT_ONSET_KEY "atomscope-event-onset"
+#define EVENT_TEXT_KEY "atomscope-event-text"
+
+static char *
+format_time (const AsRecording *rec, double t)
+{
+  if (rec->start_time != NULL)
+    {
+      g_autoptr (GDateTime) at = g_date_time_add (rec->start_time, (GTimeSpan) llround (t * G_TIME_SPAN_SECOND));
+      if (at != NULL)
+        return g_date_time_format (at, "%H:%M:%S");
+    }
+  return g_strdup_printf ("%.2f s", t);
+}
+
+static void
+fill_events (AtomscopeWindow *self, AsRecording *rec)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->events_list))) != NULL)
+    gtk_list_box_remove (self->events_list, child);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->events_button), rec != NULL && rec->events->len > 0);
+  if (rec == NULL)
+    return;
+  for (guint i = 0; i < rec->events->len; i++)
+    {
+      const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+      g_autofree char *when = format_time (rec, ev->onset);
+      g_autofree char *text = ev->duration > 0
+                                ? g_strdup_printf ("%s  %s  (%.2f s)", when, ev->label, ev->duration)
+                                : g_strdup_printf ("%s  %s", when, ev->label);
+      GtkWidget *label = gtk_label_new (text);
+      GtkWidget *row = gtk_list_box_row_new ();
+      double *onset = g_new (double, 1);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      *onset = ev->onset + ev->duration / 2;
+      g_object_set_data_full (G_OBJECT (row), EVENT_ONSET_KEY, onset, g_free);
+      g_object_set_data_full (G_OBJECT (row), EVENT_TEXT_KEY, g_utf8_casefold (ev->label, -1), g_free);
+      gtk_list_box_append (self->events_list, row);
+    }
+}
+
+static gboolean
+event_row_visible (GtkListBoxRow *row, gpointer user_data)
+{
+  AtomscopeWindow *self = user_data;
+  const char *text = g_object_get_data (G_OBJECT (row), EVENT_TEXT_KEY);
+  g_autofree char *want = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->events_search)), -1);
+
+  return want[0] == '\0' || (text != NULL && strstr (text, want) != NULL);
+}
+
+guint
+atomscope_window_count_visible_events (AtomscopeWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->events_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_child_visible (row))
+      n++;
+  return n;
+}
+
+static void
+on_event_activated (AtomscopeWindow *self, GtkListBoxRow *row)
+{
+  double *t = g_object_get_data (G_OBJECT (row), EVENT_ONSET_KEY);
+
+  if (t == NULL)
+    return;
+  atomscope_signal_view_centre_on (self->signal_view, *t);
+  gtk_popover_popdown (self->events_popover);
+  gtk_widget_grab_focus (GTK_WIDGET (self->signal_view));
+}
+
+/* ---- the overview strip ---------------------------------------------------------- */
+
+static void
+draw_overview (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  AtomscopeWindow *self = user_data;
+  AsFigureStyle style;
+
+  atomscope_figure_style_init (&style);
+  as_figure_draw_overview (cr, width, height, &style,
+                           atomscope_signal_view_get_recording (self->signal_view),
+                           atomscope_signal_view_get_page_start (self->signal_view),
+                           atomscope_signal_view_get_page_length (self->signal_view));
+}
+
+static void
+overview_go (AtomscopeWindow *self, double x)
+{
+  AsRecording *rec = atomscope_signal_view_get_recording (self->signal_view);
+
+  if (rec != NULL)
+    atomscope_signal_view_centre_on (self->signal_view,
+                                     as_figure_overview_time_at (x, gtk_widget_get_width (GTK_WIDGET (self->overview_area)), rec));
+}
+
+static void
+on_overview_drag_begin (GtkGestureDrag *gesture, double x, double y, gpointer user_data)
+{
+  AtomscopeWindow *self = user_data;
+
+  g_object_set_data (G_OBJECT (gesture), "atomscope-x0", GINT_TO_POINTER ((int) x));
+  overview_go (self, x);
+}
+
+static void
+on_overview_drag_update (GtkGestureDrag *gesture, double dx, double dy, gpointer user_data)
+{
+  double x0 = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (gesture), "atomscope-x0"));
+
+  overview_go (user_data, x0 + dx);
+}
+
 /* A new recording: the display filters a clinical viewer starts with for its
  * kind, and the montage chosen so far if it can be formed on it. */
 void
@@ -113,6 +243,8 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
   AsDisplayFilters f;
   AsDerivationKind kind = atomscope_signal_view_get_montage (self->signal_view);
 
+  fill_events (self, rec);
+  gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));
   as_display_filters_default (&f, rec != NULL ? rec->kind : AS_RECORDING_GENERIC);
   self->montage_guard = TRUE;
   gtk_spin_button_set_value (self->highpass_spin, f.filter.highpass);
@@ -121,6 +253,23 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
                               f.filter.notch == 50 ? 1 : f.filter.notch == 60 ? 2 : 0);
   self->montage_guard = FALSE;
   on_filters_changed (self);
+  /* A clinical sensitivity for the unit of the first channel, per millimetre. */
+  if (rec != NULL && rec->n_channels > 0 && rec->channels[0].unit != NULL)
+    {
+      const char *unit = rec->channels[0].unit;
+      double per_mm = 1.0;
+
+      if (g_str_equal (unit, "uV") || g_str_equal (unit, "µV"))
+        per_mm = 7.0;
+      else if (g_str_equal (unit, "mV"))
+        per_mm = 0.1;
+      else if (g_str_has_prefix (unit, "deg") || g_str_equal (unit, "°"))
+        per_mm = 0.5;
+      gtk_spin_button_set_value (self->sensitivity_spin, per_mm);
+    }
+  /* EEG is read at a fixed sensitivity, as on paper; other signals fill their rows. */
+  gtk_drop_down_set_selected (self->scale_dropdown,
+                              rec != NULL && rec->kind == AS_RECORDING_EEG ? 2 : 0);
   if (kind != AS_DERIVATION_AS_RECORDED && kind != AS_DERIVATION_USER)
     apply_montage (self, kind, NULL);
   else
@@ -137,6 +286,37 @@ on_scale_changed (AtomscopeWindow *self)
                 "common-scale", mode == 1,
                 "sensitivity", mode == 2 ? gtk_spin_button_get_value (self->sensitivity_spin) : 0.0,
                 NULL);
+}
+
+/* The + and − keys change the view's sensitivity: the spin button follows. */
+static void
+on_view_sensitivity (AtomscopeWindow *self)
+{
+  double value;
+
+  g_object_get (self->signal_view, "sensitivity", &value, NULL);
+  if (value > 0)
+    gtk_spin_button_set_value (self->sensitivity_spin, value);
+}
+
+/* Millimetres on the monitor the window is on, so that µV/mm means what it
+ * says on paper (96 dpi when the monitor does not tell its size). */
+static void
+update_pixels_per_mm (AtomscopeWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (display, surface) : NULL;
+  double per_mm = 96.0 / 25.4;
+
+  if (monitor != NULL && gdk_monitor_get_width_mm (monitor) > 0)
+    {
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      per_mm = geometry.width / (double) gdk_monitor_get_width_mm (monitor);
+    }
+  g_object_set (self->signal_view, "pixels-per-mm", per_mm, NULL);
 }
 
 /* Scrolling over a spin button in a popover pages the trace, not the value. */
@@ -156,9 +336,28 @@ protect_from_scroll (GtkWidget *widget)
   gtk_widget_add_controller (widget, scroll);
 }
 
+/* PgUp/PgDn, arrows, Home/End and ± page the trace from anywhere in the
+ * browser, not only when the trace has the focus. */
+static gboolean
+on_browser_key (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, gpointer user_data)
+{
+  AtomscopeWindow *self = user_data;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  return atomscope_signal_view_handle_key (self->signal_view, keyval);
+}
+
 void
 atomscope_window_browser_init (AtomscopeWindow *self)
 {
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkWidget *browser = gtk_widget_get_ancestor (GTK_WIDGET (self->signal_view), GTK_TYPE_BOX);
+
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_browser_key), self);
+  gtk_widget_add_controller (browser, keys);
   g_signal_connect_object (self->montage_dropdown, "notify::selected",
                            G_CALLBACK (on_montage_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->highpass_spin, "value-changed", G_CALLBACK (on_filters_changed),
@@ -171,6 +370,22 @@ atomscope_window_browser_init (AtomscopeWindow *self)
                            G_CALLBACK (on_scale_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sensitivity_spin, "value-changed",
                            G_CALLBACK (on_scale_changed), self, G_CONNECT_SWAPPED);
+  gtk_drawing_area_set_draw_func (self->overview_area, draw_overview, self, NULL);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_overview_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_overview_drag_update), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->overview_area), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect_object (self->signal_view, "notify::page-start", G_CALLBACK (gtk_widget_queue_draw),
+                           self->overview_area, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->signal_view, "notify::page-length", G_CALLBACK (gtk_widget_queue_draw),
+                           self->overview_area, G_CONNECT_SWAPPED);
+  gtk_list_box_set_filter_func (self->events_list, event_row_visible, self, NULL);
+  g_signal_connect_object (self->events_search, "search-changed",
+                           G_CALLBACK (gtk_list_box_invalidate_filter), self->events_list, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->events_list, "row-activated", G_CALLBACK (on_event_activated), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->signal_view, "notify::sensitivity",
+                           G_CALLBACK (on_view_sensitivity), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (update_pixels_per_mm), NULL);
   protect_from_scroll (GTK_WIDGET (self->highpass_spin));
   protect_from_scroll (GTK_WIDGET (self->lowpass_spin));
   protect_from_scroll (GTK_WIDGET (self->sensitivity_spin));

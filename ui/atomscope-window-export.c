@@ -53,6 +53,9 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GString) names = g_string_new (NULL);
   g_autofree char *message = NULL;
 
+  /* The window went meanwhile: the files are written, there is no one to tell. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
   if (written == NULL)
     {
       self->export_failures++;
@@ -80,8 +83,14 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 run_export (AtomscopeWindow *self, AtomscopeExportRequest *req)
 {
-  g_autoptr (GTask) task = g_task_new (self, NULL, export_done, NULL);
+  g_autoptr (GTask) task = NULL;
 
+  if (self->export_cancellable == NULL)
+    self->export_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->export_cancellable, export_done, NULL);
+  /* An export runs to its end (each file is written whole, then renamed) and
+   * reports back unless the window was closed meanwhile. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, req, (GDestroyNotify) atomscope_export_request_free);
   g_task_run_in_thread (task, export_thread);
 }
@@ -162,6 +171,11 @@ atomscope_window_new_export_request (AtomscopeWindow *self)
       options.reconstruction = req->reconstruction;
     }
   req->signal_options = options;
+  req->params = self->model_params;
+  req->has_params = self->has_model_params;
+  req->preprocessing = self->model_preprocessing != NULL ? json_object_ref (self->model_preprocessing) : NULL;
+  req->source = g_strdup (self->model_source);
+  req->learned_on = self->learned_on != NULL ? as_recording_ref (self->learned_on) : NULL;
   if (self->image != NULL)
     req->events = FALSE;   /* positions on an image are not events in time */
   if ((self->recording != NULL && self->recording->path != NULL) || (self->image != NULL && self->image->path != NULL))

@@ -13,12 +13,13 @@
 #include <glib/gi18n.h>
 
 #include "as-cdl.h"
+#include "as-cdl-encode.h"
+#include "as-figure-model.h"
 #include "as-image.h"
 #include "as-montage.h"
 #include "as-params.h"
 #include "as-preprocess.h"
 #include "as-reader.h"
-#include "as-topography.h"
 #include "atomscope-atoms-panel.h"
 #include "atomscope-convergence-view.h"
 #include "atomscope-export-dialog.h"
@@ -28,176 +29,115 @@
 #include "atomscope-teaching-page.h"
 #include "atomscope-window-private.h"
 
-/* ---- topographies (worker thread) ----------------------------------------------- */
+/* ---- the atoms figure, built off the main loop -------------------------------------- */
 
+/* What a build reads: its own references, so the window may go meanwhile. */
 typedef struct
 {
-  guint   n_atoms, n_channels, n_sensors, size;
-  double *u;              /* K × P copy */
-  double *xy;             /* n_sensors × 2 */
-  guint  *sensor_channel; /* n_sensors */
-  double  head_radius;
-} TopoInput;
+  AsCdlModel  *model;
+  AsRecording *recording;   /* learned on; NULL for images */
+  double       sfreq;
+  guint        learn_serial;
+} FigureInput;
 
 static void
-topo_input_free (TopoInput *in)
+figure_input_free (FigureInput *in)
 {
-  g_free (in->u);
-  g_free (in->xy);
-  g_free (in->sensor_channel);
+  g_clear_pointer (&in->model, as_cdl_model_unref);
+  g_clear_pointer (&in->recording, as_recording_unref);
   g_free (in);
 }
 
+/* Occurrences, maxima, spectra and the topographies (the engine's one routine,
+ * as_topography_for_recording, through as_figure_topographies_for_model). */
 static void
-topo_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+figure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  TopoInput *in = task_data;
-  AsTopographyGrid **grids = g_new0 (AsTopographyGrid *, in->n_atoms);
-  g_autofree double *values = g_new (double, in->n_sensors);
-  double radius = in->head_radius;
+  FigureInput *in = task_data;
+  AsFigureAtoms *atoms;
+  g_autoptr (AsFigureTopographies) topo = NULL;
 
-  /* The grid also covers sensors below the head circle's equator. */
-  for (guint s = 0; s < in->n_sensors; s++)
-    radius = MAX (radius, hypot (in->xy[2 * s], in->xy[2 * s + 1]) * 1.02);
-  for (guint k = 0; k < in->n_atoms; k++)
-    {
-      g_autoptr (GError) error = NULL;
-
-      for (guint s = 0; s < in->n_sensors; s++)
-        values[s] = in->u[(gsize) k * in->n_channels + in->sensor_channel[s]];
-      grids[k] = as_topography_grid (in->xy, values, in->n_sensors, radius, in->size, &error);
-      if (grids[k] == NULL)
-        g_debug ("topography of atom %u: %s", k + 1, error->message);
-    }
-  g_task_return_pointer (task,
-                         as_figure_topographies_new (in->n_atoms, grids, in->xy, in->n_sensors,
-                                                     in->head_radius),
-                         (GDestroyNotify) as_figure_topographies_unref);
+  atoms = as_figure_atoms_new (in->model, in->sfreq, OCCURRENCE_THRESHOLD);
+  if (!g_cancellable_is_cancelled (cancellable))
+    topo = as_figure_topographies_for_model (in->model, in->recording, TOPOGRAPHY_SIZE);
+  if (topo != NULL)
+    as_figure_atoms_set_topographies (atoms, topo);
+  g_task_return_pointer (task, atoms, (GDestroyNotify) as_figure_atoms_unref);
 }
 
-static void start_topographies (AtomscopeWindow *self);
+static void start_figure (AtomscopeWindow *self);
 
+/* Back on the main loop: swap the refcounted bundle in and let the views draw it. */
 static void
-topo_done (GObject *source, GAsyncResult *result, gpointer user_data)
+figure_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
-  g_autoptr (AsFigureTopographies) topo = g_task_propagate_pointer (G_TASK (result), NULL);
+  FigureInput *in = g_task_get_task_data (G_TASK (result));
+  g_autoptr (AsFigureAtoms) atoms = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  self->topo_running = FALSE;
-  if (topo == NULL || self->figure_atoms == NULL || topo->n_atoms != self->figure_atoms->n_atoms)
+  self->figure_running = FALSE;
+  if (atoms == NULL || self->model == NULL || in->learn_serial != self->learn_serial)
+    return;   /* cancelled, or a newer run or another file */
+  g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
+  self->figure_atoms = g_steal_pointer (&atoms);
+  self->model_serial++;
+  atomscope_atoms_panel_set_atoms (self->atoms_panel, self->figure_atoms, self->model_serial);
+  atomscope_raster_view_set_atoms (self->raster_view, self->figure_atoms, self->model_serial);
+  atomscope_signal_view_set_atoms (self->signal_view, self->figure_atoms, self->model_serial);
+  atomscope_convergence_view_set_model (self->convergence_view, self->model, self->model_serial);
+  if (self->figure_pending)
+    start_figure (self);
+  else if (self->finish_pending && self->figure_atoms->model == self->model)
     {
-      if (self->topo_pending)
-        start_topographies (self);
-      return;
+      /* The run is over once its last model is shown (and can be exported). */
+      self->finish_pending = FALSE;
+      self->learn_count++;
+      atomscope_window_update_actions (self);
     }
-  g_clear_pointer (&self->topographies, as_figure_topographies_unref);
-  self->topographies = as_figure_topographies_ref (topo);
-  {
-    AsFigureAtoms *with_maps = as_figure_atoms_copy_with_topographies (self->figure_atoms, topo);
-
-    g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
-    self->figure_atoms = with_maps;
-    atomscope_atoms_panel_set_atoms (self->atoms_panel, with_maps, self->model_serial);
-  }
-  if (self->topo_pending)
-    start_topographies (self);
 }
 
-/* At most one computation runs; a newer model waits for it and goes next. */
+/* At most one build runs; the newest model waits for it and goes next. */
 static void
-start_topographies (AtomscopeWindow *self)
+start_figure (AtomscopeWindow *self)
 {
   g_autoptr (GTask) task = NULL;
-  const AsCdlModel *m = self->model;
-  TopoInput *in;
+  FigureInput *in;
 
-  self->topo_pending = FALSE;
-  if (m == NULL || m->u == NULL || self->n_sensors < 4 || m->shape.height != 1)
+  self->figure_pending = FALSE;
+  if (self->model == NULL)
     return;
-  if (self->topo_running)
+  if (self->figure_running)
     {
-      self->topo_pending = TRUE;
+      self->figure_pending = TRUE;
       return;
     }
-  in = g_new0 (TopoInput, 1);
-  in->n_atoms = m->shape.n_atoms;
-  in->n_channels = m->shape.n_channels;
-  in->n_sensors = self->n_sensors;
-  in->size = TOPOGRAPHY_SIZE;
-  in->u = g_memdup2 (m->u, sizeof (double) * in->n_atoms * in->n_channels);
-  in->xy = g_memdup2 (self->sensor_xy, sizeof (double) * 2 * self->n_sensors);
-  in->sensor_channel = g_memdup2 (self->sensor_channel, sizeof (guint) * self->n_sensors);
-  in->head_radius = self->head_radius;
-  self->topo_running = TRUE;
-  task = g_task_new (self, NULL, topo_done, NULL);
-  g_task_set_task_data (task, in, (GDestroyNotify) topo_input_free);
-  g_task_run_in_thread (task, topo_thread);
-}
-
-/* Projects the positioned channels of what is learned on (MATHS.md "Topographies"). */
-static void
-update_sensors (AtomscopeWindow *self)
-{
-  AsRecording *rec = self->learned_on;
-  g_autofree double *points = NULL;
-  double center[3];
-  double radius;
-  guint n = 0;
-
-  g_clear_pointer (&self->sensor_xy, g_free);
-  g_clear_pointer (&self->sensor_channel, g_free);
-  self->n_sensors = 0;
-  if (rec == NULL)
-    return;
-  points = g_new (double, 3 * rec->n_channels);
-  self->sensor_channel = g_new (guint, rec->n_channels);
-  for (guint c = 0; c < rec->n_channels; c++)
-    if (rec->channels[c].has_position)
-      {
-        memcpy (points + 3 * n, rec->channels[c].position, sizeof (double) * 3);
-        self->sensor_channel[n++] = c;
-      }
-  if (n < 4 || !as_fit_sphere (points, n, center, &radius))
-    return;
-  self->sensor_xy = g_new (double, 2 * n);
-  as_project_azimuthal (points, n, center, self->sensor_xy);
-  self->n_sensors = n;
-  self->head_radius = self->montage != NULL
-                      ? as_montage_head_radius (self->montage, center, AS_HEAD_CIRCLE_EEGLAB)
-                      : 0;
-  if (!(self->head_radius > 0))
-    {
-      /* Without a montage, the circle through the outermost sensors. */
-      for (guint s = 0; s < n; s++)
-        self->head_radius = MAX (self->head_radius, hypot (self->sensor_xy[2 * s], self->sensor_xy[2 * s + 1]));
-    }
+  in = g_new0 (FigureInput, 1);
+  in->model = as_cdl_model_ref (self->model);
+  in->recording = self->learned_on != NULL && self->image == NULL
+                  ? as_recording_ref (self->learned_on) : NULL;
+  in->sfreq = in->recording != NULL ? in->recording->sfreq : self->model->sfreq;
+  in->learn_serial = self->learn_serial;
+  if (self->figure_cancellable == NULL)
+    self->figure_cancellable = g_cancellable_new ();
+  self->figure_running = TRUE;
+  task = g_task_new (self, self->figure_cancellable, figure_done, NULL);
+  g_task_set_task_data (task, in, (GDestroyNotify) figure_input_free);
+  g_task_run_in_thread (task, figure_thread);
 }
 
 /* ---- following the engine ------------------------------------------------------- */
 
+/* A new snapshot: the tick only swaps references; the figure data is built on a worker. */
 static void
 show_model (AtomscopeWindow *self, AsCdlModel *model)
 {
-  AsFigureAtoms *atoms;
-  double sfreq = self->learned_on != NULL ? self->learned_on->sfreq : 0;
-
   if (model != self->model)
     {
       g_clear_pointer (&self->model, as_cdl_model_unref);
       self->model = as_cdl_model_ref (model);
     }
-  atoms = as_figure_atoms_new (model, sfreq, OCCURRENCE_THRESHOLD);
-  if (self->topographies != NULL && self->topographies->n_atoms == atoms->n_atoms)
-    as_figure_atoms_set_topographies (atoms, self->topographies);
-  g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
-  self->figure_atoms = atoms;
-  self->model_serial++;
-
-  atomscope_atoms_panel_set_atoms (self->atoms_panel, atoms, self->model_serial);
-  atomscope_raster_view_set_atoms (self->raster_view, atoms, self->model_serial);
-  atomscope_signal_view_set_atoms (self->signal_view, atoms, self->model_serial);
   atomscope_convergence_view_set_model (self->convergence_view, model, self->model_serial);
-  start_topographies (self);
+  start_figure (self);
 }
 
 static void
@@ -273,10 +213,62 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 
   if (as_job_get_state (self->job) == AS_JOB_FAILED && as_job_get_error (self->job) != NULL)
     atomscope_window_show_toast (self, as_job_get_error (self->job)->message);
-  self->learn_count++;
+  if (self->model != NULL && (self->figure_running || self->figure_pending
+                              || self->figure_atoms == NULL || self->figure_atoms->model != self->model))
+    self->finish_pending = TRUE;   /* counted when the last figure is in */
+  else
+    self->learn_count++;
   self->tick_id = 0;
   atomscope_window_update_actions (self);
   return G_SOURCE_REMOVE;
+}
+
+/* What the model about to be learned is learned with, for its model folder. */
+static void
+set_model_origin (AtomscopeWindow *self, const AsCdlParams *params, JsonObject *preprocessing,
+                  const char *source)
+{
+  self->model_params = *params;
+  self->has_model_params = TRUE;
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  self->model_preprocessing = preprocessing;
+  g_free (self->model_source);
+  self->model_source = g_strdup (source);
+  g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
+}
+
+/* What the model explains (its channels give the topographies); the browser shows it so that
+ * overlays line up. */
+static void
+set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
+{
+  g_clear_pointer (&self->learned_on, as_recording_unref);
+  self->learned_on = as_recording_ref (rec);
+  if (new_model)
+    g_clear_pointer (&self->model, as_cdl_model_unref);
+  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
+    {
+      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
+      double len = atomscope_signal_view_get_page_length (self->signal_view);
+
+      atomscope_signal_view_set_recording (self->signal_view, rec);
+      atomscope_signal_view_set_page_length (self->signal_view, len);
+      atomscope_signal_view_set_page_start (self->signal_view, t0);
+    }
+}
+
+static void
+start_job (AtomscopeWindow *self, AsJob *job)
+{
+  g_clear_pointer (&self->job, as_job_unref);
+  self->job = job;
+  self->job_generation = 0;
+  as_job_start (self->job);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  update_progress (self);
+  atomscope_window_update_actions (self);
 }
 
 static gboolean
@@ -311,7 +303,7 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (x == NULL || img != self->image)
     return;
-  atomscope_params_panel_get_params (self->params_panel, &params);
+  params = self->learn_params;
   if (self->model != NULL && self->model->shape.n_atoms == params.n_atoms
       && self->model->shape.atom_width == params.atom_length
       && self->model->shape.atom_height == params.atom_height
@@ -328,6 +320,13 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (warm == NULL)
     g_clear_pointer (&self->model, as_cdl_model_unref);
+  {
+    AsPreprocessOptions plane_mean;
+
+    as_preprocess_options_init (&plane_mean);
+    plane_mean.detrend = AS_DETREND_CONSTANT;   /* per colour plane, as prepare_image_thread */
+    set_model_origin (self, &params, as_preprocess_options_to_json (&plane_mean, NULL), img->path);
+  }
   g_clear_pointer (&self->job, as_job_unref);
   self->job = as_cdl_job_new_image (x, 1, img->n_channels, img->height, img->width, &params, warm);
   self->job_generation = 0;
@@ -376,7 +375,7 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
       atomscope_window_update_actions (self);
       return;
     }
-  atomscope_params_panel_get_params (self->params_panel, &params);
+  params = self->learn_params;
 
   /* Warm start from the previous atoms when they fit the new problem. */
   if (shapes_match (self->model, &params, rec)
@@ -392,31 +391,40 @@ prepare_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_clear_pointer (&self->learned_on, as_recording_unref);
-  self->learned_on = as_recording_ref (rec);
-  update_sensors (self);
-  if (warm == NULL)
-    {
-      g_clear_pointer (&self->topographies, as_figure_topographies_unref);
-      g_clear_pointer (&self->model, as_cdl_model_unref);
-    }
-  /* The browser shows what the atoms explain, so overlays line up. */
-  if (atomscope_signal_view_get_recording (self->signal_view) != rec)
-    {
-      double t0 = atomscope_signal_view_get_page_start (self->signal_view);
-      double len = atomscope_signal_view_get_page_length (self->signal_view);
+  set_learned_on (self, rec, warm == NULL);
+  set_model_origin (self, &params, as_preprocess_options_to_json (&self->learn_preprocess, NULL),
+                    self->recording->path);
+  start_job (self, as_cdl_job_new_for_recording (rec, &params, warm));
+}
 
-      atomscope_signal_view_set_recording (self->signal_view, rec);
-      atomscope_signal_view_set_page_length (self->signal_view, len);
-      atomscope_signal_view_set_page_start (self->signal_view, t0);
-    }
+void
+atomscope_window_start_encoding (AtomscopeWindow *self, AsRecording *rec, const AsCdlModel *atoms,
+                                 const AsCdlParams *params, JsonObject *preprocessing,
+                                 const char *dictionary)
+{
+  atomscope_window_stop_learning (self);
+  self->warm_started = FALSE;
+  set_learned_on (self, rec, TRUE);
+  set_model_origin (self, params, preprocessing, self->recording != NULL ? self->recording->path : NULL);
+  self->model_dictionary = g_strdup (dictionary);
+  start_job (self, as_cdl_encode_job_new_for_recording (rec, atoms, params));
+}
 
+void
+atomscope_window_show_model_from (AtomscopeWindow *self, AsRecording *rec, AsCdlModel *model,
+                                  const AsCdlParams *params, JsonObject *preprocessing,
+                                  const char *source, const char *dir)
+{
+  atomscope_window_stop_learning (self);
   g_clear_pointer (&self->job, as_job_unref);
-  self->job = as_cdl_job_new_for_recording (rec, &params, warm);
-  self->job_generation = 0;
-  as_job_start (self->job);
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  self->warm_started = FALSE;
+  if (rec != NULL)
+    set_learned_on (self, rec, TRUE);
+  else
+    g_clear_pointer (&self->model, as_cdl_model_unref);
+  set_model_origin (self, params, preprocessing, source);
+  self->model_dir = g_strdup (dir);
+  show_model (self, model);
   update_progress (self);
   atomscope_window_update_actions (self);
 }
@@ -434,9 +442,13 @@ atomscope_window_learn (AtomscopeWindow *self)
   /* A run in progress is asked to stop; its worker keeps what it reads alive
    * and ends at its next check, without the main loop waiting for it. */
   atomscope_window_stop_learning (self);
+  self->learn_serial++;
+  self->finish_pending = FALSE;
   g_cancellable_cancel (self->prepare_cancellable);
   g_clear_object (&self->prepare_cancellable);
   self->prepare_cancellable = g_cancellable_new ();
+  /* The parameters are those on screen when Learn is pressed. */
+  atomscope_params_panel_get_params (self->params_panel, &self->learn_params);
   if (self->image != NULL)
     {
       task = g_task_new (self, self->prepare_cancellable, prepare_image_done, NULL);
@@ -449,6 +461,7 @@ atomscope_window_learn (AtomscopeWindow *self)
 
   opts = g_new (AsPreprocessOptions, 1);
   atomscope_params_panel_get_preprocess (self->params_panel, opts);
+  self->learn_preprocess = *opts;
   task = g_task_new (self, self->prepare_cancellable, prepare_done, NULL);
   g_task_set_task_data (task, opts, g_free);
   g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),

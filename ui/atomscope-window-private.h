@@ -15,6 +15,8 @@
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "as-montage.h"
+#include "as-model.h"
+#include "as-preprocess.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +58,11 @@ struct _AtomscopeWindow
   GtkSpinButton            *highpass_spin;
   GtkSpinButton            *lowpass_spin;
   GtkDropDown              *notch_dropdown;
+  GtkMenuButton            *events_button;
+  GtkDrawingArea           *overview_area;
+  GtkPopover               *events_popover;
+  GtkSearchEntry           *events_search;
+  GtkListBox               *events_list;
   gboolean                  montage_guard;  /* the toolbar is being set, not changed by the user */
 
   AsRecording              *recording;    /* as read from the file */
@@ -76,17 +83,29 @@ struct _AtomscopeWindow
   guint64                   model_serial;   /* bumped for every snapshot shown */
   guint                     learn_count;    /* learning runs that ended */
   gboolean                  warm_started;
+  AsCdlParams               learn_params;     /* captured when Learn was pressed */
+  AsPreprocessOptions       learn_preprocess;
+  AsCdlParams               model_params;     /* what the shown model was learned with */
+  gboolean                  has_model_params;
+  JsonObject               *model_preprocessing; /* what was applied before learning */
+  char                     *model_source;     /* the file the shown model explains */
+  char                     *model_dir;        /* the folder it was opened from, or NULL */
+  char                     *model_dictionary; /* encoded: the folder its atoms came from */
+  AsModel                  *pending_model;    /* opened, waiting for its recording */
+  gboolean                  pending_encode;   /* ... to encode it rather than show it */
+  GCancellable             *model_cancellable;
+  guint                     model_open_count;    /* Open Model / Use Atoms requests done */
+  guint                     model_open_failures;
   gint64                    progress_shown_at; /* µs, monotonic */
 
-  /* Sensor positions projected for topographies. */
-  double                   *sensor_xy;      /* n_sensors × 2 */
-  guint                    *sensor_channel; /* n_sensors: channel of learned_on */
-  guint                     n_sensors;
-  double                    head_radius;
-  AsFigureTopographies     *topographies;   /* newest, reused until replaced */
-  gboolean                  topo_running;
-  gboolean                  topo_pending;
+  /* The atoms figure (occurrences, spectra, topographies) built on a worker. */
+  GCancellable             *figure_cancellable;
+  gboolean                  figure_running;
+  gboolean                  figure_pending;
+  gboolean                  finish_pending; /* the run ended; its last figure is being built */
+  guint                     learn_serial;   /* bumped by Learn and by a new file: stale builds */
 
+  GCancellable             *export_cancellable; /* cancelled when the window goes */
   guint                     export_count;
   guint                     export_failures;
   GPtrArray                *last_export;
@@ -100,10 +119,27 @@ void atomscope_window_clear_model    (AtomscopeWindow *self);
 void atomscope_window_install_actions (GtkWidgetClass *widget_class);
 void atomscope_window_browser_init (AtomscopeWindow *self);
 void atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec);
+/* Rows of the events list that the filter shows (for the UI tests). */
+guint atomscope_window_count_visible_events (AtomscopeWindow *self);
 void atomscope_window_export_action (GtkWidget *widget, const char *name, GVariant *param);
 void atomscope_window_on_occurrence_activated (AtomscopeWindow *self, int atom, double time);
+/* A model read from a folder, shown as if just learned on @rec (the model's
+ * preprocessing applied; NULL when the recording is not at hand). */
+void atomscope_window_show_model_from (AtomscopeWindow *self, AsRecording *rec, AsCdlModel *model,
+                                       const AsCdlParams *params, JsonObject *preprocessing,
+                                       const char *source, const char *dir);
+/* Activations of fixed @atoms on @rec (already preprocessed) as a job, followed like learning. */
+void atomscope_window_start_encoding (AtomscopeWindow *self, AsRecording *rec, const AsCdlModel *atoms,
+                                      const AsCdlParams *params, JsonObject *preprocessing,
+                                      const char *dictionary);
+/* Called once a file is shown: applies a model that was waiting for it. */
+void atomscope_window_model_file_loaded (AtomscopeWindow *self);
+void atomscope_window_open_model_action (GtkWidget *widget, const char *name, GVariant *param);
+void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* For the UI tests: counters and dialogs to wait on. */
+/* Shows a recording made in memory (a simulated one) as if it was opened. */
+void             atomscope_window_show_recording (AtomscopeWindow *self, AsRecording *rec);
 guint            atomscope_window_get_load_count (AtomscopeWindow *self);
 guint            atomscope_window_get_load_failures (AtomscopeWindow *self);
 AsJob           *atomscope_window_get_job       (AtomscopeWindow *self);
@@ -119,5 +155,9 @@ guint            atomscope_window_get_export_failures (AtomscopeWindow *self);
 GPtrArray       *atomscope_window_get_last_export     (AtomscopeWindow *self);
 AdwMessageDialog *atomscope_window_get_overwrite_dialog (AtomscopeWindow *self);
 gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
+guint            atomscope_window_get_model_open_count    (AtomscopeWindow *self);
+guint            atomscope_window_get_model_open_failures (AtomscopeWindow *self);
+const char      *atomscope_window_get_model_dir           (AtomscopeWindow *self);
+
 
 G_END_DECLS

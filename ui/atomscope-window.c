@@ -93,10 +93,15 @@ void
 atomscope_window_clear_model (AtomscopeWindow *self)
 {
   atomscope_window_stop_learning (self);
+  self->learn_serial++;
   g_clear_pointer (&self->job, as_job_unref);
   g_clear_pointer (&self->model, as_cdl_model_unref);
   g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
-  g_clear_pointer (&self->topographies, as_figure_topographies_unref);
+  self->has_model_params = FALSE;
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  g_clear_pointer (&self->model_source, g_free);
+  g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
   atomscope_atoms_panel_set_atoms (self->atoms_panel, NULL, 0);
   atomscope_raster_view_set_atoms (self->raster_view, NULL, 0);
   atomscope_convergence_view_set_model (self->convergence_view, NULL, 0);
@@ -121,7 +126,7 @@ update_page_label (AtomscopeWindow *self)
 static void
 set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFile *file)
 {
-  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
   atomscope_window_clear_model (self);
@@ -136,29 +141,24 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   atomscope_window_browser_set_recording (self, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
-  /* A usual paper sensitivity for the unit of the first channel (per division). */
-  if (rec->n_channels > 0 && rec->channels[0].unit != NULL)
-    {
-      const char *unit = rec->channels[0].unit;
-      double sensitivity = 1.0;
-
-      if (g_str_equal (unit, "uV") || g_str_equal (unit, "µV"))
-        sensitivity = 50.0;
-      else if (g_str_equal (unit, "mV"))
-        sensitivity = 0.5;
-      else if (g_str_has_prefix (unit, "deg") || g_str_equal (unit, "°"))
-        sensitivity = 5.0;
-      gtk_spin_button_set_value (self->sensitivity_spin, sensitivity);
-    }
   gtk_stack_set_visible_child_name (self->recording_stack, "recording");
-  gtk_window_set_title (GTK_WINDOW (self), name);
-  if (app != NULL)
+  if (name != NULL)
+    gtk_window_set_title (GTK_WINDOW (self), name);
+  if (app != NULL && file != NULL)
     atomscope_application_add_recent (ATOMSCOPE_APPLICATION (app), file);
   for (guint i = 0; i < rec->warnings->len; i++)
     atomscope_window_show_toast (self, g_ptr_array_index (rec->warnings, i));
   update_page_label (self);
   atomscope_window_update_actions (self);
   self->load_count++;
+  atomscope_window_model_file_loaded (self);
+}
+
+void
+atomscope_window_show_recording (AtomscopeWindow *self, AsRecording *rec)
+{
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self) && rec != NULL);
+  set_recording (self, rec, NULL, NULL);
 }
 
 /* The image shown as it is (grey or colour), for 2-D atoms. */
@@ -197,11 +197,13 @@ set_image (AtomscopeWindow *self, AsImage *img, GFile *file)
   gtk_stack_set_visible_child_name (self->browser_stack, "image");
   atomscope_params_panel_set_image (self->params_panel);
   gtk_stack_set_visible_child_name (self->recording_stack, "recording");
-  gtk_window_set_title (GTK_WINDOW (self), name);
-  if (app != NULL)
+  if (name != NULL)
+    gtk_window_set_title (GTK_WINDOW (self), name);
+  if (app != NULL && file != NULL)
     atomscope_application_add_recent (ATOMSCOPE_APPLICATION (app), file);
   atomscope_window_update_actions (self);
   self->load_count++;
+  atomscope_window_model_file_loaded (self);
 }
 
 AsImage *
@@ -232,13 +234,18 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      g_autofree char *message = g_strstrip (g_strdelimit (g_strdup (error->message), "\r\n\t", ' '));
+      g_autofree char *markup = g_markup_escape_text (message, -1);
+
       self->load_failures++;
-      atomscope_window_show_toast (self, error->message);
-      if (self->recording == NULL)
+      /* Said once: on the status page when nothing is shown, else in a toast. */
+      if (self->recording == NULL && self->image == NULL)
         {
           adw_status_page_set_title (self->status_page, _("Could Not Open the File"));
-          adw_status_page_set_description (self->status_page, error->message);
+          adw_status_page_set_description (self->status_page, markup);
         }
+      else
+        atomscope_window_show_toast (self, message);
       return;
     }
   set_recording (self, rec, montage, file);
@@ -307,11 +314,18 @@ atomscope_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->prepare_cancellable);
   g_clear_object (&self->prepare_cancellable);
+  g_cancellable_cancel (self->figure_cancellable);
+  g_clear_object (&self->figure_cancellable);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_cancellable_cancel (self->model_cancellable);
+  g_clear_object (&self->model_cancellable);
+  g_clear_pointer (&self->pending_model, as_model_unref);
   if (self->job != NULL)
     {
-      /* The worker must not outlive what it reads. */
+      /* Never wait on the worker: it holds its own references to what it reads
+       * and ends at its next check of the stop flag, even inside a z-step. */
       as_job_stop (self->job);
-      as_job_wait (self->job, NULL);
       g_clear_pointer (&self->job, as_job_unref);
     }
   if (self->tick_id != 0)
@@ -321,14 +335,15 @@ atomscope_window_dispose (GObject *object)
     }
   g_clear_pointer (&self->model, as_cdl_model_unref);
   g_clear_pointer (&self->figure_atoms, as_figure_atoms_unref);
-  g_clear_pointer (&self->topographies, as_figure_topographies_unref);
   g_clear_pointer (&self->recording, as_recording_unref);
   g_clear_pointer (&self->image, as_image_unref);
   g_clear_pointer (&self->learned_on, as_recording_unref);
   g_clear_pointer (&self->montage, as_montage_unref);
-  g_clear_pointer (&self->sensor_xy, g_free);
-  g_clear_pointer (&self->sensor_channel, g_free);
   g_clear_pointer (&self->last_export, g_ptr_array_unref);
+  g_clear_pointer (&self->model_preprocessing, json_object_unref);
+  g_clear_pointer (&self->model_source, g_free);
+  g_clear_pointer (&self->model_dir, g_free);
+  g_clear_pointer (&self->model_dictionary, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), ATOMSCOPE_TYPE_WINDOW);
   G_OBJECT_CLASS (atomscope_window_parent_class)->dispose (object);
 }
@@ -372,6 +387,11 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, browser_stack);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, image_picture);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, montage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_button);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, overview_area);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_search);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, events_list);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, filters_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, highpass_spin);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, lowpass_spin);

@@ -34,6 +34,11 @@ void             atomscope_window_stop          (AtomscopeWindow *self);
 AsCdlModel      *atomscope_window_get_model     (AtomscopeWindow *self);
 void             atomscope_window_select_atom   (AtomscopeWindow *self, int atom);
 
+/* Model folders: shown with the recording they explain (@recording NULL: the one the
+ * model names, opened if it exists), or their atoms looked for in the open recording. */
+void             atomscope_window_open_model    (AtomscopeWindow *self, GFile *folder, GFile *recording);
+void             atomscope_window_use_model_atoms (AtomscopeWindow *self, GFile *folder);
+
 /* Export of what is shown; asks before replacing files. */
 AtomscopeExportRequest *atomscope_window_new_export_request (AtomscopeWindow *self);
 void             atomscope_window_export        (AtomscopeWindow *self, AtomscopeExportRequest *req);

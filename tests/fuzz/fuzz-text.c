@@ -20,9 +20,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   as_read_options_init (&opts);
   /* the first byte chooses the options, so both paths are explored */
   if (size > 0 && (data[0] & 1))
-    opts.resample_irregular = TRUE;
+    opts.strict_rates = TRUE;
   if (size > 0 && (data[0] & 2))
     opts.sfreq = 250;
+  /* and the layout the user can give instead of the guess */
+  if (size > 0 && (data[0] & 4))
+    opts.text.separator = ';';
+  if (size > 0 && (data[0] & 8))
+    opts.text.decimal = ',';
+  if (size > 0 && (data[0] & 16))
+    opts.text.orientation = AS_TEXT_ORIENTATION_ROWS;
+  if (size > 0 && (data[0] & 32))
+    {
+      opts.text.skip_given = TRUE;
+      opts.text.skip = data[0] >> 6;
+    }
   rec = as_read_text ("fuzz.csv", (const char *) data, size, &opts, &error);
   fuzz_check_result (rec, error, "fuzz.csv");
   return 0;

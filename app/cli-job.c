@@ -1,0 +1,129 @@
+/* cli-job.c: a job in the terminal, interruptible without losing the work.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "as-engine.h"
+#include "cli-job.h"
+
+static volatile sig_atomic_t received = 0;
+static struct sigaction old_int, old_term;
+static gboolean installed = FALSE;
+
+/* Async-signal-safe: the first signal is remembered for the polling loop; a second
+ * one restores the default action and raises it again, ending the process. */
+static void
+on_signal (int signo)
+{
+  if (received != 0)
+    {
+      signal (signo, SIG_DFL);
+      raise (signo);
+      return;
+    }
+  received = signo;
+}
+
+void
+as_cli_job_begin_signals (void)
+{
+  struct sigaction sa;
+
+  if (installed)
+    return;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, &old_int);
+  sigaction (SIGTERM, &sa, &old_term);
+  received = 0;
+  installed = TRUE;
+}
+
+void
+as_cli_job_end_signals (void)
+{
+  if (!installed)
+    return;
+  sigaction (SIGINT, &old_int, NULL);
+  sigaction (SIGTERM, &old_term, NULL);
+  installed = FALSE;
+}
+
+int
+as_cli_signal_status (int signal_number)
+{
+  return 128 + signal_number;
+}
+
+AsCdlModel *
+as_cli_run_cdl_job (AsJob *job, gboolean quiet, int *signal_number, GError **error)
+{
+  guint64 seen = 0;
+  gboolean asked = FALSE;
+
+  as_cli_job_begin_signals ();
+  if (received != 0)
+    {
+      if (signal_number != NULL)
+        *signal_number = received;
+      g_set_error_literal (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_CANCELLED,
+                           _("interrupted before learning started: nothing was written"));
+      return NULL;
+    }
+  as_job_start (job);
+  while (!as_job_is_done (job))
+    {
+      guint64 gen = as_job_get_generation (job);
+
+      if (received != 0 && !asked)
+        {
+          as_job_stop (job);
+          asked = TRUE;
+          if (!quiet)
+            fprintf (stderr, "%s\n", _("Stopping at the next safe point; the model so far will be written (interrupt again to quit at once)"));
+        }
+      if (gen != seen && !quiet)
+        {
+          g_autoptr (AsCdlModel) m = as_job_dup_snapshot (job, NULL);
+          if (m != NULL && m->trace->len > 0)
+            fprintf (stderr, _("iteration %u: objective %.8g (%.1f s)\n"), m->iteration,
+                     as_cdl_model_last_objective (m),
+                     g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time);
+          seen = gen;
+        }
+      g_usleep (20000);
+    }
+  if (signal_number != NULL)
+    *signal_number = received;
+  if (!as_job_wait (job, error))
+    return NULL;
+  return as_job_dup_snapshot (job, NULL);
+}
+
+void
+as_cli_print_occurrences (const AsCdlModel *model)
+{
+  const double duration = model->sfreq > 0 && model->shape.height == 1
+                          ? model->n_trials * (double) model->shape.width / model->sfreq : 0.0;
+
+  for (guint k = 0; k < model->shape.n_atoms; k++)
+    {
+      const double top = as_cdl_model_max_activation (model, k);
+      g_autoptr (GArray) occ = as_cdl_model_occurrences_merged (model, k, 0.1 * top,
+                                                                as_cdl_model_merge_spacing (model));
+      const guint n = top > 0 ? occ->len : 0;
+
+      if (duration > 0)
+        printf (_("atom %u: %u occurrences, %.4g per second\n"), k + 1, n, n / duration);
+      else
+        printf (_("atom %u: %u occurrences\n"), k + 1, n);
+    }
+}

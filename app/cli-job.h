@@ -1,0 +1,30 @@
+/* cli-job.h: running an engine job from the command line, with Ctrl-C and SIGTERM
+ * ending it at its next safe point instead of losing the work.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "as-cdl.h"
+#include "as-job.h"
+
+/* Starts @job and waits for it, reporting each new model on stderr unless @quiet.  While
+ * it runs, SIGINT or SIGTERM asks the job to stop (a second one ends the process at
+ * once); the model reached so far is returned and *@signal_number tells which signal
+ * arrived (0 when none).  The handlers stay until as_cli_job_end_signals(), so that
+ * writing the result is not cut short by the first signal. */
+/* Catches SIGINT and SIGTERM from now on (call it before reading the input): a signal
+ * that arrives before the job starts ends the command without writing anything. */
+void        as_cli_job_begin_signals (void);
+AsCdlModel *as_cli_run_cdl_job     (AsJob *job, gboolean quiet, int *signal_number,
+                                    GError **error);
+void        as_cli_job_end_signals (void);
+/* The exit status after a signal: 128 + its number, as shells report it. */
+int         as_cli_signal_status   (int signal_number);
+
+/* Prints one line per atom on stdout: its occurrences as the window counts them (merged
+ * activations above a tenth of the atom's largest) and their rate. */
+void        as_cli_print_occurrences (const AsCdlModel *model);
