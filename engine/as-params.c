@@ -1201,6 +1201,13 @@ as_learn_input_new (const char *path, AsRecording *recording, const AsLearnReque
           in->sfreq = in->recording->sfreq;
         }
     }
+  /* The default minibatch is never more than the data has windows (a short recording). */
+  if (in->params.online && req->batch < 0 && in->height == 1)
+    {
+      guint Tw;
+      guint64 n_win = online_windows (&in->params, in->n_trials, in->width, &Tw);
+      in->params.online_batch = (guint) CLAMP (n_win, 1, in->params.online_batch);
+    }
   if (!as_cdl_params_check_fit (&in->params, in->n_trials, in->n_channels, in->height,
                                 in->width, error))
     {

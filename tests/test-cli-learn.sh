@@ -18,7 +18,7 @@ check () { # description, expected status, command...
   fi
 }
 csv="$data/nystagmus_infantile_avramidis_200Hz.csv"
-echo "1..37"
+echo "1..38"
 check "learn on a CSV recording" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 10 -q
 for f in atoms.npy activations.npy u.npy v.npy run.json; do
   n=$((n + 1))
@@ -89,6 +89,7 @@ refuse "--rate on a file with a time column says so" "--rate does not apply" "$c
 refuse "-k 2147483647 is refused" "--atoms 2147483647 is out of range" "$cli" learn "$csv" --out "$tmp/c" -k 2147483647
 refuse "-k larger than the data holds is refused" "so it takes at most" "$cli" learn "$csv" --out "$tmp/c" -k 1000
 refuse "--online --batch 100000 is refused" "--batch 100000 is more than the" "$cli" learn "$csv" --out "$tmp/c" --online --batch 100000
+check "--online on a short recording takes a minibatch it has room for" 0 "$cli" learn "$csv" --out "$tmp/o" --online -q
 refuse "--batch without --online says so" "--batch applies to online learning only" "$cli" learn "$csv" --out "$tmp/c" --batch 4
 refuse "a high-pass above Nyquist is refused" "Nyquist" "$cli" learn "$csv" --out "$tmp/c" --highpass 150
 refuse "an unknown channel is named" "no channel of" "$cli" learn "$csv" --out "$tmp/c" --channels Fp1
