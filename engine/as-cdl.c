@@ -859,6 +859,8 @@ learn_batch (Cdl *c)
       if (c->job != NULL && as_job_stop_requested (c->job))
         {
           memcpy (c->z, c->z_saved, sizeof (double) * c->n * c->zstride);
+          c->stopped = TRUE;
+          c->end_state = AS_CDL_END_STOPPED;
           publish (c);
           break;
         }
