@@ -18,8 +18,8 @@
 #include "as-params.h"
 #include "as-reader.h"
 #include "cli-commands.h"
-#include "cli-read.h"
 #include "cli-job.h"
+#include "cli-read.h"
 
 static gboolean
 on_option (const char *name, const char *value, gpointer request, GError **error)
@@ -34,11 +34,11 @@ as_cli_learn (int argc, char **argv)
   char *out_dir = NULL, *save_data = NULL;
   g_auto (GStrv) files = NULL;
   gboolean force = FALSE, quiet = FALSE, figures = FALSE;
+  double checkpoint_every = 300.0;
+  char *resume_dir = NULL;
   AsLearnRequest req;
   g_auto (AsCliRead) read = { 0 };
   GOptionArgFunc cb = (GOptionArgFunc) on_option;
-  double checkpoint_every = 300.0;
-  char *resume_dir = NULL;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
     { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
@@ -82,6 +82,7 @@ as_cli_learn (int argc, char **argv)
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;
   g_autoptr (AsLearnInput) input = NULL;
+  g_autoptr (AsRecording) rec = NULL;
   g_autoptr (JsonObject) extra = NULL;
   AsCscShape out_shape;
   AsCdlExportInfo info;
@@ -99,22 +100,22 @@ as_cli_learn (int argc, char **argv)
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (ctx, group);
   g_option_context_add_group (ctx, as_cli_read_group (&read));
-  read.sfreq = NAN;   /* given or not: --rate 0 is an error, not "unset" */
+  /* --rate is read by the reading options; -∞ tells "not given" from any value a person types,
+   * so that 0 or nan are refused with the others' checks rather than taken as "not given". */
+  read.sfreq = -HUGE_VAL;
   if (!as_cli_parse_options (ctx, &argc, &argv, command))
     goto out;
-  /* --rate belongs to the reading options; learning checks it as its parameters. */
-  if (!isnan (read.sfreq))
+  if (read.sfreq != -HUGE_VAL)
     {
-      char value[G_ASCII_DTOSTR_BUF_SIZE];
-
-      if (!as_learn_request_set (&req, "rate", g_ascii_dtostr (value, sizeof value, read.sfreq), &error))
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_dtostr (text, sizeof text, read.sfreq);
+      if (!as_learn_request_set (&req, "rate", text, &error))
         {
           as_cli_error (command, "%s", error->message);
           goto out;
         }
     }
-  else
-    read.sfreq = 0;
+  read.sfreq = 0;
   if (!(checkpoint_every >= 0.0) || !isfinite (checkpoint_every))
     {
       as_cli_error (command, "%s", _("--checkpoint takes a number of seconds ≥ 0"));
@@ -156,21 +157,21 @@ as_cli_learn (int argc, char **argv)
     }
 
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
-  as_cli_job_begin_signals ();
   if (req.threads > 0)
     as_engine_set_blas_threads ((int) req.threads);
-  if (as_file_is_image (files[0]) || g_str_has_suffix (files[0], ".npy") || g_str_has_suffix (files[0], ".NPY"))
-    input = as_learn_input_new (files[0], &req, &usage, &error);
-  else
+  as_cli_job_begin_signals ();
+  if (!as_file_is_image (files[0]) && !as_learn_file_is_trials (files[0]))
     {
-      /* Read with the shared reading options (text layouts, rates, added events). */
-      g_autoptr (AsRecording) rec = as_cli_read_load (&read, files[0], command);
-
-      status = 1;
+      if (!isnan (req.rate))
+        read.sfreq = req.rate;
+      rec = as_cli_read_load (&read, files[0], command);
       if (rec == NULL)
-        goto out;
-      input = as_learn_input_new_for_recording (rec, &req, &usage, &error);
+        {
+          status = 1;
+          goto out;
+        }
     }
+  input = as_learn_input_new (files[0], rec, &req, &usage, &error);
   if (input == NULL)
     {
       as_cli_error (command, "%s", error->message);
@@ -227,7 +228,6 @@ as_cli_learn (int argc, char **argv)
   if (model == NULL)
     {
       as_cli_error (command, "%s", error->message);
-      status = g_error_matches (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID) ? 2 : 1;
       if (signal_number != 0)
         status = as_cli_signal_status (signal_number);
       goto out;
@@ -276,8 +276,8 @@ out:
   as_cli_job_end_signals ();
   g_free (out_dir);
   g_free (save_data);
-  as_learn_request_clear (&req);
   g_free (resume_dir);
+  as_learn_request_clear (&req);
   return status;
 }
 
@@ -287,17 +287,14 @@ as_cli_bench_cdl (int argc, char **argv)
   gboolean skip_scale = FALSE;
   int only = 0, iterations = 3;
   double hours = 1.0;
-  char *peer_dir = NULL, *python = NULL;
   GOptionEntry entries[] = {
     { "skip-scale", 0, 0, G_OPTION_ARG_NONE, &skip_scale, N_("Skip problem 4 (one hour of 64 channels, about 2 GiB)"), NULL },
     { "only", 0, 0, G_OPTION_ARG_INT, &only, N_("Run only problem N (1–4)"), N_("N") },
     { "hours", 0, 0, G_OPTION_ARG_DOUBLE, &hours, N_("Problem 4: recording length in hours (default 1)"), N_("H") },
     { "scale-iterations", 0, 0, G_OPTION_ARG_INT, &iterations, N_("Problem 4: outer iterations to time (default 3)"), N_("N") },
-    { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer_dir, N_("Run alphacsc from this folder (the one holding alphacsc/) beside us on the same problems"), N_("DIR") },
-    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, N_("The Python that runs the peer, with numpy, scipy and numba (default python3)"), N_("PROGRAM") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("— time the reference CDL problems, beside alphacsc with --peer"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("— time the reference CDL problems against alphacsc's figures"));
   g_autoptr (GError) error = NULL;
   AsBenchCdlOptions o;
 
@@ -314,17 +311,11 @@ as_cli_bench_cdl (int argc, char **argv)
   o.only = (guint) only;
   o.scale_hours = hours;
   o.scale_iterations = (guint) iterations;
-  o.peer_dir = peer_dir;
-  o.python = python;
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   if (!as_bench_cdl_run (&o, stdout, &error))
     {
       as_cli_error ("bench cdl", "%s", error->message);
-      g_free (peer_dir);
-      g_free (python);
       return 1;
     }
-  g_free (peer_dir);
-  g_free (python);
   return 0;
 }

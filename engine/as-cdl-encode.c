@@ -68,11 +68,12 @@ as_cdl_encode (const double *x, guint n_trials, guint n_channels, guint height, 
     }
   m->encoded = TRUE;
   m->sfreq = dict->sfreq;
-  m->lambda_max = as_csc_lambda_max (&s, m->atoms, m->u, m->v, x, n_trials, m->positive);
+  /* The same λ_max and z-step tolerance as learning (docs/lambda.md): of the data, not of the
+   * atoms, so that a fraction of λ_max means the same λ when learning and encoding. */
+  m->lambda_max = as_cdl_data_lambda_max (x, n_trials, n_channels, s.height, s.width,
+                                          s.atom_height, s.atom_width, dict->rank1);
   m->lambda = params->lambda_absolute ? params->lambda : params->lambda * m->lambda_max;
-  /* The coordinate-descent tolerance relative to the data's RMS, as in learning
-   * (docs/lambda.md), so that encoding solves to the same accuracy. */
-  z_tol = params->z_tol * sqrt (x2 / ((double) n_trials * as_csc_signal_size (&s)));
+  z_tol = params->z_tol * sqrt (x2 / ((double) n_trials * ssz));
   {
     AsCdlTracePoint start = { 0, 1, 0.0, 0.5 * x2 };   /* z = 0 */
     g_array_append_val (m->trace, start);

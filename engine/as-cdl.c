@@ -859,6 +859,8 @@ learn_batch (Cdl *c)
       if (c->job != NULL && as_job_stop_requested (c->job))
         {
           memcpy (c->z, c->z_saved, sizeof (double) * c->n * c->zstride);
+          c->stopped = TRUE;
+          c->end_state = AS_CDL_END_STOPPED;
           publish (c);
           break;
         }
@@ -1084,6 +1086,43 @@ data_lambda_max (Cdl *c)
     memcpy (c->param, saved, sizeof (double) * K * c->asz);
   update_effective (c);
   g_free (saved);
+  return lm;
+}
+
+double
+as_cdl_data_lambda_max (const double *x, guint n_trials, guint n_channels, guint height,
+                        guint width, guint atom_height, guint atom_width, gboolean rank1)
+{
+  AsCdlParams p;
+  Cdl cdl = { 0 }, *c = &cdl;
+  double lm;
+
+  as_cdl_params_init (&p);
+  p.rank1 = rank1;
+  c->p = &p;
+  c->s = (AsCscShape) { 1, n_channels, height, width, MAX (1, atom_height), atom_width };
+  c->full = c->s;
+  c->n = n_trials;
+  c->x = x;
+  c->nv = as_csc_n_valid (&c->s);
+  c->ssz = as_csc_signal_size (&c->s);
+  c->asz = as_csc_atom_size (&c->s);
+  c->hw = (gsize) c->s.atom_height * c->s.atom_width;
+  c->zstride = c->nv;
+  as_rng_init (&c->rng, 0);
+  c->u = g_new0 (double, n_channels);
+  c->v = g_new0 (double, c->hw);
+  c->veff = g_new0 (double, c->hw);
+  c->param = g_new0 (double, c->asz);
+  c->atoms = g_new0 (double, c->asz);
+  c->z = g_new0 (double, (gsize) n_trials * c->nv);
+  lm = data_lambda_max (c);
+  g_free (c->u);
+  g_free (c->v);
+  g_free (c->veff);
+  g_free (c->param);
+  g_free (c->atoms);
+  g_free (c->z);
   return lm;
 }
 

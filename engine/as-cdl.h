@@ -138,6 +138,12 @@ double        as_cdl_model_last_objective (const AsCdlModel *model);
  * and how many of them lie away from the edges (first and last atom width of a trial). */
 guint         as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside);
 
+/* λ_max of the data x (n_trials × P × H × W) for atoms of atom_height × atom_width, whatever
+ * the dictionary (docs/lambda.md): what learning and encoding take "a fraction of λ_max" of. */
+double        as_cdl_data_lambda_max  (const double *x, guint n_trials, guint n_channels,
+                                       guint height, guint width, guint atom_height,
+                                       guint atom_width, gboolean rank1);
+
 /* Synchronous learning on x (n_trials × P × H × W; signals H = 1, W = T).  With @job the
  * loop checks as_job_check() each half-step and publishes snapshots; a stopped run
  * returns the consistent model reached so far. */

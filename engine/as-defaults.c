@@ -192,6 +192,11 @@ as_defaults_fill_for_recording (AsSignalKind kind, const AsRecording *rec, doubl
     }
   if (!any)
     opts->types = 0;
+  /* A high-pass needs a recording of many periods of its cut-off: on a shorter one its slow
+   * response spans the whole record and shapes the signal, so the linear detrend alone takes
+   * the drift (a nystagmus recording of a few seconds keeps its beats). */
+  if (opts->highpass > 0 && as_recording_duration (rec) < 10.0 / opts->highpass)
+    opts->highpass = 0;
   if (opts->reref == AS_REREF_AVERAGE && n_eeg < 2)
     opts->reref = AS_REREF_NONE;
 }

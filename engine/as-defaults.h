@@ -63,7 +63,9 @@ void              as_defaults_fill         (AsSignalKind kind, double sfreq,
                                             AsCdlParams *params, AsPreprocessOptions *opts);
 /* as_defaults_fill() for @rec at @sfreq (its own rate, or the rate it will be resampled to):
  * the kind's channel type only when the file has such channels (all signals otherwise, e.g. a
- * sound file holding ECG leads), and an average reference only over two EEG channels or more. */
+ * sound file holding ECG leads), an average reference only over two EEG channels or more, and
+ * the high-pass only on recordings of at least ten periods of its cut-off (the linear detrend
+ * takes the drift of shorter ones). */
 void              as_defaults_fill_for_recording (AsSignalKind kind, const AsRecording *rec,
                                                   double sfreq, AsCdlParams *params,
                                                   AsPreprocessOptions *opts);

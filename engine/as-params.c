@@ -1109,9 +1109,25 @@ load_trials (AsLearnInput *in, const char *path, const AsLearnRequest *req, AsNp
   return TRUE;
 }
 
+gboolean
+as_learn_file_is_trials (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  AsNpyArray arr = { 0 };
+  gboolean trials;
+
+  if (!g_str_has_suffix (lower, ".npy") || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  if (!as_npy_read (path, &arr, NULL))
+    return FALSE;
+  trials = arr.ndim == 3;
+  as_npy_array_clear (&arr);
+  return trials;
+}
+
 AsLearnInput *
-as_learn_input_new (const char *path, const AsLearnRequest *req, gboolean *usage,
-                    GError **error)
+as_learn_input_new (const char *path, AsRecording *recording, const AsLearnRequest *req,
+                    gboolean *usage, GError **error)
 {
   g_autoptr (AsLearnInput) in = g_new0 (AsLearnInput, 1);
 
@@ -1144,13 +1160,8 @@ as_learn_input_new (const char *path, const AsLearnRequest *req, gboolean *usage
       AsNpyArray arr = { 0 };
       gboolean trials = FALSE;
 
-      if (g_str_has_suffix (path, ".npy") || g_str_has_suffix (path, ".NPY"))
-        {
-          GError *e = NULL;
-          if (as_npy_read (path, &arr, &e) && arr.ndim == 3)
-            trials = TRUE;
-          g_clear_error (&e);
-        }
+      if (recording == NULL && as_learn_file_is_trials (path))
+        trials = as_npy_read (path, &arr, error);
       if (trials)
         {
           gboolean ok = load_trials (in, path, req, &arr, usage, error);
@@ -1164,13 +1175,38 @@ as_learn_input_new (const char *path, const AsLearnRequest *req, gboolean *usage
           AsReadOptions ro;
 
           as_npy_array_clear (&arr);
-          as_read_options_init (&ro);
-          ro.sfreq = SET (req->rate) ? req->rate : 0;
-          rec = as_recording_load_with_options (path, &ro, error);
+          if (recording != NULL)
+            rec = as_recording_ref (recording);
+          else
+            {
+              as_read_options_init (&ro);
+              ro.sfreq = SET (req->rate) ? req->rate : 0;
+              rec = as_recording_load_with_options (path, &ro, error);
+            }
           if (rec == NULL)
             return NULL;
-          return as_learn_input_new_for_recording (rec, req, usage, error);
+          if (!as_learn_request_resolve (req, rec, &in->kind, &in->params, &in->opts,
+                                         &in->labels, error))
+            {
+              *usage = TRUE;
+              return NULL;
+            }
+          in->recording = as_learn_prepare (rec, &in->opts, &in->report, error);
+          if (in->recording == NULL)
+            return NULL;
+          in->n_trials = 1;
+          in->n_channels = in->recording->n_channels;
+          in->height = 1;
+          in->width = (guint) in->recording->n_samples;
+          in->sfreq = in->recording->sfreq;
         }
+    }
+  /* The default minibatch is never more than the data has windows (a short recording). */
+  if (in->params.online && req->batch < 0 && in->height == 1)
+    {
+      guint Tw;
+      guint64 n_win = online_windows (&in->params, in->n_trials, in->width, &Tw);
+      in->params.online_batch = (guint) CLAMP (n_win, 1, in->params.online_batch);
     }
   if (!as_cdl_params_check_fit (&in->params, in->n_trials, in->n_channels, in->height,
                                 in->width, error))
@@ -1209,38 +1245,4 @@ as_learn_input_save_data (AsLearnInput *in, const char *path, gboolean overwrite
       return as_npy_write (path, x, 3, shape, overwrite, error);
     }
   return as_npy_write (path, x, 4, shape, overwrite, error);
-}
-
-AsLearnInput *
-as_learn_input_new_for_recording (AsRecording *rec, const AsLearnRequest *req, gboolean *usage,
-                                  GError **error)
-{
-  g_autoptr (AsLearnInput) in = g_new0 (AsLearnInput, 1);
-
-  *usage = FALSE;
-  if (!as_learn_request_check (req, error))
-    {
-      *usage = TRUE;
-      return NULL;
-    }
-  if (!as_learn_request_resolve (req, rec, &in->kind, &in->params, &in->opts, &in->labels, error))
-    {
-      *usage = TRUE;
-      return NULL;
-    }
-  in->recording = as_learn_prepare (rec, &in->opts, &in->report, error);
-  if (in->recording == NULL)
-    return NULL;
-  in->n_trials = 1;
-  in->n_channels = in->recording->n_channels;
-  in->height = 1;
-  in->width = (guint) in->recording->n_samples;
-  in->sfreq = in->recording->sfreq;
-  if (!as_cdl_params_check_fit (&in->params, in->n_trials, in->n_channels, in->height,
-                                in->width, error))
-    {
-      *usage = g_error_matches (*error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
-      return NULL;
-    }
-  return g_steal_pointer (&in);
 }

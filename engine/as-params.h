@@ -117,13 +117,14 @@ typedef struct
   AsLearnReport       *report;       /* NULL for images */
 } AsLearnInput;
 
-/* *usage_error is set TRUE when the failure is in the request (a usage error) rather than in
+/* @recording: the file already read (with the reader's options), or NULL to read @path here.
+ * *usage_error is set TRUE when the failure is in the request (a usage error) rather than in
  * the file or its data. */
-AsLearnInput *as_learn_input_new  (const char *path, const AsLearnRequest *req,
-                                   gboolean *usage_error, GError **error);
-/* The same for a recording already read (with the reading options of the caller). */
-AsLearnInput *as_learn_input_new_for_recording (AsRecording *rec, const AsLearnRequest *req,
-                                                gboolean *usage, GError **error);
+AsLearnInput *as_learn_input_new  (const char *path, AsRecording *recording,
+                                   const AsLearnRequest *req, gboolean *usage_error,
+                                   GError **error);
+/* An NPY file of three dimensions (trials × channels × samples). */
+gboolean      as_learn_file_is_trials (const char *path);
 void          as_learn_input_free (AsLearnInput *input);
 AsJob        *as_learn_input_job  (AsLearnInput *input);
 /* Writes the data learning sees as NPY (trials × channels × H × W, H left out for signals). */

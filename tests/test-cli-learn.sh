@@ -18,6 +18,7 @@ check () { # description, expected status, command...
   fi
 }
 csv="$data/nystagmus_infantile_avramidis_200Hz.csv"
+echo "1..38"
 check "learn on a CSV recording" 0 "$cli" learn "$csv" --out "$tmp/a" --atoms 2 --atom-length 0.25 --iterations 10 -q
 for f in atoms.npy activations.npy u.npy v.npy run.json; do
   n=$((n + 1))
@@ -88,6 +89,7 @@ refuse "--rate on a file with a time column says so" "--rate does not apply" "$c
 refuse "-k 2147483647 is refused" "--atoms 2147483647 is out of range" "$cli" learn "$csv" --out "$tmp/c" -k 2147483647
 refuse "-k larger than the data holds is refused" "so it takes at most" "$cli" learn "$csv" --out "$tmp/c" -k 1000
 refuse "--online --batch 100000 is refused" "--batch 100000 is more than the" "$cli" learn "$csv" --out "$tmp/c" --online --batch 100000
+check "--online on a short recording takes a minibatch it has room for" 0 "$cli" learn "$csv" --out "$tmp/o" --online -q
 refuse "--batch without --online says so" "--batch applies to online learning only" "$cli" learn "$csv" --out "$tmp/c" --batch 4
 refuse "a high-pass above Nyquist is refused" "Nyquist" "$cli" learn "$csv" --out "$tmp/c" --highpass 150
 refuse "an unknown channel is named" "no channel of" "$cli" learn "$csv" --out "$tmp/c" --channels Fp1
@@ -148,5 +150,4 @@ if [ $? -eq 1 ] && printf '%s' "$out" | grep -qF "no channel has a usable signal
 else
   echo "not ok $n - an all-zero recording is a clear error"; echo "$out" | sed 's/^/# /'; fail=1
 fi
-echo "1..$n"
 exit $fail

@@ -476,7 +476,7 @@ test_trials_npy (void)
   as_learn_request_init (&req);
   g_assert_true (as_learn_request_set (&req, "atom-samples", "20", NULL));
   g_assert_true (as_learn_request_set (&req, "rate", "100", NULL));
-  in = as_learn_input_new (path, &req, &usage, &error);
+  in = as_learn_input_new (path, NULL, &req, &usage, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (in->n_trials, ==, 3);
   g_assert_cmpuint (in->n_channels, ==, 2);

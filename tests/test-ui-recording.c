@@ -12,8 +12,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "as-model.h"
 #include "as-cdl-export.h"
+#include "as-model.h"
 #include "as-npy.h"
 #include "as-rng.h"
 #include "atomscope-application.h"
@@ -478,24 +478,6 @@ has_topographies (gpointer window)
   return atoms != NULL && atoms->topographies != NULL;
 }
 
-/* Where the atoms figure data is built: counted by the figures library's hook. */
-typedef struct
-{
-  GThread *main_thread;
-  gint     builds;
-  gint     on_main;
-} BuildCount;
-
-static void
-count_build (gpointer data)
-{
-  BuildCount *count = data;
-
-  g_atomic_int_inc (&count->builds);
-  if (g_thread_self () == count->main_thread)
-    g_atomic_int_inc (&count->on_main);
-}
-
 /* The status line says how learning ended in the words of the command line and of run.json
  * (as_cdl_model_end_state, what the model writer stores). */
 static void
@@ -524,6 +506,24 @@ test_end_state (void)
       g_assert_nonnull (strstr (text, words[i]));
     }
   atomscope_params_panel_set_tolerance (params, -1);
+}
+
+/* Where the atoms figure data is built: counted by the figures library's hook. */
+typedef struct
+{
+  GThread *main_thread;
+  gint     builds;
+  gint     on_main;
+} BuildCount;
+
+static void
+count_build (gpointer data)
+{
+  BuildCount *count = data;
+
+  g_atomic_int_inc (&count->builds);
+  if (g_thread_self () == count->main_thread)
+    g_atomic_int_inc (&count->on_main);
 }
 
 static void
@@ -591,25 +591,6 @@ test_live_eeg (void)
            && g_get_monotonic_time () - tp < 5000000)
       g_main_context_iteration (NULL, TRUE);
     g_assert_cmpint (as_job_get_state (atomscope_window_get_job (window)), ==, AS_JOB_PAUSED);
-    /* The state says paused at once; the iteration under way still ends and
-     * publishes.  Wait until nothing came for half a second (a job that kept
-     * publishing while paused never gets there), then watch for 300 ms more. */
-    {
-      gint64 quiet_since = g_get_monotonic_time ();
-      guint last = job_generation (window);
-
-      tp = quiet_since;
-      while (g_get_monotonic_time () - quiet_since < 500000 && g_get_monotonic_time () - tp < 20000000)
-        {
-          if (!g_main_context_iteration (NULL, FALSE))
-            g_usleep (2000);
-          if (job_generation (window) != last)
-            {
-              last = job_generation (window);
-              quiet_since = g_get_monotonic_time ();
-            }
-        }
-    }
     g0 = job_generation (window);
     tp = g_get_monotonic_time ();
     while (g_get_monotonic_time () - tp < 300000)
@@ -709,7 +690,7 @@ test_close_long (void)
   g_autoptr (AsRecording) rec = as_recording_new (P, T, sfreq);
   g_autoptr (AsJob) job = NULL;
   AsRng rng;
-  gint64 t0, closed, stopped, cpu0, wait0, cpu1, wait1, xwait0, xwait1, server;
+  gint64 t0, closed, stopped, cpu0, wait0, cpu1, wait1;
 
   /* Alpha-like bursts under noise, a little different on every channel. */
   as_rng_init (&rng, 7);
@@ -742,37 +723,23 @@ test_close_long (void)
   g_assert_false (as_job_is_done (job));
 
   ui_test_thread_schedstat (&cpu0, &wait0);
-  xwait0 = ui_test_display_server_wait ();
   t0 = g_get_monotonic_time ();
   gtk_window_destroy (GTK_WINDOW (window));
   closed = g_get_monotonic_time () - t0;
   ui_test_thread_schedstat (&cpu1, &wait1);
-  xwait1 = ui_test_display_server_wait ();
-  /* Destroying a window makes round trips to the display server: the time it
-   * waited for a CPU meanwhile (at most the time we were off a CPU and off the
-   * run queue) is the machine's load, as is our own run-queue wait. */
-  server = MIN (MAX (0, closed - (wait1 - wait0) - (cpu1 - cpu0)), xwait1 - xwait0);
   /* Nothing wakes the main loop when a detached job ends: poll it. */
   while (!as_job_is_done (job) && g_get_monotonic_time () - t0 < 30000000)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
   stopped = g_get_monotonic_time () - t0;
   g_assert_true (as_job_is_done (job));
-  g_test_message ("closing took %.1f ms (%.1f ms on a CPU, %.1f ms waiting for one, %.1f ms "
-                  "of the display server waiting for one; the window's own dispose %.1f ms); "
+  g_test_message ("closing took %.1f ms (%.1f ms on a CPU, %.1f ms waiting for one); "
                   "the job ended %.0f ms after the request (%s)",
-                  closed / 1e3, (cpu1 - cpu0) / 1e3, (wait1 - wait0) / 1e3, server / 1e3,
-                  atomscope_window_get_last_dispose_time () / 1e3, stopped / 1e3,
+                  closed / 1e3, (cpu1 - cpu0) / 1e3, (wait1 - wait0) / 1e3, stopped / 1e3,
                   as_job_get_state (job) == AS_JOB_STOPPED ? "stopped" : "finished");
-  /* The window lets go of the job without waiting for it.  The whole close (GTK's
-   * teardown and its round trips to the display server included) stays under
-   * 200 ms on a machine that is not starved: on a loaded one the process can be
-   * held off a CPU for seconds, which is reported but not the window's doing. */
-  g_assert_cmpuint (atomscope_window_get_last_dispose_time (), <, 200000);
-  if (closed - (wait1 - wait0) - server >= 200000)
-    g_test_message ("closing took longer than 200 ms with %.1f ms of the main thread on a CPU: "
-                    "the machine held the process off its CPUs", (cpu1 - cpu0) / 1e3);
-  g_assert_cmpint (cpu1 - cpu0, <, 200000);
+  /* Time the main thread waited for a CPU other processes held is the machine's,
+   * as in the stall probe; the rest is the window's. */
+  g_assert_cmpint (closed - (wait1 - wait0), <, 200000);
   g_assert_cmpint (as_job_get_state (job), ==, AS_JOB_STOPPED);
   /* A generous bound for a loaded machine: without the check inside the z-step
    * it would run the whole step and its statistics on the hour. */
