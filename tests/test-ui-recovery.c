@@ -135,6 +135,11 @@ test_run_fills_heatmap (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_iterate (20);
+  /* The stopped worker ends after its cell; the program must not exit under it. */
+  for (gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+       atomscope_recovery_page_count_running () > 0 && g_get_monotonic_time () < until;)
+    g_usleep (10000);
+  g_assert_cmpuint (atomscope_recovery_page_count_running (), ==, 0);
 }
 
 int

@@ -32,6 +32,7 @@ typedef struct
   GMutex     lock;
   AsDlGrid  *grid;          /* immutable once the run exists */
   gint       cancel;
+  GApplication *application;  /* held while the worker runs */
   GWeakRef   page;
   /* Published under lock. */
   double    *mean;          /* n_sparsity × n_coherence */
@@ -167,6 +168,30 @@ on_cell (const AsDlCellResult *result, guint done, guint total, gpointer user_da
   g_mutex_unlock (&run->lock);
 }
 
+/* Grid workers still computing.  The application is held while one runs, so that it
+ * does not exit (and take the BLAS library down) under a cell being computed: a
+ * cancelled run ends after its current cell. */
+static gint running_workers;
+
+static gboolean
+release_application (gpointer data)
+{
+  GApplication *app = data;
+
+  if (app != NULL)
+    {
+      g_application_release (app);
+      g_object_unref (app);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+guint
+atomscope_recovery_page_count_running (void)
+{
+  return (guint) g_atomic_int_get (&running_workers);
+}
+
 static gpointer
 run_thread (gpointer data)
 {
@@ -191,7 +216,10 @@ run_thread (gpointer data)
     run->message = g_strdup (error->message);
   publish (run);
   g_mutex_unlock (&run->lock);
+  g_idle_add_full (G_PRIORITY_DEFAULT, release_application, run->application, NULL);
+  run->application = NULL;
   run_unref (run);
+  g_atomic_int_dec_and_test (&running_workers);
   return NULL;
 }
 
@@ -277,6 +305,13 @@ atomscope_recovery_page_run (AtomscopeRecoveryPage *self)
   g_clear_pointer (&self->errors, g_free);
   self->finished = FALSE;
   self->run = run;
+  run->application = g_application_get_default ();
+  if (run->application != NULL)
+    {
+      g_object_ref (run->application);
+      g_application_hold (run->application);
+    }
+  g_atomic_int_inc (&running_workers);
   g_thread_unref (g_thread_new ("recovery-grid", run_thread, run_ref (run)));
   update_status (self, 0, run->total, NULL);
   gtk_widget_queue_draw (self->heatmap_area);

@@ -29,6 +29,8 @@ void       atomscope_recovery_page_stop         (AtomscopeRecoveryPage *self);
  * drawn; the mean recovery the heat map shows (n_rows × n_cols, NAN where not
  * computed yet; owned by the page); how many times the heat map was drawn. */
 gboolean      atomscope_recovery_page_is_finished (AtomscopeRecoveryPage *self);
+/* Grid workers of any page still computing (a stopped one ends after its cell). */
+guint         atomscope_recovery_page_count_running (void);
 const double *atomscope_recovery_page_get_values  (AtomscopeRecoveryPage *self,
                                                    guint                 *n_rows,
                                                    guint                 *n_cols);
