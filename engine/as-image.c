@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <inttypes.h>
 
 #include <math.h>
@@ -207,8 +209,13 @@ as_file_is_image (const char *path)
 {
   guint8 head[16];
   gsize n = 0;
-  FILE *f = g_fopen (path, "rb");
+  GStatBuf st;
+  FILE *f;
 
+  /* Never open a pipe or a device to look at it: the reader says what it is. */
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  f = g_fopen (path, "rb");
   if (f != NULL)
     {
       n = fread (head, 1, sizeof head, f);

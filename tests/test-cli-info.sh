@@ -73,5 +73,9 @@ head -c 1000 "$edf" > "$tmp/cut.edf"
 expect "truncated EDF" 1 'cut\.edf: byte 1000 \(signal headers\)' "$cli" info "$tmp/cut.edf"
 printf 'time,x\n0,1\n1,zz\n' > "$tmp/bad.csv"
 expect "bad CSV" 1 'bad\.csv: line 3, column 2' "$cli" info "$tmp/bad.csv"
+# A named pipe is refused at once (reading it would wait for a writer forever).
+mkfifo "$tmp/pipe.edf"
+expect "named pipe" 1 'pipe\.edf: is not a regular file' timeout 10 "$cli" info "$tmp/pipe.edf"
+expect "named pipe to learn" 1 'pipe\.edf: is not a regular file' timeout 10 "$cli" learn "$tmp/pipe.edf" --out "$tmp/p"
 echo "1..$n"
 exit $fail
