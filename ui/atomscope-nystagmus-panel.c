@@ -482,7 +482,7 @@ atomscope_nystagmus_panel_init (AtomscopeNystagmusPanel *self)
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->summary));
 
   self->plots = GTK_DRAWING_AREA (gtk_drawing_area_new ());
-  gtk_drawing_area_set_content_height (self->plots, 240);
+  gtk_drawing_area_set_content_height (self->plots, 170);
   gtk_drawing_area_set_draw_func (self->plots, draw_plots, self, NULL);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->plots));
   self->worker = atomscope_figure_worker_new (GTK_WIDGET (self->plots));

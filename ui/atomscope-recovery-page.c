@@ -423,11 +423,11 @@ atomscope_recovery_page_init (AtomscopeRecoveryPage *self)
   gtk_widget_set_vexpand (figures, TRUE);
   self->heatmap_area = gtk_drawing_area_new ();
   gtk_widget_set_hexpand (self->heatmap_area, TRUE);
-  gtk_widget_set_size_request (self->heatmap_area, 320, 240);
+  gtk_widget_set_size_request (self->heatmap_area, 240, 200);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->heatmap_area), draw_heatmap, self, NULL);
   self->gradient_area = gtk_drawing_area_new ();
   gtk_widget_set_hexpand (self->gradient_area, TRUE);
-  gtk_widget_set_size_request (self->gradient_area, 320, 240);
+  gtk_widget_set_size_request (self->gradient_area, 240, 200);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->gradient_area), draw_gradients, self, NULL);
   gtk_box_append (GTK_BOX (figures), self->heatmap_area);
   gtk_box_append (GTK_BOX (figures), self->gradient_area);
