@@ -200,8 +200,8 @@ typedef struct
 
 #define BIT(k) (1u << (k))
 
-/* Ablin et al. 2019 (Ablin et al. 2019, "Performances"): m = 256, n = 64, x ~ N(0, I) on the
- * equiregularization set, λ = 0.1 λ_max.  Seed 003 (Moreau & Bruna 2017,
+/* Ablin et al. 2019 ("Performances"): m = 256, n = 64, x ~ N(0, I) on the
+ * equiregularization set, λ = 0.1 λ_max.  Moreau & Bruna (2017,
  * "Generating model"): K = 100 atoms in P = 64 dimensions, Bernoulli(ρ)–Gaussian
  * codes; x is rescaled to λ_max = 1, so σ only sets a scale and λ = 0.01 is read
  * as 0.01 λ_max. */
