@@ -1025,6 +1025,7 @@ load_trials (AsLearnInput *in, const char *path, const AsLearnRequest *req, AsNp
           as_recording_set_channel (rec, p, label, "", AS_CHANNEL_OTHER);
         }
       rec->path = g_strdup (path);
+      g_free (rec->format);
       rec->format = g_strdup ("NPY");
       if (n == 0)
         {
