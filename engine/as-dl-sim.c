@@ -21,8 +21,8 @@ static const char *const dictionary_names[AS_DL_N_DICTIONARIES] = { "gaussian", 
 static const char *const amplitude_names[AS_DL_N_AMPLITUDES] = { "gaussian", "sign", "bounded" };
 static const char *const support_names[AS_DL_N_SUPPORTS] = { "fixed", "bernoulli" };
 
-static gboolean
-name_lookup (const char *const *names, guint count, const char *name, guint *out)
+gboolean
+as_dl_name_lookup (const char *const *names, guint count, const char *name, guint *out)
 {
   for (guint k = 0; k < count; k++)
     if (name != NULL && strcmp (name, names[k]) == 0)
@@ -45,7 +45,7 @@ as_dl_dictionary_kind_from_string (const char *name, AsDlDictionaryKind *kind)
 {
   guint k;
 
-  if (!name_lookup (dictionary_names, AS_DL_N_DICTIONARIES, name, &k))
+  if (!as_dl_name_lookup (dictionary_names, AS_DL_N_DICTIONARIES, name, &k))
     return FALSE;
   *kind = k;
   return TRUE;
@@ -63,7 +63,7 @@ as_dl_amplitude_from_string (const char *name, AsDlAmplitude *amplitude)
 {
   guint k;
 
-  if (!name_lookup (amplitude_names, AS_DL_N_AMPLITUDES, name, &k))
+  if (!as_dl_name_lookup (amplitude_names, AS_DL_N_AMPLITUDES, name, &k))
     return FALSE;
   *amplitude = k;
   return TRUE;
@@ -81,7 +81,7 @@ as_dl_support_from_string (const char *name, AsDlSupport *support)
 {
   guint k;
 
-  if (!name_lookup (support_names, AS_DL_N_SUPPORTS, name, &k))
+  if (!as_dl_name_lookup (support_names, AS_DL_N_SUPPORTS, name, &k))
     return FALSE;
   *support = k;
   return TRUE;

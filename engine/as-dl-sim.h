@@ -65,6 +65,9 @@ typedef struct
 } AsDlProblem;
 
 const char *as_dl_dictionary_kind_to_string   (AsDlDictionaryKind kind);  /* "gaussian", "coherence" */
+/* The index of @name in @names (@count of them), for the *_from_string() of the lab. */
+gboolean    as_dl_name_lookup                 (const char *const *names, guint count,
+                                               const char *name, guint *out);
 gboolean    as_dl_dictionary_kind_from_string (const char *name, AsDlDictionaryKind *kind);
 const char *as_dl_amplitude_to_string         (AsDlAmplitude amplitude); /* "gaussian", "sign", "bounded" */
 gboolean    as_dl_amplitude_from_string       (const char *name, AsDlAmplitude *amplitude);

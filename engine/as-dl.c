@@ -29,18 +29,6 @@ static const char *const learner_names[AS_DL_N_LEARNERS] = { "am", "online", "un
 static const char *const gradient_names[AS_DL_N_GRADIENTS] = { "analytic", "automatic", "implicit" };
 static const char *const layer_names[AS_DL_N_LAYER_KINDS] = { "ista", "fista" };
 
-static gboolean
-lookup (const char *const *names, guint count, const char *name, guint *out)
-{
-  for (guint k = 0; k < count; k++)
-    if (name != NULL && strcmp (name, names[k]) == 0)
-      {
-        *out = k;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 const char *
 as_dl_learner_to_string (AsDlLearner learner)
 {
@@ -53,7 +41,7 @@ as_dl_learner_from_string (const char *name, AsDlLearner *learner)
 {
   guint k;
 
-  if (!lookup (learner_names, AS_DL_N_LEARNERS, name, &k))
+  if (!as_dl_name_lookup (learner_names, AS_DL_N_LEARNERS, name, &k))
     return FALSE;
   *learner = k;
   return TRUE;
@@ -71,7 +59,7 @@ as_dl_gradient_from_string (const char *name, AsDlGradient *gradient)
 {
   guint k;
 
-  if (!lookup (gradient_names, AS_DL_N_GRADIENTS, name, &k))
+  if (!as_dl_name_lookup (gradient_names, AS_DL_N_GRADIENTS, name, &k))
     return FALSE;
   *gradient = k;
   return TRUE;
@@ -89,7 +77,7 @@ as_dl_layers_from_string (const char *name, AsDlLayers *layers)
 {
   guint k;
 
-  if (!lookup (layer_names, AS_DL_N_LAYER_KINDS, name, &k))
+  if (!as_dl_name_lookup (layer_names, AS_DL_N_LAYER_KINDS, name, &k))
     return FALSE;
   *layers = k;
   return TRUE;
