@@ -252,6 +252,18 @@ ui_test_render_png (GtkWidget *widget, const char *path, UiTestImageStats *stats
 
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (snapshot);
+  /* A widget between a relayout and its next frame snapshots to nothing: give it
+   * a few frames before calling it empty. */
+  for (int attempt = 0; node == NULL && attempt < 40; attempt++)
+    {
+      ui_test_iterate (5);
+      g_usleep (10000);
+      w = gtk_widget_get_width (widget);
+      h = gtk_widget_get_height (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   if (node == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the widget drew nothing");
