@@ -504,6 +504,20 @@ test_debounce (void)
   g_assert_cmpuint (s->config.n, ==, 40);
 }
 
+static GtkWidget *
+find_by_action (GtkWidget *root, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_by_action (c, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint
 classical_done (gpointer data)
 {
@@ -518,7 +532,7 @@ test_in_main_window (void)
 {
   g_autoptr (AtomscopeApplication) app = atomscope_application_new ();
   g_autoptr (GError) error = NULL;
-  GtkWidget *win, *teaching, *stack;
+  GtkWidget *win, *teaching, *stack, *learn;
 
   /* Registering runs startup, after which windows may be added. */
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -536,9 +550,16 @@ test_in_main_window (void)
   atomscope_teaching_page_set_budget (ATOMSCOPE_TEACHING_PAGE (teaching), 2, TEST_TRAIN, TEST_TEST);
   gtk_window_set_default_size (GTK_WINDOW (win), 1500, 900);
   gtk_window_present (GTK_WINDOW (win));
+  ui_test_wait_for_draw (win);
+  learn = find_by_action (win, "win.learn");
+  g_assert_nonnull (learn);
+  g_assert_true (gtk_widget_get_mapped (learn));
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "teaching");
   ui_test_wait_for_draw (win);
   g_assert_cmpuint (atomscope_teaching_page_get_n_runs (ATOMSCOPE_TEACHING_PAGE (teaching)), ==, 1);
+  /* The recording's Learn, Pause, Stop and parameters are not offered here. */
+  g_assert_false (gtk_widget_get_mapped (learn));
+  g_assert_false (gtk_widget_get_mapped (find_by_action (win, "win.stop")));
   g_assert_true (ui_test_wait_until ((UiTestCondition) classical_done, teaching, 1, 30));
   ui_test_wait_for_draw (win);
   {

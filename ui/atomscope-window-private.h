@@ -47,6 +47,7 @@ struct _AtomscopeWindow
   GMenu                    *recent_submenu;
   GtkButton                *pause_button;
   GtkLabel                 *progress_label;
+  GtkWidget                *learn_box;
   GtkLabel                 *page_label;
   GtkDropDown              *scale_dropdown;
   GtkSpinButton            *sensitivity_spin;

@@ -396,6 +396,7 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, recent_submenu);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, learn_box);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, page_label);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, sensitivity_spin);
@@ -425,6 +426,13 @@ on_nystagmus_analysed (AtomscopeWindow *self)
 {
   atomscope_signal_view_set_nystagmus (self->signal_view,
                                        atomscope_nystagmus_panel_get_analysis (self->nystagmus_panel));
+}
+
+static gboolean
+not_teaching (GBinding *binding, const GValue *from, GValue *to, gpointer data)
+{
+  g_value_set_boolean (to, g_strcmp0 (g_value_get_string (from), "teaching") != 0);
+  return TRUE;
 }
 
 static void
@@ -464,6 +472,9 @@ atomscope_window_init (AtomscopeWindow *self)
   g_object_bind_property (self->reconstruction_toggle, "active", self->signal_view,
                           "show-reconstruction", G_BINDING_SYNC_CREATE);
   atomscope_window_browser_init (self);
+  /* Learning a recording has nothing to do on the Teaching page, which has its own controls. */
+  g_object_bind_property_full (self->view_stack, "visible-child-name", self->learn_box, "visible",
+                               G_BINDING_SYNC_CREATE, not_teaching, NULL, NULL, NULL);
   g_object_bind_property (self->conv_time_toggle, "active", self->convergence_view, "x-time",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->conv_logx_toggle, "active", self->convergence_view, "log-x",
