@@ -211,6 +211,8 @@ curves_range (const AsFigureCurvePlot *plot, const AsFigureCurve *curves, guint 
             y = plot->y_floor;
           if (!usable (plot, x, y))
             continue;
+          if (plot->x_hi > plot->x_lo && (x < plot->x_lo || x > plot->x_hi))
+            continue;
           any = TRUE;
           *xmin = MIN (*xmin, x);
           *xmax = MAX (*xmax, x);
@@ -451,14 +453,39 @@ as_figure_draw_curves (cairo_t *cr, double width, double height, const AsFigureS
       ymin = MIN (ymin, plot->hline);
       ymax = MAX (ymax, plot->hline);
     }
+  if (plot->x_hi > plot->x_lo && xmax > xmin)
+    {
+      /* A zoomed range spans the whole width even where a curve ends inside it. */
+      if (!(plot->log_x && plot->x_lo <= 0))
+        xmin = plot->x_lo;
+      xmax = plot->x_hi;
+    }
   if (!make_frame (cr, &f, style, plot, width, height, xmin, xmax, ymin, ymax, FALSE))
     return;
+  if (plot->x_map != NULL)
+    *plot->x_map = (AsFigureXMap) {
+      .valid = TRUE,
+      .left = f.left, .top = f.top, .width = f.width, .height = f.height,
+      .x_min = f.log_x ? pow (10, f.x0) : f.x0, .x_max = f.log_x ? pow (10, f.x1) : f.x1,
+      .y_min = f.log_y ? pow (10, f.y0) : f.y0, .y_max = f.log_y ? pow (10, f.y1) : f.y1,
+      .log_x = f.log_x, .log_y = f.log_y,
+    };
   draw_frame (cr, style, &f, plot->x_label, plot->y_label);
   if (plot->reference_slopes)
     plot_reference_slopes (cr, style, plot, &f, curves, n_curves);
   plot_hline (cr, style, plot, &f);
   plot_curves (cr, plot, &f, curves, n_curves);
   draw_legend (cr, style, &f, curves, n_curves, plot->legend_bottom_left, legend);
+}
+
+double
+as_figure_x_map_value (const AsFigureXMap *map, double px)
+{
+  double u = CLAMP ((px - map->left) / map->width, 0.0, 1.0);
+
+  if (map->log_x)
+    return pow (10, log10 (map->x_min) + u * (log10 (map->x_max) - log10 (map->x_min)));
+  return map->x_min + u * (map->x_max - map->x_min);
 }
 
 int

@@ -28,6 +28,17 @@ typedef struct
   const double *y;
 } AsFigureCurve;
 
+/* Where a drawn plot put its data: its area in user units and the data range
+ * it shows (the x range in data units, log or not), for turning a pointer
+ * position back into data. */
+typedef struct
+{
+  gboolean valid;
+  double   left, top, width, height;
+  double   x_min, x_max, y_min, y_max;
+  gboolean log_x, log_y;
+} AsFigureXMap;
+
 typedef struct
 {
   const char *title;
@@ -42,6 +53,8 @@ typedef struct
   const char *hline_label;
   const char *empty_message;    /* shown when there is nothing to draw */
   gboolean    legend_bottom_left; /* default: top right */
+  double      x_lo, x_hi;       /* x_hi > x_lo: show only this x range (the y range follows) */
+  AsFigureXMap *x_map;          /* filled by the draw when not NULL */
 } AsFigureCurvePlot;
 
 /* Curves with axes, grid, legend.  @legend (n_curves entries, may be NULL)
@@ -54,6 +67,9 @@ void as_figure_draw_curves (cairo_t                 *cr,
                             const AsFigureCurve     *curves,
                             guint                    n_curves,
                             AsFigureRect            *legend);
+
+/* The data x under the user-space abscissa @px of a drawn plot (clamped to its range). */
+double as_figure_x_map_value (const AsFigureXMap *map, double px);
 
 /* Index of the legend entry under (x, y), or -1. */
 int  as_figure_legend_hit  (const AsFigureRect *legend, guint n, double x, double y);

@@ -100,29 +100,6 @@ check_shown (AtomscopeNystagmusPanel *panel, const AsNystagmusAnalysis *an, doub
   g_assert_cmpuint (atomscope_nystagmus_panel_get_n_rows (panel), ==, rows);
 }
 
-/* The browser's pixels, as the window shows them. */
-static guint8 *
-render_pixels (GtkWidget *widget, int *w, int *h)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  guint8 *pixels;
-
-  *w = gtk_widget_get_width (widget);
-  *h = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, *w, *h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return NULL;   /* no image finished yet */
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *w, *h));
-  pixels = g_malloc ((gsize) *w * *h * 4);
-  gdk_texture_download (texture, pixels, (gsize) *w * 4);
-  return pixels;
-}
-
 /* The fast-phase colour (libadwaita orange, light style), not the blue trace or shading. */
 static gboolean
 orange_in_column (const guint8 *px, int w, int h, int x)
@@ -180,7 +157,7 @@ test_bundled (void)
       ui_test_wait_for_draw (GTK_WIDGET (view));
       g_assert_true (ui_test_wait_until (not_rendering, view, 1, 30));
       ui_test_iterate (20);
-      px = render_pixels (GTK_WIDGET (view), &w, &h);
+      px = ui_test_render_pixels (GTK_WIDGET (view), &w, &h);
     }
   g_assert_nonnull (px);
   for (guint i = 0; i < an->beats->len; i++)

@@ -620,6 +620,124 @@ test_presentation_scale (void)
   atomscope_teaching_page_set_scale (page, 1.0);
 }
 
+static GtkWidget *
+find_area_with_tooltip (GtkWidget *root, const char *tooltip)
+{
+  if (GTK_IS_DRAWING_AREA (root) && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_area_with_tooltip (c, tooltip);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Is the solver's colour within a few pixels of (x, y)? */
+static gboolean
+colour_near (const guint8 *px, int w, int h, double x, double y, AsColor c)
+{
+  for (int dy = -3; dy <= 3; dy++)
+    for (int dx = -3; dx <= 3; dx++)
+      {
+        int xi = (int) round (x) + dx, yi = (int) round (y) + dy;
+        const guint8 *p;
+
+        if (xi < 0 || yi < 0 || xi >= w || yi >= h)
+          continue;
+        p = px + ((gsize) yi * w + xi) * 4;   /* BGRA */
+        if (fabs (p[2] - 255 * c.r) < 40 && fabs (p[1] - 255 * c.g) < 40 && fabs (p[0] - 255 * c.b) < 40)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* A drag across the convergence plot shows a range of iterations, with the y
+ * range of what is in it; a double click shows all again. */
+static void
+test_layer_range (void)
+{
+  g_autoptr (AsTeachingSnapshot) s = NULL;
+  const AsTeachingPath *ista;
+  GtkWidget *area;
+  AsFigureXMap map = { 0 };
+  g_autofree guint8 *px = NULL;
+  int w = 0, h = 0;
+  guint run;
+
+  ensure_window ();
+  atomscope_teaching_page_set_view (page, "convergence");
+  atomscope_teaching_page_set_scale (page, 1.0);
+  run = atomscope_teaching_page_get_n_runs (page);
+  g_assert_true (ui_test_wait_until (run_progress, GUINT_TO_POINTER (run), 1, 120));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) classical_done, page, 1, 60));
+  s = atomscope_teaching_page_dup_snapshot (page);
+  ista = s->classical[AS_TEACHING_ISTA];
+  g_assert_cmpuint (ista->n_points, >, 200);
+  area = find_area_with_tooltip (GTK_WIDGET (page),
+                                 "Drag across the plot to show a range of iterations; double-click to show all");
+  g_assert_nonnull (area);
+
+  atomscope_teaching_page_set_layer_range (page, 20, 200);
+  for (guint i = 0; i < 100; i++)
+    {
+      ui_test_wait_for_draw (window);
+      ui_test_iterate (20);
+      if (atomscope_teaching_page_get_shown_range (page, &map) && fabs (map.x_min - 20) < 1e-9
+          && fabs (map.x_max - 200) < 1e-9)
+        break;
+      g_usleep (20000);
+    }
+  g_test_message ("shown: t %.3g … %.3g, gap %.3g … %.3g", map.x_min, map.x_max, map.y_min, map.y_max);
+  g_assert_cmpfloat (fabs (map.x_min - 20), <, 1e-9);
+  g_assert_cmpfloat (fabs (map.x_max - 200), <, 1e-9);
+  /* The y axis follows the range: its top is the decade above ISTA's gap at
+   * t = 20 (the largest there), below ISTA's gap at t = 1 that the full plot shows. */
+  g_assert_true (map.log_y);
+  g_assert_cmpfloat (map.y_max, >=, ista->gap_mean[20]);
+  g_assert_cmpfloat (map.y_max, <=, pow (10, ceil (log10 (ista->gap_mean[20]))) * (1 + 1e-9));
+  g_assert_cmpfloat (map.y_max, <, ista->gap_mean[1]);
+  /* ISTA's curve passes where the axes put its gap at t = 20, 50 and 200. */
+  for (guint i = 0; i < 50 && px == NULL; i++)
+    {
+      ui_test_iterate (20);
+      px = ui_test_render_pixels (area, &w, &h);
+    }
+  g_assert_nonnull (px);
+  {
+    const guint ts[] = { 20, 50, 200 };
+    AsColor c = as_figure_teaching_color (AS_TEACHING_ISTA, FALSE);
+
+    for (guint i = 0; i < G_N_ELEMENTS (ts); i++)
+      {
+        double g = ista->gap_mean[ts[i]];
+        double x = map.left + (log10 (ts[i]) - log10 (map.x_min)) / (log10 (map.x_max) - log10 (map.x_min)) * map.width;
+        double y = map.top + (log10 (map.y_max) - log10 (g)) / (log10 (map.y_max) - log10 (map.y_min)) * map.height;
+
+        g_test_message ("ISTA at t = %u: gap %.3g at (%.0f, %.0f)", ts[i], g, x, y);
+        g_assert_true (colour_near (px, w, h, x, y, c));
+      }
+  }
+  {
+    g_autofree char *png = ui_test_artifact_path ("teaching-layer-range.png");
+    UiTestImageStats stats;
+    g_assert_true (ui_test_render_png (area, png, &stats, NULL));
+  }
+
+  atomscope_teaching_page_set_layer_range (page, 0, 0);
+  for (guint i = 0; i < 100; i++)
+    {
+      ui_test_wait_for_draw (window);
+      ui_test_iterate (20);
+      if (atomscope_teaching_page_get_shown_range (page, &map) && map.x_min < 1.5)
+        break;
+      g_usleep (20000);
+    }
+  g_assert_cmpfloat (map.x_min, <, 1.5);
+  g_assert_cmpfloat (map.y_max, >=, ista->gap_mean[1]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -634,6 +752,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/teaching/presentation-scale", test_presentation_scale);
   g_test_add_func ("/ui/teaching/legend-toggle", test_legend_toggle);
   g_test_add_func ("/ui/teaching/legend-hit", test_legend_hit);
+  g_test_add_func ("/ui/teaching/layer-range", test_layer_range);
   g_test_add_func ("/ui/teaching/debounce", test_debounce);
   g_test_add_func ("/ui/teaching/export", test_export);
   g_test_add_func ("/ui/teaching/responsive", test_responsive);

@@ -281,3 +281,25 @@ ui_test_render_png (GtkWidget *widget, const char *path, UiTestImageStats *stats
                        (gsize) w * 4, stats);
   return TRUE;
 }
+
+guint8 *
+ui_test_render_pixels (GtkWidget *widget, int *w, int *h)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guint8 *pixels;
+
+  *w = gtk_widget_get_width (widget);
+  *h = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, *w, *h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return NULL;   /* no image finished yet */
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *w, *h));
+  pixels = g_malloc ((gsize) *w * *h * 4);
+  gdk_texture_download (texture, pixels, (gsize) *w * 4);
+  return pixels;
+}

@@ -54,4 +54,8 @@ void      ui_test_stall_probe_stop  (UiTestStallProbe *probe);
 void      ui_test_image_stats    (const guint8 *argb, int width, int height, gsize stride,
                                   UiTestImageStats *stats);
 
+/* The widget's pixels as it shows them now (BGRA premultiplied, @w × @h, stride
+ * 4 @w; free with g_free), or NULL when it has no finished image yet. */
+guint8   *ui_test_render_pixels     (GtkWidget *widget, int *w, int *h);
+
 G_END_DECLS

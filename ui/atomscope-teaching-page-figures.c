@@ -65,7 +65,7 @@ axis_new (guint n)
 
 static void
 draw_convergence (const TeachingFigure *f, cairo_t *cr, double w, double h,
-                  AsFigureRect *legend, guint *legend_index, guint *n_legend)
+                  AsFigureRect *legend, guint *legend_index, guint *n_legend, AsFigureXMap *x_map)
 {
   const AsTeachingSnapshot *s = f->snapshot;
   const AsFigureStyle *style = &f->style;
@@ -88,8 +88,14 @@ draw_convergence (const TeachingFigure *f, cairo_t *cr, double w, double h,
     .empty_message = _("Solving the problem…"),
     /* Convergence curves fall from top left to bottom right. */
     .legend_bottom_left = TRUE,
+    .x_lo = f->layer_lo,
+    .x_hi = f->layer_hi,
+    .x_map = x_map,
   };
 
+  if (f->layer_hi > f->layer_lo)
+    plot.x_label = by_time ? _("Time (s), zoomed: double-click shows all")
+                           : _("Iterations / layers t, zoomed: double-click shows all");
   for (guint k = 0; s != NULL && k < AS_TEACHING_N_CLASSICAL; k++)
     {
       const AsTeachingPath *p = s->classical[k];
@@ -336,6 +342,8 @@ teaching_figure_new (AtomscopeTeachingPage *self, guint figure, const AsFigureSt
   f->step_t = (guint) MAX (gtk_spin_button_get_value_as_int (self->step_spin), 0);
   f->figure = figure;
   f->scale = self->scale > 0 ? self->scale : 1.0;
+  f->layer_lo = self->layer_lo;
+  f->layer_hi = self->layer_hi;
   if (legend)
     f->legend = g_atomic_rc_box_new0 (TeachingLegend);
   return f;
@@ -392,7 +400,8 @@ draw_figure (TeachingFigure *f, cairo_t *cr, double w, double h)
   switch (f->figure)
     {
     case TEACHING_FIGURE_CONVERGENCE:
-      draw_convergence (f, cr, w, h, l ? l->boxes : NULL, l ? l->index : NULL, l ? &l->n : NULL);
+      draw_convergence (f, cr, w, h, l ? l->boxes : NULL, l ? l->index : NULL, l ? &l->n : NULL,
+                        l ? &l->x_map : NULL);
       break;
     case TEACHING_FIGURE_LOSS:
       draw_loss (f, cr, w, h);
@@ -431,6 +440,10 @@ teaching_figure_render (cairo_t *cr, double w, double h, gpointer data)
           f->legend->boxes[i].width *= s;
           f->legend->boxes[i].height *= s;
         }
+      f->legend->x_map.left *= s;
+      f->legend->x_map.top *= s;
+      f->legend->x_map.width *= s;
+      f->legend->x_map.height *= s;
       g_atomic_int_set (&f->legend->done, TRUE);
     }
   /* This thread may hold the last reference of an old snapshot: free it here,

@@ -36,6 +36,7 @@ typedef struct
   AsFigureRect boxes[TEACHING_N_CURVES];
   guint        index[TEACHING_N_CURVES];
   guint        n;
+  AsFigureXMap x_map;             /* the convergence plot's axes, in widget pixels */
 } TeachingLegend;
 
 /* Everything one figure reads, copied on the main thread (the snapshot by
@@ -50,6 +51,7 @@ typedef struct
   guint               figure;         /* TEACHING_FIGURE_* */
   TeachingLegend     *legend;         /* a reference, or NULL */
   double              scale;          /* presentation scale of text and lines */
+  double              layer_lo, layer_hi; /* convergence x range shown (layer_hi > layer_lo) */
 } TeachingFigure;
 
 struct _AtomscopeTeachingPage
@@ -114,6 +116,9 @@ struct _AtomscopeTeachingPage
   AsFigureRect        legend[TEACHING_N_CURVES];
   guint               legend_index[TEACHING_N_CURVES];
   guint               n_legend;
+  AsFigureXMap        x_map;          /* the convergence plot shown */
+  double              layer_lo, layer_hi; /* its zoomed range, or 0, 0 */
+  double              drag_x;         /* where a range selection started */
   AsFigureRect        steps_legend[AS_TEACHING_N_LEARNED];
   guint               steps_legend_index[AS_TEACHING_N_LEARNED];
   guint               n_steps_legend;

@@ -514,6 +514,7 @@ take_legend (AtomscopeTeachingPage *self, guint figure, guint64 generation)
           self->n_legend = MIN (l->n, TEACHING_N_CURVES);
           memcpy (self->legend, l->boxes, sizeof (AsFigureRect) * self->n_legend);
           memcpy (self->legend_index, l->index, sizeof (guint) * self->n_legend);
+          self->x_map = l->x_map;
         }
       else
         {
@@ -592,6 +593,57 @@ on_legend_click (GtkGestureClick *gesture, int n_press, double x, double y, gpoi
       index = self->steps_legend_index[hit];
     }
   atomscope_teaching_page_set_curve_visible (self, index, !self->visible[index]);
+}
+
+/* A drag across the convergence plot shows that range of iterations/layers;
+ * a double click shows them all again. */
+static void
+on_range_drag_begin (GtkGestureDrag *gesture, double x, double y, gpointer data)
+{
+  AtomscopeTeachingPage *self = data;
+
+  self->drag_x = x;
+}
+
+static void
+on_range_drag_end (GtkGestureDrag *gesture, double dx, double dy, gpointer data)
+{
+  AtomscopeTeachingPage *self = data;
+  double a, b;
+
+  if (!self->x_map.valid || fabs (dx) < 8)
+    return;
+  a = as_figure_x_map_value (&self->x_map, self->drag_x);
+  b = as_figure_x_map_value (&self->x_map, self->drag_x + dx);
+  atomscope_teaching_page_set_layer_range (self, MIN (a, b), MAX (a, b));
+}
+
+static void
+on_range_reset (GtkGestureClick *gesture, int n_press, double x, double y, gpointer data)
+{
+  if (n_press == 2)
+    atomscope_teaching_page_set_layer_range (data, 0, 0);
+}
+
+void
+atomscope_teaching_page_set_layer_range (AtomscopeTeachingPage *self, double lo, double hi)
+{
+  g_return_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self));
+  if (!(hi > lo))
+    lo = hi = 0;
+  if (lo == self->layer_lo && hi == self->layer_hi)
+    return;
+  self->layer_lo = lo;
+  self->layer_hi = hi;
+  queue_figure (self, TEACHING_FIGURE_CONVERGENCE);
+}
+
+gboolean
+atomscope_teaching_page_get_shown_range (AtomscopeTeachingPage *self, AsFigureXMap *map)
+{
+  g_return_val_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self), FALSE);
+  *map = self->x_map;
+  return self->x_map.valid;
 }
 
 /* ----------------------------------------------------------- step by step */
@@ -995,6 +1047,18 @@ atomscope_teaching_page_init (AtomscopeTeachingPage *self)
         g_signal_connect (click, "pressed", G_CALLBACK (on_legend_click), self);
         gtk_widget_add_controller (legend_areas[i], GTK_EVENT_CONTROLLER (click));
       }
+  }
+  {
+    GtkGesture *drag = gtk_gesture_drag_new ();
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    g_signal_connect (drag, "drag-begin", G_CALLBACK (on_range_drag_begin), self);
+    g_signal_connect (drag, "drag-end", G_CALLBACK (on_range_drag_end), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->convergence_area), GTK_EVENT_CONTROLLER (drag));
+    g_signal_connect (click, "pressed", G_CALLBACK (on_range_reset), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->convergence_area), GTK_EVENT_CONTROLLER (click));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->convergence_area),
+                                 _("Drag across the plot to show a range of iterations; double-click to show all"));
   }
 
   connect_control (self, self->n_spin, "value-changed");

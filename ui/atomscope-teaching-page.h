@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "as-figure-teaching.h"
 #include "as-teaching.h"
 
 G_BEGIN_DECLS
@@ -15,7 +16,7 @@ G_BEGIN_DECLS
 #define ATOMSCOPE_TYPE_TEACHING_PAGE (atomscope_teaching_page_get_type ())
 G_DECLARE_FINAL_TYPE (AtomscopeTeachingPage, atomscope_teaching_page, ATOMSCOPE, TEACHING_PAGE, AdwBin)
 
-/* The presets reproduce the figures of seeds 003 and 004. */
+/* The presets reproduce figures of Ablin et al. 2019 and Moreau & Bruna 2017. */
 typedef enum
 {
   ATOMSCOPE_TEACHING_PRESET_CUSTOM,
@@ -36,6 +37,14 @@ void                atomscope_teaching_page_set_budget    (AtomscopeTeachingPage
                                                            guint                  n_epochs,
                                                            guint                  train_size,
                                                            guint                  test_size);
+/* The convergence plot shows iterations/layers @lo … @hi (what a drag across it
+ * does); @hi ≤ @lo shows them all (a double click). */
+void                atomscope_teaching_page_set_layer_range (AtomscopeTeachingPage *self,
+                                                             double                 lo,
+                                                             double                 hi);
+/* The axes of the convergence plot now shown, in widget pixels; FALSE before one is drawn. */
+gboolean            atomscope_teaching_page_get_shown_range (AtomscopeTeachingPage *self,
+                                                             AsFigureXMap          *map);
 /* Re-runs now (what a control change does after its debounce). */
 void                atomscope_teaching_page_restart       (AtomscopeTeachingPage *self);
 /* The newest snapshot the page has drawn (new reference), or NULL. */
