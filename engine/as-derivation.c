@@ -473,6 +473,32 @@ as_derivation_set_load (const AsRecording *rec, const char *path, GError **error
   }
 }
 
+AsDerivationSet *
+as_derivation_set_new_others (const AsRecording *rec, const AsRecording *learned)
+{
+  GArray *out;
+
+  g_return_val_if_fail (rec != NULL && learned != NULL, NULL);
+  if (fabs (rec->sfreq - learned->sfreq) > 1e-9 * rec->sfreq || rec->n_samples != learned->n_samples)
+    return NULL;
+  out = g_array_new (FALSE, TRUE, sizeof (AsDerivation));
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      gboolean learned_type = FALSE;
+
+      for (guint l = 0; l < learned->n_channels && !learned_type; l++)
+        learned_type = learned->channels[l].type == rec->channels[c].type;
+      if (!learned_type)
+        derivation_add_term (builder_add (out, rec->channels[c].label, &rec->channels[c]), c, 1.0);
+    }
+  if (out->len == 0)
+    {
+      g_array_free (out, TRUE);
+      return NULL;
+    }
+  return set_from_array (out, AS_DERIVATION_AS_RECORDED, _("Channels not learned"), NULL);
+}
+
 AsRecording *
 as_derivation_set_apply (const AsDerivationSet *set, const AsRecording *rec, gsize start, gsize n)
 {

@@ -62,6 +62,11 @@ AsDerivationSet *as_derivation_set_parse (const AsRecording *rec, const char *te
                                           const char *source_name, GError **error);
 AsDerivationSet *as_derivation_set_load  (const AsRecording *rec, const char *path,
                                           GError **error);
+/* The channels of @rec of a type that none of @learned's channels has (EOG,
+ * ECG, EMG, triggers… beside learned EEG), as recorded: what a browser shows
+ * below what was learned.  NULL when there are none, or when @learned is not on
+ * @rec's time line (another rate or length). */
+AsDerivationSet *as_derivation_set_new_others (const AsRecording *rec, const AsRecording *learned);
 AsDerivationSet *as_derivation_set_ref   (AsDerivationSet *set);
 void             as_derivation_set_unref (AsDerivationSet *set);
 

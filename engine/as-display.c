@@ -9,7 +9,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "as-display.h"
+#include "as-engine.h"
 
 #define ELECTROPHYSIOLOGY ((1u << AS_CHANNEL_EEG) | (1u << AS_CHANNEL_MEG) | (1u << AS_CHANNEL_EOG) \
                            | (1u << AS_CHANNEL_ECG) | (1u << AS_CHANNEL_EMG) | (1u << AS_CHANNEL_OTHER))
@@ -118,4 +121,51 @@ as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
   if (page_start)
     *page_start = s0 / fs;
   return page;
+}
+
+AsRecording *
+as_display_page_append (const AsRecording *page, const AsRecording *rec,
+                        const AsDerivationSet *others, const AsDisplayFilters *filters, double t0,
+                        double duration, GError **error)
+{
+  g_autoptr (AsRecording) more = NULL;
+  AsRecording *both;
+  double start = 0;
+
+  g_return_val_if_fail (page != NULL && rec != NULL && others != NULL, NULL);
+  more = as_display_page (rec, others, filters, t0, duration, &start, error);
+  if (more == NULL)
+    return NULL;
+  if (more->n_samples != page->n_samples || fabs (more->sfreq - page->sfreq) > 1e-9 * page->sfreq)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("%s: the other channels are not on the page's time line"),
+                   rec->path ? rec->path : "?");
+      return NULL;
+    }
+  both = as_recording_new (page->n_channels + more->n_channels, page->n_samples, page->sfreq);
+  both->path = g_strdup (page->path);
+  g_free (both->format);
+  both->format = g_strdup (page->format);
+  both->kind = page->kind;
+  if (page->start_time)
+    both->start_time = g_date_time_ref (page->start_time);
+  for (guint c = 0; c < both->n_channels; c++)
+    {
+      const AsRecording *from = c < page->n_channels ? page : more;
+      guint i = c < page->n_channels ? c : c - page->n_channels;
+      const AsChannel *ch = &from->channels[i];
+
+      as_recording_set_channel (both, c, ch->label, ch->unit, ch->type);
+      both->channels[c].has_position = ch->has_position;
+      memcpy (both->channels[c].position, ch->position, sizeof ch->position);
+      memcpy (as_recording_channel (both, c), from->data + (gsize) i * from->n_samples,
+              page->n_samples * sizeof (double));
+    }
+  for (guint e = 0; e < page->events->len; e++)
+    {
+      const AsEvent *ev = &g_array_index (page->events, AsEvent, e);
+      as_recording_add_event (both, ev->onset, ev->duration, ev->label);
+    }
+  return both;
 }

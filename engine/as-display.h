@@ -45,4 +45,12 @@ AsRecording *as_display_page (const AsRecording *rec, const AsDerivationSet *der
                               const AsDisplayFilters *filters, double t0, double duration,
                               double *page_start, GError **error);
 
+/* @page (from as_display_page) with the channels of @others (a set over @rec,
+ * e.g. as_derivation_set_new_others) over the same span appended below, through
+ * the same filters; @page's events are kept.  NULL (and @error) when they do
+ * not share the page's samples. */
+AsRecording *as_display_page_append (const AsRecording *page, const AsRecording *rec,
+                                     const AsDerivationSet *others, const AsDisplayFilters *filters,
+                                     double t0, double duration, GError **error);
+
 G_END_DECLS

@@ -415,7 +415,8 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       /* The reconstruction from the learned atoms, sample by sample (it is only
        * computed for the page), offset by the page's mean residual so that a
        * model of centred data lies on the trace. */
-      if (options->reconstruction != NULL && options->recon_len > 0)
+      if (options->reconstruction != NULL && options->recon_len > 0
+          && (options->recon_channels == 0 || c < options->recon_channels))
         {
           const double *r = options->reconstruction + (gsize) c * options->recon_len;
           gsize ra = MAX (s0, options->recon_start);

@@ -48,6 +48,7 @@ typedef struct
   const double        *reconstruction; /* n_channels × recon_len from sample recon_start */
   gsize                recon_start;
   gsize                recon_len;
+  guint                recon_channels; /* channels the reconstruction covers (the first ones); 0: all */
   double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
   const struct _AsNystagmusAnalysis *nystagmus; /* beats marked on the channel it measured, or NULL */
 } AsFigureSignalOptions;

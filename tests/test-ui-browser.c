@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "as-display.h"
 #include "as-figure-atoms.h"
 #include "as-figure-overview.h"
 #include "atomscope-application.h"
@@ -193,14 +194,15 @@ test_bipolar (void)
   ui_test_iterate (50);
 }
 
-/* Writes a BDF (24-bit EDF) of 4 EEG channels at 256 Hz: 10 Hz alpha of
- * 20 µV, 50 Hz mains of 40 µV and DC offsets of ±8000 µV. */
+/* Writes a BDF (24-bit EDF) at 256 Hz of the channels @labels: EEG with 10 Hz
+ * alpha of 20 µV, 50 Hz mains of 40 µV and DC offsets of ±8000 µV; an "EOG"
+ * channel with a 300 µV blink every 4 s, an "ECG" one with a 1 mV beat every
+ * second. */
 static char *
-write_bdf (const char *dir)
+write_bdf (const char *dir, const char *name, const char *const *labels, int ns)
 {
-  static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4" };
-  const int ns = 4, fs = 256, n_records = 30;
-  char *path = g_build_filename (dir, "offsets.bdf", NULL);
+  const int fs = 256, n_records = 30;
+  char *path = g_build_filename (dir, name, NULL);
   GString *h = g_string_new (NULL);
   FILE *f;
 
@@ -239,6 +241,10 @@ write_bdf (const char *dir)
           double t = r + (double) i / fs;
           double uv = (c % 2 ? -8000.0 : 8000.0) + 20 * sin (2 * G_PI * 10 * t)
                       + 40 * sin (2 * G_PI * 50 * t + c);
+          if (g_str_equal (labels[c], "EOG"))
+            uv = 300 * exp (-0.5 * pow ((fmod (t, 4.0) - 2.0) / 0.08, 2));
+          else if (g_str_equal (labels[c], "ECG"))
+            uv = 1000 * exp (-0.5 * pow ((fmod (t, 1.0) - 0.5) / 0.01, 2));
           /* physical = (digital + 0.5) * (262143 + 262144) / (8388607 + 8388608) − 0.5 … */
           double gain = (262143.0 + 262144.0) / (8388607.0 + 8388608.0);
           gint32 d = (gint32) lround ((uv + 262144.0) / gain - 8388608.0);
@@ -269,7 +275,8 @@ static void
 test_offsets_and_notch (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
-  g_autofree char *path = write_bdf (dir);
+  static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4" };
+  g_autofree char *path = write_bdf (dir, "offsets.bdf", labels, G_N_ELEMENTS (labels));
   AtomscopeWindow *window = open_path (path);
   AsRecording *rec = atomscope_window_get_recording (window);
   g_autoptr (AsRecording) raw = NULL, page = NULL;
@@ -322,6 +329,71 @@ test_offsets_and_notch (void)
   g_rmdir (dir);
 }
 
+/* After learning on the EEG channels, the EOG and ECG channels are still in
+ * view, below the learned ones, with the values of the recording through the
+ * same display filters. */
+static void
+test_others_after_learning (void)
+{
+  static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4", "EOG", "ECG" };
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
+  g_autofree char *path = write_bdf (dir, "with-eog-ecg.bdf", labels, G_N_ELEMENTS (labels));
+  AtomscopeWindow *window = open_path (path);
+  AsRecording *rec = atomscope_window_get_recording (window);
+  g_autoptr (AsRecording) page = NULL, expect = NULL;
+  AsDisplayFilters filters;
+  double origin = 0;
+  guint before = atomscope_window_get_learn_count (window);
+
+  g_assert_cmpuint (rec->n_channels, ==, 6);
+  g_assert_cmpint (rec->channels[4].type, ==, AS_CHANNEL_EOG);
+  g_assert_cmpint (rec->channels[5].type, ==, AS_CHANNEL_ECG);
+  atomscope_window_learn (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                     before + 1, 120));
+  /* Learning used the EEG only… */
+  g_assert_true (atomscope_signal_view_get_recording (window->signal_view) != rec);
+  g_assert_cmpuint (atomscope_signal_view_get_recording (window->signal_view)->n_channels, ==, 4);
+  g_assert_cmpuint (atomscope_signal_view_get_n_others (window->signal_view), ==, 2);
+  atomscope_signal_view_set_page_start (window->signal_view, 10);
+  page = drawn_page (window, &origin);
+  g_assert_nonnull (page);
+  /* …and the page shows the 4 learned channels, then EOG and ECG as recorded,
+   * through the display filters. */
+  g_assert_cmpuint (page->n_channels, ==, 6);
+  g_assert_cmpstr (page->channels[4].label, ==, "EOG");
+  g_assert_cmpstr (page->channels[5].label, ==, "ECG");
+  atomscope_signal_view_get_filters (window->signal_view, &filters);
+  expect = as_display_page (rec, NULL, &filters, atomscope_signal_view_get_page_start (window->signal_view),
+                            atomscope_signal_view_get_page_length (window->signal_view), NULL, NULL);
+  g_assert_nonnull (expect);
+  g_assert_cmpuint (expect->n_samples, ==, page->n_samples);
+  for (guint c = 4; c < 6; c++)
+    {
+      const double *x = as_recording_channel (page, c), *y = as_recording_channel (expect, c);
+      double peak = 0, err = 0;
+
+      for (gsize t = 0; t < page->n_samples; t++)
+        {
+          peak = MAX (peak, fabs (y[t]));
+          err = MAX (err, fabs (x[t] - y[t]));
+        }
+      g_test_message ("%s on the page: peak %.1f µV, largest difference from the recording %.3g µV",
+                      labels[c], peak, err);
+      g_assert_cmpfloat (peak, >, 200);
+      g_assert_cmpfloat (err, <, 1e-9 * peak);
+    }
+  {
+    g_autofree char *png = ui_test_artifact_path ("browser-others-after-learning.png");
+    UiTestImageStats stats;
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, NULL));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,5 +408,6 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ui/browser/bipolar", test_bipolar);
   g_test_add_func ("/ui/browser/offsets-and-notch", test_offsets_and_notch);
+  g_test_add_func ("/ui/browser/others-after-learning", test_others_after_learning);
   return g_test_run ();
 }

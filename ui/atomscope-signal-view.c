@@ -90,6 +90,8 @@ struct _AtomscopeSignalView
   AsDerivationKind montage;
   char        *montage_path;
   AsDerivationSet *derivations; /* for @recording; NULL: as recorded */
+  AsRecording     *others_rec;  /* channels shown below @recording's, or NULL */
+  AsDerivationSet *others;      /* which, over @others_rec */
   AsDisplayFilters filters;
   PageSlot    *page_slot;       /* the page last drawn, written by the worker */
 };
@@ -159,6 +161,8 @@ typedef struct
   gboolean               dark;
   gboolean               reconstruct;
   AsDerivationSet       *derivations;
+  AsRecording           *others_rec;   /* channels shown below, not learned, or NULL */
+  AsDerivationSet       *others;
   AsDisplayFilters       filters;
   PageSlot              *slot;
 } SignalRender;
@@ -171,6 +175,8 @@ signal_render_free (SignalRender *r)
   g_clear_pointer (&r->nystagmus, as_nystagmus_analysis_unref);
   g_free ((double *) r->options.reconstruction);
   g_clear_pointer (&r->derivations, as_derivation_set_unref);
+  g_clear_pointer (&r->others_rec, as_recording_unref);
+  g_clear_pointer (&r->others, as_derivation_set_unref);
   g_clear_pointer (&r->slot, page_slot_unref);
   g_free (r);
 }
@@ -224,6 +230,21 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
             }
         }
     }
+  if (page != NULL && r->others != NULL)
+    {
+      g_autoptr (GError) more_error = NULL;
+      AsRecording *both = as_display_page_append (page, r->others_rec, r->others, &r->filters,
+                                                  r->page_start, r->page_length, &more_error);
+
+      if (both != NULL)
+        {
+          r->options.recon_channels = page->n_channels;
+          g_clear_pointer (&page, as_recording_unref);
+          page = both;
+        }
+      else
+        g_warning ("%s", more_error->message);
+    }
   r->options.time_origin = origin;
   page_slot_store (r->slot, page, origin);
   as_figure_draw_signals_full (cr, width, height, &style, page, r->page_start, r->page_length,
@@ -254,6 +275,11 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       r->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
       r->reconstruct = self->show_reconstruction;
       r->derivations = self->derivations != NULL ? as_derivation_set_ref (self->derivations) : NULL;
+      if (self->others != NULL)
+        {
+          r->others_rec = as_recording_ref (self->others_rec);
+          r->others = as_derivation_set_ref (self->others);
+        }
       r->filters = self->filters;
       r->slot = page_slot_ref (self->page_slot);
       r->options = (AsFigureSignalOptions) {
@@ -452,10 +478,32 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->nystagmus, as_nystagmus_analysis_unref);
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
+  g_clear_pointer (&self->others_rec, as_recording_unref);
+  g_clear_pointer (&self->others, as_derivation_set_unref);
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
   update_derivations (self, NULL);
   invalidate (self);
+}
+
+void
+atomscope_signal_view_set_others (AtomscopeSignalView *self, AsRecording *rec, AsDerivationSet *others)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  g_clear_pointer (&self->others_rec, as_recording_unref);
+  g_clear_pointer (&self->others, as_derivation_set_unref);
+  if (rec != NULL && others != NULL)
+    {
+      self->others_rec = as_recording_ref (rec);
+      self->others = as_derivation_set_ref (others);
+    }
+  invalidate (self);
+}
+
+guint
+atomscope_signal_view_get_n_others (AtomscopeSignalView *self)
+{
+  return self->others != NULL ? self->others->n_derivations : 0;
 }
 
 AsRecording *
@@ -683,6 +731,8 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->atoms, as_figure_atoms_unref);
   g_clear_pointer (&self->recon, g_free);
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
+  g_clear_pointer (&self->others_rec, as_recording_unref);
+  g_clear_pointer (&self->others, as_derivation_set_unref);
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);
   g_clear_pointer (&self->page_slot, page_slot_unref);

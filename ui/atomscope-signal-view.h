@@ -17,6 +17,12 @@ G_BEGIN_DECLS
 
 #define ATOMSCOPE_TYPE_SIGNAL_VIEW (atomscope_signal_view_get_type ())
 G_DECLARE_FINAL_TYPE (AtomscopeSignalView, atomscope_signal_view, ATOMSCOPE, SIGNAL_VIEW, GtkWidget)
+/* Channels of @rec (through @others, e.g. as_derivation_set_new_others) drawn
+ * below the recording's, on its time line: after learning, what was not
+ * learned stays in view.  NULL, NULL: none.  Cleared by a new recording. */
+void         atomscope_signal_view_set_others   (AtomscopeSignalView *self, AsRecording *rec,
+                                                 AsDerivationSet *others);
+guint        atomscope_signal_view_get_n_others (AtomscopeSignalView *self);
 
 GtkWidget   *atomscope_signal_view_new            (void);
 void         atomscope_signal_view_set_recording  (AtomscopeSignalView *self, AsRecording *rec);

@@ -279,6 +279,13 @@ set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
       atomscope_signal_view_set_page_length (self->signal_view, len);
       atomscope_signal_view_set_page_start (self->signal_view, t0);
     }
+  /* What was not learned (EOG, ECG, EMG, triggers beside EEG) stays in view, below. */
+  if (self->recording != NULL && self->recording != rec)
+    {
+      g_autoptr (AsDerivationSet) others = as_derivation_set_new_others (self->recording, rec);
+
+      atomscope_signal_view_set_others (self->signal_view, self->recording, others);
+    }
 }
 
 static void
