@@ -95,6 +95,37 @@ as_figure_step_in (const double *steps, guint n, double value, int direction)
   return best;
 }
 
+/* MNE-Python's default scalings per channel type (raw.plot), in µV: a trace
+ * of another type is read at the sensitivity times the ratio of its scaling
+ * to the first channel's. */
+static double
+type_scaling (AsChannelType type)
+{
+  switch (type)
+    {
+    case AS_CHANNEL_EEG: return 20;
+    case AS_CHANNEL_EOG: return 150;
+    case AS_CHANNEL_ECG: return 500;
+    case AS_CHANNEL_EMG: return 1000;
+    default: return 0;
+    }
+}
+
+double
+as_figure_sensitivity_factor (const AsRecording *rec, guint c)
+{
+  const AsChannel *ref = &rec->channels[0], *ch = &rec->channels[c];
+  double a, b;
+
+  if (g_strcmp0 (ref->unit ? ref->unit : "", ch->unit ? ch->unit : "") != 0)
+    return 0;
+  if (ch->type == ref->type)
+    return 1;
+  a = type_scaling (ref->type);
+  b = type_scaling (ch->type);
+  return a > 0 && b > 0 ? b / a : 1;
+}
+
 double
 as_figure_sensitivity_step (double per_mm, int direction)
 {
@@ -314,16 +345,36 @@ as_figure_draw_signals_full (cairo_t                     *cr,
     {
       const double *y = rec->data + (gsize) c * rec->n_samples;
       double yc = top + (c + 0.5) * row_h, mid = mids[c], scale;
+      double factor = options->sensitivity > 0 ? as_figure_sensitivity_factor (rec, c) : 0;
 
-      if (options->sensitivity > 0 && options->pixels_per_mm > 0)
-        scale = options->pixels_per_mm / options->sensitivity;
-      else if (options->sensitivity > 0)
-        scale = row_h / options->sensitivity;
+      if (factor > 0 && options->pixels_per_mm > 0)
+        scale = options->pixels_per_mm / (options->sensitivity * factor);
+      else if (factor > 0)
+        scale = row_h / (options->sensitivity * factor);
       else
-        scale = 0.45 * row_h / (options->common_scale ? common_half : halves[c]);
+        scale = 0.45 * row_h / (options->common_scale || options->sensitivity > 0 ? common_half : halves[c]);
+      if (options->sensitivity > 0 && factor == 0)
+        /* Another unit (a trigger, gaze): scaled to its own range on the page. */
+        scale = 0.45 * row_h / halves[c];
 
       as_figure_set_color (cr, &style->foreground);
       as_figure_text (cr, style, font / style->font_size, 0, rec->channels[c].label, 6, yc, 0.0, 0.5);
+      if (options->sensitivity > 0 && factor != 1 && row_h > 2.6 * font)
+        {
+          /* A channel read at another sensitivity says which, under its name. */
+          char note[64];
+          const char *unit = rec->channels[c].unit ? rec->channels[c].unit : "";
+
+          if (g_str_equal (unit, "uV"))
+            unit = "µV";
+          if (factor > 0)
+            g_snprintf (note, sizeof note, "%g %s/%s", options->sensitivity * factor, unit,
+                        options->pixels_per_mm > 0 ? "mm" : "div");
+          else
+            g_snprintf (note, sizeof note, "%s", _("autoscaled"));
+          cairo_set_source_rgba (cr, style->foreground.r, style->foreground.g, style->foreground.b, 0.6);
+          as_figure_text (cr, style, 0.75 * font / style->font_size, 0, note, 6, yc + 0.9 * font, 0.0, 0.5);
+        }
 
       cairo_save (cr);
       cairo_rectangle (cr, left, top, plot_w, plot_h);

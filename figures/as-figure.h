@@ -77,6 +77,10 @@ void as_figure_draw_signals_full (cairo_t                     *cr,
                                   double                       t0,
                                   double                       duration,
                                   const AsFigureSignalOptions *options);
+/* How many times the sensitivity channel @c of @rec is read at: 1 for the
+ * first channel's type, MNE-Python's ratio for EOG (7.5), ECG (25), EMG (50)
+ * beside EEG, 0 (its own range) for a channel in another unit. */
+double as_figure_sensitivity_factor (const AsRecording *rec, guint c);
 
 /* The step of @steps (sorted) nearest to @value, or the next one up or down. */
 double as_figure_step_in (const double *steps, guint n, double value, int direction);
