@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "as-figure-atoms.h"
 #include "atomscope-application.h"
 #include "atomscope-text-import.h"
 #include "atomscope-window-private.h"
@@ -131,6 +132,32 @@ render (AtomscopeTextImport *dlg, const char *name)
   g_assert_cmpint (stats.width, <=, 1024);
   g_assert_cmpint (stats.height, <=, 768);
   g_assert_cmpuint (stats.n_colors, >, 10);
+}
+
+/* The overview strip as drawn, as a pixbuf. */
+static GdkPixbuf *
+render_overview (AtomscopeWindow *window, const char *name)
+{
+  g_autofree char *png = ui_test_artifact_path (name);
+  g_autoptr (GError) error = NULL;
+  GdkPixbuf *pixbuf;
+  UiTestImageStats stats;
+
+  ui_test_wait_for_draw (GTK_WIDGET (window->overview_area));
+  g_assert_true (ui_test_render_png (GTK_WIDGET (window->overview_area), png, &stats, &error));
+  g_assert_no_error (error);
+  pixbuf = gdk_pixbuf_new_from_file (png, &error);
+  g_assert_no_error (error);
+  return pixbuf;
+}
+
+static gboolean
+same_pixel (GdkPixbuf *a, GdkPixbuf *b, int x, int y)
+{
+  const guint8 *pa = gdk_pixbuf_read_pixels (a) + y * gdk_pixbuf_get_rowstride (a) + x * gdk_pixbuf_get_n_channels (a);
+  const guint8 *pb = gdk_pixbuf_read_pixels (b) + y * gdk_pixbuf_get_rowstride (b) + x * gdk_pixbuf_get_n_channels (b);
+
+  return pa[0] == pb[0] && pa[1] == pb[1] && pa[2] == pb[2];
 }
 
 static void
@@ -299,6 +326,8 @@ test_add_events (void)
   AsRecording *was, *rec;
   GtkListBoxRow *row;
   double start;
+  g_autoptr (GdkPixbuf) overview_before = NULL;
+  g_autoptr (GdkPixbuf) overview_after = NULL;
   const char *text;
 
   g_assert_true (g_file_set_contents (tsv, "onset\tduration\ttrial_type\n"
@@ -314,6 +343,8 @@ test_add_events (void)
   atomscope_signal_view_set_page_start (window->signal_view, 1.0);
   start = atomscope_signal_view_get_page_start (window->signal_view);
   g_assert_cmpfloat (start, >, 0);
+  ui_test_iterate (10);
+  overview_before = render_overview (window, "overview-before-events.png");
 
   atomscope_window_add_events_from_file (window, tsv_file);
   g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_events_file_count, window, 1, 20));
@@ -334,6 +365,24 @@ test_add_events (void)
   g_assert_nonnull (strstr (text, "caloric"));
   /* the samples are the same */
   g_assert_cmpuint (rec->n_samples, ==, was->n_samples);
+  /* the overview strip: a tick at each new event's time, nothing else changed */
+  overview_after = render_overview (window, "overview-after-events.png");
+  {
+    int w = gdk_pixbuf_get_width (overview_after), h = gdk_pixbuf_get_height (overview_after);
+    double plot_w = w - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT, duration = as_recording_duration (rec);
+    const double onsets[] = { 1.25, 2.5, 4.0 };
+    guint changed = 0;
+
+    g_assert_cmpint (w, ==, gdk_pixbuf_get_width (overview_before));
+    for (guint k = 0; k < G_N_ELEMENTS (onsets); k++)
+      {
+        int px = (int) floor (AS_FIGURE_PLOT_LEFT + onsets[k] / duration * plot_w);
+        g_assert_false (same_pixel (overview_before, overview_after, px, h / 2));
+      }
+    for (int x = 0; x < w; x++)
+      changed += !same_pixel (overview_before, overview_after, x, h / 2);
+    g_assert_cmpuint (changed, <=, 3 * 2);
+  }
 
   /* A bad file: named, with the line and the reason; the events stay. */
   atomscope_window_add_events_from_file (window, bad_file);
