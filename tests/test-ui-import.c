@@ -240,6 +240,18 @@ test_text_assistant (void)
   wait_preview (dlg, n);
   g_assert_cmpuint (combo (dlg, "time"), ==, 1);
   g_assert_cmpfloat_with_epsilon (cell_value (dlg, 2, 0), VALUE (&e, 0, 1), 1e-12);
+  /* No time column: the time row is read as a signal, at the rate given. */
+  n = preview_count (dlg);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (atomscope_text_import_get_control (dlg, "time")), 0);
+  wait_preview (dlg, n);
+  g_assert_cmpuint (atomscope_text_import_get_preview (dlg)->n_channels, ==, 4);
+  g_assert_cmpstr (atomscope_text_import_get_cell (dlg, 0, 1), ==, "Time (s)");
+  g_assert_cmpfloat_with_epsilon (cell_value (dlg, 3, 1), VALUE (&e, 0, 2), 1e-12);
+  g_assert_cmpfloat_with_epsilon (cell_value (dlg, 3, 0), 2 / 250.0, 1e-12);
+  n = preview_count (dlg);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (atomscope_text_import_get_control (dlg, "time")), 1);
+  wait_preview (dlg, n);
+  g_assert_cmpuint (atomscope_text_import_get_preview (dlg)->n_channels, ==, 3);
   n = preview_count (dlg);
   gtk_editable_set_text (GTK_EDITABLE (atomscope_text_import_get_control (dlg, "name 1")), "Horizontal");
   wait_preview (dlg, n);

@@ -366,11 +366,21 @@ fill_signal_rows (AtomscopeTextImport *self, AsRecording *rec)
     }
 }
 
-static void
+/* TRUE when the table's columns changed and a time column the user chose by
+ * number was dropped (it named a column of the table before). */
+static gboolean
 update_time_choices (AtomscopeTextImport *self, const AsTextLayout *layout)
 {
+  gboolean dropped = FALSE;
+
   if (!strv_equal (self->time_choices, layout->columns))
     {
+      if (self->time_choices != NULL && self->time_column != NULL
+          && g_strcmp0 (self->time_column, "none") != 0)
+        {
+          g_clear_pointer (&self->time_column, g_free);
+          dropped = TRUE;
+        }
       GtkStringList *list = gtk_string_list_new (NULL);
 
       gtk_string_list_append (list, _("None (give the rate)"));
@@ -382,6 +392,7 @@ update_time_choices (AtomscopeTextImport *self, const AsTextLayout *layout)
       self->time_choices = g_strdupv (layout->columns);
     }
   adw_combo_row_set_selected (self->time_row, layout->time_column >= 0 ? (guint) layout->time_column + 1 : 0);
+  return dropped;
 }
 
 /* The file's first lines as they are, the preamble dimmed and the table's
@@ -441,6 +452,8 @@ show_lines (AtomscopeTextImport *self, gint table_line)
 static void
 show_result (AtomscopeTextImport *self, PreviewResult *r)
 {
+  gboolean again = FALSE;
+
   self->guard = TRUE;
   g_clear_pointer (&self->preview, as_recording_unref);
   as_text_layout_clear (&self->layout);
@@ -457,7 +470,7 @@ show_result (AtomscopeTextImport *self, PreviewResult *r)
       gtk_spin_button_set_value (self->skip_spin, self->layout.skip);
       adw_combo_row_set_selected (self->orientation_row,
                                   self->layout.orientation == AS_TEXT_ORIENTATION_ROWS ? 1 : 0);
-      update_time_choices (self, &self->layout);
+      again = update_time_choices (self, &self->layout);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->rate_row), self->layout.time_column < 0);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), r->rec == NULL);
@@ -501,6 +514,8 @@ show_result (AtomscopeTextImport *self, PreviewResult *r)
     }
   self->preview_count++;
   self->guard = FALSE;
+  if (again)
+    request_preview (self);
 }
 
 static void
