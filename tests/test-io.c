@@ -775,6 +775,38 @@ test_text_preview (void)
   as_text_options_clear (&opts.text);
 }
 
+/* A deep copy: the same samples, channels, events and warnings; events
+ * added to it leave the original as it was. */
+static void
+test_recording_copy (void)
+{
+  g_autofree char *path = data_path ("edfplus_discontinuous.edf");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (path, &error);
+  g_autoptr (AsRecording) copy = NULL;
+  guint n_events;
+
+  g_assert_no_error (error);
+  n_events = rec->events->len;
+  copy = as_recording_copy (rec);
+  g_assert_true (copy->data != rec->data);
+  g_assert_cmpuint (copy->n_channels, ==, rec->n_channels);
+  g_assert_cmpuint (copy->n_samples, ==, rec->n_samples);
+  g_assert_cmpfloat (copy->sfreq, ==, rec->sfreq);
+  g_assert_cmpint (memcmp (copy->data, rec->data, rec->n_channels * rec->n_samples * sizeof (double)), ==, 0);
+  g_assert_cmpuint (as_recording_count_missing (copy), ==, as_recording_count_missing (rec));
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      g_assert_cmpstr (copy->channels[c].label, ==, rec->channels[c].label);
+      g_assert_true (copy->channels[c].label != rec->channels[c].label);
+    }
+  g_assert_cmpuint (copy->events->len, ==, n_events);
+  g_assert_cmpuint (copy->warnings->len, ==, rec->warnings->len);
+  as_recording_add_event (copy, 0.5, 0, "added");
+  g_assert_cmpuint (rec->events->len, ==, n_events);
+  g_assert_cmpuint (copy->events->len, ==, n_events + 1);
+}
+
 /* The layout guessed or given: a rate in the preamble, rows without a time
  * row, options for what cannot be guessed, bad option values named. */
 static void
@@ -1569,6 +1601,7 @@ main (int argc, char **argv)
   g_test_add_func ("/io/json-sidecar", test_json_sidecar);
   g_test_add_func ("/io/malformed", test_malformed);
   g_test_add_func ("/io/text-preview", test_text_preview);
+  g_test_add_func ("/io/recording-copy", test_recording_copy);
   rc = g_test_run ();
   {
     g_autoptr (GFile) dir = g_file_new_for_path (tmpdir);
