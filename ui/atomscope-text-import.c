@@ -341,7 +341,7 @@ fill_signal_rows (AtomscopeTextImport *self, AsRecording *rec)
         {
           GtkWidget *row = adw_action_row_new ();
           g_autofree char *title = g_strdup_printf (_("Signal %u"), i + 1);
-          GtkWidget *name = signal_entry (self, rec->channels[i].label, 11, _("Name"));
+          GtkWidget *name = signal_entry (self, rec->channels[i].label, 13, _("Name"));
           GtkWidget *unit = signal_entry (self, rec->channels[i].unit, 4, _("Unit"));
 
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
