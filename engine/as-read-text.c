@@ -313,6 +313,23 @@ void
 as_text_options_clear (AsTextOptions *opts)
 {
   g_clear_pointer (&opts->time_column, g_free);
+  g_clear_pointer (&opts->names, g_strfreev);
+  g_clear_pointer (&opts->units, g_strfreev);
+}
+
+void
+as_text_options_copy (AsTextOptions *dest, const AsTextOptions *src)
+{
+  *dest = *src;
+  dest->time_column = g_strdup (src->time_column);
+  dest->names = g_strdupv (src->names);
+  dest->units = g_strdupv (src->units);
+}
+
+void
+as_text_layout_clear (AsTextLayout *layout)
+{
+  g_clear_pointer (&layout->columns, g_strfreev);
 }
 
 static gboolean
@@ -510,7 +527,8 @@ guess_layout (const char *name, char **lines, const AsTextOptions *o, Layout *la
 
 /* Signals in rows become signals in columns: the labels make a header. */
 static char **
-transpose_rows (char **lines, const Layout *lay, guint *n_out, GError **error, const char *name)
+transpose_rows (char **lines, const Layout *lay, guint limit, guint *n_out, GError **error,
+                const char *name)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   GPtrArray *out;
@@ -544,7 +562,7 @@ transpose_rows (char **lines, const Layout *lay, guint *n_out, GError **error, c
       return NULL;
     }
   out = g_ptr_array_new ();
-  for (guint c = 0; c < lay->n_fields; c++)
+  for (guint c = 0; c < lay->n_fields && c < limit; c++)
     {
       GString *l = g_string_new (NULL);
       for (guint r = 0; r < n; r++)
@@ -562,16 +580,18 @@ transpose_rows (char **lines, const Layout *lay, guint *n_out, GError **error, c
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
-AsRecording *
-as_read_text (const char *name, const char *data, gsize len, const AsReadOptions *opts,
-              GError **error)
+/* Reads the table of lines (at most max_rows samples); layout, when not
+ * NULL, receives the layout used. */
+static AsRecording *
+read_text_lines (const char *name, char **lines, const AsReadOptions *opts, guint max_rows,
+                 AsTextLayout *layout, GError **error)
 {
-  g_auto (GStrv) lines = NULL;
   g_auto (GStrv) first = NULL;
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) line_of_row = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_auto (GStrv) transposed = NULL;
   Sep sep;
   gboolean decimal_comma = FALSE, header = FALSE;
   guint first_line, n_cols, n_rows = 0;
@@ -584,11 +604,14 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
   Layout lay = { 0 };
   const char *want_time = opts ? opts->text.time_column : NULL;
 
-  lines = as_text_split_lines (name, data, len, error);
-  if (lines == NULL)
-    return NULL;
   for (first_line = 0; lines[first_line] && is_comment (lines[first_line]); first_line++)
     ;
+  if (layout != NULL)
+    {
+      memset (layout, 0, sizeof *layout);
+      layout->first_line = first_line;
+      layout->time_column = layout->index_column = -1;
+    }
   if (lines[first_line] == NULL)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
@@ -600,14 +623,22 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
   sep = lay.sep;
   decimal_comma = lay.decimal_comma;
   first_line = lay.skip;
+  if (layout != NULL)
+    {
+      layout->separator = (char) sep;
+      layout->decimal = decimal_comma ? ',' : '.';
+      layout->skip = lay.skip;
+      layout->orientation = lay.rows ? AS_TEXT_ORIENTATION_ROWS : AS_TEXT_ORIENTATION_COLUMNS;
+      layout->preamble_rate = lay.preamble_rate;
+    }
   if (lay.rows)
     {
       guint n_signals = 0;
-      char **t = transpose_rows (lines, &lay, &n_signals, error, name);
+      char **t = transpose_rows (lines, &lay, max_rows == G_MAXUINT ? G_MAXUINT : max_rows + 1,
+                                 &n_signals, error, name);
       if (t == NULL)
         return NULL;
-      g_strfreev (lines);
-      lines = t;
+      lines = transposed = t;
       first_line = 0;
       if (sep == SEP_SPACE)
         sep = SEP_TAB;
@@ -644,6 +675,14 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
       if (header && time_col < 0 && is_time_name (first[c]))
         time_col = c;
     }
+  if (layout != NULL)
+    {
+      layout->header = header;
+      layout->columns = g_new0 (char *, n_cols + 1);
+      for (guint c = 0; c < n_cols; c++)
+        layout->columns[c] = header ? g_strdup (first[c]) : g_strdup (g_ptr_array_index (labels, c));
+      layout->time_column = time_col;
+    }
   if (want_time != NULL)
     {
       char *end;
@@ -670,6 +709,11 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
     }
   if (header && n_cols >= 2 && is_index_name (g_ptr_array_index (labels, 0)) && time_col != 0)
     index_col = 0;
+  if (layout != NULL)
+    {
+      layout->time_column = time_col;
+      layout->index_column = index_col;
+    }
   if (time_col >= 0 && n_cols < 2)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
@@ -677,7 +721,7 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
       return NULL;
     }
 
-  for (guint i = header ? first_line + 1 : first_line; lines[i]; i++)
+  for (guint i = header ? first_line + 1 : first_line; lines[i] && n_rows < max_rows; i++)
     {
       g_auto (GStrv) f = NULL;
       guint nf;
@@ -864,6 +908,12 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
       const char *label = g_ptr_array_index (labels, c), *unit = g_ptr_array_index (units, c);
       if ((gint) c == time_col || (gint) c == index_col)
         continue;
+      if (opts && opts->text.names && s < g_strv_length (opts->text.names)
+          && *opts->text.names[s] != '\0')
+        label = opts->text.names[s];
+      if (opts && opts->text.units && s < g_strv_length (opts->text.units)
+          && *opts->text.units[s] != '\0')
+        unit = opts->text.units[s];
       as_recording_set_channel (rec, s, label, unit, as_channel_guess_type (label, unit));
       s++;
     }
@@ -905,4 +955,43 @@ as_read_text (const char *name, const char *data, gsize len, const AsReadOptions
                           : sep == SEP_TAB ? "TSV" : "text (whitespace)");
   rec->kind = as_recording_guess_kind (rec);
   return rec;
+}
+
+AsRecording *
+as_read_text (const char *name, const char *data, gsize len, const AsReadOptions *opts,
+              GError **error)
+{
+  g_auto (GStrv) lines = as_text_split_lines (name, data, len, error);
+
+  if (lines == NULL)
+    return NULL;
+  return read_text_lines (name, lines, opts, G_MAXUINT, NULL, error);
+}
+
+AsRecording *
+as_text_preview (const char *name, const char *data, gsize len, const AsReadOptions *opts,
+                 guint max_samples, AsTextLayout *layout, GError **error)
+{
+  g_auto (GStrv) lines = NULL;
+  guint64 keep = (guint64) GUESS_LINES + max_samples + 2;
+  gsize cut = 0;
+
+  if (layout != NULL)
+    {
+      memset (layout, 0, sizeof *layout);
+      layout->time_column = layout->index_column = -1;
+    }
+  if (opts && opts->text.skip_given)
+    keep += opts->text.skip;
+  /* the guess looks at the first GUESS_LINES lines of the table: the
+   * preview reads those and max_samples more */
+  for (guint64 n = 0; cut < len && n < keep; n++)
+    {
+      const char *nl = memchr (data + cut, '\n', len - cut);
+      cut = nl != NULL ? (gsize) (nl - data) + 1 : len;
+    }
+  lines = as_text_split_lines (name, data, cut, error);
+  if (lines == NULL)
+    return NULL;
+  return read_text_lines (name, lines, opts, MAX (max_samples, 2), layout, error);
 }

@@ -48,6 +48,9 @@ typedef struct
   AsTextOrientation orientation;
   char             *time_column; /* NULL: guess by name; "none": no time column;
                                     else a column (row) label or its number from 1 */
+  char            **names;       /* NULL, or the signals' names in order ("" or a
+                                    missing entry: the name read) */
+  char            **units;       /* likewise for their units */
 } AsTextOptions;
 
 /* Fills opts from the words a user typed (NULL or -1: leave the guess):
@@ -58,6 +61,26 @@ gboolean      as_text_options_set  (AsTextOptions *opts, const char *separator,
                                     const char *decimal, int skip, gboolean rows,
                                     const char *time_column, GError **error);
 void          as_text_options_clear (AsTextOptions *opts);
+void          as_text_options_copy  (AsTextOptions *dest, const AsTextOptions *src);
+
+/* The layout a delimited text file was read with (what was given, the rest
+ * as guessed). */
+typedef struct
+{
+  char              separator;     /* ',', ';', '\t' or ' ' */
+  char              decimal;       /* '.' or ',' */
+  guint             skip;          /* lines before the table */
+  guint             first_line;    /* the first line that is neither blank nor a comment */
+  AsTextOrientation orientation;   /* COLUMNS or ROWS */
+  gboolean          header;        /* the table's first column (row) holds names */
+  char            **columns;       /* the table's column (or row) labels, the time
+                                      and sample-number ones included */
+  gint              time_column;   /* index in columns, or −1 */
+  gint              index_column;  /* a column of sample numbers, or −1 */
+  double            preamble_rate; /* Hz a line before the table states, else 0 */
+} AsTextLayout;
+
+void          as_text_layout_clear (AsTextLayout *layout);
 
 typedef struct
 {
@@ -80,6 +103,14 @@ AsFileFormat  as_file_format_guess (const char *name, const guint8 *head, gsize 
  * messages only.  All return NULL and set error on bad input. */
 AsRecording  *as_read_text         (const char *name, const char *data, gsize len,
                                     const AsReadOptions *opts, GError **error);
+/* What as_read_text would read, cheaply: the same guess and parse, but of the
+ * first lines only: the recording holds at most max_samples samples of each
+ * signal.  layout (may be NULL) receives the layout used.  NULL and error
+ * when the text cannot be read so; layout is then filled as far as it was
+ * found (columns NULL when no table was found). */
+AsRecording  *as_text_preview      (const char *name, const char *data, gsize len,
+                                    const AsReadOptions *opts, guint max_samples,
+                                    AsTextLayout *layout, GError **error);
 AsRecording  *as_read_eyelink      (const char *name, const char *data, gsize len,
                                     const AsReadOptions *opts, GError **error);
 AsRecording  *as_read_sound        (const char *name, const guint8 *data, gsize len,

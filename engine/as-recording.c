@@ -72,6 +72,38 @@ as_recording_unref (AsRecording *rec)
   g_free (rec);
 }
 
+AsRecording *
+as_recording_copy (const AsRecording *rec)
+{
+  AsRecording *copy = g_new0 (AsRecording, 1);
+  gsize n = (gsize) rec->n_channels * rec->n_samples;
+
+  *copy = *rec;
+  g_atomic_ref_count_init (&copy->ref_count);
+  copy->path = g_strdup (rec->path);
+  copy->format = g_strdup (rec->format);
+  copy->data = g_memdup2 (rec->data, MAX (n, 1) * sizeof (double));
+  copy->missing = rec->missing != NULL ? g_memdup2 (rec->missing, MAX (n, 1)) : NULL;
+  copy->channels = g_memdup2 (rec->channels, MAX (rec->n_channels, 1) * sizeof (AsChannel));
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      copy->channels[c].label = g_strdup (rec->channels[c].label);
+      copy->channels[c].unit = g_strdup (rec->channels[c].unit);
+    }
+  copy->events = g_array_new (FALSE, TRUE, sizeof (AsEvent));
+  g_array_set_clear_func (copy->events, event_clear);
+  for (guint i = 0; i < rec->events->len; i++)
+    {
+      const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+      as_recording_add_event (copy, ev->onset, ev->duration, ev->label);
+    }
+  copy->warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < rec->warnings->len; i++)
+    g_ptr_array_add (copy->warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
+  copy->start_time = rec->start_time != NULL ? g_date_time_ref (rec->start_time) : NULL;
+  return copy;
+}
+
 double *
 as_recording_channel (AsRecording *rec, guint channel)
 {

@@ -85,6 +85,8 @@ typedef struct
 
 AsRecording *as_recording_new          (guint n_channels, gsize n_samples, double sfreq);
 AsRecording *as_recording_ref          (AsRecording *rec);
+/* A deep copy (samples, channels, events, warnings), with a reference count of 1. */
+AsRecording *as_recording_copy         (const AsRecording *rec);
 void         as_recording_unref        (AsRecording *rec);
 double      *as_recording_channel      (AsRecording *rec, guint channel);
 double       as_recording_duration     (const AsRecording *rec);

@@ -701,6 +701,112 @@ test_text_rows_export (void)
   g_assert_cmpfloat_with_epsilon (as_recording_channel (rec, 2)[10], 14.92, 1e-9);
 }
 
+/* The cheap preview of a text file (the import assistant's): the layout the
+ * full reader uses and the same first samples; names and units given. */
+static void
+test_text_preview (void)
+{
+  g_autofree char *path = data_path ("vestibular_export_rows.csv");
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) full = as_recording_load (path, &error);
+  AsTextLayout layout;
+  AsReadOptions opts;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  {
+    g_autoptr (AsRecording) head = as_text_preview (path, text, len, NULL, 12, &layout, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (layout.separator, ==, ';');
+    g_assert_cmpint (layout.decimal, ==, ',');
+    g_assert_cmpuint (layout.skip, ==, 6);
+    g_assert_cmpuint (layout.first_line, ==, 0);
+    g_assert_cmpint (layout.orientation, ==, AS_TEXT_ORIENTATION_ROWS);
+    g_assert_cmpuint (g_strv_length (layout.columns), ==, 4);
+    g_assert_cmpstr (layout.columns[0], ==, "Time [s]");
+    g_assert_cmpstr (layout.columns[3], ==, "Head velocity [deg/s]");
+    g_assert_cmpint (layout.time_column, ==, 0);
+    g_assert_cmpuint (head->n_channels, ==, 3);
+    g_assert_cmpuint (head->n_samples, ==, 12);
+    g_assert_cmpfloat_with_epsilon (head->sfreq, 250.0, 1e-6);
+    for (guint c = 0; c < 3; c++)
+      {
+        g_assert_cmpstr (head->channels[c].label, ==, full->channels[c].label);
+        for (guint i = 0; i < 12; i++)
+          g_assert_cmpfloat (as_recording_channel (head, c)[i], ==, as_recording_channel (full, c)[i]);
+      }
+    as_text_layout_clear (&layout);
+  }
+  /* a line more to skip: the time row goes, three rows are left */
+  as_read_options_init (&opts);
+  g_assert_true (as_text_options_set (&opts.text, NULL, NULL, 7, FALSE, NULL, &error));
+  opts.sfreq = 250;
+  opts.text.names = g_strsplit ("Horizontal,,Head", ",", -1);
+  opts.text.units = g_strsplit (",,°/s", ",", -1);
+  {
+    g_autoptr (AsRecording) head = as_text_preview (path, text, len, &opts, 5, &layout, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (layout.skip, ==, 7);
+    g_assert_cmpint (layout.time_column, ==, -1);
+    g_assert_cmpuint (g_strv_length (layout.columns), ==, 3);
+    g_assert_cmpuint (head->n_channels, ==, 3);
+    g_assert_cmpuint (head->n_samples, ==, 5);
+    g_assert_cmpstr (head->channels[0].label, ==, "Horizontal");
+    g_assert_cmpstr (head->channels[1].label, ==, "Eye vertical");
+    g_assert_cmpstr (head->channels[2].label, ==, "Head");
+    g_assert_cmpstr (head->channels[2].unit, ==, "°/s");
+    g_assert_cmpfloat (as_recording_channel (head, 0)[4], ==, as_recording_channel (full, 0)[4]);
+    as_text_layout_clear (&layout);
+  }
+  /* a separator that makes no table: the error names the file */
+  g_clear_pointer (&opts.text.names, g_strfreev);
+  g_assert_true (as_text_options_set (&opts.text, "tab", NULL, -1, FALSE, NULL, &error));
+  opts.text.skip_given = FALSE;
+  {
+    g_autoptr (AsRecording) head = as_text_preview (path, text, len, &opts, 5, &layout, &error);
+    g_assert_null (head);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "vestibular_export_rows.csv"));
+    g_clear_error (&error);
+    as_text_layout_clear (&layout);
+  }
+  as_text_options_clear (&opts.text);
+}
+
+/* A deep copy: the same samples, channels, events and warnings; events
+ * added to it leave the original as it was. */
+static void
+test_recording_copy (void)
+{
+  g_autofree char *path = data_path ("edfplus_discontinuous.edf");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) rec = as_recording_load (path, &error);
+  g_autoptr (AsRecording) copy = NULL;
+  guint n_events;
+
+  g_assert_no_error (error);
+  n_events = rec->events->len;
+  copy = as_recording_copy (rec);
+  g_assert_true (copy->data != rec->data);
+  g_assert_cmpuint (copy->n_channels, ==, rec->n_channels);
+  g_assert_cmpuint (copy->n_samples, ==, rec->n_samples);
+  g_assert_cmpfloat (copy->sfreq, ==, rec->sfreq);
+  g_assert_cmpint (memcmp (copy->data, rec->data, rec->n_channels * rec->n_samples * sizeof (double)), ==, 0);
+  g_assert_cmpuint (as_recording_count_missing (copy), ==, as_recording_count_missing (rec));
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      g_assert_cmpstr (copy->channels[c].label, ==, rec->channels[c].label);
+      g_assert_true (copy->channels[c].label != rec->channels[c].label);
+    }
+  g_assert_cmpuint (copy->events->len, ==, n_events);
+  g_assert_cmpuint (copy->warnings->len, ==, rec->warnings->len);
+  as_recording_add_event (copy, 0.5, 0, "added");
+  g_assert_cmpuint (rec->events->len, ==, n_events);
+  g_assert_cmpuint (copy->events->len, ==, n_events + 1);
+}
+
 /* The layout guessed or given: a rate in the preamble, rows without a time
  * row, options for what cannot be guessed, bad option values named. */
 static void
@@ -1494,6 +1600,8 @@ main (int argc, char **argv)
   g_test_add_func ("/io/channel-types", test_channel_types);
   g_test_add_func ("/io/json-sidecar", test_json_sidecar);
   g_test_add_func ("/io/malformed", test_malformed);
+  g_test_add_func ("/io/text-preview", test_text_preview);
+  g_test_add_func ("/io/recording-copy", test_recording_copy);
   rc = g_test_run ();
   {
     g_autoptr (GFile) dir = g_file_new_for_path (tmpdir);

@@ -56,6 +56,7 @@ atomscope_window_update_actions (AtomscopeWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->model != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.learn", self->recording != NULL || self->image != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.use-model-atoms", self->recording != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-events", self->recording != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_button_set_icon_name (self->pause_button, paused ? "media-playback-start-symbolic"
@@ -77,6 +78,8 @@ atomscope_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.learn", NULL, learn_action);
   gtk_widget_class_install_action (widget_class, "win.open-model", NULL, atomscope_window_open_model_action);
   gtk_widget_class_install_action (widget_class, "win.use-model-atoms", NULL, atomscope_window_use_atoms_action);
+  gtk_widget_class_install_action (widget_class, "win.import-text", NULL, atomscope_window_import_text_action);
+  gtk_widget_class_install_action (widget_class, "win.add-events", NULL, atomscope_window_add_events_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.select-atom", "i", select_atom_action);
@@ -84,6 +87,8 @@ atomscope_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.learn", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.add-events", NULL);
   for (int k = 1; k <= 9; k++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + k - 1, GDK_CONTROL_MASK,
                                          "win.select-atom", "i", k);

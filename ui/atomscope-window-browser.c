@@ -159,6 +159,13 @@ fill_events (AtomscopeWindow *self, AsRecording *rec)
     }
 }
 
+void
+atomscope_window_browser_update_events (AtomscopeWindow *self, AsRecording *rec)
+{
+  fill_events (self, rec);
+  gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));
+}
+
 static gboolean
 event_row_visible (GtkListBoxRow *row, gpointer user_data)
 {

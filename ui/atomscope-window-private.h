@@ -19,6 +19,7 @@
 #include "as-montage.h"
 #include "as-model.h"
 #include "as-preprocess.h"
+#include "as-reader.h"
 
 G_BEGIN_DECLS
 
@@ -116,6 +117,13 @@ struct _AtomscopeWindow
   guint                     export_failures;
   GPtrArray                *last_export;
   AdwMessageDialog         *overwrite_dialog;
+
+  /* Importing text and adding events (atomscope-window-import.c). */
+  GtkWindow                *text_import;       /* the assistant shown, or NULL */
+  GCancellable             *events_cancellable;
+  guint                     events_file_count;    /* event files added */
+  guint                     events_file_failures;
+  char                     *events_file_error;    /* the last failure's message */
 };
 
 /* Shared between the window's files. */
@@ -141,6 +149,18 @@ void atomscope_window_start_encoding (AtomscopeWindow *self, AsRecording *rec, c
 /* Called once a file is shown: applies a model that was waiting for it. */
 void atomscope_window_model_file_loaded (AtomscopeWindow *self);
 void atomscope_window_open_model_action (GtkWidget *widget, const char *name, GVariant *param);
+/* Reads @file with @options (no assistant); the options are copied. */
+void atomscope_window_open_file_with_options (AtomscopeWindow *self, GFile *file,
+                                              const AsReadOptions *options);
+/* The text import assistant for @file; Open reads it with the options chosen. */
+void atomscope_window_import_text (AtomscopeWindow *self, GFile *file);
+void atomscope_window_import_text_action (GtkWidget *widget, const char *name, GVariant *param);
+/* Adds the events of an annotation file to the recording shown (on a worker). */
+void atomscope_window_add_events_from_file (AtomscopeWindow *self, GFile *file);
+void atomscope_window_add_events_action (GtkWidget *widget, const char *name, GVariant *param);
+/* The events list and overview after the recording's events changed. */
+void atomscope_window_browser_update_events (AtomscopeWindow *self, AsRecording *rec);
+void atomscope_window_import_dispose (AtomscopeWindow *self);
 void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* For the UI tests: counters and dialogs to wait on. */
@@ -167,6 +187,11 @@ gboolean atomscope_window_is_rendering (AtomscopeWindow *self);
 guint            atomscope_window_get_model_open_count    (AtomscopeWindow *self);
 guint            atomscope_window_get_model_open_failures (AtomscopeWindow *self);
 const char      *atomscope_window_get_model_dir           (AtomscopeWindow *self);
+/* The text import assistant shown (an AtomscopeTextImport), or NULL. */
+GtkWindow       *atomscope_window_get_text_import         (AtomscopeWindow *self);
+guint            atomscope_window_get_events_file_count    (AtomscopeWindow *self);
+guint            atomscope_window_get_events_file_failures (AtomscopeWindow *self);
+const char      *atomscope_window_get_events_file_error    (AtomscopeWindow *self);
 
 
 G_END_DECLS

@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "as-cdl.h"
 #include "as-image.h"
@@ -24,6 +26,7 @@
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "atomscope-teaching-page.h"
+#include "atomscope-text-import.h"
 #include "atomscope-window-private.h"
 
 G_DEFINE_FINAL_TYPE (AtomscopeWindow, atomscope_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -37,10 +40,27 @@ atomscope_window_show_toast (AtomscopeWindow *self, const char *message)
 
 /* ---- loading ------------------------------------------------------------------------ */
 
+/* What to open and how. */
+typedef struct
+{
+  GFile         *file;
+  gboolean       has_options;  /* read with these options, no question asked */
+  AsReadOptions  options;
+} LoadRequest;
+
+static void
+load_request_free (LoadRequest *req)
+{
+  g_object_unref (req->file);
+  as_text_options_clear (&req->options.text);
+  g_free (req);
+}
+
 static void
 load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  GFile *file = task_data;
+  LoadRequest *req = task_data;
+  GFile *file = req->file;
   g_autofree char *path = g_file_get_path (file);
   GError *error = NULL;
   AsRecording *rec;
@@ -65,7 +85,24 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
         }
       return;
     }
-  rec = as_recording_load (path, &error);
+  /* A text file that is not plain columns: the import assistant asks first. */
+  if (!req->has_options)
+    {
+      guint8 head[4096];
+      FILE *f = g_fopen (path, "rb");
+      gsize len = f != NULL ? fread (head, 1, sizeof head, f) : 0;
+
+      if (f != NULL)
+        fclose (f);
+      if (len > 0 && as_file_format_guess (path, head, len) == AS_FILE_FORMAT_TEXT
+          && atomscope_text_import_is_needed (path))
+        {
+          g_object_set_data (G_OBJECT (task), "ask-text", GINT_TO_POINTER (TRUE));
+          g_task_return_pointer (task, NULL, NULL);
+          return;
+        }
+    }
+  rec = as_recording_load_with_options (path, req->has_options ? &req->options : NULL, &error);
   if (rec == NULL)
     {
       g_task_return_error (task, error);
@@ -220,7 +257,7 @@ static void
 load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
-  GFile *file = g_task_get_task_data (G_TASK (result));
+  GFile *file = ((LoadRequest *) g_task_get_task_data (G_TASK (result)))->file;
   AsMontage *montage = g_object_get_data (G_OBJECT (result), "montage");
   gboolean is_image = g_object_get_data (G_OBJECT (result), "image") != NULL;
   g_autoptr (GError) error = NULL;
@@ -234,6 +271,11 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   rec = loaded;
+  if (rec == NULL && g_object_get_data (G_OBJECT (result), "ask-text") != NULL)
+    {
+      atomscope_window_import_text (self, file);
+      return;
+    }
   if (rec == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -255,22 +297,49 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   set_recording (self, rec, montage, file);
 }
 
-/* Reads the file on a worker thread: the main loop never waits on the disk. */
-void
-atomscope_window_open_file (AtomscopeWindow *self, GFile *file)
+static void
+open_request (AtomscopeWindow *self, LoadRequest *req)
 {
   g_autoptr (GTask) task = NULL;
-
-  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->load_cancellable, load_done, NULL);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_set_task_data (task, req, (GDestroyNotify) load_request_free);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, load_thread);
+}
+
+/* Reads the file on a worker thread: the main loop never waits on the disk.
+ * A text file that is not plain columns goes through the import assistant. */
+void
+atomscope_window_open_file (AtomscopeWindow *self, GFile *file)
+{
+  LoadRequest *req;
+
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  req = g_new0 (LoadRequest, 1);
+  req->file = g_object_ref (file);
+  as_read_options_init (&req->options);
+  open_request (self, req);
+}
+
+void
+atomscope_window_open_file_with_options (AtomscopeWindow *self, GFile *file,
+                                         const AsReadOptions *options)
+{
+  LoadRequest *req;
+
+  g_return_if_fail (ATOMSCOPE_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file) && options != NULL);
+  req = g_new0 (LoadRequest, 1);
+  req->file = g_object_ref (file);
+  req->has_options = TRUE;
+  req->options = *options;
+  as_text_options_copy (&req->options.text, &options->text);
+  open_request (self, req);
 }
 
 AsRecording *
@@ -328,6 +397,7 @@ atomscope_window_dispose (GObject *object)
   g_cancellable_cancel (self->model_cancellable);
   g_clear_object (&self->model_cancellable);
   g_clear_pointer (&self->pending_model, as_model_unref);
+  atomscope_window_import_dispose (self);
   if (self->job != NULL)
     {
       /* Never wait on the worker: it holds its own references to what it reads

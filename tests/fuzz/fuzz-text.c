@@ -1,4 +1,5 @@
-/* fuzz-text.c: the CSV/TSV/whitespace reader.
+/* fuzz-text.c: the CSV/TSV/whitespace reader and its preview (the text
+ * import assistant's).
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -37,5 +38,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   rec = as_read_text ("fuzz.csv", (const char *) data, size, &opts, &error);
   fuzz_check_result (rec, error, "fuzz.csv");
+  {
+    g_autoptr (GError) preview_error = NULL;
+    g_autoptr (AsRecording) head = NULL;
+    AsTextLayout layout;
+
+    opts.text.names = g_strsplit ("A,,C", ",", -1);
+    head = as_text_preview ("fuzz.csv", (const char *) data, size, &opts, 5, &layout,
+                            &preview_error);
+    fuzz_check_result (head, preview_error, "fuzz.csv");
+    if (head != NULL)
+      g_assert_nonnull (layout.columns);
+    as_text_layout_clear (&layout);
+    as_text_options_clear (&opts.text);
+  }
   return 0;
 }
