@@ -23,6 +23,8 @@ as_cli_read_group (AsCliRead *r)
     { "skip", 0, 0, G_OPTION_ARG_INT, &r->skip, N_("Text: lines before the table (a preamble); default: guessed"), N_("N") },
     { "rows", 0, 0, G_OPTION_ARG_NONE, &r->rows, N_("Text: one row per signal (a label then its samples)"), NULL },
     { "time-column", 0, 0, G_OPTION_ARG_STRING, &r->time_column, N_("Text: the time column (a name, its number from 1, or none); default: by name"), N_("COLUMN") },
+    { "names", 0, 0, G_OPTION_ARG_STRING, &r->names, N_("Text: the signals' names in order, separated by commas (an empty entry keeps the name read)"), N_("A,B,…") },
+    { "units", 0, 0, G_OPTION_ARG_STRING, &r->units, N_("Text: the signals' units in order, separated by commas (an empty entry keeps the unit read)"), N_("U,V,…") },
     { "add-events", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r->event_files, N_("Add the events of an annotation file (EDF+ annotations, BIDS events.tsv, BrainVision .vmrk); repeatable"), N_("FILE") },
     { NULL }
   };
@@ -54,6 +56,10 @@ as_cli_read_options (AsCliRead *r, AsReadOptions *opts, const char *command)
       as_cli_error (command, "%s", error->message);
       return FALSE;
     }
+  if (r->names != NULL)
+    opts->text.names = g_strsplit (r->names, ",", -1);
+  if (r->units != NULL)
+    opts->text.units = g_strsplit (r->units, ",", -1);
   return TRUE;
 }
 
@@ -88,5 +94,7 @@ as_cli_read_clear (AsCliRead *r)
   g_clear_pointer (&r->separator, g_free);
   g_clear_pointer (&r->decimal, g_free);
   g_clear_pointer (&r->time_column, g_free);
+  g_clear_pointer (&r->names, g_free);
+  g_clear_pointer (&r->units, g_free);
   g_clear_pointer (&r->event_files, g_strfreev);
 }

@@ -15,7 +15,7 @@ typedef struct
   double   sfreq;
   gboolean strict_rates;
   gboolean resample;      /* accepted for compatibility: resampling is the default */
-  char    *separator, *decimal, *time_column;
+  char    *separator, *decimal, *time_column, *names, *units;
   int      skip;
   gboolean rows;
   char   **event_files;

@@ -56,6 +56,8 @@ expect "old resample option" 0 '^Samples: 6$' "$cli" info --resample "$tmp/irreg
 # formats and layouts of other programs, read with no option
 expect "FIF" 0 '^Channels: 306$' "$cli" info "$data/141027_cropped_90Hz_raw.fif"
 expect "vendor rows export" 0 '^Samples: 200$' "$cli" info "$data/vestibular_export_rows.csv"
+expect "names and units given" 0 '^ *1  Horizontal  *gaze  *deg *$' "$cli" info --names 'Horizontal,,Torsion' --units 'deg' "$data/vestibular_export_rows.csv"
+expect "an empty name keeps the one read" 0 '^ *2  Eye vertical ' "$cli" info --names 'Horizontal,,Torsion' "$data/vestibular_export_rows.csv"
 expect "EyeLink blocks" 0 '2 recording blocks' "$cli" info "$data/eyelink_binocular_500Hz.asc"
 expect "EDF+D gaps" 0 'kept as missing data' "$cli" info "$data/edfplus_discontinuous.edf"
 printf 'Device;X\nRow1;1;2;3\nRow2;4;5;6\n' > "$tmp/short_rows.csv"
