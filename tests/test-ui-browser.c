@@ -394,6 +394,46 @@ test_others_after_learning (void)
   g_rmdir (dir);
 }
 
+/* The display filters chosen for EEG come back with the next EEG file, and an
+ * eye recording keeps its own. */
+static void
+test_filters_remembered (void)
+{
+  g_autofree char *eeg = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
+  g_autofree char *eye = g_test_build_filename (G_TEST_DIST, "data", "nystagmus_infantile_avramidis_200Hz.csv", NULL);
+  AtomscopeWindow *window = open_path (eeg);
+  GSettings *settings = atomscope_application_get_settings (app);
+  AsDisplayFilters eye_default;
+  AsFilterSpec shown;
+
+  g_settings_reset (settings, "display-filters");
+  gtk_spin_button_set_value (window->highpass_spin, 0.3);
+  gtk_spin_button_set_value (window->lowpass_spin, 45);
+  gtk_drop_down_set_selected (window->notch_dropdown, 2);
+
+  window = open_path (eye);
+  as_display_filters_default (&eye_default, AS_RECORDING_EYE);
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, eye_default.filter.highpass);
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, eye_default.filter.lowpass);
+
+  window = open_path (eeg);
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, 0.3);
+  g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, 45);
+  g_assert_cmpuint (gtk_drop_down_get_selected (window->notch_dropdown), ==, 2);
+  /* …and the view draws with them. */
+  {
+    AsDisplayFilters f;
+    atomscope_signal_view_get_filters (window->signal_view, &f);
+    shown = f.filter;
+  }
+  g_assert_cmpfloat (shown.highpass, ==, 0.3);
+  g_assert_cmpfloat (shown.lowpass, ==, 45);
+  g_assert_cmpfloat (shown.notch, ==, 60);
+  g_settings_reset (settings, "display-filters");
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -409,5 +449,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/browser/bipolar", test_bipolar);
   g_test_add_func ("/ui/browser/offsets-and-notch", test_offsets_and_notch);
   g_test_add_func ("/ui/browser/others-after-learning", test_others_after_learning);
+  g_test_add_func ("/ui/browser/filters-remembered", test_filters_remembered);
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "as-figure-overview.h"
+#include "atomscope-application.h"
 #include "atomscope-figure-style.h"
 #include "atomscope-window-private.h"
 
@@ -89,6 +90,60 @@ on_montage_changed (AtomscopeWindow *self)
   apply_montage (self, row, NULL);
 }
 
+/* The display filters are remembered per kind of recording (GSettings). */
+static GSettings *
+window_settings (AtomscopeWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return ATOMSCOPE_IS_APPLICATION (app) ? atomscope_application_get_settings (ATOMSCOPE_APPLICATION (app))
+                                        : NULL;
+}
+
+static const char *
+kind_key (const AsRecording *rec)
+{
+  switch (rec != NULL ? rec->kind : AS_RECORDING_GENERIC)
+    {
+    case AS_RECORDING_EEG: return "eeg";
+    case AS_RECORDING_EYE: return "eye";
+    case AS_RECORDING_AUDIO: return "audio";
+    default: return "generic";
+    }
+}
+
+static gboolean
+remembered_filters (AtomscopeWindow *self, const AsRecording *rec, AsFilterSpec *spec)
+{
+  GSettings *settings = window_settings (self);
+  g_autoptr (GVariant) dict = settings != NULL ? g_settings_get_value (settings, "display-filters") : NULL;
+
+  return dict != NULL
+         && g_variant_lookup (dict, kind_key (rec), "(ddd)", &spec->highpass, &spec->lowpass, &spec->notch);
+}
+
+static void
+remember_filters (AtomscopeWindow *self, const AsFilterSpec *spec)
+{
+  GSettings *settings = window_settings (self);
+  g_autoptr (GVariant) old = NULL;
+  GVariantBuilder b;
+  GVariantIter iter;
+  const char *key, *kind = kind_key (self->recording);
+  double hp, lp, notch;
+
+  if (settings == NULL || self->recording == NULL)
+    return;
+  old = g_settings_get_value (settings, "display-filters");
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{s(ddd)}"));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s(ddd)}", &key, &hp, &lp, &notch))
+    if (!g_str_equal (key, kind))
+      g_variant_builder_add (&b, "{s(ddd)}", key, hp, lp, notch);
+  g_variant_builder_add (&b, "{s(ddd)}", kind, spec->highpass, spec->lowpass, spec->notch);
+  g_settings_set_value (settings, "display-filters", g_variant_builder_end (&b));
+}
+
 static void
 on_filters_changed (AtomscopeWindow *self)
 {
@@ -104,6 +159,7 @@ on_filters_changed (AtomscopeWindow *self)
   f.filter.notch = n < G_N_ELEMENTS (notch) ? notch[n] : 0;
   f.filter.notch_harmonics = TRUE;
   atomscope_signal_view_set_filters (self->signal_view, &f);
+  remember_filters (self, &f.filter);
   gtk_menu_button_set_label (self->filters_button,
                              f.filter.highpass > 0 || f.filter.lowpass > 0 || f.filter.notch > 0
                                ? _("Display · filtered") : _("Display"));
@@ -253,6 +309,7 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
   fill_events (self, rec);
   gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));
   as_display_filters_default (&f, rec != NULL ? rec->kind : AS_RECORDING_GENERIC);
+  remembered_filters (self, rec, &f.filter);
   self->montage_guard = TRUE;
   gtk_spin_button_set_value (self->highpass_spin, f.filter.highpass);
   gtk_spin_button_set_value (self->lowpass_spin, f.filter.lowpass);
