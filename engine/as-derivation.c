@@ -474,6 +474,31 @@ as_derivation_set_load (const AsRecording *rec, const char *path, GError **error
 }
 
 AsDerivationSet *
+as_derivation_set_without (const AsDerivationSet *set, const char *const *hidden)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (AsDerivation));
+
+  g_return_val_if_fail (set != NULL, NULL);
+  for (guint i = 0; i < set->n_derivations; i++)
+    {
+      const AsDerivation *d = &set->derivations[i];
+      AsDerivation *copy;
+
+      if (hidden != NULL && g_strv_contains (hidden, d->label))
+        continue;
+      copy = builder_add (out, d->label, &(AsChannel) { .unit = d->unit, .type = d->type });
+      for (guint t = 0; t < d->n_terms; t++)
+        derivation_add_term (copy, d->channel[t], d->weight[t]);
+    }
+  {
+    AsDerivationSet *result = set_from_array (out, set->kind, set->name, NULL);
+    for (guint i = 0; i < set->missing->len; i++)
+      g_ptr_array_add (result->missing, g_strdup (g_ptr_array_index (set->missing, i)));
+    return result;
+  }
+}
+
+AsDerivationSet *
 as_derivation_set_new_others (const AsRecording *rec, const AsRecording *learned)
 {
   GArray *out;

@@ -67,6 +67,9 @@ AsDerivationSet *as_derivation_set_load  (const AsRecording *rec, const char *pa
  * below what was learned.  NULL when there are none, or when @learned is not on
  * @rec's time line (another rate or length). */
 AsDerivationSet *as_derivation_set_new_others (const AsRecording *rec, const AsRecording *learned);
+/* A copy of @set without the derivations labelled as one of @hidden (channels
+ * the browser does not show). */
+AsDerivationSet *as_derivation_set_without (const AsDerivationSet *set, const char *const *hidden);
 AsDerivationSet *as_derivation_set_ref   (AsDerivationSet *set);
 void             as_derivation_set_unref (AsDerivationSet *set);
 

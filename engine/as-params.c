@@ -847,6 +847,11 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
       if (!wanted (&rec->channels[c], opts))
         continue;
       n_wanted++;
+      if (opts->bad != NULL && g_strv_contains (opts->bad, rec->channels[c].label))
+        {
+          g_ptr_array_add (r->excluded, g_strdup_printf (_("%s: marked bad"), rec->channels[c].label));
+          continue;
+        }
       {
         g_autofree char *why = unusable_reason (x, rec->n_samples);
         if (why != NULL)

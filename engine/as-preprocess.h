@@ -32,6 +32,7 @@ typedef enum { AS_SCALE_NONE, AS_SCALE_ZSCORE, AS_SCALE_GLOBAL_STD } AsScaleMode
 typedef struct
 {
   const char *const *channels;   /* labels to keep (NULL: all) */
+  const char *const *bad;        /* labels marked bad by the user: left out of learning (NULL: none) */
   guint        types;            /* mask of 1 << AsChannelType to keep (0: all) */
   double       crop_start;       /* s */
   double       crop_stop;        /* s; ≤ 0: to the end */

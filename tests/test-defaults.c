@@ -303,6 +303,23 @@ test_roles (void)
   g_assert_cmpstr (g_array_index (out->events, AsEvent, 1).label, ==, "Status=4");
   g_assert_cmpfloat_with_epsilon (g_array_index (out->events, AsEvent, 1).onset, 5.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (g_array_index (out->events, AsEvent, 1).duration, 0.03, 1e-9);
+
+  /* A channel the user marked bad is left out too, and said so; the recording keeps it. */
+  {
+    const char *const bad[] = { "C3", NULL };
+    g_autoptr (AsRecording) out2 = NULL;
+    g_autoptr (AsLearnReport) report2 = NULL;
+
+    o.bad = bad;
+    out2 = as_learn_prepare (rec, &o, &report2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (out2->n_channels, ==, 1);
+    g_assert_cmpstr (out2->channels[0].label, ==, "C4");
+    g_assert_cmpuint (report2->excluded->len, ==, 3);
+    g_assert_cmpstr (g_ptr_array_index (report2->excluded, 0), ==, "C3: marked bad");
+    g_assert_cmpuint (rec->n_channels, ==, 5);
+    o.bad = NULL;
+  }
 }
 
 /* ---- ±8000 µV offsets per channel: the planted atoms, no filter transient ---------------- */

@@ -342,11 +342,42 @@ test_gap (void)
     }
 }
 
+/* Hiding channels: the other derivations are kept, term for term. */
+static void
+test_without (void)
+{
+  g_autoptr (AsRecording) rec = as_recording_new (4, 10, 100);
+  g_autoptr (AsDerivationSet) avg = NULL, less = NULL;
+  const char *const hidden[] = { "C3-avg", "ECG", NULL };
+  static const char *const labels[] = { "C3", "C4", "Cz", "ECG" };
+
+  for (guint c = 0; c < 4; c++)
+    as_recording_set_channel (rec, c, labels[c], "uV", c == 3 ? AS_CHANNEL_ECG : AS_CHANNEL_EEG);
+  avg = as_derivation_set_new (rec, AS_DERIVATION_AVERAGE, NULL);
+  g_assert_nonnull (avg);
+  g_assert_cmpuint (avg->n_derivations, ==, 4);
+  less = as_derivation_set_without (avg, hidden);
+  g_assert_cmpuint (less->n_derivations, ==, 2);
+  g_assert_cmpint (less->kind, ==, AS_DERIVATION_AVERAGE);
+  for (guint i = 0; i < 2; i++)
+    {
+      const AsDerivation *a = &avg->derivations[i + 1], *b = &less->derivations[i];
+      g_assert_cmpstr (a->label, ==, b->label);
+      g_assert_cmpuint (a->n_terms, ==, b->n_terms);
+      for (guint t = 0; t < a->n_terms; t++)
+        {
+          g_assert_cmpuint (a->channel[t], ==, b->channel[t]);
+          g_assert_cmpfloat (a->weight[t], ==, b->weight[t]);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+  g_test_add_func ("/display/without", test_without);
   g_test_add_func ("/display/bipolar-eeg64", test_bipolar_eeg64);
   g_test_add_func ("/display/average-eeg64", test_average_eeg64);
   g_test_add_func ("/display/old-names-and-ears", test_old_names_and_ears);
