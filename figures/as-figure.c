@@ -95,6 +95,23 @@ as_figure_step_in (const double *steps, guint n, double value, int direction)
   return best;
 }
 
+/* A channel marked bad, or a derivation ("Fp1-F7", "C3-avg") that uses one. */
+static gboolean
+label_is_bad (const char *const *bad, const char *label)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (bad == NULL || label == NULL)
+    return FALSE;
+  if (g_strv_contains (bad, label))
+    return TRUE;
+  parts = g_strsplit (label, "-", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_strv_contains (bad, parts[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* MNE-Python's default scalings per channel type (raw.plot), in µV: a trace
  * of another type is read at the sensitivity times the ratio of its scaling
  * to the first channel's. */
@@ -346,6 +363,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       const double *y = rec->data + (gsize) c * rec->n_samples;
       double yc = top + (c + 0.5) * row_h, mid = mids[c], scale;
       double factor = options->sensitivity > 0 ? as_figure_sensitivity_factor (rec, c) : 0;
+      gboolean is_bad = label_is_bad (options->bad, rec->channels[c].label);
 
       if (factor > 0 && options->pixels_per_mm > 0)
         scale = options->pixels_per_mm / (options->sensitivity * factor);
@@ -358,7 +376,14 @@ as_figure_draw_signals_full (cairo_t                     *cr,
         scale = 0.45 * row_h / halves[c];
 
       as_figure_set_color (cr, &style->foreground);
-      as_figure_text (cr, style, font / style->font_size, 0, rec->channels[c].label, 6, yc, 0.0, 0.5);
+      if (is_bad)
+        {
+          g_autofree char *name = g_strdup_printf (_("%s (bad)"), rec->channels[c].label);
+          cairo_set_source_rgba (cr, style->foreground.r, style->foreground.g, style->foreground.b, 0.5);
+          as_figure_text (cr, style, font / style->font_size, 0, name, 6, yc, 0.0, 0.5);
+        }
+      else
+        as_figure_text (cr, style, font / style->font_size, 0, rec->channels[c].label, 6, yc, 0.0, 0.5);
       if (options->sensitivity > 0 && factor != 1 && row_h > 2.6 * font)
         {
           /* A channel read at another sensitivity says which, under its name. */
@@ -383,7 +408,10 @@ as_figure_draw_signals_full (cairo_t                     *cr,
        * per channel, and no sample's extreme is ever dropped.  Dense pages are
        * filled as one-pixel columns (cairo's fast path for aligned boxes), each
        * joined to the previous column's last sample; sparse ones are stroked. */
-      as_figure_set_color (cr, &style->trace);
+      if (is_bad)
+        cairo_set_source_rgba (cr, style->trace.r, style->trace.g, style->trace.b, 0.3);
+      else
+        as_figure_set_color (cr, &style->trace);
       cairo_set_line_width (cr, 1.0);
       {
         gboolean boxes = (double) (s1 - s0) > 1.5 * plot_w && rec->n_channels * plot_w > 4000;

@@ -49,6 +49,7 @@ typedef struct
   gsize                recon_start;
   gsize                recon_len;
   guint                recon_channels; /* channels the reconstruction covers (the first ones); 0: all */
+  const char *const   *bad;            /* labels of channels marked bad (dimmed, named so), or NULL */
   double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
   const struct _AsNystagmusAnalysis *nystagmus; /* beats marked on the channel it measured, or NULL */
 } AsFigureSignalOptions;

@@ -90,6 +90,8 @@ struct _AtomscopeSignalView
   AsDerivationKind montage;
   char        *montage_path;
   AsDerivationSet *derivations; /* for @recording; NULL: as recorded */
+  GStrv            hidden;      /* labels not shown, or NULL */
+  GStrv            bad;         /* labels marked bad (drawn dimmed), or NULL */
   AsRecording     *others_rec;  /* channels shown below @recording's, or NULL */
   AsDerivationSet *others;      /* which, over @others_rec */
   AsDisplayFilters filters;
@@ -161,6 +163,7 @@ typedef struct
   gboolean               dark;
   gboolean               reconstruct;
   AsDerivationSet       *derivations;
+  GStrv                  bad;
   AsRecording           *others_rec;   /* channels shown below, not learned, or NULL */
   AsDerivationSet       *others;
   AsDisplayFilters       filters;
@@ -177,6 +180,7 @@ signal_render_free (SignalRender *r)
   g_clear_pointer (&r->derivations, as_derivation_set_unref);
   g_clear_pointer (&r->others_rec, as_recording_unref);
   g_clear_pointer (&r->others, as_derivation_set_unref);
+  g_clear_pointer (&r->bad, g_strfreev);
   g_clear_pointer (&r->slot, page_slot_unref);
   g_free (r);
 }
@@ -280,6 +284,27 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           r->others_rec = as_recording_ref (self->others_rec);
           r->others = as_derivation_set_ref (self->others);
         }
+      if (self->hidden != NULL && self->hidden[0] != NULL && self->recording != NULL)
+        {
+          /* Hidden channels are left out of the montage itself, so that the page, its
+           * reconstruction and the channels below stay aligned. */
+          g_autoptr (AsDerivationSet) all = r->derivations != NULL
+                                              ? r->derivations
+                                              : as_derivation_set_new (self->recording, AS_DERIVATION_AS_RECORDED, NULL);
+          r->derivations = all != NULL ? as_derivation_set_without (all, (const char *const *) self->hidden) : NULL;
+          if (r->others != NULL)
+            {
+              AsDerivationSet *less = as_derivation_set_without (r->others, (const char *const *) self->hidden);
+              as_derivation_set_unref (r->others);
+              r->others = less;
+              if (less->n_derivations == 0)
+                {
+                  g_clear_pointer (&r->others, as_derivation_set_unref);
+                  g_clear_pointer (&r->others_rec, as_recording_unref);
+                }
+            }
+        }
+      r->bad = g_strdupv (self->bad);
       r->filters = self->filters;
       r->slot = page_slot_ref (self->page_slot);
       r->options = (AsFigureSignalOptions) {
@@ -288,6 +313,7 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         .common_scale = self->common_scale,
         .atoms = r->atoms,
         .selected_atom = self->selected_atom,
+        .bad = (const char *const *) r->bad,
       };
       r->nystagmus = self->nystagmus != NULL ? as_nystagmus_analysis_ref (self->nystagmus) : NULL;
       r->options.nystagmus = r->nystagmus;
@@ -497,6 +523,18 @@ atomscope_signal_view_set_others (AtomscopeSignalView *self, AsRecording *rec, A
       self->others_rec = as_recording_ref (rec);
       self->others = as_derivation_set_ref (others);
     }
+  invalidate (self);
+}
+
+void
+atomscope_signal_view_set_channel_marks (AtomscopeSignalView *self, const char *const *hidden,
+                                         const char *const *bad)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  g_strfreev (self->hidden);
+  g_strfreev (self->bad);
+  self->hidden = g_strdupv ((char **) hidden);
+  self->bad = g_strdupv ((char **) bad);
   invalidate (self);
 }
 
@@ -733,6 +771,8 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   g_clear_pointer (&self->others_rec, as_recording_unref);
   g_clear_pointer (&self->others, as_derivation_set_unref);
+  g_clear_pointer (&self->hidden, g_strfreev);
+  g_clear_pointer (&self->bad, g_strfreev);
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);
   g_clear_pointer (&self->page_slot, page_slot_unref);
