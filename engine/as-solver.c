@@ -62,6 +62,8 @@ struct _AsSolver
   gint64 cache_cost_us;    /* time it took to fill them, charged to the step that uses them */
   double *steps;      /* N */
   double *Rb, *Gb;    /* BLOCK_ROWS × n and × m scratch for the blocked steps */
+  double *Pb;         /* BLOCK_ROWS × m: the points of the active signals, gathered */
+  guint *rows;        /* BLOCK_ROWS: which signals a gathered block holds */
 
   /* FISTA */
   double *Y;          /* N × m, extrapolated point */
@@ -93,6 +95,12 @@ struct _AsSolver
   AsJob *job;
 };
 
+/* The batched steps go through the batch in blocks of this many signals, with
+ * the block's gradient in a small scratch buffer: it is still in cache when
+ * the thresholding pass reads it, and the full N × m gradient is never
+ * written to memory.  Large enough for efficient DGEMMs. */
+#define BLOCK_ROWS 256
+
 /* Rows [first, first + count) of R = P Dᵀ − X and Gr = R D, for a batch of
  * points P (N × m), into R (count × n) and Gr (count × m): the two DGEMMs that
  * make the batched methods BLAS-3. */
@@ -106,17 +114,44 @@ gradient_rows (AsSolver *s, const double *P, guint first, guint count, double *R
                1.0, R, s->n, s->D, s->m, 0.0, Gr, s->m);
 }
 
+/* The same for the signals rows[0 … count), gathered into contiguous blocks
+ * (the batch once some signals are retired). */
+static void
+gradient_gather (AsSolver *s, const double *P, const guint *rows, guint count, double *R,
+                 double *Gr)
+{
+  for (guint r = 0; r < count; r++)
+    {
+      memcpy (R + (gsize) r * s->n, s->X + (gsize) rows[r] * s->n, sizeof (double) * s->n);
+      memcpy (s->Pb + (gsize) r * s->m, P + (gsize) rows[r] * s->m, sizeof (double) * s->m);
+    }
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, count, s->n, s->m,
+               1.0, s->Pb, s->m, s->D, s->m, -1.0, R, s->n);
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, count, s->m, s->n,
+               1.0, R, s->n, s->D, s->m, 0.0, Gr, s->m);
+}
+
+/* The next block of at most BLOCK_ROWS signals that are not retired, from
+ * *next on; returns its size (0 at the end of the batch). */
+static guint
+next_active_block (AsSolver *s, guint *next)
+{
+  guint count = 0;
+
+  while (*next < s->N && count < BLOCK_ROWS)
+    {
+      if (!s->retired[*next])
+        s->rows[count++] = *next;
+      (*next)++;
+    }
+  return count;
+}
+
 static void
 batch_gradient (AsSolver *s, const double *P)
 {
   gradient_rows (s, P, 0, s->N, s->R, s->Gr);
 }
-
-/* The batched steps go through the batch in blocks of this many signals, with
- * the block's gradient in a small scratch buffer: it is still in cache when
- * the thresholding pass reads it, and the full N × m gradient is never
- * written to memory.  Large enough for efficient DGEMMs. */
-#define BLOCK_ROWS 256
 
 /* The element-wise passes are memory-bound loops that GCC -O2 only vectorises
  * with a dynamic cost model. */
@@ -239,6 +274,8 @@ as_solver_new (AsLasso *lasso, AsSolverKind kind, gboolean restart)
   s->row = g_new (double, s->m);
   s->Rb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->n + 1);
   s->Gb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->m + 1);
+  s->Pb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->m + 1);
+  s->rows = g_new (guint, BLOCK_ROWS);
   switch (kind)
     {
     case AS_SOLVER_FISTA:
@@ -293,6 +330,8 @@ as_solver_free (AsSolver *s)
   g_free (s->row);
   g_free (s->Rb);
   g_free (s->Gb);
+  g_free (s->Pb);
+  g_free (s->rows);
   g_free (s->Y);
   g_free (s->t);
   g_free (s->ls_support);
@@ -389,33 +428,69 @@ step_ista (AsSolver *s, double lam, gboolean positive)
   s->cache_for_z = FALSE;
 }
 
+static gboolean polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size);
+
+/* After a FISTA step of signal i: count the iterations its support and signs
+ * held and, on the support-polish schedule (as_solver_set_support_polish),
+ * jump to the exact solution on that face and restart the momentum there. */
+static void
+fista_polish (AsSolver *s, guint i, gboolean changed, double lam, gboolean positive)
+{
+  guint every = s->polish_every, k;
+  double *z = s->Z + (gsize) i * s->m, *y = s->Y + (gsize) i * s->m;
+
+  s->stable[i] = changed ? 0 : s->stable[i] + 1;
+  if (!(s->stable[i] == every || (s->stable[i] > every && s->stable[i] % (4 * every) == 0)))
+    return;
+  if (!polish_solve (s, i, lam, positive, &k))
+    return;
+  for (guint a = 0; a < k; a++)
+    z[s->idx[a]] = s->rhs[a];
+  memcpy (y, z, sizeof (double) * s->m);
+  s->t[i] = 1.0;
+}
+
 static void
 step_fista (AsSolver *s, double lam, gboolean positive)
 {
   double inv_L = 1.0 / s->L, tau = lam * inv_L;
-  guint m = s->m;
-  gboolean first = s->iteration == 0 && s->cache_for_z;
+  guint m = s->m, next = 0, count;
+  gboolean first = s->iteration == 0 && s->cache_for_z && s->n_retired == 0;
+  gboolean track = s->polish_every > 0 && s->C != NULL;
 
   /* At the first step y = z, so an evaluation's gradient at z can be used. */
   if (first)
     use_cache_for_z (s);
-  for (guint b = 0; b < s->N; b += BLOCK_ROWS)
+  /* Block by block over the signals not retired (gathered once some are). */
+  while ((count = s->n_retired == 0 ? MIN (BLOCK_ROWS, s->N - next) : next_active_block (s, &next)) > 0)
     {
-      guint count = MIN (BLOCK_ROWS, s->N - b);
-      const double *Gb = first ? s->Gr + (gsize) b * m : s->Gb;
+      const double *Gb;
 
-      if (!first)
-        gradient_rows (s, s->Y, b, count, s->Rb, s->Gb);
+      if (s->n_retired == 0)
+        {
+          for (guint r = 0; r < count; r++)
+            s->rows[r] = next + r;
+          Gb = first ? s->Gr + (gsize) next * m : s->Gb;
+          if (!first)
+            gradient_rows (s, s->Y, next, count, s->Rb, s->Gb);
+          next += count;
+        }
+      else
+        {
+          gradient_gather (s, s->Y, s->rows, count, s->Rb, s->Gb);
+          Gb = s->Gb;
+        }
       for (guint r = 0; r < count; r++)
         {
-          guint i = b + r;
+          guint i = s->rows[r];
           double *z = s->Z + (gsize) i * m, *y = s->Y + (gsize) i * m;
           const double *g = Gb + (gsize) r * m;
           double t_new = 0.5 * (1.0 + sqrt (1.0 + 4.0 * s->t[i] * s->t[i]));
           double restart_test = 0.0;
+          guint flips = 0;
 
           s->steps[i] = inv_L;
-          if (!s->restart)
+          if (!s->restart && !track)
             {
               fista_row (m, y, g, z, inv_L, tau, positive, (s->t[i] - 1.0) / t_new);
               s->t[i] = t_new;
@@ -423,8 +498,13 @@ step_fista (AsSolver *s, double lam, gboolean positive)
             }
           prox_gradient_row (m, y, g, inv_L, tau, positive, s->row);   /* row = z_k */
           for (guint j = 0; j < m; j++)
-            restart_test += (y[j] - s->row[j]) * (s->row[j] - z[j]);
-          if (restart_test > 0.0)
+            {
+              double a = s->row[j], b = z[j];
+
+              restart_test += (y[j] - a) * (a - b);
+              flips += ((a > 0.0) - (a < 0.0)) != ((b > 0.0) - (b < 0.0));
+            }
+          if (s->restart && restart_test > 0.0)
             {
               /* The momentum points uphill: drop it (O'Donoghue & Candès 2015). */
               s->t[i] = 1.0;
@@ -439,6 +519,8 @@ step_fista (AsSolver *s, double lam, gboolean positive)
               s->t[i] = t_new;
             }
           memcpy (z, s->row, sizeof (double) * m);
+          if (track)
+            fista_polish (s, i, flips > 0, lam, positive);
         }
     }
   s->cache_for_z = FALSE;
@@ -554,12 +636,13 @@ greedy_moves (guint m, const double *z, const double *beta, const double *inv_di
  * converges at a linear rate set by λ_min(G_SS), which is tiny when |S| comes
  * close to n (about 1e-3 with |S| = 60 of n = 64 at λ = 0.1 λ_max): it then
  * needs thousands of epochs to reach a gap of 1e-8, while one polish after the
- * support is found ends it.  Returns TRUE when z changed. */
+ * support is found ends it.  Returns TRUE with w in rhs[0 … size) for the
+ * atoms idx[0 … size) when the signs held (z is not changed here). */
 static gboolean
-polish_support (AsSolver *s, guint i, double lam, gboolean positive)
+polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size)
 {
   guint m = s->m, k = 0;
-  double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+  const double *z = s->Z + (gsize) i * m;
   const double *c = s->C + (gsize) i * m;
 
   for (guint j = 0; j < m; j++)
@@ -583,7 +666,20 @@ polish_support (AsSolver *s, guint i, double lam, gboolean positive)
       if (!isfinite (w) || (v > 0 ? !(w > 0) : !(w < 0)) || (positive && !(w > 0)))
         return FALSE;
     }
-  /* β = Dᵀx − Gz follows the move: β −= G[:, S](w − z_S). */
+  *size = k;
+  return TRUE;
+}
+
+/* Coordinate descent's polish: the move, and β = Dᵀx − Gz after it
+ * (β −= G[:, S](w − z_S)).  Returns TRUE when z changed. */
+static gboolean
+polish_support (AsSolver *s, guint i, double lam, gboolean positive)
+{
+  guint m = s->m, k;
+  double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+
+  if (!polish_solve (s, i, lam, positive, &k))
+    return FALSE;
   for (guint a = 0; a < k; a++)
     {
       guint j = s->idx[a];
@@ -654,6 +750,18 @@ as_solver_set_support_polish (AsSolver *s, guint every)
 {
   g_return_if_fail (s != NULL);
   s->polish_every = every;
+  if (every > 0 && s->kind == AS_SOLVER_FISTA && s->C == NULL)
+    {
+      /* FISTA polishes from the Gram matrix and Dᵀx, as coordinate descent does. */
+      s->G = as_lasso_get_gram (s->lasso);
+      s->C = g_new (double, (gsize) s->N * s->m);
+      s->idx = g_new (guint, s->m);
+      s->sub = g_new (double, (gsize) s->m * s->m);
+      s->rhs = g_new (double, s->m);
+      s->stable = g_new0 (guint, s->N);
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, s->N, s->m, s->n,
+                   1.0, s->X, s->n, s->D, s->m, 0.0, s->C, s->m);
+    }
 }
 
 guint
@@ -663,7 +771,40 @@ as_solver_retire_by_own_gap (AsSolver *s, double tol)
   gboolean positive = as_lasso_get_positive (s->lasso);
   guint m = s->m;
 
-  g_return_val_if_fail (s->beta != NULL, s->N - s->n_retired);
+  if (s->beta == NULL)
+    {
+      /* The gradient methods: the gap from the residual and gradient at z,
+       * for the signals still stepped only (gathered blocks, two DGEMMs). */
+      guint next = 0, count;
+      gboolean all = s->n_retired == 0;
+
+      while ((count = all ? MIN (BLOCK_ROWS, s->N - next) : next_active_block (s, &next)) > 0)
+        {
+          if (all)
+            {
+              for (guint r = 0; r < count; r++)
+                s->rows[r] = next + r;
+              gradient_rows (s, s->Z, next, count, s->Rb, s->Gb);
+              next += count;
+            }
+          else
+            gradient_gather (s, s->Z, s->rows, count, s->Rb, s->Gb);
+          for (guint r = 0; r < count; r++)
+            {
+              guint i = s->rows[r];
+
+              if (as_lasso_gap_from_residual (s->lasso, i, s->Z + (gsize) i * m,
+                                              s->Rb + (gsize) r * s->n,
+                                              s->Gb + (gsize) r * m, NULL) <= tol)
+                s->retired[i] = 1;
+            }
+        }
+      /* Counted after the pass: the blocks above read retired[]. */
+      s->n_retired = 0;
+      for (guint i = 0; i < s->N; i++)
+        s->n_retired += s->retired[i];
+      return s->N - s->n_retired;
+    }
   for (guint i = 0; i < s->N; i++)
     {
       const double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
