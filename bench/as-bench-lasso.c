@@ -333,7 +333,7 @@ as_bench_lasso_run (const AsBenchLassoParams *p, FILE *out, gboolean *goals_met_
         time_to_tolerance (out, lasso, AS_SOLVER_FISTA, FALSE, p->tol, p->max_iter, 10, FALSE, 0);
         time_to_tolerance (out, lasso, AS_SOLVER_FISTA, TRUE, p->tol, p->max_iter, 10, FALSE, 0);
       }
-    t_fista = time_to_tolerance (out, lasso, AS_SOLVER_FISTA, TRUE, p->tol, p->max_iter, 10, TRUE, 10);
+    t_fista = time_to_tolerance (out, lasso, AS_SOLVER_FISTA, TRUE, p->tol, p->max_iter, 10, TRUE, 5);
     if (!p->quick)
       {
         time_to_tolerance (out, lasso, AS_SOLVER_ORACLE_ISTA, FALSE, p->tol, p->max_iter, 10, FALSE, 0);

@@ -428,22 +428,28 @@ step_ista (AsSolver *s, double lam, gboolean positive)
   s->cache_for_z = FALSE;
 }
 
-static gboolean polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size);
+typedef enum { POLISH_FAILED, POLISH_EXACT, POLISH_PARTIAL } PolishResult;
+static PolishResult polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size);
 
 /* After a FISTA step of signal i: count the iterations its support and signs
  * held and, on the support-polish schedule (as_solver_set_support_polish),
- * jump to the exact solution on that face and restart the momentum there. */
+ * jump to the exact solution on that face (or as far towards it as the signs
+ * allow) and restart the momentum there. */
 static void
 fista_polish (AsSolver *s, guint i, gboolean changed, double lam, gboolean positive)
 {
   guint every = s->polish_every, k;
   double *z = s->Z + (gsize) i * s->m, *y = s->Y + (gsize) i * s->m;
+  PolishResult res;
 
   s->stable[i] = changed ? 0 : s->stable[i] + 1;
   if (!(s->stable[i] == every || (s->stable[i] > every && s->stable[i] % (4 * every) == 0)))
     return;
-  if (!polish_solve (s, i, lam, positive, &k))
+  res = polish_solve (s, i, lam, positive, &k);
+  if (res == POLISH_FAILED)
     return;
+  if (res == POLISH_PARTIAL)
+    s->stable[i] = 0;
   for (guint a = 0; a < k; a++)
     z[s->idx[a]] = s->rhs[a];
   memcpy (y, z, sizeof (double) * s->m);
@@ -636,20 +642,31 @@ greedy_moves (guint m, const double *z, const double *beta, const double *inv_di
  * converges at a linear rate set by λ_min(G_SS), which is tiny when |S| comes
  * close to n (about 1e-3 with |S| = 60 of n = 64 at λ = 0.1 λ_max): it then
  * needs thousands of epochs to reach a gap of 1e-8, while one polish after the
- * support is found ends it.  Returns TRUE with w in rhs[0 … size) for the
- * atoms idx[0 … size) when the signs held (z is not changed here). */
-static gboolean
+ * support is found ends it.
+ *
+ * When some signs flip, F restricted to the face is still a convex quadratic
+ * minimised at w, so F decreases along the segment from z_S to w until the
+ * first coordinate reaches 0: that point is taken instead, with the
+ * coordinate set to 0 (the active-set step of Lawson & Hanson 1974 and of
+ * Osborne, Presnell & Turlach 2000's homotopy); the attempt is not wasted and
+ * the support shrinks towards the right one.
+ *
+ * Returns POLISH_FAILED (z unchanged), POLISH_EXACT or POLISH_PARTIAL with the
+ * new values in rhs[0 … size) for the atoms idx[0 … size) (z is not changed
+ * here). */
+static PolishResult
 polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size)
 {
-  guint m = s->m, k = 0;
+  guint m = s->m, k = 0, hit = G_MAXUINT;
   const double *z = s->Z + (gsize) i * m;
   const double *c = s->C + (gsize) i * m;
+  double t = 1.0;
 
   for (guint j = 0; j < m; j++)
     if (z[j] != 0.0)
       s->idx[k++] = j;
   if (k == 0 || k > s->n)
-    return FALSE;
+    return POLISH_FAILED;
   for (guint a = 0; a < k; a++)
     {
       for (guint b = 0; b <= a; b++)
@@ -658,37 +675,59 @@ polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size)
     }
   if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'L', k, s->sub, k) != 0
       || LAPACKE_dpotrs (LAPACK_ROW_MAJOR, 'L', k, 1, s->sub, k, s->rhs, 1) != 0)
-    return FALSE;
+    return POLISH_FAILED;
   for (guint a = 0; a < k; a++)
     {
       double w = s->rhs[a], v = z[s->idx[a]];
 
-      if (!isfinite (w) || (v > 0 ? !(w > 0) : !(w < 0)) || (positive && !(w > 0)))
-        return FALSE;
+      if (!isfinite (w))
+        return POLISH_FAILED;
+      if (v > 0 ? !(w > 0) : !(w < 0))
+        {
+          /* v + t(w − v) = 0 at t = v/(v − w) ∈ (0, 1]. */
+          double ta = v / (v - w);
+
+          if (ta < t)
+            {
+              t = ta;
+              hit = a;
+            }
+        }
     }
   *size = k;
-  return TRUE;
+  if (hit == G_MAXUINT)
+    return POLISH_EXACT;
+  for (guint a = 0; a < k; a++)
+    {
+      double v = z[s->idx[a]], w = v + t * (s->rhs[a] - v);
+
+      /* Rounding must not flip a sign on the way: clamp to the face. */
+      s->rhs[a] = a == hit || (v > 0 ? w < 0 : w > 0) ? 0.0 : w;
+    }
+  return POLISH_PARTIAL;
 }
 
 /* Coordinate descent's polish: the move, and β = Dᵀx − Gz after it
- * (β −= G[:, S](w − z_S)).  Returns TRUE when z changed. */
-static gboolean
+ * (β −= G[:, S](w − z_S)).  Returns the kind of move made. */
+static PolishResult
 polish_support (AsSolver *s, guint i, double lam, gboolean positive)
 {
   guint m = s->m, k;
   double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+  PolishResult res = polish_solve (s, i, lam, positive, &k);
 
-  if (!polish_solve (s, i, lam, positive, &k))
-    return FALSE;
+  if (res == POLISH_FAILED)
+    return res;
   for (guint a = 0; a < k; a++)
     {
       guint j = s->idx[a];
       double delta = s->rhs[a] - z[j];
 
       z[j] = s->rhs[a];
-      cblas_daxpy (m, -delta, s->G + (gsize) j * m, 1, beta, 1);
+      if (delta != 0.0)
+        cblas_daxpy (m, -delta, s->G + (gsize) j * m, 1, beta, 1);
     }
-  return TRUE;
+  return res;
 }
 
 static void
@@ -740,7 +779,11 @@ step_cd (AsSolver *s, double lam, gboolean positive, gboolean greedy)
       s->stable[i] = changed ? 0 : s->stable[i] + 1;
       if (s->polish_every > 0
           && (s->stable[i] == 2 || (s->stable[i] > 2 && s->stable[i] % s->polish_every == 0)))
-        polish_support (s, i, lam, positive);
+        {
+          /* A partial move dropped an atom: wait for the support to settle again. */
+          if (polish_support (s, i, lam, positive) == POLISH_PARTIAL)
+            s->stable[i] = 0;
+        }
     }
   s->cache_for_z = FALSE;
 }

@@ -835,6 +835,43 @@ test_fista_polish_retire (void)
   g_assert_cmpuint (plain_done, <, N);
 }
 
+/* Coordinate descent is a descent method, and so is its polish, whether it
+ * lands on the face's minimiser or stops where a sign would flip (the
+ * active-set step): F never goes up from one epoch to the next. */
+static void
+test_cd_polish_descent (void)
+{
+  AsSimulateParams sim;
+  g_autofree double *D = NULL, *X = NULL;
+  g_autoptr (AsLasso) lasso = NULL;
+  g_autoptr (AsSolver) cd = NULL;
+  const guint N = 60, m = 128;
+  g_autofree double *F = g_new (double, N);
+  g_autofree double *prev = g_new (double, N);
+
+  as_simulate_params_init (&sim);
+  sim.n = 32;
+  sim.m = m;
+  sim.n_signals = N;
+  sim.rho = 0.0;
+  sim.seed = 11;
+  g_assert_true (as_simulate_problem (&sim, &D, &X, NULL, NULL));
+  lasso = as_lasso_new (32, m, D, N, X, 0.1, FALSE);
+  cd = as_solver_new (lasso, AS_SOLVER_CD, FALSE);
+  as_solver_set_support_polish (cd, 1);
+  as_solver_evaluate (cd, prev, NULL, NULL);
+  for (guint it = 0; it < 80; it++)
+    {
+      as_solver_step (cd);
+      as_solver_evaluate (cd, F, NULL, NULL);
+      for (guint i = 0; i < N; i++)
+        {
+          g_assert_cmpfloat (F[i], <=, prev[i] + 1e-12 * fabs (prev[i]));
+          prev[i] = F[i];
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -848,6 +885,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lasso/oracle-ista-small", test_oracle_ista_small);
   g_test_add_func ("/lasso/cd-polish-retire", test_cd_polish_retire);
   g_test_add_func ("/lasso/fista-polish-retire", test_fista_polish_retire);
+  g_test_add_func ("/lasso/cd-polish-descent", test_cd_polish_descent);
   g_test_add_func ("/lasso/trace", test_trace_consistency);
   g_test_add_func ("/lasso/job-stop", test_job_stop);
   g_test_add_func ("/lasso/simulators", test_simulators);
