@@ -673,8 +673,11 @@ polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size)
         s->sub[(gsize) a * k + b] = s->G[(gsize) s->idx[a] * m + s->idx[b]];
       s->rhs[a] = c[s->idx[a]] - lam * (z[s->idx[a]] > 0 ? 1.0 : -1.0);
     }
-  if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'L', k, s->sub, k) != 0
-      || LAPACKE_dpotrs (LAPACK_ROW_MAJOR, 'L', k, 1, s->sub, k, s->rhs, 1) != 0)
+  /* The lower triangle in row-major order is the upper one in column-major
+   * order: the column-major _work entry points take it as it is, without the
+   * transposed copies and NaN scans of the row-major wrappers. */
+  if (LAPACKE_dpotrf_work (LAPACK_COL_MAJOR, 'U', k, s->sub, k) != 0
+      || LAPACKE_dpotrs_work (LAPACK_COL_MAJOR, 'U', k, 1, s->sub, k, s->rhs, k) != 0)
     return POLISH_FAILED;
   for (guint a = 0; a < k; a++)
     {
