@@ -445,15 +445,21 @@ fista_polish (AsSolver *s, guint i, gboolean changed, double lam, gboolean posit
   s->stable[i] = changed ? 0 : s->stable[i] + 1;
   if (!(s->stable[i] == every || (s->stable[i] > every && s->stable[i] % (4 * every) == 0)))
     return;
-  res = polish_solve (s, i, lam, positive, &k);
-  if (res == POLISH_FAILED)
-    return;
-  if (res == POLISH_PARTIAL)
-    s->stable[i] = 0;
-  for (guint a = 0; a < k; a++)
-    z[s->idx[a]] = s->rhs[a];
-  memcpy (y, z, sizeof (double) * s->m);
-  s->t[i] = 1.0;
+  /* A partial move drops one atom; the face of the smaller support is solved
+   * again at once, a few times (an active-set loop), before FISTA resumes. */
+  for (guint tries = 0; tries < 16; tries++)
+    {
+      res = polish_solve (s, i, lam, positive, &k);
+      if (res == POLISH_FAILED)
+        break;
+      for (guint a = 0; a < k; a++)
+        z[s->idx[a]] = s->rhs[a];
+      memcpy (y, z, sizeof (double) * s->m);
+      s->t[i] = 1.0;
+      s->stable[i] = res == POLISH_PARTIAL ? 0 : s->stable[i];
+      if (res == POLISH_EXACT)
+        break;
+    }
 }
 
 static void
@@ -783,9 +789,16 @@ step_cd (AsSolver *s, double lam, gboolean positive, gboolean greedy)
       if (s->polish_every > 0
           && (s->stable[i] == 2 || (s->stable[i] > 2 && s->stable[i] % s->polish_every == 0)))
         {
-          /* A partial move dropped an atom: wait for the support to settle again. */
-          if (polish_support (s, i, lam, positive) == POLISH_PARTIAL)
-            s->stable[i] = 0;
+          /* A partial move drops one atom: the smaller face is solved again
+           * at once, a few times (an active-set loop); CD then resumes. */
+          for (guint tries = 0; tries < 16; tries++)
+            {
+              PolishResult res = polish_support (s, i, lam, positive);
+
+              if (res != POLISH_PARTIAL)
+                break;
+              s->stable[i] = 0;
+            }
         }
     }
   s->cache_for_z = FALSE;
