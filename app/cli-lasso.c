@@ -572,7 +572,7 @@ as_cli_bench_lasso (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *peer = NULL;
-  gboolean check = FALSE, goals_met = TRUE;
+  gboolean check = FALSE, quick = FALSE, goals_met = TRUE;
 
   as_bench_lasso_params_init (&p);
   n = p.n;
@@ -602,6 +602,8 @@ as_cli_bench_lasso (int argc, char **argv)
       { "peer", 0, 0, G_OPTION_ARG_FILENAME, &peer,
         N_("Run scikit-learn's Lasso on the same signals (system Python, DIR added to its module path) and print the ratios"), "DIR" },
       { "check", 0, 0, G_OPTION_ARG_NONE, &check, N_("Exit with status 1 when a goal against the peer is missed"), NULL },
+      { "quick", 0, 0, G_OPTION_ARG_NONE, &quick,
+        N_("Skip the throughput table and time only the two solvers compared with the peer"), NULL },
       { NULL }
     };
 
@@ -635,6 +637,7 @@ as_cli_bench_lasso (int argc, char **argv)
   p.tol = tol;
   p.seed = (guint64) seed;
   p.peer_dir = peer;
+  p.quick = quick;
   if (!as_bench_lasso_run (&p, stdout, &goals_met, &error))
     {
       as_cli_error (command, "%s", error->message);

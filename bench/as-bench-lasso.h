@@ -25,6 +25,7 @@ typedef struct
   guint   max_iter;            /* cap for the time-to-tolerance runs */
   guint64 seed;
   const char *peer_dir;        /* folder for scikit-learn's side (PYTHONPATH), or NULL */
+  gboolean quick;              /* only the solvers compared with the peer, no throughput table */
 } AsBenchLassoParams;
 
 void     as_bench_lasso_params_init (AsBenchLassoParams *params);

@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <cblas.h>
 #include <glib/gi18n-lib.h>
 
 #include <glib/gstdio.h>
@@ -169,6 +170,70 @@ parse_peer (const char *text, double *forward, double *step)
     }
 }
 
+/* Flops of the dense matrix products of one forward pass and of one training
+ * step (forward, unsupervised loss and its gradient, back-propagation) as
+ * as-unrolled-kernels-body.h and adopty do them, with u = 2·B·n·m the cost of
+ * one B × n by n × m product and v = 2·B·m² that of LISTA's B × m by m × m.
+ * Both sides do these products; the rest (thresholds, masks, Adam) is O(B·m)
+ * per layer.  At the machine's GEMM rate they set a floor on the time of any
+ * implementation that does not skip work. */
+static void
+dense_flops (AsUnrolledKind kind, guint T, guint B, guint n, guint m, double *forward, double *step)
+{
+  double u = 2.0 * B * n * m, v = 2.0 * B * m * (double) m, f, b;
+
+  switch (kind)
+    {
+    case AS_UNROLLED_LISTA:
+      f = T * u + (T - 1) * v;                    /* X W_eᵀ every layer, Z S_tᵀ from layer 2 */
+      b = T * u + (T - 1) * 2 * v;                /* ∂W_e; ∂S_t and Δ S_t from layer 2 */
+      break;
+    case AS_UNROLLED_LISTA_CP:
+      f = (2.0 * T - 1) * u;                      /* residual from layer 2, R W every layer */
+      b = T * u + (T - 1) * 2 * u;                /* ∂W_t; W_t δ and Dᵀ(·) from layer 2 */
+      break;
+    case AS_UNROLLED_ALISTA:
+    case AS_UNROLLED_SLISTA:
+    default:
+      f = (2.0 * T - 1) * u;
+      b = T * u + (T - 1) * u;                    /* Δ Wᵀ every layer, Dᵀ(·) from layer 2 */
+      break;
+    }
+  *forward = f;
+  *step = f + 2 * u + b;                          /* + the loss: residual and Dᵀ r */
+}
+
+/* Best-of-3 GFLOP/s of a square GEMM of @size in the given precision on the
+ * BLAS threads currently set. */
+static double
+gemm_rate (guint size, AsUnrolledPrecision precision)
+{
+  gsize nn = (gsize) size * size;
+  double best = G_MAXDOUBLE;
+
+  if (precision == AS_UNROLLED_FLOAT64)
+    return as_bench_dgemm_rate (size);
+  {
+    g_autofree float *A = g_new (float, nn), *Bm = g_new (float, nn), *C = g_new0 (float, nn);
+
+    for (gsize i = 0; i < nn; i++)
+      {
+        A[i] = (float) sin (0.37 * i);
+        Bm[i] = (float) cos (0.11 * i);
+      }
+    for (int rep = 0; rep < 4; rep++)
+      {
+        gint64 t0 = g_get_monotonic_time ();
+
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, size, size, size, 1.0f, A, size,
+                     Bm, size, 0.0f, C, size);
+        if (rep > 0)
+          best = MIN (best, (g_get_monotonic_time () - t0) * 1e-6);
+      }
+  }
+  return 2.0 * size * (double) size * size / best * 1e-9;
+}
+
 /* One table: ours and PyTorch's in the same precision and number of threads. */
 static gboolean
 throughput_table (const AsBenchUnrolledParams *p, AsUnrolledPrecision precision, guint n_threads,
@@ -183,6 +248,11 @@ throughput_table (const AsBenchUnrolledParams *p, AsUnrolledPrecision precision,
   int saved_threads = as_engine_get_blas_threads ();
   gboolean ok = TRUE;
 
+  double rate;
+
+  /* The GEMM rate on as many threads as the table uses. */
+  as_engine_set_blas_threads (n_threads);
+  rate = gemm_rate (1000, precision);
   /* One thread on both sides. */
   as_engine_set_blas_threads (1);
   for (guint k = 0; k < nk && ok; k++)
@@ -283,6 +353,23 @@ throughput_table (const AsBenchUnrolledParams *p, AsUnrolledPrecision precision,
                ours_s[k] * 1e3, peer_s[k] * 1e3, rs);
       if (p->peer_dir != NULL && !(rf >= goal && rs >= goal))
         *goals_met = FALSE;
+    }
+  fprintf (out, _("Dense products alone at this run's %s GEMM rate (%.2f GFLOP/s, %u thread(s)): "
+                  "the floor for an implementation that does them all, and PyTorch's time over "
+                  "that floor (the largest ratio such an implementation could show)\n"),
+           dtype, rate, n_threads);
+  fprintf (out, "%-9s %12s %8s %8s   %14s %8s %8s\n", _("network"), _("forward"), _("ours"),
+           _("PyTorch"), _("fwd+bwd"), _("ours"), _("PyTorch"));
+  for (guint k = 0; k < nk; k++)
+    {
+      double ff, fs, tf, ts;
+
+      dense_flops (bench_kinds[k], p->n_layers, p->batch_size, p->n, p->m, &ff, &fs);
+      tf = ff / (rate * 1e9);
+      ts = fs / (rate * 1e9);
+      fprintf (out, "%-9s %10.3f ms %7.2f× %7.2f×   %12.3f ms %7.2f× %7.2f×\n",
+               as_unrolled_kind_to_string (bench_kinds[k]), tf * 1e3, ours_f[k] / tf,
+               peer_f[k] / tf, ts * 1e3, ours_s[k] / ts, peer_s[k] / ts);
     }
   return TRUE;
 }

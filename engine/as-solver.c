@@ -62,6 +62,8 @@ struct _AsSolver
   gint64 cache_cost_us;    /* time it took to fill them, charged to the step that uses them */
   double *steps;      /* N */
   double *Rb, *Gb;    /* BLOCK_ROWS × n and × m scratch for the blocked steps */
+  double *Pb;         /* BLOCK_ROWS × m: the points of the active signals, gathered */
+  guint *rows;        /* BLOCK_ROWS: which signals a gathered block holds */
 
   /* FISTA */
   double *Y;          /* N × m, extrapolated point */
@@ -93,6 +95,12 @@ struct _AsSolver
   AsJob *job;
 };
 
+/* The batched steps go through the batch in blocks of this many signals, with
+ * the block's gradient in a small scratch buffer: it is still in cache when
+ * the thresholding pass reads it, and the full N × m gradient is never
+ * written to memory.  Large enough for efficient DGEMMs. */
+#define BLOCK_ROWS 256
+
 /* Rows [first, first + count) of R = P Dᵀ − X and Gr = R D, for a batch of
  * points P (N × m), into R (count × n) and Gr (count × m): the two DGEMMs that
  * make the batched methods BLAS-3. */
@@ -106,17 +114,44 @@ gradient_rows (AsSolver *s, const double *P, guint first, guint count, double *R
                1.0, R, s->n, s->D, s->m, 0.0, Gr, s->m);
 }
 
+/* The same for the signals rows[0 … count), gathered into contiguous blocks
+ * (the batch once some signals are retired). */
+static void
+gradient_gather (AsSolver *s, const double *P, const guint *rows, guint count, double *R,
+                 double *Gr)
+{
+  for (guint r = 0; r < count; r++)
+    {
+      memcpy (R + (gsize) r * s->n, s->X + (gsize) rows[r] * s->n, sizeof (double) * s->n);
+      memcpy (s->Pb + (gsize) r * s->m, P + (gsize) rows[r] * s->m, sizeof (double) * s->m);
+    }
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, count, s->n, s->m,
+               1.0, s->Pb, s->m, s->D, s->m, -1.0, R, s->n);
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, count, s->m, s->n,
+               1.0, R, s->n, s->D, s->m, 0.0, Gr, s->m);
+}
+
+/* The next block of at most BLOCK_ROWS signals that are not retired, from
+ * *next on; returns its size (0 at the end of the batch). */
+static guint
+next_active_block (AsSolver *s, guint *next)
+{
+  guint count = 0;
+
+  while (*next < s->N && count < BLOCK_ROWS)
+    {
+      if (!s->retired[*next])
+        s->rows[count++] = *next;
+      (*next)++;
+    }
+  return count;
+}
+
 static void
 batch_gradient (AsSolver *s, const double *P)
 {
   gradient_rows (s, P, 0, s->N, s->R, s->Gr);
 }
-
-/* The batched steps go through the batch in blocks of this many signals, with
- * the block's gradient in a small scratch buffer: it is still in cache when
- * the thresholding pass reads it, and the full N × m gradient is never
- * written to memory.  Large enough for efficient DGEMMs. */
-#define BLOCK_ROWS 256
 
 /* The element-wise passes are memory-bound loops that GCC -O2 only vectorises
  * with a dynamic cost model. */
@@ -239,6 +274,8 @@ as_solver_new (AsLasso *lasso, AsSolverKind kind, gboolean restart)
   s->row = g_new (double, s->m);
   s->Rb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->n + 1);
   s->Gb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->m + 1);
+  s->Pb = g_new (double, (gsize) MIN (BLOCK_ROWS, s->N) * s->m + 1);
+  s->rows = g_new (guint, BLOCK_ROWS);
   switch (kind)
     {
     case AS_SOLVER_FISTA:
@@ -293,6 +330,8 @@ as_solver_free (AsSolver *s)
   g_free (s->row);
   g_free (s->Rb);
   g_free (s->Gb);
+  g_free (s->Pb);
+  g_free (s->rows);
   g_free (s->Y);
   g_free (s->t);
   g_free (s->ls_support);
@@ -389,33 +428,81 @@ step_ista (AsSolver *s, double lam, gboolean positive)
   s->cache_for_z = FALSE;
 }
 
+typedef enum { POLISH_FAILED, POLISH_EXACT, POLISH_PARTIAL } PolishResult;
+static PolishResult polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size);
+
+/* After a FISTA step of signal i: count the iterations its support and signs
+ * held and, on the support-polish schedule (as_solver_set_support_polish),
+ * jump to the exact solution on that face (or as far towards it as the signs
+ * allow) and restart the momentum there. */
+static void
+fista_polish (AsSolver *s, guint i, gboolean changed, double lam, gboolean positive)
+{
+  guint every = s->polish_every, k;
+  double *z = s->Z + (gsize) i * s->m, *y = s->Y + (gsize) i * s->m;
+  PolishResult res;
+
+  s->stable[i] = changed ? 0 : s->stable[i] + 1;
+  if (!(s->stable[i] == every || (s->stable[i] > every && s->stable[i] % (4 * every) == 0)))
+    return;
+  /* A partial move drops one atom; the face of the smaller support is solved
+   * again at once, a few times (an active-set loop), before FISTA resumes. */
+  for (guint tries = 0; tries < 16; tries++)
+    {
+      res = polish_solve (s, i, lam, positive, &k);
+      if (res == POLISH_FAILED)
+        break;
+      for (guint a = 0; a < k; a++)
+        z[s->idx[a]] = s->rhs[a];
+      memcpy (y, z, sizeof (double) * s->m);
+      s->t[i] = 1.0;
+      s->stable[i] = res == POLISH_PARTIAL ? 0 : s->stable[i];
+      if (res == POLISH_EXACT)
+        break;
+    }
+}
+
 static void
 step_fista (AsSolver *s, double lam, gboolean positive)
 {
   double inv_L = 1.0 / s->L, tau = lam * inv_L;
-  guint m = s->m;
-  gboolean first = s->iteration == 0 && s->cache_for_z;
+  guint m = s->m, next = 0, count;
+  gboolean first = s->iteration == 0 && s->cache_for_z && s->n_retired == 0;
+  gboolean track = s->polish_every > 0 && s->C != NULL;
 
   /* At the first step y = z, so an evaluation's gradient at z can be used. */
   if (first)
     use_cache_for_z (s);
-  for (guint b = 0; b < s->N; b += BLOCK_ROWS)
+  /* Block by block over the signals not retired (gathered once some are). */
+  while ((count = s->n_retired == 0 ? MIN (BLOCK_ROWS, s->N - next) : next_active_block (s, &next)) > 0)
     {
-      guint count = MIN (BLOCK_ROWS, s->N - b);
-      const double *Gb = first ? s->Gr + (gsize) b * m : s->Gb;
+      const double *Gb;
 
-      if (!first)
-        gradient_rows (s, s->Y, b, count, s->Rb, s->Gb);
+      if (s->n_retired == 0)
+        {
+          for (guint r = 0; r < count; r++)
+            s->rows[r] = next + r;
+          Gb = first ? s->Gr + (gsize) next * m : s->Gb;
+          if (!first)
+            gradient_rows (s, s->Y, next, count, s->Rb, s->Gb);
+          next += count;
+        }
+      else
+        {
+          gradient_gather (s, s->Y, s->rows, count, s->Rb, s->Gb);
+          Gb = s->Gb;
+        }
       for (guint r = 0; r < count; r++)
         {
-          guint i = b + r;
+          guint i = s->rows[r];
           double *z = s->Z + (gsize) i * m, *y = s->Y + (gsize) i * m;
           const double *g = Gb + (gsize) r * m;
           double t_new = 0.5 * (1.0 + sqrt (1.0 + 4.0 * s->t[i] * s->t[i]));
           double restart_test = 0.0;
+          guint flips = 0;
 
           s->steps[i] = inv_L;
-          if (!s->restart)
+          if (!s->restart && !track)
             {
               fista_row (m, y, g, z, inv_L, tau, positive, (s->t[i] - 1.0) / t_new);
               s->t[i] = t_new;
@@ -423,8 +510,13 @@ step_fista (AsSolver *s, double lam, gboolean positive)
             }
           prox_gradient_row (m, y, g, inv_L, tau, positive, s->row);   /* row = z_k */
           for (guint j = 0; j < m; j++)
-            restart_test += (y[j] - s->row[j]) * (s->row[j] - z[j]);
-          if (restart_test > 0.0)
+            {
+              double a = s->row[j], b = z[j];
+
+              restart_test += (y[j] - a) * (a - b);
+              flips += ((a > 0.0) - (a < 0.0)) != ((b > 0.0) - (b < 0.0));
+            }
+          if (s->restart && restart_test > 0.0)
             {
               /* The momentum points uphill: drop it (O'Donoghue & Candès 2015). */
               s->t[i] = 1.0;
@@ -439,6 +531,8 @@ step_fista (AsSolver *s, double lam, gboolean positive)
               s->t[i] = t_new;
             }
           memcpy (z, s->row, sizeof (double) * m);
+          if (track)
+            fista_polish (s, i, flips > 0, lam, positive);
         }
     }
   s->cache_for_z = FALSE;
@@ -554,45 +648,95 @@ greedy_moves (guint m, const double *z, const double *beta, const double *inv_di
  * converges at a linear rate set by λ_min(G_SS), which is tiny when |S| comes
  * close to n (about 1e-3 with |S| = 60 of n = 64 at λ = 0.1 λ_max): it then
  * needs thousands of epochs to reach a gap of 1e-8, while one polish after the
- * support is found ends it.  Returns TRUE when z changed. */
-static gboolean
-polish_support (AsSolver *s, guint i, double lam, gboolean positive)
+ * support is found ends it.
+ *
+ * When some signs flip, F restricted to the face is still a convex quadratic
+ * minimised at w, so F decreases along the segment from z_S to w until the
+ * first coordinate reaches 0: that point is taken instead, with the
+ * coordinate set to 0 (the active-set step of Lawson & Hanson 1974 and of
+ * Osborne, Presnell & Turlach 2000's homotopy); the attempt is not wasted and
+ * the support shrinks towards the right one.
+ *
+ * Returns POLISH_FAILED (z unchanged), POLISH_EXACT or POLISH_PARTIAL with the
+ * new values in rhs[0 … size) for the atoms idx[0 … size) (z is not changed
+ * here). */
+static PolishResult
+polish_solve (AsSolver *s, guint i, double lam, gboolean positive, guint *size)
 {
-  guint m = s->m, k = 0;
-  double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+  guint m = s->m, k = 0, hit = G_MAXUINT;
+  const double *z = s->Z + (gsize) i * m;
   const double *c = s->C + (gsize) i * m;
+  double t = 1.0;
 
   for (guint j = 0; j < m; j++)
     if (z[j] != 0.0)
       s->idx[k++] = j;
   if (k == 0 || k > s->n)
-    return FALSE;
+    return POLISH_FAILED;
   for (guint a = 0; a < k; a++)
     {
       for (guint b = 0; b <= a; b++)
         s->sub[(gsize) a * k + b] = s->G[(gsize) s->idx[a] * m + s->idx[b]];
       s->rhs[a] = c[s->idx[a]] - lam * (z[s->idx[a]] > 0 ? 1.0 : -1.0);
     }
-  if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'L', k, s->sub, k) != 0
-      || LAPACKE_dpotrs (LAPACK_ROW_MAJOR, 'L', k, 1, s->sub, k, s->rhs, 1) != 0)
-    return FALSE;
+  /* The lower triangle in row-major order is the upper one in column-major
+   * order: the column-major _work entry points take it as it is, without the
+   * transposed copies and NaN scans of the row-major wrappers. */
+  if (LAPACKE_dpotrf_work (LAPACK_COL_MAJOR, 'U', k, s->sub, k) != 0
+      || LAPACKE_dpotrs_work (LAPACK_COL_MAJOR, 'U', k, 1, s->sub, k, s->rhs, k) != 0)
+    return POLISH_FAILED;
   for (guint a = 0; a < k; a++)
     {
       double w = s->rhs[a], v = z[s->idx[a]];
 
-      if (!isfinite (w) || (v > 0 ? !(w > 0) : !(w < 0)) || (positive && !(w > 0)))
-        return FALSE;
+      if (!isfinite (w))
+        return POLISH_FAILED;
+      if (v > 0 ? !(w > 0) : !(w < 0))
+        {
+          /* v + t(w − v) = 0 at t = v/(v − w) ∈ (0, 1]. */
+          double ta = v / (v - w);
+
+          if (ta < t)
+            {
+              t = ta;
+              hit = a;
+            }
+        }
     }
-  /* β = Dᵀx − Gz follows the move: β −= G[:, S](w − z_S). */
+  *size = k;
+  if (hit == G_MAXUINT)
+    return POLISH_EXACT;
+  for (guint a = 0; a < k; a++)
+    {
+      double v = z[s->idx[a]], w = v + t * (s->rhs[a] - v);
+
+      /* Rounding must not flip a sign on the way: clamp to the face. */
+      s->rhs[a] = a == hit || (v > 0 ? w < 0 : w > 0) ? 0.0 : w;
+    }
+  return POLISH_PARTIAL;
+}
+
+/* Coordinate descent's polish: the move, and β = Dᵀx − Gz after it
+ * (β −= G[:, S](w − z_S)).  Returns the kind of move made. */
+static PolishResult
+polish_support (AsSolver *s, guint i, double lam, gboolean positive)
+{
+  guint m = s->m, k;
+  double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;
+  PolishResult res = polish_solve (s, i, lam, positive, &k);
+
+  if (res == POLISH_FAILED)
+    return res;
   for (guint a = 0; a < k; a++)
     {
       guint j = s->idx[a];
       double delta = s->rhs[a] - z[j];
 
       z[j] = s->rhs[a];
-      cblas_daxpy (m, -delta, s->G + (gsize) j * m, 1, beta, 1);
+      if (delta != 0.0)
+        cblas_daxpy (m, -delta, s->G + (gsize) j * m, 1, beta, 1);
     }
-  return TRUE;
+  return res;
 }
 
 static void
@@ -644,7 +788,18 @@ step_cd (AsSolver *s, double lam, gboolean positive, gboolean greedy)
       s->stable[i] = changed ? 0 : s->stable[i] + 1;
       if (s->polish_every > 0
           && (s->stable[i] == 2 || (s->stable[i] > 2 && s->stable[i] % s->polish_every == 0)))
-        polish_support (s, i, lam, positive);
+        {
+          /* A partial move drops one atom: the smaller face is solved again
+           * at once, a few times (an active-set loop); CD then resumes. */
+          for (guint tries = 0; tries < 16; tries++)
+            {
+              PolishResult res = polish_support (s, i, lam, positive);
+
+              if (res != POLISH_PARTIAL)
+                break;
+              s->stable[i] = 0;
+            }
+        }
     }
   s->cache_for_z = FALSE;
 }
@@ -654,6 +809,18 @@ as_solver_set_support_polish (AsSolver *s, guint every)
 {
   g_return_if_fail (s != NULL);
   s->polish_every = every;
+  if (every > 0 && s->kind == AS_SOLVER_FISTA && s->C == NULL)
+    {
+      /* FISTA polishes from the Gram matrix and Dᵀx, as coordinate descent does. */
+      s->G = as_lasso_get_gram (s->lasso);
+      s->C = g_new (double, (gsize) s->N * s->m);
+      s->idx = g_new (guint, s->m);
+      s->sub = g_new (double, (gsize) s->m * s->m);
+      s->rhs = g_new (double, s->m);
+      s->stable = g_new0 (guint, s->N);
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, s->N, s->m, s->n,
+                   1.0, s->X, s->n, s->D, s->m, 0.0, s->C, s->m);
+    }
 }
 
 guint
@@ -663,7 +830,40 @@ as_solver_retire_by_own_gap (AsSolver *s, double tol)
   gboolean positive = as_lasso_get_positive (s->lasso);
   guint m = s->m;
 
-  g_return_val_if_fail (s->beta != NULL, s->N - s->n_retired);
+  if (s->beta == NULL)
+    {
+      /* The gradient methods: the gap from the residual and gradient at z,
+       * for the signals still stepped only (gathered blocks, two DGEMMs). */
+      guint next = 0, count;
+      gboolean all = s->n_retired == 0;
+
+      while ((count = all ? MIN (BLOCK_ROWS, s->N - next) : next_active_block (s, &next)) > 0)
+        {
+          if (all)
+            {
+              for (guint r = 0; r < count; r++)
+                s->rows[r] = next + r;
+              gradient_rows (s, s->Z, next, count, s->Rb, s->Gb);
+              next += count;
+            }
+          else
+            gradient_gather (s, s->Z, s->rows, count, s->Rb, s->Gb);
+          for (guint r = 0; r < count; r++)
+            {
+              guint i = s->rows[r];
+
+              if (as_lasso_gap_from_residual (s->lasso, i, s->Z + (gsize) i * m,
+                                              s->Rb + (gsize) r * s->n,
+                                              s->Gb + (gsize) r * m, NULL) <= tol)
+                s->retired[i] = 1;
+            }
+        }
+      /* Counted after the pass: the blocks above read retired[]. */
+      s->n_retired = 0;
+      for (guint i = 0; i < s->N; i++)
+        s->n_retired += s->retired[i];
+      return s->N - s->n_retired;
+    }
   for (guint i = 0; i < s->N; i++)
     {
       const double *z = s->Z + (gsize) i * m, *beta = s->beta + (gsize) i * m;

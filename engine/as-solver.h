@@ -66,19 +66,23 @@ double        as_solver_get_elapsed    (const AsSolver *solver);
 void          as_solver_evaluate       (AsSolver *solver, double *objective, double *gap,
                                         guint *support);
 
-/* Coordinate descent only: every @every epochs (0: never), solve the Lasso
- * restricted to each signal's current support and signs exactly and take
- * that point when it keeps the signs (it then lowers F).  Cyclic CD slows to
- * a crawl when the support nearly fills the signal dimension (its rate is
- * set by λ_min(D_SᵀD_S)); the polish finishes it in one step. */
+/* Coordinate descent and FISTA: once a signal's support and signs held for
+ * @every epochs (CD: 2 epochs, then every @every; FISTA: @every iterations,
+ * then every 4·@every) (0: never), solve the Lasso restricted to that support
+ * and signs exactly and take that point when it keeps the signs (it then
+ * lowers F; FISTA restarts its momentum there).  Both slow to a crawl when the
+ * support nearly fills the signal dimension (the rate is set by
+ * λ_min(D_SᵀD_S)); the polish finishes it in one step. */
 void          as_solver_set_support_polish (AsSolver *solver, guint every);
-/* Coordinate descent only: signals whose @gap (N, from as_solver_evaluate)
- * is ≤ @tol are not stepped any more (their codes stay; other solvers keep
- * stepping every signal).  Returns the number of signals still active. */
+/* Coordinate descent and FISTA: signals whose @gap (N, from
+ * as_solver_evaluate) is ≤ @tol are not stepped any more (their codes stay;
+ * ISTA and oracle ISTA keep stepping every signal).  FISTA then steps the
+ * remaining signals in gathered blocks.  Returns the number still active. */
 guint         as_solver_retire_converged   (AsSolver *solver, const double *gap, double tol);
-/* The same with the gap computed from coordinate descent's own state
- * (β = Dᵀ(x − Dz), Dᵀx, ‖x‖²) in O(m) per signal instead of two products:
- * cheap enough to check every few epochs. */
+/* The same with the gap computed from the solver's own state: for coordinate
+ * descent from β = Dᵀ(x − Dz), Dᵀx, ‖x‖² in O(m) per signal, cheap enough to
+ * check every few epochs; for the gradient methods from two DGEMMs over the
+ * signals still active only. */
 guint         as_solver_retire_by_own_gap  (AsSolver *solver, double tol);
 gboolean      as_solver_is_retired         (const AsSolver *solver, guint i);
 

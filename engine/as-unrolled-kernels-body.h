@@ -226,7 +226,17 @@ SUF (as_unrolled_kernel_backward) (const AsUnrolledKernelNet *net, guint n_layer
   REAL *P = tape->P;
   const REAL *params = net->params, *D = net->D;
 
-  memset (grad, 0, sizeof (REAL) * n_params);
+  /* Every parameter of layers first_layer … n_layers is written below (the
+   * products with β = 0, the thresholds' sums from 0): only the others are
+   * zeroed, which spares LISTA a pass over its m² weights per layer. */
+  if (first_layer > n_layers || first_layer < 1)
+    memset (grad, 0, sizeof (REAL) * n_params);
+  else
+    {
+      memset (grad, 0, sizeof (REAL) * net->offset[first_layer]);
+      memset (grad + net->offset[n_layers + 1], 0,
+              sizeof (REAL) * (n_params - net->offset[n_layers + 1]));
+    }
   for (guint t = n_layers; t >= first_layer && t >= 1; t--)
     {
       const REAL *p = params + net->offset[t];

@@ -533,8 +533,11 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
   double total = 0.0;
   guint n_threads = MAX (1, MIN (tr->cfg.n_threads, 2));
   int blas_threads = as_engine_get_blas_threads ();
+  /* One chunk on one thread: back-propagation writes the gradient in place
+   * (no zeroing, no accumulation pass over the parameters). */
+  gboolean direct = grad != NULL && B <= CHUNK && (n_threads == 1 || B < 16);
 
-  if (grad != NULL)
+  if (grad != NULL && !direct)
     memset (grad, 0, sizeof (double) * np);
   if (tr->cfg.every_layer)
     update_layer_weights (tr, depth);
@@ -560,7 +563,7 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
           sh[i].X = X + (gsize) lo * n;
           sh[i].Z = Zt ? Zt + (gsize) lo * m : NULL;
           sh[i].G = tr->Gwork[i];
-          sh[i].grad = grad ? tr->grad_work[i] : NULL;
+          sh[i].grad = grad ? (direct ? grad : tr->grad_work[i]) : NULL;
         }
       if (k == 2)
         thread = g_thread_new ("unrolled-share", share_run, &sh[1]);
@@ -572,7 +575,7 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
           double w = (double) sh[i].B / B;
 
           total += w * sh[i].loss;
-          if (grad != NULL)
+          if (grad != NULL && !direct)
             cblas_daxpy (np, w, tr->grad_work[i], 1, grad, 1);
         }
     }

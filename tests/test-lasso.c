@@ -769,6 +769,109 @@ test_cd_polish_retire (void)
   g_assert_cmpuint (plain_done, <, N);
 }
 
+/* FISTA with restart, support polish and retirement on the same setting:
+ * every signal reaches a duality gap of 1e-10 by the independent check at its
+ * codes, the KKT conditions hold, a retired signal's codes no longer move
+ * while the others are still stepped (gathered blocks), and plain FISTA with
+ * restart is still short of it after as many iterations. */
+static void
+test_fista_polish_retire (void)
+{
+  AsSimulateParams sim;
+  g_autofree double *D = NULL, *X = NULL;
+  g_autoptr (AsLasso) lasso = NULL;
+  g_autoptr (AsSolver) plain = NULL;
+  g_autoptr (AsSolver) fast = NULL;
+  const guint N = 300, n = 32, m = 128;
+  g_autofree double *gap = g_new (double, N);
+  g_autofree double *frozen = g_new (double, N * m);
+  guint it = 0, active = N, plain_done = 0, frozen_id = G_MAXUINT;
+  const double tol = 1e-10;
+
+  as_simulate_params_init (&sim);
+  sim.n = n;
+  sim.m = m;
+  sim.n_signals = N;
+  sim.rho = 0.0;
+  sim.seed = 5;
+  g_assert_true (as_simulate_problem (&sim, &D, &X, NULL, NULL));
+  lasso = as_lasso_new (n, m, D, N, X, 0.1, FALSE);
+  fast = as_solver_new (lasso, AS_SOLVER_FISTA, TRUE);
+  plain = as_solver_new (lasso, AS_SOLVER_FISTA, TRUE);
+  as_solver_set_support_polish (fast, 10);
+  while (active > 0 && it < 5000)
+    {
+      for (guint k = 0; k < 10; k++, it++)
+        as_solver_step (fast);
+      active = as_solver_retire_by_own_gap (fast, tol);
+      if (frozen_id == G_MAXUINT && active > 0 && active < N)
+        {
+          /* The first signal retired while others are still stepped. */
+          for (guint i = 0; i < N && frozen_id == G_MAXUINT; i++)
+            if (as_solver_is_retired (fast, i))
+              frozen_id = i;
+          memcpy (frozen, as_solver_get_codes (fast) + (gsize) frozen_id * m, sizeof (double) * m);
+        }
+    }
+  g_assert_cmpuint (active, ==, 0);
+  g_assert_cmpuint (frozen_id, !=, G_MAXUINT);
+  g_assert_cmpmem (frozen, sizeof (double) * m, as_solver_get_codes (fast) + (gsize) frozen_id * m,
+                   sizeof (double) * m);
+  g_test_message ("FISTA + restart + polish: every signal at gap ≤ %g after %u iterations", tol, it);
+  as_solver_evaluate (fast, NULL, gap, NULL);
+  for (guint i = 0; i < N; i++)
+    {
+      g_assert_cmpfloat (gap[i], <=, tol);
+      g_assert_cmpfloat (as_lasso_kkt_violation (lasso, i, as_solver_get_codes (fast) + (gsize) i * m),
+                         <, 1e-4);
+    }
+  for (guint k = 0; k < it; k++)
+    as_solver_step (plain);
+  as_solver_evaluate (plain, NULL, gap, NULL);
+  for (guint i = 0; i < N; i++)
+    plain_done += gap[i] <= tol;
+  g_test_message ("plain FISTA + restart after %u iterations: %u of %u signals at gap ≤ %g",
+                  it, plain_done, N, tol);
+  g_assert_cmpuint (plain_done, <, N);
+}
+
+/* Coordinate descent is a descent method, and so is its polish, whether it
+ * lands on the face's minimiser or stops where a sign would flip (the
+ * active-set step): F never goes up from one epoch to the next. */
+static void
+test_cd_polish_descent (void)
+{
+  AsSimulateParams sim;
+  g_autofree double *D = NULL, *X = NULL;
+  g_autoptr (AsLasso) lasso = NULL;
+  g_autoptr (AsSolver) cd = NULL;
+  const guint N = 60, m = 128;
+  g_autofree double *F = g_new (double, N);
+  g_autofree double *prev = g_new (double, N);
+
+  as_simulate_params_init (&sim);
+  sim.n = 32;
+  sim.m = m;
+  sim.n_signals = N;
+  sim.rho = 0.0;
+  sim.seed = 11;
+  g_assert_true (as_simulate_problem (&sim, &D, &X, NULL, NULL));
+  lasso = as_lasso_new (32, m, D, N, X, 0.1, FALSE);
+  cd = as_solver_new (lasso, AS_SOLVER_CD, FALSE);
+  as_solver_set_support_polish (cd, 1);
+  as_solver_evaluate (cd, prev, NULL, NULL);
+  for (guint it = 0; it < 80; it++)
+    {
+      as_solver_step (cd);
+      as_solver_evaluate (cd, F, NULL, NULL);
+      for (guint i = 0; i < N; i++)
+        {
+          g_assert_cmpfloat (F[i], <=, prev[i] + 1e-12 * fabs (prev[i]));
+          prev[i] = F[i];
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -781,6 +884,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lasso/seed-setting-rates", test_seed_setting_rates);
   g_test_add_func ("/lasso/oracle-ista-small", test_oracle_ista_small);
   g_test_add_func ("/lasso/cd-polish-retire", test_cd_polish_retire);
+  g_test_add_func ("/lasso/fista-polish-retire", test_fista_polish_retire);
+  g_test_add_func ("/lasso/cd-polish-descent", test_cd_polish_descent);
   g_test_add_func ("/lasso/trace", test_trace_consistency);
   g_test_add_func ("/lasso/job-stop", test_job_stop);
   g_test_add_func ("/lasso/simulators", test_simulators);
