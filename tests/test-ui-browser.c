@@ -434,6 +434,55 @@ test_filters_remembered (void)
   ui_test_iterate (50);
 }
 
+/* The channel list: a hidden channel leaves the page, a channel marked bad
+ * stays drawn but is left out of learning, and what was not learned stays below. */
+static void
+test_channel_list (void)
+{
+  static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4", "EOG", "ECG" };
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
+  g_autofree char *path = write_bdf (dir, "channels.bdf", labels, G_N_ELEMENTS (labels));
+  AtomscopeWindow *window = open_path (path);
+  g_autoptr (AsRecording) page = NULL;
+  AsRecording *learned;
+  guint before = atomscope_window_get_learn_count (window);
+
+  atomscope_window_set_channel_shown (window, "EOG", FALSE);
+  atomscope_window_set_channel_bad (window, "C3", TRUE);
+  page = drawn_page (window, NULL);
+  g_assert_cmpuint (page->n_channels, ==, 5);
+  g_assert_cmpint (channel_of (page, "EOG"), ==, -1);
+  g_assert_cmpint (channel_of (page, "C3"), ==, 2);
+  g_assert_cmpint (channel_of (page, "ECG"), ==, 4);
+
+  atomscope_window_learn (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                     before + 1, 120));
+  learned = atomscope_signal_view_get_recording (window->signal_view);
+  g_assert_cmpuint (learned->n_channels, ==, 3);
+  g_assert_cmpint (channel_of (learned, "C3"), ==, -1);
+  g_clear_pointer (&page, as_recording_unref);
+  page = drawn_page (window, NULL);
+  /* Fp1, Fp2, C4 learned, then ECG; EOG still hidden. */
+  g_assert_cmpuint (page->n_channels, ==, 4);
+  g_assert_cmpint (channel_of (page, "ECG"), ==, 3);
+  g_assert_cmpint (channel_of (page, "EOG"), ==, -1);
+  {
+    g_autofree char *png = ui_test_artifact_path ("browser-channels.png");
+    UiTestImageStats stats;
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, NULL));
+  }
+  /* Shown again. */
+  atomscope_window_set_channel_shown (window, "EOG", TRUE);
+  g_clear_pointer (&page, as_recording_unref);
+  page = drawn_page (window, NULL);
+  g_assert_cmpuint (page->n_channels, ==, 5);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,5 +499,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/browser/offsets-and-notch", test_offsets_and_notch);
   g_test_add_func ("/ui/browser/others-after-learning", test_others_after_learning);
   g_test_add_func ("/ui/browser/filters-remembered", test_filters_remembered);
+  g_test_add_func ("/ui/browser/channel-list", test_channel_list);
   return g_test_run ();
 }

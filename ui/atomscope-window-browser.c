@@ -165,6 +165,158 @@ on_filters_changed (AtomscopeWindow *self)
                                ? _("Display · filtered") : _("Display"));
 }
 
+/* ---- the channel list ----------------------------------------------------------- */
+
+#define CHANNEL_LABEL_KEY "atomscope-channel-label"
+
+static GStrv
+labels_of (GPtrArray *labels)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  GStrv v;
+
+  for (guint i = 0; labels != NULL && i < labels->len; i++)
+    g_strv_builder_add (b, g_ptr_array_index (labels, i));
+  v = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return v;
+}
+
+static void
+apply_channel_marks (AtomscopeWindow *self)
+{
+  g_auto (GStrv) hidden = labels_of (self->hidden_channels);
+  g_auto (GStrv) bad = labels_of (self->bad_channels);
+  guint n_hidden = self->hidden_channels ? self->hidden_channels->len : 0;
+  guint n_bad = self->bad_channels ? self->bad_channels->len : 0;
+
+  atomscope_signal_view_set_channel_marks (self->signal_view, (const char *const *) hidden,
+                                           (const char *const *) bad);
+  if (n_hidden > 0 || n_bad > 0)
+    {
+      g_autofree char *tip = g_strdup_printf (_("Channels: %u hidden, %u marked bad"), n_hidden, n_bad);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->channels_button), tip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->channels_button),
+                                 _("Channels: show or hide them, mark bad ones (left out of learning, kept in exports)"));
+}
+
+static void
+set_mark (GPtrArray **set, const char *label, gboolean on)
+{
+  guint index;
+
+  if (*set == NULL)
+    *set = g_ptr_array_new_with_free_func (g_free);
+  if (g_ptr_array_find_with_equal_func (*set, label, g_str_equal, &index))
+    {
+      if (!on)
+        g_ptr_array_remove_index (*set, index);
+    }
+  else if (on)
+    g_ptr_array_add (*set, g_strdup (label));
+}
+
+static void
+on_channel_shown (GtkCheckButton *check, AtomscopeWindow *self)
+{
+  set_mark (&self->hidden_channels, g_object_get_data (G_OBJECT (check), CHANNEL_LABEL_KEY),
+            !gtk_check_button_get_active (check));
+  apply_channel_marks (self);
+}
+
+static void
+on_channel_bad (GtkToggleButton *toggle, AtomscopeWindow *self)
+{
+  set_mark (&self->bad_channels, g_object_get_data (G_OBJECT (toggle), CHANNEL_LABEL_KEY),
+            gtk_toggle_button_get_active (toggle));
+  apply_channel_marks (self);
+}
+
+/* One row per recorded channel, by type: shown or not, bad or not.  A new
+ * recording starts with every channel shown and none marked bad. */
+static void
+fill_channels (AtomscopeWindow *self, AsRecording *rec)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->channels_list))) != NULL)
+    gtk_list_box_remove (self->channels_list, child);
+  g_clear_pointer (&self->hidden_channels, g_ptr_array_unref);
+  g_clear_pointer (&self->bad_channels, g_ptr_array_unref);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->channels_button), rec != NULL && rec->n_channels > 0);
+  if (rec == NULL)
+    {
+      apply_channel_marks (self);
+      return;
+    }
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint c = 0; c < rec->n_channels; c++)
+      {
+        const AsChannel *ch = &rec->channels[c];
+        /* EEG first, then the other types, each in recorded order. */
+        gboolean first = ch->type == AS_CHANNEL_EEG || ch->type == AS_CHANNEL_MEG;
+        GtkWidget *box, *check, *type, *bad;
+
+        if ((pass == 0) != first)
+          continue;
+        box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+        check = gtk_check_button_new_with_label (ch->label);
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+        gtk_widget_set_hexpand (check, TRUE);
+        g_object_set_data_full (G_OBJECT (check), CHANNEL_LABEL_KEY, g_strdup (ch->label), g_free);
+        g_signal_connect_object (check, "toggled", G_CALLBACK (on_channel_shown), self, 0);
+        type = gtk_label_new (as_channel_type_to_string (ch->type));
+        gtk_widget_add_css_class (type, "dim-label");
+        bad = gtk_toggle_button_new_with_label (_("Bad"));
+        gtk_widget_add_css_class (bad, "flat");
+        gtk_widget_set_tooltip_text (bad, _("Mark this channel bad: dimmed here, left out of learning, kept in exports"));
+        g_object_set_data_full (G_OBJECT (bad), CHANNEL_LABEL_KEY, g_strdup (ch->label), g_free);
+        g_signal_connect_object (bad, "toggled", G_CALLBACK (on_channel_bad), self, 0);
+        gtk_box_append (GTK_BOX (box), check);
+        gtk_box_append (GTK_BOX (box), type);
+        gtk_box_append (GTK_BOX (box), bad);
+        gtk_list_box_append (self->channels_list, box);
+      }
+  apply_channel_marks (self);
+}
+
+/* The row widget of @label in the channel list: its check box (@bad FALSE) or its Bad toggle. */
+static GtkWidget *
+channel_control (AtomscopeWindow *self, const char *label, gboolean bad)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->channels_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      GtkWidget *check = gtk_widget_get_first_child (box);
+      GtkWidget *toggle = gtk_widget_get_last_child (box);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (check), CHANNEL_LABEL_KEY), label) == 0)
+        return bad ? toggle : check;
+    }
+  return NULL;
+}
+
+void
+atomscope_window_set_channel_shown (AtomscopeWindow *self, const char *label, gboolean shown)
+{
+  GtkWidget *check = channel_control (self, label, FALSE);
+
+  if (check != NULL)
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (check), shown);
+}
+
+void
+atomscope_window_set_channel_bad (AtomscopeWindow *self, const char *label, gboolean bad)
+{
+  GtkWidget *toggle = channel_control (self, label, TRUE);
+
+  if (toggle != NULL)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), bad);
+}
+
 /* ---- the events list ------------------------------------------------------------ */
 
 #define EVENT_ONSET_KEY "atomscope-event-onset"
@@ -307,6 +459,7 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
   AsDerivationKind kind = atomscope_signal_view_get_montage (self->signal_view);
 
   fill_events (self, rec);
+  fill_channels (self, rec);
   gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));
   as_display_filters_default (&f, rec != NULL ? rec->kind : AS_RECORDING_GENERIC);
   remembered_filters (self, rec, &f.filter);

@@ -510,6 +510,19 @@ atomscope_window_learn (AtomscopeWindow *self)
   self->learn_preprocess = *opts;
   task = g_task_new (self, self->prepare_cancellable, prepare_done, NULL);
   g_task_set_task_data (task, opts, g_free);
+  if (self->bad_channels != NULL && self->bad_channels->len > 0)
+    {
+      /* Channels marked bad in the browser are left out; the task owns the labels. */
+      GStrvBuilder *b = g_strv_builder_new ();
+      GStrv bad;
+
+      for (guint i = 0; i < self->bad_channels->len; i++)
+        g_strv_builder_add (b, g_ptr_array_index (self->bad_channels, i));
+      bad = g_strv_builder_end (b);
+      g_strv_builder_unref (b);
+      opts->bad = (const char *const *) bad;
+      g_object_set_data_full (G_OBJECT (task), "bad", bad, (GDestroyNotify) g_strfreev);
+    }
   g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),
                           (GDestroyNotify) as_recording_unref);
   g_task_set_return_on_cancel (task, TRUE);

@@ -49,6 +49,10 @@ struct _AtomscopeWindow
   GtkButton                *pause_button;
   GtkLabel                 *progress_label;
   GtkWidget                *learn_box;
+  GtkMenuButton            *channels_button;
+  GtkListBox               *channels_list;
+  GPtrArray                *hidden_channels;  /* of char*: labels not shown */
+  GPtrArray                *bad_channels;     /* of char*: labels marked bad */
   GtkLabel                 *page_label;
   GtkDropDown              *scale_dropdown;
   GtkSpinButton            *sensitivity_spin;
@@ -193,5 +197,10 @@ guint            atomscope_window_get_events_file_count    (AtomscopeWindow *sel
 guint            atomscope_window_get_events_file_failures (AtomscopeWindow *self);
 const char      *atomscope_window_get_events_file_error    (AtomscopeWindow *self);
 
+
+/* The channel list of the browser: show or hide a channel, mark it bad (left
+ * out of learning), as its check boxes do. */
+void     atomscope_window_set_channel_shown (AtomscopeWindow *self, const char *label, gboolean shown);
+void     atomscope_window_set_channel_bad   (AtomscopeWindow *self, const char *label, gboolean bad);
 
 G_END_DECLS

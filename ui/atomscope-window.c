@@ -421,6 +421,8 @@ atomscope_window_dispose (GObject *object)
   g_clear_pointer (&self->model_source, g_free);
   g_clear_pointer (&self->model_dir, g_free);
   g_clear_pointer (&self->model_dictionary, g_free);
+  g_clear_pointer (&self->hidden_channels, g_ptr_array_unref);
+  g_clear_pointer (&self->bad_channels, g_ptr_array_unref);
   /* Everything the window itself lets go of, the running job included; GTK's
    * teardown of the widgets follows. */
   g_atomic_int_set (&last_dispose_us, (gint) MIN (g_get_monotonic_time () - start, G_MAXINT));
@@ -467,6 +469,8 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, learn_box);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, channels_button);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, channels_list);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, page_label);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, sensitivity_spin);
