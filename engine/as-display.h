@@ -45,4 +45,20 @@ AsRecording *as_display_page (const AsRecording *rec, const AsDerivationSet *der
                               const AsDisplayFilters *filters, double t0, double duration,
                               double *page_start, GError **error);
 
+/* Pages longer than this many samples a pixel column are drawn from an
+ * envelope when the recording is read page by page. */
+#define AS_DISPLAY_ENVELOPE_RATIO 32
+
+/* as_display_page() for a figure @width pixels wide.  A recording read page
+ * by page (as-paged.h) whose page holds more than AS_DISPLAY_ENVELOPE_RATIO
+ * samples a pixel is drawn from its min/max pyramid instead: samples 2b and
+ * 2b + 1 of the page are the lower and upper bounds of bucket b (two buckets
+ * a pixel), the derivations' bounds are interval sums of their terms'
+ * (they enclose the derived signal), and a high-pass only centres each trace
+ * on its page mean (the other display filters act below a bucket's span). */
+AsRecording *as_display_page_for_width (const AsRecording *rec, const AsDerivationSet *derivations,
+                                        const AsDisplayFilters *filters, double t0,
+                                        double duration, double width, double *page_start,
+                                        GError **error);
+
 G_END_DECLS
