@@ -410,22 +410,32 @@ as_paged_envelope (AsPaged *p, gsize start, gsize count, guint n_buckets, float 
     }
   else
     {
-      /* From the file, a chunk at a time: the buckets each sample falls in. */
+      /* From the file, a chunk at a time: bucket b ends before sample
+       * ⌊(b + 1)·count/n_buckets⌋, as in the pyramid's lookup. */
       gsize chunk = MAX ((gsize) 1, READ_CHUNK_BYTES / (nc * sizeof (float)));
       g_autofree float *buf = g_new (float, MIN (chunk, MAX (count, 1)) * nc);
+      g_autofree gsize *end = g_new (gsize, n_buckets);
+      guint b0 = 0;
+
+      for (guint b = 0; b < n_buckets; b++)
+        end[b] = (gsize) ((double) (b + 1) * count / n_buckets);
+      end[n_buckets - 1] = count;
       for (gsize s = 0; s < count; s += chunk)
         {
           gsize n = MIN (chunk, count - s);
           if (!as_paged_read (p, start + s, n, buf, error))
             return FALSE;
+          while (end[b0] <= s)
+            b0++;
           for (gsize c = 0; c < nc; c++)
             {
               const float *x = buf + c * n;
               float *cl = lo + c * n_buckets, *ch = hi + c * n_buckets;
+              guint b = b0;
               for (gsize t = 0; t < n; t++)
                 {
-                  guint b = (guint) MIN ((double) n_buckets - 1,
-                                         floor ((double) (s + t) * n_buckets / count));
+                  while (end[b] <= s + t)
+                    b++;
                   cl[b] = x[t] < cl[b] ? x[t] : cl[b];
                   ch[b] = x[t] > ch[b] ? x[t] : ch[b];
                 }
@@ -658,4 +668,34 @@ as_recording_open (const char *path, GError **error)
         return as_recording_open_paged (path, TRUE, error);
     }
   return as_recording_load (path, error);
+}
+
+AsRecording *
+as_paged_crop (const AsRecording *rec, double start, double stop, GError **error)
+{
+  double fs = rec->sfreq, duration = as_recording_duration (rec);
+  double fit = (double) as_memory_budget () / (sizeof (double) * MAX (rec->n_channels, 1u) * fs);
+  gsize s0, s1;
+
+  g_return_val_if_fail (rec->paged != NULL, NULL);
+  if (stop <= 0 || stop > duration)
+    stop = duration;
+  start = CLAMP (start, 0.0, duration);
+  if (stop - start > fit)
+    {
+      g_autofree char *base = g_path_get_basename (rec->path);
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s is too long to learn from at once (%.1f h, %u channels): learning reads at most %.0f min of it; choose a time range of it (crop start and stop)"),
+                   base, duration / 3600, rec->n_channels, floor (fit / 60));
+      return NULL;
+    }
+  if (!(stop > start))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("%s: the time range %.3f – %.3f s is empty"), rec->path, start, stop);
+      return NULL;
+    }
+  s0 = (gsize) floor (start * fs);
+  s1 = MIN (rec->n_samples, (gsize) ceil (stop * fs));
+  return as_paged_read_span (rec, s0, s1 - s0, error);
 }

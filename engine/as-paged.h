@@ -68,4 +68,10 @@ guint64      as_paged_pyramid_bytes     (AsPaged *paged, guint *finest_level, do
 gboolean     as_paged_envelope          (AsPaged *paged, gsize start, gsize count,
                                          guint n_buckets, float *lo, float *hi, GError **error);
 
+/* Seconds [start, stop) of @rec (stop ≤ 0: to the end) read into memory,
+ * for learning: refused with a message asking for a shorter time range when
+ * it would not fit in as_memory_budget(). */
+AsRecording *as_paged_crop              (const AsRecording *rec, double start, double stop,
+                                         GError **error);
+
 G_END_DECLS

@@ -158,6 +158,11 @@ atomscope_nystagmus_panel_set_recording (AtomscopeNystagmusPanel *self, AsRecord
       return;
     }
   self->recording = as_recording_ref (rec);
+  if (rec->data == NULL)
+    {
+      set_message (self, _("Nystagmus beats are not measured on a recording read page by page"));
+      return;
+    }
   set_message (self, _("Looking for nystagmus beats…"));
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, analyse_done, NULL);

@@ -15,6 +15,7 @@
 #include "as-image.h"
 #include "as-montage.h"
 #include "as-preprocess.h"
+#include "as-paged.h"
 #include "as-reader.h"
 #include "as-topography.h"
 #include "atomscope-atoms-panel.h"
@@ -65,7 +66,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
         }
       return;
     }
-  rec = as_recording_load (path, &error);
+  /* A day-long EDF/BDF is read page by page when drawn. */
+  rec = as_recording_open (path, &error);
   if (rec == NULL)
     {
       g_task_return_error (task, error);
