@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
@@ -55,6 +56,7 @@ struct _AsPaged
   float      **lo, **hi;     /* per level: n_channels × level_len */
   guint64      pyramid_bytes;
   double       build_seconds;
+  double       build_cpu_seconds;
   GThread     *builder;
   GMutex       lock;
   GCond        cond;
@@ -241,57 +243,111 @@ pyramid_plan (AsPaged *p)
   }
 }
 
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Digital sample i of a signal's bytes. */
+static inline gint32
+digital (const guint8 *src, gsize i, gboolean bdf)
+{
+  if (bdf)
+    return (gint32) ((guint32) src[3 * i] << 8 | (guint32) src[3 * i + 1] << 16
+                     | (guint32) src[3 * i + 2] << 24) >> 8;
+  return (gint16) (src[2 * i] | src[2 * i + 1] << 8);
+}
+
+/* The finest level from the digital samples (the physical value is an
+ * increasing or decreasing affine map of them: extremes map to extremes),
+ * then each level from the one below. */
 static gboolean
 pyramid_build (AsPaged *p, GError **error)
 {
-  gsize cell = (gsize) 1 << p->k0, len0 = p->level_len[0];
-  gsize cells_per_chunk = MAX ((gsize) 1, READ_CHUNK_BYTES / (cell * p->n_channels * sizeof (float)));
-  g_autofree float *buf = g_new (float, cells_per_chunk * cell * p->n_channels);
+  const AsEdfHeader *h = p->hdr;
+  gsize len0 = p->level_len[0], nc = p->n_channels, spr = p->spr;
+  gsize per_read = MAX ((gsize) 1, READ_CHUNK_BYTES / h->record_bytes);
+  g_autofree guint8 *buf = g_malloc (MIN (per_read, h->n_records) * h->record_bytes);
+  g_autofree gint32 *dlo = g_new (gint32, nc * len0), *dhi = g_new (gint32, nc * len0);
   gint64 t0 = g_get_monotonic_time ();
+  double cpu0 = thread_cpu_seconds ();
 
-  for (guint l = 0; l < p->n_levels; l++)
+  for (gsize i = 0; i < nc * len0; i++)
     {
-      p->lo[l] = g_new (float, MAX ((gsize) p->n_channels * p->level_len[l], 1));
-      p->hi[l] = g_new (float, MAX ((gsize) p->n_channels * p->level_len[l], 1));
+      dlo[i] = G_MAXINT32;
+      dhi[i] = G_MININT32;
     }
-  for (gsize i0 = 0; i0 < len0; i0 += cells_per_chunk)
+  for (gsize r = 0; r < h->n_records; r += per_read)
     {
-      gsize s0 = i0 * cell, n = MIN (cells_per_chunk * cell, p->n_samples - s0);
+      gsize nr = MIN (per_read, h->n_records - r);
 
       if (g_atomic_int_get (&p->cancel))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_CANCELLED, _("%s: stopped"), p->path);
           return FALSE;
         }
-      if (!as_paged_read (p, s0, n, buf, error))
+      if (!read_at (p, buf, nr * h->record_bytes, h->header_bytes + (guint64) r * h->record_bytes, error))
         return FALSE;
-      for (guint c = 0; c < p->n_channels; c++)
-        {
-          const float *x = buf + (gsize) c * n;
-          float *lo = p->lo[0] + (gsize) c * len0, *hi = p->hi[0] + (gsize) c * len0;
+      for (gsize q = r; q < r + nr; q++)
+        for (gsize c = 0; c < nc; c++)
+          {
+            const guint8 *src = buf + (q - r) * h->record_bytes + h->signals[p->signal[c]].offset;
+            gint32 *lo = dlo + c * len0, *hi = dhi + c * len0;
+            gsize rs = q * spr;
 
-          for (gsize i = 0; i * cell < n; i++)
-            {
-              float a = INFINITY, b = -INFINITY;
-              gsize e = MIN (n, (i + 1) * cell);
-              for (gsize t = i * cell; t < e; t++)
-                {
-                  /* NaN compares false: it never becomes an extreme */
-                  a = x[t] < a ? x[t] : a;
-                  b = x[t] > b ? x[t] : b;
-                }
-              lo[i0 + i] = a;
-              hi[i0 + i] = b;
-            }
+            /* runs of samples inside one cell */
+            for (gsize i = 0; i < spr;)
+              {
+                gsize cell = (rs + i) >> p->k0;
+                gsize e = MIN (spr, ((cell + 1) << p->k0) - rs);
+                gint32 a = lo[cell], b = hi[cell];
+                if (h->bdf)
+                  for (; i < e; i++)
+                    {
+                      gint32 d = digital (src, i, TRUE);
+                      a = d < a ? d : a;
+                      b = d > b ? d : b;
+                    }
+                else
+                  for (; i < e; i++)
+                    {
+                      gint32 d = (gint16) (src[2 * i] | src[2 * i + 1] << 8);
+                      a = d < a ? d : a;
+                      b = d > b ? d : b;
+                    }
+                lo[cell] = a;
+                hi[cell] = b;
+              }
+          }
+    }
+  for (guint l = 0; l < p->n_levels; l++)
+    {
+      p->lo[l] = g_new (float, MAX (nc * p->level_len[l], 1));
+      p->hi[l] = g_new (float, MAX (nc * p->level_len[l], 1));
+    }
+  for (gsize c = 0; c < nc; c++)
+    {
+      double g = p->gain[c], d0 = p->dmin[c], p0 = p->pmin[c];
+      for (gsize i = 0; i < len0; i++)
+        {
+          float a = (float) ((dlo[c * len0 + i] - d0) * g + p0);
+          float b = (float) ((dhi[c * len0 + i] - d0) * g + p0);
+          p->lo[0][c * len0 + i] = MIN (a, b);
+          p->hi[0][c * len0 + i] = MAX (a, b);
         }
     }
   for (guint l = 1; l < p->n_levels; l++)
     {
       gsize n = p->level_len[l], m = p->level_len[l - 1];
-      for (guint c = 0; c < p->n_channels; c++)
+      for (gsize c = 0; c < nc; c++)
         {
-          const float *lo1 = p->lo[l - 1] + (gsize) c * m, *hi1 = p->hi[l - 1] + (gsize) c * m;
-          float *lo = p->lo[l] + (gsize) c * n, *hi = p->hi[l] + (gsize) c * n;
+          const float *lo1 = p->lo[l - 1] + c * m, *hi1 = p->hi[l - 1] + c * m;
+          float *lo = p->lo[l] + c * n, *hi = p->hi[l] + c * n;
           for (gsize i = 0; i < n; i++)
             {
               gsize j = 2 * i, k = MIN (2 * i + 1, m - 1);
@@ -301,6 +357,7 @@ pyramid_build (AsPaged *p, GError **error)
         }
     }
   p->build_seconds = (g_get_monotonic_time () - t0) / 1e6;
+  p->build_cpu_seconds = thread_cpu_seconds () - cpu0;
   return TRUE;
 }
 
@@ -359,12 +416,14 @@ as_paged_pyramid_ready (AsPaged *p)
 }
 
 guint64
-as_paged_pyramid_bytes (AsPaged *p, guint *finest_level, double *seconds)
+as_paged_pyramid_bytes (AsPaged *p, guint *finest_level, double *seconds, double *cpu_seconds)
 {
   if (finest_level)
     *finest_level = p->k0;
   if (seconds)
     *seconds = as_paged_pyramid_ready (p) ? p->build_seconds : 0;
+  if (cpu_seconds)
+    *cpu_seconds = as_paged_pyramid_ready (p) ? p->build_cpu_seconds : 0;
   return p->pyramid_bytes;
 }
 
@@ -644,29 +703,34 @@ as_recording_open_paged (const char *path, gboolean build_pyramid, GError **erro
   return rec;
 }
 
-AsRecording *
-as_recording_open (const char *path, GError **error)
+gboolean
+as_paged_wanted (const char *path)
 {
   guint8 head[8] = { 0 };
   FILE *f = g_fopen (path, "rb");
   gsize len = 0;
+  double samples = 0;
+  g_autoptr (AsEdfHeader) hdr = NULL;
 
   if (f != NULL)
     {
       len = fread (head, 1, sizeof head, f);
       fclose (f);
     }
-  if (len == 8 && (memcmp (head, "0       ", 8) == 0 || memcmp (head, "\xff" "BIOSEMI", 8) == 0))
-    {
-      g_autoptr (AsEdfHeader) hdr = as_edf_header_read (path, NULL);
-      double samples = 0;
+  if (len != 8 || (memcmp (head, "0       ", 8) != 0 && memcmp (head, "\xff" "BIOSEMI", 8) != 0))
+    return FALSE;
+  hdr = as_edf_header_read (path, NULL);
+  for (guint s = 0; hdr != NULL && s < hdr->n_signals; s++)
+    if (!hdr->signals[s].annotations && !hdr->signals[s].skip)
+      samples += (double) hdr->signals[s].spr * hdr->n_records;
+  return samples * sizeof (double) > (double) as_memory_budget ();
+}
 
-      for (guint s = 0; hdr != NULL && s < hdr->n_signals; s++)
-        if (!hdr->signals[s].annotations && !hdr->signals[s].skip)
-          samples += (double) hdr->signals[s].spr * hdr->n_records;
-      if (samples * sizeof (double) > (double) as_memory_budget ())
-        return as_recording_open_paged (path, TRUE, error);
-    }
+AsRecording *
+as_recording_open (const char *path, GError **error)
+{
+  if (as_paged_wanted (path))
+    return as_recording_open_paged (path, TRUE, error);
   return as_recording_load (path, error);
 }
 

@@ -31,6 +31,8 @@ guint64      as_memory_budget           (void);
  * its paged source set, the pyramid built on a worker thread); any other file
  * is read whole (as_recording_load). */
 AsRecording *as_recording_open          (const char *path, GError **error);
+/* TRUE when as_recording_open() reads @path page by page. */
+gboolean     as_paged_wanted            (const char *path);
 
 /* The file's channels (annotation and unusable signals left out), events and
  * start time, with no samples in memory: data is NULL and paged is set.  All
@@ -56,9 +58,11 @@ AsRecording *as_paged_read_span         (const AsRecording *rec, gsize start, gs
  * could not be read. */
 gboolean     as_paged_wait_pyramid      (AsPaged *paged, GError **error);
 gboolean     as_paged_pyramid_ready     (AsPaged *paged);
-/* Bytes of the pyramid, its finest level (samples per cell 2^k) and the
- * seconds its build took (0 before it is ready). */
-guint64      as_paged_pyramid_bytes     (AsPaged *paged, guint *finest_level, double *seconds);
+/* Bytes of the pyramid, its finest level (samples per cell 2^k), and the
+ * seconds its build took, on the clock and on its thread's processor time
+ * (0 before it is ready). */
+guint64      as_paged_pyramid_bytes     (AsPaged *paged, guint *finest_level, double *seconds,
+                                         double *cpu_seconds);
 
 /* Minimum and maximum of every channel over @n_buckets equal parts of
  * [start, start + count) (lo and hi: n_channels × n_buckets, channel after

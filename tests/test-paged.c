@@ -186,7 +186,7 @@ test_pyramid (void)
           g_assert_true (as_paged_wait_pyramid (p, &error));
           g_assert_no_error (error);
           g_assert_true (as_paged_pyramid_ready (p));
-          g_assert_cmpuint (as_paged_pyramid_bytes (p, &k0, NULL), >, 0);
+          g_assert_cmpuint (as_paged_pyramid_bytes (p, &k0, NULL, NULL), >, 0);
           g_assert_cmpuint (k0, >=, 4);
         }
       for (int k = 0; k < 300; k++)

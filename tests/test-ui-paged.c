@@ -1,0 +1,138 @@
+/* test-ui-paged.c: a recording larger than the memory budget is browsed page
+ * by page from its file, and the page drawn is the whole-file reader's.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <adwaita.h>
+
+#include "as-display.h"
+#include "as-engine.h"
+#include "as-paged.h"
+#include "as-reader.h"
+#include "atomscope-application.h"
+#include "atomscope-signal-view.h"
+#include "atomscope-window-private.h"
+#include "ui-test-utils.h"
+
+static AtomscopeApplication *app;
+
+static guint
+views_current (gpointer window)
+{
+  return !atomscope_window_is_rendering (window);
+}
+
+static AsRecording *
+drawn_page (AtomscopeWindow *window, double *origin)
+{
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  return atomscope_signal_view_dup_page (window->signal_view, origin);
+}
+
+/* Pages of the 64-channel EEG (9.8 MiB as doubles) under a 4 MiB budget: as
+ * recorded with the EEG display filters, then in the longitudinal bipolar
+ * montage, each equal to the same page computed from the whole file. */
+static void
+test_paged_pages (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) whole = as_recording_load (path, &error);
+  AtomscopeWindow *window;
+  AsRecording *rec;
+  guint before;
+
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  before = atomscope_window_get_load_count (window);
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window,
+                                     before + 1, 30));
+  g_assert_cmpuint (atomscope_window_get_load_failures (window), ==, 0);
+  rec = atomscope_window_get_recording (window);
+  g_assert_nonnull (rec->paged);
+  g_assert_null (rec->data);
+  g_assert_cmpuint (rec->n_samples, ==, whole->n_samples);
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr (AsRecording) page = NULL, expected = NULL;
+      g_autoptr (AsDerivationSet) set = NULL;
+      AsDisplayFilters filters;
+      double origin = -1, expected_origin = -2;
+
+      if (pass == 1)
+        gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_BIPOLAR_LONGITUDINAL);
+      atomscope_signal_view_set_page_start (window->signal_view, pass == 0 ? 40.3 : 70.1);
+      page = drawn_page (window, &origin);
+      g_assert_nonnull (page);
+      atomscope_signal_view_get_filters (window->signal_view, &filters);
+      /* the EEG's display filters are on */
+      g_assert_cmpfloat (filters.filter.highpass, ==, 0.5);
+      g_assert_cmpfloat (filters.filter.lowpass, ==, 70);
+      if (pass == 1)
+        {
+          set = as_derivation_set_new (whole, AS_DERIVATION_BIPOLAR_LONGITUDINAL, &error);
+          g_assert_no_error (error);
+        }
+      expected = as_display_page (whole, set, &filters,
+                                  atomscope_signal_view_get_page_start (window->signal_view),
+                                  atomscope_signal_view_get_page_length (window->signal_view),
+                                  &expected_origin, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (origin, ==, expected_origin);
+      g_assert_cmpuint (page->n_channels, ==, pass == 0 ? 64 : 18);
+      g_assert_cmpuint (page->n_channels, ==, expected->n_channels);
+      g_assert_cmpuint (page->n_samples, ==, expected->n_samples);
+      g_assert_cmpuint (page->n_samples, ==, 10 * 160);
+      for (guint c = 0; c < page->n_channels; c++)
+        {
+          g_assert_cmpstr (page->channels[c].label, ==, expected->channels[c].label);
+          /* float32 samples: within a millionth of the EEG's range */
+          for (gsize t = 0; t < page->n_samples; t++)
+            g_assert_cmpfloat_with_epsilon (as_recording_channel (page, c)[t],
+                                            as_recording_channel (expected, c)[t], 2e-3);
+        }
+    }
+  /* Learning reads a time range through the pager; the whole file is refused. */
+  {
+    g_autoptr (AsRecording) range = as_paged_crop (rec, 10, 20, &error);
+    g_autoptr (AsRecording) refused = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (range->n_samples, ==, 1600);
+    refused = as_paged_crop (rec, 0, 0, &error);
+    g_assert_null (refused);
+    g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* A budget smaller than the test file: it is read page by page. */
+  g_setenv ("ATOMSCOPE_MEMORY_BUDGET", "4", TRUE);
+  atomscope_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  app = atomscope_application_new ();
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add_func ("/ui/paged/pages", test_paged_pages);
+  return g_test_run ();
+}
