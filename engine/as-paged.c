@@ -99,7 +99,7 @@ read_at (AsPaged *p, guint8 *buf, gsize n, guint64 offset, GError **error)
         {
           int e = errno;
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                       _("%s: byte %" G_GUINT64_FORMAT ": %s"), p->path, offset + done,
+                       _("%s: byte %llu: %s"), p->path, (unsigned long long) (offset + done),
                        k < 0 ? g_strerror (e) : _("the file ends early"));
           return FALSE;
         }
