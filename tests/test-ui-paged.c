@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "as-display.h"
+#include "as-figure-atoms.h"
 #include "as-engine.h"
 #include "as-paged.h"
 #include "as-reader.h"
@@ -104,6 +105,63 @@ test_paged_pages (void)
                                             as_recording_channel (expected, c)[t], 2e-3);
         }
     }
+  /* A 120 s page of 19 200 samples a channel on a few hundred pixels is drawn
+   * from the envelope: each bucket's bounds enclose the recorded samples
+   * there, and are no wider than one bucket more on each side. */
+  {
+    g_autoptr (AsRecording) page = NULL;
+    g_autofree char *png = ui_test_artifact_path ("browser-paged-120s.png");
+    UiTestImageStats stats;
+    double origin = -1;
+    gsize n, nb;
+
+    gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_AS_RECORDED);
+    gtk_spin_button_set_value (window->highpass_spin, 0);
+    gtk_spin_button_set_value (window->lowpass_spin, 0);
+    /* a narrow window: under 600 pixel columns for the traces */
+    gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+    ui_test_wait_for_draw (GTK_WIDGET (window));
+    ui_test_iterate (20);
+    g_test_message ("signal view %d px wide", gtk_widget_get_width (GTK_WIDGET (window->signal_view)));
+    g_assert_cmpfloat (gtk_widget_get_width (GTK_WIDGET (window->signal_view)) - AS_FIGURE_PLOT_LEFT
+                       - AS_FIGURE_PLOT_RIGHT, <, 120 * 160 / AS_DISPLAY_ENVELOPE_RATIO);
+    atomscope_signal_view_set_page_length (window->signal_view, 120);
+    g_assert_cmpfloat (atomscope_signal_view_get_page_length (window->signal_view), ==, 120);
+    page = drawn_page (window, &origin);
+    n = 120 * 160;
+    g_assert_cmpuint (page->n_channels, ==, 64);
+    g_assert_cmpuint (page->n_samples % 2, ==, 0);
+    /* four samples a pixel column: two buckets of a lower and an upper bound */
+    g_assert_cmpuint (page->n_samples, <=, 4 * (n / AS_DISPLAY_ENVELOPE_RATIO) + 8);
+    nb = page->n_samples / 2;
+    for (guint c = 0; c < 64; c += 5)
+      for (gsize b = 0; b < nb; b++)
+        {
+          gsize s0 = (gsize) llround (origin * 160);
+          gsize a = s0 + (gsize) ((double) b * n / nb), e = s0 + (gsize) ((double) (b + 1) * n / nb);
+          gsize w = e - a;
+          double x = INFINITY, y = -INFINITY, xw = INFINITY, yw = -INFINITY;
+          const double *v = whole->data + (gsize) c * whole->n_samples;
+
+          for (gsize t = a; t < e; t++)
+            {
+              x = MIN (x, v[t]);
+              y = MAX (y, v[t]);
+            }
+          for (gsize t = a > w ? a - w : 0; t < MIN (whole->n_samples, e + w); t++)
+            {
+              xw = MIN (xw, v[t]);
+              yw = MAX (yw, v[t]);
+            }
+          g_assert_cmpfloat (as_recording_channel (page, c)[2 * b], <=, x + 1e-3);
+          g_assert_cmpfloat (as_recording_channel (page, c)[2 * b + 1], >=, y - 1e-3);
+          g_assert_cmpfloat (as_recording_channel (page, c)[2 * b], >=, xw - 1e-3);
+          g_assert_cmpfloat (as_recording_channel (page, c)[2 * b + 1], <=, yw + 1e-3);
+        }
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (stats.trace_fraction, >, 0.002);
+  }
   /* Learning reads a time range through the pager; the whole file is refused. */
   {
     g_autoptr (AsRecording) range = as_paged_crop (rec, 10, 20, &error);

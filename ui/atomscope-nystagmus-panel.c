@@ -161,6 +161,8 @@ atomscope_nystagmus_panel_set_recording (AtomscopeNystagmusPanel *self, AsRecord
   if (rec->data == NULL)
     {
       set_message (self, _("Nystagmus beats are not measured on a recording read page by page"));
+      self->analysis_serial++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANALYSIS_SERIAL]);
       return;
     }
   set_message (self, _("Looking for nystagmus beats…"));
