@@ -15,6 +15,7 @@
 #include "as-paged.h"
 #include "as-reader.h"
 #include "atomscope-application.h"
+#include "atomscope-params-panel.h"
 #include "atomscope-signal-view.h"
 #include "atomscope-window-private.h"
 #include "ui-test-utils.h"
@@ -25,6 +26,12 @@ static guint
 views_current (gpointer window)
 {
   return !atomscope_window_is_rendering (window);
+}
+
+static guint
+learning_started (gpointer window)
+{
+  return ((AtomscopeWindow *) window)->job != NULL;
 }
 
 static AsRecording *
@@ -172,6 +179,26 @@ test_paged_pages (void)
     refused = as_paged_crop (rec, 0, 0, &error);
     g_assert_null (refused);
     g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED);
+  }
+  /* In the window: Learn on the whole day is refused with a message; with a
+   * time range it reads that range and learns on it. */
+  {
+    guint learned = atomscope_window_get_learn_count (window);
+
+    atomscope_window_learn (window);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                       learned + 1, 30));
+    g_assert_null (window->job);
+    g_assert_null (window->learned_on);
+    atomscope_params_panel_set_crop (window->params_panel, 10, 20);
+    atomscope_window_learn (window);
+    g_assert_true (ui_test_wait_until (learning_started, window, 1, 30));
+    g_assert_nonnull (window->learned_on);
+    g_assert_cmpfloat_with_epsilon (as_recording_duration (window->learned_on), 10, 0.05);
+    learned = atomscope_window_get_learn_count (window);
+    atomscope_window_stop (window);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                       learned + 1, 60));
   }
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_iterate (50);
