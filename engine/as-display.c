@@ -98,9 +98,15 @@ as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
   else
     span = as_derivation_set_apply (derivations, rec, a, b - a);
   if (!as_filter_chain_is_empty (chain))
-    for (guint c = 0; c < span->n_channels; c++)
-      if (filters->types & (1u << span->channels[c].type))
-        as_filter_chain_apply (chain, as_recording_channel (span, c), span->n_samples);
+    {
+      g_autofree double **rows = g_new (double *, MAX (span->n_channels, 1u));
+      guint n_rows = 0;
+
+      for (guint c = 0; c < span->n_channels; c++)
+        if (filters->types & (1u << span->channels[c].type))
+          rows[n_rows++] = as_recording_channel (span, c);
+      as_filter_chain_apply_many (chain, rows, n_rows, span->n_samples);
+    }
 
   page = as_recording_new (span->n_channels, s1 - s0, fs);
   page->path = g_strdup (rec->path);
