@@ -255,7 +255,6 @@ as_bench_browser_run (const AsBenchBrowserParams *p, FILE *out, gboolean *met, G
   if (!write_edf (p, path, n_records, error))
     goto out;
   write_s = (g_get_monotonic_time () - t) / 1e6;
-  g_debug ("written: peak %" G_GUINT64_FORMAT, peak_memory ());
   fprintf (out, _("Written in %.1f s\n"), write_s);
 
   /* Opened as the window opens a file; one small enough to be read whole
@@ -271,16 +270,13 @@ as_bench_browser_run (const AsBenchBrowserParams *p, FILE *out, gboolean *met, G
   cr = cairo_create (surface);
 
   /* 10 s pages are read from the file while the pyramid is being built. */
-  g_debug ("open: peak %" G_GUINT64_FORMAT, peak_memory ());
   if (!time_pages (rec, p, cr, 10, FALSE, p->short_pages, &raw_med, &raw_max, &raw_cpu, error))
     goto out;
   if (!time_pages (rec, p, cr, 10, TRUE, p->short_pages, &short_med, &short_max, &short_cpu, error))
     goto out;
-  g_debug ("short: peak %" G_GUINT64_FORMAT, peak_memory ());
   if (!as_paged_wait_pyramid (rec->paged, error))
     goto out;
   pyramid_bytes = as_paged_pyramid_bytes (rec->paged, &k0, &pyramid_s, &pyramid_cpu);
-  g_debug ("pyramid: peak %" G_GUINT64_FORMAT, peak_memory ());
   if (!time_pages (rec, p, cr, 1800, TRUE, p->long_pages, &long_med, &long_max, &long_cpu, error))
     goto out;
   peak = peak_memory ();
