@@ -45,12 +45,28 @@ AsRecording *as_display_page (const AsRecording *rec, const AsDerivationSet *der
                               const AsDisplayFilters *filters, double t0, double duration,
                               double *page_start, GError **error);
 
-/* @page (from as_display_page) with the channels of @others (a set over @rec,
- * e.g. as_derivation_set_new_others) over the same span appended below, through
- * the same filters; @page's events are kept.  NULL (and @error) when they do
- * not share the page's samples. */
+/* @page (from as_display_page, or as_display_page_for_width when @width > 0)
+ * with the channels of @others (a set over @rec, e.g.
+ * as_derivation_set_new_others) over the same span appended below, through the
+ * same filters; @page's events are kept.  NULL (and @error) when they do not
+ * share the page's samples. */
 AsRecording *as_display_page_append (const AsRecording *page, const AsRecording *rec,
                                      const AsDerivationSet *others, const AsDisplayFilters *filters,
-                                     double t0, double duration, GError **error);
+                                     double t0, double duration, double width, GError **error);
+/* Pages longer than this many samples a pixel column are drawn from an
+ * envelope when the recording is read page by page. */
+#define AS_DISPLAY_ENVELOPE_RATIO 32
+
+/* as_display_page() for a figure @width pixels wide.  A recording read page
+ * by page (as-paged.h) whose page holds more than AS_DISPLAY_ENVELOPE_RATIO
+ * samples a pixel is drawn from its min/max pyramid instead: samples 2b and
+ * 2b + 1 of the page are the lower and upper bounds of bucket b (two buckets
+ * a pixel), the derivations' bounds are interval sums of their terms'
+ * (they enclose the derived signal), and a high-pass only centres each trace
+ * on its page mean (the other display filters act below a bucket's span). */
+AsRecording *as_display_page_for_width (const AsRecording *rec, const AsDerivationSet *derivations,
+                                        const AsDisplayFilters *filters, double t0,
+                                        double duration, double width, double *page_start,
+                                        GError **error);
 
 G_END_DECLS

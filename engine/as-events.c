@@ -122,6 +122,13 @@ parse_tals (const char *path, gsize record, const guint8 *p, gsize n, double *re
 }
 
 gboolean
+as_edf_parse_record_annotations (const char *path, gsize record, const guint8 *bytes, gsize n,
+                                 double *record_onset, GArray *events, GError **error)
+{
+  return parse_tals (path, record, bytes, n, record_onset, events, error);
+}
+
+gboolean
 as_edf_read_annotations (const char *path, GArray **record_onsets, GArray **events,
                          double *record_duration, GError **error)
 {

@@ -30,6 +30,13 @@ gint      as_recording_add_events_from_file (AsRecording *rec, const char *path,
 gboolean  as_edf_read_annotations (const char *path, GArray **record_onsets, GArray **events,
                                    double *record_duration, GError **error);
 
+/* One data record's annotation bytes (record: its index, for messages): the
+ * record's start time and its other annotations appended to events (an
+ * array of AsEvent that clears them), onsets in seconds of the file's clock. */
+gboolean  as_edf_parse_record_annotations (const char *path, gsize record, const guint8 *bytes,
+                                           gsize n, double *record_onset, GArray *events,
+                                           GError **error);
+
 /* BrainVision marker file contents (positions in samples at sfreq). */
 gint      as_vmrk_add_events (AsRecording *rec, const char *path, const char *data, gsize len,
                               double sfreq, GError **error);

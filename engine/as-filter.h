@@ -83,6 +83,10 @@ gsize          as_filter_chain_settle (const AsFilterChain *chain);
 /* Zero phase, in place.  Non-finite samples split @x into runs filtered one
  * by one, so a gap stays a gap and leaks nothing into its neighbours. */
 void           as_filter_chain_apply  (const AsFilterChain *chain, double *x, gsize n);
+/* as_filter_chain_apply() on @count channels of @n samples, with the same
+ * results, several channels at a time. */
+void           as_filter_chain_apply_many (const AsFilterChain *chain, double *const *x,
+                                           guint count, gsize n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsFilterChain, as_filter_chain_free)
 

@@ -244,6 +244,102 @@ clean_label (const char *label)
   return g_strstrip (g_strdup (s));
 }
 
+/* The header's fields, after as_edf_check_header(), for readers of the
+ * data records themselves (as-paged.c).  Signals the check found unusable are
+ * kept with skip set. */
+AsEdfHeader *
+as_edf_header_read (const char *path, GError **error)
+{
+  g_autofree guint8 *h = g_malloc (256 * 4097);
+  g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (AsEdfHeader) hdr = NULL;
+  GStatBuf st;
+  gsize len, ns, bps, off = 0;
+  double v;
+  char buf[96];
+  FILE *f;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (f = g_fopen (path, "rb")) == NULL)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID, _("%s: not a readable file"), path);
+      return NULL;
+    }
+  len = fread (h, 1, 256 * 4097, f);
+  fclose (f);
+  if (!as_edf_check_header (path, h, len, (gsize) st.st_size, skipped, error))
+    return NULL;
+  hdr = g_new0 (AsEdfHeader, 1);
+  hdr->bdf = h[0] == 0xff;
+  bps = hdr->bdf ? 3 : 2;
+  hdr->format = g_strdup (format_name (NULL, h, len));
+  edf_number (h, 252, 4, &v);
+  ns = hdr->n_signals = (guint) v;
+  hdr->header_bytes = 256 * (ns + 1);
+  edf_number (h, 244, 8, &hdr->record_duration);
+  hdr->signals = g_new0 (AsEdfSignal, ns);
+  for (gsize s = 0; s < ns; s++)
+    {
+      AsEdfSignal *sig = &hdr->signals[s];
+
+      edf_field (h, 256 + s * 16, 16, buf);
+      sig->label = clean_label (buf);
+      edf_field (h, 256 + ns * 96 + s * 8, 8, buf);
+      sig->unit = strcmp (buf, "µV") == 0 || strcmp (buf, "\xb5V") == 0 ? g_strdup ("uV")
+                                                                         : g_utf8_make_valid (buf, -1);
+      edf_number (h, 256 + ns * 216 + s * 8, 8, &v);
+      sig->spr = (gsize) v;
+      sig->offset = off;
+      off += sig->spr * bps;
+      sig->annotations = strcmp (sig->label, "EDF Annotations") == 0
+                         || strcmp (sig->label, "BDF Annotations") == 0;
+      if (!edf_number (h, 256 + ns * 104 + s * 8, 8, &sig->pmin)
+          || !edf_number (h, 256 + ns * 112 + s * 8, 8, &sig->pmax)
+          || !edf_number (h, 256 + ns * 120 + s * 8, 8, &sig->dmin)
+          || !edf_number (h, 256 + ns * 128 + s * 8, 8, &sig->dmax))
+        sig->skip = TRUE;
+    }
+  for (guint i = 0; i < skipped->len; i++)
+    {
+      guint64 k = g_ascii_strtoull (g_ptr_array_index (skipped, i), NULL, 10);
+      if (k < ns)
+        hdr->signals[k].skip = TRUE;
+    }
+  hdr->record_bytes = off;
+  hdr->n_records = ((gsize) st.st_size - hdr->header_bytes) / off;
+  if (edf_number (h, 236, 8, &v) && v >= 0 && v < hdr->n_records)
+    hdr->n_records = (gsize) v;
+  /* dd.mm.yy hh.mm.ss; years 85-99 are 19yy (Kemp & Olivan 2003, §2.1.3.3). */
+  {
+    int dd, mo, yy, hh, mi, ss;
+    char d[9], t[9];
+
+    memcpy (d, h + 168, 8);
+    d[8] = '\0';
+    memcpy (t, h + 176, 8);
+    t[8] = '\0';
+    if (sscanf (d, "%2d.%2d.%2d", &dd, &mo, &yy) == 3 && sscanf (t, "%2d.%2d.%2d", &hh, &mi, &ss) == 3
+        && mo >= 1 && mo <= 12 && dd >= 1 && dd <= 31 && hh < 24 && mi < 60 && ss < 60)
+      hdr->start_time = g_date_time_new_utc (yy >= 85 ? 1900 + yy : 2000 + yy, mo, dd, hh, mi, ss);
+  }
+  return g_steal_pointer (&hdr);
+}
+
+void
+as_edf_header_free (AsEdfHeader *hdr)
+{
+  if (hdr == NULL)
+    return;
+  for (guint s = 0; s < hdr->n_signals; s++)
+    {
+      g_free (hdr->signals[s].label);
+      g_free (hdr->signals[s].unit);
+    }
+  g_free (hdr->signals);
+  g_free (hdr->format);
+  g_clear_pointer (&hdr->start_time, g_date_time_unref);
+  g_free (hdr);
+}
+
 /* Reads with libbiosig in this process (the child, normally). */
 static AsRecording *
 read_here (const char *path, const guint8 *hbuf, gsize len, const AsReadOptions *opts,

@@ -135,6 +135,37 @@ AsRecording  *as_read_biosig       (const char *path, const AsReadOptions *opts,
 gboolean      as_edf_check_header  (const char *name, const guint8 *data, gsize len,
                                     gsize file_size, GPtrArray *skipped, GError **error);
 
+/* An EDF/BDF header as read from the file (fields of Kemp et al. 1992), for
+ * the readers of its data records. */
+typedef struct
+{
+  char    *label;
+  char    *unit;         /* µV spelled "uV" */
+  double   pmin, pmax, dmin, dmax;
+  gsize    spr;          /* samples per data record */
+  gsize    offset;       /* bytes from the start of a data record */
+  gboolean annotations;  /* an EDF+/BDF+ annotation signal */
+  gboolean skip;         /* unusable (see as_edf_check_header) */
+} AsEdfSignal;
+
+typedef struct
+{
+  char        *format;          /* "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", ... */
+  gboolean     bdf;             /* 24-bit samples, else 16-bit */
+  gsize        header_bytes;
+  gsize        record_bytes;
+  gsize        n_records;       /* whole records in the file, at most those announced */
+  double       record_duration; /* s */
+  GDateTime   *start_time;      /* NULL when the header's date is unreadable */
+  guint        n_signals;
+  AsEdfSignal *signals;
+} AsEdfHeader;
+
+/* Reads and checks (as_edf_check_header) the header of an EDF/BDF file. */
+AsEdfHeader  *as_edf_header_read   (const char *path, GError **error);
+void          as_edf_header_free   (AsEdfHeader *hdr);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsEdfHeader, as_edf_header_free)
+
 /* Sample values beyond this are refused as out of range: sums, squares and
  * interpolations of them must not overflow. */
 #define AS_MAX_MAGNITUDE 1e100

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "as-paged.h"
 #include "as-recording.h"
 
 static void
@@ -63,6 +64,7 @@ as_recording_unref (AsRecording *rec)
     }
   g_free (rec->channels);
   g_free (rec->data);
+  g_clear_pointer (&rec->paged, as_paged_unref);
   g_free (rec->missing);
   g_array_unref (rec->events);
   g_ptr_array_unref (rec->warnings);

@@ -63,6 +63,8 @@ typedef struct
   char  *label;
 } AsEvent;
 
+typedef struct _AsPaged AsPaged;
+
 typedef struct
 {
   gatomicrefcount ref_count;
@@ -81,6 +83,9 @@ typedef struct
                                     n_channels × n_samples flags, 1 where nothing
                                     was recorded (a gap, a skip): the value
                                     there is NaN */
+  AsPaged        *paged;         /* NULL when data holds every sample; else data
+                                    is NULL and pages are read from the file
+                                    (as-paged.h) */
 } AsRecording;
 
 AsRecording *as_recording_new          (guint n_channels, gsize n_samples, double sfreq);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "as-display.h"
 #include "as-figure.h"
 #include "as-figure-atoms.h"
 #include "as-figure-nystagmus.h"
@@ -243,9 +244,20 @@ as_figure_draw_signals_full (cairo_t                     *cr,
   int n_px;
   g_autofree double *mids = NULL, *halves = NULL;
 
+  /* A recording read page by page: its page from the file, as recorded. */
+  if (rec != NULL && rec->data == NULL && rec->paged != NULL && duration > 0)
+    {
+      AsFigureSignalOptions page_options = *options;
+      g_autoptr (AsRecording) page = as_display_page_for_width (rec, NULL, NULL, t0 - options->time_origin,
+                                                                duration, plot_w,
+                                                                &page_options.time_origin, NULL);
+      page_options.time_origin += options->time_origin;
+      as_figure_draw_signals_full (cr, width, height, style, page, t0, duration, &page_options);
+      return;
+    }
   as_figure_set_color (cr, &style->background);
   cairo_paint (cr);
-  if (rec == NULL || rec->n_channels == 0 || rec->n_samples == 0 || plot_w < 10 || plot_h < 10
+  if (rec == NULL || rec->data == NULL || rec->n_channels == 0 || rec->n_samples == 0 || plot_w < 10 || plot_h < 10
       || !(duration > 0))
     return;
 

@@ -158,6 +158,13 @@ atomscope_nystagmus_panel_set_recording (AtomscopeNystagmusPanel *self, AsRecord
       return;
     }
   self->recording = as_recording_ref (rec);
+  if (rec->data == NULL)
+    {
+      set_message (self, _("Nystagmus beats are not measured on a recording read page by page"));
+      self->analysis_serial++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANALYSIS_SERIAL]);
+      return;
+    }
   set_message (self, _("Looking for nystagmus beats…"));
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, analyse_done, NULL);

@@ -203,8 +203,10 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
   else
     as_figure_style_init_light (&style);
   if (rec != NULL)
-    page = as_display_page (rec, r->derivations, &r->filters, r->page_start, r->page_length,
-                            &origin, &error);
+    page = as_display_page_for_width (rec, r->derivations, &r->filters, r->page_start,
+                                      r->page_length,
+                                      width - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT,
+                                      &origin, &error);
   if (page == NULL && error != NULL)
     g_warning ("%s", error->message);
   if (page != NULL && r->reconstruct && model != NULL && model->shape.height == 1
@@ -238,7 +240,9 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
     {
       g_autoptr (GError) more_error = NULL;
       AsRecording *both = as_display_page_append (page, r->others_rec, r->others, &r->filters,
-                                                  r->page_start, r->page_length, &more_error);
+                                                  r->page_start, r->page_length,
+                                                  width - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT,
+                                                  &more_error);
 
       if (both != NULL)
         {
@@ -647,6 +651,9 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
     return FALSE;
   c = (int) ((y - 8) / (plot_h / rec->n_channels));
   if (c < 0 || c >= (int) rec->n_channels)
+    return FALSE;
+  /* Read page by page: the samples are in the file, not here. */
+  if (rec->data == NULL)
     return FALSE;
   t = self->page_start + (x - AS_FIGURE_PLOT_LEFT) / plot_w * self->page_length;
   s = (gsize) CLAMP (round (t * rec->sfreq), 0, (double) rec->n_samples - 1);

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "as-paged.h"
 #include "as-cdl.h"
 #include "as-cdl-encode.h"
 #include "as-figure-model.h"
@@ -376,7 +377,26 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   /* Channel roles, unusable channels left out, then the preprocessing: the command line's
    * path (as-params.h). */
   g_autoptr (AsLearnReport) report = NULL;
-  AsRecording *out = as_learn_prepare (rec, opts, &report, &error);
+  g_autoptr (AsRecording) range = NULL;
+  AsPreprocessOptions range_opts;
+  AsRecording *out;
+
+  /* A recording read page by page: its time range is read into memory. */
+  if (rec->paged != NULL)
+    {
+      range = as_paged_crop (rec, opts->crop_start, opts->crop_stop, &error);
+      if (range == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      range_opts = *opts;
+      range_opts.crop_start = 0;
+      range_opts.crop_stop = 0;
+      rec = range;
+      opts = &range_opts;
+    }
+  out = as_learn_prepare (rec, opts, &report, &error);
 
   if (out == NULL)
     {

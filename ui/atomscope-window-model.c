@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "as-paged.h"
 #include "as-model.h"
 #include "as-preprocess.h"
 #include "atomscope-window-private.h"
@@ -64,7 +65,22 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   GError *error = NULL;
   AsRecording *out;
 
+  g_autoptr (AsRecording) range = NULL;
+
   as_model_get_preprocess_options (model, &opts);
+  /* A recording read page by page: the model's time range is read into memory. */
+  if (rec->paged != NULL)
+    {
+      range = as_paged_crop (rec, opts.crop_start, opts.crop_stop, &error);
+      if (range == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      opts.crop_start = 0;
+      opts.crop_stop = 0;
+      rec = range;
+    }
   out = as_preprocess (rec, &opts, NULL, &error);
   if (out != NULL && !as_model_apply_scaling (model, out, &error))
     g_clear_pointer (&out, as_recording_unref);

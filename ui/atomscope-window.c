@@ -17,6 +17,7 @@
 #include "as-image.h"
 #include "as-montage.h"
 #include "as-preprocess.h"
+#include "as-paged.h"
 #include "as-reader.h"
 #include "as-topography.h"
 #include "atomscope-atoms-panel.h"
@@ -102,7 +103,10 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           return;
         }
     }
-  rec = as_recording_load_with_options (path, req->has_options ? &req->options : NULL, &error);
+  /* Options from the import assistant: read whole with them; otherwise a day-long
+   * EDF/BDF is read page by page when drawn. */
+  rec = req->has_options ? as_recording_load_with_options (path, &req->options, &error)
+                         : as_recording_open (path, &error);
   if (rec == NULL)
     {
       g_task_return_error (task, error);
