@@ -809,6 +809,44 @@ wanted (const AsChannel *ch, const AsPreprocessOptions *opts)
   return opts->types == 0 || (opts->types & (1u << ch->type)) != 0;
 }
 
+gsize
+as_learn_mask_margins (AsRecording *rec, const AsPreprocessOptions *opts)
+{
+  const gsize n = rec->n_samples;
+  gsize margin = 0, count = 0;
+  g_autofree guint8 *time = NULL;
+
+  if (rec->missing == NULL)
+    return 0;
+  /* A filter's response to a bridged gap lasts about one period of its slowest corner. */
+  if (opts->highpass > 0)
+    margin = (gsize) ceil (rec->sfreq / opts->highpass);
+  else if (opts->lowpass > 0)
+    margin = (gsize) ceil (rec->sfreq / opts->lowpass);
+  time = g_new0 (guint8, MAX (n, 1));
+  for (guint c = 0; c < rec->n_channels; c++)
+    for (gsize t = 0; t < n; t++)
+      time[t] |= rec->missing[(gsize) c * n + t];
+  for (gsize t = 0; t < n; t++)
+    if (time[t] == 1 && (t == 0 || !time[t - 1] || t + 1 == n || !time[t + 1]))
+      {
+        /* An edge of a run of missing samples: flag the margin on its open side. */
+        gsize lo = t > margin ? t - margin : 0, hi = MIN (n - 1, t + margin);
+        for (gsize j = lo; j <= hi; j++)
+          if (!time[j])
+            time[j] = 2;
+      }
+  /* Flags only: the values stay the bridged, filtered ones the views show. */
+  for (gsize t = 0; t < n; t++)
+    if (time[t])
+      {
+        for (guint c = 0; c < rec->n_channels; c++)
+          rec->missing[(gsize) c * n + t] = 1;
+        count++;
+      }
+  return count;
+}
+
 AsRecording *
 as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
                   AsLearnReport **report_out, GError **error)
@@ -900,10 +938,17 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
   sel->kind = rec->kind;
   if (rec->start_time)
     sel->start_time = g_date_time_ref (rec->start_time);
-  /* Missing samples in a usable channel: bridged so no NaN reaches a filter or a solver. */
-  for (gsize i = 0; i < (gsize) nk * sel->n_samples; i++)
-    if (!isfinite (sel->data[i]))
-      sel->data[i] = NAN;
+  /* Missing samples in a usable channel: bridged so no NaN reaches a filter, and flagged so
+   * that learning leaves them out (the bridge is no waveform of the body). */
+  for (guint k = 0; k < nk; k++)
+    for (gsize t = 0; t < sel->n_samples; t++)
+      if (!isfinite (sel->data[(gsize) k * sel->n_samples + t])
+          || (rec->missing != NULL && rec->missing[(gsize) keep[k] * rec->n_samples + t]))
+        {
+          if (!isfinite (sel->data[(gsize) k * sel->n_samples + t]))
+            sel->data[(gsize) k * sel->n_samples + t] = NAN;
+          as_recording_mark_missing (sel, k, t, 1);
+        }
   r->n_filled = as_recording_fill_gaps (sel);
 
   o.channels = NULL;
@@ -911,6 +956,7 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
   out = as_preprocess (sel, &o, &scaling, error);
   if (out == NULL)
     return NULL;
+  r->n_masked = as_learn_mask_margins (out, opts);
   for (gsize i = 0; i < (gsize) out->n_channels * out->n_samples; i++)
     {
       if (!isfinite (out->data[i]))
@@ -963,6 +1009,7 @@ as_learn_report_to_json (const AsLearnReport *report, const AsCdlModel *model)
       json_object_set_array_member (pre, "channels_as_events", strings_to_json (report->stimulus));
       json_object_set_int_member (pre, "events_from_channels", report->n_events_added);
       json_object_set_int_member (pre, "samples_interpolated", report->n_filled);
+      json_object_set_int_member (pre, "samples_left_out", report->n_masked);
       json_object_set_object_member (o, "preprocessing", pre);
     }
   if (model != NULL)
