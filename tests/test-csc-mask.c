@@ -394,6 +394,61 @@ test_learn_gap (void)
     }
 }
 
+/* The masked z-step's time against the unmasked LGCD on the same data, in the same run
+ * (reported, with both solutions checked): 8 channels, 20 000 samples, 5 atoms of 64. */
+static void
+test_timing (void)
+{
+  Masked *m = masked_new (5, 8, 20000, 64, 31);
+  const AsCscShape *s = &m->s;
+  const guint K = 5, W = 20000;
+  const gsize nv = as_csc_n_valid (s), ssz = as_csc_signal_size (s);
+  double *dtd = g_new (double, (gsize) K * K * as_csc_lag_size (s));
+  double *dtx = g_new (double, K * nv), *z = g_new0 (double, K * nv);
+  double *x = g_memdup2 (m->x, sizeof (double) * ssz), lambda = 0.0, t_plain, t_mask, t_none;
+  guint8 *none = g_new0 (guint8, W);
+  GTimer *timer = g_timer_new ();
+  gsize n_masked = 0;
+
+  for (gsize i = 0; i < ssz; i++)
+    if (m->mask[i % W])
+      x[i] = 0.0;
+  for (guint t = 0; t < W; t++)
+    n_masked += m->mask[t];
+  as_csc_atom_correlations (s, m->atoms, dtd);
+  as_csc_correlate (s, m->atoms, NULL, NULL, x, dtx);
+  for (gsize i = 0; i < K * nv; i++)
+    lambda = MAX (lambda, dtx[i]);
+  lambda *= 0.1;
+
+  g_timer_start (timer);
+  as_csc_lgcd (s, dtd, dtx, lambda, TRUE, 1e-6, 100000000, z);
+  t_plain = g_timer_elapsed (timer, NULL);
+  g_assert_cmpfloat (as_csc_kkt_violation (s, m->atoms, x, z, lambda, TRUE), <, 1e-3);
+
+  memset (z, 0, sizeof (double) * K * nv);
+  g_timer_start (timer);
+  as_csc_lgcd_masked (s, dtd, m->atoms, m->u, m->v, x, none, lambda, TRUE, 1e-6, 100000000, NULL, z);
+  t_none = g_timer_elapsed (timer, NULL);
+
+  memset (z, 0, sizeof (double) * K * nv);
+  g_timer_start (timer);
+  as_csc_lgcd_masked (s, dtd, m->atoms, m->u, m->v, m->x, m->mask, lambda, TRUE, 1e-6, 100000000,
+                      NULL, z);
+  t_mask = g_timer_elapsed (timer, NULL);
+  g_assert_cmpfloat (as_csc_masked_kkt_violation (s, m->atoms, m->x, m->mask, z, lambda, TRUE), <, 1e-3);
+  g_test_message ("z-step on 8 × 20000 samples, 5 atoms of 64: unmasked LGCD %.3f s; masked LGCD "
+                  "with no sample masked %.3f s (%.2f×), with %zu samples masked %.3f s (%.2f×)",
+                  t_plain, t_none, t_none / t_plain, n_masked, t_mask, t_mask / t_plain);
+  g_timer_destroy (timer);
+  g_free (dtd);
+  g_free (dtx);
+  g_free (z);
+  g_free (x);
+  g_free (none);
+  masked_free (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,5 +458,6 @@ main (int argc, char **argv)
   g_test_add_func ("/csc-mask/dstep-gradients", test_dstep_gradients);
   g_test_add_func ("/csc-mask/lgcd-kkt", test_lgcd_kkt);
   g_test_add_func ("/csc-mask/learn-gap", test_learn_gap);
+  g_test_add_func ("/csc-mask/timing", test_timing);
   return g_test_run ();
 }
