@@ -47,6 +47,7 @@ struct _AtomscopeWindow
   GMenu                    *recent_submenu;
   GtkButton                *pause_button;
   GtkLabel                 *progress_label;
+  GtkProgressBar           *progress_bar;      /* learning's progress, with the time left */
   GtkLabel                 *page_label;
   GtkDropDown              *scale_dropdown;
   GtkSpinButton            *sensitivity_spin;
