@@ -358,6 +358,26 @@ as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside)
   return count;
 }
 
+char *
+as_cdl_model_weak_reason (const AsCdlModel *model, guint k)
+{
+  guint inside = 0, count;
+
+  if (model->weak == NULL || k >= model->shape.n_atoms || !model->weak[k])
+    return NULL;
+  count = as_cdl_model_count_occurrences (model, k, &inside);
+  if (count == 0)
+    return g_strdup (_("weak: never used"));
+  if (inside == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "weak: %u occurrence, only at an edge",
+                                         "weak: %u occurrences, only at the edges", count),
+                            count);
+  if (count < 5)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "weak: %u occurrence",
+                                         "weak: %u occurrences", count), count);
+  return g_strdup (_("weak: its occurrences touch gaps or missing samples"));
+}
+
 double
 as_cdl_model_last_objective (const AsCdlModel *model)
 {

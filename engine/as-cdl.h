@@ -134,6 +134,9 @@ gboolean      as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, in
                                         gsize start, gsize n_times, double *out,
                                         GError **error);
 double        as_cdl_model_last_objective (const AsCdlModel *model);
+/* Why atom @k is flagged as explaining almost nothing (AsCdlModel.weak), in a person's words
+ * ("weak: 2 occurrences"), or NULL when it is not flagged.  Free with g_free(). */
+char         *as_cdl_model_weak_reason (const AsCdlModel *model, guint k);
 /* Occurrences of atom @k counted as a person would (merged, as_cdl_model_merge_spacing()),
  * and how many of them lie away from the edges (first and last atom width of a trial). */
 guint         as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside);
