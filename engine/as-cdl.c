@@ -553,9 +553,14 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
   double best = -1.0;
 
   *best_n = *best_y = *best_x = 0;
+  guint *mcount = c->mask != NULL ? g_new0 (guint, W + 1) : NULL;
+
   for (guint n = 0; n < c->n; n++)
     {
       const double *xn = c->x + (gsize) n * c->ssz;
+      /* Masked samples before each column (1-D: H = 1). */
+      for (guint x = 0; mcount != NULL && x < W; x++)
+        mcount[x + 1] = mcount[x] + (c->mask[(gsize) n * W + x] ? 1 : 0);
       as_csc_reconstruct (&c->s, c->atoms, c->z + n * c->zstride, rec);
       for (guint y = 0; y < H; y++)
         for (guint x = 0; x < W; x++)
@@ -578,6 +583,9 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
             double e = ii[(gsize) (y + h) * (W + 1) + x + w] - ii[(gsize) y * (W + 1) + x + w]
                        - ii[(gsize) (y + h) * (W + 1) + x] + ii[(gsize) y * (W + 1) + x];
             gboolean excluded = FALSE;
+            /* A new atom never starts from a window with masked samples (a cut waveform). */
+            if (mcount != NULL)
+              excluded = mcount[x + w] != mcount[x];
             for (guint j = 0; j < n_excl && !excluded; j++)
               excluded = excl[3 * j] == n && (guint) ABS ((int) y - (int) excl[3 * j + 1]) < h
                          && (guint) ABS ((int) x - (int) excl[3 * j + 2]) < w;
@@ -596,6 +604,7 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
              ? 0.0 : c->x[*best_n * c->ssz + i] - rec[i];
   *residual = rec;
   g_free (ii);
+  g_free (mcount);
 }
 
 static void

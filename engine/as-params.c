@@ -809,12 +809,31 @@ wanted (const AsChannel *ch, const AsPreprocessOptions *opts)
   return opts->types == 0 || (opts->types & (1u << ch->type)) != 0;
 }
 
+static gint
+compare_doubles (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Some channel of @rec at sample @t lies beyond 6 robust scales of its median. */
+static gboolean
+far_from_usual (const AsRecording *rec, gsize t, const double *center, const double *scale)
+{
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (scale[c] > 0 && fabs (rec->data[(gsize) c * rec->n_samples + t] - center[c]) > 6 * scale[c])
+      return TRUE;
+  return FALSE;
+}
+
 gsize
 as_learn_mask_margins (AsRecording *rec, const AsPreprocessOptions *opts)
 {
   const gsize n = rec->n_samples;
   gsize margin = 0, count = 0;
   g_autofree guint8 *time = NULL;
+  g_autofree double *center = NULL, *scale = NULL;
 
   if (rec->missing == NULL)
     return 0;
@@ -827,13 +846,47 @@ as_learn_mask_margins (AsRecording *rec, const AsPreprocessOptions *opts)
   for (guint c = 0; c < rec->n_channels; c++)
     for (gsize t = 0; t < n; t++)
       time[t] |= rec->missing[(gsize) c * n + t];
-  for (gsize t = 0; t < n; t++)
-    if (time[t] == 1 && (t == 0 || !time[t - 1] || t + 1 == n || !time[t + 1]))
+  /* Each channel's median and robust scale (1.4826 × median absolute deviation) over the
+   * recorded samples, from at most 20 000 of them. */
+  center = g_new0 (double, MAX (rec->n_channels, 1));
+  scale = g_new0 (double, MAX (rec->n_channels, 1));
+  {
+    const gsize step = MAX ((gsize) 1, n / 20000);
+    g_autofree double *buf = g_new (double, n / step + 1);
+    for (guint c = 0; c < rec->n_channels; c++)
       {
-        /* An edge of a run of missing samples: flag the margin on its open side. */
+        const double *x = rec->data + (gsize) c * n;
+        gsize m = 0;
+        for (gsize t = 0; t < n; t += step)
+          if (!time[t])
+            buf[m++] = x[t];
+        if (m == 0)
+          continue;
+        g_qsort_with_data (buf, (gint) m, sizeof (double), compare_doubles, NULL);
+        center[c] = buf[m / 2];
+        for (gsize i = 0; i < m; i++)
+          buf[i] = fabs (buf[i] - center[c]);
+        g_qsort_with_data (buf, (gint) m, sizeof (double), compare_doubles, NULL);
+        scale[c] = 1.4826 * buf[m / 2];
+      }
+  }
+  for (gsize t = 0; t < n; t++)
+    if (time[t] == 1 && (t == 0 || time[t - 1] != 1 || t + 1 == n || time[t + 1] != 1))
+      {
+        /* An edge of a run of missing samples: flag the margin on its open side, and further
+         * (up to five margins) while some channel is still far out of its usual range
+         * (beyond 6 robust scales): the response to a large jump across the gap. */
         gsize lo = t > margin ? t - margin : 0, hi = MIN (n - 1, t + margin);
         for (gsize j = lo; j <= hi; j++)
           if (!time[j])
+            time[j] = 2;
+        if (t + 1 < n && time[t + 1] != 1)
+          for (gsize j = hi + 1; j < n && j <= t + 5 * margin && !time[j]
+               && far_from_usual (rec, j, center, scale); j++)
+            time[j] = 2;
+        if (t > 0 && time[t - 1] != 1)
+          for (gsize j = lo; j-- > 0 && j + 5 * margin >= t && !time[j]
+               && far_from_usual (rec, j, center, scale);)
             time[j] = 2;
       }
   /* Flags only: the values stay the bridged, filtered ones the views show. */
