@@ -18,10 +18,11 @@
 
 #include "as-csc-mask.h"
 
-/* Gradient −Dᵀ(w ⊙ (X − Σ z * D)) from a reconstruction. */
-void
-as_csc_masked_gradient (const AsCscShape *s, const double *atoms, const double *x,
-                        const guint8 *mask, const double *z, double *grad)
+/* Gradient −Dᵀ(w ⊙ (X − Σ z * D)) from a reconstruction; with @u, @v (rank-1) the correlation
+ * projects on the topographies first (as_csc_correlate()). */
+static void
+masked_gradient (const AsCscShape *s, const double *atoms, const double *u, const double *v,
+                 const double *x, const guint8 *mask, const double *z, double *grad)
 {
   const gsize ssz = as_csc_signal_size (s), W = s->width, nv = as_csc_n_valid (s);
   double *r = g_new (double, ssz);
@@ -29,10 +30,17 @@ as_csc_masked_gradient (const AsCscShape *s, const double *atoms, const double *
   as_csc_reconstruct (s, atoms, z, r);
   for (gsize i = 0; i < ssz; i++)
     r[i] = mask != NULL && mask[i % W] ? 0.0 : x[i] - r[i];
-  as_csc_correlate (s, atoms, NULL, NULL, r, grad);
+  as_csc_correlate (s, atoms, u, v, r, grad);
   for (gsize i = 0; i < s->n_atoms * nv; i++)
     grad[i] = -grad[i];
   g_free (r);
+}
+
+void
+as_csc_masked_gradient (const AsCscShape *s, const double *atoms, const double *x,
+                        const guint8 *mask, const double *z, double *grad)
+{
+  masked_gradient (s, atoms, NULL, NULL, x, mask, z, grad);
 }
 
 double
@@ -270,7 +278,7 @@ as_csc_lgcd_masked (const AsCscShape *s, const double *dtd, const double *atoms,
     for (gsize t = 0; t < nv; t++)
       if (!(c.curv[k * nv + t] > 0.0))
         z[k * nv + t] = 0.0;
-  as_csc_masked_gradient (s, atoms, x, mask, z, c.beta);
+  masked_gradient (s, atoms, c.u, c.v, x, mask, z, c.beta);
   for (gsize i = 0; i < (gsize) K * nv; i++)
     c.beta[i] -= c.curv[i] * z[i];
 
