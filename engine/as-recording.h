@@ -80,7 +80,11 @@ typedef struct
   guint8         *missing;       /* NULL when every sample was recorded; else
                                     n_channels × n_samples flags, 1 where nothing
                                     was recorded (a gap, a skip): the value
-                                    there is NaN */
+                                    there is NaN, or bridged once a reader or
+                                    the preprocessing filled it; a recording
+                                    prepared for learning also flags the
+                                    filters' response around each gap, and
+                                    learning leaves flagged samples out */
 } AsRecording;
 
 AsRecording *as_recording_new          (guint n_channels, gsize n_samples, double sfreq);
