@@ -69,12 +69,30 @@ as_csc_masked_objective (const AsCscShape *s, const double *atoms, const double 
   return obj;
 }
 
+gboolean
+as_csc_mask_allows (const guint8 *mask, gsize t, guint L)
+{
+  gsize first = L, last = 0, observed = 0;
+
+  if (mask == NULL)
+    return TRUE;
+  for (guint b = 0; b < L; b++)
+    if (!mask[t + b])
+      {
+        first = MIN (first, b);
+        last = b;
+        observed++;
+      }
+  /* Some observed samples, and no masked run between two of them. */
+  return observed > 0 && last - first + 1 == observed;
+}
+
 double
 as_csc_masked_kkt_violation (const AsCscShape *s, const double *atoms, const double *x,
                              const guint8 *mask, const double *z, double lambda,
                              gboolean positive)
 {
-  const gsize n = s->n_atoms * as_csc_n_valid (s);
+  const gsize nv = as_csc_n_valid (s), n = s->n_atoms * nv;
   double *g = g_new (double, n);
   double worst = 0.0;
 
@@ -82,7 +100,10 @@ as_csc_masked_kkt_violation (const AsCscShape *s, const double *atoms, const dou
   for (gsize i = 0; i < n; i++)
     {
       double v;
-      if (z[i] > 0.0)
+      /* A coordinate the mask rules out must be zero, whatever its gradient. */
+      if (!as_csc_mask_allows (mask, i % nv, s->atom_width))
+        v = z[i] != 0.0 ? INFINITY : 0.0;
+      else if (z[i] > 0.0)
         v = fabs (g[i] + lambda);
       else if (z[i] < 0.0)
         v = fabs (g[i] - lambda);
@@ -249,8 +270,8 @@ as_csc_lgcd_masked (const AsCscShape *s, const double *dtd, const double *atoms,
         {
           guint nm = count[t + L] - count[t];
           double n = full;
-          if (nm == L)
-            n = 0.0;
+          if (nm == L || (nm > 0 && !as_csc_mask_allows (mask, t, L)))
+            n = 0.0;   /* wholly masked, or straddling a masked run: ruled out */
           else if (nm > 0)
             for (guint b = 0; b < L; b++)
               if (mask[t + b])

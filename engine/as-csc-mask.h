@@ -25,13 +25,19 @@ G_BEGIN_DECLS
  * @atoms (K × P × L, the atoms as used) and @dtd from as_csc_atom_correlations() (or the
  * rank-1 one); with @u, @v non-NULL (rank-1) the correction near masked samples uses them.
  * The coordinate of atom k at t has the curvature n_k[t] = Σ_τ w[t + τ]‖D_k[:, τ]‖²; an
- * activation whose atom lies wholly in masked samples stays zero.  @stop as in
+ * activation as_csc_mask_allows() rules out stays zero.  @stop as in
  * as_csc_lgcd_until().  @z holds the warm start. */
 AsCscLgcdStats as_csc_lgcd_masked (const AsCscShape *s, const double *dtd, const double *atoms,
                                    const double *u, const double *v, const double *x,
                                    const guint8 *mask, double lambda, gboolean positive,
                                    double tol, guint64 max_updates, const gint *stop,
                                    double *z);
+
+/* Whether an activation at @t (atom of @L samples) is allowed by @mask (NULL: always): its
+ * atom covers some recorded samples and does not straddle a masked run (samples on either
+ * side of a gap are not contiguous in time: an EDF+D gap, a blink).  A ruled-out activation
+ * stays zero. */
+gboolean as_csc_mask_allows (const guint8 *mask, gsize t, guint L);
 
 /* The masked objective summed over trials (x: n × P·W, mask: n × W, z: n × K·valid). */
 double as_csc_masked_objective (const AsCscShape *s, const double *atoms, const double *x,
