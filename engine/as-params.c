@@ -1003,6 +1003,37 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
           as_recording_mark_missing (sel, k, t, 1);
         }
   r->n_filled = as_recording_fill_gaps (sel);
+  /* Each stretch between gaps loses its own mean, then the gaps are bridged again: a level
+   * that changed across a gap (the gaze moved during a blink, an amplifier's offset across
+   * an EDF+D gap) leaves no step for a filter or an atom. */
+  if (sel->missing != NULL && r->n_filled > 0)
+    for (guint k = 0; k < nk; k++)
+      {
+        double *x = as_recording_channel (sel, k);
+        const guint8 *miss = sel->missing + (gsize) k * sel->n_samples;
+        gsize t = 0;
+        while (t < sel->n_samples)
+          {
+            gsize e = t;
+            double mean = 0;
+            if (miss[t])
+              {
+                t++;
+                continue;
+              }
+            while (e < sel->n_samples && !miss[e])
+              mean += x[e++];
+            mean /= (double) (e - t);
+            for (gsize i = t; i < e; i++)
+              x[i] -= mean;
+            t = e;
+          }
+        for (gsize i = 0; i < sel->n_samples; i++)
+          if (miss[i])
+            x[i] = NAN;
+      }
+  if (sel->missing != NULL && r->n_filled > 0)
+    as_recording_fill_gaps (sel);
 
   o.channels = NULL;
   o.types = 0;

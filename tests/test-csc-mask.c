@@ -427,6 +427,83 @@ test_learn_gap (void)
     }
 }
 
+/* An eye-position channel with jerk beats (slow ramp, quick return) and ten blinks, each a
+ * run of missing samples (as an eye tracker's reader flags them) after which the gaze has
+ * moved by several degrees: bridged, every blink is a ramp between two levels; masked, the
+ * one learned atom is the beat. */
+static void
+test_learn_blinks (void)
+{
+  const guint L = 60, T = 12000;
+  const double fs = 200;
+  double beat[60], truth[60], level = 0;
+  g_autoptr (AsRecording) rec = as_recording_new (1, T, fs);
+  g_autoptr (AsRecording) out = NULL;
+  g_autoptr (AsLearnReport) report = NULL;
+  g_autoptr (AsCdlModel) m = NULL;
+  g_autoptr (AsCdlModel) plain = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *mask = NULL;
+  double *x = as_recording_channel (rec, 0);
+  AsPreprocessOptions opts;
+  AsCdlParams p;
+  AsRng rng;
+  double score_mask, score_plain;
+
+  as_rng_init (&rng, 41);
+  for (guint t = 0; t < L; t++)
+    beat[t] = t < 48 ? t / 47.0 : 1.0 - (t - 47) / 12.0;
+  {
+    double mean = 0, nrm = 0;
+    for (guint t = 0; t < L; t++)
+      mean += beat[t] / L;
+    for (guint t = 0; t < L; t++)
+      nrm += (beat[t] - mean) * (beat[t] - mean);
+    for (guint t = 0; t < L; t++)
+      truth[t] = (beat[t] - mean) / sqrt (nrm);
+  }
+  as_recording_set_channel (rec, 0, "horizontal eye position", "deg", AS_CHANNEL_GAZE);
+  for (guint t = 0; t < T; t++)
+    x[t] = 0.03 * as_rng_normal (&rng);
+  for (guint t = 20; t + L < T; t += 90 + as_rng_below (&rng, 60))
+    {
+      double a = 2.0 + as_rng_uniform (&rng);
+      for (guint s = 0; s < L; s++)
+        x[t + s] += a * truth[s];
+    }
+  /* Ten blinks of 50 samples; the gaze settles elsewhere after each. */
+  for (guint b = 0; b < 10; b++)
+    {
+      guint at = 600 + b * 1100 + as_rng_below (&rng, 300);
+      level += (b % 2 ? -1 : 1) * (6.0 + 4.0 * as_rng_uniform (&rng));
+      for (guint t = at + 50; t < T; t++)
+        x[t] += (b % 2 ? -1 : 1) * (6.0 + 0.0);
+      as_recording_mark_missing (rec, G_MAXUINT, at, 50);
+    }
+  as_recording_fill_gaps (rec);
+
+  as_preprocess_options_init (&opts);
+  out = as_learn_prepare (rec, &opts, &report, &error);
+  g_assert_no_error (error);
+  mask = as_cdl_recording_mask (out);
+  g_assert_nonnull (mask);
+
+  as_cdl_params_init (&p);
+  p.n_atoms = 1;
+  p.atom_length = L;
+  p.max_iter = 60;
+  p.seed = 2;
+  plain = as_cdl_learn (out->data, 1, 1, 1, T, &p, NULL, NULL, NULL);
+  m = as_cdl_learn_masked (out->data, mask, 1, 1, T, &p, NULL, NULL, &error);
+  g_assert_no_error (error);
+  score_plain = as_cdl_recovery_score (1, 1, L, truth, 1, plain->atoms, 1, FALSE);
+  score_mask = as_cdl_recovery_score (1, 1, L, truth, 1, m->atoms, 1, FALSE);
+  g_test_message ("blinks: recovery bridged %.4f, masked %.4f; %zu samples left out",
+                  score_plain, score_mask, report->n_masked);
+  g_assert_cmpfloat (score_mask, >=, 0.95);
+  (void) level;
+}
+
 /* The masked z-step's time against the unmasked LGCD on the same data, in the same run
  * (reported, with both solutions checked): 8 channels, 20 000 samples, 5 atoms of 64. */
 static void
@@ -491,6 +568,7 @@ main (int argc, char **argv)
   g_test_add_func ("/csc-mask/dstep-gradients", test_dstep_gradients);
   g_test_add_func ("/csc-mask/lgcd-kkt", test_lgcd_kkt);
   g_test_add_func ("/csc-mask/learn-gap", test_learn_gap);
+  g_test_add_func ("/csc-mask/learn-blinks", test_learn_blinks);
   g_test_add_func ("/csc-mask/timing", test_timing);
   return g_test_run ();
 }
