@@ -221,7 +221,7 @@ as_cli_learn (int argc, char **argv)
   info.preprocessing = json_object_get_object_member (extra, "preprocessing");
   {
     AsCliCheckpoint cp = { out_dir, &input->params, &info, FALSE };
-    model = as_cli_run_cdl_job_full (job, quiet, checkpoint_every, as_cli_write_checkpoint, &cp,
+    model = as_cli_run_cdl_job_full (job, quiet, &input->params, checkpoint_every, as_cli_write_checkpoint, &cp,
                                      &signal_number, &error);
     force |= cp.written;   /* the folder now holds this run's own checkpoint */
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "as-cdl-progress.h"
 #include "as-engine.h"
 #include "cli-job.h"
 
@@ -66,11 +67,11 @@ as_cli_signal_status (int signal_number)
 AsCdlModel *
 as_cli_run_cdl_job (AsJob *job, gboolean quiet, int *signal_number, GError **error)
 {
-  return as_cli_run_cdl_job_full (job, quiet, 0.0, NULL, NULL, signal_number, error);
+  return as_cli_run_cdl_job_full (job, quiet, NULL, 0.0, NULL, NULL, signal_number, error);
 }
 
 AsCdlModel *
-as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, double interval,
+as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, const AsCdlParams *params, double interval,
                          AsCliCheckpointFunc checkpoint, gpointer user_data,
                          int *signal_number, GError **error)
 {
@@ -106,7 +107,16 @@ as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, double interval,
       if (gen != seen && !quiet)
         {
           g_autoptr (AsCdlModel) m = as_job_dup_snapshot (job, NULL);
-          if (m != NULL && m->trace->len > 0)
+          AsCdlProgress pr;
+          g_autofree char *left = NULL;
+          /* The estimate the window shows too (as-cdl-progress.h). */
+          if (m != NULL && params != NULL && as_cdl_model_progress (m, params, &pr))
+            left = as_cdl_progress_describe (&pr);
+          if (m != NULL && m->trace->len > 0 && left != NULL)
+            fprintf (stderr, _("iteration %u: objective %.8g (%.1f s, %s)\n"), m->iteration,
+                     as_cdl_model_last_objective (m),
+                     g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time, left);
+          else if (m != NULL && m->trace->len > 0)
             fprintf (stderr, _("iteration %u: objective %.8g (%.1f s)\n"), m->iteration,
                      as_cdl_model_last_objective (m),
                      g_array_index (m->trace, AsCdlTracePoint, m->trace->len - 1).time);

@@ -22,9 +22,11 @@
 void        as_cli_job_begin_signals (void);
 AsCdlModel *as_cli_run_cdl_job     (AsJob *job, gboolean quiet, int *signal_number,
                                     GError **error);
-/* Also hands the newest model to @checkpoint every @interval seconds (0: never). */
+/* Also hands the newest model to @checkpoint every @interval seconds (0: never); with
+ * @params (may be NULL) each progress line ends with the estimate of the time left. */
 typedef void (*AsCliCheckpointFunc) (AsCdlModel *model, gpointer user_data);
-AsCdlModel *as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, double interval,
+AsCdlModel *as_cli_run_cdl_job_full (AsJob *job, gboolean quiet, const AsCdlParams *params,
+                                     double interval,
                                      AsCliCheckpointFunc checkpoint, gpointer user_data,
                                      int *signal_number, GError **error);
 void        as_cli_job_end_signals (void);

@@ -108,7 +108,7 @@ as_cli_learn_resume (const char *dir, const char *file, const char *out_dir, gui
   job = as_cdl_job_new_resume_for_recording (rec, &params, from->model);
   {
     AsCliCheckpoint cp = { out_dir, &params, &info, FALSE };
-    model = as_cli_run_cdl_job_full (job, quiet, checkpoint_every, as_cli_write_checkpoint, &cp,
+    model = as_cli_run_cdl_job_full (job, quiet, &params, checkpoint_every, as_cli_write_checkpoint, &cp,
                                      &signal_number, &error);
   }
   if (model == NULL)

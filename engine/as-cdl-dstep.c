@@ -18,6 +18,7 @@
 #include <cblas.h>
 
 #include "as-cdl-dstep.h"
+#include "as-csc-mask.h"
 
 void
 as_cdl_stats_add (const AsCscShape *s, const double *x, const double *z, double *ztz,
@@ -253,6 +254,7 @@ typedef struct
   double *u, *v;        /* rank-1: the block not being optimised is read from here */
   const double *window; /* h·w taper or NULL: the atom is window ⊙ parameter */
   double *scratch;      /* windowed copy of the parameter */
+  const AsCscMaskPatches *patches;  /* masked samples' correction, or NULL */
 } DstepData;
 
 /* With a taper w the effective atom is w ⊙ θ: cost(w ⊙ θ), gradient w ⊙ ∇ (chain rule). */
@@ -283,8 +285,11 @@ full_cost (gpointer data, const double *param, double *grad)
 {
   DstepData *d = data;
   const gsize n = d->s->n_atoms * as_csc_atom_size (d->s);
-  double c = as_cdl_dstep_cost (d->s, d->ztz, d->ztx, d->x2, windowed (d, param, n), grad);
+  const double *atoms = windowed (d, param, n);
+  double c = as_cdl_dstep_cost (d->s, d->ztz, d->ztx, d->x2, atoms, grad);
 
+  if (d->patches != NULL)
+    c += as_csc_mask_patches_cost (d->patches, atoms, grad);
   window_gradient (d, grad, n);
   return c;
 }
@@ -294,8 +299,12 @@ u_cost (gpointer data, const double *param, double *grad)
 {
   DstepData *d = data;
   const gsize n = d->s->n_atoms * (gsize) d->s->atom_height * d->s->atom_width;
-  return as_cdl_dstep_cost_rank1 (d->s, d->ztz, d->ztx, d->x2, param, windowed (d, d->v, n),
-                                  grad, NULL);
+  const double *v = windowed (d, d->v, n);
+  double c = as_cdl_dstep_cost_rank1 (d->s, d->ztz, d->ztx, d->x2, param, v, grad, NULL);
+
+  if (d->patches != NULL)
+    c += as_csc_mask_patches_cost_rank1 (d->patches, param, v, grad, NULL);
+  return c;
 }
 
 static double
@@ -303,8 +312,11 @@ v_cost (gpointer data, const double *param, double *grad)
 {
   DstepData *d = data;
   const gsize n = d->s->n_atoms * (gsize) d->s->atom_height * d->s->atom_width;
-  double c = as_cdl_dstep_cost_rank1 (d->s, d->ztz, d->ztx, d->x2, d->u, windowed (d, param, n),
-                                      NULL, grad);
+  const double *v = windowed (d, param, n);
+  double c = as_cdl_dstep_cost_rank1 (d->s, d->ztz, d->ztx, d->x2, d->u, v, NULL, grad);
+
+  if (d->patches != NULL)
+    c += as_csc_mask_patches_cost_rank1 (d->patches, d->u, v, NULL, grad);
   window_gradient (d, grad, n);
   return c;
 }
@@ -327,7 +339,22 @@ double
 as_cdl_dstep (const AsCscShape *s, const double *ztz, const double *ztx, double x2,
               const double *window, double *atoms, guint max_iter, double tol)
 {
-  DstepData d = { s, ztz, ztx, x2, NULL, NULL, window, NULL };
+  return as_cdl_dstep_masked (s, ztz, ztx, x2, NULL, window, atoms, max_iter, tol);
+}
+
+double
+as_cdl_dstep_rank1 (const AsCscShape *s, const double *ztz, const double *ztx, double x2,
+                    const double *window, double *u, double *v, guint max_iter, double tol)
+{
+  return as_cdl_dstep_rank1_masked (s, ztz, ztx, x2, NULL, window, u, v, max_iter, tol);
+}
+
+double
+as_cdl_dstep_masked (const AsCscShape *s, const double *ztz, const double *ztx, double x2,
+                     const AsCscMaskPatches *patches, const double *window, double *atoms,
+                     guint max_iter, double tol)
+{
+  DstepData d = { s, ztz, ztx, x2, NULL, NULL, window, NULL, patches };
   double step = initial_step (s, ztz), cost;
 
   d.scratch = g_new (double, s->n_atoms * as_csc_atom_size (s));
@@ -338,10 +365,11 @@ as_cdl_dstep (const AsCscShape *s, const double *ztz, const double *ztx, double 
 }
 
 double
-as_cdl_dstep_rank1 (const AsCscShape *s, const double *ztz, const double *ztx, double x2,
-                    const double *window, double *u, double *v, guint max_iter, double tol)
+as_cdl_dstep_rank1_masked (const AsCscShape *s, const double *ztz, const double *ztx, double x2,
+                           const AsCscMaskPatches *patches, const double *window, double *u,
+                           double *v, guint max_iter, double tol)
 {
-  DstepData d = { s, ztz, ztx, x2, u, v, window, NULL };
+  DstepData d = { s, ztz, ztx, x2, u, v, window, NULL, patches };
   const gsize hw = (gsize) s->atom_height * s->atom_width;
   double step_u = initial_step (s, ztz), step_v = step_u;
   double cost;

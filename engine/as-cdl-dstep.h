@@ -48,6 +48,18 @@ double as_cdl_dstep_rank1      (const AsCscShape *s, const double *ztz, const do
                                 double x2, const double *window, double *u, double *v,
                                 guint max_iter, double tol);
 
+/* The same two updates for masked data (as-csc-mask.h): the statistics of the data zeroed at
+ * masked samples plus the masked samples' correction @patches (NULL: the calls above). */
+typedef struct _AsCscMaskPatches AsCscMaskPatches;
+double as_cdl_dstep_masked     (const AsCscShape *s, const double *ztz, const double *ztx,
+                                double x2, const AsCscMaskPatches *patches,
+                                const double *window, double *atoms, guint max_iter,
+                                double tol);
+double as_cdl_dstep_rank1_masked (const AsCscShape *s, const double *ztz, const double *ztx,
+                                  double x2, const AsCscMaskPatches *patches,
+                                  const double *window, double *u, double *v,
+                                  guint max_iter, double tol);
+
 /* Rank-1 atom correlations for LGCD: dtd[k][l] = (v_k ⋆ v_l)·u_kᵀu_l. */
 void   as_cdl_atom_correlations_rank1 (const AsCscShape *s, const double *u, const double *v,
                                        double *dtd);

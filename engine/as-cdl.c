@@ -18,6 +18,7 @@
 
 #include "as-cdl.h"
 #include "as-cdl-dstep.h"
+#include "as-csc-mask.h"
 #include "as-engine.h"
 #include "as-rng.h"
 
@@ -93,6 +94,30 @@ count_row_occurrences (const double *z, gsize nv, gsize spacing, gsize edge, gui
         (*inside)++;
     }
   return count;
+}
+
+/* The occurrences count_row_occurrences() finds inside whose atom (L samples from its
+ * position) covers no masked sample. */
+static guint
+count_unmasked_occurrences (const double *z, gsize nv, gsize spacing, gsize edge, guint L,
+                            const guint8 *mask)
+{
+  guint inside = 0;
+
+  for (gsize t = edge; t + edge < nv; t++)
+    {
+      gboolean peak = z[t] != 0.0, clear = TRUE;
+      gsize lo = t > spacing ? t - spacing : 0, hi = MIN (nv - 1, t + spacing);
+
+      for (gsize j = lo; j <= hi && peak; j++)
+        if (j != t && (fabs (z[j]) > fabs (z[t]) || (j < t && fabs (z[j]) == fabs (z[t]))))
+          peak = FALSE;
+      for (guint b = 0; b < L && peak && clear; b++)
+        clear = !mask[t + b];
+      if (peak && clear)
+        inside++;
+    }
+  return inside;
 }
 
 /* ---- the model -------------------------------------------------------------- */
@@ -333,6 +358,26 @@ as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside)
   return count;
 }
 
+char *
+as_cdl_model_weak_reason (const AsCdlModel *model, guint k)
+{
+  guint inside = 0, count;
+
+  if (model->weak == NULL || k >= model->shape.n_atoms || !model->weak[k])
+    return NULL;
+  count = as_cdl_model_count_occurrences (model, k, &inside);
+  if (count == 0)
+    return g_strdup (_("weak: never used"));
+  if (inside == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "weak: %u occurrence, only at an edge",
+                                         "weak: %u occurrences, only at the edges", count),
+                            count);
+  if (count < 5)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "weak: %u occurrence",
+                                         "weak: %u occurrences", count), count);
+  return g_strdup (_("weak: its occurrences touch gaps or missing samples"));
+}
+
 double
 as_cdl_model_last_objective (const AsCdlModel *model)
 {
@@ -349,7 +394,10 @@ typedef struct
   AsCscShape full;        /* K atoms, the whole signal */
   AsCscShape s;           /* the active atoms (fewer during a greedy start) */
   guint      n;
-  const double *x;
+  const double *x;         /* with a mask: a copy zeroed at the masked samples */
+  const guint8 *mask;      /* n × W flags, 1 = left out of the data term, or NULL */
+  double    *x_masked;     /* the zeroed copy c->x points to */
+  AsCscMaskPatches *patches; /* the D-step's correction for the masked samples */
   gsize      nv, ssz, asz, hw, zstride;
   double    *param;       /* full rank: K × asz */
   double    *u, *v;       /* rank-1: K × P, K × hw */
@@ -505,15 +553,21 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
   double best = -1.0;
 
   *best_n = *best_y = *best_x = 0;
+  guint *mcount = c->mask != NULL ? g_new0 (guint, W + 1) : NULL;
+
   for (guint n = 0; n < c->n; n++)
     {
       const double *xn = c->x + (gsize) n * c->ssz;
+      /* Masked samples before each column (1-D: H = 1). */
+      for (guint x = 0; mcount != NULL && x < W; x++)
+        mcount[x + 1] = mcount[x] + (c->mask[(gsize) n * W + x] ? 1 : 0);
       as_csc_reconstruct (&c->s, c->atoms, c->z + n * c->zstride, rec);
       for (guint y = 0; y < H; y++)
         for (guint x = 0; x < W; x++)
           {
             double e = 0.0;
-            for (guint p = 0; p < c->s.n_channels; p++)
+            /* A masked sample is no part of the residual. */
+            for (guint p = 0; p < c->s.n_channels && !(c->mask != NULL && c->mask[(gsize) n * W + x]); p++)
               {
                 gsize i = ((gsize) p * H + y) * W + x;
                 double r = xn[i] - rec[i];
@@ -529,6 +583,9 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
             double e = ii[(gsize) (y + h) * (W + 1) + x + w] - ii[(gsize) y * (W + 1) + x + w]
                        - ii[(gsize) (y + h) * (W + 1) + x] + ii[(gsize) y * (W + 1) + x];
             gboolean excluded = FALSE;
+            /* A new atom never starts from a window with masked samples (a cut waveform). */
+            if (mcount != NULL)
+              excluded = mcount[x + w] != mcount[x];
             for (guint j = 0; j < n_excl && !excluded; j++)
               excluded = excl[3 * j] == n && (guint) ABS ((int) y - (int) excl[3 * j + 1]) < h
                          && (guint) ABS ((int) x - (int) excl[3 * j + 2]) < w;
@@ -543,9 +600,11 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
     }
   as_csc_reconstruct (&c->s, c->atoms, c->z + *best_n * c->zstride, rec);
   for (gsize i = 0; i < c->ssz; i++)
-    rec[i] = c->x[*best_n * c->ssz + i] - rec[i];
+    rec[i] = c->mask != NULL && c->mask[(gsize) *best_n * W + i % W]
+             ? 0.0 : c->x[*best_n * c->ssz + i] - rec[i];
   *residual = rec;
   g_free (ii);
+  g_free (mcount);
 }
 
 static void
@@ -591,12 +650,27 @@ zstep (Cdl *c, const AsCscShape *s, const double *x, gsize xstride, double *z, g
   double *dtd = g_new (double, (gsize) s->n_atoms * s->n_atoms * as_csc_lag_size (s));
   double *dtx = g_new (double, s->n_atoms * nv);
 
+  const gboolean masked = c->mask != NULL && x == c->x;
+
   if (c->p->rank1)
     as_cdl_atom_correlations_rank1 (s, c->u, c->veff, dtd);
   else
     as_csc_atom_correlations (s, c->atoms, dtd);
   for (guint n = 0; n < count; n++)
     {
+      if (masked)
+        {
+          /* Samples left out: the masked coordinate descent (docs/maths.md, "Masked samples"). */
+          if (c->job != NULL && g_atomic_int_get (as_job_get_stop_flag (c->job)))
+            break;
+          as_csc_lgcd_masked (s, dtd, c->atoms, c->p->rank1 ? c->u : NULL,
+                              c->p->rank1 ? c->veff : NULL, x + n * xstride,
+                              c->mask + (gsize) n * s->width, c->lambda, c->p->positive,
+                              c->z_tol, (guint64) 100 * s->n_atoms * nv + 100000,
+                              c->job != NULL ? as_job_get_stop_flag (c->job) : NULL,
+                              z + n * zstride);
+          continue;
+        }
       if (c->p->rank1)
         as_csc_correlate (s, NULL, c->u, c->veff, x + n * xstride, dtx);
       else
@@ -634,21 +708,48 @@ stats (const AsCscShape *s, const double *x, gsize xstride, const double *z, gsi
     }
 }
 
+/* The masked samples' correction applies to the whole signal's statistics (s == &c->s). */
+static const AsCscMaskPatches *
+patches_for (Cdl *c, const AsCscShape *s)
+{
+  return c->mask != NULL && s == &c->s ? c->patches : NULL;
+}
+
+static void
+full_stats (Cdl *c)
+{
+  stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+  if (c->mask != NULL)
+    {
+      as_csc_mask_patches_clear (c->patches, &c->s);
+      for (guint n = 0; n < c->n; n++)
+        as_csc_mask_patches_add (c->patches, c->mask + (gsize) n * c->s.width,
+                                 c->z + n * c->zstride);
+    }
+}
+
 static double
 data_cost (Cdl *c, const AsCscShape *s, const double *ztz, const double *ztx, double x2)
 {
+  const AsCscMaskPatches *mp = patches_for (c, s);
+
   if (c->p->rank1)
-    return as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, c->u, c->veff, NULL, NULL);
-  return as_cdl_dstep_cost (s, ztz, ztx, x2, c->atoms, NULL);
+    return as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, c->u, c->veff, NULL, NULL)
+           + (mp != NULL ? as_csc_mask_patches_cost_rank1 (mp, c->u, c->veff, NULL, NULL) : 0.0);
+  return as_cdl_dstep_cost (s, ztz, ztx, x2, c->atoms, NULL)
+         + (mp != NULL ? as_csc_mask_patches_cost (mp, c->atoms, NULL) : 0.0);
 }
 
 static double
 dstep (Cdl *c, const AsCscShape *s, const double *ztz, const double *ztx, double x2)
 {
+  const AsCscMaskPatches *mp = patches_for (c, s);
+
   if (c->p->rank1)
-    as_cdl_dstep_rank1 (s, ztz, ztx, x2, c->window, c->u, c->v, c->p->dstep_max_iter, 1e-7);
+    as_cdl_dstep_rank1_masked (s, ztz, ztx, x2, mp, c->window, c->u, c->v,
+                               c->p->dstep_max_iter, 1e-7);
   else
-    as_cdl_dstep (s, ztz, ztx, x2, c->window, c->param, c->p->dstep_max_iter, 1e-7);
+    as_cdl_dstep_masked (s, ztz, ztx, x2, mp, c->window, c->param, c->p->dstep_max_iter, 1e-7);
   update_effective (c);
   return data_cost (c, s, ztz, ztx, x2);
 }
@@ -722,7 +823,7 @@ sort_atoms (Cdl *c)
   double *tmp;
 
   one.n_atoms = 1;
-  stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+  full_stats (c);
   for (guint k = 0; k < K; k++)
     {
       var[k] = 2.0 * as_cdl_dstep_cost (&one, c->ztz + ((gsize) k * K + k) * lsz, zero, 0.0,
@@ -782,8 +883,16 @@ atom_is_weak (Cdl *c, guint k)
   guint count = 0, inside = 0;
 
   for (guint n = 0; n < c->n; n++)
-    count += count_row_occurrences (c->z + n * c->zstride + k * c->nv, c->nv, spacing, edge,
-                                    &inside);
+    {
+      const double *zk = c->z + n * c->zstride + k * c->nv;
+      guint in = 0;
+      count += count_row_occurrences (zk, c->nv, spacing, edge, &in);
+      /* With a mask, an occurrence whose atom touches a masked sample is at an edge too. */
+      if (c->mask != NULL && one_d && in > 0)
+        in = count_unmasked_occurrences (zk, c->nv, spacing, edge, c->s.atom_width,
+                                         c->mask + (gsize) n * c->s.width);
+      inside += in;
+    }
   return count == 0 || count < c->p->min_occurrences || inside == 0;
 }
 
@@ -807,7 +916,7 @@ resample_weak_atom (Cdl *c, gboolean unused_only)
         replace_with_worst_window (c, k);
         update_effective (c);
         c->resampled[k]++;
-        stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+        full_stats (c);
         return TRUE;
       }
   return FALSE;
@@ -864,7 +973,7 @@ learn_batch (Cdl *c)
           publish (c);
           break;
         }
-      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      full_stats (c);
       obj_z = data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1;
       record (c, 0, obj_z);
 
@@ -929,6 +1038,28 @@ learn_online (Cdl *c)
           g_array_append_val (starts, e);
         }
     }
+  /* With a mask, minibatches are drawn from windows clear of it (when there are any): the
+   * masked samples' correction belongs to the whole signal's statistics. */
+  if (c->mask != NULL)
+    {
+      GArray *clear = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+      for (guint i = 0; i < starts->len; i++)
+        {
+          guint *e = &g_array_index (starts, guint, 2 * i);
+          gboolean ok = TRUE;
+          for (guint t = 0; t < Tw && ok; t++)
+            ok = !c->mask[(gsize) e[0] * W + e[1] + t];
+          if (ok)
+            g_array_append_vals (clear, e, 1);
+        }
+      if (clear->len > 0)
+        {
+          g_array_unref (starts);
+          starts = clear;
+        }
+      else
+        g_array_unref (clear);
+    }
   zw = g_new0 (double, starts->len * zw_stride);
   xb = g_new (double, B * sw_size);
   zb = g_new (double, B * zw_stride);
@@ -984,7 +1115,7 @@ learn_online (Cdl *c)
   if (keep_going (c))
     {
       zstep (c, &c->s, c->x, c->ssz, c->z, c->zstride, c->n);
-      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      full_stats (c);
       record (c, 0, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
     }
 
@@ -1187,7 +1318,8 @@ check_resume (const AsCdlModel *r, const AsCdlParams *p, const AsCscShape *full,
   return TRUE;
 }
 
-static AsCdlModel *learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
+static AsCdlModel *learn_internal (const double *x, const guint8 *mask, guint n_trials,
+                                   guint n_channels, guint height,
                                    guint width, const AsCdlParams *params,
                                    const AsCdlModel *warm_start, const AsCdlModel *resume,
                                    AsJob *job, GError **error);
@@ -1197,7 +1329,16 @@ as_cdl_learn (const double *x, guint n_trials, guint n_channels, guint height, g
               const AsCdlParams *params, const AsCdlModel *warm_start, AsJob *job,
               GError **error)
 {
-  return learn_internal (x, n_trials, n_channels, height, width, params, warm_start, NULL, job, error);
+  return learn_internal (x, NULL, n_trials, n_channels, height, width, params, warm_start, NULL, job, error);
+}
+
+AsCdlModel *
+as_cdl_learn_masked (const double *x, const guint8 *mask, guint n_trials, guint n_channels,
+                     guint width, const AsCdlParams *params, const AsCdlModel *warm_start,
+                     AsJob *job, GError **error)
+{
+  return learn_internal (x, mask, n_trials, n_channels, 1, width, params, warm_start, NULL, job,
+                         error);
 }
 
 AsCdlModel *
@@ -1205,11 +1346,12 @@ as_cdl_learn_resume (const double *x, guint n_trials, guint n_channels, guint he
                      const AsCdlParams *params, const AsCdlModel *from, AsJob *job, GError **error)
 {
   g_return_val_if_fail (from != NULL, NULL);
-  return learn_internal (x, n_trials, n_channels, height, width, params, NULL, from, job, error);
+  return learn_internal (x, NULL, n_trials, n_channels, height, width, params, NULL, from, job, error);
 }
 
 static AsCdlModel *
-learn_internal (const double *x, guint n_trials, guint n_channels, guint height, guint width,
+learn_internal (const double *x, const guint8 *mask, guint n_trials, guint n_channels,
+                guint height, guint width,
                 const AsCdlParams *params, const AsCdlModel *warm_start, const AsCdlModel *resume,
                 AsJob *job, GError **error)
 {
@@ -1238,6 +1380,39 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
   c->s = c->full;
   c->n = n_trials;
   c->x = x;
+  if (mask != NULL)
+    {
+      const gsize ssz = as_csc_signal_size (&c->full);
+      gsize n_masked = 0;
+      if (height != 1 || c->full.atom_height != 1)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                       _("Samples can be left out of learning on signals only, not on images"));
+          return NULL;
+        }
+      /* The data term reads the data as zero where it is masked (docs/maths.md). */
+      c->x_masked = g_new (double, (gsize) n_trials * ssz);
+      for (guint n = 0; n < n_trials; n++)
+        for (gsize i = 0; i < ssz; i++)
+          {
+            gboolean m = mask[(gsize) n * width + i % width] != 0;
+            c->x_masked[n * ssz + i] = m ? 0.0 : x[n * ssz + i];
+            n_masked += m && i < width;
+          }
+      if (n_masked == (gsize) n_trials * width)
+        {
+          g_free (c->x_masked);
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("Every sample is left out of learning (missing or masked): nothing to learn from"));
+          return NULL;
+        }
+      if (n_masked > 0)
+        {
+          c->x = c->x_masked;
+          c->mask = mask;
+          c->patches = as_csc_mask_patches_new (&c->full);
+        }
+    }
   c->nv = as_csc_n_valid (&c->s);
   c->ssz = as_csc_signal_size (&c->s);
   c->asz = as_csc_atom_size (&c->s);
@@ -1328,7 +1503,7 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
         {
           guint n = as_rng_below (&c->rng, n_trials);
           guint y = as_rng_below (&c->rng, Hv), xx = as_rng_below (&c->rng, Wv);
-          atom_from_window (c, k, x + n * c->ssz + (gsize) y * width + xx, height, width);
+          atom_from_window (c, k, c->x + n * c->ssz + (gsize) y * width + xx, height, width);
         }
     }
   update_effective (c);
@@ -1348,7 +1523,7 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
      * unit variance it is alphacsc's absolute tolerance (docs/lambda.md). */
     double x2 = 0.0;
     for (gsize i = 0; i < (gsize) n_trials * c->ssz; i++)
-      x2 += x[i] * x[i];
+      x2 += c->x[i] * c->x[i];
     if (!isfinite (x2))
       {
         g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
@@ -1386,7 +1561,7 @@ learn_internal (const double *x, guint n_trials, guint n_channels, guint height,
   else
     {
       /* Objective of the starting point, iteration 0. */
-      stats (&c->s, c->x, c->ssz, c->z, c->zstride, c->n, c->ztz, c->ztx, &c->x2, &c->l1);
+      full_stats (c);
       c->iteration = 0;
       record (c, 1, data_cost (c, &c->s, c->ztz, c->ztx, c->x2) + c->lambda * c->l1);
       publish (c);
@@ -1419,6 +1594,8 @@ out:
   g_free (c->z_saved);
   g_free (c->ztz);
   g_free (c->ztx);
+  g_free (c->x_masked);
+  as_csc_mask_patches_free (c->patches);
   g_free (c->weak);
   g_free (c->resampled);
   g_array_unref (c->trace);
@@ -1437,6 +1614,7 @@ typedef struct
   AsCdlParams  params;
   AsCdlModel  *warm;
   gboolean     resume;    /* warm is a checkpoint to continue */
+  guint8      *mask;      /* n_trials × width, 1 = left out; NULL when nothing is */
 } CdlJobData;
 
 static void
@@ -1445,6 +1623,7 @@ cdl_job_data_free (gpointer data)
   CdlJobData *d = data;
 
   g_free (d->x_owned);
+  g_free (d->mask);
   if (d->recording != NULL)
     as_recording_unref (d->recording);
   if (d->warm != NULL)
@@ -1456,11 +1635,9 @@ static gboolean
 cdl_job_run (AsJob *job, gpointer user_data, GError **error)
 {
   CdlJobData *d = user_data;
-  AsCdlModel *m = d->resume
-                  ? as_cdl_learn_resume (d->x, d->n_trials, d->n_channels, d->height, d->width,
-                                         &d->params, d->warm, job, error)
-                  : as_cdl_learn (d->x, d->n_trials, d->n_channels, d->height, d->width,
-                                  &d->params, d->warm, job, error);
+  AsCdlModel *m = learn_internal (d->x, d->mask, d->n_trials, d->n_channels, d->height,
+                                  d->width, &d->params, d->resume ? NULL : d->warm,
+                                  d->resume ? d->warm : NULL, job, error);
 
   if (m == NULL)
     return FALSE;
@@ -1510,6 +1687,25 @@ as_cdl_job_new_image (const double *x, guint n_images, guint n_channels, guint h
   return cdl_job_new (d, params, warm_start);
 }
 
+guint8 *
+as_cdl_recording_mask (const AsRecording *recording)
+{
+  const gsize n = recording->n_samples;
+  guint8 *mask;
+  gboolean any = FALSE;
+
+  if (recording->missing == NULL)
+    return NULL;
+  mask = g_new0 (guint8, MAX (n, 1));
+  for (guint ch = 0; ch < recording->n_channels; ch++)
+    for (gsize t = 0; t < n; t++)
+      if (recording->missing[(gsize) ch * n + t])
+        mask[t] = 1, any = TRUE;
+  if (!any)
+    g_clear_pointer (&mask, g_free);
+  return mask;
+}
+
 AsJob *
 as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
                               AsCdlModel *warm_start)
@@ -1522,6 +1718,7 @@ as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
   d->n_channels = recording->n_channels;
   d->height = 1;
   d->width = (guint) recording->n_samples;
+  d->mask = as_cdl_recording_mask (recording);
   return cdl_job_new (d, params, warm_start);
 }
 
@@ -1537,6 +1734,7 @@ as_cdl_job_new_resume_for_recording (AsRecording *recording, const AsCdlParams *
   d->n_channels = recording->n_channels;
   d->height = 1;
   d->width = (guint) recording->n_samples;
+  d->mask = as_cdl_recording_mask (recording);
   d->resume = TRUE;
   return cdl_job_new (d, params, from);
 }

@@ -134,6 +134,9 @@ gboolean      as_cdl_model_reconstruct (const AsCdlModel *model, guint trial, in
                                         gsize start, gsize n_times, double *out,
                                         GError **error);
 double        as_cdl_model_last_objective (const AsCdlModel *model);
+/* Why atom @k is flagged as explaining almost nothing (AsCdlModel.weak), in a person's words
+ * ("weak: 2 occurrences"), or NULL when it is not flagged.  Free with g_free(). */
+char         *as_cdl_model_weak_reason (const AsCdlModel *model, guint k);
 /* Occurrences of atom @k counted as a person would (merged, as_cdl_model_merge_spacing()),
  * and how many of them lie away from the edges (first and last atom width of a trial). */
 guint         as_cdl_model_count_occurrences (const AsCdlModel *model, guint k, guint *inside);
@@ -152,6 +155,14 @@ AsCdlModel   *as_cdl_learn            (const double *x, guint n_trials, guint n_
                                        const AsCdlModel *warm_start, AsJob *job,
                                        GError **error);
 
+/* as_cdl_learn() on 1-D signals (x: n_trials × P × width) with samples left out of the data
+ * term: @mask (n_trials × width, 1 = left out, shared by every channel; may be NULL) marks
+ * gaps, missing values and the filter responses around them (docs/maths.md, "Masked samples").
+ * The values of x at masked samples are ignored. */
+AsCdlModel   *as_cdl_learn_masked     (const double *x, const guint8 *mask, guint n_trials,
+                                       guint n_channels, guint width, const AsCdlParams *params,
+                                       const AsCdlModel *warm_start, AsJob *job, GError **error);
+
 /* Continues learning from @from, a model written during or at the end of an earlier run
  * with the same data and parameters (its atoms, activations, λ, λ_max, trace and
  * iteration count), up to @params->max_iter: the result is the one the uninterrupted run
@@ -167,7 +178,11 @@ AsJob        *as_cdl_job_new          (const double *x, guint n_trials, guint n_
 AsJob        *as_cdl_job_new_image    (const double *x, guint n_images, guint n_channels,
                                        guint height, guint width, const AsCdlParams *params,
                                        AsCdlModel *warm_start);
-/* The recording is one trial of n_channels × n_samples; it is referenced, not copied. */
+/* The time mask learning uses for a recording: 1 where any channel's sample is flagged
+ * missing (AsRecording.missing), NULL when none is.  Free with g_free(). */
+guint8       *as_cdl_recording_mask   (const AsRecording *recording);
+/* The recording is one trial of n_channels × n_samples; it is referenced, not copied; its
+ * missing samples (as_cdl_recording_mask()) are left out of learning. */
 AsJob        *as_cdl_job_new_for_recording (AsRecording *recording, const AsCdlParams *params,
                                             AsCdlModel *warm_start);
 AsJob        *as_cdl_job_new_resume_for_recording (AsRecording *recording, const AsCdlParams *params,

@@ -397,6 +397,25 @@ as_model_load (const char *dir, GError **error)
   for (AsCdlEndState e = AS_CDL_END_CONVERGED; e <= AS_CDL_END_STOPPED; e++)
     if (g_strcmp0 (mod->end_state, as_cdl_end_state_to_string (e)) == 0)
       m->end_state = e;
+  /* The atoms that explain almost nothing (indices from 0), as the writer lists them. */
+  if (json_object_has_member (run, "atoms_explaining_little")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (run, "atoms_explaining_little")))
+    {
+      JsonArray *weak = json_object_get_array_member (run, "atoms_explaining_little");
+      for (guint i = 0; i < json_array_get_length (weak); i++)
+        {
+          JsonNode *node = json_array_get_element (weak, i);
+          gint64 k = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+                     ? json_node_get_int (node) : -1;
+          if (k < 0 || k >= (gint64) s.n_atoms)
+            {
+              format_error (error, json_path,
+                            _("“atoms_explaining_little” lists an atom that is not in the model"));
+              return NULL;
+            }
+          m->weak[k] = 1;
+        }
+    }
 
   if (json_object_has_member (run, "params") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (run, "params")))
     read_params (json_object_get_object_member (run, "params"), &mod->params);

@@ -809,6 +809,97 @@ wanted (const AsChannel *ch, const AsPreprocessOptions *opts)
   return opts->types == 0 || (opts->types & (1u << ch->type)) != 0;
 }
 
+static gint
+compare_doubles (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Some channel of @rec at sample @t lies beyond 6 robust scales of its median. */
+static gboolean
+far_from_usual (const AsRecording *rec, gsize t, const double *center, const double *scale)
+{
+  for (guint c = 0; c < rec->n_channels; c++)
+    if (scale[c] > 0 && fabs (rec->data[(gsize) c * rec->n_samples + t] - center[c]) > 6 * scale[c])
+      return TRUE;
+  return FALSE;
+}
+
+gsize
+as_learn_mask_margins (AsRecording *rec, const AsPreprocessOptions *opts)
+{
+  const gsize n = rec->n_samples;
+  gsize margin = 0, count = 0;
+  g_autofree guint8 *time = NULL;
+  g_autofree double *center = NULL, *scale = NULL;
+
+  if (rec->missing == NULL)
+    return 0;
+  /* A filter's response to a bridged gap lasts about one period of its slowest corner. */
+  if (opts->highpass > 0)
+    margin = (gsize) ceil (rec->sfreq / opts->highpass);
+  else if (opts->lowpass > 0)
+    margin = (gsize) ceil (rec->sfreq / opts->lowpass);
+  time = g_new0 (guint8, MAX (n, 1));
+  for (guint c = 0; c < rec->n_channels; c++)
+    for (gsize t = 0; t < n; t++)
+      time[t] |= rec->missing[(gsize) c * n + t];
+  /* Each channel's median and robust scale (1.4826 × median absolute deviation) over the
+   * recorded samples, from at most 20 000 of them. */
+  center = g_new0 (double, MAX (rec->n_channels, 1));
+  scale = g_new0 (double, MAX (rec->n_channels, 1));
+  {
+    const gsize step = MAX ((gsize) 1, n / 20000);
+    g_autofree double *buf = g_new (double, n / step + 1);
+    for (guint c = 0; c < rec->n_channels; c++)
+      {
+        const double *x = rec->data + (gsize) c * n;
+        gsize m = 0;
+        for (gsize t = 0; t < n; t += step)
+          if (!time[t])
+            buf[m++] = x[t];
+        if (m == 0)
+          continue;
+        g_qsort_with_data (buf, (gint) m, sizeof (double), compare_doubles, NULL);
+        center[c] = buf[m / 2];
+        for (gsize i = 0; i < m; i++)
+          buf[i] = fabs (buf[i] - center[c]);
+        g_qsort_with_data (buf, (gint) m, sizeof (double), compare_doubles, NULL);
+        scale[c] = 1.4826 * buf[m / 2];
+      }
+  }
+  for (gsize t = 0; t < n; t++)
+    if (time[t] == 1 && (t == 0 || time[t - 1] != 1 || t + 1 == n || time[t + 1] != 1))
+      {
+        /* An edge of a run of missing samples: flag the margin on its open side, and further
+         * (up to five margins) while some channel is still far out of its usual range
+         * (beyond 6 robust scales): the response to a large jump across the gap. */
+        gsize lo = t > margin ? t - margin : 0, hi = MIN (n - 1, t + margin);
+        for (gsize j = lo; j <= hi; j++)
+          if (!time[j])
+            time[j] = 2;
+        if (t + 1 < n && time[t + 1] != 1)
+          for (gsize j = hi + 1; j < n && j <= t + 5 * margin && !time[j]
+               && far_from_usual (rec, j, center, scale); j++)
+            time[j] = 2;
+        if (t > 0 && time[t - 1] != 1)
+          for (gsize j = lo; j-- > 0 && j + 5 * margin >= t && !time[j]
+               && far_from_usual (rec, j, center, scale);)
+            time[j] = 2;
+      }
+  /* Flags only: the values stay the bridged, filtered ones the views show. */
+  for (gsize t = 0; t < n; t++)
+    if (time[t])
+      {
+        for (guint c = 0; c < rec->n_channels; c++)
+          rec->missing[(gsize) c * n + t] = 1;
+        count++;
+      }
+  return count;
+}
+
 AsRecording *
 as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
                   AsLearnReport **report_out, GError **error)
@@ -905,17 +996,56 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
   sel->kind = rec->kind;
   if (rec->start_time)
     sel->start_time = g_date_time_ref (rec->start_time);
-  /* Missing samples in a usable channel: bridged so no NaN reaches a filter or a solver. */
-  for (gsize i = 0; i < (gsize) nk * sel->n_samples; i++)
-    if (!isfinite (sel->data[i]))
-      sel->data[i] = NAN;
+  /* Missing samples in a usable channel: bridged so no NaN reaches a filter, and flagged so
+   * that learning leaves them out (the bridge is no waveform of the body). */
+  for (guint k = 0; k < nk; k++)
+    for (gsize t = 0; t < sel->n_samples; t++)
+      if (!isfinite (sel->data[(gsize) k * sel->n_samples + t])
+          || (rec->missing != NULL && rec->missing[(gsize) keep[k] * rec->n_samples + t]))
+        {
+          if (!isfinite (sel->data[(gsize) k * sel->n_samples + t]))
+            sel->data[(gsize) k * sel->n_samples + t] = NAN;
+          as_recording_mark_missing (sel, k, t, 1);
+        }
   r->n_filled = as_recording_fill_gaps (sel);
+  /* Each stretch between gaps loses its own mean, then the gaps are bridged again: a level
+   * that changed across a gap (the gaze moved during a blink, an amplifier's offset across
+   * an EDF+D gap) leaves no step for a filter or an atom. */
+  if (sel->missing != NULL && r->n_filled > 0)
+    for (guint k = 0; k < nk; k++)
+      {
+        double *x = as_recording_channel (sel, k);
+        const guint8 *miss = sel->missing + (gsize) k * sel->n_samples;
+        gsize t = 0;
+        while (t < sel->n_samples)
+          {
+            gsize e = t;
+            double mean = 0;
+            if (miss[t])
+              {
+                t++;
+                continue;
+              }
+            while (e < sel->n_samples && !miss[e])
+              mean += x[e++];
+            mean /= (double) (e - t);
+            for (gsize i = t; i < e; i++)
+              x[i] -= mean;
+            t = e;
+          }
+        for (gsize i = 0; i < sel->n_samples; i++)
+          if (miss[i])
+            x[i] = NAN;
+      }
+  if (sel->missing != NULL && r->n_filled > 0)
+    as_recording_fill_gaps (sel);
 
   o.channels = NULL;
   o.types = 0;
   out = as_preprocess (sel, &o, &scaling, error);
   if (out == NULL)
     return NULL;
+  r->n_masked = as_learn_mask_margins (out, opts);
   for (gsize i = 0; i < (gsize) out->n_channels * out->n_samples; i++)
     {
       if (!isfinite (out->data[i]))
@@ -968,6 +1098,7 @@ as_learn_report_to_json (const AsLearnReport *report, const AsCdlModel *model)
       json_object_set_array_member (pre, "channels_as_events", strings_to_json (report->stimulus));
       json_object_set_int_member (pre, "events_from_channels", report->n_events_added);
       json_object_set_int_member (pre, "samples_interpolated", report->n_filled);
+      json_object_set_int_member (pre, "samples_left_out", report->n_masked);
       json_object_set_object_member (o, "preprocessing", pre);
     }
   if (model != NULL)

@@ -87,6 +87,8 @@ typedef struct
   GPtrArray *stimulus;      /* of char*: labels of channels turned into events */
   guint      n_events_added;
   guint      n_filled;      /* non-finite samples interpolated */
+  gsize      n_masked;      /* samples left out of learning: missing ones and the filters'
+                             * response around them (as_learn_mask_margins()) */
   JsonObject *preprocessing;/* the options applied, for run.json */
 } AsLearnReport;
 
@@ -95,6 +97,10 @@ void      as_learn_report_free    (AsLearnReport *report);
  * with no finite sample, flat or saturated are left out (listed in the report); then
  * as_preprocess(); errors on degenerate data (no usable channel, no finite sample, non-finite
  * values after scaling). */
+/* Flags as missing in @rec (prepared with @opts) the samples around each run of missing ones
+ * over which its filters respond to the bridge (one period of the high-pass corner), so that
+ * learning leaves them out too; returns how many time samples are left out in all. */
+gsize        as_learn_mask_margins (AsRecording *rec, const AsPreprocessOptions *opts);
 AsRecording *as_learn_prepare     (const AsRecording *rec, const AsPreprocessOptions *opts,
                                    AsLearnReport **report, GError **error);
 /* Top-level members for run.json: "preprocessing" (with the channels left out and turned

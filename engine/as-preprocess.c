@@ -14,6 +14,7 @@
 #include "as-engine.h"
 #include "as-filter.h"
 #include "as-preprocess.h"
+#include "as-reader.h"
 
 void
 as_preprocess_options_init (AsPreprocessOptions *opts)
@@ -227,6 +228,9 @@ as_preprocess (const AsRecording *rec, const AsPreprocessOptions *opts, AsScalin
         if (rec->missing[(gsize) keep[k] * rec->n_samples + t0 + i])
           as_recording_mark_missing (out, k, i, 1);
     }
+  /* Flagging set the missing samples to NaN: bridge them again before any filter. */
+  if (out->missing != NULL)
+    as_recording_fill_gaps (out);
   for (guint i = 0; i < rec->events->len; i++)
     {
       const AsEvent *e = &g_array_index (rec->events, AsEvent, i);
@@ -346,6 +350,19 @@ as_preprocess (const AsRecording *rec, const AsPreprocessOptions *opts, AsScalin
         return NULL;
       g_free (out->data);
       out->data = y;
+      if (out->missing != NULL)
+        {
+          /* A new sample is missing when the old sample nearest to it was. */
+          guint8 *mm = g_new0 (guint8, MAX ((gsize) nk * m, 1));
+          for (guint k = 0; k < nk; k++)
+            for (gsize i = 0; i < m; i++)
+              {
+                gsize j = MIN (n - 1, (gsize) llround ((double) i * fs / opts->resample));
+                mm[(gsize) k * m + i] = out->missing[(gsize) k * n + j];
+              }
+          g_free (out->missing);
+          out->missing = mm;
+        }
       out->n_samples = m;
       out->sfreq = opts->resample;
       n = m;

@@ -84,7 +84,9 @@ as_recording_copy (const AsRecording *rec)
   g_atomic_ref_count_init (&copy->ref_count);
   copy->path = g_strdup (rec->path);
   copy->format = g_strdup (rec->format);
-  copy->data = g_memdup2 (rec->data, MAX (n, 1) * sizeof (double));
+  copy->data = rec->data != NULL ? g_memdup2 (rec->data, MAX (n, 1) * sizeof (double)) : NULL;
+  /* A recording read page by page shares its pager. */
+  copy->paged = rec->paged != NULL ? as_paged_ref (rec->paged) : NULL;
   copy->missing = rec->missing != NULL ? g_memdup2 (rec->missing, MAX (n, 1)) : NULL;
   copy->channels = g_memdup2 (rec->channels, MAX (rec->n_channels, 1) * sizeof (AsChannel));
   for (guint c = 0; c < rec->n_channels; c++)

@@ -82,7 +82,11 @@ typedef struct
   guint8         *missing;       /* NULL when every sample was recorded; else
                                     n_channels × n_samples flags, 1 where nothing
                                     was recorded (a gap, a skip): the value
-                                    there is NaN */
+                                    there is NaN, or bridged once a reader or
+                                    the preprocessing filled it; a recording
+                                    prepared for learning also flags the
+                                    filters' response around each gap, and
+                                    learning leaves flagged samples out */
   AsPaged        *paged;         /* NULL when data holds every sample; else data
                                     is NULL and pages are read from the file
                                     (as-paged.h) */

@@ -97,6 +97,9 @@ as_figure_atoms_new (AsCdlModel *model, double sfreq, double relative_threshold)
       self->occurrences[k] = as_cdl_model_occurrences_merged (model, k, m > 0 ? relative_threshold * m : 1.0,
                                                               spacing);
     }
+  self->weak = g_new0 (char *, MAX (self->n_atoms, 1));
+  for (guint k = 0; k < self->n_atoms; k++)
+    self->weak[k] = as_cdl_model_weak_reason (model, k);
   /* The spectra are computed here, off the main loop; drawing only maps them to pixels. */
   if (model->shape.atom_height == 1)
     {
@@ -124,6 +127,9 @@ as_figure_atoms_unref (AsFigureAtoms *self)
   for (guint k = 0; k < self->n_atoms; k++)
     g_clear_pointer (&self->occurrences[k], g_array_unref);
   g_free (self->occurrences);
+  for (guint k = 0; self->weak != NULL && k < self->n_atoms; k++)
+    g_free (self->weak[k]);
+  g_free (self->weak);
   g_free (self->max_amplitude);
   g_free (self->spectra);
   g_clear_pointer (&self->topographies, as_figure_topographies_unref);
@@ -145,6 +151,9 @@ as_figure_atoms_copy_with_topographies (const AsFigureAtoms *atoms, AsFigureTopo
   for (guint k = 0; k < self->n_atoms; k++)
     self->occurrences[k] = g_array_ref (atoms->occurrences[k]);
   self->max_amplitude = g_memdup2 (atoms->max_amplitude, sizeof (double) * MAX (self->n_atoms, 1));
+  self->weak = g_new0 (char *, MAX (self->n_atoms, 1));
+  for (guint k = 0; atoms->weak != NULL && k < self->n_atoms; k++)
+    self->weak[k] = g_strdup (atoms->weak[k]);
   if (atoms->spectra != NULL)
     self->spectra = g_memdup2 (atoms->spectra,
                                sizeof (double) * MAX (self->n_atoms, 1) * AS_FIGURE_SPECTRUM_BINS);
@@ -176,6 +185,15 @@ as_figure_atoms_atom_duration (const AsFigureAtoms *self)
 }
 
 /* ---- colours ---------------------------------------------------------------------- */
+
+void
+as_figure_weak_color (gboolean dark, AsColor *color)
+{
+  color->r = dark ? 1.0 : 0.80;
+  color->g = dark ? 0.62 : 0.36;
+  color->b = dark ? 0.25 : 0.0;
+  color->a = 1.0;
+}
 
 void
 as_figure_atom_color (guint k, gboolean dark, AsColor *color)
@@ -638,6 +656,15 @@ as_figure_draw_atoms (cairo_t *cr, double width, double height, const AsFigureSt
         {
           g_snprintf (text, sizeof text, _("%.2f per s"), n_occ / atoms->duration);
           as_figure_text (cr, style, 0.85, 0, text, 14, y + 8 + 3.0 * style->font_size, 0, 0);
+        }
+      /* An atom that explains almost nothing is marked; the tooltip and the model say why. */
+      if (atoms->weak != NULL && atoms->weak[k] != NULL)
+        {
+          AsColor warn;
+          as_figure_weak_color (dark, &warn);
+          as_figure_set_color (cr, &warn);
+          as_figure_text (cr, style, 0.85, AS_FIGURE_TEXT_BOLD, _("weak"), 14,
+                          y + 8 + 4.4 * style->font_size, 0, 0);
         }
 
       if (atoms->topographies != NULL && atoms->topographies->grids[k] != NULL)

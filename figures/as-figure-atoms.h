@@ -54,6 +54,9 @@ struct _AsFigureAtoms
   double             duration;       /* s, of the learned signal */
   /* Topographies (rank-1 models of recordings with electrode positions), or NULL. */
   AsFigureTopographies *topographies;
+  /* Per atom: why it explains almost nothing (as_cdl_model_weak_reason()), or NULL; the
+   * panel marks such an atom "weak" under its rate. */
+  char             **weak;
 };
 
 /* Occurrences are the activations with |z| ≥ @relative_threshold × max |z_k| that are
@@ -78,6 +81,9 @@ void           as_figure_atoms_set_topographies (AsFigureAtoms *atoms, AsFigureT
 double         as_figure_atoms_occurrence_time  (const AsFigureAtoms *atoms,
                                                  const AsCdlOccurrence *occ);
 double         as_figure_atoms_atom_duration    (const AsFigureAtoms *atoms);
+
+/* The colour of the "weak" mark of an atom that explains almost nothing. */
+void as_figure_weak_color (gboolean dark, AsColor *color);
 
 /* A distinct colour per atom (cycles after 10). */
 void as_figure_atom_color (guint k, gboolean dark, AsColor *color);

@@ -205,6 +205,29 @@ as_figure_draw_atoms_figure (cairo_t *cr, double width, double height, const AsF
           g_snprintf (text, sizeof text, _("%.3g s long"), as_figure_atoms_atom_duration (atoms));
           as_figure_text (cr, style, 0.95, 0, text, fs * 1.4, y + 4 + 4.6 * fs, 0, 0);
         }
+      /* An atom that explains almost nothing: the panel's mark, with the reason (no tooltip in a file). */
+      if (atoms->weak != NULL && atoms->weak[k] != NULL)
+        {
+          AsColor warn;
+          as_figure_weak_color (dark, &warn);
+          as_figure_set_color (cr, &warn);
+          /* One line per part ("weak", "2 occurrences", …), as narrow as the lines above. */
+          g_auto (GStrv) parts = g_regex_split_simple (":\\s+|,\\s+", atoms->weak[k], 0, 0);
+          double room, w;
+          g_snprintf (text, sizeof text,
+                      g_dngettext (GETTEXT_PACKAGE, "%u occurrence", "%u occurrences", n_occ), n_occ);
+          as_figure_text_size (cr, style, 0.95, 0, text, &room, NULL);
+          room = MAX (room, 6 * fs);
+          for (guint i = 0; parts[i] != NULL; i++)
+            {
+              double scale = 0.9;
+              as_figure_text_size (cr, style, scale, AS_FIGURE_TEXT_BOLD, parts[i], &w, NULL);
+              if (w > room)
+                scale *= room / w;
+              as_figure_text (cr, style, scale, AS_FIGURE_TEXT_BOLD, parts[i], fs * 1.4,
+                              y + 4 + (6.0 + 1.4 * i) * fs, 0, 0);
+            }
+        }
 
       as_figure_draw_atom_waveform (cr, style, atoms, k,
                                     &(AsFigureRect) { x, y + 4, wave_w, row_h - 1.5 * fs }, TRUE);

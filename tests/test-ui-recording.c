@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "as-cdl-export.h"
+#include "as-cdl-progress.h"
 #include "as-model.h"
 #include "as-npy.h"
 #include "as-rng.h"
@@ -580,6 +581,30 @@ test_live_eeg (void)
   g_assert_true (!as_job_is_done (atomscope_window_get_job (window)));
   assert_views_drew (window);
 
+  /* While it runs, the status area shows a bar at the engine's estimate, and the time left
+   * (as_cdl_model_progress(), the words the command line prints too). */
+  {
+    AsCdlModel *shown = atomscope_window_get_model (window);
+    AsCdlProgress pr;
+    g_autofree char *left = NULL;
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
+    g_assert_true (as_cdl_model_progress (shown, &window->learn_params, &pr));
+    left = as_cdl_progress_describe (&pr);
+    g_test_message ("progress bar at %.3f (iteration %u of %u), %s",
+                    gtk_progress_bar_get_fraction (window->progress_bar), shown->iteration,
+                    window->learn_params.max_iter, left ? left : "no estimate yet");
+    g_assert_cmpfloat (fabs (gtk_progress_bar_get_fraction (window->progress_bar) - pr.fraction),
+                       <, 1e-9);
+    g_assert_cmpfloat (pr.fraction, >, 0.0);
+    g_assert_cmpfloat (pr.fraction, <, 1.0);
+    if (left != NULL)
+      {
+        g_assert_nonnull (strstr (gtk_label_get_text (window->progress_label), left));
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->progress_bar)), ==, left);
+      }
+  }
+
   /* Pause: the engine publishes nothing more until resumed. */
   atomscope_window_toggle_pause (window);
   {
@@ -608,6 +633,8 @@ test_live_eeg (void)
     atomscope_window_stop (window);
     g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window, before + 1, 30));
   }
+  ui_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->progress_bar)));
   ui_test_stall_probe_stop (&probe);
   /* While learning runs, the main loop never stalls 50 ms: drawing and numerics
    * are on workers.  Time the main thread spent waiting for a CPU held by

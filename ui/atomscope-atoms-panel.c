@@ -204,6 +204,13 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   else
     text = g_strdup_printf (_("Atom %d: %u occurrences, largest activation %.3g"),
                             k + 1, n, self->atoms->max_amplitude[k]);
+  if (self->atoms->weak != NULL && self->atoms->weak[k] != NULL)
+    {
+      /* Why the atom is marked "weak" (the words of the model's record). */
+      char *both = g_strdup_printf ("%s\n%s", text, self->atoms->weak[k]);
+      g_free (text);
+      text = both;
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

@@ -28,6 +28,7 @@
 #include "atomscope-raster-view.h"
 #include "atomscope-signal-view.h"
 #include "atomscope-teaching-page.h"
+#include "as-cdl-progress.h"
 #include "atomscope-window-private.h"
 
 /* ---- the atoms figure, built off the main loop -------------------------------------- */
@@ -169,6 +170,7 @@ update_progress (AtomscopeWindow *self)
 
   if (self->model == NULL)
     {
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
       gtk_label_set_text (self->progress_label, self->job != NULL ? _("Starting…") : "");
       return;
     }
@@ -189,8 +191,27 @@ update_progress (AtomscopeWindow *self)
       default:
         break;
       }
-  text = g_strdup_printf (_("Iteration %u · objective %.5g · %.1f s%s"), self->model->iteration,
-                          as_cdl_model_last_objective (self->model), elapsed, state);
+  /* While learning runs: a bar and the time left, both from the engine's estimate. */
+  {
+    gboolean running = self->job != NULL && !as_job_is_done (self->job) && !self->model->encoded;
+    AsCdlProgress pr;
+    g_autofree char *left = NULL;
+
+    if (running && as_cdl_model_progress (self->model, &self->learn_params, &pr))
+      {
+        left = as_cdl_progress_describe (&pr);
+        gtk_progress_bar_set_fraction (self->progress_bar, pr.fraction);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->progress_bar), left);
+      }
+    gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+    if (left != NULL)
+      text = g_strdup_printf (_("Iteration %u · objective %.5g · %.1f s · %s%s"),
+                              self->model->iteration, as_cdl_model_last_objective (self->model),
+                              elapsed, left, state);
+    else
+      text = g_strdup_printf (_("Iteration %u · objective %.5g · %.1f s%s"), self->model->iteration,
+                              as_cdl_model_last_objective (self->model), elapsed, state);
+  }
   gtk_label_set_text (self->progress_label, text);
 }
 

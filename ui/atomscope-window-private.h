@@ -53,6 +53,7 @@ struct _AtomscopeWindow
   GtkListBox               *channels_list;
   GPtrArray                *hidden_channels;  /* of char*: labels not shown */
   GPtrArray                *bad_channels;     /* of char*: labels marked bad */
+  GtkProgressBar           *progress_bar;      /* learning's progress, with the time left */
   GtkLabel                 *page_label;
   GtkDropDown              *scale_dropdown;
   GtkSpinButton            *sensitivity_spin;

@@ -475,6 +475,7 @@ atomscope_window_class_init (AtomscopeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, learn_box);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, channels_button);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, channels_list);
+  gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, page_label);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtomscopeWindow, sensitivity_spin);
