@@ -374,7 +374,8 @@ as_figure_draw_signals_full (cairo_t                     *cr,
     {
       const double *y = rec->data + (gsize) c * rec->n_samples;
       double yc = top + (c + 0.5) * row_h, mid = mids[c], scale;
-      double factor = options->sensitivity > 0 ? as_figure_sensitivity_factor (rec, c) : 0;
+      double factor = options->sensitivity > 0 && c >= options->scaled_channels
+                      ? as_figure_sensitivity_factor (rec, c) : 0;
       gboolean is_bad = label_is_bad (options->bad, rec->channels[c].label);
 
       if (factor > 0 && options->pixels_per_mm > 0)

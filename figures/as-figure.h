@@ -50,6 +50,8 @@ typedef struct
   gsize                recon_len;
   guint                recon_channels; /* channels the reconstruction covers (the first ones); 0: all */
   const char *const   *bad;            /* labels of channels marked bad (dimmed, named so), or NULL */
+  guint                scaled_channels; /* the first ones hold scaled values (learning's units,
+                                           not the sensitivity's): drawn at their own range */
   double               time_origin;    /* s: time of @rec's first sample (a page of a longer recording) */
   const struct _AsNystagmusAnalysis *nystagmus; /* beats marked on the channel it measured, or NULL */
 } AsFigureSignalOptions;

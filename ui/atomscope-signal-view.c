@@ -90,6 +90,7 @@ struct _AtomscopeSignalView
   AsDerivationKind montage;
   char        *montage_path;
   AsDerivationSet *derivations; /* for @recording; NULL: as recorded */
+  gboolean         scaled;      /* @recording holds learning's scaled values */
   GStrv            hidden;      /* labels not shown, or NULL */
   GStrv            bad;         /* labels marked bad (drawn dimmed), or NULL */
   AsRecording     *others_rec;  /* channels shown below @recording's, or NULL */
@@ -164,6 +165,7 @@ typedef struct
   gboolean               reconstruct;
   AsDerivationSet       *derivations;
   GStrv                  bad;
+  gboolean               scaled;
   AsRecording           *others_rec;   /* channels shown below, not learned, or NULL */
   AsDerivationSet       *others;
   AsDisplayFilters       filters;
@@ -253,6 +255,8 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
       else
         g_warning ("%s", more_error->message);
     }
+  if (page != NULL && r->scaled)
+    r->options.scaled_channels = r->options.recon_channels > 0 ? r->options.recon_channels : page->n_channels;
   r->options.time_origin = origin;
   page_slot_store (r->slot, page, origin);
   as_figure_draw_signals_full (cr, width, height, &style, page, r->page_start, r->page_length,
@@ -309,6 +313,7 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
             }
         }
       r->bad = g_strdupv (self->bad);
+      r->scaled = self->scaled;
       r->filters = self->filters;
       r->slot = page_slot_ref (self->page_slot);
       r->options = (AsFigureSignalOptions) {
@@ -510,6 +515,7 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   g_clear_pointer (&self->others_rec, as_recording_unref);
   g_clear_pointer (&self->others, as_derivation_set_unref);
+  self->scaled = FALSE;
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
   update_derivations (self, NULL);
@@ -527,6 +533,14 @@ atomscope_signal_view_set_others (AtomscopeSignalView *self, AsRecording *rec, A
       self->others_rec = as_recording_ref (rec);
       self->others = as_derivation_set_ref (others);
     }
+  invalidate (self);
+}
+
+void
+atomscope_signal_view_set_scaled (AtomscopeSignalView *self, gboolean scaled)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  self->scaled = scaled;
   invalidate (self);
 }
 

@@ -23,6 +23,10 @@ G_DECLARE_FINAL_TYPE (AtomscopeSignalView, atomscope_signal_view, ATOMSCOPE, SIG
 void         atomscope_signal_view_set_others   (AtomscopeSignalView *self, AsRecording *rec,
                                                  AsDerivationSet *others);
 guint        atomscope_signal_view_get_n_others (AtomscopeSignalView *self);
+/* The recording shown holds learning's scaled values (no longer in its unit):
+ * its channels are drawn at their own range whatever the sensitivity.  A new
+ * recording clears it. */
+void         atomscope_signal_view_set_scaled   (AtomscopeSignalView *self, gboolean scaled);
 /* Channels (labels, as the page names them) not shown, and those drawn as bad. */
 void         atomscope_signal_view_set_channel_marks (AtomscopeSignalView *self,
                                                       const char *const   *hidden,

@@ -301,6 +301,9 @@ set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
       atomscope_signal_view_set_page_length (self->signal_view, len);
       atomscope_signal_view_set_page_start (self->signal_view, t0);
     }
+  /* Learning's scaled values are drawn at their own range, not at µV/mm. */
+  atomscope_signal_view_set_scaled (self->signal_view, self->recording != NULL && self->recording != rec
+                                                       && self->learn_preprocess.scale != AS_SCALE_NONE);
   /* What was not learned (EOG, ECG, EMG, triggers beside EEG) stays in view, below. */
   if (self->recording != NULL && self->recording != rec)
     {
