@@ -473,22 +473,34 @@ atom_from_window (Cdl *c, guint k, const double *src, guint H, guint W)
   g_free (m);
 }
 
+void
+as_cdl_random_atom (AsRng *rng, const AsCscShape *s, gboolean rank1, double *u, double *v,
+                    double *atom)
+{
+  const gsize hw = (gsize) s->atom_height * s->atom_width;
+
+  if (rank1)
+    {
+      as_rng_normal_fill (rng, u, s->n_channels);
+      as_rng_normal_fill (rng, v, hw);
+      normalize_block (u, s->n_channels);
+      normalize_block (v, hw);
+    }
+  else
+    {
+      as_rng_normal_fill (rng, atom, as_csc_atom_size (s));
+      normalize_block (atom, as_csc_atom_size (s));
+    }
+}
+
 static void
 atom_random (Cdl *c, guint k)
 {
   if (c->p->rank1)
-    {
-      double *u = c->u + (gsize) k * c->s.n_channels, *v = c->v + k * c->hw;
-      as_rng_normal_fill (&c->rng, u, c->s.n_channels);
-      as_rng_normal_fill (&c->rng, v, c->hw);
-      normalize_block (u, c->s.n_channels);
-      normalize_block (v, c->hw);
-    }
+    as_cdl_random_atom (&c->rng, &c->s, TRUE, c->u + (gsize) k * c->s.n_channels,
+                        c->v + k * c->hw, NULL);
   else
-    {
-      as_rng_normal_fill (&c->rng, c->param + k * c->asz, c->asz);
-      normalize_block (c->param + k * c->asz, c->asz);
-    }
+    as_cdl_random_atom (&c->rng, &c->s, FALSE, NULL, NULL, c->param + k * c->asz);
 }
 
 /* The window (trial, row, column) of largest residual energy ‖X − Σ z * D‖² over h × w

@@ -16,6 +16,7 @@
 #include "as-csc.h"
 #include "as-job.h"
 #include "as-recording.h"
+#include "as-rng.h"
 
 G_BEGIN_DECLS
 
@@ -159,6 +160,11 @@ AsCdlModel   *as_cdl_learn            (const double *x, guint n_trials, guint n_
 AsCdlModel   *as_cdl_learn_resume     (const double *x, guint n_trials, guint n_channels,
                                        guint height, guint width, const AsCdlParams *params,
                                        const AsCdlModel *from, AsJob *job, GError **error);
+
+/* One Gaussian atom of unit norm drawn from @rng (rank-1: u (P) and v (h·w) each of unit
+ * norm; full rank: @atom, P·h·w): the "random" start, shared by every learner. */
+void          as_cdl_random_atom      (AsRng *rng, const AsCscShape *s, gboolean rank1,
+                                       double *u, double *v, double *atom);
 
 /* Jobs: the snapshot type is AsCdlModel (as_job_dup_snapshot returns a new reference). */
 AsJob        *as_cdl_job_new          (const double *x, guint n_trials, guint n_channels,
