@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "as-bench-cdl.h"
@@ -76,8 +77,14 @@ as_cli_learn (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --out DIR — learn recurring waveforms (atoms) from a recording or an image"));
-  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
+  g_autoptr (GOptionContext) ctx = NULL;
+  GOptionGroup *group;
+
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--distributed") == 0)
+      return as_cli_learn_distributed (argc, argv);
+  ctx = g_option_context_new (_("FILE --out DIR — learn recurring waveforms (atoms) from a recording or an image"));
+  group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;

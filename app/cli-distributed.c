@@ -1,0 +1,205 @@
+/* cli-distributed.c: "mpirun -np W atomscope-cli learn FILE --distributed …": learning
+ * split between MPI processes (engine/as-distributed.h, docs/distributed.md).
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "as-cdl.h"
+#include "as-cdl-export.h"
+#include "as-engine.h"
+#include "as-image.h"
+#include "cli-commands.h"
+
+#ifdef AS_HAVE_MPI
+#include <mpi.h>
+#include "as-distributed.h"
+
+/* The first error of any process ends the run on every process, named by its rank. */
+static int
+fail_all (int rank, GError *error)
+{
+  if (rank == 0 && error != NULL)
+    fprintf (stderr, _("atomscope-cli learn --distributed: %s\n"), error->message);
+  g_clear_error (&error);
+  MPI_Finalize ();
+  return 1;
+}
+
+int
+as_cli_learn_distributed (int argc, char **argv)
+{
+  char *out_dir = NULL, *init = NULL;
+  g_auto (GStrv) files = NULL;
+  gboolean distributed = FALSE, force = FALSE, quiet = FALSE, full = FALSE, rank1 = FALSE;
+  gboolean is_signed = FALSE;
+  int n_atoms = 5, atom_samples = 0, atom_size = 10, iterations = 20, seed = 0;
+  double lambda = 0.1, lambda_abs = -1.0, tol = 1e-4;
+  GOptionEntry entries[] = {
+    { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun"), NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
+    { "atoms", 'k', 0, G_OPTION_ARG_INT, &n_atoms, N_("Number of atoms (default 5)"), N_("K") },
+    { "atom-samples", 0, 0, G_OPTION_ARG_INT, &atom_samples, N_("Atom length in samples (signals; required)"), N_("N") },
+    { "atom-size", 0, 0, G_OPTION_ARG_INT, &atom_size, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
+    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of λ_max of the starting atoms (default 0.1)"), N_("FRACTION") },
+    { "lambda-absolute", 0, 0, G_OPTION_ARG_DOUBLE, &lambda_abs, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
+    { "rank1", 0, 0, G_OPTION_ARG_NONE, &rank1, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
+    { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Full-rank atoms (default for images)"), NULL },
+    { "signed", 0, 0, G_OPTION_ARG_NONE, &is_signed, N_("Allow negative activations"), NULL },
+    { "init", 0, 0, G_OPTION_ARG_STRING, &init, N_("Initial atoms: random (the only start of distributed learning)"), N_("KIND") },
+    { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("Maximum outer iterations (default 20)"), N_("N") },
+    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
+    { "seed", 's', 0, G_OPTION_ARG_INT, &seed, N_("Random seed (default 0)"), N_("SEED") },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --out DIR --distributed — learn atoms with the processes started by mpirun"));
+  AsDistributed *d = NULL;
+  AsCdlParams p;
+  AsCdlModel *model;
+  AsDistributedStats stats;
+  GError *error = NULL;
+  gboolean image, ok;
+  int rank, size;
+
+  g_option_context_set_summary (ctx,
+    _("Each process reads its region of the data (an NPY array of channels × samples, or channels × rows × columns; an image file is decoded whole by each process and cut), learns on it with its neighbours, and process 0 writes the model. Start it with mpirun -np W."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!as_cli_parse_options (ctx, &argc, &argv, "learn --distributed"))
+    return 2;
+  if (files == NULL || files[0] == NULL || files[1] != NULL || out_dir == NULL)
+    {
+      fprintf (stderr, _("atomscope-cli learn --distributed: give one FILE and --out DIR\n"));
+      return 2;
+    }
+  if (init != NULL && strcmp (init, "random") != 0)
+    {
+      fprintf (stderr, _("atomscope-cli learn --distributed: only --init random is available (the greedy start needs the whole data)\n"));
+      return 2;
+    }
+  image = as_file_is_image (files[0]);
+  if (!image && atom_samples <= 0)
+    {
+      fprintf (stderr, _("atomscope-cli learn --distributed: give the atom length with --atom-samples N\n"));
+      return 2;
+    }
+  if (n_atoms <= 0 || iterations <= 0 || atom_size <= 0)
+    {
+      fprintf (stderr, _("atomscope-cli learn --distributed: --atoms, --iterations and --atom-size must be positive\n"));
+      return 2;
+    }
+
+  MPI_Init (&argc, &argv);
+  MPI_Comm_rank (MPI_COMM_WORLD, &rank);
+  MPI_Comm_size (MPI_COMM_WORLD, &size);
+  as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+  /* One process per core: each runs its BLAS on one thread. */
+  as_engine_set_blas_threads (1);
+
+  /* Nothing is learned when the model folder could not be written. */
+  ok = rank != 0 || as_cdl_export_check (out_dir, rank1 || !full, force, &error);
+  MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!ok)
+    return fail_all (rank, error);
+
+  as_cdl_params_init (&p);
+  p.n_atoms = (guint) n_atoms;
+  p.rank1 = image ? rank1 : !full;
+  p.positive = !is_signed;
+  p.init = AS_CDL_INIT_RANDOM;
+  p.max_iter = (guint) iterations;
+  p.tol = tol;
+  p.seed = (guint64) seed;
+  p.tukey = 0.0;
+  p.lambda = lambda_abs >= 0.0 ? lambda_abs : lambda;
+  p.lambda_absolute = lambda_abs >= 0.0;
+  p.atom_length = image ? (guint) atom_size : (guint) atom_samples;
+  p.atom_height = image ? (guint) atom_size : 1;
+
+  if (image)
+    {
+      /* Images are compressed: each process decodes the file and keeps its region. */
+      AsImage *img = as_image_load (files[0], &error);
+      if (img != NULL)
+        {
+          d = as_distributed_new_from_data (MPI_COMM_WORLD, img->data, img->n_channels,
+                                            img->height, img->width, p.n_atoms, p.atom_height,
+                                            p.atom_length, &error);
+          as_image_unref (img);
+        }
+      ok = d != NULL;
+      {
+        int all_ok;
+        MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        if (!all_ok)
+          {
+            if (error != NULL)
+              fprintf (stderr, _("atomscope-cli learn --distributed: process %d: %s\n"), rank,
+                       error->message);
+            g_clear_error (&error);
+            as_distributed_free (d);
+            return fail_all (rank, NULL);
+          }
+      }
+    }
+  else
+    d = as_distributed_open_npy (MPI_COMM_WORLD, files[0], p.n_atoms, 1, p.atom_length, &error);
+  if (d == NULL)
+    return fail_all (rank, error);
+
+  if (rank == 0 && !quiet)
+    {
+      const AsCscShape *s = as_distributed_shape (d);
+      fprintf (stderr, _("Learning %u atoms from %u × %u × %u samples with %d processes…\n"),
+               p.n_atoms, s->n_channels, s->height, s->width, size);
+    }
+  model = as_distributed_learn (d, &p, NULL, &stats, &error);
+  ok = error == NULL;
+  {
+    int all_ok;
+    MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!all_ok)
+      {
+        as_distributed_free (d);
+        return fail_all (rank, error);
+      }
+  }
+  as_distributed_free (d);
+  if (rank == 0)
+    {
+      AsCdlExportInfo info;
+      as_cdl_export_info_init (&info);
+      info.source = files[0];
+      ok = as_cdl_export_full (model, &p, &info, out_dir, force, &error);
+      if (ok && !quiet)
+        printf (_("%s after %u iterations: objective %.6g; process 0 sent %" G_GUINT64_FORMAT " bytes; model in %s\n"),
+                as_cdl_end_state_describe (model->end_state), model->iteration,
+                as_cdl_model_last_objective (model), stats.bytes_sent, out_dir);
+      as_cdl_model_unref (model);
+    }
+  MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!ok)
+    return fail_all (rank, error);
+  MPI_Finalize ();
+  return 0;
+}
+
+#else
+
+int
+as_cli_learn_distributed (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  fprintf (stderr, _("atomscope-cli learn --distributed: this build has no MPI (configure with -Dmpi=enabled and Open MPI installed)\n"));
+  return 1;
+}
+
+#endif
