@@ -19,6 +19,7 @@
 #ifdef AS_HAVE_MPI
 #include <mpi.h>
 #include "as-distributed.h"
+#include "as-bench-distributed.h"
 
 /* The first error of any process ends the run on every process, named by its rank. */
 static int
@@ -191,6 +192,36 @@ as_cli_learn_distributed (int argc, char **argv)
   return 0;
 }
 
+int
+as_cli_bench_distributed (int argc, char **argv)
+{
+  gboolean worker = FALSE;
+  double hours = 1.0;
+  int iterations = 2;
+  GOptionEntry entries[] = {
+    { "hours", 0, 0, G_OPTION_ARG_DOUBLE, &hours, N_("Recording length in hours (default 1)"), N_("H") },
+    { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("Outer iterations to time (default 2)"), N_("N") },
+    { "worker", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &worker, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("— time learning with 1 and 2 MPI processes and model its communication"));
+  g_autofree char *self = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!as_cli_parse_options (ctx, &argc, &argv, "bench distributed"))
+    return 2;
+  if (!(hours > 0.0) || iterations <= 0)
+    {
+      fprintf (stderr, _("atomscope-cli bench distributed: --hours and --iterations must be positive\n"));
+      return 2;
+    }
+  if (worker)
+    return as_bench_distributed_worker (hours, (guint) iterations);
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  return as_bench_distributed (self != NULL ? self : "atomscope-cli", hours, (guint) iterations,
+                               stdout);
+}
+
 #else
 
 int
@@ -199,6 +230,15 @@ as_cli_learn_distributed (int argc, char **argv)
   (void) argc;
   (void) argv;
   fprintf (stderr, _("atomscope-cli learn --distributed: this build has no MPI (configure with -Dmpi=enabled and Open MPI installed)\n"));
+  return 1;
+}
+
+int
+as_cli_bench_distributed (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  fprintf (stderr, _("atomscope-cli bench distributed: this build has no MPI (configure with -Dmpi=enabled and Open MPI installed)\n"));
   return 1;
 }
 
