@@ -180,9 +180,9 @@ as_cli_learn_distributed (int argc, char **argv)
       info.source = files[0];
       ok = as_cdl_export_full (model, &p, &info, out_dir, force, &error);
       if (ok && !quiet)
-        printf (_("%s after %u iterations: objective %.6g; process 0 sent %" G_GUINT64_FORMAT " bytes; model in %s\n"),
+        printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
                 as_cdl_end_state_describe (model->end_state), model->iteration,
-                as_cdl_model_last_objective (model), stats.bytes_sent, out_dir);
+                as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
       as_cdl_model_unref (model);
     }
   MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -177,7 +177,7 @@ as_bench_distributed (const char *self, double hours, guint iterations, FILE *ou
   t_comp = r1.t_iter;
   fprintf (out, _("   model (α = %.0f µs latency and β = %.0f GB/s assumed, not measured; computation divided evenly):\n"),
            alpha * 1e6, beta / 1e9);
-  fprintf (out, _("   %6s %16s %14s %14s %10s\n"), _("W"), _("bytes/iteration"), _("compute (s)"),
+  fprintf (out, "   %6s %16s %14s %14s %10s\n", _("W"), _("bytes/iteration"), _("compute (s)"),
            _("messages (s)"), _("speed-up"));
   for (guint i = 0; i < G_N_ELEMENTS (ranks); i++)
     {
