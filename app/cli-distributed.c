@@ -47,12 +47,12 @@ as_cli_learn_distributed (int argc, char **argv)
     { "atoms", 'k', 0, G_OPTION_ARG_INT, &n_atoms, N_("Number of atoms (default 5)"), N_("K") },
     { "atom-samples", 0, 0, G_OPTION_ARG_INT, &atom_samples, N_("Atom length in samples (signals; required)"), N_("N") },
     { "atom-size", 0, 0, G_OPTION_ARG_INT, &atom_size, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
-    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of λ_max of the starting atoms (default 0.1)"), N_("FRACTION") },
+    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
     { "lambda-absolute", 0, 0, G_OPTION_ARG_DOUBLE, &lambda_abs, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
     { "rank1", 0, 0, G_OPTION_ARG_NONE, &rank1, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
     { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Full-rank atoms (default for images)"), NULL },
     { "signed", 0, 0, G_OPTION_ARG_NONE, &is_signed, N_("Allow negative activations"), NULL },
-    { "init", 0, 0, G_OPTION_ARG_STRING, &init, N_("Initial atoms: random (the only start of distributed learning)"), N_("KIND") },
+    { "init", 0, 0, G_OPTION_ARG_STRING, &init, N_("Initial atoms: chunk (default: windows of the data) or random"), N_("KIND") },
     { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("Maximum outer iterations (default 20)"), N_("N") },
     { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
     { "seed", 's', 0, G_OPTION_ARG_INT, &seed, N_("Random seed (default 0)"), N_("SEED") },
@@ -80,9 +80,9 @@ as_cli_learn_distributed (int argc, char **argv)
       fprintf (stderr, _("atomscope-cli learn --distributed: give one FILE and --out DIR\n"));
       return 2;
     }
-  if (init != NULL && strcmp (init, "random") != 0)
+  if (init != NULL && strcmp (init, "random") != 0 && strcmp (init, "chunk") != 0)
     {
-      fprintf (stderr, _("atomscope-cli learn --distributed: only --init random is available (the greedy start needs the whole data)\n"));
+      fprintf (stderr, _("atomscope-cli learn --distributed: --init is chunk or random (the greedy start needs the whole data)\n"));
       return 2;
     }
   image = as_file_is_image (files[0]);
@@ -114,7 +114,7 @@ as_cli_learn_distributed (int argc, char **argv)
   p.n_atoms = (guint) n_atoms;
   p.rank1 = image ? rank1 : !full;
   p.positive = !is_signed;
-  p.init = AS_CDL_INIT_RANDOM;
+  p.init = init != NULL && strcmp (init, "random") == 0 ? AS_CDL_INIT_RANDOM : AS_CDL_INIT_CHUNK;
   p.max_iter = (guint) iterations;
   p.tol = tol;
   p.seed = (guint64) seed;

@@ -71,7 +71,7 @@ as_bench_distributed_worker (double hours, guint iterations)
   p.n_atoms = BENCH_ATOMS;
   p.atom_length = BENCH_LENGTH;
   p.rank1 = TRUE;
-  p.init = AS_CDL_INIT_RANDOM;
+  p.init = AS_CDL_INIT_CHUNK;   /* all atoms from the start, as in "bench cdl" */
   p.max_iter = iterations;
   p.tol = 0;
   p.seed = 1;

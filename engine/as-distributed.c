@@ -577,6 +577,75 @@ as_distributed_objective (AsDistributed *d, const double *atoms, double lambda)
   return obj;
 }
 
+/* The P × h × w window of the whole data starting at (y, x), sent by @owner (whose region
+ * holds it) to every process. */
+static void
+window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
+{
+  const AsCscShape *ls = &d->ls;
+  const guint P = ls->n_channels, h = ls->atom_height, w = ls->atom_width;
+
+  if (d->rank == owner)
+    for (guint p = 0; p < P; p++)
+      for (guint a = 0; a < h; a++)
+        memcpy (win + ((gsize) p * h + a) * w,
+                d->x + ((gsize) p * ls->height + (y - d->local.y0 + a)) * ls->width
+                + (x - d->local.x0), sizeof (double) * w);
+  MPI_Bcast (win, (int) (P * h * w), MPI_DOUBLE, owner, d->comm);
+  d->bytes_sent += d->rank == owner ? sizeof (double) * P * h * w : 0;
+}
+
+static int
+owner_of (AsDistributed *d, guint y, guint x)
+{
+  for (int r = 0; r < d->size; r++)
+    {
+      AsDistRect o, l;
+      as_distributed_regions (&d->global, d->rows, d->cols, r, &o, &l);
+      if (rect_contains (&o, y, x))
+        return r;
+    }
+  return 0;
+}
+
+/* The data's λ_max as one process computes it (docs/lambda.md): the atom of the window of
+ * largest energy (each process searches the windows starting in its region; the largest
+ * wins, the lower rank on a tie), then its largest correlation with the whole data. */
+static double
+distributed_data_lambda_max (AsDistributed *d, gboolean rank1, AsRng *rng)
+{
+  const AsCscShape *ls = &d->ls;
+  AsCscShape one = *ls;
+  const gsize asz = as_csc_atom_size (ls), hw = (gsize) ls->atom_height * ls->atom_width;
+  double best = -1.0, lm, all;
+  guint bn = 0, by = 0, bx = 0, pos[2];
+  struct { double e; int r; } in, out;
+  double *win = g_new (double, asz), *u = g_new (double, ls->n_channels);
+  double *v = g_new (double, hw), *atom = g_new (double, asz);
+
+  as_cdl_window_energy_max (ls, d->x, 0, NULL, 0, d->owned.y0 - d->local.y0,
+                            d->owned.y1 - d->local.y0, d->owned.x0 - d->local.x0,
+                            d->owned.x1 - d->local.x0, &best, &bn, &by, &bx);
+  in.e = best;
+  in.r = d->rank;
+  MPI_Allreduce (&in, &out, 1, MPI_DOUBLE_INT, MPI_MAXLOC, d->comm);
+  pos[0] = by + d->local.y0;
+  pos[1] = bx + d->local.x0;
+  MPI_Bcast (pos, 2, MPI_UNSIGNED, out.r, d->comm);
+  window_from (d, out.r, pos[0], pos[1], win);
+  one.n_atoms = 1;
+  as_cdl_atom_from_window (rng, &one, rank1, win, one.atom_height, one.atom_width, u, v, atom);
+  if (rank1)
+    as_cdl_rank1_to_atoms (&one, u, v, atom);
+  lm = as_csc_lambda_max (&one, atom, rank1 ? u : NULL, rank1 ? v : NULL, d->x, 1, FALSE);
+  MPI_Allreduce (&lm, &all, 1, MPI_DOUBLE, MPI_MAX, d->comm);
+  g_free (win);
+  g_free (u);
+  g_free (v);
+  g_free (atom);
+  return all;
+}
+
 AsCdlModel *
 as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *start,
                       AsDistributedStats *stats, GError **error)
@@ -593,12 +662,13 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   GArray *trace = g_array_new (FALSE, FALSE, sizeof (AsCdlTracePoint));
   AsDistributedStats total = { 0 };
   AsCdlEndState end = AS_CDL_END_RUNNING;
+  AsRng rng;
   guint it;
 
-  if (start == NULL && p->init != AS_CDL_INIT_RANDOM)
+  if (start == NULL && p->init == AS_CDL_INIT_GREEDY)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("Distributed learning starts from random atoms (--init random) or from a given dictionary"));
+                   _("Distributed learning starts from windows of the data (--init chunk), random atoms (--init random) or a given dictionary"));
       m = NULL;
       goto out;
     }
@@ -609,7 +679,9 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       m = NULL;
       goto out;
     }
-  /* The same starting atoms on every process: the same generator and seed as one process. */
+  /* The same starting atoms on every process: the same generator, seed and draws as one
+   * process (as_cdl_learn); a window is sent by the process that holds it. */
+  as_rng_init (&rng, p->seed);
   if (start != NULL)
     {
       if (p->rank1)
@@ -620,25 +692,31 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       else
         memcpy (param, start->atoms, sizeof (double) * K * asz);
     }
+  else if (p->init == AS_CDL_INIT_RANDOM)
+    for (guint k = 0; k < K; k++)
+      as_cdl_random_atom (&rng, s, p->rank1, u + (gsize) k * P, v + k * hw, param + k * asz);
   else
     {
-      AsRng rng;
-      as_rng_init (&rng, p->seed);
+      double *win = g_new (double, asz);
       for (guint k = 0; k < K; k++)
-        as_cdl_random_atom (&rng, s, p->rank1, u + (gsize) k * P, v + k * hw, param + k * asz);
+        {
+          guint y, x;
+          (void) as_rng_below (&rng, 1);   /* the trial: there is one */
+          y = as_rng_below (&rng, as_csc_valid_height (s));
+          x = as_rng_below (&rng, as_csc_valid_width (s));
+          window_from (d, owner_of (d, y, x), y, x, win);
+          as_cdl_atom_from_window (&rng, s, p->rank1, win, s->atom_height, s->atom_width,
+                                   u + (gsize) k * P, v + k * hw, param + k * asz);
+        }
+      g_free (win);
     }
   if (p->rank1)
     as_cdl_rank1_to_atoms (s, u, v, atoms);
   else
     memcpy (atoms, param, sizeof (double) * K * asz);
 
+  lambda_max = distributed_data_lambda_max (d, p->rank1, &rng);
   distributed_stats (d, ztz, ztx, &x2, &l1);
-  {
-    /* λ_max of the starting atoms over the whole data: the largest over the processes. */
-    double mine = as_csc_lambda_max (&d->ls, atoms, p->rank1 ? u : NULL, p->rank1 ? v : NULL,
-                                     d->x, 1, FALSE);
-    MPI_Allreduce (&mine, &lambda_max, 1, MPI_DOUBLE, MPI_MAX, d->comm);
-  }
   lambda = p->lambda_absolute ? p->lambda : p->lambda * lambda_max;
   z_tol = p->z_tol * sqrt (x2 / (double) as_csc_signal_size (s));
   if (!(x2 > 0.0) || !isfinite (x2))

@@ -75,10 +75,10 @@ double        *as_distributed_gather_z  (AsDistributed *d);
 /* ½‖X − Σ z * D‖² + λ‖z‖₁ of the whole problem (the same value on every process). */
 double         as_distributed_objective (AsDistributed *d, const double *atoms, double lambda);
 
-/* Batch CDL as as_cdl_learn() with a random start (@params->init must be
- * AS_CDL_INIT_RANDOM or @start given; no greedy start, no resampling of unused atoms):
- * λ absolute, or a fraction of the data's λ_max for the random start's atoms.  Returns the
- * model (activations gathered) on rank 0, NULL with no error elsewhere. */
+/* Batch CDL as as_cdl_learn() (same starting atoms, λ_max, tolerances, trace and stopping
+ * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms or @start; no
+ * greedy start, no replacement of unused atoms, no taper, no sorting.  Returns the model
+ * (activations gathered) on rank 0, NULL with no error elsewhere. */
 AsCdlModel    *as_distributed_learn     (AsDistributed *d, const AsCdlParams *params,
                                          const AsCdlModel *start, AsDistributedStats *stats,
                                          GError **error);

@@ -107,7 +107,8 @@ zstep_case (const char *name, const AsCscShape *s)
 }
 
 static void
-learn_case (const char *name, const AsCscShape *s, gboolean rank1)
+learn_case (const char *name, const AsCscShape *s, gboolean rank1, AsCdlInit init,
+            gboolean lambda_absolute)
 {
   double *atoms = g_new (double, s->n_atoms * as_csc_atom_size (s));
   double *x = simulate (s, 11, atoms);
@@ -122,10 +123,10 @@ learn_case (const char *name, const AsCscShape *s, gboolean rank1)
   p.atom_length = s->atom_width;
   p.atom_height = s->atom_height;
   p.rank1 = rank1;
-  p.init = AS_CDL_INIT_RANDOM;
+  p.init = init;
   p.seed = 5;
-  p.lambda = 0.3;
-  p.lambda_absolute = TRUE;
+  p.lambda = lambda_absolute ? 0.3 : 0.1;
+  p.lambda_absolute = lambda_absolute;
   p.max_iter = 6;
   p.tol = 1e-12;
   p.z_tol = 1e-9;
@@ -147,6 +148,9 @@ learn_case (const char *name, const AsCscShape *s, gboolean rank1)
       od = as_cdl_model_last_objective (md);
       printf ("# %s: objective %.12g (one process) and %.12g (distributed) after %u iterations\n",
               name, os, od, md->iteration);
+      g_snprintf (what, sizeof what, "%s: λ_max of the data, relative difference", name);
+      check (fabs (ms->lambda_max - md->lambda_max) <= 1e-12 * ms->lambda_max, what,
+             fabs (ms->lambda_max - md->lambda_max) / ms->lambda_max, 1e-12);
       g_snprintf (what, sizeof what, "%s: learned objective, relative difference", name);
       check (fabs (os - od) <= 1e-6 * fabs (os) && md->iteration == ms->iteration
              && md->trace->len == ms->trace->len, what, fabs (os - od) / fabs (os), 1e-6);
@@ -175,8 +179,12 @@ main (int argc, char **argv)
     printf ("# %d processes\n", size);
   zstep_case ("z-step, 1-D signal of 4 channels", &signal);
   zstep_case ("z-step, 2-D image", &image);
-  learn_case ("learning, rank-1 atoms", &learn, TRUE);
-  learn_case ("learning, full-rank atoms", &learn, FALSE);
+  learn_case ("learning, rank-1 atoms from windows, λ = 0.1 λ_max", &learn, TRUE,
+              AS_CDL_INIT_CHUNK, FALSE);
+  learn_case ("learning, full-rank random atoms, absolute λ", &learn, FALSE,
+              AS_CDL_INIT_RANDOM, TRUE);
+  learn_case ("learning, full-rank atoms of an image from windows", &image, FALSE,
+              AS_CDL_INIT_CHUNK, FALSE);
   MPI_Bcast (&n_failed, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize ();
   return n_failed == 0 ? 0 : 1;
