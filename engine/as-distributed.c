@@ -112,6 +112,14 @@ rects_meet (const AsDistRect *a, const AsDistRect *b)
   return a->y0 < b->y1 && b->y0 < a->y1 && a->x0 < b->x1 && b->x0 < a->x1;
 }
 
+/* What one process sends in an all-reduce of @n bytes: 2 (W − 1)/W · n with the ring
+ * algorithm (nothing with one process).  Point-to-point messages are counted exactly. */
+static void
+count_allreduce (AsDistributed *d, gsize n)
+{
+  d->bytes_sent += (guint64) (2.0 * (d->size - 1) / d->size * (double) n);
+}
+
 /* Errors of every process, gathered: each process's message (empty when it succeeded) is
  * collected, and when any is not empty every process fails with all of them. */
 static gboolean
@@ -456,7 +464,7 @@ as_distributed_zstep (AsDistributed *d, const double *atoms, const double *u, co
       mine[0] = as_csc_lgcd_owned_max_change (d->lgcd);
       mine[1] = st.updates >= budget ? 1.0 : 0.0;
       MPI_Allreduce (mine, all, 2, MPI_DOUBLE, MPI_MAX, d->comm);
-      d->bytes_sent += sizeof mine;
+      count_allreduce (d, sizeof mine);
       st.max_change = all[0];
       if (all[0] <= tol || all[1] > 0.0)
         break;
@@ -553,7 +561,7 @@ distributed_stats (AsDistributed *d, double *ztz, double *ztx, double *x2, doubl
       for (guint x = ox0; x < ox1; x++)
         buf[nztz + nztx + 1] += fabs (d->z[k * lnv + (gsize) y * lWv + x]);
   MPI_Allreduce (buf, sum, (int) n, MPI_DOUBLE, MPI_SUM, d->comm);
-  d->bytes_sent += n * sizeof (double);
+  count_allreduce (d, n * sizeof (double));
   memcpy (ztz, sum, sizeof (double) * nztz);
   memcpy (ztx, sum + nztz, sizeof (double) * nztx);
   *x2 = sum[nztz + nztx];
@@ -592,7 +600,8 @@ window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
                 d->x + ((gsize) p * ls->height + (y - d->local.y0 + a)) * ls->width
                 + (x - d->local.x0), sizeof (double) * w);
   MPI_Bcast (win, (int) (P * h * w), MPI_DOUBLE, owner, d->comm);
-  d->bytes_sent += d->rank == owner ? sizeof (double) * P * h * w : 0;
+  if (d->rank == owner)
+    d->bytes_sent += sizeof (double) * P * h * w * (d->size - 1);
 }
 
 static int
