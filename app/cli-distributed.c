@@ -21,6 +21,13 @@
 #include "as-distributed.h"
 #include "as-bench-distributed.h"
 
+static void
+on_progress (guint iteration, double objective, gpointer timer)
+{
+  fprintf (stderr, _("iteration %u: objective %.8g (%.1f s)\n"), iteration, objective,
+           g_timer_elapsed (timer, NULL));
+}
+
 /* The first error of any process ends the run on every process, named by its rank. */
 static int
 fail_all (int rank, GError *error)
@@ -66,6 +73,7 @@ as_cli_learn_distributed (int argc, char **argv)
   AsCdlParams p;
   AsCdlModel *model;
   AsDistributedStats stats;
+  g_autoptr (GTimer) timer = g_timer_new ();
   GError *error = NULL;
   gboolean image, ok;
   int rank, size;
@@ -161,7 +169,8 @@ as_cli_learn_distributed (int argc, char **argv)
       fprintf (stderr, _("Learning %u atoms from %u × %u × %u samples with %d processes…\n"),
                p.n_atoms, s->n_channels, s->height, s->width, size);
     }
-  model = as_distributed_learn (d, &p, NULL, &stats, &error);
+  model = as_distributed_learn (d, &p, NULL, rank == 0 && !quiet ? on_progress : NULL, timer,
+                                &stats, &error);
   ok = error == NULL;
   {
     int all_ok;

@@ -75,7 +75,7 @@ as_bench_distributed_worker (double hours, guint iterations)
   p.max_iter = iterations;
   p.tol = 0;
   p.seed = 1;
-  m = as_distributed_learn (d, &p, NULL, &st, &error);
+  m = as_distributed_learn (d, &p, NULL, NULL, NULL, &st, &error);
   bytes = st.bytes_sent;
   MPI_Reduce (&bytes, &bytes_max, 1, MPI_UINT64_T, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank == 0 && m != NULL)

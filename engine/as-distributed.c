@@ -657,7 +657,8 @@ distributed_data_lambda_max (AsDistributed *d, gboolean rank1, AsRng *rng)
 
 AsCdlModel *
 as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *start,
-                      AsDistributedStats *stats, GError **error)
+                      AsDistributedProgress progress, gpointer data, AsDistributedStats *stats,
+                      GError **error)
 {
   const AsCscShape *s = &d->global;
   const guint K = s->n_atoms, P = s->n_channels;
@@ -767,6 +768,8 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
           obj_d = as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL) + lambda * l1;
         }
       g_array_append_val (trace, ((AsCdlTracePoint) { it, 1, g_timer_elapsed (timer, NULL), obj_d }));
+      if (progress != NULL)
+        progress (it, obj_d, data);
       if (prev - obj_d <= p->tol * fabs (obj_d))
         {
           end = AS_CDL_END_CONVERGED;

@@ -79,8 +79,12 @@ double         as_distributed_objective (AsDistributed *d, const double *atoms, 
  * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms or @start; no
  * greedy start, no replacement of unused atoms, no taper, no sorting.  Returns the model
  * (activations gathered) on rank 0, NULL with no error elsewhere. */
+/* Called on every process after each outer iteration (the objective after its D-step). */
+typedef void (*AsDistributedProgress) (guint iteration, double objective, gpointer data);
+
 AsCdlModel    *as_distributed_learn     (AsDistributed *d, const AsCdlParams *params,
-                                         const AsCdlModel *start, AsDistributedStats *stats,
-                                         GError **error);
+                                         const AsCdlModel *start,
+                                         AsDistributedProgress progress, gpointer data,
+                                         AsDistributedStats *stats, GError **error);
 
 G_END_DECLS

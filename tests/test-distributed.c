@@ -136,7 +136,7 @@ learn_case (const char *name, const AsCscShape *s, gboolean rank1, AsCdlInit ini
   d = as_distributed_new_from_data (MPI_COMM_WORLD, x, s->n_channels, s->height, s->width,
                                     s->n_atoms, s->atom_height, s->atom_width, &error);
   g_assert_no_error (error);
-  md = as_distributed_learn (d, &p, NULL, NULL, &error);
+  md = as_distributed_learn (d, &p, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   if (rank == 0)
     {
