@@ -159,9 +159,12 @@ as_cli_learn_distributed (int argc, char **argv)
       }
     }
   else
-    d = as_distributed_open_npy (MPI_COMM_WORLD, files[0], p.n_atoms, 1, p.atom_length, &error);
+    d = as_distributed_open_npy (MPI_COMM_WORLD, files[0], p.n_atoms, (guint) atom_size,
+                                 p.atom_length, &error);
   if (d == NULL)
     return fail_all (rank, error);
+  /* An array of channels × rows × columns is an image: atoms of --atom-size rows. */
+  p.atom_height = as_distributed_shape (d)->atom_height;
 
   if (rank == 0 && !quiet)
     {
