@@ -14,12 +14,16 @@
 #include "as-cdl-export.h"
 #include "as-engine.h"
 #include "as-image.h"
+#include "as-model.h"
 #include "cli-commands.h"
 
 #ifdef AS_HAVE_MPI
 #include <mpi.h>
 #include "as-distributed.h"
 #include "as-bench-distributed.h"
+
+static AsDistributed *open_data (const char *path, guint K, guint h, guint w, int rank,
+                                 GError **error);
 
 static void
 on_progress (guint iteration, double objective, gpointer timer)
@@ -30,10 +34,10 @@ on_progress (guint iteration, double objective, gpointer timer)
 
 /* The first error of any process ends the run on every process, named by its rank. */
 static int
-fail_all (int rank, GError *error)
+fail_all (const char *command, int rank, GError *error)
 {
   if (rank == 0 && error != NULL)
-    fprintf (stderr, _("atomscope-cli learn --distributed: %s\n"), error->message);
+    fprintf (stderr, _("atomscope-cli %s: %s\n"), command, error->message);
   g_clear_error (&error);
   MPI_Finalize ();
   return 1;
@@ -46,7 +50,7 @@ as_cli_learn_distributed (int argc, char **argv)
   g_auto (GStrv) files = NULL;
   gboolean distributed = FALSE, force = FALSE, quiet = FALSE, full = FALSE, rank1 = FALSE;
   gboolean is_signed = FALSE;
-  int n_atoms = 5, atom_samples = 0, atom_size = 10, iterations = 20, seed = 0;
+  int n_atoms = 5, atom_samples = 0, atom_size = 0, iterations = 20, seed = 0;
   double lambda = 0.1, lambda_abs = -1.0, tol = 1e-4;
   GOptionEntry entries[] = {
     { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun"), NULL },
@@ -75,7 +79,7 @@ as_cli_learn_distributed (int argc, char **argv)
   AsDistributedStats stats;
   g_autoptr (GTimer) timer = g_timer_new ();
   GError *error = NULL;
-  gboolean image, ok;
+  gboolean image, ok, atom_size_given;
   int rank, size;
 
   g_option_context_set_summary (ctx,
@@ -94,6 +98,9 @@ as_cli_learn_distributed (int argc, char **argv)
       return 2;
     }
   image = as_file_is_image (files[0]);
+  atom_size_given = atom_size != 0;
+  if (!atom_size_given)
+    atom_size = 10;
   if (!image && atom_samples <= 0)
     {
       fprintf (stderr, _("atomscope-cli learn --distributed: give the atom length with --atom-samples N\n"));
@@ -116,7 +123,7 @@ as_cli_learn_distributed (int argc, char **argv)
   ok = rank != 0 || as_cdl_export_check (out_dir, rank1 || !full, force, &error);
   MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (!ok)
-    return fail_all (rank, error);
+    return fail_all ("learn --distributed", rank, error);
 
   as_cdl_params_init (&p);
   p.n_atoms = (guint) n_atoms;
@@ -132,37 +139,11 @@ as_cli_learn_distributed (int argc, char **argv)
   p.atom_length = image ? (guint) atom_size : (guint) atom_samples;
   p.atom_height = image ? (guint) atom_size : 1;
 
-  if (image)
-    {
-      /* Images are compressed: each process decodes the file and keeps its region. */
-      AsImage *img = as_image_load (files[0], &error);
-      if (img != NULL)
-        {
-          d = as_distributed_new_from_data (MPI_COMM_WORLD, img->data, img->n_channels,
-                                            img->height, img->width, p.n_atoms, p.atom_height,
-                                            p.atom_length, &error);
-          as_image_unref (img);
-        }
-      ok = d != NULL;
-      {
-        int all_ok;
-        MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-        if (!all_ok)
-          {
-            if (error != NULL)
-              fprintf (stderr, _("atomscope-cli learn --distributed: process %d: %s\n"), rank,
-                       error->message);
-            g_clear_error (&error);
-            as_distributed_free (d);
-            return fail_all (rank, NULL);
-          }
-      }
-    }
-  else
-    d = as_distributed_open_npy (MPI_COMM_WORLD, files[0], p.n_atoms, (guint) atom_size,
-                                 p.atom_length, &error);
+  /* Images and arrays of channels × rows × columns get atoms of --atom-size rows. */
+  d = open_data (files[0], p.n_atoms, image || atom_size_given ? (guint) atom_size : 1,
+                 p.atom_length, rank, &error);
   if (d == NULL)
-    return fail_all (rank, error);
+    return fail_all ("learn --distributed", rank, error);
   /* An array of channels × rows × columns is an image: atoms of --atom-size rows. */
   p.atom_height = as_distributed_shape (d)->atom_height;
 
@@ -181,7 +162,7 @@ as_cli_learn_distributed (int argc, char **argv)
     if (!all_ok)
       {
         as_distributed_free (d);
-        return fail_all (rank, error);
+        return fail_all ("learn --distributed", rank, error);
       }
   }
   as_distributed_free (d);
@@ -199,7 +180,131 @@ as_cli_learn_distributed (int argc, char **argv)
     }
   MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (!ok)
-    return fail_all (rank, error);
+    return fail_all ("learn --distributed", rank, error);
+  MPI_Finalize ();
+  return 0;
+}
+
+/* The data of FILE on every process: an NPY array read region by region, or an image
+ * decoded whole and cut.  Fails on every process when one fails. */
+static AsDistributed *
+open_data (const char *path, guint K, guint h, guint w, int rank, GError **error)
+{
+  AsDistributed *d = NULL;
+  int ok, all_ok;
+
+  if (!as_file_is_image (path))
+    return as_distributed_open_npy (MPI_COMM_WORLD, path, K, h, w, error);
+  {
+    AsImage *img = as_image_load (path, error);
+    if (img != NULL)
+      {
+        d = as_distributed_new_from_data (MPI_COMM_WORLD, img->data, img->n_channels,
+                                          img->height, img->width, K, h, w, error);
+        as_image_unref (img);
+      }
+  }
+  ok = d != NULL;
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (!all_ok)
+    {
+      if (error != NULL && *error != NULL)
+        fprintf (stderr, _("atomscope-cli: process %d: %s\n"), rank, (*error)->message);
+      as_distributed_free (d);
+      return NULL;
+    }
+  return d;
+}
+
+int
+as_cli_encode_distributed (int argc, char **argv)
+{
+  char *out_dir = NULL, *model_dir = NULL;
+  g_auto (GStrv) files = NULL;
+  gboolean distributed = FALSE, force = FALSE, quiet = FALSE;
+  double lambda = -1.0, lambda_abs = -1.0;
+  GOptionEntry entries[] = {
+    { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun"), NULL },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_dir, N_("Model folder whose atoms are used (required)"), N_("DIR") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for the new model: the same atoms, the activations on FILE (required)"), N_("DIR") },
+    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of FILE’s λ_max (default: the model’s λ in data units)"), N_("FRACTION") },
+    { "lambda-absolute", 0, 0, G_OPTION_ARG_DOUBLE, &lambda_abs, N_("Sparsity λ in data units"), N_("LAMBDA") },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Replace the output folder if it holds a model"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --model DIR --out DIR2 --distributed — find the atoms of a model with the processes started by mpirun"));
+  AsModel *dict = NULL;
+  AsDistributed *d = NULL;
+  AsDistributedStats stats;
+  AsCdlParams p;
+  AsCdlModel *model;
+  GError *error = NULL;
+  int rank, ok, all_ok;
+
+  g_option_context_set_summary (ctx,
+    _("Each process reads its region of FILE (as learn --distributed) and the atoms of DIR are looked for in it as they are: no preprocessing is applied, so give data prepared like the model's (learn --save-data writes it)."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!as_cli_parse_options (ctx, &argc, &argv, "encode --distributed"))
+    return 2;
+  if (files == NULL || files[0] == NULL || files[1] != NULL || out_dir == NULL || model_dir == NULL)
+    {
+      fprintf (stderr, _("atomscope-cli encode --distributed: give one FILE, --model DIR and --out DIR2\n"));
+      return 2;
+    }
+  MPI_Init (&argc, &argv);
+  MPI_Comm_rank (MPI_COMM_WORLD, &rank);
+  as_engine_init (AS_ENGINE_ROLE_HEADLESS);
+  as_engine_set_blas_threads (1);
+
+  /* Every process reads the (small) model folder; rank 0 checks the output folder. */
+  dict = as_model_load (model_dir, &error);
+  ok = dict != NULL && (rank != 0 || as_cdl_export_check (out_dir, dict->model->rank1, force, &error));
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (!all_ok)
+    {
+      g_clear_pointer (&dict, as_model_unref);
+      return fail_all ("encode --distributed", rank, error);
+    }
+  as_cdl_params_init (&p);
+  p.lambda = lambda_abs >= 0.0 ? lambda_abs : lambda >= 0.0 ? lambda : dict->model->lambda;
+  p.lambda_absolute = !(lambda >= 0.0 && lambda_abs < 0.0);
+  p.z_tol = dict->params.z_tol;
+  d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
+                 dict->model->shape.atom_width, rank, &error);
+  if (d == NULL)
+    {
+      as_model_unref (dict);
+      return fail_all ("encode --distributed", rank, error);
+    }
+  model = as_distributed_encode (d, dict->model, &p, &stats, &error);
+  ok = error == NULL;
+  as_distributed_free (d);
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (!all_ok)
+    {
+      as_model_unref (dict);
+      return fail_all ("encode --distributed", rank, error);
+    }
+  if (rank == 0)
+    {
+      AsCdlExportInfo info;
+      as_cdl_export_info_init (&info);
+      info.command = "encode";
+      info.source = files[0];
+      info.dictionary = model_dir;
+      ok = as_cdl_export_full (model, &p, &info, out_dir, force, &error);
+      if (ok && !quiet)
+        printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
+                as_cdl_model_end_state (model), model->iteration,
+                as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
+      as_cdl_model_unref (model);
+    }
+  as_model_unref (dict);
+  MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!ok)
+    return fail_all ("encode --distributed", rank, error);
   MPI_Finalize ();
   return 0;
 }
@@ -251,6 +356,15 @@ as_cli_bench_distributed (int argc, char **argv)
   (void) argc;
   (void) argv;
   fprintf (stderr, _("atomscope-cli bench distributed: this build has no MPI (configure with -Dmpi=enabled and Open MPI installed)\n"));
+  return 1;
+}
+
+int
+as_cli_encode_distributed (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  fprintf (stderr, _("atomscope-cli learn --distributed: this build has no MPI (configure with -Dmpi=enabled and Open MPI installed)\n"));
   return 1;
 }
 

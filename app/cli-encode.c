@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 
@@ -40,7 +41,7 @@ as_cli_encode (int argc, char **argv)
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --model DIR --out DIR2 — find the atoms of a model in another recording"));
+  g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) dict = NULL;
   g_autoptr (AsJob) job = NULL;
@@ -53,6 +54,10 @@ as_cli_encode (int argc, char **argv)
   AsCscShape shape;
   int status = 2, signal_number = 0;
 
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--distributed") == 0)
+      return as_cli_encode_distributed (argc, argv);
+  ctx = g_option_context_new (_("FILE --model DIR --out DIR2 — find the atoms of a model in another recording"));
   g_option_context_set_summary (ctx,
       _("Sparse coding with a fixed dictionary: the atoms learned on one recording are "
         "looked for in FILE, after the preprocessing the model records.  DIR2 is a model "

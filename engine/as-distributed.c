@@ -231,6 +231,7 @@ as_distributed_open_npy (MPI_Comm comm, const char *path, guint K, guint h, guin
   AsDistributed *d = NULL;
   AsNpyArray arr = { 0 };
   guint64 dims[3] = { 0, 0, 0 };
+  int one_trial = 0;
   GError *local_error = NULL;
   int rank;
 
@@ -243,6 +244,14 @@ as_distributed_open_npy (MPI_Comm comm, const char *path, guint K, guint h, guin
           dims[0] = arr.shape[0];
           dims[1] = 1;
           dims[2] = arr.shape[1];
+        }
+      else if (arr.ndim == 3 && arr.shape[0] == 1 && h <= 1)
+        {
+          /* One trial of channels × samples (what "learn --save-data" writes). */
+          dims[0] = arr.shape[1];
+          dims[1] = 1;
+          dims[2] = arr.shape[2];
+          one_trial = 1;
         }
       else if (arr.ndim == 3)
         {
@@ -265,6 +274,7 @@ as_distributed_open_npy (MPI_Comm comm, const char *path, guint K, guint h, guin
       return NULL;
     }
   MPI_Bcast (dims, 3, MPI_UINT64_T, 0, comm);
+  MPI_Bcast (&one_trial, 1, MPI_INT, 0, comm);
   if (dims[1] == 1 && h > 1)
     h = 1;
   d = distributed_setup (comm, (guint) dims[0], (guint) dims[1], (guint) dims[2], K, h, w,
@@ -274,11 +284,13 @@ as_distributed_open_npy (MPI_Comm comm, const char *path, guint K, guint h, guin
       /* Each process reads its region and its borders, nothing else. */
       const gsize start3[3] = { 0, d->local.y0, d->local.x0 };
       const gsize size3[3] = { dims[0], d->ls.height, d->ls.width };
-      const gboolean one_d = dims[1] == 1;
+      const gboolean one_d = dims[1] == 1 && !one_trial;
+      const gsize start_t[3] = { 0, 0, d->local.x0 }, size_t3[3] = { 1, dims[0], d->ls.width };
       AsNpyArray part = { 0 };
-      if (as_npy_read_region (path, one_d ? 2 : 3, one_d ? (gsize[]) { 0, d->local.x0 } : start3,
-                              one_d ? (gsize[]) { dims[0], d->ls.width } : size3, &part,
-                              &local_error))
+      if (as_npy_read_region (path, one_d ? 2 : 3,
+                              one_trial ? start_t : one_d ? (gsize[]) { 0, d->local.x0 } : start3,
+                              one_trial ? size_t3 : one_d ? (gsize[]) { dims[0], d->ls.width } : size3,
+                              &part, &local_error))
         {
           memcpy (d->x, part.data, sizeof (double) * as_csc_signal_size (&d->ls));
           as_npy_array_clear (&part);
@@ -816,5 +828,67 @@ out:
   g_free (atoms);
   g_timer_destroy (timer);
   g_array_unref (trace);
+  return m;
+}
+
+AsCdlModel *
+as_distributed_encode (AsDistributed *d, const AsCdlModel *dict, const AsCdlParams *p,
+                       AsDistributedStats *stats, GError **error)
+{
+  const AsCscShape *s = &d->global;
+  const guint K = s->n_atoms, P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  g_autoptr (GTimer) timer = g_timer_new ();
+  double *ztz = g_new (double, (gsize) K * K * as_csc_lag_size (s)), *ztx = g_new (double, K * asz);
+  double x2, l1, lambda, lambda_max, z_tol, obj;
+  AsDistributedStats zs = { 0 };
+  AsCdlModel *m = NULL;
+  AsRng rng;
+  double *z;
+
+  if (dict->shape.n_atoms != K || dict->shape.n_channels != P
+      || dict->shape.atom_height != s->atom_height || dict->shape.atom_width != s->atom_width)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("The atoms span %u channels but the recording has %u after preprocessing"),
+                   dict->shape.n_channels, P);
+      goto out;
+    }
+  /* As as_cdl_encode(): λ_max and the tolerance of the data (docs/lambda.md). */
+  as_rng_init (&rng, 0);
+  lambda_max = distributed_data_lambda_max (d, dict->rank1, &rng);
+  distributed_stats (d, ztz, ztx, &x2, &l1);
+  lambda = p->lambda_absolute ? p->lambda : p->lambda * lambda_max;
+  z_tol = p->z_tol * sqrt (x2 / (double) as_csc_signal_size (s));
+  as_distributed_zstep (d, dict->atoms, dict->rank1 ? dict->u : NULL,
+                        dict->rank1 ? dict->v : NULL, lambda, dict->positive, z_tol, &zs);
+  obj = as_distributed_objective (d, dict->atoms, lambda);
+  zs.bytes_sent = d->bytes_sent;
+  if (stats != NULL)
+    *stats = zs;
+  z = as_distributed_gather_z (d);
+  if (d->rank != 0)
+    goto out;
+  m = as_cdl_model_new (s, 1, dict->rank1, dict->positive);
+  memcpy (m->atoms, dict->atoms, sizeof (double) * K * asz);
+  if (dict->rank1)
+    {
+      memcpy (m->u, dict->u, sizeof (double) * K * P);
+      memcpy (m->v, dict->v, sizeof (double) * K * hw);
+    }
+  memcpy (m->activations, z, sizeof (double) * K * as_csc_n_valid (s));
+  g_free (z);
+  m->encoded = TRUE;
+  m->sfreq = dict->sfreq;
+  m->lambda = lambda;
+  m->lambda_max = lambda_max;
+  g_array_append_val (m->trace, ((AsCdlTracePoint) { 0, 1, 0.0, 0.5 * x2 }));
+  g_array_append_val (m->trace, ((AsCdlTracePoint) { 1, 0, g_timer_elapsed (timer, NULL), obj }));
+  m->iteration = 1;
+  m->converged = zs.max_change <= z_tol;
+
+out:
+  g_free (ztz);
+  g_free (ztx);
   return m;
 }

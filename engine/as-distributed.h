@@ -87,4 +87,11 @@ AsCdlModel    *as_distributed_learn     (AsDistributed *d, const AsCdlParams *pa
                                          AsDistributedProgress progress, gpointer data,
                                          AsDistributedStats *stats, GError **error);
 
+/* As as_cdl_encode(): the activations of the atoms of @dictionary on the data, λ a fraction
+ * of the data's λ_max or absolute (@params), the tolerance relative to the data's RMS.
+ * The model on rank 0, NULL with no error elsewhere. */
+AsCdlModel    *as_distributed_encode    (AsDistributed *d, const AsCdlModel *dictionary,
+                                         const AsCdlParams *params, AsDistributedStats *stats,
+                                         GError **error);
+
 G_END_DECLS

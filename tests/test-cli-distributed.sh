@@ -34,7 +34,7 @@ save(sys.argv[1] + "/signal.npy")
 save(sys.argv[1] + "/cut.npy", cut=8 * 1000)
 PY
 
-echo "1..10"
+echo "1..12"
 out=$(run -np 2 "$cli" learn "$tmp/signal.npy" --distributed --atom-samples 32 --atoms 2 --init random --iterations 5 -o "$tmp/m" 2>&1); st=$?
 if [ $st -eq 0 ] && [ -s "$tmp/m/atoms.npy" ] && [ -s "$tmp/m/activations.npy" ] && [ -s "$tmp/m/run.json" ]; then
   ok "two processes learn and process 0 writes the model"
@@ -48,6 +48,14 @@ else
 fi
 out=$(run -np 2 "$cli" learn "$tmp/signal.npy" --distributed --atom-samples 32 --atoms 2 --iterations 2 -o "$tmp/m" 2>&1); st=$?
 if [ $st -ne 0 ] && echo "$out" | grep -q "exists"; then ok "an existing model folder is kept"; else bad "an existing model folder is kept (exit $st)"; echo "$out" | sed 's/^/# /'; fi
+
+out=$(run -np 2 "$cli" encode "$tmp/signal.npy" --distributed --model "$tmp/m" -o "$tmp/e" 2>&1); st=$?
+if [ $st -eq 0 ] && [ -s "$tmp/e/activations.npy" ] && grep -q '"command": "encode"' "$tmp/e/run.json" 2>/dev/null; then
+  ok "two processes encode with the model's atoms"
+else
+  bad "two processes encode with the model's atoms (exit $st)"; echo "$out" | sed 's/^/# /'
+fi
+if cmp -s "$tmp/m/atoms.npy" "$tmp/e/atoms.npy"; then ok "encoding keeps the atoms"; else bad "encoding keeps the atoms"; fi
 
 out=$(run -np 2 "$cli" learn "$tmp/cut.npy" --distributed --atom-samples 32 --atoms 2 --iterations 5 -o "$tmp/cut" 2>&1); st=$?
 [ $st -ne 0 ] && ok "a process that cannot read its region fails the run" || bad "a process that cannot read its region fails the run"

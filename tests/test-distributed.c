@@ -17,6 +17,7 @@
 
 #include "as-cdl.h"
 #include "as-cdl-dstep.h"
+#include "as-cdl-encode.h"
 #include "as-csc.h"
 #include "as-distributed.h"
 #include "as-engine.h"
@@ -162,6 +163,52 @@ learn_case (const char *name, const AsCscShape *s, gboolean rank1, AsCdlInit ini
   g_free (x);
 }
 
+/* Encoding: the model's atoms held fixed, λ a fraction of the data's λ_max, against
+ * as_cdl_encode() on one process. */
+static void
+encode_case (const char *name, const AsCscShape *s)
+{
+  AsCdlModel *dict = as_cdl_model_new (s, 1, FALSE, TRUE);
+  double *x = simulate (s, 13, dict->atoms);
+  AsCdlParams p;
+  GError *error = NULL;
+  AsDistributed *d;
+  AsCdlModel *md;
+  char what[200];
+
+  as_cdl_params_init (&p);
+  p.lambda = 0.2;
+  p.lambda_absolute = FALSE;
+  p.z_tol = 1e-10;
+  d = as_distributed_new_from_data (MPI_COMM_WORLD, x, s->n_channels, s->height, s->width,
+                                    s->n_atoms, s->atom_height, s->atom_width, &error);
+  g_assert_no_error (error);
+  md = as_distributed_encode (d, dict, &p, NULL, &error);
+  g_assert_no_error (error);
+  if (rank == 0)
+    {
+      AsCdlModel *ms = as_cdl_encode (x, 1, s->n_channels, s->height, s->width, dict, &p, NULL,
+                                      &error);
+      const gsize zsz = s->n_atoms * as_csc_n_valid (s);
+      double os, od, dz = 0.0;
+      g_assert_no_error (error);
+      os = as_cdl_model_last_objective (ms);
+      od = as_cdl_model_last_objective (md);
+      for (gsize i = 0; i < zsz; i++)
+        dz = MAX (dz, fabs (ms->activations[i] - md->activations[i]));
+      g_snprintf (what, sizeof what, "%s: λ_max and objective, relative difference", name);
+      check (fabs (ms->lambda_max - md->lambda_max) <= 1e-12 * ms->lambda_max
+             && fabs (os - od) <= 1e-9 * fabs (os), what, fabs (os - od) / fabs (os), 1e-9);
+      g_snprintf (what, sizeof what, "%s: activations, largest difference", name);
+      check (dz <= 1e-6 && md->encoded, what, dz, 1e-6);
+      as_cdl_model_unref (ms);
+      as_cdl_model_unref (md);
+    }
+  as_distributed_free (d);
+  as_cdl_model_unref (dict);
+  g_free (x);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -179,6 +226,8 @@ main (int argc, char **argv)
     printf ("# %d processes\n", size);
   zstep_case ("z-step, 1-D signal of 4 channels", &signal);
   zstep_case ("z-step, 2-D image", &image);
+  encode_case ("encoding, 1-D signal", &signal);
+  encode_case ("encoding, 2-D image", &image);
   learn_case ("learning, rank-1 atoms from windows, λ = 0.1 λ_max", &learn, TRUE,
               AS_CDL_INIT_CHUNK, FALSE);
   learn_case ("learning, full-rank random atoms, absolute λ", &learn, FALSE,
