@@ -39,7 +39,7 @@ as_bench_distributed_worker (double hours, guint iterations)
   AsCdlModel *m;
   GError *error = NULL;
   int rank, size;
-  guint64 bytes, bytes_max;
+  guint64 bytes[2], bytes_max[2];
 
   MPI_Init (NULL, NULL);
   MPI_Comm_rank (MPI_COMM_WORLD, &rank);
@@ -76,8 +76,9 @@ as_bench_distributed_worker (double hours, guint iterations)
   p.tol = 0;
   p.seed = 1;
   m = as_distributed_learn (d, &p, NULL, NULL, NULL, &st, &error);
-  bytes = st.bytes_sent;
-  MPI_Reduce (&bytes, &bytes_max, 1, MPI_UINT64_T, MPI_MAX, 0, MPI_COMM_WORLD);
+  bytes[0] = st.bytes_sent;
+  bytes[1] = st.zstep_bytes;
+  MPI_Reduce (bytes, bytes_max, 2, MPI_UINT64_T, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank == 0 && m != NULL)
     {
       const AsCdlTracePoint *first = &g_array_index (m->trace, AsCdlTracePoint, 0);
@@ -90,10 +91,12 @@ as_bench_distributed_worker (double hours, guint iterations)
             zt += tp->time - prev;
           prev = tp->time;
         }
-      /* W time-per-iteration z-step-share bytes-per-iteration(max over processes) rounds objective */
-      printf ("RESULT %d %.6f %.6f %.1f %.3f %.10g\n", size,
+      /* W, time per iteration, z-step share, bytes per iteration and z-step bytes per
+       * iteration (the busiest process), rounds, objective */
+      printf ("RESULT %d %.6f %.6f %.1f %.1f %.3f %.10g\n", size,
               (last->time - first->time) / MAX (1u, m->iteration), zt / MAX (1u, m->iteration),
-              (double) bytes_max / MAX (1u, m->iteration),
+              (double) bytes_max[0] / MAX (1u, m->iteration),
+              (double) bytes_max[1] / MAX (1u, m->iteration),
               (double) st.rounds / MAX (1u, m->iteration), last->objective);
       fflush (stdout);
     }
@@ -107,7 +110,7 @@ as_bench_distributed_worker (double hours, guint iterations)
 typedef struct
 {
   int    size;
-  double t_iter, t_z, bytes, rounds, objective;
+  double t_iter, t_z, bytes, zbytes, rounds, objective;
 } Result;
 
 static gboolean
@@ -128,8 +131,8 @@ run_one (const char *self, int np, double hours, guint iterations, Result *r, GE
     return FALSE;
   line = out != NULL ? strstr (out, "RESULT ") : NULL;
   if (!g_spawn_check_wait_status (status, error) || line == NULL
-      || sscanf (line, "RESULT %d %lf %lf %lf %lf %lf", &r->size, &r->t_iter, &r->t_z, &r->bytes,
-                 &r->rounds, &r->objective) != 6)
+      || sscanf (line, "RESULT %d %lf %lf %lf %lf %lf %lf", &r->size, &r->t_iter, &r->t_z,
+                 &r->bytes, &r->zbytes, &r->rounds, &r->objective) != 7)
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
@@ -166,6 +169,8 @@ as_bench_distributed (const char *self, double hours, guint iterations, FILE *ou
            r1.t_iter, r1.t_z, r1.bytes, r1.objective);
   fprintf (out, _("   2 processes: %.2f s per outer iteration (z-step %.2f s), %.0f bytes sent per iteration by the busiest process, %.1f exchange rounds per z-step, objective %.8g\n"),
            r2.t_iter, r2.t_z, r2.bytes, r2.rounds, r2.objective);
+  fprintf (out, _("   of which in the z-step (border updates, stopping tests): %.0f bytes per iteration\n"),
+           r2.zbytes);
   fprintf (out, _("   speed-up 1 → 2 processes: %.2f× per outer iteration (goal ≥ 1.7× on 2 free cores), %.2f× on the z-step\n"),
            r1.t_iter / r2.t_iter, r1.t_z / r2.t_z);
 
@@ -173,7 +178,7 @@ as_bench_distributed (const char *self, double hours, guint iterations, FILE *ou
    * all-reduce 2(W − 1)/W · 8·n_stats bytes, the border messages of two neighbours (twice
    * the one border measured with 2 processes, which does not grow with W), and 16 bytes per
    * exchange round for the stopping test on each of log₂ W levels of the reduction tree. */
-  border = MAX (0.0, r2.bytes - 8.0 * n_stats - 16.0 * r2.rounds);
+  border = MAX (0.0, r2.zbytes - 16.0 * r2.rounds);
   t_comp = r1.t_iter;
   fprintf (out, _("   model (α = %.0f µs latency and β = %.0f GB/s assumed, not measured; computation divided evenly):\n"),
            alpha * 1e6, beta / 1e9);

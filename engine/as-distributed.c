@@ -486,6 +486,7 @@ as_distributed_zstep (AsDistributed *d, const double *atoms, const double *u, co
   g_free (dtd);
   g_free (dtx);
   st.bytes_sent = d->bytes_sent - bytes0;
+  st.zstep_bytes = st.bytes_sent;
   st.locked = d->locked - locked0;
   if (stats != NULL)
     *stats = st;
@@ -762,6 +763,7 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       total.rounds += zs.rounds;
       total.updates += zs.updates;
       total.locked += zs.locked;
+      total.zstep_bytes += zs.bytes_sent;
       distributed_stats (d, ztz, ztx, &x2, &l1);
       obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
                       : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;

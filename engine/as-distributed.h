@@ -42,7 +42,9 @@ typedef struct
   guint64 rounds;          /* exchange rounds of the last z-step */
   guint64 updates;         /* coordinate updates of this process */
   guint64 locked;          /* updates this process held back (soft locks) */
-  guint64 bytes_sent;      /* bytes this process sent (z-step messages and reductions) */
+  guint64 bytes_sent;      /* bytes this process sent (messages; a collective counted as its
+                            * share of a ring all-reduce) */
+  guint64 zstep_bytes;     /* of which in z-steps: border updates and stopping tests */
   double  max_change;      /* largest pending |Δz| of all processes at the end */
 } AsDistributedStats;
 
