@@ -32,9 +32,16 @@ def save(path, cut=0):
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(head)) + head.encode() + body[:len(body) - cut])
 save(sys.argv[1] + "/signal.npy")
 save(sys.argv[1] + "/cut.npy", cut=8 * 1000)
+T = 60000
+x = [[0.05 * random.gauss(0, 1) for _ in range(T)] for _ in range(P)]
+for s in range(100, T - 40, 211):
+    for p in range(P):
+        for t in range(32):
+            x[p][s + t] += (p + 1) * math.sin(2 * math.pi * t / 32) * math.sin(math.pi * t / 32)
+save(sys.argv[1] + "/long.npy")
 PY
 
-echo "1..12"
+echo "1..13"
 out=$(run -np 2 "$cli" learn "$tmp/signal.npy" --distributed --atom-samples 32 --atoms 2 --init random --iterations 5 -o "$tmp/m" 2>&1); st=$?
 if [ $st -eq 0 ] && [ -s "$tmp/m/atoms.npy" ] && [ -s "$tmp/m/activations.npy" ] && [ -s "$tmp/m/run.json" ]; then
   ok "two processes learn and process 0 writes the model"
@@ -63,14 +70,15 @@ if echo "$out" | grep -q "process 1: .*cut.npy.*truncated"; then ok "the error n
 if echo "$out" | grep -q "process 0:"; then bad "process 0, which read its region, is not blamed"; else ok "process 0, which read its region, is not blamed"; fi
 [ ! -e "$tmp/cut" ] && ok "no model folder after a failed read" || bad "no model folder after a failed read"
 
-# Process 1 is killed (SIGKILL) as it starts: mpirun ends the run and names it.
+# Process 1 is killed (SIGKILL) a second into learning: mpirun ends the run and names it.
 cat > "$tmp/kill-one.sh" <<'SH'
 #!/bin/sh
-if [ "${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then kill -KILL $$; fi
+if [ "${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then (sleep 1; kill -KILL $$) & fi
 exec "$@"
 SH
 chmod +x "$tmp/kill-one.sh"
-out=$(run -np 2 "$tmp/kill-one.sh" "$cli" learn "$tmp/signal.npy" --distributed --atom-samples 32 --atoms 2 --iterations 5 -o "$tmp/killed" 2>&1); st=$?
+out=$(run -np 2 "$tmp/kill-one.sh" "$cli" learn "$tmp/long.npy" --distributed --atom-samples 32 --atoms 4 --iterations 200 --tol 0 -o "$tmp/killed" 2>&1); st=$?
+echo "$out" | grep -q "^iteration" && ok "learning was under way when process 1 was killed" || bad "learning was under way when process 1 was killed"
 [ $st -ne 0 ] && ok "a killed process ends the run with an error" || bad "a killed process ends the run with an error"
 if echo "$out" | grep -qi "rank 1.*signal 9\|rank 1.*killed"; then ok "the error names the killed rank and the signal"; else bad "the error names the killed rank and the signal"; echo "$out" | sed 's/^/# /'; fi
 [ ! -e "$tmp/killed" ] && ok "no model folder after a killed process" || bad "no model folder after a killed process"
