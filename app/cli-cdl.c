@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "as-bench-cdl.h"
@@ -33,7 +34,7 @@ as_cli_learn (int argc, char **argv)
   const char *command = "learn";
   char *out_dir = NULL, *save_data = NULL;
   g_auto (GStrv) files = NULL;
-  gboolean force = FALSE, quiet = FALSE, figures = FALSE;
+  gboolean force = FALSE, quiet = FALSE, figures = FALSE, distributed = FALSE;
   double checkpoint_every = 300.0;
   char *resume_dir = NULL;
   AsLearnRequest req;
@@ -72,12 +73,20 @@ as_cli_learn (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { "figures", 0, 0, G_OPTION_ARG_NONE, &figures, N_("Also draw the atoms, the raster and the convergence curve as PNG figures into DIR"), NULL },
     { "checkpoint", 0, 0, G_OPTION_ARG_DOUBLE, &checkpoint_every, N_("Write the model so far into DIR every this many seconds (default 300, 0: never)"), N_("SECONDS") },
+    /* Only for --help: --distributed hands the command to cli-distributed.c before parsing. */
+    { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun -np W (its own options: --distributed --help)"), NULL },
     { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, N_("Continue learning from a model folder written earlier (a checkpoint or a stopped run), with its parameters"), N_("DIR") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --out DIR — learn recurring waveforms (atoms) from a recording or an image"));
-  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
+  g_autoptr (GOptionContext) ctx = NULL;
+  GOptionGroup *group;
+
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--distributed") == 0)
+      return as_cli_learn_distributed (argc, argv);
+  ctx = g_option_context_new (_("FILE --out DIR — learn recurring waveforms (atoms) from a recording or an image"));
+  group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AsJob) job = NULL;
   g_autoptr (AsCdlModel) model = NULL;

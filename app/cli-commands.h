@@ -23,6 +23,9 @@ int as_cli_bench_events  (int argc, char **argv);  /* cli-events.c   */
 int as_cli_bench_browser (int argc, char **argv); /* cli-browser.c  */
 int as_cli_recovery      (int argc, char **argv);  /* cli-recovery.c */
 int as_cli_encode        (int argc, char **argv);  /* cli-encode.c   */
+int as_cli_learn_distributed (int argc, char **argv); /* cli-distributed.c: learn --distributed */
+int as_cli_bench_distributed (int argc, char **argv); /* cli-distributed.c */
+int as_cli_encode_distributed (int argc, char **argv); /* cli-distributed.c: encode --distributed */
 
 /* Parses the options of @command with translated help; on failure prints the
  * error and returns FALSE (the caller exits with status 2). */

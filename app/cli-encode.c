@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 
@@ -28,19 +29,21 @@ as_cli_encode (int argc, char **argv)
   char *out_dir = NULL, *model_dir = NULL;
   g_auto (GStrv) files = NULL;
   double lambda = NAN, lambda_abs = NAN, sfreq = 0.0;
-  gboolean force = FALSE, quiet = FALSE;
+  gboolean force = FALSE, quiet = FALSE, distributed = FALSE;
   GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_dir, N_("Model folder whose atoms are used (required)"), N_("DIR") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for the new model: the same atoms, the activations on FILE (required)"), N_("DIR") },
     { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of FILE’s λ_max (default: the model’s λ in data units)"), N_("FRACTION") },
     { "lambda-absolute", 0, 0, G_OPTION_ARG_DOUBLE, &lambda_abs, N_("Sparsity λ in data units"), N_("LAMBDA") },
     { "rate", 'r', 0, G_OPTION_ARG_DOUBLE, &sfreq, N_("Sampling rate (Hz) for files that do not store one"), N_("HZ") },
+    /* Only for --help: --distributed hands the command to cli-distributed.c before parsing. */
+    { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun -np W (its own options: --distributed --help)"), NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Replace the output folder if it holds a model"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --model DIR --out DIR2 — find the atoms of a model in another recording"));
+  g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) dict = NULL;
   g_autoptr (AsJob) job = NULL;
@@ -53,6 +56,10 @@ as_cli_encode (int argc, char **argv)
   AsCscShape shape;
   int status = 2, signal_number = 0;
 
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--distributed") == 0)
+      return as_cli_encode_distributed (argc, argv);
+  ctx = g_option_context_new (_("FILE --model DIR --out DIR2 — find the atoms of a model in another recording"));
   g_option_context_set_summary (ctx,
       _("Sparse coding with a fixed dictionary: the atoms learned on one recording are "
         "looked for in FILE, after the preprocessing the model records.  DIR2 is a model "

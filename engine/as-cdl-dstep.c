@@ -24,14 +24,22 @@ void
 as_cdl_stats_add (const AsCscShape *s, const double *x, const double *z, double *ztz,
                   double *ztx)
 {
+  as_cdl_stats_add_region (s, x, z, 0, as_csc_valid_height (s), 0, as_csc_valid_width (s),
+                           ztz, ztx);
+}
+
+void
+as_cdl_stats_add_region (const AsCscShape *s, const double *x, const double *z, guint ry0,
+                         guint ry1, guint rx0, guint rx1, double *ztz, double *ztx)
+{
   const guint K = s->n_atoms, P = s->n_channels, H = s->height, W = s->width;
   const guint h = s->atom_height, w = s->atom_width, LW = 2 * w - 1;
   const int Hv = (int) as_csc_valid_height (s), Wv = (int) as_csc_valid_width (s);
   const gsize nv = as_csc_n_valid (s), lsz = as_csc_lag_size (s), asz = as_csc_atom_size (s);
 
   for (guint k = 0; k < K; k++)
-    for (int sy = 0; sy < Hv; sy++)
-      for (int sx = 0; sx < Wv; sx++)
+    for (int sy = (int) ry0; sy < (int) ry1; sy++)
+      for (int sx = (int) rx0; sx < (int) rx1; sx++)
         {
           const double a = z[k * nv + (gsize) sy * Wv + sx];
           const int y0 = MAX (0, sy - (int) (h - 1)), y1 = MIN (Hv, sy + (int) h);

@@ -21,6 +21,13 @@ G_BEGIN_DECLS
 void   as_cdl_stats_add        (const AsCscShape *s, const double *x, const double *z,
                                 double *ztz, double *ztx);
 
+/* The same with z_k[s] restricted to positions s in rows [y0, y1) × columns [x0, x1) (its
+ * partners z_l[t] anywhere): one process's share when the positions are split between
+ * processes (as-distributed.c); the shares of a partition sum to the whole. */
+void   as_cdl_stats_add_region (const AsCscShape *s, const double *x, const double *z,
+                                guint y0, guint y1, guint x0, guint x1, double *ztz,
+                                double *ztx);
+
 /* out[k] = Σ_l ztz_kl ⊛ D_l (K × P·h·w). */
 void   as_cdl_ztz_apply        (const AsCscShape *s, const double *ztz, const double *atoms,
                                 double *out);

@@ -453,13 +453,13 @@ normalize_block (double *x, gsize n)
       x[i] /= sqrt (n2);
 }
 
-/* Sets atom k from a P × h × w window (row stride W of the source signal): the window
- * normalised (full rank) or its leading singular vectors (rank-1, power iteration). */
-static void
-atom_from_window (Cdl *c, guint k, const double *src, guint H, guint W)
+void
+as_cdl_atom_from_window (AsRng *rng, const AsCscShape *s, gboolean rank1, const double *src,
+                         guint H, guint W, double *u, double *v, double *atom)
 {
-  const guint P = c->s.n_channels, h = c->s.atom_height, w = c->s.atom_width;
-  double *m = g_new (double, c->asz);
+  const guint P = s->n_channels, h = s->atom_height, w = s->atom_width;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) h * w;
+  double *m = g_new (double, asz);
   double n2 = 0.0;
 
   for (guint p = 0; p < P; p++)
@@ -471,72 +471,136 @@ atom_from_window (Cdl *c, guint k, const double *src, guint H, guint W)
           n2 += val * val;
         }
   if (n2 == 0.0)
-    for (gsize i = 0; i < c->asz; i++)
-      m[i] = as_rng_normal (&c->rng);
+    for (gsize i = 0; i < asz; i++)
+      m[i] = as_rng_normal (rng);
 
-  if (!c->p->rank1)
+  if (!rank1)
     {
-      normalize_block (m, c->asz);
-      memcpy (c->param + k * c->asz, m, sizeof (double) * c->asz);
+      normalize_block (m, asz);
+      memcpy (atom, m, sizeof (double) * asz);
     }
   else
     {
-      double *u = c->u + (gsize) k * P, *v = c->v + k * c->hw;
       /* Start from the channel of largest energy. */
       guint best = 0;
       double bn = -1.0;
       for (guint p = 0; p < P; p++)
         {
           double e = 0.0;
-          for (gsize t = 0; t < c->hw; t++)
-            e += m[p * c->hw + t] * m[p * c->hw + t];
+          for (gsize t = 0; t < hw; t++)
+            e += m[p * hw + t] * m[p * hw + t];
           if (e > bn)
             {
               bn = e;
               best = p;
             }
         }
-      memcpy (v, m + best * c->hw, sizeof (double) * c->hw);
-      normalize_block (v, c->hw);
+      memcpy (v, m + best * hw, sizeof (double) * hw);
+      normalize_block (v, hw);
       for (int it = 0; it < 50; it++)
         {
           for (guint p = 0; p < P; p++)
             {
               double acc = 0.0;
-              for (gsize t = 0; t < c->hw; t++)
-                acc += m[p * c->hw + t] * v[t];
+              for (gsize t = 0; t < hw; t++)
+                acc += m[p * hw + t] * v[t];
               u[p] = acc;
             }
           normalize_block (u, P);
-          for (gsize t = 0; t < c->hw; t++)
+          for (gsize t = 0; t < hw; t++)
             {
               double acc = 0.0;
               for (guint p = 0; p < P; p++)
-                acc += m[p * c->hw + t] * u[p];
+                acc += m[p * hw + t] * u[p];
               v[t] = acc;
             }
-          normalize_block (v, c->hw);
+          normalize_block (v, hw);
         }
     }
   g_free (m);
+}
+
+/* Sets atom k from a P × h × w window (row stride W of the source signal): the window
+ * normalised (full rank) or its leading singular vectors (rank-1, power iteration). */
+static void
+atom_from_window (Cdl *c, guint k, const double *src, guint H, guint W)
+{
+  as_cdl_atom_from_window (&c->rng, &c->s, c->p->rank1, src, H, W,
+                           c->u != NULL ? c->u + (gsize) k * c->s.n_channels : NULL,
+                           c->v != NULL ? c->v + k * c->hw : NULL,
+                           c->param != NULL ? c->param + k * c->asz : NULL);
+}
+
+void
+as_cdl_random_atom (AsRng *rng, const AsCscShape *s, gboolean rank1, double *u, double *v,
+                    double *atom)
+{
+  const gsize hw = (gsize) s->atom_height * s->atom_width;
+
+  if (rank1)
+    {
+      as_rng_normal_fill (rng, u, s->n_channels);
+      as_rng_normal_fill (rng, v, hw);
+      normalize_block (u, s->n_channels);
+      normalize_block (v, hw);
+    }
+  else
+    {
+      as_rng_normal_fill (rng, atom, as_csc_atom_size (s));
+      normalize_block (atom, as_csc_atom_size (s));
+    }
 }
 
 static void
 atom_random (Cdl *c, guint k)
 {
   if (c->p->rank1)
-    {
-      double *u = c->u + (gsize) k * c->s.n_channels, *v = c->v + k * c->hw;
-      as_rng_normal_fill (&c->rng, u, c->s.n_channels);
-      as_rng_normal_fill (&c->rng, v, c->hw);
-      normalize_block (u, c->s.n_channels);
-      normalize_block (v, c->hw);
-    }
+    as_cdl_random_atom (&c->rng, &c->s, TRUE, c->u + (gsize) k * c->s.n_channels,
+                        c->v + k * c->hw, NULL);
   else
-    {
-      as_rng_normal_fill (&c->rng, c->param + k * c->asz, c->asz);
-      normalize_block (c->param + k * c->asz, c->asz);
-    }
+    as_cdl_random_atom (&c->rng, &c->s, FALSE, NULL, NULL, c->param + k * c->asz);
+}
+
+void
+as_cdl_window_energy_max (const AsCscShape *s, const double *r, guint n, const guint *excl,
+                          guint n_excl, const guint *mcount, guint y0, guint y1, guint x0, guint x1,
+                          double *best, guint *best_n, guint *best_y, guint *best_x)
+{
+  const guint H = s->height, W = s->width, h = s->atom_height, w = s->atom_width;
+  double *ii = g_new0 (double, (gsize) (H + 1) * (W + 1));
+
+  for (guint y = 0; y < H; y++)
+    for (guint x = 0; x < W; x++)
+      {
+        double e = 0.0;
+        for (guint p = 0; p < s->n_channels; p++)
+          {
+            double v = r[((gsize) p * H + y) * W + x];
+            e += v * v;
+          }
+        ii[(gsize) (y + 1) * (W + 1) + x + 1] = e + ii[(gsize) y * (W + 1) + x + 1]
+                                                + ii[(gsize) (y + 1) * (W + 1) + x]
+                                                - ii[(gsize) y * (W + 1) + x];
+      }
+  for (guint y = y0; y < y1; y++)
+    for (guint x = x0; x < x1; x++)
+      {
+        double e = ii[(gsize) (y + h) * (W + 1) + x + w] - ii[(gsize) y * (W + 1) + x + w]
+                   - ii[(gsize) (y + h) * (W + 1) + x] + ii[(gsize) y * (W + 1) + x];
+        /* A new atom never starts from a window with masked samples (a cut waveform). */
+        gboolean excluded = mcount != NULL && mcount[x + w] != mcount[x];
+        for (guint j = 0; j < n_excl && !excluded; j++)
+          excluded = excl[3 * j] == n && (guint) ABS ((int) y - (int) excl[3 * j + 1]) < h
+                     && (guint) ABS ((int) x - (int) excl[3 * j + 2]) < w;
+        if (e > *best && !excluded)
+          {
+            *best = e;
+            *best_n = n;
+            *best_y = y;
+            *best_x = x;
+          }
+      }
+  g_free (ii);
 }
 
 /* The window (trial, row, column) of largest residual energy ‖X − Σ z * D‖² over h × w
@@ -546,15 +610,13 @@ static void
 worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *best_y,
               guint *best_x, double **residual)
 {
-  const guint H = c->s.height, W = c->s.width, h = c->s.atom_height, w = c->s.atom_width;
+  const guint W = c->s.width;
   const guint Hv = as_csc_valid_height (&c->s), Wv = as_csc_valid_width (&c->s);
   double *rec = g_new (double, c->ssz);
-  double *ii = g_new0 (double, (gsize) (H + 1) * (W + 1));
   double best = -1.0;
-
-  *best_n = *best_y = *best_x = 0;
   guint *mcount = c->mask != NULL ? g_new0 (guint, W + 1) : NULL;
 
+  *best_n = *best_y = *best_x = 0;
   for (guint n = 0; n < c->n; n++)
     {
       const double *xn = c->x + (gsize) n * c->ssz;
@@ -562,48 +624,17 @@ worst_window (Cdl *c, const guint *excl, guint n_excl, guint *best_n, guint *bes
       for (guint x = 0; mcount != NULL && x < W; x++)
         mcount[x + 1] = mcount[x] + (c->mask[(gsize) n * W + x] ? 1 : 0);
       as_csc_reconstruct (&c->s, c->atoms, c->z + n * c->zstride, rec);
-      for (guint y = 0; y < H; y++)
-        for (guint x = 0; x < W; x++)
-          {
-            double e = 0.0;
-            /* A masked sample is no part of the residual. */
-            for (guint p = 0; p < c->s.n_channels && !(c->mask != NULL && c->mask[(gsize) n * W + x]); p++)
-              {
-                gsize i = ((gsize) p * H + y) * W + x;
-                double r = xn[i] - rec[i];
-                e += r * r;
-              }
-            ii[(gsize) (y + 1) * (W + 1) + x + 1] = e + ii[(gsize) y * (W + 1) + x + 1]
-                                                    + ii[(gsize) (y + 1) * (W + 1) + x]
-                                                    - ii[(gsize) y * (W + 1) + x];
-          }
-      for (guint y = 0; y < Hv; y++)
-        for (guint x = 0; x < Wv; x++)
-          {
-            double e = ii[(gsize) (y + h) * (W + 1) + x + w] - ii[(gsize) y * (W + 1) + x + w]
-                       - ii[(gsize) (y + h) * (W + 1) + x] + ii[(gsize) y * (W + 1) + x];
-            gboolean excluded = FALSE;
-            /* A new atom never starts from a window with masked samples (a cut waveform). */
-            if (mcount != NULL)
-              excluded = mcount[x + w] != mcount[x];
-            for (guint j = 0; j < n_excl && !excluded; j++)
-              excluded = excl[3 * j] == n && (guint) ABS ((int) y - (int) excl[3 * j + 1]) < h
-                         && (guint) ABS ((int) x - (int) excl[3 * j + 2]) < w;
-            if (e > best && !excluded)
-              {
-                best = e;
-                *best_n = n;
-                *best_y = y;
-                *best_x = x;
-              }
-          }
+      /* A masked sample is no part of the residual. */
+      for (gsize i = 0; i < c->ssz; i++)
+        rec[i] = c->mask != NULL && c->mask[(gsize) n * W + i % W] ? 0.0 : xn[i] - rec[i];
+      as_cdl_window_energy_max (&c->s, rec, n, excl, n_excl, mcount, 0, Hv, 0, Wv, &best, best_n,
+                                best_y, best_x);
     }
   as_csc_reconstruct (&c->s, c->atoms, c->z + *best_n * c->zstride, rec);
   for (gsize i = 0; i < c->ssz; i++)
     rec[i] = c->mask != NULL && c->mask[(gsize) *best_n * W + i % W]
              ? 0.0 : c->x[*best_n * c->ssz + i] - rec[i];
   *residual = rec;
-  g_free (ii);
   g_free (mcount);
 }
 

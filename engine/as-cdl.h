@@ -16,6 +16,7 @@
 #include "as-csc.h"
 #include "as-job.h"
 #include "as-recording.h"
+#include "as-rng.h"
 
 G_BEGIN_DECLS
 
@@ -170,6 +171,27 @@ AsCdlModel   *as_cdl_learn_masked     (const double *x, const guint8 *mask, guin
 AsCdlModel   *as_cdl_learn_resume     (const double *x, guint n_trials, guint n_channels,
                                        guint height, guint width, const AsCdlParams *params,
                                        const AsCdlModel *from, AsJob *job, GError **error);
+
+/* One Gaussian atom of unit norm drawn from @rng (rank-1: u (P) and v (h·w) each of unit
+ * norm; full rank: @atom, P·h·w): the "random" start, shared by every learner. */
+void          as_cdl_random_atom      (AsRng *rng, const AsCscShape *s, gboolean rank1,
+                                       double *u, double *v, double *atom);
+
+/* An atom from a P × h × w window of a signal of H × W (row stride W): the window normalised
+ * (full rank) or its leading singular vectors (rank-1: @u, @v); a window of zeros gives a
+ * Gaussian atom from @rng.  The "chunk" start and the greedy start use it. */
+void          as_cdl_atom_from_window (AsRng *rng, const AsCscShape *s, gboolean rank1,
+                                       const double *src, guint H, guint W, double *u,
+                                       double *v, double *atom);
+/* The h × w window of largest energy Σ_p r² among those starting at rows [y0, y1) ×
+ * columns [x0, x1) of one trial @r (P × H × W, trial number @n), away from the @n_excl
+ * windows of @excl (triples n, y, x) and, when @mcount (W + 1 running counts of masked
+ * samples before each column; NULL: none) is given, from windows holding masked samples:
+ * *best, *best_n, *best_y, *best_x are replaced when a window beats *best. */
+void          as_cdl_window_energy_max (const AsCscShape *s, const double *r, guint n,
+                                        const guint *excl, guint n_excl, const guint *mcount,
+                                        guint y0, guint y1, guint x0, guint x1, double *best,
+                                        guint *best_n, guint *best_y, guint *best_x);
 
 /* Jobs: the snapshot type is AsCdlModel (as_job_dup_snapshot returns a new reference). */
 AsJob        *as_cdl_job_new          (const double *x, guint n_trials, guint n_channels,

@@ -609,77 +609,218 @@ beta_update (const AsCscShape *s, const double *dtd, double *beta, guint l, guin
     }
 }
 
-AsCscLgcdStats
-as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
-             gboolean positive, double tol, guint64 max_updates, double *z)
+/* The state of one LGCD run: β kept up to date, block maxima, active segments.  Only the
+ * segments marked owned are ever searched or woken (all of them for a whole signal; a
+ * region of it when the signal is split between processes, as-distributed.c). */
+struct _AsCscLgcd
 {
-  return as_csc_lgcd_until (s, dtd, dtx, lambda, positive, tol, max_updates, NULL, z);
-}
+  AsCscShape s;
+  const double *dtd;
+  guint Hv, seg_h, seg_w, nsy, nsx, B;
+  gboolean use_avx512;
+  gsize n_seg, n_active;
+  double *beta, *norm, *inv_norm, *bmax, *cpad;
+  guint8 *active, *owned;
+  Lgcd c;
+  void (*update_1d) (Lgcd *, guint, guint, double);
+};
 
-AsCscLgcdStats
-as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
-                   gboolean positive, double tol, guint64 max_updates, const gint *stop,
-                   double *z)
+AsCscLgcd *
+as_csc_lgcd_new (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
+                 gboolean positive, double *z)
 {
+  AsCscLgcd *st = g_new0 (AsCscLgcd, 1);
   const guint K = s->n_atoms, h = s->atom_height, w = s->atom_width;
   const guint Hv = as_csc_valid_height (s), Wv = as_csc_valid_width (s);
   const gsize nv = as_csc_n_valid (s), lsz = as_csc_lag_size (s);
   const gsize center = (gsize) (h - 1) * (2 * w - 1) + (w - 1);
+  guint nbx;
+  gsize bstride, plen;
+
+  st->s = *s;
+  st->dtd = dtd;
+  st->Hv = Hv;
   /* Segments of (2h − 1) × (2w − 1): a change in one touches at most its neighbours. */
-  const guint seg_h = 2 * h - 1, seg_w = 2 * w - 1;
-  const guint nsy = (Hv + seg_h - 1) / seg_h, nsx = (Wv + seg_w - 1) / seg_w;
+  st->seg_h = 2 * h - 1;
+  st->seg_w = 2 * w - 1;
+  st->nsy = (Hv + st->seg_h - 1) / st->seg_h;
+  st->nsx = (Wv + st->seg_w - 1) / st->seg_w;
 #ifdef LGCD_HAVE_AVX512
-  const gboolean use_avx512 = __builtin_cpu_supports ("avx512f");
-#else
-  const gboolean use_avx512 = FALSE;
+  st->use_avx512 = __builtin_cpu_supports ("avx512f");
 #endif
-  const guint B = use_avx512 ? LGCD_BLOCK_AVX512 : LGCD_BLOCK_SSE2;
-  const guint nbx = (seg_w + B - 1) / B;
-  const gsize n_seg = (gsize) nsy * nsx, bstride = (gsize) Hv * nsx * nbx;
-  AsCscLgcdStats stats = { 0, 0, FALSE, FALSE };
-  double *beta = g_new (double, (gsize) K * nv);
-  double *norm = g_new (double, K), *inv_norm = g_new (double, K);
-  double *bmax = g_new0 (double, K * bstride);
-  guint8 *active = g_new (guint8, n_seg);
-  gsize n_active = n_seg;
-  const gsize plen = 2 * w - 1 + 2 * B;
-  double *cpad = h == 1 ? g_new0 (double, (gsize) K * K * plen) : NULL;
-  Lgcd c = { Wv, seg_w, nsx, nbx, nv, bstride, lambda, positive, inv_norm, norm, beta, z, bmax,
-             cpad, K, w, B };
-
-  void (*update_1d) (Lgcd *, guint, guint, double) = lgcd_update_1d;
-
+  st->B = st->use_avx512 ? LGCD_BLOCK_AVX512 : LGCD_BLOCK_SSE2;
+  nbx = (st->seg_w + st->B - 1) / st->B;
+  st->n_seg = (gsize) st->nsy * st->nsx;
+  bstride = (gsize) Hv * st->nsx * nbx;
+  st->beta = g_new (double, (gsize) K * nv);
+  st->norm = g_new (double, K);
+  st->inv_norm = g_new (double, K);
+  st->bmax = g_new0 (double, K * bstride);
+  st->active = g_new (guint8, st->n_seg);
+  st->owned = g_new (guint8, st->n_seg);
+  plen = 2 * w - 1 + 2 * st->B;
+  st->cpad = h == 1 ? g_new0 (double, (gsize) K * K * plen) : NULL;
+  st->c = (Lgcd) { Wv, st->seg_w, st->nsx, nbx, nv, bstride, lambda, positive, st->inv_norm,
+                   st->norm, st->beta, z, st->bmax, st->cpad, K, w, st->B };
+  st->update_1d = lgcd_update_1d;
 #ifdef LGCD_HAVE_AVX512
-  if (use_avx512)
-    update_1d = lgcd_update_1d_avx512;
+  if (st->use_avx512)
+    st->update_1d = lgcd_update_1d_avx512;
 #endif
-  if (cpad != NULL)
+  if (st->cpad != NULL)
     for (gsize kl = 0; kl < (gsize) K * K; kl++)
-      memcpy (cpad + kl * plen + B, dtd + kl * lsz, sizeof (double) * (2 * w - 1));
+      memcpy (st->cpad + kl * plen + st->B, dtd + kl * lsz, sizeof (double) * (2 * w - 1));
 
   for (guint k = 0; k < K; k++)
     {
-      norm[k] = dtd[((gsize) k * K + k) * lsz + center];
-      inv_norm[k] = norm[k] > 0.0 ? 1.0 / norm[k] : 0.0;
+      st->norm[k] = dtd[((gsize) k * K + k) * lsz + center];
+      st->inv_norm[k] = st->norm[k] > 0.0 ? 1.0 / st->norm[k] : 0.0;
     }
 
   /* β = DᵀD z − DᵀX, then remove the diagonal term z_k[t]‖D_k‖². */
   for (gsize i = 0; i < (gsize) K * nv; i++)
-    beta[i] = -dtx[i];
+    st->beta[i] = -dtx[i];
   for (guint l = 0; l < K; l++)
     for (gsize t = 0; t < nv; t++)
       if (z[l * nv + t] != 0.0)
-        beta_update (s, dtd, beta, l, (guint) (t / Wv), (guint) (t % Wv), z[l * nv + t], NULL);
+        beta_update (s, dtd, st->beta, l, (guint) (t / Wv), (guint) (t % Wv), z[l * nv + t],
+                     NULL);
   for (guint k = 0; k < K; k++)
     for (gsize t = 0; t < nv; t++)
-      beta[k * nv + t] -= norm[k] * z[k * nv + t];
+      st->beta[k * nv + t] -= st->norm[k] * z[k * nv + t];
   for (guint k = 0; k < K; k++)
     for (guint ty = 0; ty < Hv; ty++)
-      lgcd_refresh (&c, k, ty, 0, Wv);
+      lgcd_refresh (&st->c, k, ty, 0, Wv);
 
-  memset (active, 1, n_seg);
-  while (n_active > 0 && stats.n_updates < max_updates)
+  memset (st->owned, 1, st->n_seg);
+  memset (st->active, 1, st->n_seg);
+  st->n_active = st->n_seg;
+  return st;
+}
+
+void
+as_csc_lgcd_free (AsCscLgcd *st)
+{
+  if (st == NULL)
+    return;
+  g_free (st->beta);
+  g_free (st->norm);
+  g_free (st->inv_norm);
+  g_free (st->bmax);
+  g_free (st->cpad);
+  g_free (st->active);
+  g_free (st->owned);
+  g_free (st);
+}
+
+void
+as_csc_lgcd_set_owned (AsCscLgcd *st, guint gy0, guint gy1, guint gx0, guint gx1)
+{
+  st->n_active = 0;
+  for (guint gy = 0; gy < st->nsy; gy++)
+    for (guint gx = 0; gx < st->nsx; gx++)
+      {
+        const gsize g = (gsize) gy * st->nsx + gx;
+        st->owned[g] = gy >= gy0 && gy < gy1 && gx >= gx0 && gx < gx1;
+        st->active[g] = st->owned[g];
+        st->n_active += st->owned[g];
+      }
+}
+
+/* z_l[y][x] += δ, β on its window, and the owned segments the window spills into woken. */
+static void
+lgcd_apply (AsCscLgcd *st, guint l, guint y, guint x, double delta)
+{
+  const guint h = st->s.atom_height, w = st->s.atom_width, Wv = st->c.Wv;
+
+  st->c.z[l * st->c.nv + (gsize) y * Wv + x] += delta;
+  if (st->cpad != NULL)
+    st->update_1d (&st->c, l, x, delta);
+  else
+    beta_update (&st->s, st->dtd, st->beta, l, y, x, delta, &st->c);
+  {
+    guint wy0 = (y >= h - 1 ? y - (h - 1) : 0) / st->seg_h;
+    guint wy1 = MIN (st->Hv - 1, y + h - 1) / st->seg_h;
+    guint wx0 = (x >= w - 1 ? x - (w - 1) : 0) / st->seg_w;
+    guint wx1 = MIN (Wv - 1, x + w - 1) / st->seg_w;
+    for (guint qy = wy0; qy <= wy1; qy++)
+      for (guint qx = wx0; qx <= wx1; qx++)
+        {
+          gsize q = (gsize) qy * st->nsx + qx;
+          if (!st->active[q] && st->owned[q])
+            {
+              st->active[q] = 1;
+              st->n_active++;
+            }
+        }
+  }
+}
+
+void
+as_csc_lgcd_apply (AsCscLgcd *st, guint k, guint y, guint x, double delta)
+{
+  lgcd_apply (st, k, y, x, delta);
+}
+
+double
+as_csc_lgcd_max_change (const AsCscLgcd *st, guint y0, guint y1, guint x0, guint x1)
+{
+  const Lgcd *c = &st->c;
+  double best = 0.0;
+
+  y1 = MIN (y1, st->Hv);
+  x1 = MIN (x1, c->Wv);
+  if (x0 >= x1)
+    return 0.0;
+  for (guint k = 0; k < c->K; k++)
+    if (c->norm[k] > 0.0)
+      for (guint y = y0; y < y1; y++)
+        {
+          const gsize row = k * c->nv + (gsize) y * c->Wv + x0;
+          best = MAX (best, segment_max (c->beta + row, c->z + row, x1 - x0, c->lambda,
+                                         c->inv_norm[k], c->positive));
+        }
+  return best;
+}
+
+double
+as_csc_lgcd_owned_max_change (const AsCscLgcd *st)
+{
+  const Lgcd *c = &st->c;
+  double best = 0.0;
+
+  for (guint gy = 0; gy < st->nsy; gy++)
+    for (guint gx = 0; gx < st->nsx; gx++)
+      if (st->owned[(gsize) gy * st->nsx + gx])
+        for (guint k = 0; k < c->K; k++)
+          for (guint ty = gy * st->seg_h; ty < MIN (st->Hv, (gy + 1) * st->seg_h); ty++)
+            {
+              const double *bm = c->bmax + k * c->bstride + ((gsize) ty * st->nsx + gx) * c->nbx;
+              for (guint b = 0; b < c->nbx; b++)
+                best = MAX (best, bm[b]);
+            }
+  return best;
+}
+
+AsCscLgcdStats
+as_csc_lgcd_run (AsCscLgcd *st, double tol, guint64 max_updates, const gint *stop,
+                 AsCscLgcdFilter filter, AsCscLgcdNotify notify, gpointer data)
+{
+  const guint Hv = st->Hv, Wv = st->c.Wv, K = st->s.n_atoms;
+  const guint seg_h = st->seg_h, seg_w = st->seg_w, nsy = st->nsy, nsx = st->nsx;
+  const guint B = st->B, nbx = st->c.nbx;
+  const gsize nv = st->c.nv, bstride = st->c.bstride;
+  const double lambda = st->c.lambda;
+  const gboolean positive = st->c.positive;
+  const double *inv_norm = st->inv_norm;
+  double *beta = st->beta, *z = st->c.z, *bmax = st->bmax;
+  guint8 *active = st->active;
+  AsCscLgcdStats stats = { 0, 0, FALSE, FALSE };
+
+  while (st->n_active > 0 && stats.n_updates < max_updates)
     {
+      const guint64 before = stats.n_updates;
+
       stats.n_sweeps++;
       for (guint gy = 0; gy < nsy; gy++)
         for (guint gx = 0; gx < nsx; gx++)
@@ -718,14 +859,14 @@ as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx, do
             if (best <= tol)
               {
                 active[g] = 0;
-                n_active--;
+                st->n_active--;
                 continue;
               }
             s0 = xa + bb * B;
             row = bk * nv + (gsize) by * Wv;
             i = MIN (xb, s0 + B) - s0;
 #ifdef LGCD_HAVE_AVX512
-            if (use_avx512)
+            if (st->use_avx512)
               i = block_find_avx512 (beta + row + s0, z + row + s0, i, lambda, inv_norm[bk],
                                      positive, best);
 #endif
@@ -745,47 +886,45 @@ as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx, do
             if (best_dz == 0.0)
               {
                 active[g] = 0;
-                n_active--;
+                st->n_active--;
                 continue;
               }
+            /* A soft lock (as-distributed.c) leaves the segment active but untouched. */
+            if (filter != NULL && !filter (data, bk, by, bx, best_dz))
+              continue;
 
-            z[row + bx] += best_dz;
-            if (cpad != NULL)
-              update_1d (&c, bk, bx, best_dz);
-            else
-              beta_update (s, dtd, beta, bk, by, bx, best_dz, &c);
+            lgcd_apply (st, bk, by, bx, best_dz);
             stats.n_updates++;
-
-            /* Wake the segments the ±L window spilled into. */
-            {
-              guint wy0 = (by >= h - 1 ? by - (h - 1) : 0) / seg_h;
-              guint wy1 = MIN (Hv - 1, by + h - 1) / seg_h;
-              guint wx0 = (bx >= w - 1 ? bx - (w - 1) : 0) / seg_w;
-              guint wx1 = MIN (Wv - 1, bx + w - 1) / seg_w;
-              for (guint qy = wy0; qy <= wy1; qy++)
-                for (guint qx = wx0; qx <= wx1; qx++)
-                  {
-                    gsize q = (gsize) qy * nsx + qx;
-                    if (!active[q])
-                      {
-                        active[q] = 1;
-                        n_active++;
-                      }
-                  }
-            }
+            if (notify != NULL)
+              notify (data, bk, by, bx, best_dz);
             if (stats.n_updates >= max_updates)
               break;
           }
+      /* Every segment still active is locked: only a neighbour's update can free it. */
+      if (stats.n_updates == before && st->n_active > 0)
+        break;
     }
 done:
-  stats.converged = n_active == 0;
+  stats.converged = st->n_active == 0;
+  return stats;
+}
 
-  g_free (beta);
-  g_free (norm);
-  g_free (inv_norm);
-  g_free (bmax);
-  g_free (cpad);
-  g_free (active);
+AsCscLgcdStats
+as_csc_lgcd (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
+             gboolean positive, double tol, guint64 max_updates, double *z)
+{
+  return as_csc_lgcd_until (s, dtd, dtx, lambda, positive, tol, max_updates, NULL, z);
+}
+
+AsCscLgcdStats
+as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx, double lambda,
+                   gboolean positive, double tol, guint64 max_updates, const gint *stop,
+                   double *z)
+{
+  AsCscLgcd *st = as_csc_lgcd_new (s, dtd, dtx, lambda, positive, z);
+  AsCscLgcdStats stats = as_csc_lgcd_run (st, tol, max_updates, stop, NULL, NULL, NULL);
+
+  as_csc_lgcd_free (st);
   return stats;
 }
 

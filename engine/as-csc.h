@@ -78,6 +78,34 @@ AsCscLgcdStats as_csc_lgcd (const AsCscShape *s, const double *dtd, const double
 AsCscLgcdStats as_csc_lgcd_until (const AsCscShape *s, const double *dtd, const double *dtx,
                                   double lambda, gboolean positive, double tol,
                                   guint64 max_updates, const gint *stop, double *z);
+/* The same LGCD as a state that can be driven from outside: what the distributed z-step
+ * (as-distributed.c) runs on its region of the signal.  @dtd must outlive the state and
+ * @z is updated in place.  as_csc_lgcd_until() is new + run + free. */
+typedef struct _AsCscLgcd AsCscLgcd;
+/* Before a coordinate update: FALSE leaves it undone (a soft lock; the segment stays active). */
+typedef gboolean (*AsCscLgcdFilter) (gpointer data, guint k, guint y, guint x, double dz);
+/* After a coordinate update. */
+typedef void     (*AsCscLgcdNotify) (gpointer data, guint k, guint y, guint x, double dz);
+
+AsCscLgcd     *as_csc_lgcd_new  (const AsCscShape *s, const double *dtd, const double *dtx,
+                                 double lambda, gboolean positive, double *z);
+void           as_csc_lgcd_free (AsCscLgcd *lgcd);
+/* Only segments [gy0, gy1) × [gx0, gx1) (of (2h − 1) × (2w − 1) positions) are searched,
+ * updated and woken; the others are kept up to date by as_csc_lgcd_apply() only. */
+void           as_csc_lgcd_set_owned (AsCscLgcd *lgcd, guint gy0, guint gy1, guint gx0, guint gx1);
+/* Sweeps until every owned segment is idle (converged), only locked segments are left,
+ * @max_updates updates were made, or *@stop becomes non-zero. */
+AsCscLgcdStats as_csc_lgcd_run  (AsCscLgcd *lgcd, double tol, guint64 max_updates,
+                                 const gint *stop, AsCscLgcdFilter filter,
+                                 AsCscLgcdNotify notify, gpointer data);
+/* An update made elsewhere: z_k[y][x] += dz, β refreshed, the owned segments it touches woken. */
+void           as_csc_lgcd_apply (AsCscLgcd *lgcd, guint k, guint y, guint x, double dz);
+/* Largest |z* − z| over every atom and positions [y0, y1) × [x0, x1). */
+double         as_csc_lgcd_max_change (const AsCscLgcd *lgcd, guint y0, guint y1, guint x0,
+                                       guint x1);
+/* Largest |z* − z| over the owned segments. */
+double         as_csc_lgcd_owned_max_change (const AsCscLgcd *lgcd);
+
 /* Convenience: LGCD on n_trials trials with atoms computed once (u, v may be NULL). */
 guint64 as_csc_solve_lgcd (const AsCscShape *s, const double *atoms, const double *u,
                            const double *v, const double *x, guint n_trials, double lambda,

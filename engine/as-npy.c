@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -208,8 +210,12 @@ load_value (const guint8 *p, const NpyType *t)
     }
 }
 
-gboolean
-as_npy_decode (const guint8 *bytes, gsize len, const char *name, AsNpyArray *out, GError **error)
+/* The header of an .npy file: element type, order, shape (@arr->data stays NULL) and where
+ * the values start; the values themselves are not checked. */
+static gboolean
+decode_header (const guint8 *bytes, gsize len, const char *name, NpyType *type_out,
+               gboolean *fortran_out, AsNpyArray *arr_out, gsize *data_offset, gsize *count_out,
+               GError **error)
 {
   guint major;
   gsize hlen, hstart, count = 1;
@@ -219,7 +225,6 @@ as_npy_decode (const guint8 *bytes, gsize len, const char *name, AsNpyArray *out
   gboolean fortran;
   AsNpyArray arr = { 0 };
 
-  memset (out, 0, sizeof *out);
   if (len < 10 || memcmp (bytes, npy_magic, 6) != 0)
     return fail (error, name, 0, _("not a NumPy .npy file (bad magic string)"));
   major = bytes[6];
@@ -271,15 +276,34 @@ as_npy_decode (const guint8 *bytes, gsize len, const char *name, AsNpyArray *out
       count *= (gsize) dim;
       v = end;
     }
-  if (count > (len - hstart - hlen) / type.size)
-    return fail (error, name, hstart + hlen,
+  *type_out = type;
+  *fortran_out = fortran;
+  *arr_out = arr;
+  *data_offset = hstart + hlen;
+  *count_out = count;
+  return TRUE;
+}
+
+gboolean
+as_npy_decode (const guint8 *bytes, gsize len, const char *name, AsNpyArray *out, GError **error)
+{
+  NpyType type;
+  gboolean fortran;
+  AsNpyArray arr = { 0 };
+  gsize hstart_hlen, count;
+
+  memset (out, 0, sizeof *out);
+  if (!decode_header (bytes, len, name, &type, &fortran, &arr, &hstart_hlen, &count, error))
+    return FALSE;
+  if (count > (len - hstart_hlen) / type.size)
+    return fail (error, name, hstart_hlen,
                  _("the file is truncated: fewer values than its shape announces"));
 
   arr.data = g_try_new (double, MAX (count, 1));
   if (arr.data == NULL)
-    return fail (error, name, hstart, _("not enough memory for this array"));
+    return fail (error, name, hstart_hlen, _("not enough memory for this array"));
   {
-    const guint8 *p = bytes + hstart + hlen;
+    const guint8 *p = bytes + hstart_hlen;
 
     if (!fortran || arr.ndim < 2)
       for (gsize i = 0; i < count; i++)
@@ -338,4 +362,103 @@ as_npy_array_clear (AsNpyArray *array)
 {
   g_clear_pointer (&array->data, g_free);
   array->ndim = 0;
+}
+
+gboolean
+as_npy_read_header (const char *path, AsNpyArray *out, GError **error)
+{
+  return as_npy_read_region (path, 0, NULL, NULL, out, error);
+}
+
+gboolean
+as_npy_read_region (const char *path, guint ndim, const gsize *start, const gsize *size,
+                    AsNpyArray *out, GError **error)
+{
+  NpyType type;
+  gboolean fortran;
+  AsNpyArray arr = { 0 };
+  gsize offset, count, hread, n_out = 1, run, n_runs;
+  guint8 head[65536 + 16];
+  g_autofree guint8 *buf = NULL;
+  FILE *f;
+
+  memset (out, 0, sizeof *out);
+  f = fopen (path, "rb");
+  if (f == NULL)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), _("%s: %s"), path,
+                   g_strerror (e));
+      return FALSE;
+    }
+  /* Headers are a few hundred bytes; 64 KiB is the format's limit for version 1. */
+  hread = fread (head, 1, sizeof head, f);
+  if (!decode_header (head, hread, path, &type, &fortran, &arr, &offset, &count, error))
+    {
+      fclose (f);
+      return FALSE;
+    }
+  if (ndim == 0)
+    {
+      fclose (f);
+      *out = arr;
+      return TRUE;
+    }
+  if (ndim != arr.ndim || (fortran && arr.ndim > 1))
+    {
+      fclose (f);
+      return fail (error, path, 0, fortran ? _("a region can only be read from an array in C order")
+                                           : _("the array does not have the dimensions expected"));
+    }
+  for (guint d = 0; d < ndim; d++)
+    {
+      if (start[d] > arr.shape[d] || size[d] > arr.shape[d] - start[d])
+        {
+          fclose (f);
+          return fail (error, path, offset, _("the region asked for lies outside the array"));
+        }
+      n_out *= size[d];
+    }
+  run = size[ndim - 1];
+  n_runs = run > 0 ? n_out / run : 0;
+  arr.data = g_try_new (double, MAX (n_out, 1));
+  buf = g_try_malloc (MAX (run, 1) * type.size);
+  if (arr.data == NULL || buf == NULL)
+    {
+      fclose (f);
+      g_free (arr.data);
+      return fail (error, path, offset, _("not enough memory for this array"));
+    }
+  for (gsize r = 0; r < n_runs; r++)
+    {
+      /* The multi-index of this run's first element, then its byte offset in the file. */
+      gsize rem = r, lin = 0, stride = 1;
+      gsize idx[AS_NPY_MAX_DIMS];
+      for (int d = (int) ndim - 2; d >= 0; d--)
+        {
+          idx[d] = start[d] + rem % size[d];
+          rem /= size[d];
+        }
+      idx[ndim - 1] = start[ndim - 1];
+      for (int d = (int) ndim - 1; d >= 0; d--)
+        {
+          lin += idx[d] * stride;
+          stride *= arr.shape[d];
+        }
+      if (fseeko (f, (off_t) (offset + lin * type.size), SEEK_SET) != 0
+          || fread (buf, type.size, run, f) != run)
+        {
+          fclose (f);
+          g_free (arr.data);
+          return fail (error, path, offset + lin * type.size,
+                       _("the file is truncated: fewer values than its shape announces"));
+        }
+      for (gsize i = 0; i < run; i++)
+        arr.data[r * run + i] = load_value (buf + i * type.size, &type);
+    }
+  fclose (f);
+  for (guint d = 0; d < ndim; d++)
+    arr.shape[d] = size[d];
+  *out = arr;
+  return TRUE;
 }

@@ -32,6 +32,12 @@ GBytes   *as_npy_encode       (const double *data, guint ndim, const gsize *shap
 gboolean  as_npy_read         (const char *path, AsNpyArray *out, GError **error);
 gboolean  as_npy_decode       (const guint8 *bytes, gsize len, const char *name,
                                AsNpyArray *out, GError **error);
+/* Only the shape of the array in @path (@out->data is NULL): the header is all that is read. */
+gboolean  as_npy_read_header  (const char *path, AsNpyArray *out, GError **error);
+/* The block [start, start + size) of an @ndim-dimensional C-order array, reading only its
+ * bytes (a process of a distributed run reads its region of a recording this way). */
+gboolean  as_npy_read_region  (const char *path, guint ndim, const gsize *start,
+                               const gsize *size, AsNpyArray *out, GError **error);
 gsize     as_npy_array_size   (const AsNpyArray *array);
 void      as_npy_array_clear  (AsNpyArray *array);
 

@@ -134,6 +134,12 @@ as_figure_atoms_figure_height (const AsFigureAtoms *atoms, double width)
 
   if (atoms == NULL || atoms->n_atoms == 0)
     return 200;
+  if (atoms->model->shape.atom_height > 1)
+    {
+      /* 2-D atoms: the mosaic of the window's atoms panel, one square tile per atom. */
+      const double n_cols = ceil (sqrt (atoms->n_atoms));
+      return TITLE_ROOM (fs) + ceil (atoms->n_atoms / n_cols) * (width / n_cols) + fs;
+    }
   return TITLE_ROOM (fs) + HEADER_ROOM (fs) + atoms->n_atoms * row_height (atoms, width) + fs;
 }
 
@@ -148,9 +154,21 @@ as_figure_draw_atoms_figure (cairo_t *cr, double width, double height, const AsF
   cairo_paint (cr);
   if (atoms == NULL || atoms->n_atoms == 0)
     return;
+  if (atoms->model->shape.atom_height > 1)
+    {
+      /* 2-D atoms are pictures: the mosaic below the title. */
+      cairo_save (cr);
+      cairo_rectangle (cr, 0, TITLE_ROOM (fs), width, height - TITLE_ROOM (fs));
+      cairo_clip (cr);
+      cairo_translate (cr, 0, TITLE_ROOM (fs));
+      as_figure_draw_mosaic (cr, width, height - TITLE_ROOM (fs), style, atoms, -1);
+      cairo_restore (cr);
+    }
   as_figure_set_color (cr, &style->foreground);
   if (title != NULL)
     as_figure_text (cr, style, 1.25, AS_FIGURE_TEXT_BOLD, title, fs, fs, 0, 0);
+  if (atoms->model->shape.atom_height > 1)
+    return;
 
   row_h = row_height (atoms, width);
   has_topo = atoms->topographies != NULL;

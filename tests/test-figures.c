@@ -10,6 +10,8 @@
 
 #include "as-figure-axis.h"
 #include "as-figure-text.h"
+#include "as-figure-atoms.h"
+#include "as-figure-model.h"
 
 static guint
 majors (const AsFigureTick *t, guint n, double *values, char labels[][40])
@@ -159,6 +161,55 @@ test_axis_drawn (void)
   cairo_surface_destroy (s);
 }
 
+/* The atoms figure of a 2-D model shows each atom as a picture: atom k of a grey model has
+ * one lit pixel at (k, k), which must come out in the colour of the largest value at that
+ * place of its tile, and in the colour of zero elsewhere. */
+static void
+test_image_atoms_figure (void)
+{
+  const AsCscShape shape = { 4, 1, 20, 20, 5, 5 };
+  AsCdlModel *model = as_cdl_model_new (&shape, 1, FALSE, TRUE);
+  AsFigureAtoms *atoms;
+  AsFigureStyle style;
+  const double width = 400, fs_room = 3.2;
+  double height, hot[3], zero[3];
+  cairo_surface_t *s;
+  cairo_t *cr;
+
+  for (guint k = 0; k < 4; k++)
+    model->atoms[k * 25 + k * 5 + k] = 1.0;
+  atoms = as_figure_atoms_new (model, 0, 0.1);
+  as_figure_style_init_light (&style);
+  height = as_figure_atoms_figure_height (atoms, width);
+  /* Two rows of two square tiles under the title. */
+  g_assert_cmpfloat (height, >=, 2 * width / 2);
+  g_assert_cmpfloat (height, <, 2 * width / 2 + 6 * style.font_size);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) ceil (height));
+  cr = cairo_create (s);
+  as_figure_draw_atoms_figure (cr, width, height, &style, atoms, "image atoms");
+  cairo_surface_flush (s);
+  as_figure_diverging_color (1.0, &hot[0], &hot[1], &hot[2]);
+  as_figure_diverging_color (0.0, &zero[0], &zero[1], &zero[2]);
+  for (guint k = 0; k < 4; k++)
+    for (guint i = 0; i < 5; i++)
+      {
+        const double cell = (width / 2 - 8) / 5;
+        const int x = (int) ((k % 2) * width / 2 + 4 + (i + 0.5) * cell);
+        const int y = (int) (fs_room * style.font_size + (k / 2) * width / 2 + 4 + (i + 0.5) * cell);
+        const guint32 px = ((const guint32 *) (cairo_image_surface_get_data (s)
+                                               + (gsize) y * cairo_image_surface_get_stride (s)))[x];
+        const double *want = i == k ? hot : zero;
+        g_assert_cmpfloat (fabs (((px >> 16) & 0xff) / 255.0 - want[0]), <, 0.02);
+        g_assert_cmpfloat (fabs (((px >> 8) & 0xff) / 255.0 - want[1]), <, 0.02);
+        g_assert_cmpfloat (fabs ((px & 0xff) / 255.0 - want[2]), <, 0.02);
+      }
+  g_assert_true (fabs (hot[0] - zero[0]) + fabs (hot[1] - zero[1]) + fabs (hot[2] - zero[2]) > 0.2);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  as_figure_atoms_unref (atoms);
+  as_cdl_model_unref (model);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -166,5 +217,6 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/ticks/linear", test_linear_ticks);
   g_test_add_func ("/figures/ticks/log", test_log_ticks);
   g_test_add_func ("/figures/axis/drawn", test_axis_drawn);
+  g_test_add_func ("/figures/atoms/image", test_image_atoms_figure);
   return g_test_run ();
 }

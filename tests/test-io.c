@@ -1564,6 +1564,67 @@ test_malformed (void)
   }
 }
 
+/* A block of a C-order array read alone equals the same block of the whole array; a block
+ * outside the array or past the end of a cut file is an error naming the file. */
+static void
+test_npy_region (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("as-npy-region-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "a.npy", NULL);
+  g_autofree char *cut = g_build_filename (dir, "cut.npy", NULL);
+  const gsize shape[3] = { 3, 7, 11 };
+  double data[3 * 7 * 11];
+  AsNpyArray head = { 0 }, part = { 0 };
+  GError *error = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (data); i++)
+    data[i] = (double) i * 0.5 - 3.0;
+  g_assert_true (as_npy_write (path, data, 3, shape, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (as_npy_read_header (path, &head, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (head.ndim, ==, 3);
+  g_assert_cmpuint (head.shape[2], ==, 11);
+  g_assert_null (head.data);
+  {
+    const gsize start[3] = { 1, 2, 3 }, size[3] = { 2, 4, 5 };
+    g_assert_true (as_npy_read_region (path, 3, start, size, &part, &error));
+    g_assert_no_error (error);
+    for (gsize a = 0; a < 2; a++)
+      for (gsize b = 0; b < 4; b++)
+        for (gsize c = 0; c < 5; c++)
+          g_assert_cmpfloat (part.data[(a * 4 + b) * 5 + c], ==,
+                             data[((a + 1) * 7 + b + 2) * 11 + c + 3]);
+    as_npy_array_clear (&part);
+  }
+  {
+    const gsize start[3] = { 0, 5, 0 }, size[3] = { 1, 3, 11 };
+    g_assert_false (as_npy_read_region (path, 3, start, size, &part, &error));
+    g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "a.npy"));
+    g_clear_error (&error);
+  }
+  /* The last 100 values are missing: the first rows still read, the last ones do not. */
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (cut, bytes, (gssize) (len - 800), NULL));
+  {
+    const gsize start[3] = { 0, 0, 0 }, size[3] = { 1, 7, 11 };
+    const gsize late[3] = { 2, 6, 0 };
+    g_assert_true (as_npy_read_region (cut, 3, start, size, &part, &error));
+    g_assert_no_error (error);
+    as_npy_array_clear (&part);
+    g_assert_false (as_npy_read_region (cut, 3, late, (gsize[]) { 1, 1, 11 }, &part, &error));
+    g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "truncated"));
+    g_clear_error (&error);
+  }
+  g_unlink (path);
+  g_unlink (cut);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1574,6 +1635,7 @@ main (int argc, char **argv)
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   tmpdir = g_dir_make_tmp ("atomscope-io-XXXXXX", &error);
   g_assert_no_error (error);
+  g_test_add_func ("/io/npy/region", test_npy_region);
   g_test_add_func ("/io/real/edf", test_real_edf);
   g_test_add_func ("/io/real/csv", test_real_csv);
   g_test_add_func ("/io/edf/discontinuous", test_edf_discontinuous);

@@ -1,0 +1,99 @@
+/* as-distributed.h: convolutional dictionary learning split between MPI processes
+ * (DiCoDiLe, Moreau & Gramfort 2020; DICOD, Moreau, Oudre & Vayatis 2018).
+ *
+ * The valid positions of the activations are cut into contiguous regions, one per process
+ * (1-D signals along time, images along a 2-D grid of processes), aligned on LGCD's
+ * segments.  Each process holds its region plus a border of one segment on each side, and
+ * reads only that part of the data.  The z-step runs LGCD (as-csc.h) on the region, sends
+ * the updates that fall in a neighbour's border, applies soft locks near its own edges, and
+ * ends when the largest pending change of every process is below the tolerance (one
+ * MPI_Allreduce per round).  The D-step sums each process's sufficient statistics with
+ * MPI_Allreduce and every process takes the same step (as-cdl-dstep.h).  docs/distributed.md.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <mpi.h>
+
+#include "as-cdl.h"
+#include "as-csc.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint y0, y1, x0, x1;   /* rows [y0, y1) × columns [x0, x1) of valid positions */
+} AsDistRect;
+
+/* The grid of @size processes over a problem of shape @s (1 row for 1-D signals) and the
+ * region each owns; FALSE with an error when a process would own no segment. */
+gboolean as_distributed_grid (const AsCscShape *s, int size, guint *rows, guint *cols,
+                              GError **error);
+void     as_distributed_regions (const AsCscShape *s, guint rows, guint cols, int rank,
+                                 AsDistRect *owned, AsDistRect *local);
+
+typedef struct _AsDistributed AsDistributed;
+
+typedef struct
+{
+  guint64 rounds;          /* exchange rounds of the last z-step */
+  guint64 updates;         /* coordinate updates of this process */
+  guint64 locked;          /* updates this process held back (soft locks) */
+  guint64 bytes_sent;      /* bytes this process sent (messages; a collective counted as its
+                            * share of a ring all-reduce) */
+  guint64 zstep_bytes;     /* of which in z-steps: border updates and stopping tests */
+  double  max_change;      /* largest pending |Δz| of all processes at the end */
+} AsDistributedStats;
+
+/* Every process of @comm calls these together (they are collective). */
+
+/* Shape of the array in @path (rank 0 reads the header and tells the others), then every
+ * process reads its region and its borders only: a C-order NPY array of P × T (a
+ * multichannel signal) or P × H × W (an image).  Fails on every process, with the rank
+ * and the reason of each process that could not read, when one of them fails. */
+AsDistributed *as_distributed_open_npy  (MPI_Comm comm, const char *path, guint n_atoms,
+                                         guint atom_height, guint atom_width,
+                                         GError **error);
+/* The same from a whole array every process already has (tests, benchmarks). */
+AsDistributed *as_distributed_new_from_data (MPI_Comm comm, const double *x, guint n_channels,
+                                             guint height, guint width, guint n_atoms,
+                                             guint atom_height, guint atom_width,
+                                             GError **error);
+void           as_distributed_free      (AsDistributed *d);
+
+int            as_distributed_rank      (const AsDistributed *d);
+const AsCscShape *as_distributed_shape  (const AsDistributed *d);  /* the whole problem */
+
+/* Distributed z-step with fixed atoms (K × P·h·w, or rank-1 @u, @v when not NULL), warm
+ * started from the activations held; @tol is absolute on |Δz|. */
+void           as_distributed_zstep     (AsDistributed *d, const double *atoms, const double *u,
+                                         const double *v, double lambda, gboolean positive,
+                                         double tol, AsDistributedStats *stats);
+/* The whole activations (K × valid positions) gathered on rank 0 (NULL elsewhere). */
+double        *as_distributed_gather_z  (AsDistributed *d);
+/* ½‖X − Σ z * D‖² + λ‖z‖₁ of the whole problem (the same value on every process). */
+double         as_distributed_objective (AsDistributed *d, const double *atoms, double lambda);
+
+/* Batch CDL as as_cdl_learn() (same starting atoms, λ_max, tolerances, trace and stopping
+ * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms or @start; no
+ * greedy start, no replacement of unused atoms, no taper, no sorting.  Returns the model
+ * (activations gathered) on rank 0, NULL with no error elsewhere. */
+/* Called on every process after each outer iteration (the objective after its D-step). */
+typedef void (*AsDistributedProgress) (guint iteration, double objective, gpointer data);
+
+AsCdlModel    *as_distributed_learn     (AsDistributed *d, const AsCdlParams *params,
+                                         const AsCdlModel *start,
+                                         AsDistributedProgress progress, gpointer data,
+                                         AsDistributedStats *stats, GError **error);
+
+/* As as_cdl_encode(): the activations of the atoms of @dictionary on the data, λ a fraction
+ * of the data's λ_max or absolute (@params), the tolerance relative to the data's RMS.
+ * The model on rank 0, NULL with no error elsewhere. */
+AsCdlModel    *as_distributed_encode    (AsDistributed *d, const AsCdlModel *dictionary,
+                                         const AsCdlParams *params, AsDistributedStats *stats,
+                                         GError **error);
+
+G_END_DECLS
