@@ -87,6 +87,7 @@ typedef struct
   GPtrArray *stimulus;      /* of char*: labels of channels turned into events */
   guint      n_events_added;
   guint      n_filled;      /* non-finite samples interpolated */
+  GPtrArray *warnings;      /* of char*: what the reader warned of (a cut file...) */
   JsonObject *preprocessing;/* the options applied, for run.json */
 } AsLearnReport;
 
