@@ -246,6 +246,22 @@ as_file_is_image (const char *path)
 }
 
 gboolean
+as_image_check_learnable (const AsImage *img, const char *name, GError **error)
+{
+  const gsize n = (gsize) img->n_channels * img->height * img->width;
+  gsize i = 1;
+
+  while (i < n && img->data[i] == img->data[0])
+    i++;
+  if (i < n)
+    return TRUE;
+  g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+               _("%s: every pixel of the image has the same value (%g): nothing to learn from"),
+               name, n > 0 ? img->data[0] : 0.0);
+  return FALSE;
+}
+
+gboolean
 as_image_write_png (const AsImage *img, const char *path, gboolean overwrite, GError **error)
 {
   g_autoptr (GdkPixbuf) pb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, img->width, img->height);

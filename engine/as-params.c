@@ -1154,19 +1154,8 @@ as_learn_input_new (const char *path, AsRecording *recording, const AsLearnReque
       img = as_image_load (path, error);
       if (img == NULL)
         return NULL;
-      {
-        const gsize n = (gsize) img->n_channels * img->height * img->width;
-        gsize i = 1;
-        while (i < n && img->data[i] == img->data[0])
-          i++;
-        if (i >= n)
-          {
-            g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                         _("%s: every pixel of the image has the same value (%g): nothing to learn from"),
-                         path, img->data[0]);
-            return NULL;
-          }
-      }
+      if (!as_image_check_learnable (img, path, error))
+        return NULL;
       in->kind = AS_SIGNAL_KIND_IMAGE;
       in->n_trials = 1;
       in->n_channels = img->n_channels;

@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "as-cdl-export.h"
+#include "as-image.h"
 #include "as-job.h"
 #include "atomscope-application.h"
 #include "atomscope-params-panel.h"
@@ -175,6 +177,43 @@ test_soak (void)
   ui_test_iterate (50);
 }
 
+/* A constant image in the window: refused with the engine's reason, as on the command line,
+ * instead of learning atoms from nothing. */
+static void
+test_constant_image (void)
+{
+  g_autoptr (AsImage) img = as_image_new (40, 30, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-soak-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  AtomscopeWindow *window;
+  guint learned;
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < 40 * 30; i++)
+    img->data[i] = 0.5;
+  path = g_build_filename (dir, "flat.png", NULL);
+  g_assert_true (as_image_write_png (img, path, FALSE, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  open_and_wait (window, path);
+  g_assert_nonnull (atomscope_window_get_image (window));
+  learned = atomscope_window_get_learn_count (window);
+  atomscope_window_learn (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                     learned + 1, 30));
+  g_assert_null (atomscope_window_get_job (window));
+  g_assert_null (atomscope_window_get_model (window));
+  g_assert_cmpint (g_atomic_int_get (&n_warnings), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -188,6 +227,7 @@ main (int argc, char **argv)
     g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
     g_assert_no_error (error);
   }
+  g_test_add_func ("/ui/soak/constant-image", test_constant_image);
   g_test_add_func ("/ui/soak/learn-pause-resume-stop-open", test_soak);
   return g_test_run ();
 }
