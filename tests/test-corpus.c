@@ -1076,10 +1076,13 @@ run_cli (char **argv, double timeout, const char *log_stem, Run *r)
     {
       struct rusage ru;
       pid_t w = wait4 (pid, &wstatus, WNOHANG, &ru);
-      r->cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-               + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
       if (w == pid)
-        break;
+        {
+          /* the child's processor time (and that of the children it waited for) */
+          r->cpu = (double) ru.ru_utime.tv_sec + (double) ru.ru_stime.tv_sec
+                   + ((double) ru.ru_utime.tv_usec + (double) ru.ru_stime.tv_usec) / 1e6;
+          break;
+        }
       if (g_get_monotonic_time () > deadline)
         {
           kill (-pid, SIGKILL);
