@@ -188,6 +188,14 @@ as_cli_learn (int argc, char **argv)
       goto out;
     }
   status = 1;
+  /* What the reader warned of (a cut file...) is said even when quiet, and kept in run.json. */
+  if (input->report != NULL)
+    {
+      g_autofree char *shown = g_filename_display_name (files[0]);
+      for (guint i = 0; i < input->report->warnings->len; i++)
+        fprintf (stderr, _("warning: %s: %s\n"), shown,
+                 (const char *) g_ptr_array_index (input->report->warnings, i));
+    }
   if (input->report != NULL && !quiet)
     {
       for (guint i = 0; i < input->report->excluded->len; i++)
@@ -227,7 +235,8 @@ as_cli_learn (int argc, char **argv)
   info.recording = input->recording;
   /* Checkpoints record the preprocessing too (the end state comes with the final model). */
   extra = as_learn_report_to_json (input->report, NULL);
-  info.preprocessing = json_object_get_object_member (extra, "preprocessing");
+  info.preprocessing = json_object_has_member (extra, "preprocessing")
+                       ? json_object_get_object_member (extra, "preprocessing") : NULL;
   {
     AsCliCheckpoint cp = { out_dir, &input->params, &info, FALSE };
     model = as_cli_run_cdl_job_full (job, quiet, &input->params, checkpoint_every, as_cli_write_checkpoint, &cp,
@@ -245,7 +254,8 @@ as_cli_learn (int argc, char **argv)
     model->sfreq = input->sfreq;
   g_clear_pointer (&extra, json_object_unref);
   extra = as_learn_report_to_json (input->report, model);
-  info.preprocessing = json_object_get_object_member (extra, "preprocessing");
+  info.preprocessing = json_object_has_member (extra, "preprocessing")
+                       ? json_object_get_object_member (extra, "preprocessing") : NULL;
   if (!as_cdl_export_full (model, &input->params, &info, out_dir, force, &error))
     {
       as_cli_error (command, "%s", error->message);

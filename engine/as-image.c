@@ -136,6 +136,27 @@ as_image_load_bytes (const char *name, const guint8 *data, gsize len, GError **e
                        name, len);
           return NULL;
         }
+      /* The size in the header is checked before decoding: the PNG decoder allocates and
+       * fills a huge image row by row before the loader could scale it down. */
+      if (len >= 24 && memcmp (data + 12, "IHDR", 4) == 0)
+        {
+          guint64 w = ((guint64) data[16] << 24) | ((guint64) data[17] << 16) | ((guint64) data[18] << 8) | data[19];
+          guint64 h = ((guint64) data[20] << 24) | ((guint64) data[21] << 16) | ((guint64) data[22] << 8) | data[23];
+          if (w == 0 || h == 0)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                           _("%s: byte 16: the PNG header gives an image of %" PRIu64 " × %" PRIu64 " pixels"),
+                           name, w, h);
+              return NULL;
+            }
+          if (w * h > MAX_PIXELS)
+            {
+              g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                           _("%s: the image (%" PRIu64 " × %" PRIu64 " pixels) is larger than %" PRIu64 " pixels"),
+                           name, w, h, MAX_PIXELS);
+              return NULL;
+            }
+        }
     }
   else if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
     {
@@ -222,6 +243,22 @@ as_file_is_image (const char *path)
       fclose (f);
     }
   return as_file_format_guess (path, head, n) == AS_FILE_FORMAT_IMAGE;
+}
+
+gboolean
+as_image_check_learnable (const AsImage *img, const char *name, GError **error)
+{
+  const gsize n = (gsize) img->n_channels * img->height * img->width;
+  gsize i = 1;
+
+  while (i < n && img->data[i] == img->data[0])
+    i++;
+  if (i < n)
+    return TRUE;
+  g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+               _("%s: every pixel of the image has the same value (%g): nothing to learn from"),
+               name, n > 0 ? img->data[0] : 0.0);
+  return FALSE;
 }
 
 gboolean

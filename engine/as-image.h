@@ -26,6 +26,8 @@ double   *as_image_plane      (AsImage *img, guint channel);
 /* PNG, JPEG and what else GdkPixbuf reads; colour images whose three
  * channels are equal become grey. */
 AsImage  *as_image_load       (const char *path, GError **error);
+/* Something to learn from: not every pixel the same (named @name in the error). */
+gboolean  as_image_check_learnable (const AsImage *img, const char *name, GError **error);
 AsImage  *as_image_load_bytes (const char *name, const guint8 *data, gsize len, GError **error);
 gboolean  as_file_is_image    (const char *path);
 /* Writes a PNG; values are clamped to [0, 1] (nothing overwritten unless asked). */

@@ -672,6 +672,7 @@ as_learn_report_free (AsLearnReport *r)
     return;
   g_ptr_array_unref (r->excluded);
   g_ptr_array_unref (r->stimulus);
+  g_clear_pointer (&r->warnings, g_ptr_array_unref);
   if (r->preprocessing)
     json_object_unref (r->preprocessing);
   g_free (r);
@@ -916,6 +917,9 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
 
   r->excluded = g_ptr_array_new_with_free_func (g_free);
   r->stimulus = g_ptr_array_new_with_free_func (g_free);
+  r->warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < rec->warnings->len; i++)
+    g_ptr_array_add (r->warnings, g_strdup (g_ptr_array_index (rec->warnings, i)));
   if (rec->n_samples < 2 || !(rec->sfreq > 0))
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
@@ -1099,6 +1103,7 @@ as_learn_report_to_json (const AsLearnReport *report, const AsCdlModel *model)
       json_object_set_int_member (pre, "events_from_channels", report->n_events_added);
       json_object_set_int_member (pre, "samples_interpolated", report->n_filled);
       json_object_set_int_member (pre, "samples_left_out", report->n_masked);
+      json_object_set_array_member (pre, "reading_warnings", strings_to_json (report->warnings));
       json_object_set_object_member (o, "preprocessing", pre);
     }
   if (model != NULL)
@@ -1284,6 +1289,8 @@ as_learn_input_new (const char *path, AsRecording *recording, const AsLearnReque
         }
       img = as_image_load (path, error);
       if (img == NULL)
+        return NULL;
+      if (!as_image_check_learnable (img, path, error))
         return NULL;
       in->kind = AS_SIGNAL_KIND_IMAGE;
       in->n_trials = 1;

@@ -89,6 +89,7 @@ typedef struct
   guint      n_filled;      /* non-finite samples interpolated */
   gsize      n_masked;      /* samples left out of learning: missing ones and the filters'
                              * response around them (as_learn_mask_margins()) */
+  GPtrArray *warnings;      /* of char*: what the reader warned of (a cut file...) */
   JsonObject *preprocessing;/* the options applied, for run.json */
 } AsLearnReport;
 

@@ -838,6 +838,9 @@ as_read_fif (const char *name, const guint8 *data, gsize len, GError **error)
         as_recording_add_warning (rec, _("%u events outside the recording were ignored"), outside);
     }
 
+  /* Cut at a tag's end: no partial tag, but blocks left open (a whole file closes them). */
+  if (!cut && stack->len > 0)
+    cut = len;
   if (cut)
     {
       gsize missing = cut_buffer_bytes > 0 && sample_bytes > 0 ? cut_buffer_bytes / sample_bytes : 0;

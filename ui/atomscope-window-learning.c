@@ -340,8 +340,17 @@ prepare_image_thread (GTask *task, gpointer source, gpointer task_data, GCancell
 {
   AsImage *img = task_data;
   gsize n = (gsize) img->width * img->height;
-  double *x = g_memdup2 (img->data, sizeof (double) * n * img->n_channels);
+  g_autofree char *name = img->path ? g_filename_display_basename (img->path) : g_strdup ("");
+  GError *error = NULL;
+  double *x;
 
+  /* The engine's check, as the command line's: a constant image has nothing to learn. */
+  if (!as_image_check_learnable (img, name, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  x = g_memdup2 (img->data, sizeof (double) * n * img->n_channels);
   for (guint c = 0; c < img->n_channels; c++)
     as_detrend (x + c * n, n, AS_DETREND_CONSTANT);
   g_task_return_pointer (task, x, g_free);
@@ -351,13 +360,24 @@ static void
 prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
-  g_autofree double *x = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree double *x = g_task_propagate_pointer (G_TASK (result), &error);
   AsImage *img = g_task_get_task_data (G_TASK (result));
   AsCdlModel *warm = NULL;
   AsCdlParams params;
 
-  if (x == NULL || img != self->image)
+  if (img != self->image)
     return;
+  if (x == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          atomscope_window_show_toast (self, error->message);
+          self->learn_count++;
+        }
+      atomscope_window_update_actions (self);
+      return;
+    }
   params = self->learn_params;
   if (self->model != NULL && self->model->shape.n_atoms == params.n_atoms
       && self->model->shape.atom_width == params.atom_length
