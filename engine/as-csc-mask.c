@@ -99,18 +99,10 @@ as_csc_masked_kkt_violation (const AsCscShape *s, const double *atoms, const dou
   as_csc_masked_gradient (s, atoms, x, mask, z, g);
   for (gsize i = 0; i < n; i++)
     {
-      double v;
       /* A coordinate the mask rules out must be zero, whatever its gradient. */
-      if (!as_csc_mask_allows (mask, i % nv, s->atom_width))
-        v = z[i] != 0.0 ? INFINITY : 0.0;
-      else if (z[i] > 0.0)
-        v = fabs (g[i] + lambda);
-      else if (z[i] < 0.0)
-        v = fabs (g[i] - lambda);
-      else if (positive)
-        v = MAX (0.0, -g[i] - lambda);
-      else
-        v = MAX (0.0, fabs (g[i]) - lambda);
+      double v = !as_csc_mask_allows (mask, i % nv, s->atom_width)
+                 ? (z[i] != 0.0 ? INFINITY : 0.0)
+                 : as_csc_kkt_term (z[i], g[i], lambda, positive);
       worst = MAX (worst, v);
     }
   g_free (g);

@@ -1212,18 +1212,7 @@ as_csc_kkt_violation (const AsCscShape *s, const double *atoms, const double *x,
 
   as_csc_gradient (s, atoms, x, z, g);
   for (gsize i = 0; i < n; i++)
-    {
-      double v;
-      if (z[i] > 0.0)
-        v = fabs (g[i] + lambda);
-      else if (z[i] < 0.0)
-        v = fabs (g[i] - lambda);
-      else if (positive)
-        v = MAX (0.0, -g[i] - lambda);
-      else
-        v = MAX (0.0, fabs (g[i]) - lambda);
-      worst = MAX (worst, v);
-    }
+    worst = MAX (worst, as_csc_kkt_term (z[i], g[i], lambda, positive));
   g_free (g);
   return lambda > 0.0 ? worst / lambda : worst;
 }

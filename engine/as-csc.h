@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include <math.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -122,6 +123,19 @@ guint  as_csc_fista       (const AsCscShape *s, const double *atoms, const doubl
 /* Full gradient g = Dᵀ(Σ z * D − X) on the valid positions, by FFT (independent of LGCD's β). */
 void   as_csc_gradient    (const AsCscShape *s, const double *atoms, const double *x,
                            const double *z, double *grad);
+
+/* One coordinate's distance to the Lasso's optimality conditions, from its value
+ * @z and its gradient @g: |g ± λ| on the support, (|g| − λ)₊ (or (−g − λ)₊ when
+ * positive) off it. */
+static inline double
+as_csc_kkt_term (double z, double g, double lambda, gboolean positive)
+{
+  if (z > 0.0)
+    return fabs (g + lambda);
+  if (z < 0.0)
+    return fabs (g - lambda);
+  return positive ? MAX (0.0, -g - lambda) : MAX (0.0, fabs (g) - lambda);
+}
 
 /* Largest violation of the KKT conditions of the convolutional Lasso, divided by λ:
  * z > 0: g = −λ; z = 0: g ≥ −λ (positive) or |g| ≤ λ (signed); z < 0: g = λ. */

@@ -54,6 +54,22 @@ as_display_padding (const AsDisplayFilters *filters, double sfreq)
   return chain != NULL ? as_filter_chain_settle (chain) : 0;
 }
 
+/* An empty page of @n_channels × @n_samples at @sfreq, with @rec's path, format,
+ * kind and the clock time @offset seconds after its start. */
+static AsRecording *
+page_new (const AsRecording *rec, guint n_channels, gsize n_samples, double sfreq, double offset)
+{
+  AsRecording *page = as_recording_new (n_channels, n_samples, sfreq);
+
+  page->path = g_strdup (rec->path);
+  g_free (page->format);
+  page->format = g_strdup (rec->format);
+  page->kind = rec->kind;
+  if (rec->start_time)
+    page->start_time = g_date_time_add_seconds (rec->start_time, offset);
+  return page;
+}
+
 AsRecording *
 as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
                  const AsDisplayFilters *filters, double t0, double duration, double *page_start,
@@ -111,13 +127,7 @@ as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
       as_filter_chain_apply_many (chain, rows, n_rows, span->n_samples);
     }
 
-  page = as_recording_new (span->n_channels, s1 - s0, fs);
-  page->path = g_strdup (rec->path);
-  g_free (page->format);
-  page->format = g_strdup (rec->format);
-  page->kind = rec->kind;
-  if (rec->start_time)
-    page->start_time = g_date_time_add_seconds (rec->start_time, s0 / fs);
+  page = page_new (rec, span->n_channels, s1 - s0, fs, s0 / fs);
   for (guint c = 0; c < span->n_channels; c++)
     {
       const AsChannel *ch = &span->channels[c];
@@ -160,13 +170,7 @@ as_display_page_append (const AsRecording *page, const AsRecording *rec,
                    rec->path ? rec->path : "?");
       return NULL;
     }
-  both = as_recording_new (page->n_channels + more->n_channels, page->n_samples, page->sfreq);
-  both->path = g_strdup (page->path);
-  g_free (both->format);
-  both->format = g_strdup (page->format);
-  both->kind = page->kind;
-  if (page->start_time)
-    both->start_time = g_date_time_ref (page->start_time);
+  both = page_new (page, page->n_channels + more->n_channels, page->n_samples, page->sfreq, 0);
   for (guint c = 0; c < both->n_channels; c++)
     {
       const AsRecording *from = c < page->n_channels ? page : more;
@@ -218,13 +222,7 @@ as_display_page_for_width (const AsRecording *rec, const AsDerivationSet *deriva
 
   /* Samples 2b and 2b + 1 are bucket b's lower and upper bounds, at the rate
    * that spreads them over the page. */
-  page = as_recording_new (derivations->n_derivations, 2 * (gsize) nb, 2.0 * nb * fs / count);
-  page->path = g_strdup (rec->path);
-  g_free (page->format);
-  page->format = g_strdup (rec->format);
-  page->kind = rec->kind;
-  if (rec->start_time)
-    page->start_time = g_date_time_add_seconds (rec->start_time, s0 / fs);
+  page = page_new (rec, derivations->n_derivations, 2 * (gsize) nb, 2.0 * nb * fs / count, s0 / fs);
   for (guint i = 0; i < derivations->n_derivations; i++)
     {
       const AsDerivation *d = &derivations->derivations[i];
