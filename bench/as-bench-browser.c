@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "as-bench-out.h"
 #include "as-bench-browser.h"
 #include "as-display.h"
 #include "as-engine.h"
@@ -246,16 +247,16 @@ as_bench_browser_run (const AsBenchBrowserParams *p, FILE *out, gboolean *met, G
     if (g_file_get_contents ("/proc/loadavg", &avg, NULL, NULL))
       load = g_ascii_strtod (avg, NULL);
   }
-  fprintf (out, _("Machine: %u processors, load average %.1f (times on the clock grow with it; processor times do not)\n"),
+  as_bench_print (out, _("Machine: %u processors, load average %.1f (times on the clock grow with it; processor times do not)\n"),
            g_get_num_processors (), load);
-  fprintf (out, _("Recording: %.3g h, %u channels at %u Hz, EDF+ of %.2f GB in %s\n"), p->hours,
+  as_bench_print (out, _("Recording: %.3g h, %u channels at %u Hz, EDF+ of %.2f GB in %s\n"), p->hours,
            p->n_channels, p->sfreq, bytes / 1e9, dir);
   fflush (out);
   t = g_get_monotonic_time ();
   if (!write_edf (p, path, n_records, error))
     goto out;
   write_s = (g_get_monotonic_time () - t) / 1e6;
-  fprintf (out, _("Written in %.1f s\n"), write_s);
+  as_bench_print (out, _("Written in %.1f s\n"), write_s);
 
   /* Opened as the window opens a file; one small enough to be read whole
    * under this machine's budget is read page by page all the same. */
@@ -281,19 +282,19 @@ as_bench_browser_run (const AsBenchBrowserParams *p, FILE *out, gboolean *met, G
     goto out;
   peak = peak_memory ();
 
-  fprintf (out, _("Opened %s in %.3f s (goal < %.0f s): %u channels, %.1f h, %u events, read page by page%s\n"),
+  as_bench_print (out, _("Opened %s in %.3f s (goal < %.0f s): %u channels, %.1f h, %u events, read page by page%s\n"),
            rec->format, open_s, GOAL_OPEN_S, rec->n_channels, as_recording_duration (rec) / 3600,
            rec->events->len,
            forced ? _(" (forced: the file fits the memory budget)") : "");
-  fprintf (out, _("Pyramid: %.1f MB of float32 min/max, cells of 2^%u to all samples, built in %.2f s on a worker (%.2f s of processor time)\n"),
+  as_bench_print (out, _("Pyramid: %.1f MB of float32 min/max, cells of 2^%u to all samples, built in %.2f s on a worker (%.2f s of processor time)\n"),
            pyramid_bytes / 1e6, k0, pyramid_s, pyramid_cpu);
-  fprintf (out, _("10 s pages (%u, %u×%u px, no display filter): median %.2f ms, max %.2f ms; processor time median %.2f ms\n"),
+  as_bench_print (out, _("10 s pages (%u, %u×%u px, no display filter): median %.2f ms, max %.2f ms; processor time median %.2f ms\n"),
            p->short_pages, p->width, p->height, raw_med, raw_max, raw_cpu);
-  fprintf (out, _("10 s pages (%u, %u×%u px, EEG display filters): median %.2f ms, max %.2f ms (goal < %.0f ms); processor time median %.2f ms\n"),
+  as_bench_print (out, _("10 s pages (%u, %u×%u px, EEG display filters): median %.2f ms, max %.2f ms (goal < %.0f ms); processor time median %.2f ms\n"),
            p->short_pages, p->width, p->height, short_med, short_max, GOAL_SHORT_MS, short_cpu);
-  fprintf (out, _("30 min pages (%u, from the pyramid): median %.2f ms, max %.2f ms (goal < %.0f ms); processor time median %.2f ms\n"),
+  as_bench_print (out, _("30 min pages (%u, from the pyramid): median %.2f ms, max %.2f ms (goal < %.0f ms); processor time median %.2f ms\n"),
            p->long_pages, long_med, long_max, GOAL_LONG_MS, long_cpu);
-  fprintf (out, _("Peak memory (VmHWM): %.0f MiB (goal < %.0f MiB)\n"), peak / 1048576.0,
+  as_bench_print (out, _("Peak memory (VmHWM): %.0f MiB (goal < %.0f MiB)\n"), peak / 1048576.0,
            GOAL_PEAK_BYTES / 1048576.0);
   *met = open_s < GOAL_OPEN_S && short_med < GOAL_SHORT_MS && long_med < GOAL_LONG_MS
          && peak < GOAL_PEAK_BYTES;

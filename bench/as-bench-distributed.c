@@ -16,6 +16,7 @@
 #include <mpi.h>
 #include <glib/gi18n.h>
 
+#include "as-bench-out.h"
 #include "as-bench-distributed.h"
 #include "as-cdl-sim.h"
 #include "as-distributed.h"
@@ -154,24 +155,24 @@ as_bench_distributed (const char *self, double hours, guint iterations, FILE *ou
   const double alpha = 5e-6, beta = 1e9;
   double border, t_comp;
 
-  fprintf (out, _("Distributed CDL: %.2f h of %d channels at %d Hz (%.0f samples), K=%d rank-1 atoms of %d samples, %u outer iterations\n"),
+  as_bench_print (out, _("Distributed CDL: %.2f h of %d channels at %d Hz (%.0f samples), K=%d rank-1 atoms of %d samples, %u outer iterations\n"),
            hours, BENCH_CHANNELS, BENCH_RATE, hours * 3600 * BENCH_RATE, BENCH_ATOMS,
            BENCH_LENGTH, iterations);
   fflush (out);
   if (!run_one (self, 1, hours, iterations, &r1, &error)
       || !run_one (self, 2, hours, iterations, &r2, &error))
     {
-      fprintf (out, _("   cannot run mpirun: %s\n"), error->message);
+      as_bench_print (out, _("   cannot run mpirun: %s\n"), error->message);
       g_clear_error (&error);
       return 1;
     }
-  fprintf (out, _("   1 process:   %.2f s per outer iteration (z-step %.2f s), %.0f bytes sent per iteration, objective %.8g\n"),
+  as_bench_print (out, _("   1 process:   %.2f s per outer iteration (z-step %.2f s), %.0f bytes sent per iteration, objective %.8g\n"),
            r1.t_iter, r1.t_z, r1.bytes, r1.objective);
-  fprintf (out, _("   2 processes: %.2f s per outer iteration (z-step %.2f s), %.0f bytes sent per iteration by the busiest process, %.1f exchange rounds per z-step, objective %.8g\n"),
+  as_bench_print (out, _("   2 processes: %.2f s per outer iteration (z-step %.2f s), %.0f bytes sent per iteration by the busiest process, %.1f exchange rounds per z-step, objective %.8g\n"),
            r2.t_iter, r2.t_z, r2.bytes, r2.rounds, r2.objective);
-  fprintf (out, _("   of which in the z-step (border updates, stopping tests): %.0f bytes per iteration\n"),
+  as_bench_print (out, _("   of which in the z-step (border updates, stopping tests): %.0f bytes per iteration\n"),
            r2.zbytes);
-  fprintf (out, _("   speed-up 1 → 2 processes: %.2f× per outer iteration (goal ≥ 1.7× on 2 free cores), %.2f× on the z-step\n"),
+  as_bench_print (out, _("   speed-up 1 → 2 processes: %.2f× per outer iteration (goal ≥ 1.7× on 2 free cores), %.2f× on the z-step\n"),
            r1.t_iter / r2.t_iter, r1.t_z / r2.t_z);
 
   /* The model (docs/distributed.md): per process and iteration, the statistics' ring
@@ -180,7 +181,7 @@ as_bench_distributed (const char *self, double hours, guint iterations, FILE *ou
    * exchange round for the stopping test on each of log₂ W levels of the reduction tree. */
   border = MAX (0.0, r2.zbytes - 16.0 * r2.rounds);
   t_comp = r1.t_iter;
-  fprintf (out, _("   model (α = %.0f µs latency and β = %.0f GB/s assumed, not measured; computation divided evenly):\n"),
+  as_bench_print (out, _("   model (α = %.0f µs latency and β = %.0f GB/s assumed, not measured; computation divided evenly):\n"),
            alpha * 1e6, beta / 1e9);
   fprintf (out, "   %6s %16s %14s %14s %10s\n", _("W"), _("bytes/iteration"), _("compute (s)"),
            _("messages (s)"), _("speed-up"));
