@@ -145,6 +145,15 @@ is_eye_channel (const AsChannel *c)
          || strstr (l, "gaze") || strstr (l, "eog") || strstr (l, "nystag");
 }
 
+gboolean
+as_recording_has_eye_channel (const AsRecording *rec)
+{
+  for (guint i = 0; rec != NULL && i < rec->n_channels; i++)
+    if (is_eye_channel (&rec->channels[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Degrees per file unit, or NAN when it takes a gain or a pixels-per-degree. */
 static double
 unit_to_degrees (const char *unit, const char *label, double ppd)

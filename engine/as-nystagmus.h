@@ -206,4 +206,8 @@ void                 as_nystagmus_summarise (const AsNystagmusAnalysis *a, doubl
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsEyeChannel, as_eye_channel_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsNystagmusAnalysis, as_nystagmus_analysis_unref)
 
+/* Whether @rec has a channel the nystagmus measures can be taken on (gaze, eye
+ * position or EOG): the window shows its nystagmus panel only then. */
+gboolean    as_recording_has_eye_channel (const AsRecording *rec);
+
 G_END_DECLS

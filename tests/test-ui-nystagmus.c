@@ -135,6 +135,7 @@ test_bundled (void)
   g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 2, 30));
   panel = window->nystagmus_panel;
   view = window->signal_view;
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
   g_assert_true (ui_test_wait_until (has_analysis, panel, 1, 30));
   ui_test_iterate (20);
   t0 = atomscope_signal_view_get_page_start (view);
@@ -223,6 +224,8 @@ test_no_eye_channel (void)
   g_assert_nonnull (strstr (atomscope_nystagmus_panel_get_message (window->nystagmus_panel),
                             "no eye-movement channel"));
   g_assert_cmpuint (atomscope_nystagmus_panel_get_n_rows (window->nystagmus_panel), ==, 0);
+  /* …and the window does not offer nystagmus measures beside such a recording. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->nystagmus_panel)));
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_iterate (50);
   g_unlink (path);

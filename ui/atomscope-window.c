@@ -17,6 +17,7 @@
 #include "as-image.h"
 #include "as-montage.h"
 #include "as-preprocess.h"
+#include "as-nystagmus.h"
 #include "as-paged.h"
 #include "as-reader.h"
 #include "as-topography.h"
@@ -182,6 +183,8 @@ set_recording (AtomscopeWindow *self, AsRecording *rec, AsMontage *montage, GFil
   atomscope_signal_view_set_recording (self->signal_view, rec);
   atomscope_signal_view_set_nystagmus (self->signal_view, NULL);
   atomscope_nystagmus_panel_set_recording (self->nystagmus_panel, rec);
+  /* Nystagmus measures are offered where an eye moves, not beside an EEG. */
+  gtk_widget_set_visible (GTK_WIDGET (self->nystagmus_panel), as_recording_has_eye_channel (rec));
   atomscope_window_browser_set_recording (self, rec);
   atomscope_signal_view_set_page_length (self->signal_view, MIN (10.0, MAX (as_recording_duration (rec), 0.01)));
   atomscope_params_panel_set_recording (self->params_panel, rec);
