@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "as-engine.h"
 
 #include "atomscope-figure-worker.h"
@@ -53,6 +55,53 @@ result_free (Result *res)
   g_free (res);
 }
 
+/* Renders in flight, process-wide: the process waits for them before its exit
+ * handlers tear down the text shaping libraries they draw with. */
+static GMutex flight_lock;
+static GCond flight_cond;
+static guint in_flight;
+static gboolean exiting;
+
+static void
+wait_renders_at_exit (void)
+{
+  gint64 end = g_get_monotonic_time () + 2 * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&flight_lock);
+  exiting = TRUE;
+  while (in_flight > 0 && g_cond_wait_until (&flight_cond, &flight_lock, end))
+    ;
+  g_mutex_unlock (&flight_lock);
+}
+
+static gboolean
+flight_begin (void)
+{
+  static gsize registered;
+  gboolean go;
+
+  if (g_once_init_enter (&registered))
+    {
+      atexit (wait_renders_at_exit);
+      g_once_init_leave (&registered, 1);
+    }
+  g_mutex_lock (&flight_lock);
+  go = !exiting;
+  if (go)
+    in_flight++;
+  g_mutex_unlock (&flight_lock);
+  return go;
+}
+
+static void
+flight_end (void)
+{
+  g_mutex_lock (&flight_lock);
+  in_flight--;
+  g_cond_broadcast (&flight_cond);
+  g_mutex_unlock (&flight_lock);
+}
+
 static void
 render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -61,6 +110,11 @@ render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   cairo_t *cr;
   Result *res;
 
+  if (!flight_begin ())
+    {
+      g_task_return_pointer (task, NULL, NULL);   /* the process is exiting */
+      return;
+    }
   /* Drawing off the main loop is background work too. */
   as_engine_lower_thread_priority ();
   int pw = req->width * req->scale, ph = req->height * req->scale;
@@ -77,6 +131,7 @@ render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   res->width = req->width;
   res->height = req->height;
   res->scale = req->scale;
+  flight_end ();
   g_task_return_pointer (task, res, (GDestroyNotify) result_free);
 }
 
