@@ -77,7 +77,7 @@ if [ "${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then (sleep 1; kill -KILL $$) & fi
 exec "$@"
 SH
 chmod +x "$tmp/kill-one.sh"
-out=$(run -np 2 "$tmp/kill-one.sh" "$cli" learn "$tmp/long.npy" --distributed --atom-samples 32 --atoms 4 --iterations 200 --tol 0 -o "$tmp/killed" 2>&1); st=$?
+out=$(run -np 2 "$tmp/kill-one.sh" "$cli" learn "$tmp/long.npy" --distributed --atom-samples 32 --atoms 4 --iterations 5000 --tol 0 -o "$tmp/killed" 2>&1); st=$?
 echo "$out" | grep -q "^iteration" && ok "learning was under way when process 1 was killed" || bad "learning was under way when process 1 was killed"
 [ $st -ne 0 ] && ok "a killed process ends the run with an error" || bad "a killed process ends the run with an error"
 if echo "$out" | grep -qi "rank 1.*signal 9\|rank 1.*killed"; then ok "the error names the killed rank and the signal"; else bad "the error names the killed rank and the signal"; echo "$out" | sed 's/^/# /'; fi
