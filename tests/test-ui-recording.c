@@ -616,6 +616,20 @@ test_live_eeg (void)
            && g_get_monotonic_time () - tp < 5000000)
       g_main_context_iteration (NULL, TRUE);
     g_assert_cmpint (as_job_get_state (atomscope_window_get_job (window)), ==, AS_JOB_PAUSED);
+    /* Paused is asked at once; the step in flight may still publish once on its
+     * way to the pause: wait until nothing new has come for 0.5 s (at most 10 s). */
+    g0 = job_generation (window);
+    tp = g_get_monotonic_time ();
+    for (gint64 quiet = tp; g_get_monotonic_time () - quiet < 500000 && g_get_monotonic_time () - tp < 10000000;)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (5000);
+        if (job_generation (window) != g0)
+          {
+            g0 = job_generation (window);
+            quiet = g_get_monotonic_time ();
+          }
+      }
     g0 = job_generation (window);
     tp = g_get_monotonic_time ();
     while (g_get_monotonic_time () - tp < 300000)

@@ -58,6 +58,7 @@ result_free (Result *res)
 /* Renders in flight, process-wide: the process waits for them before its exit
  * handlers tear down the text shaping libraries they draw with. */
 static GMutex flight_lock;
+static GMutex render_lock;
 static GCond flight_cond;
 static guint in_flight;
 static gboolean exiting;
@@ -120,10 +121,14 @@ render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   int pw = req->width * req->scale, ph = req->height * req->scale;
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  /* One render at a time: cairo 1.16 shares scaled fonts between threads and
+   * asserts when one thread drops a font whose glyph cache another has frozen. */
+  g_mutex_lock (&render_lock);
   cr = cairo_create (surface);
   cairo_scale (cr, req->scale, req->scale);
   req->draw (cr, req->width, req->height, req->data);
   cairo_destroy (cr);
+  g_mutex_unlock (&render_lock);
   cairo_surface_flush (surface);
   res = g_new0 (Result, 1);
   res->surface = surface;
