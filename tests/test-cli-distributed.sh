@@ -32,7 +32,7 @@ def save(path, cut=0):
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(head)) + head.encode() + body[:len(body) - cut])
 save(sys.argv[1] + "/signal.npy")
 save(sys.argv[1] + "/cut.npy", cut=8 * 1000)
-T = 60000
+T = 300000
 x = [[0.05 * random.gauss(0, 1) for _ in range(T)] for _ in range(P)]
 for s in range(100, T - 40, 211):
     for p in range(P):
@@ -70,10 +70,10 @@ if echo "$out" | grep -q "process 1: .*cut.npy.*truncated"; then ok "the error n
 if echo "$out" | grep -q "process 0:"; then bad "process 0, which read its region, is not blamed"; else ok "process 0, which read its region, is not blamed"; fi
 [ ! -e "$tmp/cut" ] && ok "no model folder after a failed read" || bad "no model folder after a failed read"
 
-# Process 1 is killed (SIGKILL) a second into learning: mpirun ends the run and names it.
+# Process 1 is killed (SIGKILL) four seconds in, well into learning: mpirun ends the run and names it.
 cat > "$tmp/kill-one.sh" <<'SH'
 #!/bin/sh
-if [ "${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then (sleep 1; kill -KILL $$) & fi
+if [ "${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then (sleep 4; kill -KILL $$) & fi
 exec "$@"
 SH
 chmod +x "$tmp/kill-one.sh"
