@@ -11,21 +11,8 @@ py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
 fail=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-bad () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-expect () { # description, expected status, pattern (grep -E on stdout+stderr), command...
-  desc="$1"; want="$2"; pat="$3"; shift 3
-  out=$("$@" 2>&1); got=$?
-  if [ "$got" -ne "$want" ]; then
-    bad "$desc: exit $got, expected $want"; echo "$out" | sed 's/^/# /'
-  elif ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
-    bad "$desc: output lacks /$pat/"; echo "$out" | sed 's/^/# /'
-  else
-    ok "$desc"
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 small="-q --checkpoint 0 --threads 1 -k 2 -n 3"
 
 # A cut WAV: learn says what is missing (even with -q) and keeps it in run.json.

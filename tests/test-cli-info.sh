@@ -7,20 +7,7 @@ data="${G_TEST_SRCDIR:-$(dirname "$0")}/data"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-bad () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-expect () { # description, expected status, pattern (grep -E on stdout+stderr), command...
-  desc="$1"; want="$2"; pat="$3"; shift 3
-  out=$("$@" 2>&1); got=$?
-  if [ "$got" -ne "$want" ]; then
-    bad "$desc: exit $got, expected $want"; echo "$out" | sed 's/^/# /'
-  elif ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
-    bad "$desc: output lacks /$pat/"; echo "$out" | sed 's/^/# /'
-  else
-    ok "$desc"
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 edf="$data/eegmmi_S001R04_motor_imagery.edf"
 # the EDF is read once (libbiosig in a child process takes a moment); its
 # output is checked line by line
