@@ -124,7 +124,9 @@ as_display_page (const AsRecording *rec, const AsDerivationSet *derivations,
       for (guint c = 0; c < span->n_channels; c++)
         if (filters->types & (1u << span->channels[c].type))
           rows[n_rows++] = as_recording_channel (span, c);
-      as_filter_chain_apply_many (chain, rows, n_rows, span->n_samples);
+      /* The span's own samples stand for the signal beyond the page, except
+       * where the recording ends. */
+      as_filter_chain_apply_span (chain, rows, n_rows, span->n_samples, a == 0, b == rec->n_samples);
     }
 
   page = page_new (rec, span->n_channels, s1 - s0, fs, s0 / fs);

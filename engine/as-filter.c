@@ -211,23 +211,25 @@ as_sos_filter (const AsSos *sos, double *x, gsize n)
     }
 }
 
-void
-as_sos_filtfilt (const AsSos *sos, double *x, gsize n, gsize padlen)
+/* as_sos_filtfilt() with @padl samples of odd extension before @x and @padr after. */
+static void
+sos_filtfilt_ext (const AsSos *sos, double *x, gsize n, gsize padl, gsize padr)
 {
   g_autofree double *ext = NULL;
   gsize m;
 
   if (n < 2)
     return;
-  padlen = MIN (padlen, n - 1);
-  m = n + 2 * padlen;
+  padl = MIN (padl, n - 1);
+  padr = MIN (padr, n - 1);
+  m = n + padl + padr;
   ext = g_new (double, m);
-  /* odd extension: 2 x[0] − x[padlen..1] and 2 x[n−1] − x[n−2..n−1−padlen] */
-  for (gsize i = 0; i < padlen; i++)
-    ext[i] = 2 * x[0] - x[padlen - i];
-  memcpy (ext + padlen, x, n * sizeof (double));
-  for (gsize i = 0; i < padlen; i++)
-    ext[padlen + n + i] = 2 * x[n - 1] - x[n - 2 - i];
+  /* odd extension: 2 x[0] − x[padl..1] and 2 x[n−1] − x[n−2..n−1−padr] */
+  for (gsize i = 0; i < padl; i++)
+    ext[i] = 2 * x[0] - x[padl - i];
+  memcpy (ext + padl, x, n * sizeof (double));
+  for (gsize i = 0; i < padr; i++)
+    ext[padl + n + i] = 2 * x[n - 1] - x[n - 2 - i];
   as_sos_filter (sos, ext, m);
   for (gsize i = 0; i < m / 2; i++)
     {
@@ -237,7 +239,13 @@ as_sos_filtfilt (const AsSos *sos, double *x, gsize n, gsize padlen)
     }
   as_sos_filter (sos, ext, m);
   for (gsize i = 0; i < n; i++)
-    x[i] = ext[m - 1 - padlen - i];
+    x[i] = ext[m - 1 - padl - i];
+}
+
+void
+as_sos_filtfilt (const AsSos *sos, double *x, gsize n, gsize padlen)
+{
+  sos_filtfilt_ext (sos, x, n, padlen, padlen);
 }
 
 /* ---- a chain of filters applied to one channel ----------------------------------- */
@@ -246,12 +254,31 @@ typedef struct
 {
   AsSos *sos;
   gsize  padlen;
+  double slowest;  /* the largest pole radius of its sections */
 } ChainStage;
 
 struct _AsFilterChain
 {
   GArray *stages;  /* of ChainStage */
 };
+
+/* The largest |pole| of the sections: the roots of z² + a1 z + a2. */
+static double
+sos_slowest_pole (const AsSos *sos)
+{
+  double r = 0;
+
+  for (guint i = 0; i < sos->n_sections; i++)
+    {
+      double a1 = sos->sections[i].a[1], a2 = sos->sections[i].a[2], d = a1 * a1 - 4 * a2;
+
+      if (d < 0)
+        r = MAX (r, sqrt (a2));
+      else
+        r = MAX (r, MAX (fabs (-a1 + sqrt (d)), fabs (-a1 - sqrt (d))) / 2);
+    }
+  return r;
+}
 
 static void
 chain_stage_clear (ChainStage *stage)
@@ -281,9 +308,10 @@ as_filter_chain_new (const AsFilterSpec *spec, double sfreq, GError **error)
       for (double f = spec->notch; f < sfreq / 2; f += spec->notch)
         {
           /* A notch of quality q rings for about q/(π f) seconds. */
-          ChainStage stage = { as_notch_design (f, q, sfreq, error), (gsize) (3 * q * sfreq / f) };
+          ChainStage stage = { as_notch_design (f, q, sfreq, error), (gsize) (3 * q * sfreq / f), 0 };
           if (stage.sos == NULL)
             return NULL;
+          stage.slowest = sos_slowest_pole (stage.sos);
           g_array_append_val (chain->stages, stage);
           if (!spec->notch_harmonics)
             break;
@@ -291,7 +319,7 @@ as_filter_chain_new (const AsFilterSpec *spec, double sfreq, GError **error)
     }
   if (spec->highpass > 0 || spec->lowpass > 0)
     {
-      ChainStage stage = { NULL, 0 };
+      ChainStage stage = { NULL, 0, 0 };
       double slowest = spec->highpass > 0 ? spec->highpass : spec->lowpass;
 
       if (spec->highpass > 0 && spec->lowpass > 0)
@@ -304,6 +332,7 @@ as_filter_chain_new (const AsFilterSpec *spec, double sfreq, GError **error)
       if (stage.sos == NULL)
         return NULL;
       stage.padlen = (gsize) (3 * order * sfreq / slowest);
+      stage.slowest = sos_slowest_pole (stage.sos);
       g_array_append_val (chain->stages, stage);
     }
   return g_steal_pointer (&chain);
@@ -327,20 +356,32 @@ as_filter_chain_is_empty (const AsFilterChain *chain)
 gsize
 as_filter_chain_settle (const AsFilterChain *chain)
 {
-  gsize pad = 0;
+  const double tolerance = 1e-4;
+  gsize settle = 0;
 
+  /* A stage started from the steady state of its first sample is off by at most
+   * the signal's size times its slowest pole's radius to the n; each stage gets
+   * an equal share of the tolerance. */
   for (guint i = 0; i < chain->stages->len; i++)
-    pad = MAX (pad, g_array_index (chain->stages, ChainStage, i).padlen);
-  return pad;
+    {
+      double r = g_array_index (chain->stages, ChainStage, i).slowest;
+      if (r >= 1)
+        return G_MAXSIZE / 4;
+      if (r > 0)
+        settle = MAX (settle, (gsize) ceil (log (tolerance / chain->stages->len) / log (r)));
+    }
+  return settle;
 }
 
 static void
-chain_apply_run (const AsFilterChain *chain, double *x, gsize n)
+chain_apply_run (const AsFilterChain *chain, double *x, gsize n, gboolean extend_start,
+                 gboolean extend_end)
 {
   for (guint i = 0; i < chain->stages->len; i++)
     {
       const ChainStage *stage = &g_array_index (chain->stages, ChainStage, i);
-      as_sos_filtfilt (stage->sos, x, n, stage->padlen);
+      sos_filtfilt_ext (stage->sos, x, n, extend_start ? stage->padlen : 0,
+                        extend_end ? stage->padlen : 0);
     }
 }
 
@@ -360,7 +401,7 @@ as_filter_chain_apply (const AsFilterChain *chain, double *x, gsize n)
       for (end = t; end < n && isfinite (x[end]); end++)
         ;
       if (end > t)
-        chain_apply_run (chain, x + t, end - t);
+        chain_apply_run (chain, x + t, end - t, TRUE, TRUE);
       t = end;
     }
 }
@@ -411,26 +452,28 @@ sos_filter_many (const AsSos *sos, double *const *x, gsize n)
     }
 }
 
-/* as_sos_filtfilt() of four channels of n samples at once. */
+/* sos_filtfilt_ext() of four channels of n samples at once. */
 static void
-sos_filtfilt_many (const AsSos *sos, double *const *x, gsize n, gsize padlen, double *work)
+sos_filtfilt_many (const AsSos *sos, double *const *x, gsize n, gsize padl, gsize padr,
+                   double *work)
 {
   gsize m;
   double *ext[MANY];
 
   if (n < 2)
     return;
-  padlen = MIN (padlen, n - 1);
-  m = n + 2 * padlen;
+  padl = MIN (padl, n - 1);
+  padr = MIN (padr, n - 1);
+  m = n + padl + padr;
   for (int k = 0; k < MANY; k++)
     {
       double *e = ext[k] = work + (gsize) k * m;
       const double *v = x[k];
-      for (gsize i = 0; i < padlen; i++)
-        e[i] = 2 * v[0] - v[padlen - i];
-      memcpy (e + padlen, v, n * sizeof (double));
-      for (gsize i = 0; i < padlen; i++)
-        e[padlen + n + i] = 2 * v[n - 1] - v[n - 2 - i];
+      for (gsize i = 0; i < padl; i++)
+        e[i] = 2 * v[0] - v[padl - i];
+      memcpy (e + padl, v, n * sizeof (double));
+      for (gsize i = 0; i < padr; i++)
+        e[padl + n + i] = 2 * v[n - 1] - v[n - 2 - i];
     }
   sos_filter_many (sos, ext, m);
   for (int k = 0; k < MANY; k++)
@@ -443,11 +486,18 @@ sos_filtfilt_many (const AsSos *sos, double *const *x, gsize n, gsize padlen, do
   sos_filter_many (sos, ext, m);
   for (int k = 0; k < MANY; k++)
     for (gsize i = 0; i < n; i++)
-      x[k][i] = ext[k][m - 1 - padlen - i];
+      x[k][i] = ext[k][m - 1 - padl - i];
 }
 
 void
 as_filter_chain_apply_many (const AsFilterChain *chain, double *const *x, guint count, gsize n)
+{
+  as_filter_chain_apply_span (chain, x, count, n, TRUE, TRUE);
+}
+
+void
+as_filter_chain_apply_span (const AsFilterChain *chain, double *const *x, guint count, gsize n,
+                            gboolean extend_start, gboolean extend_end)
 {
   g_autofree double **whole = g_new (double *, MAX (count, 1u));
   g_autofree double *work = NULL;
@@ -467,14 +517,16 @@ as_filter_chain_apply_many (const AsFilterChain *chain, double *const *x, guint 
       else
         as_filter_chain_apply (chain, x[c], n);
     }
-  pad = as_filter_chain_settle (chain);
+  for (guint i = 0; i < chain->stages->len; i++)
+    pad = MAX (pad, g_array_index (chain->stages, ChainStage, i).padlen);
   work = g_new (double, MANY * (n + 2 * pad + 2));
   for (guint c = 0; c + MANY <= n_whole; c += MANY)
     for (guint i = 0; i < chain->stages->len; i++)
       {
         const ChainStage *stage = &g_array_index (chain->stages, ChainStage, i);
-        sos_filtfilt_many (stage->sos, whole + c, n, stage->padlen, work);
+        sos_filtfilt_many (stage->sos, whole + c, n, extend_start ? stage->padlen : 0,
+                           extend_end ? stage->padlen : 0, work);
       }
   for (guint c = n_whole - n_whole % MANY; c < n_whole; c++)
-    as_filter_chain_apply (chain, whole[c], n);
+    chain_apply_run (chain, whole[c], n, extend_start, extend_end);
 }

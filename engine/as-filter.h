@@ -77,8 +77,10 @@ typedef struct _AsFilterChain AsFilterChain;
 AsFilterChain *as_filter_chain_new    (const AsFilterSpec *spec, double sfreq, GError **error);
 void           as_filter_chain_free   (AsFilterChain *chain);
 gboolean       as_filter_chain_is_empty (const AsFilterChain *chain);
-/* Samples of odd-extension padding each filter uses: a few time constants of
- * its slowest pole.  Data this far outside a span changes the span little. */
+/* Samples after which what a filter's start leaves in its output (it starts from
+ * the steady state of its first sample) is below 1e-4 of the signal, from the
+ * slowest pole of each stage: a span read this far beyond a page on each side
+ * filters the page as the whole recording would. */
 gsize          as_filter_chain_settle (const AsFilterChain *chain);
 /* Zero phase, in place.  Non-finite samples split @x into runs filtered one
  * by one, so a gap stays a gap and leaks nothing into its neighbours. */
@@ -87,6 +89,12 @@ void           as_filter_chain_apply  (const AsFilterChain *chain, double *x, gs
  * results, several channels at a time. */
 void           as_filter_chain_apply_many (const AsFilterChain *chain, double *const *x,
                                            guint count, gsize n);
+/* as_filter_chain_apply_many() of a span cut from a longer signal: the odd
+ * extension that stands for the signal beyond an end is added only at the ends
+ * flagged, where the signal itself ends. */
+void           as_filter_chain_apply_span (const AsFilterChain *chain, double *const *x,
+                                           guint count, gsize n, gboolean extend_start,
+                                           gboolean extend_end);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsFilterChain, as_filter_chain_free)
 

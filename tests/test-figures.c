@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "as-figure.h"
 #include "as-figure-axis.h"
 #include "as-figure-text.h"
 #include "as-figure-atoms.h"
@@ -210,6 +211,72 @@ test_image_atoms_figure (void)
   as_cdl_model_unref (model);
 }
 
+/* A dense page of many channels: the trace columns written straight into an image
+ * surface's pixels are the pixels cairo draws for the same figure replayed from a
+ * recording surface (its own path), a bad channel's translucent trace included, and
+ * both show each channel's extremes in every pixel column. */
+static void
+test_dense_signals_direct (void)
+{
+  const int width = 900, height = 700;
+  g_autoptr (AsRecording) rec = as_recording_new (24, 5000, 250);
+  const char *const bad[] = { "C5", NULL };
+  AsFigureSignalOptions options = { .selected_atom = -1, .bad = bad };
+  AsFigureStyle style;
+  cairo_surface_t *direct, *recording, *replayed;
+  cairo_t *cr;
+  guint differ = 0, lit = 0;
+
+  for (guint c = 0; c < rec->n_channels; c++)
+    {
+      g_autofree char *label = g_strdup_printf ("C%u", c);
+      double *x = as_recording_channel (rec, c);
+
+      as_recording_set_channel (rec, c, label, "uV", AS_CHANNEL_EEG);
+      for (gsize t = 0; t < rec->n_samples; t++)
+        x[t] = 30 * sin (2 * G_PI * (3 + c) * t / 250.0) + 10 * sin (0.37 * t * t / 5000.0);
+    }
+  as_figure_style_init_light (&style);
+  direct = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (direct);
+  as_figure_draw_signals_full (cr, width, height, &style, rec, 0, 20, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (direct);
+
+  recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cr = cairo_create (recording);
+  as_figure_draw_signals_full (cr, width, height, &style, rec, 0, 20, &options);
+  cairo_destroy (cr);
+  replayed = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (replayed);
+  cairo_set_source_surface (cr, recording, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (replayed);
+
+  for (int y = 0; y < height; y++)
+    for (int x = AS_FIGURE_PLOT_LEFT; x < width - AS_FIGURE_PLOT_RIGHT; x++)
+      {
+        guint32 a = ((guint32 *) (cairo_image_surface_get_data (direct)
+                                  + (gsize) y * cairo_image_surface_get_stride (direct)))[x];
+        guint32 b = ((guint32 *) (cairo_image_surface_get_data (replayed)
+                                  + (gsize) y * cairo_image_surface_get_stride (replayed)))[x];
+        for (int shift = 0; shift < 32; shift += 8)
+          if (abs ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 1)
+            {
+              differ++;
+              break;
+            }
+        lit += ((a >> 16) & 0xff) < 0x80 && (a & 0xff) > 0x80;   /* the light style's blue trace */
+      }
+  g_test_message ("%u pixels differ, %u trace pixels", differ, lit);
+  g_assert_cmpuint (lit, >, 24 * (width - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT));
+  g_assert_cmpuint (differ, ==, 0);
+  cairo_surface_destroy (direct);
+  cairo_surface_destroy (recording);
+  cairo_surface_destroy (replayed);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -218,5 +285,6 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/ticks/log", test_log_ticks);
   g_test_add_func ("/figures/axis/drawn", test_axis_drawn);
   g_test_add_func ("/figures/atoms/image", test_image_atoms_figure);
+  g_test_add_func ("/figures/signals/dense-direct", test_dense_signals_direct);
   return g_test_run ();
 }
