@@ -673,6 +673,48 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
                       AsDistributedProgress progress, gpointer data, AsDistributedStats *stats,
                       GError **error)
 {
+  return as_distributed_learn_full (d, p, start, progress, data, 0, NULL, NULL, stats, error);
+}
+
+/* The model of the state every process holds: the activations gathered on rank 0 (NULL
+ * elsewhere; collective). */
+static AsCdlModel *
+state_model (AsDistributed *d, const AsCdlParams *p, const double *atoms, const double *u,
+             const double *v, const GArray *trace, double lambda, double lambda_max,
+             guint iteration, AsCdlEndState end)
+{
+  const AsCscShape *s = &d->global;
+  const guint K = s->n_atoms, P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  double *z = as_distributed_gather_z (d);
+  AsCdlModel *m;
+
+  if (d->rank != 0)
+    return NULL;
+  m = as_cdl_model_new (s, 1, p->rank1, p->positive);
+  memcpy (m->atoms, atoms, sizeof (double) * K * asz);
+  if (p->rank1)
+    {
+      memcpy (m->u, u, sizeof (double) * K * P);
+      memcpy (m->v, v, sizeof (double) * K * hw);
+    }
+  memcpy (m->activations, z, sizeof (double) * K * as_csc_n_valid (s));
+  g_free (z);
+  g_array_append_vals (m->trace, trace->data, trace->len);
+  m->lambda = lambda;
+  m->lambda_max = lambda_max;
+  m->iteration = iteration;
+  m->end_state = end;
+  m->converged = end == AS_CDL_END_CONVERGED;
+  return m;
+}
+
+AsCdlModel *
+as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *start,
+                           AsDistributedProgress progress, gpointer data,
+                           guint checkpoint_every, AsDistributedCheckpoint checkpoint,
+                           gpointer checkpoint_data, AsDistributedStats *stats, GError **error)
+{
   const AsCscShape *s = &d->global;
   const guint K = s->n_atoms, P = s->n_channels;
   const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
@@ -686,7 +728,9 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   AsDistributedStats total = { 0 };
   AsCdlEndState end = AS_CDL_END_RUNNING;
   AsRng rng;
-  guint it;
+  guint it, first = 1, done;
+  gboolean resume;
+  double time0 = 0.0;
 
   if (start == NULL && p->init == AS_CDL_INIT_GREEDY)
     {
@@ -738,9 +782,12 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   else
     memcpy (atoms, param, sizeof (double) * K * asz);
 
-  lambda_max = distributed_data_lambda_max (d, p->rank1, &rng);
+  /* Continuing a checkpoint: its λ, its trace and its activations (already in place,
+   * as_distributed_share_start), so that the run goes on as if it had not stopped. */
+  resume = start != NULL && start->iteration > 0 && start->trace->len > 0;
+  lambda_max = resume ? start->lambda_max : distributed_data_lambda_max (d, p->rank1, &rng);
   distributed_stats (d, ztz, ztx, &x2, &l1);
-  lambda = p->lambda_absolute ? p->lambda : p->lambda * lambda_max;
+  lambda = resume ? start->lambda : p->lambda_absolute ? p->lambda : p->lambda * lambda_max;
   z_tol = p->z_tol * sqrt (x2 / (double) as_csc_signal_size (s));
   if (!(x2 > 0.0) || !isfinite (x2))
     {
@@ -749,11 +796,24 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       m = NULL;
       goto out;
     }
-  obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
-                  : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;
-  g_array_append_val (trace, ((AsCdlTracePoint) { 0, 1, 0.0, obj }));
+  if (resume)
+    {
+      const AsCdlTracePoint *last = &g_array_index (start->trace, AsCdlTracePoint,
+                                                    start->trace->len - 1);
+      g_array_append_vals (trace, start->trace->data, start->trace->len);
+      prev = last->objective;
+      time0 = last->time;
+      first = start->iteration + 1;
+    }
+  else
+    {
+      obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
+                      : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;
+      g_array_append_val (trace, ((AsCdlTracePoint) { 0, 1, 0.0, obj }));
+    }
+  done = first - 1;
 
-  for (it = 1; it <= p->max_iter; it++)
+  for (it = first; it <= p->max_iter; it++)
     {
       AsDistributedStats zs;
       double obj_d;
@@ -767,7 +827,7 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       distributed_stats (d, ztz, ztx, &x2, &l1);
       obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
                       : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;
-      g_array_append_val (trace, ((AsCdlTracePoint) { it, 0, g_timer_elapsed (timer, NULL), obj }));
+      g_array_append_val (trace, ((AsCdlTracePoint) { it, 0, time0 + g_timer_elapsed (timer, NULL), obj }));
       /* Every process holds the same statistics, so takes the same D-step. */
       if (p->rank1)
         {
@@ -781,7 +841,8 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
           memcpy (atoms, param, sizeof (double) * K * asz);
           obj_d = as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL) + lambda * l1;
         }
-      g_array_append_val (trace, ((AsCdlTracePoint) { it, 1, g_timer_elapsed (timer, NULL), obj_d }));
+      g_array_append_val (trace, ((AsCdlTracePoint) { it, 1, time0 + g_timer_elapsed (timer, NULL), obj_d }));
+      done = it;
       if (progress != NULL)
         progress (it, obj_d, data);
       if (prev - obj_d <= p->tol * fabs (obj_d))
@@ -790,6 +851,16 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
           break;
         }
       prev = obj_d;
+      /* A checkpoint: the state after this iteration, from which the run can go on. */
+      if (checkpoint_every > 0 && it % checkpoint_every == 0 && it < p->max_iter)
+        {
+          AsCdlModel *cp = state_model (d, p, atoms, u, v, trace, lambda, lambda_max, it,
+                                        AS_CDL_END_RUNNING);
+          if (cp != NULL && checkpoint != NULL)
+            checkpoint (cp, checkpoint_data);
+          if (cp != NULL)
+            as_cdl_model_unref (cp);
+        }
     }
   if (end == AS_CDL_END_RUNNING)
     end = AS_CDL_END_ITERATION_LIMIT;
@@ -797,29 +868,7 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   if (stats != NULL)
     *stats = total;
 
-  {
-    double *z = as_distributed_gather_z (d);
-    if (d->rank != 0)
-      {
-        m = NULL;
-        goto out;
-      }
-    m = as_cdl_model_new (s, 1, p->rank1, p->positive);
-    memcpy (m->atoms, atoms, sizeof (double) * K * asz);
-    if (p->rank1)
-      {
-        memcpy (m->u, u, sizeof (double) * K * P);
-        memcpy (m->v, v, sizeof (double) * K * hw);
-      }
-    memcpy (m->activations, z, sizeof (double) * K * as_csc_n_valid (s));
-    g_free (z);
-    g_array_append_vals (m->trace, trace->data, trace->len);
-    m->lambda = lambda;
-    m->lambda_max = lambda_max;
-    m->iteration = MIN (it, p->max_iter);
-    m->end_state = end;
-    m->converged = end == AS_CDL_END_CONVERGED;
-  }
+  m = state_model (d, p, atoms, u, v, trace, lambda, lambda_max, done, end);
 
 out:
   g_free (ztz);
@@ -892,5 +941,151 @@ as_distributed_encode (AsDistributed *d, const AsCdlModel *dict, const AsCdlPara
 out:
   g_free (ztz);
   g_free (ztx);
+  return m;
+}
+
+/* ---- data and state sent from one process --------------------------------------- */
+
+/* The block of rows [y0, y0 + h) × columns [x0, x0 + w) of @planes planes of H × W, copied
+ * from @src into @dst (h × w per plane). */
+static void
+copy_block (const double *src, guint planes, guint H, guint W, guint y0, guint x0, guint h,
+            guint w, double *dst)
+{
+  for (guint p = 0; p < planes; p++)
+    for (guint r = 0; r < h; r++)
+      memcpy (dst + ((gsize) p * h + r) * w, src + ((gsize) p * H + y0 + r) * W + x0,
+              sizeof (double) * w);
+}
+
+/* @root sends each process its local block of an array of @planes × H × W (the data when
+ * @of_z is FALSE, the activations on the valid positions when TRUE) into @dst. */
+static void
+scatter_local (AsDistributed *d, int root, const double *src, gboolean of_z, double *dst)
+{
+  const guint planes = of_z ? d->global.n_atoms : d->global.n_channels;
+  const guint H = of_z ? as_csc_valid_height (&d->global) : d->global.height;
+  const guint W = of_z ? as_csc_valid_width (&d->global) : d->global.width;
+  const guint eh = of_z ? 0 : d->global.atom_height - 1, ew = of_z ? 0 : d->global.atom_width - 1;
+
+  if (d->rank != root)
+    {
+      const gsize n = (gsize) planes * (d->local.y1 - d->local.y0 + eh)
+                      * (d->local.x1 - d->local.x0 + ew);
+      MPI_Recv (dst, (int) n, MPI_DOUBLE, root, 4, d->comm, MPI_STATUS_IGNORE);
+      return;
+    }
+  for (int r = 0; r < d->size; r++)
+    {
+      AsDistRect o, l;
+      guint h, w;
+      double *buf;
+
+      as_distributed_regions (&d->global, d->rows, d->cols, r, &o, &l);
+      h = l.y1 - l.y0 + eh;
+      w = l.x1 - l.x0 + ew;
+      if (r == root)
+        {
+          copy_block (src, planes, H, W, l.y0, l.x0, h, w, dst);
+          continue;
+        }
+      buf = g_new (double, (gsize) planes * h * w);
+      copy_block (src, planes, H, W, l.y0, l.x0, h, w, buf);
+      MPI_Send (buf, (int) ((gsize) planes * h * w), MPI_DOUBLE, r, 4, d->comm);
+      d->bytes_sent += sizeof (double) * planes * h * w;
+      g_free (buf);
+    }
+}
+
+AsDistributed *
+as_distributed_new_scattered (MPI_Comm comm, int root, const double *x, guint P, guint H,
+                              guint W, guint K, guint h, guint w, GError **error)
+{
+  AsDistributed *d;
+  guint dims[6] = { P, H, W, K, h, w };
+  GError *local_error = NULL;
+
+  MPI_Bcast (dims, 6, MPI_UNSIGNED, root, comm);
+  d = distributed_setup (comm, dims[0], dims[1], dims[2], dims[3], dims[4], dims[5],
+                         &local_error);
+  /* The shape is the same everywhere, so the setup fails everywhere or nowhere. */
+  if (!collective_status (comm, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      as_distributed_free (d);
+      return NULL;
+    }
+  scatter_local (d, root, x, FALSE, d->x);
+  return d;
+}
+
+AsCdlModel *
+as_distributed_share_start (AsDistributed *d, int root, const AsCdlModel *model,
+                            GError **error)
+{
+  const AsCscShape *s = &d->global;
+  const guint K = s->n_atoms, P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  GError *local_error = NULL;
+  AsCdlModel *m;
+  int flags[4] = { 0, 0, 0, 0 };   /* rank-1, positive, iteration, trace points */
+  double values[2] = { 0.0, 0.0 };
+
+  if (d->rank == root)
+    {
+      if (model->shape.n_atoms != K || model->shape.n_channels != P
+          || model->shape.atom_height != s->atom_height
+          || model->shape.atom_width != s->atom_width
+          || as_csc_n_valid (&model->shape) != as_csc_n_valid (s) || model->n_trials != 1)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("The model has %u atoms of %u channels × %u × %u on %u × %u positions, the data gives %u × %u × %u on %u × %u: it was learned on other data or with other options"),
+                     model->shape.n_atoms, model->shape.n_channels, model->shape.atom_height,
+                     model->shape.atom_width, as_csc_valid_height (&model->shape),
+                     as_csc_valid_width (&model->shape), P, s->atom_height, s->atom_width,
+                     as_csc_valid_height (s), as_csc_valid_width (s));
+      else
+        {
+          flags[0] = model->rank1 && model->u != NULL && model->v != NULL;
+          flags[1] = model->positive;
+          flags[2] = (int) model->iteration;
+          flags[3] = (int) model->trace->len;
+          values[0] = model->lambda;
+          values[1] = model->lambda_max;
+        }
+    }
+  if (!collective_status (d->comm, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  MPI_Bcast (flags, 4, MPI_INT, root, d->comm);
+  MPI_Bcast (values, 2, MPI_DOUBLE, root, d->comm);
+  /* No trial: the activations are kept by region (the whole array stays on @root). */
+  m = as_cdl_model_new (s, 0, flags[0], flags[1]);
+  m->n_trials = 1;
+  if (d->rank == root)
+    {
+      memcpy (m->atoms, model->atoms, sizeof (double) * K * asz);
+      if (flags[0])
+        {
+          memcpy (m->u, model->u, sizeof (double) * K * P);
+          memcpy (m->v, model->v, sizeof (double) * K * hw);
+        }
+      g_array_append_vals (m->trace, model->trace->data, model->trace->len);
+    }
+  else
+    g_array_set_size (m->trace, (guint) flags[3]);
+  MPI_Bcast (m->atoms, (int) (K * asz), MPI_DOUBLE, root, d->comm);
+  if (flags[0])
+    {
+      MPI_Bcast (m->u, (int) (K * P), MPI_DOUBLE, root, d->comm);
+      MPI_Bcast (m->v, (int) (K * hw), MPI_DOUBLE, root, d->comm);
+    }
+  MPI_Bcast (m->trace->data, (int) (flags[3] * sizeof (AsCdlTracePoint)), MPI_BYTE, root,
+             d->comm);
+  m->iteration = (guint) flags[2];
+  m->lambda = values[0];
+  m->lambda_max = values[1];
+  scatter_local (d, root, d->rank == root ? model->activations : NULL, TRUE, d->z);
   return m;
 }
