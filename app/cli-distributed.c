@@ -99,7 +99,7 @@ params_for_array (const AsLearnRequest *req, gboolean image, AsCdlParams *p,
   p->n_atoms = req->n_atoms > 0 ? (guint) req->n_atoms : 5;
   p->rank1 = image ? req->rank1 : !req->full;
   p->positive = !req->is_signed;
-  p->init = AS_CDL_INIT_CHUNK;
+  p->init = AS_CDL_INIT_GREEDY;
   if (req->init != NULL)
     as_cdl_init_from_string (req->init, &p->init);
   p->max_iter = req->iterations > 0 ? (guint) req->iterations : 20;
@@ -157,9 +157,11 @@ prepare_recording (AsCliRead *read, const AsLearnRequest *req, const char *path,
       return usage ? 2 : 1;
     }
   *p = pr->input->params;
-  /* The distributed start is windows of the data unless asked; no taper unless asked. */
+  /* Atoms that explain nothing are not replaced here (one process replaces them from the
+   * residual), so random atoms may stay unused: the greedy start unless asked. */
   if (req->init == NULL)
-    p->init = AS_CDL_INIT_CHUNK;
+    p->init = AS_CDL_INIT_GREEDY;
+  /* No taper unless asked (and then refused: distributed atoms have none). */
   if (isnan (req->tukey))
     p->tukey = 0.0;
   if (pr->input->report->n_masked > 0)
@@ -241,7 +243,7 @@ as_cli_learn_distributed (int argc, char **argv)
     { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
     { "full", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Full-rank atoms (default for images)"), NULL },
     { "signed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Allow negative activations"), NULL },
-    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: chunk (default: windows of the data) or random"), N_("KIND") },
+    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
     { "iterations", 'n', 0, G_OPTION_ARG_CALLBACK, cb, N_("Maximum outer iterations (default: by kind of recording; 20 for arrays)"), N_("N") },
     { "tol", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
     { "highpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("High-pass cut-off in Hz, 0 for none (default: by kind, e.g. 1 Hz for EEG)"), N_("HZ") },
@@ -318,9 +320,10 @@ as_cli_learn_distributed (int argc, char **argv)
       as_learn_request_clear (&req);
       return 2;
     }
-  if (req.init != NULL && strcmp (req.init, "random") != 0 && strcmp (req.init, "chunk") != 0)
+  if (!as_learn_request_check (&req, &error))
     {
-      fprintf (stderr, _("atomscope-cli learn --distributed: --init is chunk or random (the greedy start needs the whole data)\n"));
+      as_cli_error (command, "%s", error->message);
+      g_clear_error (&error);
       as_learn_request_clear (&req);
       return 2;
     }

@@ -601,7 +601,7 @@ as_distributed_objective (AsDistributed *d, const double *atoms, double lambda)
 /* The P × h × w window of the whole data starting at (y, x), sent by @owner (whose region
  * holds it) to every process. */
 static void
-window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
+window_of (AsDistributed *d, const double *src, int owner, guint y, guint x, double *win)
 {
   const AsCscShape *ls = &d->ls;
   const guint P = ls->n_channels, h = ls->atom_height, w = ls->atom_width;
@@ -610,11 +610,107 @@ window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
     for (guint p = 0; p < P; p++)
       for (guint a = 0; a < h; a++)
         memcpy (win + ((gsize) p * h + a) * w,
-                d->x + ((gsize) p * ls->height + (y - d->local.y0 + a)) * ls->width
+                src + ((gsize) p * ls->height + (y - d->local.y0 + a)) * ls->width
                 + (x - d->local.x0), sizeof (double) * w);
   MPI_Bcast (win, (int) (P * h * w), MPI_DOUBLE, owner, d->comm);
   if (d->rank == owner)
     d->bytes_sent += sizeof (double) * P * h * w * (d->size - 1);
+}
+
+static void
+window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
+{
+  window_of (d, d->x, owner, y, x, win);
+}
+
+/* The atoms in use: the first @k (a greedy start adds them one by one; the activations of
+ * atom k are the k-th block of z, so the first k blocks are those of k atoms). */
+static void
+set_active_atoms (AsDistributed *d, guint k)
+{
+  d->global.n_atoms = k;
+  d->ls.n_atoms = k;
+}
+
+/* The window of the whole data worst explained by the atoms in use (largest residual
+ * energy ‖X − Σ z * D‖² over an atom's extent, as one process finds it), away from the
+ * @n_excl windows of @excl (triples 0, row, column of the whole problem): each process
+ * searches the windows starting in its region (its residual is exact there: z is exact on
+ * its border), the largest wins (MPI_MAXLOC) and its owner sends the residual window.
+ * *y, *x receive its position. */
+static void
+distributed_worst_window (AsDistributed *d, const double *atoms, const guint *excl,
+                          guint n_excl, guint *y, guint *x, double *win)
+{
+  const AsCscShape *ls = &d->ls;
+  const gsize ssz = as_csc_signal_size (ls);
+  double *r = g_new (double, ssz), best = -1.0;
+  guint *lex = g_new (guint, 3 * MAX (1, n_excl)), bn = 0, by = 0, bx = 0, pos[2];
+  struct { double e; int r; } in, out;
+
+  if (ls->n_atoms == 0)
+    memcpy (r, d->x, sizeof (double) * ssz);
+  else
+    {
+      as_csc_reconstruct (ls, atoms, d->z, r);
+      for (gsize i = 0; i < ssz; i++)
+        r[i] = d->x[i] - r[i];
+    }
+  /* Excluded windows in local coordinates (those left of or above the local region are
+   * carried as negative numbers, which the comparison reads back as such). */
+  for (guint j = 0; j < n_excl; j++)
+    {
+      lex[3 * j] = 0;
+      lex[3 * j + 1] = (guint) ((int) excl[3 * j + 1] - (int) d->local.y0);
+      lex[3 * j + 2] = (guint) ((int) excl[3 * j + 2] - (int) d->local.x0);
+    }
+  as_cdl_window_energy_max (ls, r, 0, lex, n_excl, NULL, d->owned.y0 - d->local.y0,
+                            d->owned.y1 - d->local.y0, d->owned.x0 - d->local.x0,
+                            d->owned.x1 - d->local.x0, &best, &bn, &by, &bx);
+  in.e = best;
+  in.r = d->rank;
+  MPI_Allreduce (&in, &out, 1, MPI_DOUBLE_INT, MPI_MAXLOC, d->comm);
+  count_allreduce (d, sizeof in);
+  pos[0] = by + d->local.y0;
+  pos[1] = bx + d->local.x0;
+  MPI_Bcast (pos, 2, MPI_UNSIGNED, out.r, d->comm);
+  window_of (d, r, out.r, pos[0], pos[1], win);
+  *y = pos[0];
+  *x = pos[1];
+  g_free (lex);
+  g_free (r);
+}
+
+/* Greedy growth (as one process, as-cdl.c): @count new atoms from the worst-explained
+ * windows, distinct windows when several are added at once; returns the atoms in use. */
+static guint
+add_greedy_atoms (AsDistributed *d, const AsCdlParams *p, AsRng *rng, guint active,
+                  guint full, guint count, double *u, double *v, double *param, double *atoms)
+{
+  const AsCscShape *s = &d->global;
+  const guint P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  const gsize lnv = as_csc_n_valid (&d->ls);
+  guint *excl = g_new (guint, 3 * MAX (1, count));
+  double *win = g_new (double, asz);
+
+  for (guint i = 0; i < count && active < full; i++)
+    {
+      const guint k = active;
+      memset (d->z + k * lnv, 0, sizeof (double) * lnv);
+      excl[3 * i] = 0;
+      distributed_worst_window (d, atoms, excl, i, &excl[3 * i + 1], &excl[3 * i + 2], win);
+      set_active_atoms (d, ++active);
+      as_cdl_atom_from_window (rng, s, p->rank1, win, s->atom_height, s->atom_width,
+                               u + (gsize) k * P, v + k * hw, param + k * asz);
+      if (p->rank1)
+        as_cdl_rank1_to_atoms (s, u, v, atoms);
+      else
+        memcpy (atoms + k * asz, param + k * asz, sizeof (double) * asz);
+    }
+  g_free (win);
+  g_free (excl);
+  return active;
 }
 
 static int
@@ -728,17 +824,12 @@ as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlMo
   AsDistributedStats total = { 0 };
   AsCdlEndState end = AS_CDL_END_RUNNING;
   AsRng rng;
-  guint it, first = 1, done;
+  guint it, first = 1, done, active = K;
+  /* Iterations per dictionary size during a greedy start (as one process). */
+  const guint period = K > 1 ? CLAMP ((p->max_iter - 1) / (K - 1), 1, 6) : 1;
   gboolean resume;
   double time0 = 0.0;
 
-  if (start == NULL && p->init == AS_CDL_INIT_GREEDY)
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("Distributed learning starts from windows of the data (--init chunk), random atoms (--init random) or a given dictionary"));
-      m = NULL;
-      goto out;
-    }
   if (p->tukey > 0.0 || p->online)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
@@ -762,6 +853,12 @@ as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlMo
   else if (p->init == AS_CDL_INIT_RANDOM)
     for (guint k = 0; k < K; k++)
       as_cdl_random_atom (&rng, s, p->rank1, u + (gsize) k * P, v + k * hw, param + k * asz);
+  else if (p->init == AS_CDL_INIT_GREEDY)
+    {
+      /* One atom, from the window of largest energy (z = 0: the residual is the data). */
+      set_active_atoms (d, 0);
+      active = add_greedy_atoms (d, p, &rng, 0, K, 1, u, v, param, atoms);
+    }
   else
     {
       double *win = g_new (double, asz);
@@ -780,7 +877,7 @@ as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlMo
   if (p->rank1)
     as_cdl_rank1_to_atoms (s, u, v, atoms);
   else
-    memcpy (atoms, param, sizeof (double) * K * asz);
+    memcpy (atoms, param, sizeof (double) * s->n_atoms * asz);
 
   /* Continuing a checkpoint: its λ, its trace and its activations (already in place,
    * as_distributed_share_start), so that the run goes on as if it had not stopped. */
@@ -817,6 +914,20 @@ as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlMo
     {
       AsDistributedStats zs;
       double obj_d;
+      gboolean growing;
+
+      /* A greedy start adds an atom every few iterations, and every atom is in by the
+       * last iteration whatever the budget (as one process). */
+      if (active < K)
+        {
+          const guint missing = K - active, left = p->max_iter - it;
+          guint add = (it > 1 && (it - 1) % period == 0) ? 1 : 0;
+          if (missing > left)
+            add = MAX (add, missing - left);
+          if (add > 0)
+            active = add_greedy_atoms (d, p, &rng, active, K, add, u, v, param, atoms);
+        }
+      growing = active < K;
 
       as_distributed_zstep (d, atoms, p->rank1 ? u : NULL, p->rank1 ? v : NULL, lambda,
                             p->positive, z_tol, &zs);
@@ -838,14 +949,14 @@ as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlMo
       else
         {
           as_cdl_dstep (s, ztz, ztx, x2, NULL, param, p->dstep_max_iter, 1e-7);
-          memcpy (atoms, param, sizeof (double) * K * asz);
+          memcpy (atoms, param, sizeof (double) * s->n_atoms * asz);
           obj_d = as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL) + lambda * l1;
         }
       g_array_append_val (trace, ((AsCdlTracePoint) { it, 1, time0 + g_timer_elapsed (timer, NULL), obj_d }));
       done = it;
       if (progress != NULL)
         progress (it, obj_d, data);
-      if (prev - obj_d <= p->tol * fabs (obj_d))
+      if (!growing && prev - obj_d <= p->tol * fabs (obj_d))
         {
           end = AS_CDL_END_CONVERGED;
           break;
@@ -871,6 +982,7 @@ as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlMo
   m = state_model (d, p, atoms, u, v, trace, lambda, lambda_max, done, end);
 
 out:
+  set_active_atoms (d, K);
   g_free (ztz);
   g_free (ztx);
   g_free (param);

@@ -86,8 +86,10 @@ double        *as_distributed_gather_z  (AsDistributed *d);
 double         as_distributed_objective (AsDistributed *d, const double *atoms, double lambda);
 
 /* Batch CDL as as_cdl_learn() (same starting atoms, λ_max, tolerances, trace and stopping
- * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms or @start; no
- * greedy start, no replacement of unused atoms, no taper, no sorting.  Returns the model
+ * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms, the greedy
+ * start (AS_CDL_INIT_GREEDY: one atom, then one more every few iterations from the window
+ * worst explained by the atoms so far) or @start; no replacement of unused atoms, no taper,
+ * no sorting.  Returns the model
  * (activations gathered) on rank 0, NULL with no error elsewhere. */
 /* Called on every process after each outer iteration (the objective after its D-step). */
 typedef void (*AsDistributedProgress) (guint iteration, double objective, gpointer data);

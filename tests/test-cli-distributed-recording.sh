@@ -43,7 +43,7 @@ def corr(a, b):
     return abs(sum(x * y for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 PY
 
-echo "1..19"
+echo "1..22"
 common="--end 30 --atoms 3 --atom-length 0.25 --iterations 6 --init chunk -q"
 expect "one process learns from the EDF+ file" 0 "" \
   run -np 1 "$cli" learn "$edf" --distributed $common -o "$tmp/w1"
@@ -89,6 +89,29 @@ awk -v v="$(val recovery)" 'BEGIN { exit !(v != "" && v > 0.999) }' \
   || bad "every atom of two processes is an atom of one ($(val recovery))"
 expect "the model of two processes opens as the window opens it (plot)" 0 "" \
   "$cli" plot "$tmp/w2" -o "$tmp/figures" --quiet
+
+# The greedy start (the default): atoms added one by one from the worst-explained window.
+greedy="--end 30 --atoms 3 --atom-length 0.25 --iterations 14 -q"
+expect "two processes learn with the greedy start" 0 "" \
+  run -np 2 "$cli" learn "$edf" --distributed $greedy -o "$tmp/g2"
+expect "learn with the greedy start" 0 "Learned 3 atoms" \
+  "$cli" learn "$edf" $greedy --init greedy -o "$tmp/g0"
+out=$(PYTHONPATH="$tmp" py "$tmp/g0" "$tmp/g2" <<'PY'
+import sys
+from model import *
+t0, t2 = trace(sys.argv[1]), trace(sys.argv[2])
+print("init", run_json(sys.argv[2])["params"]["init"])
+print("points", len(t0), len(t2))
+print("rel", max(abs(a - b) / abs(a) for a, b in zip(t0, t2)))
+PY
+)
+echo "$out" | sed 's/^/# /'
+if echo "$out" | grep -q "^init greedy" && [ "$(echo "$out" | awk '$1 == "points" { print ($2 == $3) }')" = 1 ] \
+   && awk -v v="$(echo "$out" | awk '$1 == "rel" { print $2 }')" 'BEGIN { exit !(v != "" && v < 1e-6) }'; then
+  ok "the greedy start of two processes follows that of learn step by step (1e-6 relative)"
+else
+  bad "the greedy start of two processes follows that of learn step by step"
+fi
 
 # A file that is not an EDF: exit 1 on every process, the file named, no model folder.
 head -c 3000 /dev/urandom > "$tmp/broken.edf"
