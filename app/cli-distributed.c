@@ -327,7 +327,7 @@ as_cli_learn_distributed (int argc, char **argv)
       as_learn_request_clear (&req);
       return 2;
     }
-  if (req.online)
+  if (req.online || (!isnan (req.tukey) && req.tukey > 0.0))
     {
       as_cli_error (command, "%s", _("Distributed learning is batch learning without a taper"));
       as_learn_request_clear (&req);
