@@ -478,9 +478,15 @@ as_cli_learn_distributed (int argc, char **argv)
         }
       ok = as_cdl_export_full (model, &p, &info, out_dir, force || cp.written, &error);
       if (ok && !quiet)
-        printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
-                as_cdl_end_state_describe (model->end_state), model->iteration,
-                as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
+        {
+          const guint its = model->iteration - (start != NULL ? start->iteration : 0);
+          printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
+                  as_cdl_end_state_describe (model->end_state), model->iteration,
+                  as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
+          fprintf (stderr, _("Process 0: %.1f exchange rounds per z-step, %.0f coordinate updates, %.0f held back by soft locks\n"),
+                   its > 0 ? (double) stats.rounds / its : 0.0, (double) stats.updates,
+                   (double) stats.locked);
+        }
       as_cdl_model_unref (model);
       if (!ok)
         status = 1;
