@@ -43,7 +43,7 @@ def corr(a, b):
     return abs(sum(x * y for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 PY
 
-echo "1..22"
+echo "1..25"
 common="--end 30 --atoms 3 --atom-length 0.25 --iterations 6 --init chunk -q"
 expect "one process learns from the EDF+ file" 0 "" \
   run -np 1 "$cli" learn "$edf" --distributed $common -o "$tmp/w1"
@@ -163,4 +163,22 @@ echo "$out" | grep -q "^iterations 40 40 stopped at the iteration limit" \
 awk -v v="$(echo "$out" | awk '$1 == "rel" { print $2 }')" 'BEGIN { exit !(v != "" && v < 1e-9) }' \
   && ok "the continued run ends at the uninterrupted objective (1e-9 relative)" \
   || bad "the continued run ends at the uninterrupted objective"
+# One model format: a model of two processes is continued by "learn --resume" (one
+# process, no MPI) to the same end.
+half=$(echo "$long" | sed 's/--iterations 40/--iterations 20/')
+expect "two processes learn the first 20 iterations" 0 "" \
+  run -np 2 "$cli" learn "$edf" --distributed $half -o "$tmp/half"
+expect "learn --resume continues the model of two processes" 0 "Resumed from iteration 20 to iteration 40" \
+  "$cli" learn --resume "$tmp/half" --iterations 40 -q
+rel=$(PYTHONPATH="$tmp" py "$tmp/full" "$tmp/half" <<'PY'
+import sys
+from model import *
+a, b = trace(sys.argv[1])[-1], trace(sys.argv[2])[-1]
+print(abs(a - b) / abs(a))
+PY
+)
+echo "# relative difference $rel"
+awk -v v="$rel" 'BEGIN { exit !(v != "" && v < 1e-9) }' \
+  && ok "continued by one process, it ends at the objective of two processes (1e-9 relative)" \
+  || bad "continued by one process, it ends at the objective of two processes ($rel)"
 exit $fail
