@@ -110,7 +110,10 @@ params_for_array (const AsLearnRequest *req, gboolean image, AsCdlParams *p,
   p->lambda_absolute = !isnan (req->lambda_abs);
   p->lambda = p->lambda_absolute ? req->lambda_abs : !isnan (req->lambda) ? req->lambda : 0.1;
   *atom_size_given = req->atom_size > 0;
-  p->atom_height = image ? (guint) (req->atom_size > 0 ? req->atom_size : 10) : 1;
+  /* Images, and arrays of channels × rows × columns given --atom-size, have atoms of that
+   * many rows. */
+  p->atom_height = image || req->atom_size > 0
+                   ? (guint) (req->atom_size > 0 ? req->atom_size : 10) : 1;
   p->atom_length = image ? p->atom_height : (guint) MAX (0, req->atom_samples);
   if (!image && p->atom_length == 0)
     {
