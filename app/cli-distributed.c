@@ -567,11 +567,12 @@ as_cli_encode_distributed (int argc, char **argv)
   AsDistributedStats stats;
   AsCdlParams p;
   AsCdlModel *model;
+  Prepared pr = { NULL, NULL, NULL };
   GError *error = NULL;
   int rank, ok, all_ok;
 
   g_option_context_set_summary (ctx,
-    _("Each process reads its region of FILE (as learn --distributed) and the atoms of DIR are looked for in it as they are: no preprocessing is applied, so give data prepared like the model's (learn --save-data writes it)."));
+    _("A recording is read by process 0 and prepared with the preprocessing and the scale the model records (as \"encode\" does), then cut into regions sent to the processes; an NPY array is read region by region by each process and used as it is (learn --save-data writes the data a model learned from).  The atoms of DIR are looked for in it."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!as_cli_parse_options (ctx, &argc, &argv, "encode --distributed"))
     return 2;
@@ -598,10 +599,49 @@ as_cli_encode_distributed (int argc, char **argv)
   p.lambda = lambda_abs >= 0.0 ? lambda_abs : lambda >= 0.0 ? lambda : dict->model->lambda;
   p.lambda_absolute = !(lambda >= 0.0 && lambda_abs < 0.0);
   p.z_tol = dict->params.z_tol;
-  d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
-                 dict->model->shape.atom_width, rank, &error);
+  if (is_recording (files[0]))
+    {
+      /* A recording: process 0 prepares it with the preprocessing and the scale the model
+       * records (as "encode" does), then sends each process its region. */
+      int status = 0;
+      if (rank == 0)
+        {
+          status = prepare_resumed_recording (dict, files[0], &pr);
+          if (status == 0 && dict->model->sfreq > 0 && pr.recording->sfreq > 0
+              && fabs (pr.recording->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
+            {
+              as_cli_error ("encode --distributed", _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
+                            dict->model->sfreq, files[0], pr.recording->sfreq);
+              status = 1;
+            }
+          if (status == 0)
+            {
+              AsPreprocessOptions opts;
+              as_model_get_preprocess_options (dict, &opts);
+              g_clear_pointer (&pr.preprocessing, json_object_unref);
+              pr.preprocessing = as_preprocess_options_to_json (&opts, NULL);
+            }
+        }
+      if (bcast_status (status) != 0)
+        {
+          prepared_clear (&pr);
+          as_model_unref (dict);
+          MPI_Finalize ();
+          return 1;
+        }
+      d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                        rank == 0 ? pr.recording->data : NULL,
+                                        rank == 0 ? pr.recording->n_channels : 0, 1,
+                                        rank == 0 ? (guint) pr.recording->n_samples : 0,
+                                        dict->model->shape.n_atoms, 1,
+                                        dict->model->shape.atom_width, &error);
+    }
+  else
+    d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
+                   dict->model->shape.atom_width, rank, &error);
   if (d == NULL)
     {
+      prepared_clear (&pr);
       as_model_unref (dict);
       return fail_all ("encode --distributed", rank, error);
     }
@@ -611,6 +651,7 @@ as_cli_encode_distributed (int argc, char **argv)
   MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (!all_ok)
     {
+      prepared_clear (&pr);
       as_model_unref (dict);
       return fail_all ("encode --distributed", rank, error);
     }
@@ -621,6 +662,11 @@ as_cli_encode_distributed (int argc, char **argv)
       info.command = "encode";
       info.source = files[0];
       info.dictionary = model_dir;
+      info.recording = pr.recording;
+      if (pr.preprocessing != NULL)
+        info.preprocessing = pr.preprocessing;
+      if (pr.recording != NULL)
+        model->sfreq = pr.recording->sfreq;
       ok = as_cdl_export_full (model, &p, &info, out_dir, force, &error);
       if (ok && !quiet)
         printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
@@ -628,6 +674,7 @@ as_cli_encode_distributed (int argc, char **argv)
                 as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
       as_cdl_model_unref (model);
     }
+  prepared_clear (&pr);
   as_model_unref (dict);
   MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (!ok)

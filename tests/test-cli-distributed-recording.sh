@@ -43,7 +43,7 @@ def corr(a, b):
     return abs(sum(x * y for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 PY
 
-echo "1..25"
+echo "1..28"
 common="--end 30 --atoms 3 --atom-length 0.25 --iterations 6 --init chunk -q"
 expect "one process learns from the EDF+ file" 0 "" \
   run -np 1 "$cli" learn "$edf" --distributed $common -o "$tmp/w1"
@@ -89,6 +89,29 @@ awk -v v="$(val recovery)" 'BEGIN { exit !(v != "" && v > 0.999) }' \
   || bad "every atom of two processes is an atom of one ($(val recovery))"
 expect "the model of two processes opens as the window opens it (plot)" 0 "" \
   "$cli" plot "$tmp/w2" -o "$tmp/figures" --quiet
+
+# Encoding the recording with the atoms of two processes, as "encode" does.
+expect "two processes encode the recording with the model's atoms" 0 "" \
+  run -np 2 "$cli" encode "$edf" --distributed --model "$tmp/w2" -o "$tmp/e2" -q
+expect "encode does the same on one process" 0 "Found the 3 atoms" \
+  "$cli" encode "$edf" --model "$tmp/w2" -o "$tmp/e0" -q
+out=$(PYTHONPATH="$tmp" py "$tmp/e0" "$tmp/e2" <<'PY'
+import sys
+from model import *
+e0, e2 = run_json(sys.argv[1]), run_json(sys.argv[2])
+a, b = trace(sys.argv[1])[-1], trace(sys.argv[2])[-1]
+print("same", int(e0["preprocessing"] == e2["preprocessing"] and e0["lambda"] == e2["lambda"]
+                  and e0["signal_width"] == e2["signal_width"] and e2["command"] == "encode"))
+print("rel", abs(a - b) / abs(a))
+PY
+)
+echo "$out" | sed 's/^/# /'
+if echo "$out" | grep -q "^same 1" \
+   && awk -v v="$(echo "$out" | awk '$1 == "rel" { print $2 }')" 'BEGIN { exit !(v != "" && v < 1e-9) }'; then
+  ok "the encoding of two processes is encode's (same preprocessing and λ, objective to 1e-9)"
+else
+  bad "the encoding of two processes is encode's"
+fi
 
 # The greedy start (the default): atoms added one by one from the worst-explained window.
 greedy="--end 30 --atoms 3 --atom-length 0.25 --iterations 14 -q"
