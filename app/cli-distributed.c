@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -15,7 +16,12 @@
 #include "as-engine.h"
 #include "as-image.h"
 #include "as-model.h"
+#include "as-params.h"
+#include "as-preprocess.h"
+#include "as-reader.h"
 #include "cli-commands.h"
+#include "cli-job.h"
+#include "cli-read.h"
 
 #ifdef AS_HAVE_MPI
 #include <mpi.h>
@@ -43,72 +49,291 @@ fail_all (const char *command, int rank, GError *error)
   return 1;
 }
 
+static gboolean
+on_option (const char *name, const char *value, gpointer request, GError **error)
+{
+  return as_learn_request_set (request, name, value, error);
+}
+
+/* A string of process @root on every process (a newly allocated copy). */
+static char *
+bcast_string (const char *text, int rank)
+{
+  int len = rank == 0 && text != NULL ? (int) strlen (text) + 1 : 0;
+  char *copy;
+
+  MPI_Bcast (&len, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (len == 0)
+    return NULL;
+  copy = g_malloc (len);
+  if (rank == 0)
+    memcpy (copy, text, len);
+  MPI_Bcast (copy, len, MPI_CHAR, 0, MPI_COMM_WORLD);
+  return copy;
+}
+
+/* The status of process 0 on every process (0: go on). */
+static int
+bcast_status (int status)
+{
+  MPI_Bcast (&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return status;
+}
+
+/* A file read as a recording (EDF, BDF, FIF, text...), not an NPY array or an image, whose
+ * regions the processes read themselves. */
+static gboolean
+is_recording (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  return !as_file_is_image (path) && !g_str_has_suffix (lower, ".npy");
+}
+
+/* Learning parameters for an NPY array or an image from what was asked (the kind of
+ * recording is not known: the defaults of the distributed command). */
+static gboolean
+params_for_array (const AsLearnRequest *req, gboolean image, AsCdlParams *p,
+                  gboolean *atom_size_given)
+{
+  as_cdl_params_init (p);
+  p->n_atoms = req->n_atoms > 0 ? (guint) req->n_atoms : 5;
+  p->rank1 = image ? req->rank1 : !req->full;
+  p->positive = !req->is_signed;
+  p->init = AS_CDL_INIT_GREEDY;
+  if (req->init != NULL)
+    as_cdl_init_from_string (req->init, &p->init);
+  p->max_iter = req->iterations > 0 ? (guint) req->iterations : 20;
+  p->tol = !isnan (req->tol) ? req->tol : 1e-4;
+  p->seed = req->seed >= 0 ? (guint64) req->seed : 0;
+  p->tukey = !isnan (req->tukey) ? req->tukey : 0.0;
+  p->online = req->online;
+  p->lambda_absolute = !isnan (req->lambda_abs);
+  p->lambda = p->lambda_absolute ? req->lambda_abs : !isnan (req->lambda) ? req->lambda : 0.1;
+  *atom_size_given = req->atom_size > 0;
+  /* Images, and arrays of channels × rows × columns given --atom-size, have atoms of that
+   * many rows. */
+  p->atom_height = image || req->atom_size > 0
+                   ? (guint) (req->atom_size > 0 ? req->atom_size : 10) : 1;
+  p->atom_length = image ? p->atom_height : (guint) MAX (0, req->atom_samples);
+  if (!image && p->atom_length == 0)
+    {
+      as_cli_error ("learn --distributed", "%s", _("give the atom length with --atom-samples N"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Process 0's recording, read and prepared as "learn" does (the same reader options, the
+ * same as_learn_input_new()), or a checkpoint's recording prepared as "learn --resume"
+ * does; the others get NULL.  The status is the exit status of every process. */
+typedef struct
+{
+  AsLearnInput *input;       /* a new run */
+  AsRecording  *recording;   /* what is learned from */
+  JsonObject   *preprocessing;
+} Prepared;
+
+static void
+prepared_clear (Prepared *pr)
+{
+  g_clear_pointer (&pr->input, as_learn_input_free);
+  g_clear_pointer (&pr->recording, as_recording_unref);
+  g_clear_pointer (&pr->preprocessing, json_object_unref);
+}
+
+static int
+prepare_recording (AsCliRead *read, const AsLearnRequest *req, const char *path,
+                   gboolean quiet, AsCdlParams *p, Prepared *pr)
+{
+  const char *command = "learn --distributed";
+  g_autoptr (AsRecording) rec = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean usage = FALSE;
+
+  rec = as_cli_read_load (read, path, command);
+  if (rec == NULL)
+    return 1;
+  pr->input = as_learn_input_new (path, rec, req, &usage, &error);
+  if (pr->input == NULL)
+    {
+      as_cli_error (command, "%s", error->message);
+      return usage ? 2 : 1;
+    }
+  *p = pr->input->params;
+  /* Atoms that explain nothing are not replaced here (one process replaces them from the
+   * residual), so random atoms may stay unused: the greedy start unless asked. */
+  if (req->init == NULL)
+    p->init = AS_CDL_INIT_GREEDY;
+  /* No taper unless asked (and then refused: distributed atoms have none). */
+  if (isnan (req->tukey))
+    p->tukey = 0.0;
+  if (pr->input->report->n_masked > 0)
+    {
+      g_autofree char *shown = g_filename_display_name (path);
+      as_cli_error (command, _("%s: %zu samples are missing or near missing ones; distributed learning cannot leave them out (learn without --distributed, or choose --start and --end around them)"),
+                    shown, pr->input->report->n_masked);
+      return 1;
+    }
+  {
+    g_autofree char *shown = g_filename_display_name (path);
+    for (guint i = 0; i < pr->input->report->warnings->len; i++)
+      fprintf (stderr, _("warning: %s: %s\n"), shown,
+               (const char *) g_ptr_array_index (pr->input->report->warnings, i));
+  }
+  if (!quiet)
+    for (guint i = 0; i < pr->input->report->excluded->len; i++)
+      fprintf (stderr, _("left out of learning: %s\n"),
+               (const char *) g_ptr_array_index (pr->input->report->excluded, i));
+  pr->recording = as_recording_ref (pr->input->recording);
+  {
+    g_autoptr (JsonObject) extra = as_learn_report_to_json (pr->input->report, NULL);
+    if (json_object_has_member (extra, "preprocessing"))
+      pr->preprocessing = json_object_ref (json_object_get_object_member (extra, "preprocessing"));
+  }
+  return 0;
+}
+
+/* A checkpoint's recording, prepared with the options and the scale the model records
+ * (as "learn --resume"). */
+static int
+prepare_resumed_recording (const AsModel *from, const char *path, Prepared *pr)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsRecording) raw = NULL;
+  AsPreprocessOptions opts;
+
+  raw = as_recording_load (path, &error);
+  if (raw != NULL)
+    {
+      as_model_get_preprocess_options (from, &opts);
+      pr->recording = as_preprocess (raw, &opts, NULL, &error);
+      if (pr->recording != NULL && !as_model_apply_scaling (from, pr->recording, &error))
+        g_clear_pointer (&pr->recording, as_recording_unref);
+      if (pr->recording != NULL)
+        pr->preprocessing = from->preprocessing != NULL
+                            ? json_object_ref (from->preprocessing)
+                            : as_preprocess_options_to_json (&opts, NULL);
+    }
+  if (pr->recording == NULL)
+    {
+      as_cli_error ("learn --distributed", "%s", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 int
 as_cli_learn_distributed (int argc, char **argv)
 {
-  char *out_dir = NULL, *init = NULL;
+  const char *command = "learn --distributed";
+  char *out_dir = NULL, *resume_dir = NULL;
   g_auto (GStrv) files = NULL;
-  gboolean distributed = FALSE, force = FALSE, quiet = FALSE, full = FALSE, rank1 = FALSE;
-  gboolean is_signed = FALSE;
-  int n_atoms = 5, atom_samples = 0, atom_size = 0, iterations = 20, seed = 0;
-  double lambda = 0.1, lambda_abs = -1.0, tol = 1e-4;
+  gboolean distributed = FALSE, force = FALSE, quiet = FALSE;
+  int checkpoint_every = 0;
+  AsLearnRequest req;
+  g_auto (AsCliRead) read = { 0 };
+  GOptionArgFunc cb = (GOptionArgFunc) on_option;
   GOptionEntry entries[] = {
     { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun"), NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
-    { "atoms", 'k', 0, G_OPTION_ARG_INT, &n_atoms, N_("Number of atoms (default 5)"), N_("K") },
-    { "atom-samples", 0, 0, G_OPTION_ARG_INT, &atom_samples, N_("Atom length in samples (signals; required)"), N_("N") },
-    { "atom-size", 0, 0, G_OPTION_ARG_INT, &atom_size, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
-    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &lambda, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
-    { "lambda-absolute", 0, 0, G_OPTION_ARG_DOUBLE, &lambda_abs, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
-    { "rank1", 0, 0, G_OPTION_ARG_NONE, &rank1, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
-    { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Full-rank atoms (default for images)"), NULL },
-    { "signed", 0, 0, G_OPTION_ARG_NONE, &is_signed, N_("Allow negative activations"), NULL },
-    { "init", 0, 0, G_OPTION_ARG_STRING, &init, N_("Initial atoms: chunk (default: windows of the data) or random"), N_("KIND") },
-    { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations, N_("Maximum outer iterations (default 20)"), N_("N") },
-    { "tol", 0, 0, G_OPTION_ARG_DOUBLE, &tol, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
-    { "seed", 's', 0, G_OPTION_ARG_INT, &seed, N_("Random seed (default 0)"), N_("SEED") },
+    { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
+    { "atoms", 'k', 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of atoms (default: by kind of recording, e.g. 5 for EEG)"), N_("K") },
+    { "atom-length", 'l', 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom duration in seconds (default: by kind, e.g. 0.5 for EEG)"), N_("SECONDS") },
+    { "atom-samples", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom length in samples (instead of --atom-length)"), N_("N") },
+    { "atom-size", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
+    { "lambda", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
+    { "lambda-absolute", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
+    { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
+    { "full", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Full-rank atoms (default for images)"), NULL },
+    { "signed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Allow negative activations"), NULL },
+    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
+    { "iterations", 'n', 0, G_OPTION_ARG_CALLBACK, cb, N_("Maximum outer iterations (default: by kind of recording; 20 for arrays)"), N_("N") },
+    { "tol", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
+    { "highpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("High-pass cut-off in Hz, 0 for none (default: by kind, e.g. 1 Hz for EEG)"), N_("HZ") },
+    { "lowpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Low-pass cut-off in Hz, 0 for none (default none)"), N_("HZ") },
+    { "notch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Notch at the mains frequency and its harmonics, in Hz (50 or 60; default none)"), N_("HZ") },
+    { "reference", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("EEG reference: average (default for EEG), none (as recorded) or a channel name"), N_("REF") },
+    { "channels", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Channels to learn from: a type (eeg, meg, eog, ecg, emg, gaze, pupil, audio, other, all) or names separated by commas"), N_("WHICH") },
+    { "start", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn from this time on, in seconds"), N_("SECONDS") },
+    { "end", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn up to this time, in seconds"), N_("SECONDS") },
+    { "resample", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Resample to this rate (Hz) before learning"), N_("HZ") },
+    { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
+    { "checkpoint-every", 0, 0, G_OPTION_ARG_INT, &checkpoint_every, N_("Write the model so far into DIR every N iterations, to be continued with --resume DIR (default 0: never)"), N_("N") },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, N_("Continue learning from a model folder written earlier (a checkpoint or a stopped run), with its parameters"), N_("DIR") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("FILE --out DIR --distributed — learn atoms with the processes started by mpirun"));
+  GOptionGroup *group;
+  g_autoptr (AsModel) from = NULL;
+  g_autoptr (AsCdlModel) start = NULL;
+  g_autofree char *source = NULL;
+  Prepared pr = { NULL, NULL, NULL };
   AsDistributed *d = NULL;
   AsCdlParams p;
-  AsCdlModel *model;
+  AsCdlModel *model = NULL;
   AsDistributedStats stats;
+  AsCdlExportInfo info;
+  AsCliCheckpoint cp = { NULL, NULL, NULL, FALSE };
   g_autoptr (GTimer) timer = g_timer_new ();
   GError *error = NULL;
-  gboolean image, ok, atom_size_given;
-  int rank, size;
+  gboolean image = FALSE, recording = FALSE, ok, atom_size_given = FALSE;
+  int rank, size, status = 0;
 
+  as_learn_request_init (&req);
+  group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_option_context_set_summary (ctx,
-    _("Each process reads its region of the data (an NPY array of channels × samples, or channels × rows × columns; an image file is decoded whole by each process and cut), learns on it with its neighbours, and process 0 writes the model. Start it with mpirun -np W."));
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!as_cli_parse_options (ctx, &argc, &argv, "learn --distributed"))
-    return 2;
-  if (files == NULL || files[0] == NULL || files[1] != NULL || out_dir == NULL)
+    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is read and prepared by process 0 with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling), then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (ctx, group);
+  g_option_context_add_group (ctx, as_cli_read_group (&read));
+  read.sfreq = -HUGE_VAL;
+  if (!as_cli_parse_options (ctx, &argc, &argv, command))
+    {
+      as_learn_request_clear (&req);
+      return 2;
+    }
+  /* --rate is one of the reading options and fills in the request, as for "learn". */
+  if (read.sfreq != -HUGE_VAL)
+    {
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_dtostr (text, sizeof text, read.sfreq);
+      if (!as_learn_request_set (&req, "rate", text, &error))
+        {
+          as_cli_error (command, "%s", error->message);
+          g_clear_error (&error);
+          as_learn_request_clear (&req);
+          return 2;
+        }
+    }
+  read.sfreq = !isnan (req.rate) ? req.rate : 0;
+  if ((resume_dir == NULL && (files == NULL || files[0] == NULL || out_dir == NULL))
+      || (files != NULL && files[0] != NULL && files[1] != NULL))
     {
       fprintf (stderr, _("atomscope-cli learn --distributed: give one FILE and --out DIR\n"));
+      as_learn_request_clear (&req);
       return 2;
     }
-  if (init != NULL && strcmp (init, "random") != 0 && strcmp (init, "chunk") != 0)
+  if (checkpoint_every < 0)
     {
-      fprintf (stderr, _("atomscope-cli learn --distributed: --init is chunk or random (the greedy start needs the whole data)\n"));
+      as_cli_error (command, "%s", _("--checkpoint-every takes a number of iterations ≥ 0"));
+      as_learn_request_clear (&req);
       return 2;
     }
-  image = as_file_is_image (files[0]);
-  atom_size_given = atom_size != 0;
-  if (!atom_size_given)
-    atom_size = 10;
-  if (!image && atom_samples <= 0)
+  if (!as_learn_request_check (&req, &error))
     {
-      fprintf (stderr, _("atomscope-cli learn --distributed: give the atom length with --atom-samples N\n"));
+      as_cli_error (command, "%s", error->message);
+      g_clear_error (&error);
+      as_learn_request_clear (&req);
       return 2;
     }
-  if (n_atoms <= 0 || iterations <= 0 || atom_size <= 0)
+  if (req.online || (!isnan (req.tukey) && req.tukey > 0.0))
     {
-      fprintf (stderr, _("atomscope-cli learn --distributed: --atoms, --iterations and --atom-size must be positive\n"));
+      as_cli_error (command, "%s", _("Distributed learning is batch learning without a taper"));
+      as_learn_request_clear (&req);
       return 2;
     }
 
@@ -119,70 +344,172 @@ as_cli_learn_distributed (int argc, char **argv)
   /* One process per core: each runs its BLAS on one thread. */
   as_engine_set_blas_threads (1);
 
-  /* Nothing is learned when the model folder could not be written. */
-  ok = rank != 0 || as_cdl_export_check (out_dir, rank1 || !full, force, &error);
-  MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (!ok)
-    return fail_all ("learn --distributed", rank, error);
-
-  as_cdl_params_init (&p);
-  p.n_atoms = (guint) n_atoms;
-  p.rank1 = image ? rank1 : !full;
-  p.positive = !is_signed;
-  p.init = init != NULL && strcmp (init, "random") == 0 ? AS_CDL_INIT_RANDOM : AS_CDL_INIT_CHUNK;
-  p.max_iter = (guint) iterations;
-  p.tol = tol;
-  p.seed = (guint64) seed;
-  p.tukey = 0.0;
-  p.lambda = lambda_abs >= 0.0 ? lambda_abs : lambda;
-  p.lambda_absolute = lambda_abs >= 0.0;
-  p.atom_length = image ? (guint) atom_size : (guint) atom_samples;
-  p.atom_height = image ? (guint) atom_size : 1;
-
-  /* Images and arrays of channels × rows × columns get atoms of --atom-size rows. */
-  d = open_data (files[0], p.n_atoms, image || atom_size_given ? (guint) atom_size : 1,
-                 p.atom_length, rank, &error);
+  /* Process 0 decides what is learned from: the file, the parameters, the output folder
+   * (nothing is learned when it could not be written). */
+  if (rank == 0)
+    {
+      if (resume_dir != NULL)
+        {
+          from = as_model_load (resume_dir, &error);
+          if (from == NULL)
+            status = 1;
+          else
+            {
+              source = files != NULL && files[0] != NULL ? g_strdup (files[0])
+                                                         : as_model_find_source (from);
+              if (source == NULL)
+                {
+                  as_cli_error (command, _("%s: the recording it was learned on is not found: give it as FILE"), resume_dir);
+                  status = 2;
+                }
+              p = from->params;
+              if (req.iterations > 0)
+                p.max_iter = (guint) req.iterations;
+              if (out_dir == NULL)
+                out_dir = g_strdup (resume_dir);
+              /* Continuing a model in its own folder replaces it; elsewhere, as usual. */
+              force |= g_strcmp0 (out_dir, resume_dir) == 0;
+            }
+        }
+      else
+        source = g_strdup (files[0]);
+      if (status == 0 && error == NULL
+          && !as_cdl_export_check (out_dir, TRUE, force, &error))
+        status = 1;
+      if (error != NULL)
+        as_cli_error (command, "%s", error->message);
+      g_clear_error (&error);
+      if (status == 0)
+        {
+          image = as_file_is_image (source);
+          recording = is_recording (source);
+          if (recording && from != NULL)
+            status = prepare_resumed_recording (from, source, &pr);
+          else if (recording)
+            status = prepare_recording (&read, &req, source, quiet, &p, &pr);
+          else if (from == NULL && !params_for_array (&req, image, &p, &atom_size_given))
+            status = 2;
+        }
+    }
+  if ((status = bcast_status (status)) != 0)
+    goto out;
+  /* Every process learns with the same parameters. */
+  {
+    char *shared = bcast_string (source, rank);
+    g_free (source);
+    source = shared;
+  }
+  /* What run.json records is what was done: no atom is replaced or sorted here. */
+  p.resample_unused = FALSE;
+  p.sort_atoms = FALSE;
+  MPI_Bcast (&p, sizeof p, MPI_BYTE, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&recording, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&image, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&atom_size_given, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (recording)
+    d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                      rank == 0 ? pr.recording->data : NULL,
+                                      rank == 0 ? pr.recording->n_channels : 0, 1,
+                                      rank == 0 ? (guint) pr.recording->n_samples : 0,
+                                      p.n_atoms, 1, p.atom_length, &error);
+  else
+    /* Images and arrays of channels × rows × columns get atoms of --atom-size rows. */
+    d = open_data (source, p.n_atoms, image || atom_size_given || p.atom_height > 1
+                                      ? p.atom_height : 1,
+                   p.atom_length, rank, &error);
   if (d == NULL)
-    return fail_all ("learn --distributed", rank, error);
+    {
+      status = 1;
+      goto fail;
+    }
   /* An array of channels × rows × columns is an image: atoms of --atom-size rows. */
   p.atom_height = as_distributed_shape (d)->atom_height;
+  if (from != NULL || resume_dir != NULL)
+    {
+      start = as_distributed_share_start (d, 0, rank == 0 ? from->model : NULL, &error);
+      if (start == NULL)
+        {
+          status = 1;
+          goto fail;
+        }
+    }
 
   if (rank == 0 && !quiet)
     {
       const AsCscShape *s = as_distributed_shape (d);
-      fprintf (stderr, _("Learning %u atoms from %u × %u × %u samples with %d processes…\n"),
-               p.n_atoms, s->n_channels, s->height, s->width, size);
+      if (start != NULL)
+        fprintf (stderr, _("Continuing from iteration %u with %d processes…\n"),
+                 start->iteration, size);
+      else
+        fprintf (stderr, _("Learning %u atoms from %u × %u × %u samples with %d processes…\n"),
+                 p.n_atoms, s->n_channels, s->height, s->width, size);
     }
-  model = as_distributed_learn (d, &p, NULL, rank == 0 && !quiet ? on_progress : NULL, timer,
-                                &stats, &error);
+  as_cdl_export_info_init (&info);
+  info.source = source;
+  info.recording = pr.recording;
+  info.preprocessing = pr.preprocessing;
+  cp.dir = out_dir;
+  cp.params = &p;
+  cp.info = &info;
+  model = as_distributed_learn_full (d, &p, start, rank == 0 && !quiet ? on_progress : NULL,
+                                     timer, (guint) checkpoint_every,
+                                     rank == 0 ? as_cli_write_checkpoint : NULL, &cp, &stats,
+                                     &error);
   ok = error == NULL;
   {
     int all_ok;
     MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (!all_ok)
       {
-        as_distributed_free (d);
-        return fail_all ("learn --distributed", rank, error);
+        status = 1;
+        goto fail;
       }
   }
-  as_distributed_free (d);
   if (rank == 0)
     {
-      AsCdlExportInfo info;
-      as_cdl_export_info_init (&info);
-      info.source = files[0];
-      ok = as_cdl_export_full (model, &p, &info, out_dir, force, &error);
+      g_autoptr (JsonObject) extra = NULL;
+      if (pr.recording != NULL)
+        model->sfreq = pr.recording->sfreq;
+      else if (from != NULL)
+        model->sfreq = from->model->sfreq;
+      /* The preprocessing with the end state, as "learn" records it. */
+      if (pr.input != NULL)
+        {
+          extra = as_learn_report_to_json (pr.input->report, model);
+          if (json_object_has_member (extra, "preprocessing"))
+            info.preprocessing = json_object_get_object_member (extra, "preprocessing");
+        }
+      ok = as_cdl_export_full (model, &p, &info, out_dir, force || cp.written, &error);
       if (ok && !quiet)
-        printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
-                as_cdl_end_state_describe (model->end_state), model->iteration,
-                as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
+        {
+          const guint its = model->iteration - (start != NULL ? start->iteration : 0);
+          printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
+                  as_cdl_end_state_describe (model->end_state), model->iteration,
+                  as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
+          fprintf (stderr, _("Process 0: %.1f exchange rounds per z-step, %.0f coordinate updates, %.0f held back by soft locks\n"),
+                   its > 0 ? (double) stats.rounds / its : 0.0, (double) stats.updates,
+                   (double) stats.locked);
+        }
       as_cdl_model_unref (model);
+      if (!ok)
+        status = 1;
     }
-  MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (!ok)
-    return fail_all ("learn --distributed", rank, error);
+  if ((status = bcast_status (status)) != 0)
+    goto fail;
+  goto out;
+
+fail:
+  if (rank == 0 && error != NULL)
+    fprintf (stderr, _("atomscope-cli %s: %s\n"), command, error->message);
+out:
+  g_clear_error (&error);
+  as_distributed_free (d);
+  prepared_clear (&pr);
+  g_free (out_dir);
+  g_free (resume_dir);
+  as_learn_request_clear (&req);
   MPI_Finalize ();
-  return 0;
+  return status;
 }
 
 /* The data of FILE on every process: an NPY array read region by region, or an image
@@ -240,11 +567,12 @@ as_cli_encode_distributed (int argc, char **argv)
   AsDistributedStats stats;
   AsCdlParams p;
   AsCdlModel *model;
+  Prepared pr = { NULL, NULL, NULL };
   GError *error = NULL;
   int rank, ok, all_ok;
 
   g_option_context_set_summary (ctx,
-    _("Each process reads its region of FILE (as learn --distributed) and the atoms of DIR are looked for in it as they are: no preprocessing is applied, so give data prepared like the model's (learn --save-data writes it)."));
+    _("A recording is read by process 0 and prepared with the preprocessing and the scale the model records (as \"encode\" does), then cut into regions sent to the processes; an NPY array is read region by region by each process and used as it is (learn --save-data writes the data a model learned from).  The atoms of DIR are looked for in it."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!as_cli_parse_options (ctx, &argc, &argv, "encode --distributed"))
     return 2;
@@ -271,10 +599,49 @@ as_cli_encode_distributed (int argc, char **argv)
   p.lambda = lambda_abs >= 0.0 ? lambda_abs : lambda >= 0.0 ? lambda : dict->model->lambda;
   p.lambda_absolute = !(lambda >= 0.0 && lambda_abs < 0.0);
   p.z_tol = dict->params.z_tol;
-  d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
-                 dict->model->shape.atom_width, rank, &error);
+  if (is_recording (files[0]))
+    {
+      /* A recording: process 0 prepares it with the preprocessing and the scale the model
+       * records (as "encode" does), then sends each process its region. */
+      int status = 0;
+      if (rank == 0)
+        {
+          status = prepare_resumed_recording (dict, files[0], &pr);
+          if (status == 0 && dict->model->sfreq > 0 && pr.recording->sfreq > 0
+              && fabs (pr.recording->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
+            {
+              as_cli_error ("encode --distributed", _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
+                            dict->model->sfreq, files[0], pr.recording->sfreq);
+              status = 1;
+            }
+          if (status == 0)
+            {
+              AsPreprocessOptions opts;
+              as_model_get_preprocess_options (dict, &opts);
+              g_clear_pointer (&pr.preprocessing, json_object_unref);
+              pr.preprocessing = as_preprocess_options_to_json (&opts, NULL);
+            }
+        }
+      if (bcast_status (status) != 0)
+        {
+          prepared_clear (&pr);
+          as_model_unref (dict);
+          MPI_Finalize ();
+          return 1;
+        }
+      d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                        rank == 0 ? pr.recording->data : NULL,
+                                        rank == 0 ? pr.recording->n_channels : 0, 1,
+                                        rank == 0 ? (guint) pr.recording->n_samples : 0,
+                                        dict->model->shape.n_atoms, 1,
+                                        dict->model->shape.atom_width, &error);
+    }
+  else
+    d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
+                   dict->model->shape.atom_width, rank, &error);
   if (d == NULL)
     {
+      prepared_clear (&pr);
       as_model_unref (dict);
       return fail_all ("encode --distributed", rank, error);
     }
@@ -284,6 +651,7 @@ as_cli_encode_distributed (int argc, char **argv)
   MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (!all_ok)
     {
+      prepared_clear (&pr);
       as_model_unref (dict);
       return fail_all ("encode --distributed", rank, error);
     }
@@ -294,6 +662,11 @@ as_cli_encode_distributed (int argc, char **argv)
       info.command = "encode";
       info.source = files[0];
       info.dictionary = model_dir;
+      info.recording = pr.recording;
+      if (pr.preprocessing != NULL)
+        info.preprocessing = pr.preprocessing;
+      if (pr.recording != NULL)
+        model->sfreq = pr.recording->sfreq;
       ok = as_cdl_export_full (model, &p, &info, out_dir, force, &error);
       if (ok && !quiet)
         printf (_("%s after %u iterations: objective %.6g; process 0 sent %.0f bytes; model in %s\n"),
@@ -301,6 +674,7 @@ as_cli_encode_distributed (int argc, char **argv)
                 as_cdl_model_last_objective (model), (double) stats.bytes_sent, out_dir);
       as_cdl_model_unref (model);
     }
+  prepared_clear (&pr);
   as_model_unref (dict);
   MPI_Bcast (&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (!ok)

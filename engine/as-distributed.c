@@ -601,7 +601,7 @@ as_distributed_objective (AsDistributed *d, const double *atoms, double lambda)
 /* The P × h × w window of the whole data starting at (y, x), sent by @owner (whose region
  * holds it) to every process. */
 static void
-window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
+window_of (AsDistributed *d, const double *src, int owner, guint y, guint x, double *win)
 {
   const AsCscShape *ls = &d->ls;
   const guint P = ls->n_channels, h = ls->atom_height, w = ls->atom_width;
@@ -610,11 +610,107 @@ window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
     for (guint p = 0; p < P; p++)
       for (guint a = 0; a < h; a++)
         memcpy (win + ((gsize) p * h + a) * w,
-                d->x + ((gsize) p * ls->height + (y - d->local.y0 + a)) * ls->width
+                src + ((gsize) p * ls->height + (y - d->local.y0 + a)) * ls->width
                 + (x - d->local.x0), sizeof (double) * w);
   MPI_Bcast (win, (int) (P * h * w), MPI_DOUBLE, owner, d->comm);
   if (d->rank == owner)
     d->bytes_sent += sizeof (double) * P * h * w * (d->size - 1);
+}
+
+static void
+window_from (AsDistributed *d, int owner, guint y, guint x, double *win)
+{
+  window_of (d, d->x, owner, y, x, win);
+}
+
+/* The atoms in use: the first @k (a greedy start adds them one by one; the activations of
+ * atom k are the k-th block of z, so the first k blocks are those of k atoms). */
+static void
+set_active_atoms (AsDistributed *d, guint k)
+{
+  d->global.n_atoms = k;
+  d->ls.n_atoms = k;
+}
+
+/* The window of the whole data worst explained by the atoms in use (largest residual
+ * energy ‖X − Σ z * D‖² over an atom's extent, as one process finds it), away from the
+ * @n_excl windows of @excl (triples 0, row, column of the whole problem): each process
+ * searches the windows starting in its region (its residual is exact there: z is exact on
+ * its border), the largest wins (MPI_MAXLOC) and its owner sends the residual window.
+ * *y, *x receive its position. */
+static void
+distributed_worst_window (AsDistributed *d, const double *atoms, const guint *excl,
+                          guint n_excl, guint *y, guint *x, double *win)
+{
+  const AsCscShape *ls = &d->ls;
+  const gsize ssz = as_csc_signal_size (ls);
+  double *r = g_new (double, ssz), best = -1.0;
+  guint *lex = g_new (guint, 3 * MAX (1, n_excl)), bn = 0, by = 0, bx = 0, pos[2];
+  struct { double e; int r; } in, out;
+
+  if (ls->n_atoms == 0)
+    memcpy (r, d->x, sizeof (double) * ssz);
+  else
+    {
+      as_csc_reconstruct (ls, atoms, d->z, r);
+      for (gsize i = 0; i < ssz; i++)
+        r[i] = d->x[i] - r[i];
+    }
+  /* Excluded windows in local coordinates (those left of or above the local region are
+   * carried as negative numbers, which the comparison reads back as such). */
+  for (guint j = 0; j < n_excl; j++)
+    {
+      lex[3 * j] = 0;
+      lex[3 * j + 1] = (guint) ((int) excl[3 * j + 1] - (int) d->local.y0);
+      lex[3 * j + 2] = (guint) ((int) excl[3 * j + 2] - (int) d->local.x0);
+    }
+  as_cdl_window_energy_max (ls, r, 0, lex, n_excl, NULL, d->owned.y0 - d->local.y0,
+                            d->owned.y1 - d->local.y0, d->owned.x0 - d->local.x0,
+                            d->owned.x1 - d->local.x0, &best, &bn, &by, &bx);
+  in.e = best;
+  in.r = d->rank;
+  MPI_Allreduce (&in, &out, 1, MPI_DOUBLE_INT, MPI_MAXLOC, d->comm);
+  count_allreduce (d, sizeof in);
+  pos[0] = by + d->local.y0;
+  pos[1] = bx + d->local.x0;
+  MPI_Bcast (pos, 2, MPI_UNSIGNED, out.r, d->comm);
+  window_of (d, r, out.r, pos[0], pos[1], win);
+  *y = pos[0];
+  *x = pos[1];
+  g_free (lex);
+  g_free (r);
+}
+
+/* Greedy growth (as one process, as-cdl.c): @count new atoms from the worst-explained
+ * windows, distinct windows when several are added at once; returns the atoms in use. */
+static guint
+add_greedy_atoms (AsDistributed *d, const AsCdlParams *p, AsRng *rng, guint active,
+                  guint full, guint count, double *u, double *v, double *param, double *atoms)
+{
+  const AsCscShape *s = &d->global;
+  const guint P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  const gsize lnv = as_csc_n_valid (&d->ls);
+  guint *excl = g_new (guint, 3 * MAX (1, count));
+  double *win = g_new (double, asz);
+
+  for (guint i = 0; i < count && active < full; i++)
+    {
+      const guint k = active;
+      memset (d->z + k * lnv, 0, sizeof (double) * lnv);
+      excl[3 * i] = 0;
+      distributed_worst_window (d, atoms, excl, i, &excl[3 * i + 1], &excl[3 * i + 2], win);
+      set_active_atoms (d, ++active);
+      as_cdl_atom_from_window (rng, s, p->rank1, win, s->atom_height, s->atom_width,
+                               u + (gsize) k * P, v + k * hw, param + k * asz);
+      if (p->rank1)
+        as_cdl_rank1_to_atoms (s, u, v, atoms);
+      else
+        memcpy (atoms + k * asz, param + k * asz, sizeof (double) * asz);
+    }
+  g_free (win);
+  g_free (excl);
+  return active;
 }
 
 static int
@@ -673,6 +769,48 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
                       AsDistributedProgress progress, gpointer data, AsDistributedStats *stats,
                       GError **error)
 {
+  return as_distributed_learn_full (d, p, start, progress, data, 0, NULL, NULL, stats, error);
+}
+
+/* The model of the state every process holds: the activations gathered on rank 0 (NULL
+ * elsewhere; collective). */
+static AsCdlModel *
+state_model (AsDistributed *d, const AsCdlParams *p, const double *atoms, const double *u,
+             const double *v, const GArray *trace, double lambda, double lambda_max,
+             guint iteration, AsCdlEndState end)
+{
+  const AsCscShape *s = &d->global;
+  const guint K = s->n_atoms, P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  double *z = as_distributed_gather_z (d);
+  AsCdlModel *m;
+
+  if (d->rank != 0)
+    return NULL;
+  m = as_cdl_model_new (s, 1, p->rank1, p->positive);
+  memcpy (m->atoms, atoms, sizeof (double) * K * asz);
+  if (p->rank1)
+    {
+      memcpy (m->u, u, sizeof (double) * K * P);
+      memcpy (m->v, v, sizeof (double) * K * hw);
+    }
+  memcpy (m->activations, z, sizeof (double) * K * as_csc_n_valid (s));
+  g_free (z);
+  g_array_append_vals (m->trace, trace->data, trace->len);
+  m->lambda = lambda;
+  m->lambda_max = lambda_max;
+  m->iteration = iteration;
+  m->end_state = end;
+  m->converged = end == AS_CDL_END_CONVERGED;
+  return m;
+}
+
+AsCdlModel *
+as_distributed_learn_full (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *start,
+                           AsDistributedProgress progress, gpointer data,
+                           guint checkpoint_every, AsDistributedCheckpoint checkpoint,
+                           gpointer checkpoint_data, AsDistributedStats *stats, GError **error)
+{
   const AsCscShape *s = &d->global;
   const guint K = s->n_atoms, P = s->n_channels;
   const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
@@ -686,15 +824,12 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   AsDistributedStats total = { 0 };
   AsCdlEndState end = AS_CDL_END_RUNNING;
   AsRng rng;
-  guint it;
+  guint it, first = 1, done, active = K;
+  /* Iterations per dictionary size during a greedy start (as one process). */
+  const guint period = K > 1 ? CLAMP ((p->max_iter - 1) / (K - 1), 1, 6) : 1;
+  gboolean resume;
+  double time0 = 0.0;
 
-  if (start == NULL && p->init == AS_CDL_INIT_GREEDY)
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("Distributed learning starts from windows of the data (--init chunk), random atoms (--init random) or a given dictionary"));
-      m = NULL;
-      goto out;
-    }
   if (p->tukey > 0.0 || p->online)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
@@ -718,6 +853,12 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   else if (p->init == AS_CDL_INIT_RANDOM)
     for (guint k = 0; k < K; k++)
       as_cdl_random_atom (&rng, s, p->rank1, u + (gsize) k * P, v + k * hw, param + k * asz);
+  else if (p->init == AS_CDL_INIT_GREEDY)
+    {
+      /* One atom, from the window of largest energy (z = 0: the residual is the data). */
+      set_active_atoms (d, 0);
+      active = add_greedy_atoms (d, p, &rng, 0, K, 1, u, v, param, atoms);
+    }
   else
     {
       double *win = g_new (double, asz);
@@ -736,11 +877,14 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   if (p->rank1)
     as_cdl_rank1_to_atoms (s, u, v, atoms);
   else
-    memcpy (atoms, param, sizeof (double) * K * asz);
+    memcpy (atoms, param, sizeof (double) * s->n_atoms * asz);
 
-  lambda_max = distributed_data_lambda_max (d, p->rank1, &rng);
+  /* Continuing a checkpoint: its λ, its trace and its activations (already in place,
+   * as_distributed_share_start), so that the run goes on as if it had not stopped. */
+  resume = start != NULL && start->iteration > 0 && start->trace->len > 0;
+  lambda_max = resume ? start->lambda_max : distributed_data_lambda_max (d, p->rank1, &rng);
   distributed_stats (d, ztz, ztx, &x2, &l1);
-  lambda = p->lambda_absolute ? p->lambda : p->lambda * lambda_max;
+  lambda = resume ? start->lambda : p->lambda_absolute ? p->lambda : p->lambda * lambda_max;
   z_tol = p->z_tol * sqrt (x2 / (double) as_csc_signal_size (s));
   if (!(x2 > 0.0) || !isfinite (x2))
     {
@@ -749,14 +893,41 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       m = NULL;
       goto out;
     }
-  obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
-                  : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;
-  g_array_append_val (trace, ((AsCdlTracePoint) { 0, 1, 0.0, obj }));
+  if (resume)
+    {
+      const AsCdlTracePoint *last = &g_array_index (start->trace, AsCdlTracePoint,
+                                                    start->trace->len - 1);
+      g_array_append_vals (trace, start->trace->data, start->trace->len);
+      prev = last->objective;
+      time0 = last->time;
+      first = start->iteration + 1;
+    }
+  else
+    {
+      obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
+                      : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;
+      g_array_append_val (trace, ((AsCdlTracePoint) { 0, 1, 0.0, obj }));
+    }
+  done = first - 1;
 
-  for (it = 1; it <= p->max_iter; it++)
+  for (it = first; it <= p->max_iter; it++)
     {
       AsDistributedStats zs;
       double obj_d;
+      gboolean growing;
+
+      /* A greedy start adds an atom every few iterations, and every atom is in by the
+       * last iteration whatever the budget (as one process). */
+      if (active < K)
+        {
+          const guint missing = K - active, left = p->max_iter - it;
+          guint add = (it > 1 && (it - 1) % period == 0) ? 1 : 0;
+          if (missing > left)
+            add = MAX (add, missing - left);
+          if (add > 0)
+            active = add_greedy_atoms (d, p, &rng, active, K, add, u, v, param, atoms);
+        }
+      growing = active < K;
 
       as_distributed_zstep (d, atoms, p->rank1 ? u : NULL, p->rank1 ? v : NULL, lambda,
                             p->positive, z_tol, &zs);
@@ -767,7 +938,7 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       distributed_stats (d, ztz, ztx, &x2, &l1);
       obj = (p->rank1 ? as_cdl_dstep_cost_rank1 (s, ztz, ztx, x2, u, v, NULL, NULL)
                       : as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL)) + lambda * l1;
-      g_array_append_val (trace, ((AsCdlTracePoint) { it, 0, g_timer_elapsed (timer, NULL), obj }));
+      g_array_append_val (trace, ((AsCdlTracePoint) { it, 0, time0 + g_timer_elapsed (timer, NULL), obj }));
       /* Every process holds the same statistics, so takes the same D-step. */
       if (p->rank1)
         {
@@ -778,18 +949,29 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
       else
         {
           as_cdl_dstep (s, ztz, ztx, x2, NULL, param, p->dstep_max_iter, 1e-7);
-          memcpy (atoms, param, sizeof (double) * K * asz);
+          memcpy (atoms, param, sizeof (double) * s->n_atoms * asz);
           obj_d = as_cdl_dstep_cost (s, ztz, ztx, x2, atoms, NULL) + lambda * l1;
         }
-      g_array_append_val (trace, ((AsCdlTracePoint) { it, 1, g_timer_elapsed (timer, NULL), obj_d }));
+      g_array_append_val (trace, ((AsCdlTracePoint) { it, 1, time0 + g_timer_elapsed (timer, NULL), obj_d }));
+      done = it;
       if (progress != NULL)
         progress (it, obj_d, data);
-      if (prev - obj_d <= p->tol * fabs (obj_d))
+      if (!growing && prev - obj_d <= p->tol * fabs (obj_d))
         {
           end = AS_CDL_END_CONVERGED;
           break;
         }
       prev = obj_d;
+      /* A checkpoint: the state after this iteration, from which the run can go on. */
+      if (checkpoint_every > 0 && it % checkpoint_every == 0 && it < p->max_iter)
+        {
+          AsCdlModel *cp = state_model (d, p, atoms, u, v, trace, lambda, lambda_max, it,
+                                        AS_CDL_END_RUNNING);
+          if (cp != NULL && checkpoint != NULL)
+            checkpoint (cp, checkpoint_data);
+          if (cp != NULL)
+            as_cdl_model_unref (cp);
+        }
     }
   if (end == AS_CDL_END_RUNNING)
     end = AS_CDL_END_ITERATION_LIMIT;
@@ -797,31 +979,10 @@ as_distributed_learn (AsDistributed *d, const AsCdlParams *p, const AsCdlModel *
   if (stats != NULL)
     *stats = total;
 
-  {
-    double *z = as_distributed_gather_z (d);
-    if (d->rank != 0)
-      {
-        m = NULL;
-        goto out;
-      }
-    m = as_cdl_model_new (s, 1, p->rank1, p->positive);
-    memcpy (m->atoms, atoms, sizeof (double) * K * asz);
-    if (p->rank1)
-      {
-        memcpy (m->u, u, sizeof (double) * K * P);
-        memcpy (m->v, v, sizeof (double) * K * hw);
-      }
-    memcpy (m->activations, z, sizeof (double) * K * as_csc_n_valid (s));
-    g_free (z);
-    g_array_append_vals (m->trace, trace->data, trace->len);
-    m->lambda = lambda;
-    m->lambda_max = lambda_max;
-    m->iteration = MIN (it, p->max_iter);
-    m->end_state = end;
-    m->converged = end == AS_CDL_END_CONVERGED;
-  }
+  m = state_model (d, p, atoms, u, v, trace, lambda, lambda_max, done, end);
 
 out:
+  set_active_atoms (d, K);
   g_free (ztz);
   g_free (ztx);
   g_free (param);
@@ -892,5 +1053,151 @@ as_distributed_encode (AsDistributed *d, const AsCdlModel *dict, const AsCdlPara
 out:
   g_free (ztz);
   g_free (ztx);
+  return m;
+}
+
+/* ---- data and state sent from one process --------------------------------------- */
+
+/* The block of rows [y0, y0 + h) × columns [x0, x0 + w) of @planes planes of H × W, copied
+ * from @src into @dst (h × w per plane). */
+static void
+copy_block (const double *src, guint planes, guint H, guint W, guint y0, guint x0, guint h,
+            guint w, double *dst)
+{
+  for (guint p = 0; p < planes; p++)
+    for (guint r = 0; r < h; r++)
+      memcpy (dst + ((gsize) p * h + r) * w, src + ((gsize) p * H + y0 + r) * W + x0,
+              sizeof (double) * w);
+}
+
+/* @root sends each process its local block of an array of @planes × H × W (the data when
+ * @of_z is FALSE, the activations on the valid positions when TRUE) into @dst. */
+static void
+scatter_local (AsDistributed *d, int root, const double *src, gboolean of_z, double *dst)
+{
+  const guint planes = of_z ? d->global.n_atoms : d->global.n_channels;
+  const guint H = of_z ? as_csc_valid_height (&d->global) : d->global.height;
+  const guint W = of_z ? as_csc_valid_width (&d->global) : d->global.width;
+  const guint eh = of_z ? 0 : d->global.atom_height - 1, ew = of_z ? 0 : d->global.atom_width - 1;
+
+  if (d->rank != root)
+    {
+      const gsize n = (gsize) planes * (d->local.y1 - d->local.y0 + eh)
+                      * (d->local.x1 - d->local.x0 + ew);
+      MPI_Recv (dst, (int) n, MPI_DOUBLE, root, 4, d->comm, MPI_STATUS_IGNORE);
+      return;
+    }
+  for (int r = 0; r < d->size; r++)
+    {
+      AsDistRect o, l;
+      guint h, w;
+      double *buf;
+
+      as_distributed_regions (&d->global, d->rows, d->cols, r, &o, &l);
+      h = l.y1 - l.y0 + eh;
+      w = l.x1 - l.x0 + ew;
+      if (r == root)
+        {
+          copy_block (src, planes, H, W, l.y0, l.x0, h, w, dst);
+          continue;
+        }
+      buf = g_new (double, (gsize) planes * h * w);
+      copy_block (src, planes, H, W, l.y0, l.x0, h, w, buf);
+      MPI_Send (buf, (int) ((gsize) planes * h * w), MPI_DOUBLE, r, 4, d->comm);
+      d->bytes_sent += sizeof (double) * planes * h * w;
+      g_free (buf);
+    }
+}
+
+AsDistributed *
+as_distributed_new_scattered (MPI_Comm comm, int root, const double *x, guint P, guint H,
+                              guint W, guint K, guint h, guint w, GError **error)
+{
+  AsDistributed *d;
+  guint dims[6] = { P, H, W, K, h, w };
+  GError *local_error = NULL;
+
+  MPI_Bcast (dims, 6, MPI_UNSIGNED, root, comm);
+  d = distributed_setup (comm, dims[0], dims[1], dims[2], dims[3], dims[4], dims[5],
+                         &local_error);
+  /* The shape is the same everywhere, so the setup fails everywhere or nowhere. */
+  if (!collective_status (comm, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      as_distributed_free (d);
+      return NULL;
+    }
+  scatter_local (d, root, x, FALSE, d->x);
+  return d;
+}
+
+AsCdlModel *
+as_distributed_share_start (AsDistributed *d, int root, const AsCdlModel *model,
+                            GError **error)
+{
+  const AsCscShape *s = &d->global;
+  const guint K = s->n_atoms, P = s->n_channels;
+  const gsize asz = as_csc_atom_size (s), hw = (gsize) s->atom_height * s->atom_width;
+  GError *local_error = NULL;
+  AsCdlModel *m;
+  int flags[4] = { 0, 0, 0, 0 };   /* rank-1, positive, iteration, trace points */
+  double values[2] = { 0.0, 0.0 };
+
+  if (d->rank == root)
+    {
+      if (model->shape.n_atoms != K || model->shape.n_channels != P
+          || model->shape.atom_height != s->atom_height
+          || model->shape.atom_width != s->atom_width
+          || as_csc_n_valid (&model->shape) != as_csc_n_valid (s) || model->n_trials != 1)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("The model has %u atoms of %u channels × %u × %u on %u × %u positions, the data gives %u × %u × %u on %u × %u: it was learned on other data or with other options"),
+                     model->shape.n_atoms, model->shape.n_channels, model->shape.atom_height,
+                     model->shape.atom_width, as_csc_valid_height (&model->shape),
+                     as_csc_valid_width (&model->shape), P, s->atom_height, s->atom_width,
+                     as_csc_valid_height (s), as_csc_valid_width (s));
+      else
+        {
+          flags[0] = model->rank1 && model->u != NULL && model->v != NULL;
+          flags[1] = model->positive;
+          flags[2] = (int) model->iteration;
+          flags[3] = (int) model->trace->len;
+          values[0] = model->lambda;
+          values[1] = model->lambda_max;
+        }
+    }
+  if (!collective_status (d->comm, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  MPI_Bcast (flags, 4, MPI_INT, root, d->comm);
+  MPI_Bcast (values, 2, MPI_DOUBLE, root, d->comm);
+  /* No trial: the activations are kept by region (the whole array stays on @root). */
+  m = as_cdl_model_new (s, 0, flags[0], flags[1]);
+  m->n_trials = 1;
+  if (d->rank == root)
+    {
+      memcpy (m->atoms, model->atoms, sizeof (double) * K * asz);
+      if (flags[0])
+        {
+          memcpy (m->u, model->u, sizeof (double) * K * P);
+          memcpy (m->v, model->v, sizeof (double) * K * hw);
+        }
+      g_array_append_vals (m->trace, model->trace->data, model->trace->len);
+    }
+  else
+    g_array_set_size (m->trace, (guint) flags[3]);
+  MPI_Bcast (m->atoms, (int) (K * asz), MPI_DOUBLE, root, d->comm);
+  if (flags[0])
+    {
+      MPI_Bcast (m->u, (int) (K * P), MPI_DOUBLE, root, d->comm);
+      MPI_Bcast (m->v, (int) (K * hw), MPI_DOUBLE, root, d->comm);
+    }
+  MPI_Bcast (m->trace->data, (int) (flags[3] * sizeof (AsCdlTracePoint)), MPI_BYTE, root,
+             d->comm);
+  m->iteration = (guint) flags[2];
+  m->lambda = values[0];
+  m->lambda_max = values[1];
+  scatter_local (d, root, d->rank == root ? model->activations : NULL, TRUE, d->z);
   return m;
 }

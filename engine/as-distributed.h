@@ -62,6 +62,14 @@ AsDistributed *as_distributed_new_from_data (MPI_Comm comm, const double *x, gui
                                              guint height, guint width, guint n_atoms,
                                              guint atom_height, guint atom_width,
                                              GError **error);
+/* The same from a whole array that only process @root has (@x is not read elsewhere; the
+ * shape is taken from @root): @root sends each process its region and borders.  For data
+ * that one process must prepare whole (a recording filtered with zero-phase filters, an
+ * average reference, a resampling, a scale over the whole recording). */
+AsDistributed *as_distributed_new_scattered (MPI_Comm comm, int root, const double *x,
+                                             guint n_channels, guint height, guint width,
+                                             guint n_atoms, guint atom_height,
+                                             guint atom_width, GError **error);
 void           as_distributed_free      (AsDistributed *d);
 
 int            as_distributed_rank      (const AsDistributed *d);
@@ -78,8 +86,10 @@ double        *as_distributed_gather_z  (AsDistributed *d);
 double         as_distributed_objective (AsDistributed *d, const double *atoms, double lambda);
 
 /* Batch CDL as as_cdl_learn() (same starting atoms, λ_max, tolerances, trace and stopping
- * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms or @start; no
- * greedy start, no replacement of unused atoms, no taper, no sorting.  Returns the model
+ * rule), started from windows of the data (AS_CDL_INIT_CHUNK), random atoms, the greedy
+ * start (AS_CDL_INIT_GREEDY: one atom, then one more every few iterations from the window
+ * worst explained by the atoms so far) or @start; no replacement of unused atoms, no taper,
+ * no sorting.  Returns the model
  * (activations gathered) on rank 0, NULL with no error elsewhere. */
 /* Called on every process after each outer iteration (the objective after its D-step). */
 typedef void (*AsDistributedProgress) (guint iteration, double objective, gpointer data);
@@ -88,6 +98,30 @@ AsCdlModel    *as_distributed_learn     (AsDistributed *d, const AsCdlParams *pa
                                          const AsCdlModel *start,
                                          AsDistributedProgress progress, gpointer data,
                                          AsDistributedStats *stats, GError **error);
+
+/* Called on rank 0 with the state after an iteration (activations gathered; the end state
+ * AS_CDL_END_RUNNING); the other processes take part in the gathering only. */
+typedef void (*AsDistributedCheckpoint) (AsCdlModel *model, gpointer data);
+
+/* As as_distributed_learn(), and hands the state to @checkpoint every @checkpoint_every
+ * iterations (0: never; the same on every process, since the gathering is collective).
+ * A @start of iteration > 0 from as_distributed_share_start() is
+ * continued: its λ, its trace, its activations, its iteration count; the run then ends
+ * where the uninterrupted run would have (docs/distributed.md). */
+AsCdlModel    *as_distributed_learn_full (AsDistributed *d, const AsCdlParams *params,
+                                          const AsCdlModel *start,
+                                          AsDistributedProgress progress, gpointer data,
+                                          guint checkpoint_every,
+                                          AsDistributedCheckpoint checkpoint,
+                                          gpointer checkpoint_data,
+                                          AsDistributedStats *stats, GError **error);
+
+/* A model held by process @root (a checkpoint read from its folder) made the start of every
+ * process: atoms, λ, trace and iteration count sent to all, and each process's region of
+ * the activations put in place.  Fails on every process when the model does not fit the
+ * data.  The model returned (on every process) has no activations array. */
+AsCdlModel    *as_distributed_share_start (AsDistributed *d, int root, const AsCdlModel *model,
+                                           GError **error);
 
 /* As as_cdl_encode(): the activations of the atoms of @dictionary on the data, λ a fraction
  * of the data's λ_max or absolute (@params), the tolerance relative to the data's RMS.

@@ -70,11 +70,17 @@ if echo "$out" | grep -q "process 1: .*cut.npy.*truncated"; then ok "the error n
 if echo "$out" | grep -q "process 0:"; then bad "process 0, which read its region, is not blamed"; else ok "process 0, which read its region, is not blamed"; fi
 [ ! -e "$tmp/cut" ] && ok "no model folder after a failed read" || bad "no model folder after a failed read"
 
-# Process 1 is killed (SIGKILL) four seconds in, well into learning: mpirun ends the run and names it.
-cat > "$tmp/kill-one.sh" <<'SH'
+# Process 1 is killed (SIGKILL) well into learning: mpirun ends the run and names it.
+# Process 0's messages go to a file as well, and process 1 is killed once the second
+# iteration is reported there (however loaded the machine, learning is under way).
+cat > "$tmp/kill-one.sh" <<SH
 #!/bin/sh
-if [ "${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then (sleep 4; kill -KILL $$) & fi
-exec "$@"
+if [ "\${OMPI_COMM_WORLD_RANK:-0}" = 1 ]; then
+  (while ! grep -q "^iteration 2:" "$tmp/rank0.log" 2>/dev/null; do sleep 0.1; done
+   kill -KILL \$\$) &
+  exec "\$@"
+fi
+"\$@" 2>&1 | tee "$tmp/rank0.log"
 SH
 chmod +x "$tmp/kill-one.sh"
 out=$(run -np 2 "$tmp/kill-one.sh" "$cli" learn "$tmp/long.npy" --distributed --atom-samples 32 --atoms 4 --iterations 5000 --tol 0 -o "$tmp/killed" 2>&1); st=$?

@@ -234,6 +234,11 @@ main (int argc, char **argv)
               AS_CDL_INIT_RANDOM, TRUE);
   learn_case ("learning, full-rank atoms of an image from windows", &image, FALSE,
               AS_CDL_INIT_CHUNK, FALSE);
+  /* The greedy start: one atom, then one more every few iterations from the window worst
+   * explained, found by the processes together (as_cdl_learn finds it in the whole data). */
+  learn_case ("learning, rank-1 atoms, greedy start", &learn, TRUE, AS_CDL_INIT_GREEDY, FALSE);
+  learn_case ("learning, full-rank atoms of an image, greedy start", &image, FALSE,
+              AS_CDL_INIT_GREEDY, FALSE);
   MPI_Bcast (&n_failed, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize ();
   return n_failed == 0 ? 0 : 1;
