@@ -147,7 +147,6 @@ as_cli_events (int argc, char **argv)
         g_strstrip (type_list[i]);
       source.event_types = (const char *const *) type_list;
     }
-  source.stim_channel = stim;
   source.threshold = threshold;
 
   status = 1;
@@ -168,6 +167,13 @@ as_cli_events (int argc, char **argv)
   rec = as_cli_read_load (&read, files[1], command);
   if (rec == NULL)
     goto out;
+  /* The stimulus channel's steps become the events before preprocessing: the atoms were
+   * learned without that channel, and a crop moves them as it moves annotations. */
+  if (stim != NULL && !as_dripp_stim_to_events (rec, stim, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
   {
     /* the atoms were learned on the recording as preprocessed then (events move with a crop) */
     AsPreprocessOptions pre_opts;

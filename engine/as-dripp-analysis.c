@@ -210,6 +210,25 @@ as_dripp_analyse_times (GPtrArray *occurrences, GPtrArray *amplitudes, GPtrArray
   return g_steal_pointer (&a);
 }
 
+gboolean
+as_dripp_stim_to_events (AsRecording *rec, const char *stim_channel, GError **error)
+{
+  g_autoptr (GPtrArray) types = as_dripp_events_from_recording (rec, stim_channel, NULL, error);
+
+  if (types == NULL)
+    return FALSE;
+  if (rec->events->len > 0)
+    g_array_remove_range (rec->events, 0, rec->events->len);
+  for (guint t = 0; t < types->len; t++)
+    {
+      const AsDrippEventType *type = types->pdata[t];
+      for (guint j = 0; j < type->onsets->len; j++)
+        as_recording_add_event (rec, g_array_index (type->onsets, double, j), 0.0, type->label);
+    }
+  as_recording_sort_events (rec);
+  return TRUE;
+}
+
 AsDrippAnalysis *
 as_dripp_analyse (const AsCdlModel *model, const AsRecording *rec, const AsDrippParams *params,
                   const AsDrippSource *source, const gint *cancel, GError **error)

@@ -64,6 +64,14 @@ typedef struct
 GPtrArray       *as_dripp_events_from_recording (const AsRecording *rec, const char *stim_channel,
                                                  const char *const *types, GError **error);
 
+/* Replaces the events of @rec by the steps of its channel @stim_channel (labelled by value, as
+ * as_dripp_events_from_recording() finds them), so that they follow the recording through
+ * preprocessing (a crop moves them, a channel selection that leaves the stimulus channel out
+ * keeps them): the atoms are learned without the stimulus channel.  Fails as
+ * as_dripp_events_from_recording() does. */
+gboolean         as_dripp_stim_to_events (AsRecording *rec, const char *stim_channel,
+                                          GError **error);
+
 /* Fits every (atom, event type).  @model must be one continuous trial learned from @rec
  * (same rate, same number of samples).  With @cancel set by another thread the loop stops
  * and returns NULL with AS_ENGINE_ERROR_CANCELLED. */
