@@ -255,9 +255,35 @@ as_dripp_analyse (const AsCdlModel *model, const AsRecording *rec, const AsDripp
                    rec->path, rec->n_samples, rec->sfreq, s->width, model->sfreq);
       return NULL;
     }
-  types = as_dripp_events_from_recording (rec, source->stim_channel, source->event_types, error);
+  types = as_dripp_events_from_recording (source->events_from != NULL ? source->events_from : rec,
+                                          source->stim_channel, source->event_types, error);
   if (types == NULL)
     return NULL;
+  if (source->events_from != NULL)
+    {
+      const double duration = (double) rec->n_samples / rec->sfreq;
+      for (guint t = types->len; t-- > 0;)
+        {
+          AsDrippEventType *type = types->pdata[t];
+          guint kept = 0;
+          for (guint j = 0; j < type->onsets->len; j++)
+            {
+              double on = g_array_index (type->onsets, double, j) - source->events_offset;
+              if (on >= 0 && on < duration)
+                g_array_index (type->onsets, double, kept++) = on;
+            }
+          g_array_set_size (type->onsets, kept);
+          if (kept == 0)
+            g_ptr_array_remove_index (types, t);
+        }
+      if (types->len == 0)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("%s: no event inside the part of the recording the atoms were learned on"),
+                       source->events_from->path);
+          return NULL;
+        }
+    }
   for (guint k = 0; k < s->n_atoms; k++)
     {
       const double thr = source->threshold * as_cdl_model_max_activation (model, k);

@@ -52,6 +52,12 @@ typedef struct
   const char        *stim_channel;  /* events from this channel's rising values; NULL: annotations */
   const char *const *event_types;   /* labels to keep (NULL: every label found) */
   double             threshold;     /* fraction of each atom's largest |activation| (0: all) */
+  /* The events (annotations or stimulus channel) of another recording, the one the atoms'
+   * recording was prepared from (NULL: the analysed recording's own), their onsets less
+   * @events_offset seconds (the crop), those outside the analysed recording left out and
+   * the types left empty by it dropped. */
+  const AsRecording *events_from;
+  double             events_offset;
 } AsDrippSource;
 
 /* A stimulus channel with more distinct non-zero values than this is refused (a signal

@@ -1,7 +1,8 @@
 /* test-ui-events.c: the Events page of the real window under Xvfb.  Atoms learned on the
  * motor-imagery EEG are fitted against its T0/T1/T2 annotations on a worker thread; the
  * table holds every (atom, event type) with the numbers the engine gives for the same model
- * and recording, sorts by p, and the peri-event view draws the selected row.
+ * and recording, sorts by p, and the peri-event view draws the selected row.  Events added
+ * afterwards from an annotation file reach the page and give the fits of the events they copy.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,6 +11,7 @@
 
 #include <math.h>
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "as-dripp-analysis.h"
 #include "atomscope-application.h"
@@ -105,6 +107,73 @@ test_events_page (void)
   g_assert_no_error (error);
   g_test_message ("%s: %u colours, blue %.4f", png, stats.n_colors, stats.trace_fraction);
   g_assert_cmpfloat (stats.trace_fraction, >, 0.001);
+
+  /* events added from an annotation file after learning: the T1 cues again, labelled "cue",
+   * in a BIDS events.tsv.  The page takes them (from the recording shown) and fits them as
+   * it fits T1. */
+  {
+    g_autoptr (GString) tsv = g_string_new ("onset\tduration\ttrial_type\n");
+    g_autofree char *dir = g_dir_make_tmp ("events-XXXXXX", &error);
+    g_autofree char *tsv_path = NULL;
+    g_autoptr (GFile) tsv_file = NULL;
+    AsDrippAnalysis *again;
+    guint files_before = window->events_file_count, t1 = G_MAXUINT, cue = G_MAXUINT;
+
+    g_assert_no_error (error);
+    tsv_path = g_build_filename (dir, "cues_events.tsv", NULL);
+    for (guint i = 0; i < window->recording->events->len; i++)
+      {
+        const AsEvent *e = &g_array_index (window->recording->events, AsEvent, i);
+        char on[G_ASCII_DTOSTR_BUF_SIZE];
+        if (g_strcmp0 (e->label, "T1") == 0)
+          g_string_append_printf (tsv, "%s\t0\tcue\n", g_ascii_dtostr (on, sizeof on, e->onset));
+      }
+    g_assert_true (g_file_set_contents (tsv_path, tsv->str, -1, &error));
+    tsv_file = g_file_new_for_path (tsv_path);
+    atomscope_window_add_events_from_file (window, tsv_file);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_events_file_count,
+                                       window, files_before + 1, 20));
+    atomscope_events_panel_set_window (panel, 0.5, 1.5);
+    atomscope_events_panel_fit (panel);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_fit_count, panel, 2, 30));
+    again = atomscope_events_panel_get_analysis (panel);
+    g_assert_cmpuint (again->event_types->len, ==, 4);   /* T0, T1, T2 and cue */
+    for (guint t = 0; t < again->event_types->len; t++)
+      {
+        const char *label = ((AsDrippEventType *) again->event_types->pdata[t])->label;
+        if (g_strcmp0 (label, "T1") == 0)
+          t1 = t;
+        else if (g_strcmp0 (label, "cue") == 0)
+          cue = t;
+      }
+    g_assert_cmpuint (t1, !=, G_MAXUINT);
+    g_assert_cmpuint (cue, !=, G_MAXUINT);
+    for (guint r = 0; r < again->rows->len; r++)
+      {
+        const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+        if (x->event_type != cue)
+          continue;
+        for (guint q = 0; q < again->rows->len; q++)
+          {
+            const AsDrippRow *y = &g_array_index (again->rows, AsDrippRow, q);
+            if (y->atom == x->atom && y->event_type == t1)
+              {
+                g_assert_cmpfloat (x->fit.mu, ==, y->fit.mu);
+                g_assert_cmpfloat (x->fit.alpha, ==, y->fit.alpha);
+                g_assert_cmpfloat (x->fit.p_value, ==, y->fit.p_value);
+                g_assert_cmpuint (x->fit.n_events, ==, y->fit.n_events);
+              }
+          }
+      }
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), 0, TRUE);
+    ui_test_wait_for_draw (atomscope_events_panel_get_view (panel));
+    g_free (png);
+    png = ui_test_artifact_path ("events-page-cues.png");
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+    g_assert_no_error (error);
+    g_unlink (tsv_path);
+    g_rmdir (dir);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_iterate (50);
