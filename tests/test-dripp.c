@@ -478,6 +478,57 @@ test_analysis_planted (void)
   g_assert_cmpuint (b->rows->len, ==, 2);
   g_assert_cmpfloat (g_array_index (b->rows, AsDrippRow, 0).fit.alpha, ==, driven->alpha);
 
+  /* Events from the recording the atoms' one was cropped from (5 s more at the start, an
+   * event inside those 5 s, a stimulus channel that learning left out): shifted by the crop,
+   * they give the same fits, from the annotations and from the stimulus channel; the
+   * channel's steps made into events (as_dripp_stim_to_events) too. */
+  {
+    const double crop = 5.0;
+    const gsize shift = (gsize) (crop * sfreq);
+    g_autoptr (AsRecording) raw = as_recording_new (2, width + shift, sfreq);
+    g_autoptr (AsDrippAnalysis) c = NULL;
+    g_autoptr (AsDrippAnalysis) d = NULL;
+    g_autoptr (AsDrippAnalysis) e = NULL;
+    AsDrippSource from_raw = { NULL, only_t1, 0.0, raw, crop };
+
+    raw->path = g_strdup ("uncropped.edf");
+    as_recording_add_event (raw, 2.0, 0, "T1");   /* inside the crop: left out */
+    for (guint j = 0; j < ev1->len; j++)
+      as_recording_add_event (raw, g_array_index (ev1, double, j) + crop, 0, "T1");
+    as_recording_sort_events (raw);
+    as_recording_set_channel (raw, 1, "STI", "", AS_CHANNEL_STIM);
+    for (guint j = 0; j < ev1->len; j++)
+      raw->data[width + shift + shift + (gsize) llround (g_array_index (ev1, double, j) * sfreq)] = 1;
+    raw->data[width + shift + 200] = 1;   /* at 2 s */
+    /* onsets plus the crop minus the crop cost a few ulps: the fits agree to 10⁻⁶ */
+    c = as_dripp_analyse (model, rec, &params, &from_raw, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (c->rows->len, ==, 2);
+    g_assert_cmpuint (g_array_index (c->rows, AsDrippRow, 0).fit.n_events, ==, driven->n_events);
+    g_assert_cmpfloat_with_epsilon (g_array_index (c->rows, AsDrippRow, 0).fit.alpha, driven->alpha, 1e-6);
+    g_assert_cmpfloat_with_epsilon (g_array_index (c->rows, AsDrippRow, 0).fit.m, driven->m, 1e-6);
+    from_raw.stim_channel = "STI";
+    from_raw.event_types = NULL;
+    d = as_dripp_analyse (model, rec, &params, &from_raw, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (d->rows->len, ==, 2);
+    g_assert_cmpfloat_with_epsilon (g_array_index (d->rows, AsDrippRow, 0).fit.alpha, driven->alpha, 1e-6);
+    g_assert_cmpfloat_with_epsilon (g_array_index (d->rows, AsDrippRow, 0).fit.p_value, driven->p_value, 1e-6);
+    g_assert_true (as_dripp_stim_to_events (raw, "STI", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (raw->events->len, ==, ev1->len + 1);
+    g_assert_cmpstr (g_array_index (raw->events, AsEvent, 0).label, ==, "1");
+    from_raw.stim_channel = NULL;
+    e = as_dripp_analyse (model, rec, &params, &from_raw, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (g_array_index (e->rows, AsDrippRow, 0).fit.alpha, driven->alpha, 1e-6);
+    /* every event inside the crop: a clear error */
+    from_raw.events_offset = T + 100;
+    g_assert_null (as_dripp_analyse (model, rec, &params, &from_raw, NULL, &e2));
+    g_assert_error (e2, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+    g_clear_error (&e2);
+  }
+
   /* bad input: a signal channel given as the stimulus channel, an event type that is not
    * there, a recording of another length */
   for (guint i = 0; i < width; i++)
