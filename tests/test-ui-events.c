@@ -2,7 +2,8 @@
  * motor-imagery EEG are fitted against its T0/T1/T2 annotations on a worker thread; the
  * table holds every (atom, event type) with the numbers the engine gives for the same model
  * and recording, sorts by p, and the peri-event view draws the selected row.  Events added
- * afterwards from an annotation file reach the page and give the fits of the events they copy.
+ * afterwards from an annotation file reach the page and give the fits of the events they copy;
+ * the export writes those numbers.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -171,6 +173,36 @@ test_events_page (void)
     png = ui_test_artifact_path ("events-page-cues.png");
     g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
     g_assert_no_error (error);
+    /* Export… writes the fits shown through the engine's writers: dripp.csv has a row per
+     * (atom, event type) with the numbers of the table; a second export into the same folder
+     * refuses to overwrite */
+    {
+      g_autofree char *csv_path = g_build_filename (dir, "dripp.csv", NULL);
+      g_autofree char *json_path = g_build_filename (dir, "dripp.json", NULL);
+      g_autofree char *csv = NULL;
+      g_auto (GStrv) lines = NULL;
+
+      atomscope_events_panel_export_to (panel, dir);
+      g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 1, 20));
+      g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+      g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
+      lines = g_strsplit (g_strchomp (csv), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, again->rows->len + 1);
+      for (guint r = 0; r < again->rows->len; r++)
+        {
+          const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+          g_auto (GStrv) f = g_strsplit (lines[r + 1], ",", -1);
+          g_assert_cmpuint (g_strv_length (f), ==, 12);
+          g_assert_cmpuint (atoi (f[0]), ==, x->atom + 1);
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[4], NULL), x->fit.mu, 1e-8 * (1 + x->fit.mu));
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[5], NULL), x->fit.alpha, 1e-8 * (1 + x->fit.alpha));
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[11], NULL), x->fit.p_value, 1e-8);
+        }
+      atomscope_events_panel_export_to (panel, dir);
+      g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 2, 20));
+      g_unlink (csv_path);
+      g_unlink (json_path);
+    }
     g_unlink (tsv_path);
     g_rmdir (dir);
   }

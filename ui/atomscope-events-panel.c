@@ -91,6 +91,7 @@ struct _AtomscopeEventsPanel
   GCancellable         *cancellable;
   guint                 serial;      /* bumped by every new model and every fit started */
   guint                 fit_count;
+  guint                 export_count;  /* exports finished, written or failed */
   int                   selected_row;
 };
 
@@ -389,6 +390,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (self->status == NULL)
     return;   /* the panel is gone */
+  self->export_count++;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     gtk_label_set_text (self->status, error->message);
   else
@@ -404,17 +406,36 @@ on_chooser_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   AtomscopeEventsPanel *self = user_data;
   g_autoptr (GFile) folder = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->analysis != NULL
+  if (response == GTK_RESPONSE_ACCEPT
       && (folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
     {
-      g_autoptr (GTask) task = g_task_new (self, NULL, export_done, NULL);
-      ExportData *d = g_new0 (ExportData, 1);
-      d->analysis = as_dripp_analysis_ref (self->analysis);
-      d->dir = g_file_get_path (folder);
-      g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
-      g_task_run_in_thread (task, export_thread);
+      g_autofree char *dir = g_file_get_path (folder);
+      atomscope_events_panel_export_to (self, dir);
     }
   g_clear_object (&self->chooser);
+}
+
+void
+atomscope_events_panel_export_to (AtomscopeEventsPanel *self, const char *dir)
+{
+  g_autoptr (GTask) task = NULL;
+  ExportData *d;
+
+  g_return_if_fail (ATOMSCOPE_IS_EVENTS_PANEL (self));
+  if (self->analysis == NULL || dir == NULL)
+    return;
+  task = g_task_new (self, NULL, export_done, NULL);
+  d = g_new0 (ExportData, 1);
+  d->analysis = as_dripp_analysis_ref (self->analysis);
+  d->dir = g_strdup (dir);
+  g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+guint
+atomscope_events_panel_get_export_count (AtomscopeEventsPanel *self)
+{
+  return self->export_count;
 }
 
 static void

@@ -31,6 +31,10 @@ void             atomscope_events_panel_set_model (AtomscopeEventsPanel *self, A
 void             atomscope_events_panel_set_events_source (AtomscopeEventsPanel *self,
                                                            AsRecording *recording, double offset);
 void             atomscope_events_panel_fit       (AtomscopeEventsPanel *self);
+/* Writes dripp.csv and dripp.json of the fits shown into @dir on a worker (never over existing
+ * files: the status line says why); the Export… button's folder goes here. */
+void             atomscope_events_panel_export_to (AtomscopeEventsPanel *self, const char *dir);
+guint            atomscope_events_panel_get_export_count (AtomscopeEventsPanel *self);
 /* The peri-event view's window, @pre seconds before each event to @post after. */
 void             atomscope_events_panel_set_window (AtomscopeEventsPanel *self, double pre,
                                                     double post);
