@@ -283,6 +283,24 @@ atomscope_events_panel_set_events_source (AtomscopeEventsPanel *self, AsRecordin
   update_sources (self);
 }
 
+gboolean
+atomscope_events_panel_set_source (AtomscopeEventsPanel *self, const char *stim_channel)
+{
+  g_return_val_if_fail (ATOMSCOPE_IS_EVENTS_PANEL (self), FALSE);
+  if (stim_channel == NULL)
+    {
+      gtk_drop_down_set_selected (self->source_dropdown, 0);
+      return TRUE;
+    }
+  for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (self->sources)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->sources, i), stim_channel) == 0)
+      {
+        gtk_drop_down_set_selected (self->source_dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 atomscope_events_panel_set_window (AtomscopeEventsPanel *self, double pre, double post)
 {

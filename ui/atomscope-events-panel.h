@@ -35,6 +35,10 @@ void             atomscope_events_panel_fit       (AtomscopeEventsPanel *self);
  * files: the status line says why); the Export… button's folder goes here. */
 void             atomscope_events_panel_export_to (AtomscopeEventsPanel *self, const char *dir);
 guint            atomscope_events_panel_get_export_count (AtomscopeEventsPanel *self);
+/* Events from the stimulus channel @stim_channel (NULL: the annotations), as picked in the
+ * "Events from" list; FALSE when the list does not offer that channel. */
+gboolean         atomscope_events_panel_set_source (AtomscopeEventsPanel *self,
+                                                    const char *stim_channel);
 /* The peri-event view's window, @pre seconds before each event to @post after. */
 void             atomscope_events_panel_set_window (AtomscopeEventsPanel *self, double pre,
                                                     double post);
