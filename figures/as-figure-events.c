@@ -227,7 +227,9 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
                                 row->fit.p_value);
   }
   text_at (cr, style, left, 0.4 * fs, 0, 0, 1.1, TRUE, title);
-  text_at (cr, style, left, 1.9 * fs, 0, 0, 0.95, FALSE, subtitle);
+  /* without occurrences, m and σ are no estimate: the plot says why instead */
+  if (row->fit.n_occurrences > 0)
+    text_at (cr, style, left, 1.9 * fs, 0, 0, 0.95, FALSE, subtitle);
 
   raster = (Panel) { left, top, width - left - right, 0.5 * (height - top - bottom - gap),
                      -pre, post, -0.5, n_events - 0.5 };
