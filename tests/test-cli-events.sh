@@ -25,7 +25,7 @@ check () { # description, expected status, command...
     ok "$desc"
   fi
 }
-echo "1..22"
+echo "1..23"
 check "learn a small model" 0 "$cli" learn "$edf" --out "$tmp/model" --atoms 2 --atom-length 0.25 --iterations 3 -q
 check "events on it" 0 "$cli" events "$tmp/model" "$edf" --out "$tmp/ev" --support 0,1 --event-types T1,T2
 for f in dripp.csv dripp.json events-atom01-T1.png events-atom02-T2.png; do
@@ -80,6 +80,13 @@ fi
 if [ -s "$tmp/sev/events-atom01-1.png" ]; then ok "figure of the stimulus code 1"; else bad "figure of the stimulus code 1"; fi
 check "a signal channel is not a stimulus channel" 1 "$cli" events "$tmp/smodel" "$tmp/stim.csv" --out "$tmp/sev2" --stim-channel C3
 check "an unknown stimulus channel is an error" 1 "$cli" events "$tmp/smodel" "$tmp/stim.csv" --out "$tmp/sev2" --stim-channel STI
+expect_out=$("$cli" bench events --atoms 4 --event-types 2 --occurrences 4000 --events 100 --repeats 1 2>&1); st=$?
+if [ $st -eq 0 ] && printf '%s\n' "$expect_out" | grep -Eq '4 atoms × 2 event types' \
+   && printf '%s\n' "$expect_out" | grep -Eq 'fit time [0-9.]+ s'; then
+  ok "bench events times a small model"
+else
+  bad "bench events times a small model"; printf '%s\n' "$expect_out" | sed 's/^/# /'
+fi
 check "refuses to overwrite" 1 "$cli" events "$tmp/model" "$edf" --out "$tmp/ev"
 check "overwrites with --force, SVG figures" 0 "$cli" events "$tmp/model" "$edf" --out "$tmp/ev" --force --format svg --event-types T0
 check "unknown event type is an error" 1 "$cli" events "$tmp/model" "$edf" --out "$tmp/ev2" --event-types T9
