@@ -15,6 +15,7 @@
 #include "as-dripp-analysis.h"
 #include "as-engine.h"
 #include "as-output.h"
+#include "as-paged.h"
 
 void
 as_dripp_event_type_free (AsDrippEventType *type)
@@ -66,32 +67,58 @@ as_dripp_events_from_recording (const AsRecording *rec, const char *stim_channel
 
   if (stim_channel != NULL)
     {
+      /* a recording read page by page is read a block of samples at a time */
+      const gsize block = rec->data != NULL ? rec->n_samples : 1 << 16;
+      g_autofree float *page = NULL;
       const double *x = NULL;
       double prev = 0;
+      int channel = -1;
 
       for (guint c = 0; c < rec->n_channels; c++)
         if (g_strcmp0 (rec->channels[c].label, stim_channel) == 0)
-          x = rec->data + (gsize) c * rec->n_samples;
-      if (x == NULL)
+          channel = (int) c;
+      if (channel < 0 || (rec->data == NULL && rec->paged == NULL))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                        _("%s: no channel named “%s” for the stimulus events"), rec->path,
                        stim_channel);
           return NULL;
         }
+      if (rec->data != NULL)
+        x = rec->data + (gsize) channel * rec->n_samples;
+      else
+        page = g_new (float, (gsize) rec->n_channels * block);
       /* an event where the channel steps to a new non-zero value */
-      for (gsize i = 0; i < rec->n_samples; i++)
+      for (gsize start = 0; start < rec->n_samples && all->len <= AS_DRIPP_MAX_STIM_CODES;
+           start += block)
         {
-          if (x[i] != prev && x[i] != 0.0 && isfinite (x[i]))
+          const gsize count = MIN (block, rec->n_samples - start);
+          const float *xf = NULL;
+
+          if (x == NULL)
             {
-              char label[G_ASCII_DTOSTR_BUF_SIZE];
-              double onset = (double) i / rec->sfreq;
-              g_ascii_formatd (label, sizeof label, "%g", x[i]);
-              g_array_append_val (event_type_lookup (all, label, TRUE)->onsets, onset);
-              if (all->len > AS_DRIPP_MAX_STIM_CODES)
-                break;
+              if (!as_paged_read (rec->paged, start, count, page, error))
+                return NULL;
+              xf = page + (gsize) channel * count;
             }
-          prev = x[i];
+          for (gsize i = 0; i < count; i++)
+            {
+              double v = x != NULL ? x[start + i] : (double) xf[i];
+              /* codes are whole numbers; a file that scales them into 16 bits gives them
+               * back a few 10⁻⁶ off (0 as 9·10⁻⁶): within 10⁻³ of a whole number, that one */
+              if (fabs (v - round (v)) < 1e-3)
+                v = round (v);
+              if (v != prev && v != 0.0 && isfinite (v))
+                {
+                  char label[G_ASCII_DTOSTR_BUF_SIZE];
+                  double onset = (double) (start + i) / rec->sfreq;
+                  g_ascii_formatd (label, sizeof label, "%g", v);
+                  g_array_append_val (event_type_lookup (all, label, TRUE)->onsets, onset);
+                  if (all->len > AS_DRIPP_MAX_STIM_CODES)
+                    break;
+                }
+              prev = v;
+            }
         }
       if (all->len > AS_DRIPP_MAX_STIM_CODES)
         {
