@@ -324,6 +324,8 @@ atomscope_events_panel_set_model (AtomscopeEventsPanel *self, AsCdlModel *model,
       self->model = as_cdl_model_ref (model);
       self->recording = as_recording_ref (learned_on);
     }
+  else
+    g_clear_pointer (&self->events_from, as_recording_unref);   /* no atoms: no events either */
   self->serial++;
   update_sources (self);
   if (self->analysis != NULL)
