@@ -211,14 +211,17 @@ as_cli_events (int argc, char **argv)
   printf (_("%u atoms × %u event types fitted in %.3f s (support [%g, %g] s)\n"),
           analysis->n_atoms, analysis->event_types->len,
           (g_get_monotonic_time () - t_start) / 1e6, params.a, params.b);
-  printf ("%-5s %-10s %9s %9s %9s %9s %10s\n", _("atom"), _("events"), "μ (/s)", "α", "m (s)",
-          "σ (s)", "p");
+  /* how many events entered each fit and how many occurrences (all activations above
+   * --threshold, merged) the atom has */
+  printf ("%-5s %-10s %6s %6s %9s %9s %9s %9s %10s\n", _("atom"), _("events"), "n", _("occ."),
+          "μ (/s)", "α", "m (s)", "σ (s)", "p");
   for (guint r = 0; r < analysis->rows->len; r++)
     {
       const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
       const AsDrippEventType *t = analysis->event_types->pdata[row->event_type];
-      printf ("%-5u %-10s %9.4g %9.4g %9.4g %9.4g %10.3g\n", row->atom + 1, t->label,
-              row->fit.mu, row->fit.alpha, row->fit.m, row->fit.sigma, row->fit.p_value);
+      printf ("%-5u %-10s %6zu %6zu %9.4g %9.4g %9.4g %9.4g %10.3g\n", row->atom + 1, t->label,
+              row->fit.n_events, row->fit.n_occurrences, row->fit.mu, row->fit.alpha, row->fit.m,
+              row->fit.sigma, row->fit.p_value);
     }
 
   if (!no_figures)
