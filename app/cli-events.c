@@ -147,7 +147,6 @@ as_cli_events (int argc, char **argv)
         g_strstrip (type_list[i]);
       source.event_types = (const char *const *) type_list;
     }
-  source.stim_channel = stim;
   source.threshold = threshold;
 
   status = 1;
@@ -168,6 +167,13 @@ as_cli_events (int argc, char **argv)
   rec = as_cli_read_load (&read, files[1], command);
   if (rec == NULL)
     goto out;
+  /* The stimulus channel's steps become the events before preprocessing: the atoms were
+   * learned without that channel, and a crop moves them as it moves annotations. */
+  if (stim != NULL && !as_dripp_stim_to_events (rec, stim, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      goto out;
+    }
   {
     /* the atoms were learned on the recording as preprocessed then (events move with a crop) */
     AsPreprocessOptions pre_opts;
@@ -205,14 +211,17 @@ as_cli_events (int argc, char **argv)
   printf (_("%u atoms × %u event types fitted in %.3f s (support [%g, %g] s)\n"),
           analysis->n_atoms, analysis->event_types->len,
           (g_get_monotonic_time () - t_start) / 1e6, params.a, params.b);
-  printf ("%-5s %-10s %9s %9s %9s %9s %10s\n", _("atom"), _("events"), "μ (/s)", "α", "m (s)",
-          "σ (s)", "p");
+  /* how many events entered each fit and how many occurrences (all activations above
+   * --threshold, merged) the atom has */
+  printf ("%-5s %-10s %6s %6s %9s %9s %9s %9s %10s\n", _("atom"), _("events"), "n", _("occ."),
+          "μ (/s)", "α", "m (s)", "σ (s)", "p");
   for (guint r = 0; r < analysis->rows->len; r++)
     {
       const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
       const AsDrippEventType *t = analysis->event_types->pdata[row->event_type];
-      printf ("%-5u %-10s %9.4g %9.4g %9.4g %9.4g %10.3g\n", row->atom + 1, t->label,
-              row->fit.mu, row->fit.alpha, row->fit.m, row->fit.sigma, row->fit.p_value);
+      printf ("%-5u %-10s %6zu %6zu %9.4g %9.4g %9.4g %9.4g %10.3g\n", row->atom + 1, t->label,
+              row->fit.n_events, row->fit.n_occurrences, row->fit.mu, row->fit.alpha, row->fit.m,
+              row->fit.sigma, row->fit.p_value);
     }
 
   if (!no_figures)

@@ -15,6 +15,7 @@
 #include "as-dripp-analysis.h"
 #include "as-engine.h"
 #include "as-output.h"
+#include "as-paged.h"
 
 void
 as_dripp_event_type_free (AsDrippEventType *type)
@@ -66,32 +67,58 @@ as_dripp_events_from_recording (const AsRecording *rec, const char *stim_channel
 
   if (stim_channel != NULL)
     {
+      /* a recording read page by page is read a block of samples at a time */
+      const gsize block = rec->data != NULL ? rec->n_samples : 1 << 16;
+      g_autofree float *page = NULL;
       const double *x = NULL;
       double prev = 0;
+      int channel = -1;
 
       for (guint c = 0; c < rec->n_channels; c++)
         if (g_strcmp0 (rec->channels[c].label, stim_channel) == 0)
-          x = rec->data + (gsize) c * rec->n_samples;
-      if (x == NULL)
+          channel = (int) c;
+      if (channel < 0 || (rec->data == NULL && rec->paged == NULL))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                        _("%s: no channel named “%s” for the stimulus events"), rec->path,
                        stim_channel);
           return NULL;
         }
+      if (rec->data != NULL)
+        x = rec->data + (gsize) channel * rec->n_samples;
+      else
+        page = g_new (float, (gsize) rec->n_channels * block);
       /* an event where the channel steps to a new non-zero value */
-      for (gsize i = 0; i < rec->n_samples; i++)
+      for (gsize start = 0; start < rec->n_samples && all->len <= AS_DRIPP_MAX_STIM_CODES;
+           start += block)
         {
-          if (x[i] != prev && x[i] != 0.0 && isfinite (x[i]))
+          const gsize count = MIN (block, rec->n_samples - start);
+          const float *xf = NULL;
+
+          if (x == NULL)
             {
-              char label[G_ASCII_DTOSTR_BUF_SIZE];
-              double onset = (double) i / rec->sfreq;
-              g_ascii_formatd (label, sizeof label, "%g", x[i]);
-              g_array_append_val (event_type_lookup (all, label, TRUE)->onsets, onset);
-              if (all->len > AS_DRIPP_MAX_STIM_CODES)
-                break;
+              if (!as_paged_read (rec->paged, start, count, page, error))
+                return NULL;
+              xf = page + (gsize) channel * count;
             }
-          prev = x[i];
+          for (gsize i = 0; i < count; i++)
+            {
+              double v = x != NULL ? x[start + i] : (double) xf[i];
+              /* codes are whole numbers; a file that scales them into 16 bits gives them
+               * back a few 10⁻⁶ off (0 as 9·10⁻⁶): within 10⁻³ of a whole number, that one */
+              if (fabs (v - round (v)) < 1e-3)
+                v = round (v);
+              if (v != prev && v != 0.0 && isfinite (v))
+                {
+                  char label[G_ASCII_DTOSTR_BUF_SIZE];
+                  double onset = (double) (start + i) / rec->sfreq;
+                  g_ascii_formatd (label, sizeof label, "%g", v);
+                  g_array_append_val (event_type_lookup (all, label, TRUE)->onsets, onset);
+                  if (all->len > AS_DRIPP_MAX_STIM_CODES)
+                    break;
+                }
+              prev = v;
+            }
         }
       if (all->len > AS_DRIPP_MAX_STIM_CODES)
         {
@@ -210,6 +237,25 @@ as_dripp_analyse_times (GPtrArray *occurrences, GPtrArray *amplitudes, GPtrArray
   return g_steal_pointer (&a);
 }
 
+gboolean
+as_dripp_stim_to_events (AsRecording *rec, const char *stim_channel, GError **error)
+{
+  g_autoptr (GPtrArray) types = as_dripp_events_from_recording (rec, stim_channel, NULL, error);
+
+  if (types == NULL)
+    return FALSE;
+  if (rec->events->len > 0)
+    g_array_remove_range (rec->events, 0, rec->events->len);
+  for (guint t = 0; t < types->len; t++)
+    {
+      const AsDrippEventType *type = types->pdata[t];
+      for (guint j = 0; j < type->onsets->len; j++)
+        as_recording_add_event (rec, g_array_index (type->onsets, double, j), 0.0, type->label);
+    }
+  as_recording_sort_events (rec);
+  return TRUE;
+}
+
 AsDrippAnalysis *
 as_dripp_analyse (const AsCdlModel *model, const AsRecording *rec, const AsDrippParams *params,
                   const AsDrippSource *source, const gint *cancel, GError **error)
@@ -236,9 +282,35 @@ as_dripp_analyse (const AsCdlModel *model, const AsRecording *rec, const AsDripp
                    rec->path, rec->n_samples, rec->sfreq, s->width, model->sfreq);
       return NULL;
     }
-  types = as_dripp_events_from_recording (rec, source->stim_channel, source->event_types, error);
+  types = as_dripp_events_from_recording (source->events_from != NULL ? source->events_from : rec,
+                                          source->stim_channel, source->event_types, error);
   if (types == NULL)
     return NULL;
+  if (source->events_from != NULL)
+    {
+      const double duration = (double) rec->n_samples / rec->sfreq;
+      for (guint t = types->len; t-- > 0;)
+        {
+          AsDrippEventType *type = types->pdata[t];
+          guint kept = 0;
+          for (guint j = 0; j < type->onsets->len; j++)
+            {
+              double on = g_array_index (type->onsets, double, j) - source->events_offset;
+              if (on >= 0 && on < duration)
+                g_array_index (type->onsets, double, kept++) = on;
+            }
+          g_array_set_size (type->onsets, kept);
+          if (kept == 0)
+            g_ptr_array_remove_index (types, t);
+        }
+      if (types->len == 0)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("%s: no event inside the part of the recording the atoms were learned on"),
+                       source->events_from->path);
+          return NULL;
+        }
+    }
   for (guint k = 0; k < s->n_atoms; k++)
     {
       const double thr = source->threshold * as_cdl_model_max_activation (model, k);

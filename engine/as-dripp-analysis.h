@@ -52,6 +52,12 @@ typedef struct
   const char        *stim_channel;  /* events from this channel's rising values; NULL: annotations */
   const char *const *event_types;   /* labels to keep (NULL: every label found) */
   double             threshold;     /* fraction of each atom's largest |activation| (0: all) */
+  /* The events (annotations or stimulus channel) of another recording, the one the atoms'
+   * recording was prepared from (NULL: the analysed recording's own), their onsets less
+   * @events_offset seconds (the crop), those outside the analysed recording left out and
+   * the types left empty by it dropped. */
+  const AsRecording *events_from;
+  double             events_offset;
 } AsDrippSource;
 
 /* A stimulus channel with more distinct non-zero values than this is refused (a signal
@@ -63,6 +69,14 @@ typedef struct
  * requested type is missing or no event is found. */
 GPtrArray       *as_dripp_events_from_recording (const AsRecording *rec, const char *stim_channel,
                                                  const char *const *types, GError **error);
+
+/* Replaces the events of @rec by the steps of its channel @stim_channel (labelled by value, as
+ * as_dripp_events_from_recording() finds them), so that they follow the recording through
+ * preprocessing (a crop moves them, a channel selection that leaves the stimulus channel out
+ * keeps them): the atoms are learned without the stimulus channel.  Fails as
+ * as_dripp_events_from_recording() does. */
+gboolean         as_dripp_stim_to_events (AsRecording *rec, const char *stim_channel,
+                                          GError **error);
 
 /* Fits every (atom, event type).  @model must be one continuous trial learned from @rec
  * (same rate, same number of samples).  With @cancel set by another thread the loop stops

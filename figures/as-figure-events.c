@@ -85,6 +85,76 @@ draw_event_marks (cairo_t *cr, const AsFigureStyle *style, const Panel *p, doubl
     }
 }
 
+static double
+legend_height (double fs)
+{
+  return 4 * 1.35 * 0.85 * fs + 0.6 * fs;
+}
+
+/* The legend, in the histogram's top right corner on a veil: fitted intensity, baseline,
+ * histogram bins and the kernel's support. */
+static void
+draw_legend (cairo_t *cr, const AsFigureStyle *style, const Panel *p, double a, double b,
+             double bin)
+{
+  const double fs = style->font_size, scale = 0.85, line = 1.35 * scale * fs, key = 1.8 * fs;
+  g_autofree char *bins = g_strdup_printf (_("occurrences per event and second, bins of %.3g s"), bin);
+  g_autofree char *support = g_strdup_printf (_("kernel support [%g, %g] s after the event"), a, b);
+  const char *labels[4] = { _("fitted intensity λ(t) = μ + ακ(t)"), _("baseline μ"), bins, support };
+  double w = 0, h = legend_height (fs), x, y;
+  AsColor veil = style->background, bar = style->trace, shade = style->event;
+  double dashes[] = { 4.0, 3.0 };
+
+  for (int i = 0; i < 4; i++)
+    {
+      double tw, th;
+      as_figure_text_size (cr, style, scale, AS_FIGURE_TEXT_NORMAL, labels[i], &tw, &th);
+      w = MAX (w, tw);
+    }
+  w += key + 1.2 * fs;
+  x = p->x + p->w - w - 0.4 * fs;
+  y = p->y + 0.4 * fs;
+  if (x < p->x)
+    x = p->x;
+  veil.a = 0.85;
+  as_figure_set_color (cr, &veil);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_fill (cr);
+  x += 0.4 * fs;
+  y += 0.3 * fs;
+  for (int i = 0; i < 4; i++)
+    {
+      double cy = y + (i + 0.5) * line;
+      switch (i)
+        {
+        case 0:
+        case 1:
+          as_figure_set_color (cr, &style->reconstruction);
+          cairo_set_line_width (cr, i == 0 ? 2.0 : 1.0);
+          if (i == 1)
+            cairo_set_dash (cr, dashes, 2, 0);
+          cairo_move_to (cr, x, cy);
+          cairo_line_to (cr, x + key, cy);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+          break;
+        case 2:
+          bar.a = 0.45;
+          as_figure_set_color (cr, &bar);
+          cairo_rectangle (cr, x + 0.2 * key, cy - 0.35 * line, 0.6 * key, 0.7 * line);
+          cairo_fill (cr);
+          break;
+        default:
+          shade.a = 0.25;
+          as_figure_set_color (cr, &shade);
+          cairo_rectangle (cr, x, cy - 0.35 * line, key, 0.7 * line);
+          cairo_fill (cr);
+          break;
+        }
+      text_at (cr, style, x + key + 0.5 * fs, cy, 0.0, 0.5, scale, FALSE, labels[i]);
+    }
+}
+
 void
 as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureStyle *style,
                        const AsDrippAnalysis *analysis, guint row_index, double pre, double post,
@@ -142,12 +212,24 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
   rate_max = rate_max > 0 ? 1.1 * rate_max : 1.0;
 
   /* titles */
-  title = g_strdup_printf (_("Atom %u — events “%s” (%u)"), row->atom + 1, type->label, n_events);
-  subtitle = g_strdup_printf (_("μ = %.3g /s   α = %.3g   m = %.3g s   σ = %.3g s   p = %.2g"),
-                              row->fit.mu, row->fit.alpha, row->fit.m, row->fit.sigma,
-                              row->fit.p_value);
+  title = g_strdup_printf (_("Atom %u — events “%s”: %u events, %u occurrences of the atom"),
+                           row->atom + 1, type->label, n_events,
+                           (guint) row->fit.n_occurrences);
+  {
+    /* a jitter on its lower bound is at most that bound (docs/dripp.md) */
+    const double sigma_min = analysis->params.sigma_min > 0 ? analysis->params.sigma_min
+                                                            : (b - a) / 20.0;
+    const gboolean at_bound = row->fit.sigma <= sigma_min * (1 + 1e-6);
+    subtitle = g_strdup_printf (at_bound
+                                ? _("μ = %.3g /s   α = %.3g   m = %.3g s   σ ≤ %.3g s   p = %.2g")
+                                : _("μ = %.3g /s   α = %.3g   m = %.3g s   σ = %.3g s   p = %.2g"),
+                                row->fit.mu, row->fit.alpha, row->fit.m, row->fit.sigma,
+                                row->fit.p_value);
+  }
   text_at (cr, style, left, 0.4 * fs, 0, 0, 1.1, TRUE, title);
-  text_at (cr, style, left, 1.9 * fs, 0, 0, 0.95, FALSE, subtitle);
+  /* without occurrences, m and σ are no estimate: the plot says why instead */
+  if (row->fit.n_occurrences > 0)
+    text_at (cr, style, left, 1.9 * fs, 0, 0, 0.95, FALSE, subtitle);
 
   raster = (Panel) { left, top, width - left - right, 0.5 * (height - top - bottom - gap),
                      -pre, post, -0.5, n_events - 0.5 };
@@ -155,21 +237,22 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
   hist.y = raster.y + raster.h + gap;
   hist.h = height - bottom - hist.y;
   hist.y0 = 0;
-  hist.y1 = rate_max;
+  /* headroom above the tallest bar for the legend */
+  hist.y1 = rate_max / MAX (0.4, 1.0 - (legend_height (fs) + 0.8 * fs) / MAX (hist.h, 1.0));
 
   /* raster: one row per event, first event on top; a tick per occurrence, darker when
    * its amplitude is larger */
   draw_event_marks (cr, style, &raster, a, b);
   {
     double tick_h = MAX (1.0, MIN (0.7 * raster.h / MAX (n_events, 1), 1.2 * fs));
-    cairo_set_line_width (cr, MAX (1.0, 0.15 * fs));
+    cairo_set_line_width (cr, MAX (1.5, 0.2 * fs));
     for (guint i = 0; i < rel->len; i++)
       {
         AsColor c = style->trace;
         double d = g_array_index (rel, double, i);
         guint j = g_array_index (trial, guint, i), o = g_array_index (idx, guint, i);
         double y = raster.y + (j + 0.5) / MAX (n_events, 1) * raster.h;
-        c.a = amp_max > 0 ? 0.35 + 0.65 * fabs (g_array_index (amp, double, o)) / amp_max : 1.0;
+        c.a = amp_max > 0 ? 0.5 + 0.5 * fabs (g_array_index (amp, double, o)) / amp_max : 1.0;
         as_figure_set_color (cr, &c);
         cairo_move_to (cr, px (&raster, d), y - tick_h / 2);
         cairo_line_to (cr, px (&raster, d), y + tick_h / 2);
@@ -227,6 +310,8 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
     cairo_stroke (cr);
     cairo_set_dash (cr, NULL, 0, 0);
   }
-  text_at (cr, style, hist.x + hist.w, hist.y - 2, 1.0, 1.0, 0.85, FALSE,
-           _("fitted intensity μ + ακ(t)"));
+  draw_legend (cr, style, &hist, a, b, bin);
+  if (row->fit.n_occurrences == 0)
+    text_at (cr, style, raster.x + raster.w / 2, raster.y + raster.h / 2, 0.5, 0.5, 1.0, FALSE,
+             _("This atom has no occurrence: nothing to fit"));
 }

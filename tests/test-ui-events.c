@@ -1,7 +1,10 @@
 /* test-ui-events.c: the Events page of the real window under Xvfb.  Atoms learned on the
  * motor-imagery EEG are fitted against its T0/T1/T2 annotations on a worker thread; the
  * table holds every (atom, event type) with the numbers the engine gives for the same model
- * and recording, sorts by p, and the peri-event view draws the selected row.
+ * and recording, sorts by p, and the peri-event view draws the selected row.  Events added
+ * afterwards from an annotation file reach the page and give the fits of the events they copy;
+ * the export writes those numbers.  A stimulus channel left out of learning, with a crop, gives
+ * the events at the right latency.
  *
  * Copyright 2026 The Atomscope developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +12,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "as-dripp-analysis.h"
 #include "atomscope-application.h"
@@ -106,8 +111,201 @@ test_events_page (void)
   g_test_message ("%s: %u colours, blue %.4f", png, stats.n_colors, stats.trace_fraction);
   g_assert_cmpfloat (stats.trace_fraction, >, 0.001);
 
+  /* events added from an annotation file after learning: the T1 cues again, labelled "cue",
+   * in a BIDS events.tsv.  The page takes them (from the recording shown) and fits them as
+   * it fits T1. */
+  {
+    g_autoptr (GString) tsv = g_string_new ("onset\tduration\ttrial_type\n");
+    g_autofree char *dir = g_dir_make_tmp ("events-XXXXXX", &error);
+    g_autofree char *tsv_path = NULL;
+    g_autoptr (GFile) tsv_file = NULL;
+    AsDrippAnalysis *again;
+    guint files_before = window->events_file_count, t1 = G_MAXUINT, cue = G_MAXUINT;
+
+    g_assert_no_error (error);
+    tsv_path = g_build_filename (dir, "cues_events.tsv", NULL);
+    for (guint i = 0; i < window->recording->events->len; i++)
+      {
+        const AsEvent *e = &g_array_index (window->recording->events, AsEvent, i);
+        char on[G_ASCII_DTOSTR_BUF_SIZE];
+        if (g_strcmp0 (e->label, "T1") == 0)
+          g_string_append_printf (tsv, "%s\t0\tcue\n", g_ascii_dtostr (on, sizeof on, e->onset));
+      }
+    g_assert_true (g_file_set_contents (tsv_path, tsv->str, -1, &error));
+    tsv_file = g_file_new_for_path (tsv_path);
+    atomscope_window_add_events_from_file (window, tsv_file);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_events_file_count,
+                                       window, files_before + 1, 20));
+    atomscope_events_panel_set_window (panel, 0.5, 1.5);
+    atomscope_events_panel_fit (panel);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_fit_count, panel, 2, 30));
+    again = atomscope_events_panel_get_analysis (panel);
+    g_assert_cmpuint (again->event_types->len, ==, 4);   /* T0, T1, T2 and cue */
+    for (guint t = 0; t < again->event_types->len; t++)
+      {
+        const char *label = ((AsDrippEventType *) again->event_types->pdata[t])->label;
+        if (g_strcmp0 (label, "T1") == 0)
+          t1 = t;
+        else if (g_strcmp0 (label, "cue") == 0)
+          cue = t;
+      }
+    g_assert_cmpuint (t1, !=, G_MAXUINT);
+    g_assert_cmpuint (cue, !=, G_MAXUINT);
+    for (guint r = 0; r < again->rows->len; r++)
+      {
+        const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+        if (x->event_type != cue)
+          continue;
+        for (guint q = 0; q < again->rows->len; q++)
+          {
+            const AsDrippRow *y = &g_array_index (again->rows, AsDrippRow, q);
+            if (y->atom == x->atom && y->event_type == t1)
+              {
+                g_assert_cmpfloat (x->fit.mu, ==, y->fit.mu);
+                g_assert_cmpfloat (x->fit.alpha, ==, y->fit.alpha);
+                g_assert_cmpfloat (x->fit.p_value, ==, y->fit.p_value);
+                g_assert_cmpuint (x->fit.n_events, ==, y->fit.n_events);
+              }
+          }
+      }
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), 0, TRUE);
+    ui_test_wait_for_draw (atomscope_events_panel_get_view (panel));
+    g_free (png);
+    png = ui_test_artifact_path ("events-page-cues.png");
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+    g_assert_no_error (error);
+    /* Export… writes the fits shown through the engine's writers: dripp.csv has a row per
+     * (atom, event type) with the numbers of the table; a second export into the same folder
+     * refuses to overwrite */
+    {
+      g_autofree char *csv_path = g_build_filename (dir, "dripp.csv", NULL);
+      g_autofree char *json_path = g_build_filename (dir, "dripp.json", NULL);
+      g_autofree char *csv = NULL;
+      g_auto (GStrv) lines = NULL;
+
+      atomscope_events_panel_export_to (panel, dir);
+      g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 1, 20));
+      g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+      g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
+      lines = g_strsplit (g_strchomp (csv), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, again->rows->len + 1);
+      for (guint r = 0; r < again->rows->len; r++)
+        {
+          const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+          g_auto (GStrv) f = g_strsplit (lines[r + 1], ",", -1);
+          g_assert_cmpuint (g_strv_length (f), ==, 12);
+          g_assert_cmpuint (atoi (f[0]), ==, x->atom + 1);
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[4], NULL), x->fit.mu, 1e-8 * (1 + x->fit.mu));
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[5], NULL), x->fit.alpha, 1e-8 * (1 + x->fit.alpha));
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[11], NULL), x->fit.p_value, 1e-8);
+        }
+      atomscope_events_panel_export_to (panel, dir);
+      g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 2, 20));
+      g_unlink (csv_path);
+      g_unlink (json_path);
+    }
+    g_unlink (tsv_path);
+    g_rmdir (dir);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_iterate (50);
+}
+
+/* A stimulus channel, which learning leaves out, and a crop: the page offers the channel,
+ * takes its steps from the recording shown, shifts them by the crop and finds the atom driven
+ * by the pulses of 1 (a burst follows each by 0.3 s), not by those of 2. */
+static void
+test_events_stim_channel (void)
+{
+  AtomscopeWindow *window;
+  AtomscopeEventsPanel *panel;
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "stim.csv", NULL);
+  g_autoptr (GString) text = g_string_new ("time,C3,C4,trigger\n");
+  g_autoptr (GFile) file = NULL;
+  AsDrippAnalysis *shown;
+  GRand *noise = g_rand_new_with_seed (7);
+  guint before, fits, one = G_MAXUINT, two = G_MAXUINT;
+
+  /* 120 s at 100 Hz: a pulse of 1 every 3 s from 3 s, of 2 in between from 1.5 s */
+  for (int i = 0; i < 12000; i++)
+    {
+      int ph = i % 300, trig = 0;
+      double burst = ph >= 30 && ph < 50 && i >= 100 ? 3 * sin (2 * G_PI * (ph - 30) / 10.0) : 0;
+      if (ph < 5 && i >= 100)
+        trig = 1;
+      if (ph >= 150 && ph < 155)
+        trig = 2;
+      g_string_append_printf (text, "%.2f,%.4f,%.4f,%d\n", i / 100.0,
+                              burst + g_rand_double (noise) - 0.5,
+                              0.5 * burst + g_rand_double (noise) - 0.5, trig);
+    }
+  g_rand_free (noise);
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  file = g_file_new_for_path (path);
+
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  before = atomscope_window_get_load_count (window);
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, before + 1, 30));
+
+  atomscope_params_panel_set_n_atoms (atomscope_window_get_params_panel (window), 1);
+  atomscope_params_panel_set_atom_length (atomscope_window_get_params_panel (window), 0.2);
+  atomscope_params_panel_set_max_iter (atomscope_window_get_params_panel (window), 5);
+  atomscope_params_panel_set_crop (atomscope_window_get_params_panel (window), 10.5, 0);
+  before = atomscope_window_get_learn_count (window);
+  atomscope_window_learn (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window, before + 1, 60));
+  g_assert_nonnull (window->model);
+  g_assert_cmpfloat_with_epsilon (window->learned_on->n_samples / window->learned_on->sfreq, 109.5, 0.02);
+
+  adw_view_stack_set_visible_child_name (window->view_stack, "events");
+  panel = window->events_panel;
+  g_assert_true (atomscope_events_panel_set_source (panel, "trigger"));
+  g_assert_false (atomscope_events_panel_set_source (panel, "C3"));
+  fits = atomscope_events_panel_get_fit_count (panel);
+  atomscope_events_panel_fit (panel);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_fit_count, panel, fits + 1, 30));
+  shown = atomscope_events_panel_get_analysis (panel);
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (shown->event_types->len, ==, 2);
+  for (guint t = 0; t < 2; t++)
+    {
+      const char *label = ((AsDrippEventType *) shown->event_types->pdata[t])->label;
+      if (g_strcmp0 (label, "1") == 0)
+        one = t;
+      else if (g_strcmp0 (label, "2") == 0)
+        two = t;
+    }
+  g_assert_cmpuint (one, !=, G_MAXUINT);
+  g_assert_cmpuint (two, !=, G_MAXUINT);
+  for (guint r = 0; r < shown->rows->len; r++)
+    {
+      const AsDrippRow *x = &g_array_index (shown->rows, AsDrippRow, r);
+      g_test_message ("events “%s”: %zu events, μ %.3g α %.3g m %.3g σ %.3g p %.2g",
+                      ((AsDrippEventType *) shown->event_types->pdata[x->event_type])->label,
+                      x->fit.n_events, x->fit.mu, x->fit.alpha, x->fit.m, x->fit.sigma,
+                      x->fit.p_value);
+      if (x->event_type == one)
+        {
+          /* pulses of 1 at 12 … 117 s of the file, 1.5 … 106.5 s after the crop */
+          g_assert_cmpuint (x->fit.n_events, ==, 36);
+          g_assert_cmpfloat (x->fit.p_value, <, 1e-4);
+          g_assert_cmpfloat (fabs (x->fit.m - 0.3), <, 0.05);
+        }
+      else
+        {
+          g_assert_cmpuint (x->fit.n_events, ==, 37);
+          g_assert_cmpfloat (x->fit.p_value, >, 0.05);
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 int
@@ -123,5 +321,6 @@ main (int argc, char **argv)
     g_assert_no_error (error);
   }
   g_test_add_func ("/ui/events/page", test_events_page);
+  g_test_add_func ("/ui/events/stim-channel", test_events_stim_channel);
   return g_test_run ();
 }

@@ -70,6 +70,8 @@ struct _AtomscopeEventsPanel
 
   GtkSpinButton        *support_a;
   GtkSpinButton        *support_b;
+  GtkSpinButton        *view_pre;
+  GtkSpinButton        *view_post;
   GtkDropDown          *source_dropdown;  /* "Annotations", then the stimulus channels */
   GtkStringList        *sources;
   GtkButton            *fit_button;
@@ -83,10 +85,13 @@ struct _AtomscopeEventsPanel
 
   AsCdlModel           *model;
   AsRecording          *recording;
+  AsRecording          *events_from;  /* NULL: the events of recording */
+  double                events_offset;
   AsDrippAnalysis      *analysis;
   GCancellable         *cancellable;
   guint                 serial;      /* bumped by every new model and every fit started */
   guint                 fit_count;
+  guint                 export_count;  /* exports finished, written or failed */
   int                   selected_row;
 };
 
@@ -107,6 +112,8 @@ typedef struct
   AsRecording  *recording;
   AsDrippParams params;
   char         *stim_channel;   /* NULL: the annotations */
+  AsRecording  *events_from;
+  double        events_offset;
   gint          cancel;
   guint         serial;
 } FitData;
@@ -117,6 +124,7 @@ fit_data_free (FitData *d)
   as_cdl_model_unref (d->model);
   as_recording_unref (d->recording);
   g_free (d->stim_channel);
+  g_clear_pointer (&d->events_from, as_recording_unref);
   g_free (d);
 }
 
@@ -130,7 +138,7 @@ static void
 fit_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   FitData *d = task_data;
-  AsDrippSource src = { d->stim_channel, NULL, 0.0 };
+  AsDrippSource src = { d->stim_channel, NULL, 0.0, d->events_from, d->events_offset };
   GError *error = NULL;
   AsDrippAnalysis *a;
   gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (set_cancel_flag), d, NULL);
@@ -214,6 +222,11 @@ atomscope_events_panel_fit (AtomscopeEventsPanel *self)
   d = g_new0 (FitData, 1);
   d->model = as_cdl_model_ref (self->model);
   d->recording = as_recording_ref (self->recording);
+  if (self->events_from != NULL)
+    {
+      d->events_from = as_recording_ref (self->events_from);
+      d->events_offset = self->events_offset;
+    }
   as_dripp_params_init (&d->params);
   d->params.a = gtk_spin_button_get_value (self->support_a);
   d->params.b = gtk_spin_button_get_value (self->support_b);
@@ -228,6 +241,72 @@ atomscope_events_panel_fit (AtomscopeEventsPanel *self)
   task = g_task_new (self, self->cancellable, fit_done, NULL);
   g_task_set_task_data (task, d, (GDestroyNotify) fit_data_free);
   g_task_run_in_thread (task, fit_thread);
+}
+
+/* Event sources: the annotations, then every stimulus channel (kept when it is still there). */
+static void
+update_sources (AtomscopeEventsPanel *self)
+{
+  const AsRecording *rec = self->events_from != NULL ? self->events_from : self->recording;
+  guint pos = gtk_drop_down_get_selected (self->source_dropdown);
+  g_autofree char *was = pos != GTK_INVALID_LIST_POSITION && pos > 0
+                         ? g_strdup (gtk_string_list_get_string (self->sources, pos)) : NULL;
+
+  gtk_string_list_splice (self->sources, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->sources)) - 1, NULL);
+  gtk_drop_down_set_selected (self->source_dropdown, 0);
+  if (rec != NULL)
+    for (guint c = 0; c < rec->n_channels; c++)
+      if (rec->channels[c].type == AS_CHANNEL_STIM)
+        {
+          gtk_string_list_append (self->sources, rec->channels[c].label);
+          if (g_strcmp0 (was, rec->channels[c].label) == 0)
+            gtk_drop_down_set_selected (self->source_dropdown,
+                                        g_list_model_get_n_items (G_LIST_MODEL (self->sources)) - 1);
+        }
+}
+
+void
+atomscope_events_panel_set_events_source (AtomscopeEventsPanel *self, AsRecording *recording,
+                                          double offset)
+{
+  g_return_if_fail (ATOMSCOPE_IS_EVENTS_PANEL (self));
+  if (recording == self->events_from && (recording == NULL || offset == self->events_offset))
+    return;
+  if (recording != self->events_from)
+    {
+      g_clear_pointer (&self->events_from, as_recording_unref);
+      if (recording != NULL)
+        self->events_from = as_recording_ref (recording);
+    }
+  self->events_offset = recording != NULL ? offset : 0.0;
+  update_sources (self);
+}
+
+gboolean
+atomscope_events_panel_set_source (AtomscopeEventsPanel *self, const char *stim_channel)
+{
+  g_return_val_if_fail (ATOMSCOPE_IS_EVENTS_PANEL (self), FALSE);
+  if (stim_channel == NULL)
+    {
+      gtk_drop_down_set_selected (self->source_dropdown, 0);
+      return TRUE;
+    }
+  for (guint i = 1; i < g_list_model_get_n_items (G_LIST_MODEL (self->sources)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->sources, i), stim_channel) == 0)
+      {
+        gtk_drop_down_set_selected (self->source_dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+atomscope_events_panel_set_window (AtomscopeEventsPanel *self, double pre, double post)
+{
+  g_return_if_fail (ATOMSCOPE_IS_EVENTS_PANEL (self));
+  gtk_spin_button_set_value (self->view_pre, pre);
+  gtk_spin_button_set_value (self->view_post, post);
 }
 
 void
@@ -245,14 +324,10 @@ atomscope_events_panel_set_model (AtomscopeEventsPanel *self, AsCdlModel *model,
       self->model = as_cdl_model_ref (model);
       self->recording = as_recording_ref (learned_on);
     }
+  else
+    g_clear_pointer (&self->events_from, as_recording_unref);   /* no atoms: no events either */
   self->serial++;
-  /* event sources: the annotations, then every stimulus channel */
-  gtk_string_list_splice (self->sources, 1,
-                          g_list_model_get_n_items (G_LIST_MODEL (self->sources)) - 1, NULL);
-  if (self->recording != NULL)
-    for (guint c = 0; c < self->recording->n_channels; c++)
-      if (self->recording->channels[c].type == AS_CHANNEL_STIM)
-        gtk_string_list_append (self->sources, self->recording->channels[c].label);
+  update_sources (self);
   if (self->analysis != NULL)
     {
       show_analysis (self, NULL);
@@ -335,6 +410,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (self->status == NULL)
     return;   /* the panel is gone */
+  self->export_count++;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     gtk_label_set_text (self->status, error->message);
   else
@@ -350,17 +426,36 @@ on_chooser_response (GtkNativeDialog *dialog, int response, gpointer user_data)
   AtomscopeEventsPanel *self = user_data;
   g_autoptr (GFile) folder = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->analysis != NULL
+  if (response == GTK_RESPONSE_ACCEPT
       && (folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
     {
-      g_autoptr (GTask) task = g_task_new (self, NULL, export_done, NULL);
-      ExportData *d = g_new0 (ExportData, 1);
-      d->analysis = as_dripp_analysis_ref (self->analysis);
-      d->dir = g_file_get_path (folder);
-      g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
-      g_task_run_in_thread (task, export_thread);
+      g_autofree char *dir = g_file_get_path (folder);
+      atomscope_events_panel_export_to (self, dir);
     }
   g_clear_object (&self->chooser);
+}
+
+void
+atomscope_events_panel_export_to (AtomscopeEventsPanel *self, const char *dir)
+{
+  g_autoptr (GTask) task = NULL;
+  ExportData *d;
+
+  g_return_if_fail (ATOMSCOPE_IS_EVENTS_PANEL (self));
+  if (self->analysis == NULL || dir == NULL)
+    return;
+  task = g_task_new (self, NULL, export_done, NULL);
+  d = g_new0 (ExportData, 1);
+  d->analysis = as_dripp_analysis_ref (self->analysis);
+  d->dir = g_strdup (dir);
+  g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+guint
+atomscope_events_panel_get_export_count (AtomscopeEventsPanel *self)
+{
+  return self->export_count;
 }
 
 static void
@@ -443,6 +538,8 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
       g_snprintf (buf, sizeof buf, "%u", item_row (item)->atom + 1);
       gtk_label_set_text (label, buf);
     }
+  else if ((c == COL_M || c == COL_SIGMA) && item_row (item)->fit.n_occurrences == 0)
+    gtk_label_set_text (label, "–");   /* no occurrence: no latency, no jitter */
   else
     {
       g_snprintf (buf, sizeof buf, c == COL_P ? "%.3g" : "%.4g", column_value (item, c));
@@ -476,7 +573,8 @@ draw_view (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer us
       return;
     }
   as_figure_draw_events (cr, width, height, &style, self->analysis, (guint) self->selected_row,
-                         1.0, self->analysis->params.b + 1.0, 0);
+                         gtk_spin_button_get_value (self->view_pre),
+                         gtk_spin_button_get_value (self->view_post), 0);
 }
 
 static GtkWidget *
@@ -517,6 +615,7 @@ atomscope_events_panel_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->model, as_cdl_model_unref);
   g_clear_pointer (&self->recording, as_recording_unref);
+  g_clear_pointer (&self->events_from, as_recording_unref);
   g_clear_pointer (&self->analysis, as_dripp_analysis_unref);
   G_OBJECT_CLASS (atomscope_events_panel_parent_class)->dispose (object);
 }
@@ -533,7 +632,7 @@ atomscope_events_panel_init (AtomscopeEventsPanel *self)
   static const char *const titles[N_COLUMNS] = {
     N_("Atom"), N_("Events"), N_("μ (/s)"), N_("α"), N_("m (s)"), N_("σ (s)"), N_("p"),
   };
-  GtkWidget *bar, *paned, *scroller;
+  GtkWidget *bar, *paned, *scroller, *view_box;
   GtkSortListModel *sorted;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
@@ -612,9 +711,26 @@ atomscope_events_panel_init (AtomscopeEventsPanel *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->view), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->view), TRUE);
 
+  /* the peri-event view, with its window above it */
+  view_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  {
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    gtk_widget_set_margin_start (row, 6);
+    gtk_box_append (GTK_BOX (row), labelled_spin (_("Shown before each event (s)"), 0, 30, 1, &self->view_pre));
+    gtk_box_append (GTK_BOX (row), labelled_spin (_("after (s)"), 0.05, 60, 2, &self->view_post));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_pre),
+                                 _("Peri-event view: seconds shown before each event"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_post),
+                                 _("Peri-event view: seconds shown after each event"));
+    g_signal_connect_swapped (self->view_pre, "value-changed", G_CALLBACK (gtk_widget_queue_draw), self->view);
+    g_signal_connect_swapped (self->view_post, "value-changed", G_CALLBACK (gtk_widget_queue_draw), self->view);
+    gtk_box_append (GTK_BOX (view_box), row);
+    gtk_box_append (GTK_BOX (view_box), GTK_WIDGET (self->view));
+  }
+
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_paned_set_start_child (GTK_PANED (paned), scroller);
-  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->view));
+  gtk_paned_set_end_child (GTK_PANED (paned), view_box);
   gtk_paned_set_resize_start_child (GTK_PANED (paned), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
   gtk_widget_set_vexpand (paned, TRUE);

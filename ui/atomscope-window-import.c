@@ -162,6 +162,7 @@ events_done (GObject *source, GAsyncResult *result, gpointer user_data)
   atomscope_signal_view_set_nystagmus (self->signal_view,
                                        atomscope_nystagmus_panel_get_analysis (self->nystagmus_panel));
   atomscope_window_browser_update_events (self, rec);
+  atomscope_window_update_events_source (self);
   self->events_file_count++;
   message = g_strdup_printf (ngettext ("%d event added from %s", "%d events added from %s", added),
                              added, name);

@@ -159,6 +159,28 @@ show_model (AtomscopeWindow *self, AsCdlModel *model)
   atomscope_convergence_view_set_model (self->convergence_view, model, self->model_serial);
   start_figure (self);
   atomscope_events_panel_set_model (self->events_panel, model, self->learned_on);
+  atomscope_window_update_events_source (self);
+}
+
+/* The Events page takes its events from the recording shown (its annotations, those added from
+ * files, its stimulus channels), shifted by the crop the atoms' recording was prepared with. */
+void
+atomscope_window_update_events_source (AtomscopeWindow *self)
+{
+  AsRecording *from = NULL;
+  double offset = 0;
+
+  if (self->recording != NULL && self->learned_on != NULL && self->learned_on != self->recording
+      && self->recording->sfreq > 0 && g_strcmp0 (self->recording->path, self->learned_on->path) == 0)
+    {
+      double crop = self->model_preprocessing != NULL
+                    ? json_object_get_double_member_with_default (self->model_preprocessing,
+                                                                  "crop_start_s", 0.0)
+                    : 0.0;
+      from = self->recording;
+      offset = crop > 0 ? (double) llround (crop * from->sfreq) / from->sfreq : 0.0;
+    }
+  atomscope_events_panel_set_events_source (self->events_panel, from, offset);
 }
 
 static void

@@ -162,6 +162,7 @@ void atomscope_window_import_text (AtomscopeWindow *self, GFile *file);
 void atomscope_window_import_text_action (GtkWidget *widget, const char *name, GVariant *param);
 /* Adds the events of an annotation file to the recording shown (on a worker). */
 void atomscope_window_add_events_from_file (AtomscopeWindow *self, GFile *file);
+void atomscope_window_update_events_source (AtomscopeWindow *self);
 void atomscope_window_add_events_action (GtkWidget *widget, const char *name, GVariant *param);
 /* The events list and overview after the recording's events changed. */
 void atomscope_window_browser_update_events (AtomscopeWindow *self, AsRecording *rec);
