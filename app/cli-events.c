@@ -58,7 +58,7 @@ as_cli_events (int argc, char **argv)
   g_auto (GStrv) files = NULL;
   g_auto (GStrv) type_list = NULL;
   g_auto (AsCliRead) read = { 0 };
-  double pre = 1.0, post = 2.0, threshold = 0.0;
+  double pre = 1.0, post = 2.0, threshold = AS_CDL_OCCURRENCE_THRESHOLD;
   gboolean force = FALSE, no_figures = FALSE;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for dripp.csv, dripp.json and the peri-event figures (required)"), N_("DIR") },
@@ -67,7 +67,7 @@ as_cli_events (int argc, char **argv)
     { "support", 0, 0, G_OPTION_ARG_STRING, &support, N_("Kernel support a,b in seconds after the event (default 0,1)"), N_("A,B") },
     { "event-types", 0, 0, G_OPTION_ARG_STRING, &types, N_("Event labels to analyse, comma-separated (default: all)"), N_("T1,T2") },
     { "stim-channel", 0, 0, G_OPTION_ARG_STRING, &stim, N_("Take the events from this stimulus channel instead of the annotations"), N_("NAME") },
-    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold, N_("Keep occurrences with |activation| ≥ this fraction of the atom's largest (default 0)"), N_("FRACTION") },
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold, N_("Keep occurrences with |activation| ≥ this fraction of the atom's largest (default 0.1, as the atoms view counts them; 0: all)"), N_("FRACTION") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("Figure format: png (default), svg or pdf"), N_("FORMAT") },
     { "no-figures", 0, 0, G_OPTION_ARG_NONE, &no_figures, N_("Write the tables only"), NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },

@@ -156,7 +156,7 @@ as_cli_print_occurrences (const AsCdlModel *model)
   for (guint k = 0; k < model->shape.n_atoms; k++)
     {
       const double top = as_cdl_model_max_activation (model, k);
-      g_autoptr (GArray) occ = as_cdl_model_occurrences_merged (model, k, 0.1 * top,
+      g_autoptr (GArray) occ = as_cdl_model_occurrences_merged (model, k, AS_CDL_OCCURRENCE_THRESHOLD * top,
                                                                 as_cdl_model_merge_spacing (model));
       const guint n = top > 0 ? occ->len : 0;
 

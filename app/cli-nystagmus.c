@@ -17,7 +17,6 @@
 #include "cli-commands.h"
 
 /* Occurrences the views count: activations above this fraction of the largest. */
-#define OCCURRENCE_THRESHOLD 0.1
 
 static void
 print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmusSummary *s,
@@ -189,9 +188,9 @@ as_cli_nystagmus (int argc, char **argv)
         {
           /* The beat atom: the one whose occurrences match the fast phases found alone. */
           g_autoptr (AsNystagmusAnalysis) first = as_nystagmus_analyse (ch, &params, NULL, NULL);
-          atom_index = first ? (int) as_beat_atom_pick (model, first, OCCURRENCE_THRESHOLD) : 0;
+          atom_index = first ? (int) as_beat_atom_pick (model, first, AS_CDL_OCCURRENCE_THRESHOLD) : 0;
         }
-      atom = as_beat_atom_new_from_model (model, (guint) atom_index, OCCURRENCE_THRESHOLD);
+      atom = as_beat_atom_new_from_model (model, (guint) atom_index, AS_CDL_OCCURRENCE_THRESHOLD);
     }
   an = as_nystagmus_analyse (ch, &params, atom, &error);
   if (an == NULL)

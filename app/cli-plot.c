@@ -18,7 +18,6 @@
 
 /* Occurrences are activations above this fraction of the atom's largest one,
  * as in the window. */
-#define OCCURRENCE_THRESHOLD 0.1
 /* Topography grid cells per side: finer than the window's rows, for print. */
 #define TOPOGRAPHY_SIZE 96
 
@@ -52,7 +51,7 @@ as_cli_write_figures (AsCdlModel *model, AsRecording *rec, const char *source,
 
   if (rec != NULL)
     attach_standard_positions (rec);
-  atoms = as_figure_atoms_new (model, rec != NULL ? rec->sfreq : 0, OCCURRENCE_THRESHOLD);
+  atoms = as_figure_atoms_new (model, rec != NULL ? rec->sfreq : 0, AS_CDL_OCCURRENCE_THRESHOLD);
   topo = as_figure_topographies_for_model (model, rec, TOPOGRAPHY_SIZE);
   if (topo != NULL)
     as_figure_atoms_set_topographies (atoms, topo);

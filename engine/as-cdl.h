@@ -125,6 +125,9 @@ GArray       *as_cdl_model_occurrences (const AsCdlModel *model, guint k, double
  * (images: positions run along rows, so no merging).  By trial then position. */
 GArray       *as_cdl_model_occurrences_merged (const AsCdlModel *model, guint k, double threshold,
                                                gsize min_spacing);
+/* What counts as an occurrence wherever one is shown, counted or related to events: an
+ * activation of at least this fraction of its atom's largest |activation|. */
+#define AS_CDL_OCCURRENCE_THRESHOLD 0.1
 /* Half an atom's width for signals, 0 for images: the spacing the views and exports use. */
 gsize         as_cdl_model_merge_spacing (const AsCdlModel *model);
 /* max |z_k| over all trials and positions (0 when atom @k is unused). */

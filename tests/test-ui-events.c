@@ -35,7 +35,7 @@ test_events_page (void)
   g_autoptr (GError) error = NULL;
   AsDrippAnalysis *shown;
   AsDrippParams params;
-  AsDrippSource source = { NULL, NULL, 0.0 };
+  AsDrippSource source = { NULL, NULL, AS_CDL_OCCURRENCE_THRESHOLD };   /* what the page uses */
   GListModel *rows;
   GtkColumnView *table;
   GtkColumnViewColumn *p_column;

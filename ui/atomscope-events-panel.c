@@ -138,7 +138,7 @@ static void
 fit_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   FitData *d = task_data;
-  AsDrippSource src = { d->stim_channel, NULL, 0.0, d->events_from, d->events_offset };
+  AsDrippSource src = { d->stim_channel, NULL, AS_CDL_OCCURRENCE_THRESHOLD, d->events_from, d->events_offset };
   GError *error = NULL;
   AsDrippAnalysis *a;
   gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (set_cancel_flag), d, NULL);

@@ -67,7 +67,7 @@ figure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   AsFigureAtoms *atoms;
   g_autoptr (AsFigureTopographies) topo = NULL;
 
-  atoms = as_figure_atoms_new (in->model, in->sfreq, OCCURRENCE_THRESHOLD);
+  atoms = as_figure_atoms_new (in->model, in->sfreq, AS_CDL_OCCURRENCE_THRESHOLD);
   if (!in->topographies_due && in->topographies != NULL
       && in->topographies->n_atoms == atoms->n_atoms)
     topo = as_figure_topographies_ref (in->topographies);

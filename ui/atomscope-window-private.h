@@ -24,7 +24,6 @@
 G_BEGIN_DECLS
 
 /* Occurrences are activations above this fraction of the atom's largest one. */
-#define OCCURRENCE_THRESHOLD 0.1
 /* Topography grid cells per side. */
 #define TOPOGRAPHY_SIZE 48
 
