@@ -691,6 +691,12 @@ as_recording_open_paged (const char *path, gboolean build_pyramid, GError **erro
   for (guint s = 0; s < p->hdr->n_signals; s++)
     if (p->hdr->signals[s].skip && !p->hdr->signals[s].annotations)
       as_recording_add_warning (rec, _("signal %s left out"), p->hdr->signals[s].label);
+  /* What the whole-file reader says of a file cut short, said here too. */
+  if (p->hdr->announced > p->hdr->n_records)
+    as_recording_add_warning (rec, _("the file is truncated: the header announces %zu data records, the file holds %zu whole ones; the last %.3f s (%zu records) are missing"),
+                              p->hdr->announced, p->hdr->n_records,
+                              (p->hdr->announced - p->hdr->n_records) * p->hdr->record_duration,
+                              p->hdr->announced - p->hdr->n_records);
   rec->kind = as_recording_guess_kind (rec);
   rec->paged = p;
   if (!read_annotations (p, rec, error))

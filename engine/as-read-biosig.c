@@ -306,8 +306,12 @@ as_edf_header_read (const char *path, GError **error)
     }
   hdr->record_bytes = off;
   hdr->n_records = ((gsize) st.st_size - hdr->header_bytes) / off;
-  if (edf_number (h, 236, 8, &v) && v >= 0 && v < hdr->n_records)
-    hdr->n_records = (gsize) v;
+  hdr->announced = hdr->n_records;
+  if (edf_number (h, 236, 8, &v) && v >= 0)
+    {
+      hdr->announced = (gsize) v;
+      hdr->n_records = MIN (hdr->n_records, hdr->announced);
+    }
   /* dd.mm.yy hh.mm.ss; years 85-99 are 19yy (Kemp & Olivan 2003, §2.1.3.3). */
   {
     int dd, mo, yy, hh, mi, ss;

@@ -155,6 +155,7 @@ typedef struct
   gsize        header_bytes;
   gsize        record_bytes;
   gsize        n_records;       /* whole records in the file, at most those announced */
+  gsize        announced;       /* records the header announces (-1 there: n_records) */
   double       record_duration; /* s */
   GDateTime   *start_time;      /* NULL when the header's date is unreadable */
   guint        n_signals;

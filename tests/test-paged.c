@@ -107,6 +107,47 @@ test_edf_real (void)
   compare_whole (path, 16000.0 / 65535);
 }
 
+/* A file cut short (a recording still being written, a copy interrupted): read page by
+ * page it has the whole records the file holds and says what is missing, in the words
+ * of the whole-file reader. */
+static void
+test_truncated (void)
+{
+  g_autofree char *src = data_path ("eegmmi_S001R04_motor_imagery.edf");
+  g_autofree char *path = g_build_filename (tmpdir, "cut.edf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsEdfHeader) hdr = as_edf_header_read (src, &error);
+  g_autoptr (AsRecording) whole = NULL, paged = NULL, full = NULL;
+  gsize len;
+  gboolean said = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (src, &contents, &len, &error));
+  full = as_recording_open_paged (src, FALSE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < full->warnings->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (full->warnings, i), "truncated"));
+  /* three and a half data records fewer */
+  g_assert_true (g_file_set_contents (path, contents, len - 7 * hdr->record_bytes / 2, &error));
+  whole = as_recording_load (path, &error);
+  g_assert_no_error (error);
+  paged = as_recording_open_paged (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (paged->n_samples, ==, whole->n_samples);
+  g_assert_cmpuint (paged->n_samples, ==, full->n_samples - 4 * (full->n_samples / hdr->announced));
+  for (guint i = 0; i < paged->warnings->len; i++)
+    if (strstr (g_ptr_array_index (paged->warnings, i), "truncated") != NULL)
+      {
+        said = TRUE;
+        g_test_message ("%s", (const char *) g_ptr_array_index (paged->warnings, i));
+        g_assert_true (g_ptr_array_find_with_equal_func (whole->warnings, g_ptr_array_index (paged->warnings, i),
+                                                         g_str_equal, NULL));
+      }
+  g_assert_true (said);
+  g_unlink (path);
+}
+
 /* A BDF+ of 24-bit samples over whole and partial records, written with EDFlib. */
 static char *
 write_bdf (guint n_channels, guint n_records, int spr)
@@ -374,6 +415,7 @@ main (int argc, char **argv)
   tmpdir = g_dir_make_tmp ("atomscope-paged-XXXXXX", &error);
   g_assert_no_error (error);
   g_test_add_func ("/paged/edf-real", test_edf_real);
+  g_test_add_func ("/paged/truncated", test_truncated);
   g_test_add_func ("/paged/bdf", test_bdf);
   g_test_add_func ("/paged/pyramid", test_pyramid);
   g_test_add_func ("/paged/display", test_display);
