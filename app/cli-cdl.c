@@ -22,12 +22,6 @@
 #include "cli-job.h"
 #include "cli-read.h"
 
-static gboolean
-on_option (const char *name, const char *value, gpointer request, GError **error)
-{
-  return as_learn_request_set (request, name, value, error);
-}
-
 int
 as_cli_learn (int argc, char **argv)
 {
@@ -39,35 +33,11 @@ as_cli_learn (int argc, char **argv)
   char *resume_dir = NULL;
   AsLearnRequest req;
   g_auto (AsCliRead) read = { 0 };
-  GOptionArgFunc cb = (GOptionArgFunc) on_option;
-  GOptionEntry entries[] = {
+  GOptionEntry head[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
-    { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
-    { "atoms", 'k', 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of atoms (default: by kind of recording, e.g. 5 for EEG)"), N_("K") },
-    { "atom-length", 'l', 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom duration in seconds (default: by kind, e.g. 0.5 for EEG)"), N_("SECONDS") },
-    { "atom-samples", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom length in samples (instead of --atom-length)"), N_("N") },
-    { "atom-size", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
-    { "lambda", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
-    { "lambda-absolute", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
-    { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
-    { "full", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Full-rank atoms (channels × samples)"), NULL },
-    { "signed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Allow negative activations"), NULL },
-    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
-    { "iterations", 'n', 0, G_OPTION_ARG_CALLBACK, cb, N_("Maximum outer iterations (default: by kind of recording)"), N_("N") },
-    { "tol", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
-    { "online", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Online learning on minibatches of windows (long recordings)"), NULL },
-    { "batch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Online: windows per minibatch (default 16)"), N_("N") },
-    { "tukey", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Taper atoms with a Tukey window of this shape (0–1, default none)"), N_("ALPHA") },
-    { "highpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("High-pass cut-off in Hz, 0 for none (default: by kind, e.g. 1 Hz for EEG)"), N_("HZ") },
-    { "lowpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Low-pass cut-off in Hz, 0 for none (default none)"), N_("HZ") },
-    { "notch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Notch at the mains frequency and its harmonics, in Hz (50 or 60; default none)"), N_("HZ") },
-    { "reference", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("EEG reference: average (default for EEG), none (as recorded) or a channel name"), N_("REF") },
-    { "channels", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Channels to learn from: a type (eeg, meg, eog, ecg, emg, gaze, pupil, audio, other, all) or names separated by commas"), N_("WHICH") },
-    { "start", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn from this time on, in seconds"), N_("SECONDS") },
-    { "end", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn up to this time, in seconds"), N_("SECONDS") },
-    { "resample", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Resample to this rate (Hz) before learning"), N_("HZ") },
-    { "threads", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of BLAS threads (default: OPENBLAS_NUM_THREADS, else every core)"), N_("N") },
-    { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
+    { NULL }
+  };
+  GOptionEntry entries[] = {
     { "save-data", 0, 0, G_OPTION_ARG_FILENAME, &save_data, N_("Also write the data learned from, after preprocessing, as an NPY array of trials × channels × samples"), N_("FILE") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not report progress"), NULL },
@@ -105,6 +75,8 @@ as_cli_learn (int argc, char **argv)
         "--kind).  Writes atoms.npy, activations.npy (and u.npy, v.npy for rank-1 atoms) "
         "and run.json into DIR; existing files are kept unless --force.  FILE may also be "
         "an NPY array of trials × channels × samples."));
+  g_option_group_add_entries (group, head);
+  as_cli_add_learn_options (group, FALSE);
   g_option_group_add_entries (group, entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (ctx, group);

@@ -49,12 +49,6 @@ fail_all (const char *command, int rank, GError *error)
   return 1;
 }
 
-static gboolean
-on_option (const char *name, const char *value, gpointer request, GError **error)
-{
-  return as_learn_request_set (request, name, value, error);
-}
-
 /* A string of process @root on every process (a newly allocated copy). */
 static char *
 bcast_string (const char *text, int rank)
@@ -232,32 +226,12 @@ as_cli_learn_distributed (int argc, char **argv)
   int checkpoint_every = 0;
   AsLearnRequest req;
   g_auto (AsCliRead) read = { 0 };
-  GOptionArgFunc cb = (GOptionArgFunc) on_option;
-  GOptionEntry entries[] = {
+  GOptionEntry head[] = {
     { "distributed", 0, 0, G_OPTION_ARG_NONE, &distributed, N_("Split the work between the processes started by mpirun"), NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder for atoms.npy, activations.npy, run.json (required)"), N_("DIR") },
-    { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
-    { "atoms", 'k', 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of atoms (default: by kind of recording, e.g. 5 for EEG)"), N_("K") },
-    { "atom-length", 'l', 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom duration in seconds (default: by kind, e.g. 0.5 for EEG)"), N_("SECONDS") },
-    { "atom-samples", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom length in samples (instead of --atom-length)"), N_("N") },
-    { "atom-size", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
-    { "lambda", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
-    { "lambda-absolute", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
-    { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
-    { "full", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Full-rank atoms (default for images)"), NULL },
-    { "signed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Allow negative activations"), NULL },
-    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
-    { "iterations", 'n', 0, G_OPTION_ARG_CALLBACK, cb, N_("Maximum outer iterations (default: by kind of recording; 20 for arrays)"), N_("N") },
-    { "tol", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
-    { "highpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("High-pass cut-off in Hz, 0 for none (default: by kind, e.g. 1 Hz for EEG)"), N_("HZ") },
-    { "lowpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Low-pass cut-off in Hz, 0 for none (default none)"), N_("HZ") },
-    { "notch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Notch at the mains frequency and its harmonics, in Hz (50 or 60; default none)"), N_("HZ") },
-    { "reference", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("EEG reference: average (default for EEG), none (as recorded) or a channel name"), N_("REF") },
-    { "channels", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Channels to learn from: a type (eeg, meg, eog, ecg, emg, gaze, pupil, audio, other, all) or names separated by commas"), N_("WHICH") },
-    { "start", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn from this time on, in seconds"), N_("SECONDS") },
-    { "end", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn up to this time, in seconds"), N_("SECONDS") },
-    { "resample", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Resample to this rate (Hz) before learning"), N_("HZ") },
-    { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
+    { NULL }
+  };
+  GOptionEntry entries[] = {
     { "checkpoint-every", 0, 0, G_OPTION_ARG_INT, &checkpoint_every, N_("Write the model so far into DIR every N iterations, to be continued with --resume DIR (default 0: never)"), N_("N") },
     { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_dir, N_("Continue learning from a model folder written earlier (a checkpoint or a stopped run), with its parameters"), N_("DIR") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Overwrite existing output files"), NULL },
@@ -286,6 +260,8 @@ as_cli_learn_distributed (int argc, char **argv)
   group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_option_context_set_summary (ctx,
     _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is read and prepared by process 0 with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling), then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
+  g_option_group_add_entries (group, head);
+  as_cli_add_learn_options (group, TRUE);
   g_option_group_add_entries (group, entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (ctx, group);

@@ -12,6 +12,7 @@
 
 #include "as-cdl-progress.h"
 #include "as-engine.h"
+#include "as-params.h"
 #include "cli-job.h"
 
 static volatile sig_atomic_t received = 0;
@@ -165,4 +166,61 @@ as_cli_print_occurrences (const AsCdlModel *model)
       else
         printf (_("atom %u: %u occurrences\n"), k + 1, n);
     }
+}
+
+static gboolean
+on_learn_option (const char *name, const char *value, gpointer request, GError **error)
+{
+  return as_learn_request_set (request, name, value, error);
+}
+
+/* Options only "learn" in one process takes. */
+static const char *const single_process_only[] = { "online", "batch", "tukey", "threads" };
+
+void
+as_cli_add_learn_options (GOptionGroup *group, gboolean distributed)
+{
+  const GOptionArgFunc cb = (GOptionArgFunc) on_learn_option;
+  const GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Kind of recording whose defaults to use: eeg, meg, eye, ecg, sound, image, generic (default: from the channels)"), N_("KIND") },
+    { "atoms", 'k', 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of atoms (default: by kind of recording, e.g. 5 for EEG)"), N_("K") },
+    { "atom-length", 'l', 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom duration in seconds (default: by kind, e.g. 0.5 for EEG)"), N_("SECONDS") },
+    { "atom-samples", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom length in samples (instead of --atom-length)"), N_("N") },
+    { "atom-size", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
+    { "lambda", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
+    { "lambda-absolute", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
+    { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },
+    { "full", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Full-rank atoms (default for images)"), NULL },
+    { "signed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Allow negative activations"), NULL },
+    { "init", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Initial atoms: greedy (default), chunk or random"), N_("KIND") },
+    { "iterations", 'n', 0, G_OPTION_ARG_CALLBACK, cb, N_("Maximum outer iterations (default: by kind of recording)"), N_("N") },
+    { "tol", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Stop when an iteration decreases the objective by less than this fraction (default 1e-4)"), N_("TOL") },
+    { "online", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Online learning on minibatches of windows (long recordings)"), NULL },
+    { "batch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Online: windows per minibatch (default 16)"), N_("N") },
+    { "tukey", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Taper atoms with a Tukey window of this shape (0–1, default none)"), N_("ALPHA") },
+    { "highpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("High-pass cut-off in Hz, 0 for none (default: by kind, e.g. 1 Hz for EEG)"), N_("HZ") },
+    { "lowpass", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Low-pass cut-off in Hz, 0 for none (default none)"), N_("HZ") },
+    { "notch", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Notch at the mains frequency and its harmonics, in Hz (50 or 60; default none)"), N_("HZ") },
+    { "reference", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("EEG reference: average (default for EEG), none (as recorded) or a channel name"), N_("REF") },
+    { "channels", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Channels to learn from: a type (eeg, meg, eog, ecg, emg, gaze, pupil, audio, other, all) or names separated by commas"), N_("WHICH") },
+    { "start", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn from this time on, in seconds"), N_("SECONDS") },
+    { "end", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Learn up to this time, in seconds"), N_("SECONDS") },
+    { "resample", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Resample to this rate (Hz) before learning"), N_("HZ") },
+    { "threads", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Number of BLAS threads (default: OPENBLAS_NUM_THREADS, else every core)"), N_("N") },
+    { "seed", 's', 0, G_OPTION_ARG_CALLBACK, cb, N_("Random seed (default 0)"), N_("SEED") },
+  };
+  g_autoptr (GArray) kept = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      gboolean leave = FALSE;
+      for (gsize j = 0; distributed && j < G_N_ELEMENTS (single_process_only); j++)
+        leave = leave || strcmp (entries[i].long_name, single_process_only[j]) == 0;
+      if (!leave)
+        g_array_append_val (kept, entries[i]);
+      if (distributed && strcmp (entries[i].long_name, "iterations") == 0)
+        g_array_index (kept, GOptionEntry, kept->len - 1).description
+          = N_("Maximum outer iterations (default: by kind of recording; 20 for arrays)");
+    }
+  g_option_group_add_entries (group, (const GOptionEntry *) (void *) kept->data);
 }

@@ -37,6 +37,12 @@ int         as_cli_signal_status   (int signal_number);
  * activations above a tenth of the atom's largest) and their rate. */
 void        as_cli_print_occurrences (const AsCdlModel *model);
 
+/* The options that fill in a learning request (kind, atoms, sparsity, initialisation,
+ * preprocessing ...), one table for "learn" and "learn --distributed": add them to a
+ * group whose user data is the AsLearnRequest.  @distributed leaves out what that mode
+ * does not do (online learning, a taper, BLAS threads). */
+void as_cli_add_learn_options (GOptionGroup *group, gboolean distributed);
+
 /* Checkpoints of a learning run and "learn --resume" (cli-resume.c). */
 typedef struct
 {
