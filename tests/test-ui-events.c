@@ -22,6 +22,17 @@
 #include "atomscope-window-private.h"
 #include "ui-test-utils.h"
 
+
+/* The index of the event type called @label in @a, G_MAXUINT when there is none. */
+static guint
+event_type_index (const AsDrippAnalysis *a, const char *label)
+{
+  for (guint t = 0; t < a->event_types->len; t++)
+    if (g_strcmp0 (((AsDrippEventType *) a->event_types->pdata[t])->label, label) == 0)
+      return t;
+  return G_MAXUINT;
+}
+
 static AtomscopeApplication *app;
 
 static void
@@ -120,7 +131,7 @@ test_events_page (void)
     g_autofree char *tsv_path = NULL;
     g_autoptr (GFile) tsv_file = NULL;
     AsDrippAnalysis *again;
-    guint files_before = window->events_file_count, t1 = G_MAXUINT, cue = G_MAXUINT;
+    guint files_before = window->events_file_count, t1, cue;
 
     g_assert_no_error (error);
     tsv_path = g_build_filename (dir, "cues_events.tsv", NULL);
@@ -141,14 +152,8 @@ test_events_page (void)
     g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_fit_count, panel, 2, 30));
     again = atomscope_events_panel_get_analysis (panel);
     g_assert_cmpuint (again->event_types->len, ==, 4);   /* T0, T1, T2 and cue */
-    for (guint t = 0; t < again->event_types->len; t++)
-      {
-        const char *label = ((AsDrippEventType *) again->event_types->pdata[t])->label;
-        if (g_strcmp0 (label, "T1") == 0)
-          t1 = t;
-        else if (g_strcmp0 (label, "cue") == 0)
-          cue = t;
-      }
+    t1 = event_type_index (again, "T1");
+    cue = event_type_index (again, "cue");
     g_assert_cmpuint (t1, !=, G_MAXUINT);
     g_assert_cmpuint (cue, !=, G_MAXUINT);
     for (guint r = 0; r < again->rows->len; r++)
@@ -226,7 +231,7 @@ test_events_stim_channel (void)
   g_autoptr (GFile) file = NULL;
   AsDrippAnalysis *shown;
   GRand *noise = g_rand_new_with_seed (7);
-  guint before, fits, one = G_MAXUINT, two = G_MAXUINT;
+  guint before, fits, one, two;
 
   /* 120 s at 100 Hz: a pulse of 1 every 3 s from 3 s, of 2 in between from 1.5 s */
   for (int i = 0; i < 12000; i++)
@@ -272,14 +277,8 @@ test_events_stim_channel (void)
   shown = atomscope_events_panel_get_analysis (panel);
   g_assert_nonnull (shown);
   g_assert_cmpuint (shown->event_types->len, ==, 2);
-  for (guint t = 0; t < 2; t++)
-    {
-      const char *label = ((AsDrippEventType *) shown->event_types->pdata[t])->label;
-      if (g_strcmp0 (label, "1") == 0)
-        one = t;
-      else if (g_strcmp0 (label, "2") == 0)
-        two = t;
-    }
+  one = event_type_index (shown, "1");
+  two = event_type_index (shown, "2");
   g_assert_cmpuint (one, !=, G_MAXUINT);
   g_assert_cmpuint (two, !=, G_MAXUINT);
   for (guint r = 0; r < shown->rows->len; r++)
