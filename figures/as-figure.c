@@ -368,6 +368,7 @@ as_figure_draw_signals_full (cairo_t                     *cr,
   gsize s0, s1;
   int n_px;
   g_autofree double *mids = NULL, *halves = NULL;
+  g_autofree gsize *col_a = NULL, *col_b = NULL;
 
   /* A recording read page by page: its page from the file, as recorded. */
   if (rec != NULL && rec->data == NULL && rec->paged != NULL && duration > 0)
@@ -495,6 +496,16 @@ as_figure_draw_signals_full (cairo_t                     *cr,
       common_half = MAX (common_half, halves[c]);
     }
 
+  /* The samples of each pixel column, the same for every channel. */
+  col_a = g_new (gsize, MAX (n_px, 1));
+  col_b = g_new (gsize, MAX (n_px, 1));
+  for (int px = 0; px < n_px; px++)
+    {
+      double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
+      col_a[px] = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
+      col_b[px] = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) col_a[px] + 1, (double) s1);
+    }
+
   for (guint c = 0; c < rec->n_channels; c++)
     {
       const double *y = rec->data + (gsize) c * rec->n_samples;
@@ -586,17 +597,17 @@ as_figure_draw_signals_full (cairo_t                     *cr,
           }
         for (int px = 0; px < cols; px++)
           {
-            double ta = lt0 + duration * px / plot_w, tb = lt0 + duration * (px + 1) / plot_w;
-            gsize a = (gsize) CLAMP (floor (ta * rec->sfreq), (double) s0, (double) s1 - 1);
-            gsize b = (gsize) CLAMP (ceil (tb * rec->sfreq), (double) a + 1, (double) s1);
+            const gsize a = col_a[px], b = col_b[px];
             double vmin = INFINITY, vmax = -INFINITY;
 
+            /* comparisons with a missing sample (NaN) are false: it is passed over */
             for (gsize s = a; s < b; s++)
-              if (!isnan (y[s]))
-                {
-                  vmin = MIN (vmin, y[s]);
-                  vmax = MAX (vmax, y[s]);
-                }
+              {
+                if (y[s] < vmin)
+                  vmin = y[s];
+                if (y[s] > vmax)
+                  vmax = y[s];
+              }
             if (!(vmin <= vmax))
               {
                 /* a column of missing samples: a gap */
