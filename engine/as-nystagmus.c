@@ -313,6 +313,17 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
   }
 }
 
+double
+as_eye_pixels_per_degree_from_screen (double width_px, double width_cm, double distance_cm)
+{
+  double pixel_cm;
+
+  if (!(width_px > 0 && width_cm > 0 && distance_cm > 0))
+    return NAN;
+  pixel_cm = width_cm / width_px;
+  return 1.0 / (2.0 * atan (pixel_cm / (2.0 * distance_cm)) * 180.0 / G_PI);
+}
+
 /* ---- calibration from saccades of known size ---------------------------------------- */
 
 static void sg_derivative (const double *x, gsize n, guint h, double sfreq, double *out);

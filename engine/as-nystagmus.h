@@ -111,6 +111,11 @@ AsEyeChannel *as_eye_channel_from_recording (const AsRecording *rec,
  * than three saccades are found. */
 double        as_eye_gain_from_saccades (const AsRecording *rec, const char *channel,
                                          double saccade_deg, GError **error);
+/* Pixels per degree at the centre of a screen @width_px pixels and @width_cm wide, seen
+ * from @distance_cm: one over the angle (°) one pixel subtends there,
+ * 2 atan(w / 2D) with w the width of a pixel.  NAN unless all three are positive. */
+double        as_eye_pixels_per_degree_from_screen (double width_px, double width_cm,
+                                                    double distance_cm);
 AsEyeChannel *as_eye_channel_ref     (AsEyeChannel *ch);
 void          as_eye_channel_unref   (AsEyeChannel *ch);
 /* Horizontal unless the label names a vertical channel ("vert", "gaze_y", "eye_v"...). */

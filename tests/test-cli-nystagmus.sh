@@ -13,7 +13,7 @@ fail=0
 n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 no () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-echo "1..17"
+echo "1..18"
 
 "$cli" learn "$csv" --out "$tmp/model" --atoms 1 --atom-length 0.3 -q >/dev/null 2>&1 && ok "learn one beat atom" || no "learn one beat atom"
 out=$("$cli" nystagmus "$csv" --model "$tmp/model" --report "$tmp/report.pdf" --beats "$tmp/beats.csv" \
@@ -61,6 +61,13 @@ spv_deg=$("$cli" nystagmus "$csv" | grep "^Slow-phase velocity")
 spv_px=$("$cli" nystagmus "$tmp/px.csv" --pixels-per-degree 35 | grep "^Slow-phase velocity")
 [ -n "$spv_px" ] && [ "$spv_px" = "$spv_deg" ] && ok "pixels converted to degrees: $spv_px" \
   || no "pixels converted to degrees ($spv_px / $spv_deg)"
+
+# The same from the screen geometry: 1920 px on 53 cm seen from 60 cm is 37.936 px/°.
+awk -F, 'NR == 1 { print "time_s,gaze_x [px]"; next } { printf "%s,%.4f\n", $1, 37.9362 * $2 }' "$csv" > "$tmp/screen.csv"
+spv_screen=$("$cli" nystagmus "$tmp/screen.csv" --screen 1920,53,60 | sed -n 's/^Slow-phase velocity: median \([0-9.]*\).*/\1/p')
+spv_ref=$(echo "$spv_deg" | sed -n 's/^Slow-phase velocity: median \([0-9.]*\).*/\1/p')
+[ -n "$spv_screen" ] && [ "$spv_screen" = "$spv_ref" ] && ok "pixels per degree from the screen geometry: SPV $spv_screen °/s" \
+  || no "pixels per degree from the screen geometry (SPV $spv_screen, in degrees $spv_ref)"
 
 # EOG in µV (20 µV per degree): the gain found from ±10° calibration saccades gives the
 # same slow-phase velocity as the recording in degrees (within 3 %).

@@ -386,6 +386,59 @@ test_saccade_calibration (void)
   g_assert_nonnull (strstr (error->message, "calibration.edf"));
 }
 
+/* Pixels per degree from the screen geometry: against the small-angle value (pixels per cm
+ * × distance × π/180) and a pixel's angle computed from the screen's edges. */
+static void
+test_screen_geometry (void)
+{
+  double ppd = as_eye_pixels_per_degree_from_screen (1920, 53, 60);
+  double small = 1920 / 53.0 * 60 * G_PI / 180;
+  /* The angle of the 100 central pixels, from atan of their edges. */
+  double edge = 50 * 53.0 / 1920, angle = 2 * atan (edge / 60) * 180 / G_PI;
+
+  g_test_message ("1920 px on 53 cm at 60 cm: %.4f px/°, small-angle %.4f, 100 central px span %.5f°",
+                  ppd, small, angle);
+  g_assert_cmpfloat (fabs (ppd - small), <=, 1e-4 * small);
+  g_assert_cmpfloat (fabs (100 / angle - ppd), <=, 1e-3 * ppd);
+  g_assert_cmpfloat (fabs (ppd - 37.94), <=, 0.01);
+  g_assert_true (isnan (as_eye_pixels_per_degree_from_screen (1920, 0, 60)));
+  g_assert_true (isnan (as_eye_pixels_per_degree_from_screen (-1, 53, 60)));
+}
+
+/* EOG calibration on the simulator: a calibration run of ±10° square-wave saccades over a
+ * small pendular wobble and noise, written in µV at 16 µV/°: the gain found is 1/16 °/µV. */
+static void
+test_saccade_calibration_sim (void)
+{
+  AsEyeSimParams p;
+  g_autoptr (AsEyeSim) sim = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+  g_autoptr (GError) error = NULL;
+  double g;
+
+  as_eye_sim_params_init (&p);
+  p.waveform = AS_NYSTAGMUS_WAVEFORM_PENDULAR;
+  p.amplitude = 0.2;
+  p.frequency = 2.0;
+  p.duration = 30;
+  p.noise = 0.05;
+  p.saccade_rate = 0.6;
+  p.saccade_amplitude = 10.0;
+  p.seed = 21;
+  sim = as_eye_sim_new (&p, &error);
+  g_assert_no_error (error);
+  rec = as_eye_sim_to_recording (sim);
+  for (gsize s = 0; s < rec->n_samples; s++)
+    rec->data[s] *= 16.0;
+  as_recording_set_channel (rec, 0, "EOG horizontal", "uV", AS_CHANNEL_EOG);
+  g = as_eye_gain_from_saccades (rec, NULL, 10.0, &error);
+  g_assert_no_error (error);
+  g_test_message ("%u calibration saccades: gain %.5f °/µV (made with %.5f)", sim->saccades->len,
+                  g, 1 / 16.0);
+  g_assert_cmpuint (sim->saccades->len, >=, 10);
+  g_assert_cmpfloat (fabs (g - 1 / 16.0), <=, 0.03 / 16.0);
+}
+
 static void
 test_no_eye_channel (void)
 {
@@ -455,6 +508,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nystagmus/atom-refinement", test_atom_refinement);
   g_test_add_func ("/nystagmus/channel-units", test_channel_units);
   g_test_add_func ("/nystagmus/saccade-calibration", test_saccade_calibration);
+  g_test_add_func ("/nystagmus/screen-geometry", test_screen_geometry);
+  g_test_add_func ("/nystagmus/saccade-calibration-sim", test_saccade_calibration_sim);
   g_test_add_func ("/nystagmus/no-eye-channel", test_no_eye_channel);
   g_test_add_func ("/nystagmus/no-beats", test_no_beats);
   g_test_add_func ("/nystagmus/interval", test_interval);
