@@ -405,18 +405,21 @@ void
 as_figure_draw_spv_panel (cairo_t *cr, double width, double height, const AsFigureStyle *style,
                           const AsNystagmusAnalysis *an, double t0, double t1)
 {
-  double h = floor (height / 2);
+  /* Side by side when the area is wide (a panel beside the browser), else stacked. */
+  gboolean across = width >= 1.5 * height;
+  double w1 = across ? floor (width / 2) : width, h1 = across ? height : floor (height / 2);
 
   cairo_save (cr);
-  cairo_rectangle (cr, 0, 0, width, h);
+  cairo_rectangle (cr, 0, 0, w1, h1);
   cairo_clip (cr);
-  as_figure_draw_spv_time (cr, width, h, style, an, t0, t1);
+  as_figure_draw_spv_time (cr, w1, h1, style, an, t0, t1);
   cairo_restore (cr);
   cairo_save (cr);
-  cairo_translate (cr, 0, h);
-  cairo_rectangle (cr, 0, 0, width, height - h);
+  cairo_translate (cr, across ? w1 : 0, across ? 0 : h1);
+  cairo_rectangle (cr, 0, 0, across ? width - w1 : width, across ? height : height - h1);
   cairo_clip (cr);
-  as_figure_draw_spv_histogram (cr, width, height - h, style, an, t0, t1);
+  as_figure_draw_spv_histogram (cr, across ? width - w1 : width, across ? height : height - h1,
+                                style, an, t0, t1);
   cairo_restore (cr);
 }
 

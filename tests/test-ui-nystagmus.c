@@ -232,6 +232,50 @@ test_no_eye_channel (void)
   g_rmdir (dir);
 }
 
+static guint
+names_fixation_csv (gpointer panel)
+{
+  const char *m = atomscope_nystagmus_panel_get_message (panel);
+  return m != NULL && strstr (m, "fixation.csv") != NULL;
+}
+
+/* An eye channel with steady fixation (noise, one refixation): the panel is shown and says
+ * that there is no beat in this file, with no measures and no rows. */
+static void
+test_no_beats (void)
+{
+  AtomscopeWindow *window;
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "fixation.csv", NULL);
+  g_autoptr (GString) text = g_string_new ("time_s,eye_position_deg\n");
+  g_autoptr (GFile) file = NULL;
+  const char *message;
+
+  for (int i = 0; i < 2000; i++)
+    g_string_append_printf (text, "%.3f,%.4f\n", i / 200.0,
+                            (i > 900 ? 4.0 : 0.0) + 0.04 * sin (i * 1.7) * cos (i * 0.37));
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  file = g_file_new_for_path (path);
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 2, 30));
+  g_assert_true (ui_test_wait_until (names_fixation_csv, window->nystagmus_panel, 1, 30));
+  ui_test_iterate (20);
+  message = atomscope_nystagmus_panel_get_message (window->nystagmus_panel);
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "no nystagmus beat"));
+  g_assert_null (atomscope_nystagmus_panel_get_analysis (window->nystagmus_panel));
+  g_assert_cmpuint (atomscope_nystagmus_panel_get_n_rows (window->nystagmus_panel), ==, 0);
+  /* An eye recording: the panel is there to say so. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->nystagmus_panel)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,5 +290,6 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ui/nystagmus/bundled", test_bundled);
   g_test_add_func ("/ui/nystagmus/no-eye-channel", test_no_eye_channel);
+  g_test_add_func ("/ui/nystagmus/no-beats", test_no_beats);
   return g_test_run ();
 }
