@@ -288,7 +288,7 @@ as_figure_draw_spv_time (cairo_t *cr, double width, double height, const AsFigur
   end = MIN (t1, an->channel->n / an->channel->sfreq);
   if (!(end > t0))
     end = t0 + 1;
-  b = (Box) { 4.2 * fs, 3.2 * fs, width - 4.2 * fs - 10, height - 3.2 * fs - 3.4 * fs, t0, end,
+  b = (Box) { 4.2 * fs, 3.2 * fs, width - 4.2 * fs - 1.6 * fs, height - 3.2 * fs - 3.4 * fs, t0, end,
               MAX (0.0, lo - pad), hi + pad };
   if (b.width < 20 || b.height < 20)
     return;
@@ -370,7 +370,8 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
       counts[k]++;
       cmax = MAX (cmax, counts[k]);
     }
-  b = (Box) { 4.2 * fs, 3.2 * fs, width - 4.2 * fs - 8, height - 3.2 * fs - 3.4 * fs, lo, hi, 0,
+  /* Room on the right for half of the last tick label. */
+  b = (Box) { 4.2 * fs, 3.2 * fs, width - 4.2 * fs - 1.6 * fs, height - 3.2 * fs - 3.4 * fs, lo, hi, 0,
               cmax * 1.15 };
   if (b.width < 20 || b.height < 20)
     return;

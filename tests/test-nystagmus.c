@@ -219,6 +219,47 @@ test_sweep (void)
   g_assert_cmpuint (w.failures, ==, 0);
 }
 
+/* Mixed nystagmus: 2-s epochs of jerk and of pendular nystagmus in turn, horizontal and
+ * vertical.  The class is mixed, every beat found beats the simulated way, and the jerk
+ * beats' SPV is within 5 % (the pendular cycles are not beats). */
+static void
+test_mixed (void)
+{
+  static const Family mixed[] = {
+    { "mixed-left", AS_NYSTAGMUS_WAVEFORM_MIXED, AS_SLOW_PHASE_LINEAR, AS_NYSTAGMUS_DIRECTION_LEFT, 10, 3.0, 3.0, 4 },
+    { "mixed-up", AS_NYSTAGMUS_WAVEFORM_MIXED, AS_SLOW_PHASE_INCREASING, AS_NYSTAGMUS_DIRECTION_UP, 12, 3.5, 2.0, 8 },
+    { "mixed-right", AS_NYSTAGMUS_WAVEFORM_MIXED, AS_SLOW_PHASE_DECREASING, AS_NYSTAGMUS_DIRECTION_RIGHT, 8, 2.5, 4.0, 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (mixed); i++)
+    for (guint64 seed = 31; seed <= 32; seed++)
+      {
+        const Family *f = &mixed[i];
+        g_autoptr (AsEyeSim) sim = simulate (f, seed, 0.03);
+        g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
+        const AsNystagmusSummary *s = &an->summary;
+        guint jerk = 0;
+
+        for (guint k = 0; k < sim->beats->len; k++)
+          {
+            const AsEyeSimBeat *b = &g_array_index (sim->beats, AsEyeSimBeat, k);
+            jerk += b->intact && b->fast_start < b->end;
+          }
+        g_test_message ("%s seed %u: class %s, %u beats (%u intact jerk beats), SPV %.3f (truth %.3f), "
+                        "direction %s (%.0f %%)", f->name, (guint) seed,
+                        as_nystagmus_waveform_to_string (s->waveform), s->n_beats, jerk,
+                        s->spv_median, sim->spv_median, as_nystagmus_direction_to_string (s->direction),
+                        100 * s->direction_share);
+        g_assert_cmpint (s->waveform, ==, AS_NYSTAGMUS_WAVEFORM_MIXED);
+        g_assert_cmpint (s->direction, ==, f->direction);
+        for (guint k = 0; k < an->beats->len; k++)
+          g_assert_cmpint (g_array_index (an->beats, AsNystagmusBeat, k).direction, ==, f->direction);
+        g_assert_cmpuint (s->n_beats, <=, jerk);
+        g_assert_cmpuint (s->n_beats, >=, jerk / 2);
+        g_assert_cmpfloat (fabs (s->spv_median - sim->spv_median), <=, 0.05 * sim->spv_median);
+      }
+}
+
 /* With heavy noise a fixed high threshold misses weak fast phases; the beat atom's
  * occurrences (here: the true beat onsets, as a learned atom would give them) bring them
  * back. */
@@ -505,6 +546,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &families[i], test_family);
     }
   g_test_add_func ("/nystagmus/sweep", test_sweep);
+  g_test_add_func ("/nystagmus/mixed", test_mixed);
   g_test_add_func ("/nystagmus/atom-refinement", test_atom_refinement);
   g_test_add_func ("/nystagmus/channel-units", test_channel_units);
   g_test_add_func ("/nystagmus/saccade-calibration", test_saccade_calibration);
