@@ -957,6 +957,49 @@ quick_between_is_saccade (GArray *quick, guint from, guint to)
   return FALSE;
 }
 
+/* Whether the quick movement @k in the fast-phase direction is one saccade of a square-wave
+ * jerk rather than a fast phase (docs/nystagmus.md, "Saccades"): it has a neighbour the
+ * other way of about its size less than 0.5 s away, and the next fast phase's size matches
+ * the drift since the last fast phase @last (intrusions, @k among them, taken out) better
+ * than the drift since @k: a fast phase brings the eye back as far as it drifted since the
+ * one before. */
+static gboolean
+is_square_wave_jerk (const Ctx *c, GArray *quick, guint k, gssize last, double jumps, int fast_sign)
+{
+  const Quick *q = &g_array_index (quick, Quick, k), *l = &g_array_index (quick, Quick, last);
+  const Quick *q3 = NULL;
+  gboolean pair = FALSE;
+  double between = 0, a3, d_fast, d_jerk;
+
+  for (int side = -1; side <= 1; side += 2)
+    {
+      const Quick *o;
+      double gap, r;
+      if ((side < 0 && k == 0) || (side > 0 && k + 1 >= quick->len))
+        continue;
+      o = &g_array_index (quick, Quick, k + side);
+      gap = (double) (side < 0 ? q->start - o->end : o->start - q->end) / c->sfreq;
+      r = fabs (o->amplitude) / MAX (fabs (q->amplitude), 1e-9);
+      pair |= o->sign != fast_sign && gap < 0.5 && r > 0.6 && r < 1.0 / 0.6;
+    }
+  if (!pair)
+    return FALSE;
+  for (guint j = k + 1; j < quick->len && q3 == NULL; j++)
+    {
+      const Quick *o = &g_array_index (quick, Quick, j);
+      if (o->sign == fast_sign)
+        q3 = o;
+      else
+        between += o->amplitude;
+    }
+  if (q3 == NULL || !range_valid (c, l->end, q3->start))
+    return FALSE;
+  a3 = fabs (q3->amplitude);
+  d_fast = (c->pos[q3->start] - c->pos[q->end] - between) * -fast_sign;
+  d_jerk = (c->pos[q3->start] - c->pos[l->end] - jumps - q->amplitude - between) * -fast_sign;
+  return fabs (a3 - d_jerk) < fabs (a3 - d_fast);
+}
+
 /* Foveation (docs/nystagmus.md, "Foveation"). */
 static void
 find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
@@ -1121,6 +1164,12 @@ as_nystagmus_analyse (AsEyeChannel *ch, const AsNystagmusParams *params, const A
                 jumps += q->amplitude;
                 continue;
               }
+          }
+        if (last >= 0 && is_square_wave_jerk (&c, quick, k, last, jumps, fast_sign))
+          {
+            q->saccade = TRUE;
+            jumps += q->amplitude;
+            continue;
           }
         last = k;
         jumps = 0;

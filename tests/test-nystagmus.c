@@ -150,12 +150,13 @@ check_case (const Family *f, guint64 seed, double noise, Worst *w)
                   100 * e_spv, s->foveation_fraction, sim->foveation_fraction, 1000 * fmean,
                   as_nystagmus_waveform_to_string (s->waveform),
                   as_slow_phase_shape_to_string (s->shape), wrong);
-  /* The beat count is held to 2 % at 2.5 Hz and faster with noise up to 0.05° (below,
-   * one beat lost beside a square-wave jerk is already more than 2 %); the foveation
+  /* The beat count is held to 2 % where the beats are at least 25 times the noise (rms):
+   * smaller fast phases drown in it; the foveation
    * fraction to 5 points with noise up to 0.05°, foveation periods of 80 ms or more and
    * slow phases at least twice the foveation speed threshold (elsewhere the periods sit
    * at the thresholds and the measure is unstable).  Outside, the errors are printed. */
-  gboolean count_domain = f->frequency >= 2.5 && noise <= 0.05;
+  double beat_size = f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK ? f->spv / f->frequency : f->amplitude;
+  gboolean count_domain = beat_size >= 25 * noise;
   gboolean fovea_domain = noise <= 0.05 && (fmean == 0 || fmean >= 0.080)
                           && (f->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR || f->spv >= 8);
   w->spv = MAX (w->spv, e_spv);
