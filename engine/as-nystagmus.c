@@ -73,7 +73,7 @@ as_nystagmus_params_init (AsNystagmusParams *p)
     .foveation_min_duration = 0.040,
     .foveation_position = NAN,
     .velocity_window = 0.035,
-    .foveation_velocity_window = 0.060,
+    .foveation_velocity_window = NAN,
     .fast_threshold = NAN,
     .shape_threshold = 0.35,
   };
@@ -1010,7 +1010,22 @@ find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
   g_autofree double *fp = g_new (double, MAX (c->n, 1));
   gsize n_slow = 0, best = 0, run = 0;
   double centre = p->foveation_position;
-  guint hf = (guint) MAX (1.0, round (0.5 * p->foveation_velocity_window * c->sfreq));
+  guint hf;
+
+  if (isfinite (p->foveation_velocity_window) && p->foveation_velocity_window > 0)
+    hf = (guint) MAX (1.0, round (0.5 * p->foveation_velocity_window * c->sfreq));
+  else
+    {
+      /* As short as the noise allows: the line fit's slope over 2h + 1 samples has a noise
+       * of σ_x f_s / √(Σk²), Σk² ≈ 2h³/3; h so that it is a quarter of the speed
+       * threshold, within 30–100 ms (docs/nystagmus.md, "Foveation"). */
+      double target = 0.25 * p->foveation_velocity;
+      double r = c->noise_pos * c->sfreq / MAX (target, 1e-9);
+      double h = cbrt (1.5 * r * r);
+      h = CLAMP (h, 0.5 * 0.030 * c->sfreq, 0.5 * 0.100 * c->sfreq);
+      hf = (guint) MAX (1.0, round (h));
+    }
+  an->params.foveation_velocity_window = 2.0 * hf / c->sfreq;
 
   /* Foveation periods border fast phases: an edge-preserving velocity, smoother than the
    * one that finds fast phases, so that neither blur nor noise cuts them short. */
@@ -1037,11 +1052,25 @@ find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
   an->foveation_position = centre;
   if (!isfinite (centre))
     return;
-  for (gsize i = 0; i <= c->n; i++)
+  {
+    /* Samples that meet the criteria; gaps of at most 10 ms between two such runs (noise
+     * crossing a threshold for an instant) are bridged. */
+    g_autofree gboolean *ok = g_new0 (gboolean, MAX (c->n, 1));
+    gsize gap = (gsize) round (0.010 * c->sfreq), last_in = G_MAXSIZE;
+    for (gsize i = 0; i < c->n; i++)
+      {
+        ok[i] = isfinite (fv[i]) && isfinite (c->ch->position[i])
+                && fabs (fv[i]) < p->foveation_velocity && fabs (fp[i] - centre) < p->foveation_window;
+        if (!ok[i])
+          continue;
+        if (last_in != G_MAXSIZE && i - last_in > 1 && i - last_in - 1 <= gap)
+          for (gsize j = last_in + 1; j < i; j++)
+            ok[j] = isfinite (c->ch->position[j]);
+        last_in = i;
+      }
+    for (gsize i = 0; i <= c->n; i++)
     {
-      gboolean in = i < c->n && isfinite (fv[i]) && isfinite (c->ch->position[i])
-                    && fabs (fv[i]) < p->foveation_velocity
-                    && fabs (fp[i] - centre) < p->foveation_window;
+      gboolean in = i < c->n && ok[i];
       if (in)
         {
           run++;
@@ -1054,6 +1083,7 @@ find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
         }
       run = 0;
     }
+  }
 }
 
 AsNystagmusAnalysis *

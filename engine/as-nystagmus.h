@@ -66,7 +66,8 @@ typedef struct
   double foveation_min_duration;  /* s: shortest foveation period (default 0.040) */
   double foveation_position;      /* °: NAN (default) = estimated, see docs/nystagmus.md */
   double velocity_window;         /* s: span of the differentiating filter (default 0.035) */
-  double foveation_velocity_window; /* s: its span for the foveation velocity (default 0.060) */
+  double foveation_velocity_window; /* s: its span for the foveation velocity; NAN (default)
+                                     * = as short as the noise allows, 30–100 ms */
   double fast_threshold;          /* °/s: NAN (default) = adaptive (Nyström & Holmqvist 2010) */
   double shape_threshold;         /* relative velocity change that makes a slow phase
                                    * increasing or decreasing (default 0.35) */
