@@ -21,7 +21,7 @@
 
 static void
 print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmusSummary *s,
-               double t0, double t1, int atom, const AsBeatAtom *beat_atom)
+               double t0, double t1, int atom)
 {
   printf (_("Recording: %s, channel %s (%s), %.2f s of valid signal in %.2f–%.2f s\n"), file,
           an->channel->label,
@@ -57,20 +57,9 @@ print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmu
   if (an->n_atom_onsets > 0)
     printf (_("Beat atom %d: %u occurrences (%.2f per s)\n"), atom, an->n_atom_onsets,
             an->n_atom_onsets / (an->channel->n / an->channel->sfreq));
-  if (beat_atom != NULL && beat_atom->n_onsets >= 2)
-    {
-      /* The rate comparable with the beat frequency (one over the mean beat duration):
-       * one over the mean interval between consecutive occurrences. */
-      double first = INFINITY, last = -INFINITY;
-      for (gsize i = 0; i < beat_atom->n_onsets; i++)
-        {
-          first = MIN (first, beat_atom->onsets[i]);
-          last = MAX (last, beat_atom->onsets[i]);
-        }
-      if (last > first)
-        printf (_("Beat atom rate between its first and last occurrences: %.2f per s (one every %.3f s)\n"),
-                (beat_atom->n_onsets - 1) / (last - first), (last - first) / (beat_atom->n_onsets - 1));
-    }
+  if (isfinite (an->atom_rate))
+    printf (_("Beat atom rate between its first and last occurrences: %.2f per s (one every %.3f s)\n"),
+            an->atom_rate, 1.0 / an->atom_rate);
 }
 
 int
@@ -245,7 +234,7 @@ as_cli_nystagmus (int argc, char **argv)
       as_cli_error (command, _("%s: no nystagmus beat between %g and %g s"), files[0], t0, t1);
       goto out;
     }
-  print_summary (files[0], an, &summary, t0, t1, atom_index, atom);
+  print_summary (files[0], an, &summary, t0, t1, atom_index);
 
   if ((beats && !as_nystagmus_write_beats_csv (beats, an, force, &error))
       || (events && !as_nystagmus_write_events_tsv (events, an, force, &error))

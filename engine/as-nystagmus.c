@@ -1155,6 +1155,18 @@ as_nystagmus_analyse (AsEyeChannel *ch, const AsNystagmusParams *params, const A
   an->fast_threshold = thr;
   pred = atom_predictions (atom, c.sfreq, &pred_sign);
   an->n_atom_onsets = atom ? (guint) atom->n_onsets : 0;
+  an->atom_rate = NAN;
+  if (atom != NULL && atom->n_onsets >= 2)
+    {
+      double first = INFINITY, last = -INFINITY;
+      for (gsize i = 0; i < atom->n_onsets; i++)
+        {
+          first = MIN (first, atom->onsets[i]);
+          last = MAX (last, atom->onsets[i]);
+        }
+      if (last > first)
+        an->atom_rate = (atom->n_onsets - 1) / (last - first);
+    }
   tol = atom && atom->length > 0 ? MAX (0.05, 0.25 * atom->length / c.sfreq) : 0.05;
   quick = find_quick (&c, thr, pred, pred_sign, tol);
 

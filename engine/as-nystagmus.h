@@ -194,6 +194,9 @@ struct _AsNystagmusAnalysis
   double              fast_threshold;      /* °/s, as used */
   guint               n_cycles;       /* oscillation cycles (position extrema pairs) */
   guint               n_atom_onsets;  /* occurrences of the beat atom given */
+  double              atom_rate;      /* per s: one over the mean interval between its
+                                       * consecutive occurrences (NAN with fewer than two),
+                                       * comparable with the beat frequency */
   GArray             *fast_times;     /* of double, s: peaks of the fast phases */
   GArray             *cycle_times;    /* of double, s: positive peaks of the position */
   AsNystagmusSummary  summary;        /* over the whole recording */

@@ -503,7 +503,7 @@ as_figure_nystagmus_overlay (cairo_t *cr, const AsFigureStyle *style, const AsNy
 
 static void
 draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, guint k,
-           guint n_onsets, double duration, double x, double y, double w, double h)
+           guint n_onsets, double rate, double x, double y, double w, double h)
 {
   const double *d = as_cdl_model_get_atom (model, k);
   guint L = model->shape.atom_width, P = model->shape.n_channels, channel = 0;
@@ -522,10 +522,10 @@ draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, gui
   for (guint j = 0; j < L; j++)
     lo = MIN (lo, d[j]), hi = MAX (hi, d[j]);
   text_at (cr, style, _("Learned beat atom"), x + w / 2, y, 0.5, 0.0, fs, TRUE);
-  if (n_onsets > 0 && duration > 0)
+  if (n_onsets > 0 && isfinite (rate))
     {
-      g_autofree char *sub = g_strdup_printf (_("%u occurrences, %.2f per s of recording"), n_onsets,
-                                              n_onsets / duration);
+      g_autofree char *sub = g_strdup_printf (_("%u occurrences, one every %.3f s (%.2f per s)"),
+                                              n_onsets, 1.0 / rate, rate);
       text_at (cr, style, sub, x + w / 2, y + 1.4 * fs, 0.5, 0.0, fs * 0.85, FALSE);
     }
   b = (Box) { x + 4.6 * fs, y + 3.0 * fs, w - 4.6 * fs - 4, h - 3.0 * fs - 3.2 * fs, 0,
@@ -687,7 +687,7 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   {
     double left_w = r->model ? 0.42 * w : 0, gap = r->model ? 20 : 0, th;
     if (r->model)
-      draw_atom (cr, &style, r->model, r->atom, an->n_atom_onsets, ch->n / ch->sfreq, m, y,
+      draw_atom (cr, &style, r->model, r->atom, an->n_atom_onsets, an->atom_rate, m, y,
                  left_w, 230);
     th = draw_table (cr, &style, an, &s, m + left_w + gap, y, w - left_w - gap);
     y += MAX (r->model ? 230 : 0, th) + 16;

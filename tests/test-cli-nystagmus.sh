@@ -44,7 +44,7 @@ if [ -n "$freq" ] && [ -n "$rate" ] && awk -v f="$freq" -v r="$rate" 'BEGIN { d 
 else
   no "beat frequency ($freq) agrees with the atom's occurrence rate ($rate)"
 fi
-grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"direction" : "right"' "$tmp/summary.json" \
+grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"atom_rate_per_s"' "$tmp/summary.json" && grep -q '"direction" : "right"' "$tmp/summary.json" \
   && ok "summary.json" || no "summary.json"
 
 # No overwrite without --force.
