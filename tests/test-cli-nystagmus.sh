@@ -13,7 +13,7 @@ fail=0
 n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 no () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-echo "1..18"
+echo "1..19"
 
 "$cli" learn "$csv" --out "$tmp/model" --atoms 1 --atom-length 0.3 -q >/dev/null 2>&1 && ok "learn one beat atom" || no "learn one beat atom"
 out=$("$cli" nystagmus "$csv" --model "$tmp/model" --report "$tmp/report.pdf" --beats "$tmp/beats.csv" \
@@ -46,6 +46,13 @@ else
 fi
 grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"atom_rate_per_s"' "$tmp/summary.json" && grep -q '"direction" : "right"' "$tmp/summary.json" \
   && ok "summary.json" || no "summary.json"
+
+# An interval: the beats of 0–6 s and of 6 s to the end are those of the whole recording.
+all=$(echo "$out" | sed -n 's/^Beats: \([0-9]*\).*/\1/p')
+first=$("$cli" nystagmus "$csv" --end 6 | sed -n 's/^Beats: \([0-9]*\).*/\1/p')
+second=$("$cli" nystagmus "$csv" --start 6 | sed -n 's/^Beats: \([0-9]*\).*/\1/p')
+[ -n "$first" ] && [ -n "$second" ] && [ "$first" -gt 5 ] && [ "$second" -gt 5 ] && [ $((first + second)) -eq "$all" ] \
+  && ok "--start/--end: $first + $second beats = $all" || no "--start/--end ($first + $second, all $all)"
 
 # No overwrite without --force.
 "$cli" nystagmus "$csv" --beats "$tmp/beats.csv" >/dev/null 2>&1

@@ -51,6 +51,39 @@ not_rendering (gpointer view)
   return !atomscope_signal_view_is_rendering (view);
 }
 
+/* The panel's SPV figure (its drawing area). */
+static GtkWidget *
+panel_plots (AtomscopeNystagmusPanel *panel)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (panel)); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_DRAWING_AREA (c))
+      return c;
+  return NULL;
+}
+
+/* Per mille of the pixels in the left and right halves of the SPV figure that are strongly
+ * coloured (the points, the bars): both plots drew data, not just their titles. */
+static guint
+plots_coloured (gpointer plots)
+{
+  int w, h;
+  g_autofree guint8 *px = ui_test_render_pixels (plots, &w, &h);
+  guint n[2] = { 0, 0 };
+
+  if (px == NULL || w < 20 || h < 20)
+    return 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *p = px + 4 * ((gsize) y * w + x);
+        int r = p[2], g = p[1], b = p[0];
+        if (MAX (r, MAX (g, b)) - MIN (r, MIN (g, b)) > 90)
+          n[x >= w / 2]++;
+      }
+  return (guint) (1000.0 * MIN (n[0], n[1]) / (0.5 * w * h));
+}
+
 /* The engine's own analysis of the file the window opened. */
 static AsNystagmusAnalysis *
 engine_analysis (const char *path)
@@ -150,6 +183,13 @@ test_bundled (void)
                                      serial + 1, 30));
   ui_test_iterate (50);
   check_shown (panel, an, 4.0, 9.0);
+  /* Both SPV plots show data (points and bars), side by side. */
+  {
+    GtkWidget *plots = panel_plots (panel);
+    g_assert_nonnull (plots);
+    g_assert_true (ui_test_wait_until (plots_coloured, plots, 10, 30));
+    g_test_message ("SPV plots: %u ‰ coloured pixels in the emptier half", plots_coloured (plots));
+  }
 
   /* The browser marks each fast phase of the page where the engine put it, and no
    * orange in the middle of slow phases. */
