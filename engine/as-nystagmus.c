@@ -964,12 +964,10 @@ quick_between_is_saccade (GArray *quick, guint from, guint to)
  * than the drift since @k: a fast phase brings the eye back as far as it drifted since the
  * one before. */
 static gboolean
-is_square_wave_jerk (const Ctx *c, GArray *quick, guint k, gssize last, double jumps, int fast_sign)
+has_return_saccade (const Ctx *c, GArray *quick, guint k, int fast_sign)
 {
-  const Quick *q = &g_array_index (quick, Quick, k), *l = &g_array_index (quick, Quick, last);
-  const Quick *q3 = NULL;
+  const Quick *q = &g_array_index (quick, Quick, k);
   gboolean pair = FALSE;
-  double between = 0, a3, d_fast, d_jerk;
 
   for (int side = -1; side <= 1; side += 2)
     {
@@ -982,7 +980,17 @@ is_square_wave_jerk (const Ctx *c, GArray *quick, guint k, gssize last, double j
       r = fabs (o->amplitude) / MAX (fabs (q->amplitude), 1e-9);
       pair |= o->sign != fast_sign && gap < 0.5 && r > 0.6 && r < 1.0 / 0.6;
     }
-  if (!pair)
+  return pair;
+}
+
+static gboolean
+is_square_wave_jerk (const Ctx *c, GArray *quick, guint k, gssize last, double jumps, int fast_sign)
+{
+  const Quick *q = &g_array_index (quick, Quick, k), *l = &g_array_index (quick, Quick, last);
+  const Quick *q3 = NULL;
+  double between = 0, a3, d_fast, d_jerk;
+
+  if (!has_return_saccade (c, quick, k, fast_sign))
     return FALSE;
   for (guint j = k + 1; j < quick->len && q3 == NULL; j++)
     {
@@ -1199,8 +1207,11 @@ as_nystagmus_analyse (AsEyeChannel *ch, const AsNystagmusParams *params, const A
           {
             double drift = (c.pos[q->start] - c.pos[g_array_index (quick, Quick, last).end] - jumps)
                            * -fast_sign;
+            /* Without a saccade back nearby, a fast phase may overshoot the drift more
+             * (the eye's resting position moves in infantile nystagmus). */
+            gboolean paired = has_return_saccade (&c, quick, k, fast_sign);
             drift = MAX (drift, 0.0);
-            if (fabs (q->amplitude) > drift + MAX (0.5, 0.3 * drift))
+            if (fabs (q->amplitude) > drift + (paired ? MAX (0.5, 0.3 * drift) : MAX (1.0, 0.45 * drift)))
               {
                 q->saccade = TRUE;
                 jumps += q->amplitude;
