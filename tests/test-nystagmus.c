@@ -34,7 +34,7 @@ static const Family families[] = {
 };
 
 static AsEyeSim *
-simulate (const Family *f, guint64 seed, double noise)
+simulate (const Family *f, guint64 run, double noise)
 {
   AsEyeSimParams p;
   g_autoptr (GError) error = NULL;
@@ -53,7 +53,7 @@ simulate (const Family *f, guint64 seed, double noise)
   p.blink_rate = 0.08;
   p.saccade_rate = 0.05;
   p.saccade_amplitude = 6.0;
-  p.seed = seed;
+  p.seed = run;
   sim = as_eye_sim_new (&p, &error);
   g_assert_no_error (error);
   return sim;
@@ -81,17 +81,17 @@ test_family (gconstpointer data)
 {
   const Family *f = data;
 
-  for (guint64 seed = 1; seed <= 2; seed++)
+  for (guint64 run = 1; run <= 2; run++)
     {
-      g_autoptr (AsEyeSim) sim = simulate (f, seed, 0.03);
+      g_autoptr (AsEyeSim) sim = simulate (f, run, 0.03);
       g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
       const AsNystagmusSummary *s = &an->summary;
       AsNystagmusDirection expect = f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK
                                         ? f->direction : AS_NYSTAGMUS_DIRECTION_NONE;
 
-      g_test_message ("%s seed %u: %u beats (truth %u), SPV %.3f (truth %.3f), "
+      g_test_message ("%s run %u: %u beats (truth %u), SPV %.3f (truth %.3f), "
                       "foveation %.3f (truth %.3f), class %s, shape %s",
-                      f->name, (guint) seed, s->n_beats, sim->n_intact, s->spv_median,
+                      f->name, (guint) run, s->n_beats, sim->n_intact, s->spv_median,
                       sim->spv_median, s->foveation_fraction, sim->foveation_fraction,
                       as_nystagmus_waveform_to_string (s->waveform),
                       as_slow_phase_shape_to_string (s->shape));
@@ -122,9 +122,9 @@ typedef struct
 } Worst;
 
 static void
-check_case (const Family *f, guint64 seed, double noise, Worst *w)
+check_case (const Family *f, guint64 run, double noise, Worst *w)
 {
-  g_autoptr (AsEyeSim) sim = simulate (f, seed, noise);
+  g_autoptr (AsEyeSim) sim = simulate (f, run, noise);
   g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
   const AsNystagmusSummary *s = &an->summary;
   AsNystagmusDirection expect = f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK
@@ -146,7 +146,7 @@ check_case (const Family *f, guint64 seed, double noise, Worst *w)
                   as_nystagmus_waveform_to_string (f->waveform),
                   as_nystagmus_direction_to_string (f->direction),
                   as_slow_phase_shape_to_string (f->shape), f->spv, f->frequency, f->amplitude,
-                  noise, (guint) seed, s->n_beats, sim->n_intact, s->spv_median, sim->spv_median,
+                  noise, (guint) run, s->n_beats, sim->n_intact, s->spv_median, sim->spv_median,
                   100 * e_spv, s->foveation_fraction, sim->foveation_fraction, 1000 * fmean,
                   as_nystagmus_waveform_to_string (s->waveform),
                   as_slow_phase_shape_to_string (s->shape), wrong);
@@ -196,19 +196,19 @@ test_sweep (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
     for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
-      for (guint64 seed = 11; seed <= 13; seed++, k++)
+      for (guint64 run = 11; run <= 13; run++, k++)
         {
           Family f = { "", AS_NYSTAGMUS_WAVEFORM_JERK, shapes[i], directions[d],
                        spvs[(k + i) % G_N_ELEMENTS (spvs)], freqs[(k / 2 + d) % G_N_ELEMENTS (freqs)],
                        0, ratios[k % G_N_ELEMENTS (ratios)] };
-          check_case (&f, seed, noises[(k + d) % G_N_ELEMENTS (noises)], &w);
+          check_case (&f, run, noises[(k + d) % G_N_ELEMENTS (noises)], &w);
         }
   for (guint d = 0; d < 3; d += 2)
-    for (guint64 seed = 11; seed <= 13; seed++, k++)
+    for (guint64 run = 11; run <= 13; run++, k++)
       {
         Family f = { "", AS_NYSTAGMUS_WAVEFORM_PENDULAR, AS_SLOW_PHASE_NONE, directions[d], 0,
                      pfreqs[(k + d) % 3], amps[k % 3], 4 };
-        check_case (&f, seed, noises[k % 3], &w);
+        check_case (&f, run, noises[k % 3], &w);
       }
   g_test_message ("worst over %u simulations: SPV %.2f %%, frequency %.2f %%, beat count %.2f %% "
                   "(%u in its domain; %.2f %% outside), foveation %.1f points (%u in its domain; "
@@ -231,10 +231,10 @@ test_mixed (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (mixed); i++)
-    for (guint64 seed = 31; seed <= 32; seed++)
+    for (guint64 run = 31; run <= 32; run++)
       {
         const Family *f = &mixed[i];
-        g_autoptr (AsEyeSim) sim = simulate (f, seed, 0.03);
+        g_autoptr (AsEyeSim) sim = simulate (f, run, 0.03);
         g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
         const AsNystagmusSummary *s = &an->summary;
         guint jerk = 0;
@@ -244,8 +244,8 @@ test_mixed (void)
             const AsEyeSimBeat *b = &g_array_index (sim->beats, AsEyeSimBeat, k);
             jerk += b->intact && b->fast_start < b->end;
           }
-        g_test_message ("%s seed %u: class %s, %u beats (%u intact jerk beats), SPV %.3f (truth %.3f), "
-                        "direction %s (%.0f %%)", f->name, (guint) seed,
+        g_test_message ("%s run %u: class %s, %u beats (%u intact jerk beats), SPV %.3f (truth %.3f), "
+                        "direction %s (%.0f %%)", f->name, (guint) run,
                         as_nystagmus_waveform_to_string (s->waveform), s->n_beats, jerk,
                         s->spv_median, sim->spv_median, as_nystagmus_direction_to_string (s->direction),
                         100 * s->direction_share);
