@@ -56,6 +56,9 @@ print_summary (const char *file, const AsNystagmusAnalysis *an, const AsNystagmu
   if (an->n_atom_onsets > 0)
     printf (_("Beat atom %d: %u occurrences (%.2f per s)\n"), atom, an->n_atom_onsets,
             an->n_atom_onsets / (an->channel->n / an->channel->sfreq));
+  if (isfinite (an->atom_rate))
+    printf (_("Beat atom rate between its first and last occurrences: %.2f per s (one every %.3f s)\n"),
+            an->atom_rate, 1.0 / an->atom_rate);
 }
 
 int
@@ -63,7 +66,7 @@ as_cli_nystagmus (int argc, char **argv)
 {
   const char *command = "nystagmus";
   char *report = NULL, *beats = NULL, *events = NULL, *edf = NULL, *json = NULL, *channel = NULL,
-       *model_dir = NULL, *calibration = NULL;
+       *model_dir = NULL, *calibration = NULL, *screen = NULL;
   double gain = NAN, ppd = NAN, saccade_deg = 10.0, t0 = NAN, t1 = NAN, fov_v = 4.0, fov_w = 0.5, fov_ms = 40.0;
   int atom_index = -1;
   gboolean force = FALSE;
@@ -79,6 +82,7 @@ as_cli_nystagmus (int argc, char **argv)
     { "calibration", 0, 0, G_OPTION_ARG_FILENAME, &calibration, N_("EOG: a recording of saccades of known size on the same channel, to find the gain"), N_("FILE") },
     { "calibration-saccade", 0, 0, G_OPTION_ARG_DOUBLE, &saccade_deg, N_("Size of the calibration saccades (°, default 10)"), N_("DEG") },
     { "pixels-per-degree", 0, 0, G_OPTION_ARG_DOUBLE, &ppd, N_("Gaze in pixels: pixels per degree"), N_("PX") },
+    { "screen", 0, 0, G_OPTION_ARG_STRING, &screen, N_("Gaze in pixels: the screen's width in pixels and in cm and the eye's distance from it in cm, for the pixels per degree at its centre"), N_("PX,CM,CM") },
     { "start", 0, 0, G_OPTION_ARG_DOUBLE, &t0, N_("Measure from this time (s)"), N_("S") },
     { "end", 0, 0, G_OPTION_ARG_DOUBLE, &t1, N_("Measure up to this time (s)"), N_("S") },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_dir, N_("Folder of a model learned from this recording: its beat atom refines the beats"), N_("DIR") },
@@ -126,6 +130,26 @@ as_cli_nystagmus (int argc, char **argv)
                                      "--calibration-saccade and the foveation thresholds must be "
                                      "positive; --end must come after --start"));
       goto out;
+    }
+
+  if (screen != NULL)
+    {
+      double g[3] = { NAN, NAN, NAN };
+      g_auto (GStrv) parts = g_strsplit (screen, ",", -1);
+      for (guint i = 0; i < 3 && parts[0] != NULL && g_strv_length (parts) == 3; i++)
+        {
+          char *end = NULL;
+          g[i] = g_ascii_strtod (parts[i], &end);
+          if (end == parts[i] || *end != '\0')
+            g[i] = NAN;
+        }
+      ppd = isnan (ppd) ? as_eye_pixels_per_degree_from_screen (g[0], g[1], g[2]) : NAN;
+      if (!(ppd > 0))
+        {
+          as_cli_error (command, "%s", _("--screen takes three positive numbers, WIDTH_PX,WIDTH_CM,DISTANCE_CM "
+                                         "(e.g. 1920,53,60), and does not come with --pixels-per-degree"));
+          goto out;
+        }
     }
 
   status = 1;
@@ -239,5 +263,6 @@ out:
   g_free (channel);
   g_free (model_dir);
   g_free (calibration);
+  g_free (screen);
   return status;
 }

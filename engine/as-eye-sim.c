@@ -35,6 +35,7 @@ as_eye_sim_params_init (AsEyeSimParams *p)
     .frequency = 3.0,
     .amplitude = 3.0,
     .shape_ratio = 4.0,
+    .mixed_epoch = 2.0,
     .jitter = 0.05,
     .sfreq = 200.0,
     .duration = 30.0,
@@ -103,6 +104,10 @@ static double
 beat_position (const Model *m, const AsEyeSimBeat *b, double t)
 {
   double ts = b->fast_start - b->start, tau = t - b->start;
+
+  /* A pendular cycle of a mixed movement: from the beats' resting position and back. */
+  if (b->fast_start >= b->end)
+    return -m->sign * 0.5 * b->amplitude * (1.0 - cos (2 * G_PI * tau / (b->end - b->start)));
 
   if (tau < ts)
     return -m->sign * slow_displacement (m->p, b->spv, ts, tau);
@@ -252,10 +257,12 @@ as_eye_sim_new (const AsEyeSimParams *params, GError **error)
   if (!(p->sfreq > 0 && p->duration > 0 && p->frequency > 0 && p->noise >= 0
         && p->jitter >= 0 && p->jitter < 0.3 && p->blink_rate >= 0 && p->saccade_rate >= 0
         && p->blink_duration > 0 && p->shape_ratio >= 1 && p->duration * p->sfreq < 1e8)
-      || (p->waveform == AS_NYSTAGMUS_WAVEFORM_JERK
+      || (p->waveform != AS_NYSTAGMUS_WAVEFORM_PENDULAR
           && !(p->spv > 0 && 1.0 / p->frequency > 3 * saccade_duration (p->spv / p->frequency)))
-      || (p->waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR && !(p->amplitude > 0))
-      || (p->waveform != AS_NYSTAGMUS_WAVEFORM_JERK && p->waveform != AS_NYSTAGMUS_WAVEFORM_PENDULAR)
+      || (p->waveform != AS_NYSTAGMUS_WAVEFORM_JERK && !(p->amplitude > 0))
+      || (p->waveform == AS_NYSTAGMUS_WAVEFORM_MIXED && !(p->mixed_epoch * p->frequency >= 1))
+      || (p->waveform != AS_NYSTAGMUS_WAVEFORM_JERK && p->waveform != AS_NYSTAGMUS_WAVEFORM_PENDULAR
+          && p->waveform != AS_NYSTAGMUS_WAVEFORM_MIXED)
       || p->direction == AS_NYSTAGMUS_DIRECTION_NONE)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
@@ -280,11 +287,27 @@ as_eye_sim_new (const AsEyeSimParams *params, GError **error)
                ? 1.0 : -1.0;
 
   /* Beats (cycles), from a random phase before the first sample. */
-  if (p->waveform == AS_NYSTAGMUS_WAVEFORM_JERK)
+  if (p->waveform != AS_NYSTAGMUS_WAVEFORM_PENDULAR)
     {
-      double t = -as_rng_uniform (&rng) / p->frequency;
+      double t = -as_rng_uniform (&rng) / p->frequency, epoch_end = p->mixed_epoch;
+      gboolean jerk = TRUE;
       while (t < p->duration)
         {
+          if (p->waveform == AS_NYSTAGMUS_WAVEFORM_MIXED && t >= epoch_end)
+            {
+              jerk = !jerk;
+              epoch_end = t + p->mixed_epoch;
+            }
+          if (!jerk)
+            {
+              /* A pendular epoch: whole cycles from the resting position and back. */
+              double T = 1.0 / p->frequency;
+              AsEyeSimBeat b = { t, t + T, t + T, 2 * p->amplitude * p->frequency, p->amplitude, TRUE };
+              g_array_append_val (sim->beats, b);
+              t += T;
+              continue;
+            }
+          {
           double T = CLAMP (1.0 + p->jitter * as_rng_normal (&rng), 0.7, 1.3) / p->frequency;
           double v = p->spv * CLAMP (1.0 + p->jitter * as_rng_normal (&rng), 0.7, 1.3);
           /* A = v · (T − d(A)) with d(A) = 0.021 + 0.0022 A. */
@@ -292,6 +315,7 @@ as_eye_sim_new (const AsEyeSimParams *params, GError **error)
           AsEyeSimBeat b = { t, t + T - saccade_duration (a), t + T, v, a, TRUE };
           g_array_append_val (sim->beats, b);
           t += T;
+          }
         }
     }
   else
@@ -319,9 +343,9 @@ as_eye_sim_new (const AsEyeSimParams *params, GError **error)
         {
           double sign = as_rng_uniform (&rng) < 0.5 ? -1.0 : 1.0;
           double away, back;
-          away = m.p->waveform == AS_NYSTAGMUS_WAVEFORM_JERK ? snap_to_slow_phase (&m, t, len) : t;
+          away = m.p->waveform != AS_NYSTAGMUS_WAVEFORM_PENDULAR ? snap_to_slow_phase (&m, t, len) : t;
           back = away + 0.2 + 0.2 * as_rng_uniform (&rng);
-          if (m.p->waveform == AS_NYSTAGMUS_WAVEFORM_JERK)
+          if (m.p->waveform != AS_NYSTAGMUS_WAVEFORM_PENDULAR)
             back = snap_to_slow_phase (&m, back, len);
           if (back > away + 2 * len && back + len < p->duration)
             {
@@ -365,9 +389,12 @@ as_eye_sim_new (const AsEyeSimParams *params, GError **error)
                   && !overlaps (sim->blinks, b->start, b->end)
                   && !overlaps (sim->saccades, b->start, b->end);
       if (b->intact)
-        spvs[n_spv++] = b->spv;
+        {
+          sim->n_intact++;
+          if (p->waveform != AS_NYSTAGMUS_WAVEFORM_MIXED || b->fast_start < b->end)
+            spvs[n_spv++] = b->spv;
+        }
     }
-  sim->n_intact = n_spv;
   qsort (spvs, n_spv, sizeof (double), compare_double);
   sim->spv_median = n_spv == 0 ? NAN
                     : n_spv % 2 ? spvs[n_spv / 2] : 0.5 * (spvs[n_spv / 2 - 1] + spvs[n_spv / 2]);

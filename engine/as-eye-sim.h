@@ -1,8 +1,9 @@
 /* as-eye-sim.h: simulated eye movements with their truth, to test the nystagmus measures.
  *
  * Jerk nystagmus (a slow phase with linear, increasing or decreasing velocity, then a
- * fast phase shaped like a saccade of the main sequence) or pendular nystagmus (a
- * sinusoid), at a chosen slow-phase velocity, frequency, amplitude and direction, with
+ * fast phase shaped like a saccade of the main sequence), pendular nystagmus (a
+ * sinusoid) or both in turn (mixed), at a chosen slow-phase velocity, frequency,
+ * amplitude and direction, with
  * white measurement noise, blinks (missing samples) and square-wave jerks (a saccade away
  * and one back).  The truth lists every beat with its phases and whether it is intact
  * (no blink or saccade in it), and the foveation periods of the noise-free movement.
@@ -21,7 +22,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  AsNystagmusWaveform  waveform;        /* JERK or PENDULAR */
+  AsNystagmusWaveform  waveform;        /* JERK, PENDULAR or MIXED (epochs of each in turn) */
   AsSlowPhaseShape     shape;           /* jerk: LINEAR, INCREASING or DECREASING */
   AsNystagmusDirection direction;       /* jerk: the fast phase's; pendular: the axis
                                          * (RIGHT/LEFT horizontal, UP/DOWN vertical) */
@@ -31,6 +32,8 @@ typedef struct
                                          * by spv × slow-phase duration */
   double               shape_ratio;     /* end/start slow-phase velocity for increasing
                                          * (start/end for decreasing) profiles (default 4) */
+  double               mixed_epoch;     /* mixed: length of each jerk or pendular epoch, s
+                                         * (default 2; whole cycles) */
   double               jitter;          /* relative beat-to-beat spread of period and
                                          * velocity (default 0.05) */
   double               sfreq;           /* Hz (default 200) */
@@ -50,7 +53,8 @@ void as_eye_sim_params_init (AsEyeSimParams *params);
 
 typedef struct
 {
-  double   start;       /* s: slow phase start (pendular: a positive peak) */
+  double   start;       /* s: slow phase start (pendular: a positive peak; mixed: a cycle's
+                         * start, the eye at the position the beats return to) */
   double   fast_start;  /* s: fast phase start (pendular: = end) */
   double   end;         /* s */
   double   spv;         /* °/s: mean slow-phase speed (pendular: mean speed) */
@@ -68,7 +72,7 @@ typedef struct
   GArray        *saccades;           /* of AsInterval */
   GArray        *foveations;         /* of AsInterval (noise-free movement) */
   guint          n_intact;
-  double         spv_median;         /* over intact beats, °/s */
+  double         spv_median;         /* over intact beats (mixed: intact jerk beats), °/s */
   double         foveation_position; /* ° */
   double         foveation_fraction; /* of the time not in blinks */
 } AsEyeSim;

@@ -163,6 +163,8 @@ as_nystagmus_summary_to_json (const AsNystagmusAnalysis *an, const char *source,
   set_number (m, "foveation_fraction", s.foveation_fraction);
   set_number (m, "foveation_position_deg", an->foveation_position);
   json_object_set_int_member (m, "atom_occurrences", an->n_atom_onsets);
+  if (isfinite (an->atom_rate))
+    set_number (m, "atom_rate_per_s", an->atom_rate);
   json_object_set_object_member (o, "measures", m);
 
   set_number (p, "fast_phase_threshold_deg_per_s", an->fast_threshold);

@@ -73,7 +73,7 @@ as_nystagmus_params_init (AsNystagmusParams *p)
     .foveation_min_duration = 0.040,
     .foveation_position = NAN,
     .velocity_window = 0.035,
-    .foveation_velocity_window = 0.060,
+    .foveation_velocity_window = NAN,
     .fast_threshold = NAN,
     .shape_threshold = 0.35,
   };
@@ -311,6 +311,17 @@ as_eye_channel_from_recording (const AsRecording *rec, const AsEyeChannelOptions
     ch->deg_per_unit = scale;
     return ch;
   }
+}
+
+double
+as_eye_pixels_per_degree_from_screen (double width_px, double width_cm, double distance_cm)
+{
+  double pixel_cm;
+
+  if (!(width_px > 0 && width_cm > 0 && distance_cm > 0))
+    return NAN;
+  pixel_cm = width_cm / width_px;
+  return 1.0 / (2.0 * atan (pixel_cm / (2.0 * distance_cm)) * 180.0 / G_PI);
 }
 
 /* ---- calibration from saccades of known size ---------------------------------------- */
@@ -946,6 +957,57 @@ quick_between_is_saccade (GArray *quick, guint from, guint to)
   return FALSE;
 }
 
+/* Whether the quick movement @k in the fast-phase direction is one saccade of a square-wave
+ * jerk rather than a fast phase (docs/nystagmus.md, "Saccades"): it has a neighbour the
+ * other way of about its size less than 0.5 s away, and the next fast phase's size matches
+ * the drift since the last fast phase @last (intrusions, @k among them, taken out) better
+ * than the drift since @k: a fast phase brings the eye back as far as it drifted since the
+ * one before. */
+static gboolean
+has_return_saccade (const Ctx *c, GArray *quick, guint k, int fast_sign)
+{
+  const Quick *q = &g_array_index (quick, Quick, k);
+  gboolean pair = FALSE;
+
+  for (int side = -1; side <= 1; side += 2)
+    {
+      const Quick *o;
+      double gap, r;
+      if ((side < 0 && k == 0) || (side > 0 && k + 1 >= quick->len))
+        continue;
+      o = &g_array_index (quick, Quick, k + side);
+      gap = (double) (side < 0 ? q->start - o->end : o->start - q->end) / c->sfreq;
+      r = fabs (o->amplitude) / MAX (fabs (q->amplitude), 1e-9);
+      pair |= o->sign != fast_sign && gap < 0.5 && r > 0.6 && r < 1.0 / 0.6;
+    }
+  return pair;
+}
+
+static gboolean
+is_square_wave_jerk (const Ctx *c, GArray *quick, guint k, gssize last, double jumps, int fast_sign)
+{
+  const Quick *q = &g_array_index (quick, Quick, k), *l = &g_array_index (quick, Quick, last);
+  const Quick *q3 = NULL;
+  double between = 0, a3, d_fast, d_jerk;
+
+  if (!has_return_saccade (c, quick, k, fast_sign))
+    return FALSE;
+  for (guint j = k + 1; j < quick->len && q3 == NULL; j++)
+    {
+      const Quick *o = &g_array_index (quick, Quick, j);
+      if (o->sign == fast_sign)
+        q3 = o;
+      else
+        between += o->amplitude;
+    }
+  if (q3 == NULL || !range_valid (c, l->end, q3->start))
+    return FALSE;
+  a3 = fabs (q3->amplitude);
+  d_fast = (c->pos[q3->start] - c->pos[q->end] - between) * -fast_sign;
+  d_jerk = (c->pos[q3->start] - c->pos[l->end] - jumps - q->amplitude - between) * -fast_sign;
+  return fabs (a3 - d_jerk) < fabs (a3 - d_fast);
+}
+
 /* Foveation (docs/nystagmus.md, "Foveation"). */
 static void
 find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
@@ -956,7 +1018,22 @@ find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
   g_autofree double *fp = g_new (double, MAX (c->n, 1));
   gsize n_slow = 0, best = 0, run = 0;
   double centre = p->foveation_position;
-  guint hf = (guint) MAX (1.0, round (0.5 * p->foveation_velocity_window * c->sfreq));
+  guint hf;
+
+  if (isfinite (p->foveation_velocity_window) && p->foveation_velocity_window > 0)
+    hf = (guint) MAX (1.0, round (0.5 * p->foveation_velocity_window * c->sfreq));
+  else
+    {
+      /* As short as the noise allows: the line fit's slope over 2h + 1 samples has a noise
+       * of σ_x f_s / √(Σk²), Σk² ≈ 2h³/3; h so that it is a quarter of the speed
+       * threshold, within 30–100 ms (docs/nystagmus.md, "Foveation"). */
+      double target = 0.25 * p->foveation_velocity;
+      double r = c->noise_pos * c->sfreq / MAX (target, 1e-9);
+      double h = cbrt (1.5 * r * r);
+      h = CLAMP (h, 0.5 * 0.030 * c->sfreq, 0.5 * 0.100 * c->sfreq);
+      hf = (guint) MAX (1.0, round (h));
+    }
+  an->params.foveation_velocity_window = 2.0 * hf / c->sfreq;
 
   /* Foveation periods border fast phases: an edge-preserving velocity, smoother than the
    * one that finds fast phases, so that neither blur nor noise cuts them short. */
@@ -983,11 +1060,25 @@ find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
   an->foveation_position = centre;
   if (!isfinite (centre))
     return;
-  for (gsize i = 0; i <= c->n; i++)
+  {
+    /* Samples that meet the criteria; gaps of at most 10 ms between two such runs (noise
+     * crossing a threshold for an instant) are bridged. */
+    g_autofree gboolean *ok = g_new0 (gboolean, MAX (c->n, 1));
+    gsize gap = (gsize) round (0.010 * c->sfreq), last_in = G_MAXSIZE;
+    for (gsize i = 0; i < c->n; i++)
+      {
+        ok[i] = isfinite (fv[i]) && isfinite (c->ch->position[i])
+                && fabs (fv[i]) < p->foveation_velocity && fabs (fp[i] - centre) < p->foveation_window;
+        if (!ok[i])
+          continue;
+        if (last_in != G_MAXSIZE && i - last_in > 1 && i - last_in - 1 <= gap)
+          for (gsize j = last_in + 1; j < i; j++)
+            ok[j] = isfinite (c->ch->position[j]);
+        last_in = i;
+      }
+    for (gsize i = 0; i <= c->n; i++)
     {
-      gboolean in = i < c->n && isfinite (fv[i]) && isfinite (c->ch->position[i])
-                    && fabs (fv[i]) < p->foveation_velocity
-                    && fabs (fp[i] - centre) < p->foveation_window;
+      gboolean in = i < c->n && ok[i];
       if (in)
         {
           run++;
@@ -1000,6 +1091,7 @@ find_foveations (AsNystagmusAnalysis *an, const Ctx *c)
         }
       run = 0;
     }
+  }
 }
 
 AsNystagmusAnalysis *
@@ -1071,6 +1163,18 @@ as_nystagmus_analyse (AsEyeChannel *ch, const AsNystagmusParams *params, const A
   an->fast_threshold = thr;
   pred = atom_predictions (atom, c.sfreq, &pred_sign);
   an->n_atom_onsets = atom ? (guint) atom->n_onsets : 0;
+  an->atom_rate = NAN;
+  if (atom != NULL && atom->n_onsets >= 2)
+    {
+      double first = INFINITY, last = -INFINITY;
+      for (gsize i = 0; i < atom->n_onsets; i++)
+        {
+          first = MIN (first, atom->onsets[i]);
+          last = MAX (last, atom->onsets[i]);
+        }
+      if (last > first)
+        an->atom_rate = (atom->n_onsets - 1) / (last - first);
+    }
   tol = atom && atom->length > 0 ? MAX (0.05, 0.25 * atom->length / c.sfreq) : 0.05;
   quick = find_quick (&c, thr, pred, pred_sign, tol);
 
@@ -1103,13 +1207,22 @@ as_nystagmus_analyse (AsEyeChannel *ch, const AsNystagmusParams *params, const A
           {
             double drift = (c.pos[q->start] - c.pos[g_array_index (quick, Quick, last).end] - jumps)
                            * -fast_sign;
+            /* Without a saccade back nearby, a fast phase may overshoot the drift more
+             * (the eye's resting position moves in infantile nystagmus). */
+            gboolean paired = has_return_saccade (&c, quick, k, fast_sign);
             drift = MAX (drift, 0.0);
-            if (fabs (q->amplitude) > drift + MAX (0.5, 0.3 * drift))
+            if (fabs (q->amplitude) > drift + (paired ? MAX (0.5, 0.3 * drift) : MAX (1.0, 0.45 * drift)))
               {
                 q->saccade = TRUE;
                 jumps += q->amplitude;
                 continue;
               }
+          }
+        if (last >= 0 && is_square_wave_jerk (&c, quick, k, last, jumps, fast_sign))
+          {
+            q->saccade = TRUE;
+            jumps += q->amplitude;
+            continue;
           }
         last = k;
         jumps = 0;

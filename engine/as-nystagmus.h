@@ -66,7 +66,8 @@ typedef struct
   double foveation_min_duration;  /* s: shortest foveation period (default 0.040) */
   double foveation_position;      /* °: NAN (default) = estimated, see docs/nystagmus.md */
   double velocity_window;         /* s: span of the differentiating filter (default 0.035) */
-  double foveation_velocity_window; /* s: its span for the foveation velocity (default 0.060) */
+  double foveation_velocity_window; /* s: its span for the foveation velocity; NAN (default)
+                                     * = as short as the noise allows, 30–100 ms */
   double fast_threshold;          /* °/s: NAN (default) = adaptive (Nyström & Holmqvist 2010) */
   double shape_threshold;         /* relative velocity change that makes a slow phase
                                    * increasing or decreasing (default 0.35) */
@@ -111,6 +112,11 @@ AsEyeChannel *as_eye_channel_from_recording (const AsRecording *rec,
  * than three saccades are found. */
 double        as_eye_gain_from_saccades (const AsRecording *rec, const char *channel,
                                          double saccade_deg, GError **error);
+/* Pixels per degree at the centre of a screen @width_px pixels and @width_cm wide, seen
+ * from @distance_cm: one over the angle (°) one pixel subtends there,
+ * 2 atan(w / 2D) with w the width of a pixel.  NAN unless all three are positive. */
+double        as_eye_pixels_per_degree_from_screen (double width_px, double width_cm,
+                                                    double distance_cm);
 AsEyeChannel *as_eye_channel_ref     (AsEyeChannel *ch);
 void          as_eye_channel_unref   (AsEyeChannel *ch);
 /* Horizontal unless the label names a vertical channel ("vert", "gaze_y", "eye_v"...). */
@@ -188,6 +194,9 @@ struct _AsNystagmusAnalysis
   double              fast_threshold;      /* °/s, as used */
   guint               n_cycles;       /* oscillation cycles (position extrema pairs) */
   guint               n_atom_onsets;  /* occurrences of the beat atom given */
+  double              atom_rate;      /* per s: one over the mean interval between its
+                                       * consecutive occurrences (NAN with fewer than two),
+                                       * comparable with the beat frequency */
   GArray             *fast_times;     /* of double, s: peaks of the fast phases */
   GArray             *cycle_times;    /* of double, s: positive peaks of the position */
   AsNystagmusSummary  summary;        /* over the whole recording */

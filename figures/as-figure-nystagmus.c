@@ -136,6 +136,15 @@ as_figure_draw_nystagmus_trace (cairo_t *cr, double width, double height, const 
       cairo_rectangle (cr, xa, b.top, xb - xa, b.height);
       cairo_fill (cr);
     }
+  /* The foveation window: a faint band of ± the window around the foveation position. */
+  if (isfinite (an->foveation_position))
+    {
+      double ya = by (&b, an->foveation_position + an->params.foveation_window);
+      double yb = by (&b, an->foveation_position - an->params.foveation_window);
+      cairo_set_source_rgba (cr, fovea_color.r, fovea_color.g, fovea_color.b, 0.12);
+      cairo_rectangle (cr, b.left, ya, b.width, yb - ya);
+      cairo_fill (cr);
+    }
   for (guint i = 0; i < an->excluded->len; i++)
     {
       const AsInterval *iv = &g_array_index (an->excluded, AsInterval, i);
@@ -150,17 +159,6 @@ as_figure_draw_nystagmus_trace (cairo_t *cr, double width, double height, const 
           cairo_line_to (cr, MIN (x + b.height, xb), b.top + b.height - (MIN (x + b.height, xb) - x));
         }
       cairo_stroke (cr);
-    }
-  /* Foveation periods: a bar along the bottom. */
-  as_figure_set_color (cr, &fovea_color);
-  for (guint i = 0; i < an->foveations->len; i++)
-    {
-      const AsInterval *iv = &g_array_index (an->foveations, AsInterval, i);
-      double xa = bx (&b, iv->start), xb = bx (&b, iv->end);
-      if (xb < b.left || xa > b.left + b.width)
-        continue;
-      cairo_rectangle (cr, xa, b.top + b.height - 5, MAX (xb - xa, 1), 4);
-      cairo_fill (cr);
     }
   /* The trace: samples (or min/max per column when denser than the pixels). */
   as_figure_set_color (cr, &style->trace);
@@ -181,6 +179,32 @@ as_figure_draw_nystagmus_trace (cairo_t *cr, double width, double height, const 
       pen = TRUE;
     }
   cairo_stroke (cr);
+  /* Foveation periods: the trace drawn over in green, thicker. */
+  as_figure_set_color (cr, &fovea_color);
+  cairo_set_line_width (cr, 3.0);
+  for (guint i = 0; i < an->foveations->len; i++)
+    {
+      const AsInterval *iv = &g_array_index (an->foveations, AsInterval, i);
+      gsize a = (gsize) MAX (0.0, floor (iv->start * ch->sfreq));
+      gsize e = (gsize) MIN ((double) ch->n - 1, ceil (iv->end * ch->sfreq) - 1);
+      gboolean on = FALSE;
+      if (e < s0 || a >= s1)
+        continue;
+      for (gsize s = MAX (a, s0); s <= e && s < s1; s++)
+        {
+          if (!isfinite (ch->position[s]))
+            {
+              on = FALSE;
+              continue;
+            }
+          if (on)
+            cairo_line_to (cr, bx (&b, s / ch->sfreq), by (&b, ch->position[s]));
+          else
+            cairo_move_to (cr, bx (&b, s / ch->sfreq), by (&b, ch->position[s]));
+          on = TRUE;
+        }
+      cairo_stroke (cr);
+    }
   /* Fast phases over the trace, with an arrowhead in the beating direction. */
   as_figure_set_color (cr, &style->event);
   cairo_set_line_width (cr, 2.2);
@@ -235,23 +259,77 @@ as_figure_draw_spv_time (cairo_t *cr, double width, double height, const AsFigur
   g_autofree double *t = g_new (double, MAX (an->beats->len, 1));
   g_autofree double *v = g_new (double, MAX (an->beats->len, 1));
   guint n = interval_spv (an, t0, t1, t, v);
+  double fs = style->font_size, lo = INFINITY, hi = -INFINITY, pad, end;
   AsNystagmusSummary s;
-  g_autofree char *median = NULL;
-  AsFigureCurve curve = { _("beats"), style->trace, FALSE, TRUE, TRUE, n, t, v };
-  AsFigureCurvePlot plot = { 0 };
   gboolean pendular;
+  Box b;
 
+  as_figure_set_color (cr, &style->background);
+  cairo_paint (cr);
   as_nystagmus_summarise (an, t0, t1, &s);
   pendular = s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR;
-  median = g_strdup_printf (_("median %.1f °/s"), s.spv_median);
-  curve.label = pendular ? _("cycles") : _("beats");
-  plot.title = pendular ? _("Mean eye speed over time") : _("Slow-phase velocity over time");
-  plot.x_label = _("Time (s)");
-  plot.y_label = pendular ? _("Eye speed (°/s)") : _("SPV (°/s)");
-  plot.hline = s.spv_median;
-  plot.hline_label = median;
-  plot.empty_message = _("No beat");
-  as_figure_draw_curves (cr, width, height, style, &plot, &curve, 1, NULL);
+  text_at (cr, style, pendular ? _("Mean eye speed over time") : _("Slow-phase velocity over time"),
+           width / 2, 2, 0.5, 0.0, fs, TRUE);
+  if (n == 0)
+    {
+      text_at (cr, style, _("No beat"), width / 2, height / 2, 0.5, 0.5, fs, FALSE);
+      return;
+    }
+  {
+    /* The median under the title, clear of the points. */
+    g_autofree char *median = g_strdup_printf (_("median %.1f °/s"), s.spv_median);
+    text_at (cr, style, median, width / 2, 2 + 1.4 * fs, 0.5, 0.0, fs * 0.85, FALSE);
+  }
+  for (guint i = 0; i < n; i++)
+    lo = MIN (lo, v[i]), hi = MAX (hi, v[i]);
+  lo = MIN (lo, s.spv_median);
+  hi = MAX (hi, s.spv_median);
+  pad = MAX (0.08 * (hi - lo), 0.05 * hi + 0.1);
+  end = MIN (t1, an->channel->n / an->channel->sfreq);
+  if (!(end > t0))
+    end = t0 + 1;
+  b = (Box) { 4.2 * fs, 3.2 * fs, width - 4.2 * fs - 1.6 * fs, height - 3.2 * fs - 3.4 * fs, t0, end,
+              MAX (0.0, lo - pad), hi + pad };
+  if (b.width < 20 || b.height < 20)
+    return;
+  draw_axes (cr, style, &b, _("Time (s)"), pendular ? _("Eye speed (°/s)") : _("SPV (°/s)"));
+  cairo_save (cr);
+  cairo_rectangle (cr, b.left, b.top, b.width, b.height);
+  cairo_clip (cr);
+  /* The median, dashed; the beats, joined where consecutive. */
+  as_figure_set_color (cr, &style->event);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, (const double[]) { 5, 3 }, 2, 0);
+  cairo_move_to (cr, b.left, by (&b, s.spv_median));
+  cairo_line_to (cr, b.left + b.width, by (&b, s.spv_median));
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  as_figure_set_color (cr, &style->trace);
+  cairo_set_line_width (cr, 1.2);
+  {
+    /* Joined only where a beat starts as the previous one ends (not across left-out ones). */
+    double prev_end = -INFINITY;
+    guint k = 0;
+    for (guint i = 0; i < an->beats->len; i++)
+      {
+        const AsNystagmusBeat *bt = &g_array_index (an->beats, AsNystagmusBeat, i);
+        if (bt->start < t0 || bt->start >= t1)
+          continue;
+        if (fabs (bt->start - prev_end) < 0.5 / an->channel->sfreq)
+          cairo_line_to (cr, bx (&b, t[k]), by (&b, v[k]));
+        else
+          cairo_move_to (cr, bx (&b, t[k]), by (&b, v[k]));
+        prev_end = bt->end;
+        k++;
+      }
+    cairo_stroke (cr);
+  }
+  for (guint i = 0; i < n; i++)
+    {
+      cairo_arc (cr, bx (&b, t[i]), by (&b, v[i]), 2.4, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
 }
 
 static int
@@ -292,7 +370,8 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
       counts[k]++;
       cmax = MAX (cmax, counts[k]);
     }
-  b = (Box) { 4.2 * fs, 2.2 * fs, width - 4.2 * fs - 8, height - 2.2 * fs - 3.4 * fs, lo, hi, 0,
+  /* Room on the right for half of the last tick label. */
+  b = (Box) { 4.2 * fs, 3.2 * fs, width - 4.2 * fs - 1.6 * fs, height - 3.2 * fs - 3.4 * fs, lo, hi, 0,
               cmax * 1.15 };
   if (b.width < 20 || b.height < 20)
     return;
@@ -319,7 +398,7 @@ as_figure_draw_spv_histogram (cairo_t *cr, double width, double height, const As
   {
     g_autofree char *label = g_strdup_printf (_("median %.1f, IQR %.1f–%.1f °/s"), s.spv_median,
                                               s.spv_q1, s.spv_q3);
-    text_at (cr, style, label, b.left + b.width - 4, b.top + 3, 1.0, 0.0, fs * 0.85, FALSE);
+    text_at (cr, style, label, width / 2, 2 + 1.4 * fs, 0.5, 0.0, fs * 0.85, FALSE);
   }
 }
 
@@ -327,18 +406,21 @@ void
 as_figure_draw_spv_panel (cairo_t *cr, double width, double height, const AsFigureStyle *style,
                           const AsNystagmusAnalysis *an, double t0, double t1)
 {
-  double h = floor (height / 2);
+  /* Side by side when the area is wide (a panel beside the browser), else stacked. */
+  gboolean across = width >= 1.5 * height;
+  double w1 = across ? floor (width / 2) : width, h1 = across ? height : floor (height / 2);
 
   cairo_save (cr);
-  cairo_rectangle (cr, 0, 0, width, h);
+  cairo_rectangle (cr, 0, 0, w1, h1);
   cairo_clip (cr);
-  as_figure_draw_spv_time (cr, width, h, style, an, t0, t1);
+  as_figure_draw_spv_time (cr, w1, h1, style, an, t0, t1);
   cairo_restore (cr);
   cairo_save (cr);
-  cairo_translate (cr, 0, h);
-  cairo_rectangle (cr, 0, 0, width, height - h);
+  cairo_translate (cr, across ? w1 : 0, across ? 0 : h1);
+  cairo_rectangle (cr, 0, 0, across ? width - w1 : width, across ? height : height - h1);
   cairo_clip (cr);
-  as_figure_draw_spv_histogram (cr, width, height - h, style, an, t0, t1);
+  as_figure_draw_spv_histogram (cr, across ? width - w1 : width, across ? height : height - h1,
+                                style, an, t0, t1);
   cairo_restore (cr);
 }
 
@@ -420,8 +502,8 @@ as_figure_nystagmus_overlay (cairo_t *cr, const AsFigureStyle *style, const AsNy
 /* ---- the report ------------------------------------------------------------------ */
 
 static void
-draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, guint k, double x,
-           double y, double w, double h)
+draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, guint k,
+           guint n_onsets, double rate, double x, double y, double w, double h)
 {
   const double *d = as_cdl_model_get_atom (model, k);
   guint L = model->shape.atom_width, P = model->shape.n_channels, channel = 0;
@@ -440,7 +522,13 @@ draw_atom (cairo_t *cr, const AsFigureStyle *style, const AsCdlModel *model, gui
   for (guint j = 0; j < L; j++)
     lo = MIN (lo, d[j]), hi = MAX (hi, d[j]);
   text_at (cr, style, _("Learned beat atom"), x + w / 2, y, 0.5, 0.0, fs, TRUE);
-  b = (Box) { x + 4.6 * fs, y + 1.8 * fs, w - 4.6 * fs - 4, h - 1.8 * fs - 3.2 * fs, 0,
+  if (n_onsets > 0 && isfinite (rate))
+    {
+      g_autofree char *sub = g_strdup_printf (_("%u occurrences, one every %.3f s (%.2f per s)"),
+                                              n_onsets, 1.0 / rate, rate);
+      text_at (cr, style, sub, x + w / 2, y + 1.4 * fs, 0.5, 0.0, fs * 0.85, FALSE);
+    }
+  b = (Box) { x + 4.6 * fs, y + 3.0 * fs, w - 4.6 * fs - 4, h - 3.0 * fs - 3.2 * fs, 0,
               L / (model->sfreq > 0 ? model->sfreq : 1.0), lo - 0.05 * (hi - lo + 1e-12),
               hi + 0.05 * (hi - lo + 1e-12) };
   cairo_save (cr);
@@ -577,12 +665,14 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   /* Trace excerpt: the first 4 s of the interval. */
   excerpt = MIN (4.0, MIN (r->t1, ch->n / ch->sfreq) - r->t0);
   {
-    g_autofree char *title = s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR
-        ? g_strdup_printf (_("Eye position, %.1f–%.1f s: pendular (no slow or fast phases), foveation periods in green"),
-                           r->t0, r->t0 + excerpt)
-        : g_strdup_printf (_("Eye position, %.1f–%.1f s: slow phases shaded, fast phases in orange (arrow: beating direction), foveation periods in green"),
-                           r->t0, r->t0 + excerpt);
+    g_autofree char *title = g_strdup_printf (_("Eye position, %.1f–%.1f s"), r->t0, r->t0 + excerpt);
     text_at (cr, &style, title, m, y, 0.0, 0.0, fs * 0.95, TRUE);
+    y += fs * 1.4;
+    text_at (cr, &style,
+             s.waveform == AS_NYSTAGMUS_WAVEFORM_PENDULAR
+                 ? _("Pendular: no slow or fast phases. Green: foveation window (band) and foveation periods.")
+                 : _("Shaded: slow phases. Orange: fast phases (arrow: beating direction). Green: foveation window (band) and foveation periods."),
+             m, y, 0.0, 0.0, fs * 0.85, FALSE);
     y += fs * 1.6;
     cairo_save (cr);
     cairo_translate (cr, m, y);
@@ -597,7 +687,8 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   {
     double left_w = r->model ? 0.42 * w : 0, gap = r->model ? 20 : 0, th;
     if (r->model)
-      draw_atom (cr, &style, r->model, r->atom, m, y, left_w, 230);
+      draw_atom (cr, &style, r->model, r->atom, an->n_atom_onsets, an->atom_rate, m, y,
+                 left_w, 230);
     th = draw_table (cr, &style, an, &s, m + left_w + gap, y, w - left_w - gap);
     y += MAX (r->model ? 230 : 0, th) + 16;
   }

@@ -13,7 +13,7 @@ fail=0
 n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 no () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
-echo "1..15"
+echo "1..19"
 
 "$cli" learn "$csv" --out "$tmp/model" --atoms 1 --atom-length 0.3 -q >/dev/null 2>&1 && ok "learn one beat atom" || no "learn one beat atom"
 out=$("$cli" nystagmus "$csv" --model "$tmp/model" --report "$tmp/report.pdf" --beats "$tmp/beats.csv" \
@@ -35,16 +35,24 @@ edf_events=$("$cli" info "$tmp/beats.edf" 2>/dev/null | sed -n 's/^Events: \([0-
 head -c 5 "$tmp/report.pdf" | grep -q "%PDF" && [ "$(grep -c "/Type /Page\b" "$tmp/report.pdf")" -ge 1 ] \
   && ok "report.pdf written" || no "report.pdf written"
 
-# Beat frequency against the atom's occurrence rate (within 10 %).
+# Beat frequency (one over the mean beat duration) against the atom's rate between its
+# first and last occurrences (one over the mean interval between them): within 5 %.
 freq=$(echo "$out" | sed -n 's/^Beat frequency: \([0-9.]*\) Hz/\1/p')
-rate=$(echo "$out" | sed -n 's/^Beat atom [0-9]*: [0-9]* occurrences (\([0-9.]*\) per s)/\1/p')
-if [ -n "$freq" ] && [ -n "$rate" ] && awk -v f="$freq" -v r="$rate" 'BEGIN { d = f - r; if (d < 0) d = -d; exit !(d <= 0.10 * r) }'; then
+rate=$(echo "$out" | sed -n 's/^Beat atom rate between its first and last occurrences: \([0-9.]*\) per s.*/\1/p')
+if [ -n "$freq" ] && [ -n "$rate" ] && awk -v f="$freq" -v r="$rate" 'BEGIN { d = f - r; if (d < 0) d = -d; printf "# difference %.1f %%\n", 100 * d / r; exit !(d <= 0.05 * r) }'; then
   ok "beat frequency $freq Hz agrees with the atom's $rate per s"
 else
   no "beat frequency ($freq) agrees with the atom's occurrence rate ($rate)"
 fi
-grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"direction" : "right"' "$tmp/summary.json" \
+grep -q '"frequency_hz"' "$tmp/summary.json" && grep -q '"atom_rate_per_s"' "$tmp/summary.json" && grep -q '"direction" : "right"' "$tmp/summary.json" \
   && ok "summary.json" || no "summary.json"
+
+# An interval: the beats of 0–6 s and of 6 s to the end are those of the whole recording.
+all=$(echo "$out" | sed -n 's/^Beats: \([0-9]*\).*/\1/p')
+first=$("$cli" nystagmus "$csv" --end 6 | sed -n 's/^Beats: \([0-9]*\).*/\1/p')
+second=$("$cli" nystagmus "$csv" --start 6 | sed -n 's/^Beats: \([0-9]*\).*/\1/p')
+[ -n "$first" ] && [ -n "$second" ] && [ "$first" -gt 5 ] && [ "$second" -gt 5 ] && [ $((first + second)) -eq "$all" ] \
+  && ok "--start/--end: $first + $second beats = $all" || no "--start/--end ($first + $second, all $all)"
 
 # No overwrite without --force.
 "$cli" nystagmus "$csv" --beats "$tmp/beats.csv" >/dev/null 2>&1
@@ -60,6 +68,13 @@ spv_deg=$("$cli" nystagmus "$csv" | grep "^Slow-phase velocity")
 spv_px=$("$cli" nystagmus "$tmp/px.csv" --pixels-per-degree 35 | grep "^Slow-phase velocity")
 [ -n "$spv_px" ] && [ "$spv_px" = "$spv_deg" ] && ok "pixels converted to degrees: $spv_px" \
   || no "pixels converted to degrees ($spv_px / $spv_deg)"
+
+# The same from the screen geometry: 1920 px on 53 cm seen from 60 cm is 37.936 px/°.
+awk -F, 'NR == 1 { print "time_s,gaze_x [px]"; next } { printf "%s,%.4f\n", $1, 37.9362 * $2 }' "$csv" > "$tmp/screen.csv"
+spv_screen=$("$cli" nystagmus "$tmp/screen.csv" --screen 1920,53,60 | sed -n 's/^Slow-phase velocity: median \([0-9.]*\).*/\1/p')
+spv_ref=$(echo "$spv_deg" | sed -n 's/^Slow-phase velocity: median \([0-9.]*\).*/\1/p')
+[ -n "$spv_screen" ] && [ "$spv_screen" = "$spv_ref" ] && ok "pixels per degree from the screen geometry: SPV $spv_screen °/s" \
+  || no "pixels per degree from the screen geometry (SPV $spv_screen, in degrees $spv_ref)"
 
 # EOG in µV (20 µV per degree): the gain found from ±10° calibration saccades gives the
 # same slow-phase velocity as the recording in degrees (within 3 %).
@@ -90,4 +105,15 @@ awk 'BEGIN { srand(3); for (i = 0; i < 1000; i++) printf "%.3f,%.4f\n", i / 200,
 msg=$("$cli" nystagmus "$tmp/fix.csv" 2>&1); rc=$?
 [ $rc -eq 1 ] && echo "$msg" | grep -q "fix.csv" && echo "$msg" | grep -q "no nystagmus beat" \
   && ok "no beat: exit 1 naming the file" || no "no beat (exit $rc: $msg)"
+# A flat channel (a tracker that lost the eye) and pure white noise (0.5° rms): no beat.
+printf 'time_s,eye_position_deg\n' > "$tmp/flat.csv"
+awk 'BEGIN { for (i = 0; i < 1000; i++) printf "%.3f,2.0000\n", i / 200 }' >> "$tmp/flat.csv"
+msg=$("$cli" nystagmus "$tmp/flat.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$msg" | grep -q "flat.csv" && echo "$msg" | grep -q "no nystagmus beat" \
+  && ok "flat channel: exit 1 naming the file" || no "flat channel (exit $rc: $msg)"
+printf 'time_s,eye_position_deg\n' > "$tmp/noise.csv"
+awk 'BEGIN { srand(5); for (i = 0; i < 2000; i++) { s = 0; for (k = 0; k < 12; k++) s += rand(); printf "%.3f,%.4f\n", i / 200, 0.5 * (s - 6) } }' >> "$tmp/noise.csv"
+msg=$("$cli" nystagmus "$tmp/noise.csv" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$msg" | grep -q "noise.csv" && echo "$msg" | grep -q "no nystagmus beat" \
+  && ok "white noise: exit 1 naming the file" || no "white noise (exit $rc: $msg)"
 exit $fail

@@ -34,7 +34,7 @@ static const Family families[] = {
 };
 
 static AsEyeSim *
-simulate (const Family *f, guint64 seed, double noise)
+simulate (const Family *f, guint64 run, double noise)
 {
   AsEyeSimParams p;
   g_autoptr (GError) error = NULL;
@@ -53,7 +53,7 @@ simulate (const Family *f, guint64 seed, double noise)
   p.blink_rate = 0.08;
   p.saccade_rate = 0.05;
   p.saccade_amplitude = 6.0;
-  p.seed = seed;
+  p.seed = run;
   sim = as_eye_sim_new (&p, &error);
   g_assert_no_error (error);
   return sim;
@@ -81,17 +81,17 @@ test_family (gconstpointer data)
 {
   const Family *f = data;
 
-  for (guint64 seed = 1; seed <= 2; seed++)
+  for (guint64 run = 1; run <= 2; run++)
     {
-      g_autoptr (AsEyeSim) sim = simulate (f, seed, 0.03);
+      g_autoptr (AsEyeSim) sim = simulate (f, run, 0.03);
       g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
       const AsNystagmusSummary *s = &an->summary;
       AsNystagmusDirection expect = f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK
                                         ? f->direction : AS_NYSTAGMUS_DIRECTION_NONE;
 
-      g_test_message ("%s seed %u: %u beats (truth %u), SPV %.3f (truth %.3f), "
+      g_test_message ("%s run %u: %u beats (truth %u), SPV %.3f (truth %.3f), "
                       "foveation %.3f (truth %.3f), class %s, shape %s",
-                      f->name, (guint) seed, s->n_beats, sim->n_intact, s->spv_median,
+                      f->name, (guint) run, s->n_beats, sim->n_intact, s->spv_median,
                       sim->spv_median, s->foveation_fraction, sim->foveation_fraction,
                       as_nystagmus_waveform_to_string (s->waveform),
                       as_slow_phase_shape_to_string (s->shape));
@@ -106,6 +106,157 @@ test_family (gconstpointer data)
       g_assert_cmpfloat (fabs (s->foveation_fraction - sim->foveation_fraction), <=, 0.05);
       g_assert_cmpfloat (fabs (s->frequency - f->frequency), <=, 0.05 * f->frequency);
     }
+}
+
+/* The sweep: every slow-phase shape in every beating direction, and pendular nystagmus on
+ * both axes, over a spread of velocities, frequencies, amplitudes and noise levels, with
+ * blinks and square-wave jerks, three simulations each.  Every case must meet the bounds
+ * (median SPV within 5 %, intact beats within 2 %, every beat's direction, the waveform
+ * class and slow-phase shape, the foveation fraction within 5 points); the worst errors
+ * over the sweep are printed. */
+typedef struct
+{
+  double spv, count, fovea, frequency;   /* in the domain where the bounds are asserted */
+  double count_out, fovea_out;           /* outside it: measured, not asserted */
+  guint  cases, count_cases, fovea_cases, failures;
+} Worst;
+
+static void
+check_case (const Family *f, guint64 run, double noise, Worst *w)
+{
+  g_autoptr (AsEyeSim) sim = simulate (f, run, noise);
+  g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
+  const AsNystagmusSummary *s = &an->summary;
+  AsNystagmusDirection expect = f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK
+                                    ? f->direction : AS_NYSTAGMUS_DIRECTION_NONE;
+  double e_spv = fabs (s->spv_median - sim->spv_median) / sim->spv_median;
+  double e_count = fabs ((double) s->n_beats - sim->n_intact) / sim->n_intact;
+  double e_fovea = fabs (s->foveation_fraction - sim->foveation_fraction);
+  double e_freq = fabs (s->frequency - f->frequency) / f->frequency;
+  guint wrong = 0;
+
+  for (guint i = 0; i < an->beats->len; i++)
+    wrong += g_array_index (an->beats, AsNystagmusBeat, i).direction != expect;
+  double fmean = 0;
+  for (guint i = 0; i < sim->foveations->len; i++)
+    fmean += g_array_index (sim->foveations, AsInterval, i).end - g_array_index (sim->foveations, AsInterval, i).start;
+  fmean = sim->foveations->len ? fmean / sim->foveations->len : 0;
+  g_test_message ("%-10s %-5s %-10s SPV %5.1f f %3.1f A %3.1f noise %.2f #%u: beats %3u/%3u, "
+                  "SPV %6.3f/%6.3f (%.2f %%), foveation %.3f/%.3f (%.0f ms), %s %s, %u wrong directions",
+                  as_nystagmus_waveform_to_string (f->waveform),
+                  as_nystagmus_direction_to_string (f->direction),
+                  as_slow_phase_shape_to_string (f->shape), f->spv, f->frequency, f->amplitude,
+                  noise, (guint) run, s->n_beats, sim->n_intact, s->spv_median, sim->spv_median,
+                  100 * e_spv, s->foveation_fraction, sim->foveation_fraction, 1000 * fmean,
+                  as_nystagmus_waveform_to_string (s->waveform),
+                  as_slow_phase_shape_to_string (s->shape), wrong);
+  /* The beat count is held to 2 % where the beats are at least 25 times the noise (rms):
+   * smaller fast phases drown in it; the foveation fraction to 5 points with noise up to
+   * 0.05° rms (at 0.1° a speed of 4 °/s is hard to tell from noise in periods of 50 ms).
+   * Outside, the errors are printed. */
+  double beat_size = f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK ? f->spv / f->frequency : f->amplitude;
+  gboolean count_domain = beat_size >= 25 * noise;
+  gboolean fovea_domain = noise <= 0.05;
+  w->spv = MAX (w->spv, e_spv);
+  w->frequency = MAX (w->frequency, e_freq);
+  if (count_domain)
+    w->count = MAX (w->count, e_count), w->count_cases++;
+  else
+    w->count_out = MAX (w->count_out, e_count);
+  if (fovea_domain)
+    w->fovea = MAX (w->fovea, e_fovea), w->fovea_cases++;
+  else
+    w->fovea_out = MAX (w->fovea_out, e_fovea);
+  w->cases++;
+  /* Every failed bound is named, then the sweep fails: one run shows them all. */
+  if (e_spv > 0.05 || (count_domain && e_count > 0.02) || wrong > 0 || s->direction != expect
+      || s->waveform != f->waveform
+      || (f->waveform == AS_NYSTAGMUS_WAVEFORM_JERK && s->shape != f->shape)
+      || (fovea_domain && e_fovea > 0.05))
+    {
+      g_test_message ("  ^ out of bounds");
+      w->failures++;
+    }
+}
+
+static void
+test_sweep (void)
+{
+  static const AsSlowPhaseShape shapes[] = { AS_SLOW_PHASE_LINEAR, AS_SLOW_PHASE_INCREASING,
+                                             AS_SLOW_PHASE_DECREASING };
+  static const AsNystagmusDirection directions[] = { AS_NYSTAGMUS_DIRECTION_RIGHT,
+                                                     AS_NYSTAGMUS_DIRECTION_LEFT,
+                                                     AS_NYSTAGMUS_DIRECTION_UP,
+                                                     AS_NYSTAGMUS_DIRECTION_DOWN };
+  static const double spvs[] = { 5, 10, 18, 30 }, freqs[] = { 1.5, 2.5, 3.5, 4.5 };
+  static const double noises[] = { 0.02, 0.05, 0.1 }, ratios[] = { 4, 8, 20 };
+  static const double amps[] = { 1, 3, 6 }, pfreqs[] = { 2, 4, 6 };
+  Worst w = { 0 };
+  guint k = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+      for (guint64 run = 11; run <= 13; run++, k++)
+        {
+          Family f = { "", AS_NYSTAGMUS_WAVEFORM_JERK, shapes[i], directions[d],
+                       spvs[(k + i) % G_N_ELEMENTS (spvs)], freqs[(k / 2 + d) % G_N_ELEMENTS (freqs)],
+                       0, ratios[k % G_N_ELEMENTS (ratios)] };
+          check_case (&f, run, noises[(k + d) % G_N_ELEMENTS (noises)], &w);
+        }
+  for (guint d = 0; d < 3; d += 2)
+    for (guint64 run = 11; run <= 13; run++, k++)
+      {
+        Family f = { "", AS_NYSTAGMUS_WAVEFORM_PENDULAR, AS_SLOW_PHASE_NONE, directions[d], 0,
+                     pfreqs[(k + d) % 3], amps[k % 3], 4 };
+        check_case (&f, run, noises[k % 3], &w);
+      }
+  g_test_message ("worst over %u simulations: SPV %.2f %%, frequency %.2f %%, beat count %.2f %% "
+                  "(%u in its domain; %.2f %% outside), foveation %.1f points (%u in its domain; "
+                  "%.1f points outside); %u cases out of bounds", w.cases, 100 * w.spv,
+                  100 * w.frequency, 100 * w.count, w.count_cases, 100 * w.count_out,
+                  100 * w.fovea, w.fovea_cases, 100 * w.fovea_out, w.failures);
+  g_assert_cmpuint (w.failures, ==, 0);
+}
+
+/* Mixed nystagmus: 2-s epochs of jerk and of pendular nystagmus in turn, horizontal and
+ * vertical.  The class is mixed, every beat found beats the simulated way, and the jerk
+ * beats' SPV is within 5 % (the pendular cycles are not beats). */
+static void
+test_mixed (void)
+{
+  static const Family mixed[] = {
+    { "mixed-left", AS_NYSTAGMUS_WAVEFORM_MIXED, AS_SLOW_PHASE_LINEAR, AS_NYSTAGMUS_DIRECTION_LEFT, 10, 3.0, 3.0, 4 },
+    { "mixed-up", AS_NYSTAGMUS_WAVEFORM_MIXED, AS_SLOW_PHASE_INCREASING, AS_NYSTAGMUS_DIRECTION_UP, 12, 3.5, 2.0, 8 },
+    { "mixed-right", AS_NYSTAGMUS_WAVEFORM_MIXED, AS_SLOW_PHASE_DECREASING, AS_NYSTAGMUS_DIRECTION_RIGHT, 8, 2.5, 4.0, 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (mixed); i++)
+    for (guint64 run = 31; run <= 32; run++)
+      {
+        const Family *f = &mixed[i];
+        g_autoptr (AsEyeSim) sim = simulate (f, run, 0.03);
+        g_autoptr (AsNystagmusAnalysis) an = analyse (sim, NULL);
+        const AsNystagmusSummary *s = &an->summary;
+        guint jerk = 0;
+
+        for (guint k = 0; k < sim->beats->len; k++)
+          {
+            const AsEyeSimBeat *b = &g_array_index (sim->beats, AsEyeSimBeat, k);
+            jerk += b->intact && b->fast_start < b->end;
+          }
+        g_test_message ("%s run %u: class %s, %u beats (%u intact jerk beats), SPV %.3f (truth %.3f), "
+                        "direction %s (%.0f %%)", f->name, (guint) run,
+                        as_nystagmus_waveform_to_string (s->waveform), s->n_beats, jerk,
+                        s->spv_median, sim->spv_median, as_nystagmus_direction_to_string (s->direction),
+                        100 * s->direction_share);
+        g_assert_cmpint (s->waveform, ==, AS_NYSTAGMUS_WAVEFORM_MIXED);
+        g_assert_cmpint (s->direction, ==, f->direction);
+        for (guint k = 0; k < an->beats->len; k++)
+          g_assert_cmpint (g_array_index (an->beats, AsNystagmusBeat, k).direction, ==, f->direction);
+        g_assert_cmpuint (s->n_beats, <=, jerk);
+        g_assert_cmpuint (s->n_beats, >=, jerk / 2);
+        g_assert_cmpfloat (fabs (s->spv_median - sim->spv_median), <=, 0.05 * sim->spv_median);
+      }
 }
 
 /* With heavy noise a fixed high threshold misses weak fast phases; the beat atom's
@@ -275,6 +426,59 @@ test_saccade_calibration (void)
   g_assert_nonnull (strstr (error->message, "calibration.edf"));
 }
 
+/* Pixels per degree from the screen geometry: against the small-angle value (pixels per cm
+ * × distance × π/180) and a pixel's angle computed from the screen's edges. */
+static void
+test_screen_geometry (void)
+{
+  double ppd = as_eye_pixels_per_degree_from_screen (1920, 53, 60);
+  double small = 1920 / 53.0 * 60 * G_PI / 180;
+  /* The angle of the 100 central pixels, from atan of their edges. */
+  double edge = 50 * 53.0 / 1920, angle = 2 * atan (edge / 60) * 180 / G_PI;
+
+  g_test_message ("1920 px on 53 cm at 60 cm: %.4f px/°, small-angle %.4f, 100 central px span %.5f°",
+                  ppd, small, angle);
+  g_assert_cmpfloat (fabs (ppd - small), <=, 1e-4 * small);
+  g_assert_cmpfloat (fabs (100 / angle - ppd), <=, 1e-3 * ppd);
+  g_assert_cmpfloat (fabs (ppd - 37.94), <=, 0.01);
+  g_assert_true (isnan (as_eye_pixels_per_degree_from_screen (1920, 0, 60)));
+  g_assert_true (isnan (as_eye_pixels_per_degree_from_screen (-1, 53, 60)));
+}
+
+/* EOG calibration on the simulator: a calibration run of ±10° square-wave saccades over a
+ * small pendular wobble and noise, written in µV at 16 µV/°: the gain found is 1/16 °/µV. */
+static void
+test_saccade_calibration_sim (void)
+{
+  AsEyeSimParams p;
+  g_autoptr (AsEyeSim) sim = NULL;
+  g_autoptr (AsRecording) rec = NULL;
+  g_autoptr (GError) error = NULL;
+  double g;
+
+  as_eye_sim_params_init (&p);
+  p.waveform = AS_NYSTAGMUS_WAVEFORM_PENDULAR;
+  p.amplitude = 0.2;
+  p.frequency = 2.0;
+  p.duration = 30;
+  p.noise = 0.05;
+  p.saccade_rate = 0.6;
+  p.saccade_amplitude = 10.0;
+  p.seed = 21;
+  sim = as_eye_sim_new (&p, &error);
+  g_assert_no_error (error);
+  rec = as_eye_sim_to_recording (sim);
+  for (gsize s = 0; s < rec->n_samples; s++)
+    rec->data[s] *= 16.0;
+  as_recording_set_channel (rec, 0, "EOG horizontal", "uV", AS_CHANNEL_EOG);
+  g = as_eye_gain_from_saccades (rec, NULL, 10.0, &error);
+  g_assert_no_error (error);
+  g_test_message ("%u calibration saccades: gain %.5f °/µV (made with %.5f)", sim->saccades->len,
+                  g, 1 / 16.0);
+  g_assert_cmpuint (sim->saccades->len, >=, 10);
+  g_assert_cmpfloat (fabs (g - 1 / 16.0), <=, 0.03 / 16.0);
+}
+
 static void
 test_no_eye_channel (void)
 {
@@ -340,9 +544,13 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/nystagmus/family/%s", families[i].name);
       g_test_add_data_func (path, &families[i], test_family);
     }
+  g_test_add_func ("/nystagmus/sweep", test_sweep);
+  g_test_add_func ("/nystagmus/mixed", test_mixed);
   g_test_add_func ("/nystagmus/atom-refinement", test_atom_refinement);
   g_test_add_func ("/nystagmus/channel-units", test_channel_units);
   g_test_add_func ("/nystagmus/saccade-calibration", test_saccade_calibration);
+  g_test_add_func ("/nystagmus/screen-geometry", test_screen_geometry);
+  g_test_add_func ("/nystagmus/saccade-calibration-sim", test_saccade_calibration_sim);
   g_test_add_func ("/nystagmus/no-eye-channel", test_no_eye_channel);
   g_test_add_func ("/nystagmus/no-beats", test_no_beats);
   g_test_add_func ("/nystagmus/interval", test_interval);

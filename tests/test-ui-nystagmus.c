@@ -51,6 +51,39 @@ not_rendering (gpointer view)
   return !atomscope_signal_view_is_rendering (view);
 }
 
+/* The panel's SPV figure (its drawing area). */
+static GtkWidget *
+panel_plots (AtomscopeNystagmusPanel *panel)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (panel)); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_DRAWING_AREA (c))
+      return c;
+  return NULL;
+}
+
+/* Per mille of the pixels in the left and right halves of the SPV figure that are strongly
+ * coloured (the points, the bars): both plots drew data, not just their titles. */
+static guint
+plots_coloured (gpointer plots)
+{
+  int w, h;
+  g_autofree guint8 *px = ui_test_render_pixels (plots, &w, &h);
+  guint n[2] = { 0, 0 };
+
+  if (px == NULL || w < 20 || h < 20)
+    return 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *p = px + 4 * ((gsize) y * w + x);
+        int r = p[2], g = p[1], b = p[0];
+        if (MAX (r, MAX (g, b)) - MIN (r, MIN (g, b)) > 90)
+          n[x >= w / 2]++;
+      }
+  return (guint) (1000.0 * MIN (n[0], n[1]) / (0.5 * w * h));
+}
+
 /* The engine's own analysis of the file the window opened. */
 static AsNystagmusAnalysis *
 engine_analysis (const char *path)
@@ -150,6 +183,13 @@ test_bundled (void)
                                      serial + 1, 30));
   ui_test_iterate (50);
   check_shown (panel, an, 4.0, 9.0);
+  /* Both SPV plots show data (points and bars), side by side. */
+  {
+    GtkWidget *plots = panel_plots (panel);
+    g_assert_nonnull (plots);
+    g_assert_true (ui_test_wait_until (plots_coloured, plots, 10, 30));
+    g_test_message ("SPV plots: %u ‰ coloured pixels in the emptier half", plots_coloured (plots));
+  }
 
   /* The browser marks each fast phase of the page where the engine put it, and no
    * orange in the middle of slow phases. */
@@ -232,6 +272,50 @@ test_no_eye_channel (void)
   g_rmdir (dir);
 }
 
+static guint
+names_fixation_csv (gpointer panel)
+{
+  const char *m = atomscope_nystagmus_panel_get_message (panel);
+  return m != NULL && strstr (m, "fixation.csv") != NULL;
+}
+
+/* An eye channel with steady fixation (noise, one refixation): the panel is shown and says
+ * that there is no beat in this file, with no measures and no rows. */
+static void
+test_no_beats (void)
+{
+  AtomscopeWindow *window;
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "fixation.csv", NULL);
+  g_autoptr (GString) text = g_string_new ("time_s,eye_position_deg\n");
+  g_autoptr (GFile) file = NULL;
+  const char *message;
+
+  for (int i = 0; i < 2000; i++)
+    g_string_append_printf (text, "%.3f,%.4f\n", i / 200.0,
+                            (i > 900 ? 4.0 : 0.0) + 0.04 * sin (i * 1.7) * cos (i * 0.37));
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  file = g_file_new_for_path (path);
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 2, 30));
+  g_assert_true (ui_test_wait_until (names_fixation_csv, window->nystagmus_panel, 1, 30));
+  ui_test_iterate (20);
+  message = atomscope_nystagmus_panel_get_message (window->nystagmus_panel);
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "no nystagmus beat"));
+  g_assert_null (atomscope_nystagmus_panel_get_analysis (window->nystagmus_panel));
+  g_assert_cmpuint (atomscope_nystagmus_panel_get_n_rows (window->nystagmus_panel), ==, 0);
+  /* An eye recording: the panel is there to say so. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->nystagmus_panel)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (50);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,5 +330,6 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ui/nystagmus/bundled", test_bundled);
   g_test_add_func ("/ui/nystagmus/no-eye-channel", test_no_eye_channel);
+  g_test_add_func ("/ui/nystagmus/no-beats", test_no_beats);
   return g_test_run ();
 }

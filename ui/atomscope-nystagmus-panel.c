@@ -80,7 +80,13 @@ analyse_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
     }
   an = as_nystagmus_analyse (ch, NULL, NULL, &error);
   if (an == NULL)
-    g_task_return_error (task, error);
+    {
+      /* The engine names the channel; the panel names the file as well. */
+      g_autofree char *base = g_path_get_basename (rec->path ? rec->path : "");
+      if (rec->path != NULL)
+        g_prefix_error (&error, "%s: ", base);
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_pointer (task, an, (GDestroyNotify) as_nystagmus_analysis_unref);
 }
@@ -489,7 +495,7 @@ atomscope_nystagmus_panel_init (AtomscopeNystagmusPanel *self)
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->summary));
 
   self->plots = GTK_DRAWING_AREA (gtk_drawing_area_new ());
-  gtk_drawing_area_set_content_height (self->plots, 170);
+  gtk_drawing_area_set_content_height (self->plots, 200);
   gtk_drawing_area_set_draw_func (self->plots, draw_plots, self, NULL);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->plots));
   self->worker = atomscope_figure_worker_new (GTK_WIDGET (self->plots));
