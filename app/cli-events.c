@@ -219,9 +219,18 @@ as_cli_events (int argc, char **argv)
     {
       const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
       const AsDrippEventType *t = analysis->event_types->pdata[row->event_type];
-      printf ("%-5u %-10s %6zu %6zu %9.4g %9.4g %9.4g %9.4g %10.3g\n", row->atom + 1, t->label,
-              row->fit.n_events, row->fit.n_occurrences, row->fit.mu, row->fit.alpha, row->fit.m,
-              row->fit.sigma, row->fit.p_value);
+      /* without excitation (α = 0) the kernel has no latency nor jitter to speak of */
+      gboolean kernel = row->fit.n_occurrences > 0 && row->fit.alpha > 0;
+      char m[32] = "–", sigma[32] = "–";
+
+      if (kernel)
+        {
+          g_snprintf (m, sizeof m, "%.4g", row->fit.m);
+          g_snprintf (sigma, sizeof sigma, "%.4g", row->fit.sigma);
+        }
+      printf ("%-5u %-10s %6zu %6zu %9.4g %9.4g %*s %*s %10.3g\n", row->atom + 1, t->label,
+              row->fit.n_events, row->fit.n_occurrences, row->fit.mu, row->fit.alpha,
+              kernel ? 9 : 11, m, kernel ? 9 : 11, sigma, row->fit.p_value);
     }
 
   if (!no_figures)

@@ -538,8 +538,9 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
       g_snprintf (buf, sizeof buf, "%u", item_row (item)->atom + 1);
       gtk_label_set_text (label, buf);
     }
-  else if ((c == COL_M || c == COL_SIGMA) && item_row (item)->fit.n_occurrences == 0)
-    gtk_label_set_text (label, "–");   /* no occurrence: no latency, no jitter */
+  else if ((c == COL_M || c == COL_SIGMA)
+           && (item_row (item)->fit.n_occurrences == 0 || !(item_row (item)->fit.alpha > 0)))
+    gtk_label_set_text (label, "–");   /* no occurrence or no excitation: no latency, no jitter */
   else
     {
       g_snprintf (buf, sizeof buf, c == COL_P ? "%.3g" : "%.4g", column_value (item, c));
