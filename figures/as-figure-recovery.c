@@ -96,7 +96,8 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
 
                 cairo_set_source_rgb (cr, lum > 0.5 ? 0.0 : 1.0, lum > 0.5 ? 0.0 : 1.0,
                                       lum > 0.5 ? 0.0 : 1.0);
-                format_value (buf, sizeof buf, v);
+                /* Three decimals always: "1" among "0.981" reads as a rounding. */
+                g_snprintf (buf, sizeof buf, "%.3f", v);
                 as_figure_text (cr, style, 0.9, 0, buf, x + cw / 2, y + ch / 2, 0.5, 0.5);
               }
           }

@@ -24,7 +24,7 @@ check () { # description, expected status, command...
   fi
 }
 
-echo "1..12"
+echo "1..17"
 check "tiny grid" 0 "$cli" recovery --grid "$grid" --out "$tmp/r" --depth 15 --jobs 2
 rows=$(tail -n +2 "$tmp/r/results.csv" | wc -l)
 [ "$rows" -eq 12 ] && ok "12 result rows" || notok "12 result rows (got $rows)"
@@ -58,7 +58,25 @@ out=$("$cli" recovery --grid "$grid" --out "$tmp/r" --depth 0 2>&1)
 echo "$out" | grep -q "0 cells computed, 12 taken" && ok "complete grid: nothing recomputed" \
   || { notok "complete grid: nothing recomputed"; echo "$out" | sed 's/^/# /'; }
 
+# Other settings in the same folder are refused, not mixed in.
+out=$("$cli" recovery --grid "$grid,snr=10" --out "$tmp/r" --depth 0 2>&1); st=$?
+[ $st -eq 1 ] && echo "$out" | grep -q "settings.txt" && echo "$out" | grep -q "snr=10" \
+  && ok "other settings refuse the folder" || { notok "other settings refuse the folder"; echo "$out" | sed 's/^/# /'; }
+
+# A Gaussian dictionary (coherence 0), ±1 amplitudes, Bernoulli supports.
+g2="n=12,m=16,samples=200,sparsity=0.2,coherence=0,0.5,seeds=1,learners=am,amplitude=sign,support=bernoulli"
+check "Gaussian dictionary, sign amplitudes, Bernoulli supports" 0 \
+  "$cli" recovery --grid "$g2" --out "$tmp/g" --depth 0
+awk -F, 'NR > 1 && $3 == 0 { gauss++; if (!($6 > 0.3 && $6 < 1)) bad = 1 }
+         NR > 1 && $3 == 0.5 { if (($6 - 0.5)^2 > 1e-10) bad = 1 }
+         END { exit bad || gauss != 1 }' "$tmp/g/results.csv" \
+  && ok "Gaussian row reports the coherence it reached, the other its target" \
+  || { notok "Gaussian row reports the coherence it reached"; sed 's/^/# /' "$tmp/g/results.csv"; }
+grep -q "amplitude=sign,support=bernoulli" "$tmp/g/settings.txt" && ok "settings.txt written" \
+  || notok "settings.txt written"
+
 # Bad input.
+check "unknown amplitude law" 2 "$cli" recovery --grid "amplitude=cauchy" --out "$tmp/x"
 check "unknown grid item" 2 "$cli" recovery --grid "sparsity=0.1,colour=3" --out "$tmp/x"
 mkdir -p "$tmp/bad"; printf 'am,1,2\n' > "$tmp/bad/results.csv"
 out=$("$cli" recovery --grid "$grid" --out "$tmp/bad" 2>&1); st=$?
