@@ -373,10 +373,11 @@ as_dl_grid_learner_params (const AsDlGrid *g, const AsDlCell *cell, AsDlParams *
   switch (cell->learner)
     {
     case AS_DL_LEARNER_ONLINE:
-      /* About ten passes over the signals in mini-batches of 64 (three
-       * leave a fifth of the atoms unfound on the easiest problems). */
+      /* Twenty passes over the signals in mini-batches of 64: the coding
+       * budget of am's twenty iterations (three passes left a tenth of the
+       * atoms unfound on the easiest problems). */
       p->batch = 64;
-      p->n_iter = MAX (10u, 10 * cell->n_samples / p->batch);
+      p->n_iter = MAX (10u, 20 * cell->n_samples / p->batch);
       break;
     case AS_DL_LEARNER_UNROLLED:
       /* Mini-batches well above m: on fewer signals than atoms the unrolled

@@ -262,10 +262,12 @@ accumulate_statistics (guint n, guint m, guint N, const double *X, const double 
  * two atoms sharing one true atom split its codes and both stay in use), get
  * a random signal, so that they have a chance to find a place (as K-SVD and
  * SPAMS do with unused atoms). */
-static void
+static guint
 replace_unused_atoms (AsRng *rng, guint n, guint m, guint N, const double *X, const double *A,
-                      double *D)
+                      double *D, gboolean *replaced)
 {
+  guint count = 0;
+
   g_autofree double *G = g_new (double, (gsize) m * m);
 
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n, 1.0, D, m, D, m, 0.0, G, m);
@@ -280,8 +282,30 @@ replace_unused_atoms (AsRng *rng, guint n, guint m, guint N, const double *X, co
           replace = d > 0.0 && fabs (G[(gsize) i * m + j]) > 0.99 * sqrt (d);
         }
       if (replace)
-        set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+        {
+          set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+          count++;
+        }
+      if (replaced != NULL)
+        replaced[j] = replace;
     }
+  return count;
+}
+
+/* The online statistics of a replaced atom describe the atom it replaced:
+ * kept, they would pull it straight back (Mairal et al. 2009 restart such
+ * atoms); its row and column of A and its column of B start afresh. */
+static void
+forget_atoms (guint n, guint m, const gboolean *replaced, double *A, double *B)
+{
+  for (guint j = 0; j < m; j++)
+    if (replaced[j])
+      {
+        for (guint k = 0; k < m; k++)
+          A[(gsize) j * m + k] = A[(gsize) k * m + j] = 0.0;
+        for (guint r = 0; r < n; r++)
+          B[(gsize) r * m + j] = 0.0;
+      }
 }
 
 /* ------------------------------------------------------ unrolled gradient */
@@ -574,7 +598,7 @@ learn_am (const AsDlParams *p, guint n, guint N, const double *X, double lambda,
       accumulate_statistics (n, m, N, X, Z, 0.0, 1.0 / N, A, Bs);
       memcpy (D_prev, D, sizeof (double) * n * m);
       as_dl_dstep_bcd (n, m, A, Bs, D, 10);
-      replace_unused_atoms (rng, n, m, N, X, A, D);
+      replace_unused_atoms (rng, n, m, N, X, A, D, NULL);
       *iterations = it + 1;
       for (gsize i = 0; i < (gsize) n * m; i++)
         change += (D[i] - D_prev[i]) * (D[i] - D_prev[i]);
@@ -596,6 +620,7 @@ learn_online (const AsDlParams *p, guint n, guint N, const double *X, double lam
   g_autofree double *Xb = g_new (double, (gsize) eta * n);
   g_autofree double *Zb = g_new (double, (gsize) eta * m);
   g_autofree guint *order = g_new (guint, N);
+  g_autofree gboolean *replaced = g_new (gboolean, m);
 
   for (guint t = 1; t <= p->n_iter; t++)
     {
@@ -610,7 +635,8 @@ learn_online (const AsDlParams *p, guint n, guint N, const double *X, double lam
         return FALSE;
       accumulate_statistics (n, m, eta, Xb, Zb, t == 1 ? 0.0 : beta, 1.0 / eta, A, Bs);
       as_dl_dstep_bcd (n, m, A, Bs, D, 1);
-      replace_unused_atoms (rng, n, m, eta, Xb, A, D);
+      if (replace_unused_atoms (rng, n, m, eta, Xb, A, D, replaced) > 0)
+        forget_atoms (n, m, replaced, A, Bs);
       *iterations = t;
       if (!all_finite (D, (gsize) n * m))
         break;
