@@ -636,6 +636,46 @@ test_recovery_shape (void)
   g_assert_cmpfloat (am[3], <, am[2] - 0.02);
 }
 
+/* The grid specification reaches every setting of the problem generator. */
+static void
+test_grid_spec (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsDlGrid) g = as_dl_grid_parse ("coherence=0,0.4,amplitude=sign,support=bernoulli,"
+                                             "m=96,snr=12,unroll=ista,gradient=implicit,layers=7",
+                                             &error);
+  g_autofree char *settings = NULL;
+  g_autofree double *D = NULL;
+  AsDlCell cell;
+  double mu;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g->n_coherence, ==, 2);
+  g_assert_cmpfloat (g->coherence[0], ==, 0.0);
+  g_assert_cmpint (g->amplitude, ==, AS_DL_AMPLITUDE_SIGN);
+  g_assert_cmpint (g->support, ==, AS_DL_SUPPORT_BERNOULLI);
+  settings = as_dl_grid_settings (g);
+  g_assert_cmpstr (settings, ==, "n=64,m=96,lambda=0.1,snr=12,amplitude=sign,support=bernoulli,"
+                                 "layers=7,unroll=ista,gradient=implicit");
+  /* Coherence 0 is a Gaussian draw, whose coherence is what chance gives
+   * (well above the 0.4 asked of the other column, well below 1). */
+  D = g_new (double, (gsize) g->n * g->m);
+  cell = (AsDlCell) { AS_DL_LEARNER_AM, 0.05, 0.0, 100, 0 };
+  g_assert_true (as_dl_grid_dictionary (g, &cell, D, &error));
+  mu = as_metrics_mutual_coherence (g->n, g->m, D);
+  g_assert_cmpfloat (mu, >, 0.4);
+  g_assert_cmpfloat (mu, <, 0.8);
+  cell.coherence = 0.4;
+  g_assert_true (as_dl_grid_dictionary (g, &cell, D, &error));
+  g_assert_cmpfloat (fabs (as_metrics_mutual_coherence (g->n, g->m, D) - 0.4), <, 1e-6);
+
+  g_assert_null (as_dl_grid_parse ("support=poisson", &error));
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (as_dl_grid_parse ("coherence=-0.1", &error));
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+}
+
 /* Every learner lowers the objective from the initial dictionary's. */
 static void
 test_learners_descend (void)
@@ -663,6 +703,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dl/implicit-jacobian", test_implicit_jacobian);
   g_test_add_func ("/dl/analytic-gradient", test_analytic_gradient);
   g_test_add_func ("/dl/gradient-error-depth", test_gradient_error_depth);
+  g_test_add_func ("/dl/grid-spec", test_grid_spec);
   g_test_add_func ("/dl/recovery-shape", test_recovery_shape);
   g_test_add_func ("/dl/learners-descend", test_learners_descend);
   return g_test_run ();
