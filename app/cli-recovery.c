@@ -236,8 +236,17 @@ as_cli_recovery (int argc, char **argv)
     {
       AsDlLearner learner = grid->learners[l];
       g_autofree double *mean = g_new (double, grid->n_sparsity * grid->n_coherence);
-      g_autofree char *title = g_strdup_printf (_("Mean recovery, %s learner (n = %u, m = %u)"),
-                                                as_dl_learner_to_string (learner), grid->n, grid->m);
+      g_autofree char *unroll = g_ascii_strup (as_dl_layers_to_string (grid->layers), -1);
+      g_autofree char *title =
+          learner == AS_DL_LEARNER_AM
+            ? g_strdup_printf (_("Mean recovery, alternating minimisation (n = %u, m = %u)"),
+                               grid->n, grid->m)
+          : learner == AS_DL_LEARNER_ONLINE
+            ? g_strdup_printf (_("Mean recovery, online learning (n = %u, m = %u)"),
+                               grid->n, grid->m)
+            : g_strdup_printf (_("Mean recovery, unrolled %s, T = %u, %s gradient "
+                                 "(n = %u, m = %u)"), unroll, grid->n_layers,
+                               as_dl_gradient_to_string (grid->gradient), grid->n, grid->m);
       g_autofree char *stem = g_strdup_printf ("recovery-%s", as_dl_learner_to_string (learner));
       g_autofree const char **labels = g_new0 (const char *, grid->n_coherence);
       AsFigureHeatmap map = {
