@@ -78,6 +78,36 @@ export_all (const char *dir, const char *stem, double width, double height,
   return TRUE;
 }
 
+/* DIR/settings.txt holds the settings shared by all cells (as_dl_grid_settings):
+ * results computed with other settings are never mixed into this grid. */
+static gboolean
+check_settings (const char *dir, const AsDlGrid *grid, guint n_results, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "settings.txt", NULL);
+  g_autofree char *want = as_dl_grid_settings (grid);
+  g_autofree char *have = NULL;
+  AsOutput *out;
+
+  if (g_file_get_contents (path, &have, NULL, NULL))
+    {
+      g_strstrip (have);
+      if (strcmp (have, want) == 0)
+        return TRUE;
+      if (n_results > 0)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("%s: the results there were computed with “%s”, this grid asks for "
+                         "“%s”; choose another folder"), path, have, want);
+          return FALSE;
+        }
+    }
+  out = as_output_open (path, TRUE, error);
+  if (out == NULL)
+    return FALSE;
+  fprintf (as_output_get_stream (out), "%s\n", want);
+  return as_output_commit (out, error);
+}
+
 static gboolean
 write_gradient_csv (const char *path, const double *errors, guint max_depth, GError **error)
 {
@@ -124,14 +154,21 @@ as_cli_recovery (int argc, char **argv)
       _("SPEC is a comma-separated list of KEY=VALUE items.  A value is a number, a range "
         "FIRST:LAST:COUNT of evenly spaced values, or a list (items without “=” extend the "
         "previous key).  Keys: sparsity (active atoms per signal over n), coherence (mutual "
-        "coherence of the true dictionary), samples (number of signals), seeds (problems per "
-        "cell), learners (am, online, unrolled), n, m, lambda (fraction of the mean λ_max), "
-        "snr (dB), layers, unroll (ista or fista) and gradient (analytic, automatic or "
-        "implicit) for the unrolled learner.\n\nDefault: %s,n=64,m=128\n\n"
+        "coherence of the true dictionary; 0 for a random Gaussian dictionary), samples "
+        "(number of signals), seeds (problems per cell), learners (am, online, unrolled), n, "
+        "m (m/n is the overcompleteness), lambda (fraction of the mean λ_max), snr (dB), "
+        "amplitude (gaussian, sign or bounded), support (fixed or bernoulli), layers, unroll "
+        "(ista or fista) and gradient (analytic, automatic or implicit) for the unrolled "
+        "learner.\n\nDefault: %s,n=64,m=128,lambda=0.1,snr=30,amplitude=bounded,support=fixed,"
+        "layers=20,unroll=fista,gradient=automatic\n\n"
+        "Example: --grid \"sparsity=0.05,0.1,coherence=0,0.3,0.6,samples=500,2000,"
+        "learners=am,unrolled,unroll=ista,gradient=implicit\"\n\n"
         "Writes into DIR: results.csv (one row per cell, rewritten after every cell, so an "
-        "interrupted run resumes where it stopped), recovery-LEARNER.png/.svg/.pdf (mean "
-        "recovery over sparsity × coherence), gradient-errors.csv and gradient-errors.png/"
-        ".svg/.pdf (error of the three gradient estimates of unrolled learning versus depth)."),
+        "interrupted run resumes where it stopped), settings.txt (the settings shared by "
+        "the cells: a run with other settings refuses the folder), recovery-LEARNER.png/.svg/"
+        ".pdf (mean recovery over sparsity × coherence), gradient-errors.csv and "
+        "gradient-errors.png/.svg/.pdf (error of the three gradient estimates of unrolled "
+        "learning versus depth)."),
       AS_DL_GRID_DEFAULT_SPEC);
   g_option_context_set_summary (context,
       _("Dictionary recovery: draws problems with a chosen sparsity and coherence, learns the "
@@ -174,6 +211,11 @@ as_cli_recovery (int argc, char **argv)
       return 1;
     }
   before = results->len;
+  if (!check_settings (out_dir, grid, before, &error))
+    {
+      as_cli_error (command, "%s", error->message);
+      return 1;
+    }
   total = as_dl_grid_n_cells (grid);
   printf (_("%u cells (%u sparsity × %u coherence × %u sample sizes × %u learners × %u seeds), "
             "n = %u, m = %u; %u results already in %s\n"),
@@ -194,9 +236,19 @@ as_cli_recovery (int argc, char **argv)
     {
       AsDlLearner learner = grid->learners[l];
       g_autofree double *mean = g_new (double, grid->n_sparsity * grid->n_coherence);
-      g_autofree char *title = g_strdup_printf (_("Mean recovery, %s learner (n = %u, m = %u)"),
-                                                as_dl_learner_to_string (learner), grid->n, grid->m);
+      g_autofree char *unroll = g_ascii_strup (as_dl_layers_to_string (grid->layers), -1);
+      g_autofree char *title =
+          learner == AS_DL_LEARNER_AM
+            ? g_strdup_printf (_("Mean recovery, alternating minimisation (n = %u, m = %u)"),
+                               grid->n, grid->m)
+          : learner == AS_DL_LEARNER_ONLINE
+            ? g_strdup_printf (_("Mean recovery, online learning (n = %u, m = %u)"),
+                               grid->n, grid->m)
+            : g_strdup_printf (_("Mean recovery, unrolled %s, T = %u, %s gradient "
+                                 "(n = %u, m = %u)"), unroll, grid->n_layers,
+                               as_dl_gradient_to_string (grid->gradient), grid->n, grid->m);
       g_autofree char *stem = g_strdup_printf ("recovery-%s", as_dl_learner_to_string (learner));
+      g_autofree const char **labels = g_new0 (const char *, grid->n_coherence);
       AsFigureHeatmap map = {
         .title = title,
         .x_label = _("mutual coherence μ(D)"),
@@ -206,12 +258,16 @@ as_cli_recovery (int argc, char **argv)
         .n_cols = grid->n_coherence,
         .row_values = grid->sparsity,
         .col_values = grid->coherence,
+        .col_labels = labels,
         .values = mean,
         .vmin = 0.0,
         .vmax = 1.0,
         .show_values = TRUE,
       };
 
+      for (guint c = 0; c < grid->n_coherence; c++)
+        if (grid->coherence[c] == 0.0)
+          labels[c] = _("Gaussian");
       as_dl_grid_mean_recovery (grid, results, learner, mean);
       if (!export_all (out_dir, stem, 640, 480, draw_heatmap, &map, &error))
         {

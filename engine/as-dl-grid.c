@@ -111,10 +111,12 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
         {
           double x = g_array_index (v, double, i);
 
-          if (!(x > 0.0 && x <= 1.0))
+          /* A coherence of 0 asks for a Gaussian dictionary. */
+          if (!((sp ? x > 0.0 : x >= 0.0) && x <= 1.0))
             {
               g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                           _("Grid item “%s”: the value %g is not in (0, 1]"), key, x);
+                           sp ? _("Grid item “%s”: the value %g is not in (0, 1]")
+                              : _("Grid item “%s”: the value %g is not in [0, 1]"), key, x);
               return FALSE;
             }
         }
@@ -208,6 +210,22 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
                    first);
       return FALSE;
     }
+  if (strcmp (key, "amplitude") == 0)
+    {
+      if (as_dl_amplitude_from_string (first, &g->amplitude))
+        return TRUE;
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Grid item “amplitude”: unknown law “%s” (gaussian, sign, bounded)"), first);
+      return FALSE;
+    }
+  if (strcmp (key, "support") == 0)
+    {
+      if (as_dl_support_from_string (first, &g->support))
+        return TRUE;
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Grid item “support”: unknown model “%s” (fixed, bernoulli)"), first);
+      return FALSE;
+    }
   if (strcmp (key, "unroll") == 0)
     {
       if (as_dl_layers_from_string (first, &g->layers))
@@ -218,7 +236,7 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
     }
   g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                _("Unknown grid item “%s” (sparsity, coherence, samples, seeds, learners, n, m, "
-                 "lambda, snr, layers, gradient, unroll)"), key);
+                 "lambda, snr, amplitude, support, layers, gradient, unroll)"), key);
   return FALSE;
 
 bad_count:
@@ -275,6 +293,8 @@ as_dl_grid_parse (const char *spec, GError **error)
   g->n_seeds = 3;
   g->lambda = 0.1;
   g->snr_db = 30.0;
+  g->amplitude = AS_DL_AMPLITUDE_BOUNDED;
+  g->support = AS_DL_SUPPORT_FIXED;
   g->n_layers = 20;
   g->layers = AS_DL_LAYERS_FISTA;
   g->gradient = AS_DL_GRADIENT_AUTOMATIC;
@@ -299,6 +319,21 @@ as_dl_grid_parse (const char *spec, GError **error)
       return NULL;
     }
   return g_steal_pointer (&g);
+}
+
+char *
+as_dl_grid_settings (const AsDlGrid *g)
+{
+  char lam[G_ASCII_DTOSTR_BUF_SIZE], snr[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (lam, sizeof lam, "%.6g", g->lambda);
+  g_ascii_formatd (snr, sizeof snr, "%.6g", g->snr_db);
+  return g_strdup_printf ("n=%u,m=%u,lambda=%s,snr=%s,amplitude=%s,support=%s,layers=%u,"
+                          "unroll=%s,gradient=%s", g->n, g->m, lam, snr,
+                          as_dl_amplitude_to_string (g->amplitude),
+                          as_dl_support_to_string (g->support), g->n_layers,
+                          as_dl_layers_to_string (g->layers),
+                          as_dl_gradient_to_string (g->gradient));
 }
 
 guint
@@ -338,9 +373,11 @@ as_dl_grid_learner_params (const AsDlGrid *g, const AsDlCell *cell, AsDlParams *
   switch (cell->learner)
     {
     case AS_DL_LEARNER_ONLINE:
-      /* About three passes over the signals in mini-batches of 64. */
+      /* Twenty passes over the signals in mini-batches of 64: the coding
+       * budget of am's twenty iterations (three passes left a tenth of the
+       * atoms unfound on the easiest problems). */
       p->batch = 64;
-      p->n_iter = MAX (10u, 3 * cell->n_samples / p->batch);
+      p->n_iter = MAX (10u, 20 * cell->n_samples / p->batch);
       break;
     case AS_DL_LEARNER_UNROLLED:
       /* Mini-batches well above m: on fewer signals than atoms the unrolled
@@ -363,9 +400,11 @@ sim_params (const AsDlGrid *g, const AsDlCell *cell, AsDlSimParams *sp)
   sp->n = g->n;
   sp->m = g->m;
   sp->n_signals = cell->n_samples;
-  sp->dictionary = AS_DL_DICTIONARY_COHERENCE;
+  sp->dictionary = cell->coherence > 0.0 ? AS_DL_DICTIONARY_COHERENCE : AS_DL_DICTIONARY_GAUSSIAN;
   sp->coherence = cell->coherence;
   sp->sparsity = cell->sparsity;
+  sp->amplitude = g->amplitude;
+  sp->support = g->support;
   sp->snr_db = g->snr_db;
   sp->seed = cell->seed;
 }
@@ -584,6 +623,8 @@ as_dl_grid_gradient_errors (const AsDlGrid *g, guint n_signals, guint max_depth,
   sp.n_signals = n_signals;
   sp.dictionary = AS_DL_DICTIONARY_GAUSSIAN;
   sp.sparsity = g->sparsity[g->n_sparsity / 2];
+  sp.amplitude = g->amplitude;
+  sp.support = g->support;
   sp.snr_db = g->snr_db;
   pb = as_dl_sim_problem (&sp, NULL, error);
   if (pb == NULL)

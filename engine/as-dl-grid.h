@@ -12,13 +12,18 @@
  * a range FIRST:LAST:COUNT (COUNT evenly spaced values), or a list (the items
  * after a KEY=VALUE that have no '=' extend its list):
  *   sparsity=0.02:0.14:5  active atoms per signal over n (k = sparsity·n)
- *   coherence=0.15:0.75:5 mutual coherence of the true dictionary
+ *   coherence=0.15:0.75:5 mutual coherence of the true dictionary; 0 stands
+ *                         for a random Gaussian dictionary (no target: RIP
+ *                         with high probability), whose coherence is reported
  *   samples=1000          number of signals N
  *   seeds=3               problems drawn per cell
  *   learners=am,online,unrolled
  *   n=64, m=128           signal dimension and number of atoms
  *   lambda=0.1            λ as a fraction of mean ‖D₀ᵀx‖_∞
  *   snr=30                signal-to-noise ratio in dB
+ *   amplitude=bounded     law of the active coefficients (gaussian, sign, bounded)
+ *   support=fixed         support model (fixed: exactly k atoms; bernoulli: each
+ *                         atom active with probability k/m)
  *   layers=20, gradient=automatic, unroll=fista   (unrolled learner)
  * Unspecified keys keep these defaults.
  *
@@ -47,6 +52,8 @@ typedef struct
   guint        n_learners;
   double       lambda;
   double       snr_db;
+  AsDlAmplitude amplitude;
+  AsDlSupport  support;
   guint        n_layers;
   AsDlLayers   layers;
   AsDlGradient gradient;
@@ -72,6 +79,11 @@ typedef struct
   double   objective;
   double   seconds;
 } AsDlCellResult;
+
+/* The settings every cell shares (n, m, λ, SNR, amplitude law, support model,
+ * unrolled learner), as one line: the cell keys of a results file only hold
+ * sense with the settings they were computed with. */
+char     *as_dl_grid_settings     (const AsDlGrid *grid);
 
 /* Parses @spec (NULL or "": the default grid).  FALSE with a message naming
  * the item and the reason on bad input. */

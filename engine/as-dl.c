@@ -262,10 +262,12 @@ accumulate_statistics (guint n, guint m, guint N, const double *X, const double 
  * two atoms sharing one true atom split its codes and both stay in use), get
  * a random signal, so that they have a chance to find a place (as K-SVD and
  * SPAMS do with unused atoms). */
-static void
+static guint
 replace_unused_atoms (AsRng *rng, guint n, guint m, guint N, const double *X, const double *A,
-                      double *D)
+                      double *D, gboolean *replaced)
 {
+  guint count = 0;
+
   g_autofree double *G = g_new (double, (gsize) m * m);
 
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n, 1.0, D, m, D, m, 0.0, G, m);
@@ -280,11 +282,85 @@ replace_unused_atoms (AsRng *rng, guint n, guint m, guint N, const double *X, co
           replace = d > 0.0 && fabs (G[(gsize) i * m + j]) > 0.99 * sqrt (d);
         }
       if (replace)
-        set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+        {
+          set_atom_from_signal (rng, n, m, D, j, X + (gsize) as_rng_below (rng, N) * n);
+          count++;
+        }
+      if (replaced != NULL)
+        replaced[j] = replace;
     }
+  return count;
+}
+
+/* The online statistics of a replaced atom describe the atom it replaced:
+ * kept, they would pull it straight back (Mairal et al. 2009 restart such
+ * atoms); its row and column of A and its column of B start afresh. */
+static void
+forget_atoms (guint n, guint m, const gboolean *replaced, double *A, double *B)
+{
+  for (guint j = 0; j < m; j++)
+    if (replaced[j])
+      {
+        for (guint k = 0; k < m; k++)
+          A[(gsize) j * m + k] = A[(gsize) k * m + j] = 0.0;
+        for (guint r = 0; r < n; r++)
+          B[(gsize) r * m + j] = 0.0;
+      }
 }
 
 /* ------------------------------------------------------ unrolled gradient */
+
+/* Buffers of the unrolled loss and its gradient, kept from one call to the
+ * next by the unrolled learner: allocated afresh at every step, the tape of
+ * a few megabytes cost as much time in page faults as the arithmetic. */
+typedef struct
+{
+  guint   n, m, B, T;
+  gboolean tape;
+  double *beta, *Zs, *Ys, *Rs, *R, *V, *Gz, *P, *Gy, *Rf, *Yf;
+} Workspace;
+
+static void
+workspace_clear (Workspace *w)
+{
+  double **bufs[] = { &w->beta, &w->Zs, &w->Ys, &w->Rs, &w->R, &w->V, &w->Gz, &w->P, &w->Gy,
+                      &w->Rf, &w->Yf };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bufs); i++)
+    g_clear_pointer (bufs[i], g_free);
+  memset (w, 0, sizeof *w);
+}
+
+/* Sizes the buffers for B signals, T layers, with or without the tape. */
+static void
+workspace_ensure (Workspace *w, guint n, guint m, guint B, guint T, gboolean tape)
+{
+  gsize bm = (gsize) B * m, bn = (gsize) B * n;
+
+  if (w->beta != NULL && w->n == n && w->m == m && w->B == B && w->T == T
+      && (w->tape || !tape))
+    return;
+  workspace_clear (w);
+  w->n = n;
+  w->m = m;
+  w->B = B;
+  w->T = T;
+  w->tape = tape;
+  w->beta = g_new (double, T + 1);
+  w->Zs = g_new (double, bm * (tape ? T + 1 : 2));
+  w->R = g_new (double, bn);
+  w->V = g_new (double, bm);
+  w->Rf = g_new (double, bn);
+  w->Yf = g_new (double, bm);
+  if (tape)
+    {
+      w->Ys = g_new (double, bm * MAX (T, 1));
+      w->Rs = g_new (double, bn * MAX (T, 1));
+      w->Gz = g_new (double, bm * (T + 1));
+      w->P = g_new (double, bn);
+      w->Gy = g_new (double, bm);
+    }
+}
 
 typedef struct
 {
@@ -296,6 +372,7 @@ typedef struct
   double *Ys;        /* T × B × m: y⁰ … y^{T−1} (tape only) */
   double *Rs;        /* T × B × n: r^{t−1} = D y^{t−1} − x (tape only) */
   gboolean tape;
+  double *Rf, *Yf;   /* B × n and B × m scratch of the forward pass without a tape */
 } Unrolled;
 
 static void
@@ -326,11 +403,12 @@ unrolled_forward (Unrolled *u)
 {
   guint n = u->n, m = u->m, B = u->B;
   gsize bm = (gsize) B * m, bn = (gsize) B * n;
-  g_autofree double *R_own = u->tape ? NULL : g_new (double, bn);
-  g_autofree double *Y_own = u->tape ? NULL : g_new0 (double, bm);
+  double *R_own = u->Rf, *Y_own = u->Yf;
   double *z_prev = u->Zs, *z = NULL;
 
   memset (u->Zs, 0, sizeof (double) * bm);
+  if (!u->tape)
+    memset (Y_own, 0, sizeof (double) * bm);
   if (u->tape)
     memset (u->Ys, 0, sizeof (double) * bm);
   for (guint t = 1; t <= u->T; t++)
@@ -427,24 +505,27 @@ as_dl_support_vjp (guint n, guint m, const double *D, const double *x, const dou
   return TRUE;
 }
 
-double
-as_dl_unrolled_gradient (guint n, guint m, const double *D, guint B, const double *X,
-                         double lambda, double L, AsDlLayers layers, guint T,
-                         AsDlGradient gradient, double *grad, double *Z_out)
+static double
+unrolled_gradient (guint n, guint m, const double *D, guint B, const double *X, double lambda,
+                   double L, AsDlLayers layers, guint T, AsDlGradient gradient, double *grad,
+                   double *Z_out, Workspace *ws)
 {
   gboolean tape = grad != NULL && gradient == AS_DL_GRADIENT_AUTOMATIC;
   gsize bm = (gsize) B * m, bn = (gsize) B * n;
-  g_autofree double *beta = g_new (double, T + 1);
-  g_autofree double *Zs = g_new0 (double, bm * (tape ? T + 1 : 2));
-  g_autofree double *Ys = tape ? g_new (double, bm * MAX (T, 1)) : NULL;
-  g_autofree double *Rs = tape ? g_new (double, bn * MAX (T, 1)) : NULL;
-  g_autofree double *R = g_new (double, bn);
-  g_autofree double *V = NULL;
-  Unrolled u = { n, m, B, T, D, X, 1.0 / L, lambda / L, beta, Zs, Ys, Rs, tape };
+  double *beta, *Zs, *Ys, *Rs, *R, *V;
+  Unrolled u;
   const double *Z;
   double loss = 0.0;
 
   g_return_val_if_fail (L > 0.0 && B > 0, NAN);
+  workspace_ensure (ws, n, m, B, T, tape);
+  beta = ws->beta;
+  Zs = ws->Zs;
+  Ys = ws->Ys;
+  Rs = ws->Rs;
+  R = ws->R;
+  V = ws->V;
+  u = (Unrolled) { n, m, B, T, D, X, 1.0 / L, lambda / L, beta, Zs, Ys, Rs, tape, ws->Rf, ws->Yf };
   momentum_weights (layers, T, beta);
   Z = unrolled_forward (&u);
   if (Z_out != NULL)
@@ -468,7 +549,6 @@ as_dl_unrolled_gradient (guint n, guint m, const double *D, guint B, const doubl
 
   /* ∂ℓ/∂z^T = (Dᵀ r^T + λ sign z^T) / B, the seed of the back-propagation and
    * the vector the implicit Jacobian is applied to. */
-  V = g_new (double, bm);
   cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, m, n, 1.0 / B, R, n, D, m, 0.0, V, m);
   for (gsize i = 0; i < bm; i++)
     V[i] += lambda * sign0 (Z[i]) / B;
@@ -486,11 +566,10 @@ as_dl_unrolled_gradient (guint n, guint m, const double *D, guint B, const doubl
      * layer t + 2 through y^{t+1}.  Layer t, u^t = y^{t−1} − a Dᵀ(D y^{t−1} − x):
      * δ = ∂ℓ/∂z^t ⊙ 1{z^t ≠ 0}; ∂ℓ/∂D −= a (r^{t−1} δᵀ + D δ (y^{t−1})ᵀ);
      * ∂ℓ/∂y^{t−1} = δ − a Dᵀ D δ. */
-    g_autofree double *Gz = g_new0 (double, bm * (T + 1));
-    g_autofree double *P = g_new (double, bn);
-    g_autofree double *Gy = g_new (double, bm);
+    double *Gz = ws->Gz, *P = ws->P, *Gy = ws->Gy;
     double a = u.a;
 
+    memset (Gz, 0, sizeof (double) * bm * (T + 1));
     memcpy (slot (Gz, bm, T), V, sizeof (double) * bm);
     for (guint t = T; t >= 1; t--)
       {
@@ -523,6 +602,19 @@ as_dl_unrolled_gradient (guint n, guint m, const double *D, guint B, const doubl
         }
       }
   }
+  return loss;
+}
+
+double
+as_dl_unrolled_gradient (guint n, guint m, const double *D, guint B, const double *X,
+                         double lambda, double L, AsDlLayers layers, guint T,
+                         AsDlGradient gradient, double *grad, double *Z_out)
+{
+  Workspace ws = { 0 };
+  double loss = unrolled_gradient (n, m, D, B, X, lambda, L, layers, T, gradient, grad, Z_out,
+                                   &ws);
+
+  workspace_clear (&ws);
   return loss;
 }
 
@@ -574,7 +666,7 @@ learn_am (const AsDlParams *p, guint n, guint N, const double *X, double lambda,
       accumulate_statistics (n, m, N, X, Z, 0.0, 1.0 / N, A, Bs);
       memcpy (D_prev, D, sizeof (double) * n * m);
       as_dl_dstep_bcd (n, m, A, Bs, D, 10);
-      replace_unused_atoms (rng, n, m, N, X, A, D);
+      replace_unused_atoms (rng, n, m, N, X, A, D, NULL);
       *iterations = it + 1;
       for (gsize i = 0; i < (gsize) n * m; i++)
         change += (D[i] - D_prev[i]) * (D[i] - D_prev[i]);
@@ -596,6 +688,7 @@ learn_online (const AsDlParams *p, guint n, guint N, const double *X, double lam
   g_autofree double *Xb = g_new (double, (gsize) eta * n);
   g_autofree double *Zb = g_new (double, (gsize) eta * m);
   g_autofree guint *order = g_new (guint, N);
+  g_autofree gboolean *replaced = g_new (gboolean, m);
 
   for (guint t = 1; t <= p->n_iter; t++)
     {
@@ -610,7 +703,8 @@ learn_online (const AsDlParams *p, guint n, guint N, const double *X, double lam
         return FALSE;
       accumulate_statistics (n, m, eta, Xb, Zb, t == 1 ? 0.0 : beta, 1.0 / eta, A, Bs);
       as_dl_dstep_bcd (n, m, A, Bs, D, 1);
-      replace_unused_atoms (rng, n, m, eta, Xb, A, D);
+      if (replace_unused_atoms (rng, n, m, eta, Xb, A, D, replaced) > 0)
+        forget_atoms (n, m, replaced, A, Bs);
       *iterations = t;
       if (!all_finite (D, (gsize) n * m))
         break;
@@ -627,6 +721,7 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
   g_autofree double *G = g_new (double, (gsize) n * m);
   g_autofree double *Dt = g_new (double, (gsize) n * m);
   g_autofree guint *order = g_new (guint, N);
+  Workspace ws = { 0 };
   double step = 1.0;
 
   if (B == N)
@@ -637,12 +732,13 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
 
       if (B < N)
         draw_batch (rng, n, N, X, B, order, Xb);
-      loss = as_dl_unrolled_gradient (n, m, D, B, Xb, lambda, L, p->layers, p->n_layers,
-                                      p->gradient, G, NULL);
+      loss = unrolled_gradient (n, m, D, B, Xb, lambda, L, p->layers, p->n_layers, p->gradient,
+                                G, NULL, &ws);
       if (!isfinite (loss) || !all_finite (G, (gsize) n * m))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_NUMERIC,
                        _("Unrolled dictionary learning diverged at step %u"), it + 1);
+          workspace_clear (&ws);
           return FALSE;
         }
       /* Projected gradient step with backtracking on the unrolled loss of
@@ -658,8 +754,8 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
             for (gsize i = 0; i < (gsize) n * m; i++)
               Dt[i] = D[i] - trial_step * G[i];
             project_unit_ball (n, m, Dt);
-            trial = as_dl_unrolled_gradient (n, m, Dt, B, Xb, lambda, L, p->layers,
-                                             p->n_layers, p->gradient, NULL, NULL);
+            trial = unrolled_gradient (n, m, Dt, B, Xb, lambda, L, p->layers, p->n_layers,
+                                       p->gradient, NULL, NULL, &ws);
             if (trial <= loss)
               {
                 memcpy (D, Dt, sizeof (double) * n * m);
@@ -670,6 +766,7 @@ learn_unrolled (const AsDlParams *p, guint n, guint N, const double *X, double l
       }
       *iterations = it + 1;
     }
+  workspace_clear (&ws);
   return TRUE;
 }
 

@@ -96,7 +96,8 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
 
                 cairo_set_source_rgb (cr, lum > 0.5 ? 0.0 : 1.0, lum > 0.5 ? 0.0 : 1.0,
                                       lum > 0.5 ? 0.0 : 1.0);
-                format_value (buf, sizeof buf, v);
+                /* Three decimals always: "1" among "0.981" reads as a rounding. */
+                g_snprintf (buf, sizeof buf, "%.3f", v);
                 as_figure_text (cr, style, 0.9, 0, buf, x + cw / 2, y + ch / 2, 0.5, 0.5);
               }
           }
@@ -121,7 +122,9 @@ as_figure_draw_heatmap (cairo_t *cr, double width, double height, const AsFigure
       cairo_move_to (cr, x, top + plot_h);
       cairo_line_to (cr, x, top + plot_h + fs * 0.3);
       cairo_stroke (cr);
-      if (map->col_values != NULL)
+      if (map->col_labels != NULL && map->col_labels[c] != NULL)
+        as_figure_text (cr, style, 1.0, 0, map->col_labels[c], x, top + plot_h + fs * 0.4, 0.5, 0.0);
+      else if (map->col_values != NULL)
         {
           format_value (buf, sizeof buf, map->col_values[c]);
           as_figure_text (cr, style, 1.0, 0, buf, x, top + plot_h + fs * 0.4, 0.5, 0.0);

@@ -26,6 +26,8 @@ typedef struct
   guint         n_rows, n_cols;
   const double *row_values;     /* n_rows tick labels */
   const double *col_values;     /* n_cols tick labels */
+  const char *const *col_labels; /* NULL, or n_cols texts replacing those of col_values
+                                  * where not NULL */
   const double *values;         /* n_rows × n_cols, NAN: not computed yet */
   double        vmin, vmax;     /* colour scale */
   gboolean      show_values;    /* write each value in its cell when it fits */
