@@ -473,6 +473,27 @@ as_derivation_set_load (const AsRecording *rec, const char *path, GError **error
   }
 }
 
+/* Appends a copy of @d (label, unit, type, terms) to the builder array @out. */
+static void
+copy_derivation (GArray *out, const AsDerivation *d)
+{
+  AsDerivation *copy = builder_add (out, d->label, &(AsChannel) { .unit = d->unit, .type = d->type });
+
+  for (guint t = 0; t < d->n_terms; t++)
+    derivation_add_term (copy, d->channel[t], d->weight[t]);
+}
+
+/* The set built in @out, of @like's kind and name and with its missing channels. */
+static AsDerivationSet *
+set_like (GArray *out, const AsDerivationSet *like)
+{
+  AsDerivationSet *result = set_from_array (out, like->kind, like->name, NULL);
+
+  for (guint i = 0; i < like->missing->len; i++)
+    g_ptr_array_add (result->missing, g_strdup (g_ptr_array_index (like->missing, i)));
+  return result;
+}
+
 AsDerivationSet *
 as_derivation_set_without (const AsDerivationSet *set, const char *const *hidden)
 {
@@ -480,22 +501,31 @@ as_derivation_set_without (const AsDerivationSet *set, const char *const *hidden
 
   g_return_val_if_fail (set != NULL, NULL);
   for (guint i = 0; i < set->n_derivations; i++)
-    {
-      const AsDerivation *d = &set->derivations[i];
-      AsDerivation *copy;
+    if (hidden == NULL || !g_strv_contains (hidden, set->derivations[i].label))
+      copy_derivation (out, &set->derivations[i]);
+  return set_like (out, set);
+}
 
-      if (hidden != NULL && g_strv_contains (hidden, d->label))
-        continue;
-      copy = builder_add (out, d->label, &(AsChannel) { .unit = d->unit, .type = d->type });
-      for (guint t = 0; t < d->n_terms; t++)
-        derivation_add_term (copy, d->channel[t], d->weight[t]);
-    }
-  {
-    AsDerivationSet *result = set_from_array (out, set->kind, set->name, NULL);
-    for (guint i = 0; i < set->missing->len; i++)
-      g_ptr_array_add (result->missing, g_strdup (g_ptr_array_index (set->missing, i)));
-    return result;
-  }
+AsDerivationSet *
+as_derivation_set_ordered (const AsDerivationSet *set, const char *const *order)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (AsDerivation));
+  g_autofree gboolean *taken = NULL;
+
+  g_return_val_if_fail (set != NULL, NULL);
+  taken = g_new0 (gboolean, MAX (set->n_derivations, 1u));
+  /* the listed ones in the list's order, then the rest as they were */
+  for (guint o = 0; order != NULL && order[o] != NULL; o++)
+    for (guint i = 0; i < set->n_derivations; i++)
+      if (!taken[i] && g_strcmp0 (set->derivations[i].label, order[o]) == 0)
+        {
+          taken[i] = TRUE;
+          copy_derivation (out, &set->derivations[i]);
+        }
+  for (guint i = 0; i < set->n_derivations; i++)
+    if (!taken[i])
+      copy_derivation (out, &set->derivations[i]);
+  return set_like (out, set);
 }
 
 AsDerivationSet *

@@ -70,6 +70,10 @@ AsDerivationSet *as_derivation_set_new_others (const AsRecording *rec, const AsR
 /* A copy of @set without the derivations labelled as one of @hidden (channels
  * the browser does not show). */
 AsDerivationSet *as_derivation_set_without (const AsDerivationSet *set, const char *const *hidden);
+/* A copy of @set in the order the user chose: the derivations labelled as in @order
+ * first, in that order, then the others in their own order.  NULL or empty @order:
+ * the same order. */
+AsDerivationSet *as_derivation_set_ordered (const AsDerivationSet *set, const char *const *order);
 AsDerivationSet *as_derivation_set_ref   (AsDerivationSet *set);
 void             as_derivation_set_unref (AsDerivationSet *set);
 

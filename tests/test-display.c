@@ -395,6 +395,58 @@ test_page_as_whole (void)
   g_assert_cmpfloat (worst, <, 0.01);
 }
 
+/* Reordering: the labels listed come first in the list's order, the others keep theirs,
+ * each derivation with its terms; the page drawn follows the same order. */
+static void
+test_ordered (void)
+{
+  g_autoptr (AsRecording) rec = synthetic_eeg (256, 20, 0);
+  g_autoptr (AsDerivationSet) avg = NULL, moved = NULL, same = NULL;
+  g_autoptr (AsRecording) page = NULL, base = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const order[] = { "C4-avg", "Fp1-avg", "nowhere", NULL };
+  const char *const want[] = { "C4-avg", "Fp1-avg", "Fp2-avg", "C3-avg" };
+
+  avg = as_derivation_set_new (rec, AS_DERIVATION_AVERAGE, NULL);
+  g_assert_nonnull (avg);
+  moved = as_derivation_set_ordered (avg, order);
+  g_assert_cmpuint (moved->n_derivations, ==, 4);
+  g_assert_cmpint (moved->kind, ==, avg->kind);
+  for (guint i = 0; i < 4; i++)
+    {
+      const AsDerivation *d = &moved->derivations[i], *from = NULL;
+
+      g_assert_cmpstr (d->label, ==, want[i]);
+      for (guint j = 0; j < avg->n_derivations; j++)
+        if (g_str_equal (avg->derivations[j].label, d->label))
+          from = &avg->derivations[j];
+      g_assert_nonnull (from);
+      g_assert_cmpuint (d->n_terms, ==, from->n_terms);
+      for (guint t = 0; t < d->n_terms; t++)
+        {
+          g_assert_cmpuint (d->channel[t], ==, from->channel[t]);
+          g_assert_cmpfloat (d->weight[t], ==, from->weight[t]);
+        }
+    }
+  same = as_derivation_set_ordered (avg, NULL);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (same->derivations[i].label, ==, avg->derivations[i].label);
+
+  base = as_display_page (rec, avg, NULL, 3, 5, NULL, &error);
+  g_assert_no_error (error);
+  page = as_display_page (rec, moved, NULL, 3, 5, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      guint j = 0;
+      while (!g_str_equal (base->channels[j].label, want[i]))
+        j++;
+      g_assert_cmpstr (page->channels[i].label, ==, want[i]);
+      g_assert_cmpmem (as_recording_channel (page, i), page->n_samples * sizeof (double),
+                       as_recording_channel (base, j), base->n_samples * sizeof (double));
+    }
+}
+
 /* Hiding channels: the other derivations are kept, term for term. */
 static void
 test_without (void)
@@ -431,6 +483,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   g_test_add_func ("/display/without", test_without);
+  g_test_add_func ("/display/ordered", test_ordered);
   g_test_add_func ("/display/bipolar-eeg64", test_bipolar_eeg64);
   g_test_add_func ("/display/average-eeg64", test_average_eeg64);
   g_test_add_func ("/display/old-names-and-ears", test_old_names_and_ears);
