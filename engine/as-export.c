@@ -502,22 +502,30 @@ gboolean
 as_export_recording_edf (const char *path, const AsRecording *rec, gboolean overwrite,
                          GError **error)
 {
+  return as_export_recording_edf_with_events (path, rec, rec->events, overwrite, error);
+}
+
+gboolean
+as_export_recording_edf_with_events (const char *path, const AsRecording *rec, const GArray *events,
+                                     gboolean overwrite, GError **error)
+{
+  guint n_events = events != NULL ? events->len : 0;
   g_autofree const char **names = g_new0 (const char *, rec->n_channels + 1);
   g_autofree const char **units = g_new0 (const char *, rec->n_channels + 1);
-  g_autofree AsOccurrence *occ = g_new0 (AsOccurrence, MAX (rec->events->len, 1));
+  g_autofree AsOccurrence *occ = g_new0 (AsOccurrence, MAX (n_events, 1));
 
   for (guint c = 0; c < rec->n_channels; c++)
     names[c] = rec->channels[c].label, units[c] = rec->channels[c].unit;
-  for (guint i = 0; i < rec->events->len; i++)
+  for (guint i = 0; i < n_events; i++)
     {
-      const AsEvent *e = &g_array_index (rec->events, AsEvent, i);
+      const AsEvent *e = &g_array_index (events, AsEvent, i);
       occ[i].onset = e->onset;
       occ[i].duration = e->duration;
       occ[i].trial_type = e->label;
       occ[i].value = NAN;
     }
   return as_export_edf (path, rec->data, rec->n_channels, rec->n_samples, rec->sfreq, names, units,
-                        occ, rec->events->len, overwrite, error);
+                        occ, n_events, overwrite, error);
 }
 
 static void

@@ -97,6 +97,10 @@ struct _AtomscopeSignalView
   AsDerivationSet *others;      /* which, over @others_rec */
   AsDisplayFilters filters;
   PageSlot    *page_slot;       /* the page last drawn, written by the worker */
+  GArray      *annotations;     /* of AsEvent, never changed once set: drawn
+                                   instead of the recording's events; or NULL */
+  double       select_from, select_to; /* s: an annotation's span being dragged (from < to) */
+  gboolean     selecting;
 };
 
 enum
@@ -113,6 +117,14 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_ANNOTATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtomscopeSignalView, atomscope_signal_view, GTK_TYPE_WIDGET)
 
@@ -170,6 +182,7 @@ typedef struct
   AsDerivationSet       *others;
   AsDisplayFilters       filters;
   PageSlot              *slot;
+  GArray                *annotations;  /* shared, never changed, or NULL */
 } SignalRender;
 
 static void
@@ -184,6 +197,7 @@ signal_render_free (SignalRender *r)
   g_clear_pointer (&r->others, as_derivation_set_unref);
   g_clear_pointer (&r->bad, g_strfreev);
   g_clear_pointer (&r->slot, page_slot_unref);
+  g_clear_pointer (&r->annotations, g_array_unref);
   g_free (r);
 }
 
@@ -255,6 +269,20 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
       else
         g_warning ("%s", more_error->message);
     }
+  /* The annotations being edited replace the events the page took from the
+   * recording; the page is the worker's own. */
+  if (page != NULL && r->annotations != NULL)
+    {
+      double page_end = origin + page->n_samples / page->sfreq;
+
+      g_array_set_size (page->events, 0);
+      for (guint i = 0; i < r->annotations->len; i++)
+        {
+          const AsEvent *ev = &g_array_index (r->annotations, AsEvent, i);
+          if (ev->onset + ev->duration >= origin && ev->onset < page_end)
+            as_recording_add_event (page, ev->onset - origin, ev->duration, ev->label);
+        }
+    }
   if (page != NULL && r->scaled)
     r->options.scaled_channels = r->options.recon_channels > 0 ? r->options.recon_channels : page->n_channels;
   r->options.time_origin = origin;
@@ -316,6 +344,7 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       r->scaled = self->scaled;
       r->filters = self->filters;
       r->slot = page_slot_ref (self->page_slot);
+      r->annotations = self->annotations != NULL ? g_array_ref (self->annotations) : NULL;
       r->options = (AsFigureSignalOptions) {
         .sensitivity = self->sensitivity,
         .pixels_per_mm = self->pixels_per_mm,
@@ -332,6 +361,51 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
   if (atomscope_figure_worker_append (self->worker, snapshot, &generation))
     self->drawn_generation = generation;
+  /* The span of an annotation being dragged, over the page. */
+  if (self->selecting && self->select_to > self->select_from)
+    {
+      double x0 = atomscope_signal_view_x_at (self, self->select_from);
+      double x1 = atomscope_signal_view_x_at (self, self->select_to);
+      GdkRGBA band = { 0.9, 0.55, 0.1, 0.25 };
+
+      gtk_snapshot_append_color (snapshot, &band,
+                                 &GRAPHENE_RECT_INIT (x0, 0, MAX (1, x1 - x0), gtk_widget_get_height (widget)));
+    }
+}
+
+double
+atomscope_signal_view_time_at (AtomscopeSignalView *self, double x)
+{
+  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
+
+  return self->page_start + (x - AS_FIGURE_PLOT_LEFT) / plot_w * self->page_length;
+}
+
+double
+atomscope_signal_view_x_at (AtomscopeSignalView *self, double t)
+{
+  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
+
+  return AS_FIGURE_PLOT_LEFT + (t - self->page_start) / self->page_length * plot_w;
+}
+
+void
+atomscope_signal_view_set_annotations (AtomscopeSignalView *self, GArray *annotations)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (annotations != NULL)
+    g_array_ref (annotations);
+  g_clear_pointer (&self->annotations, g_array_unref);
+  self->annotations = annotations;
+  invalidate (self);
+}
+
+GArray *
+atomscope_signal_view_get_annotations (AtomscopeSignalView *self)
+{
+  if (self->annotations != NULL)
+    return self->annotations;
+  return self->recording != NULL ? self->recording->events : NULL;
 }
 
 void
@@ -515,6 +589,7 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   g_clear_pointer (&self->others_rec, as_recording_unref);
   g_clear_pointer (&self->others, as_derivation_set_unref);
+  g_clear_pointer (&self->annotations, g_array_unref);
   self->scaled = FALSE;
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
@@ -585,8 +660,12 @@ static void
 on_drag_begin (GtkGestureDrag *gesture, double x, double y, gpointer user_data)
 {
   AtomscopeSignalView *self = user_data;
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
 
   self->drag_start = self->page_start;
+  /* Shift and drag: the span of a new annotation, as in clinical viewers. */
+  self->selecting = (mods & GDK_SHIFT_MASK) != 0 && self->recording != NULL;
+  self->select_from = self->select_to = atomscope_signal_view_time_at (self, x);
   /* A click on the trace gives it the keyboard: PgUp/PgDn then page. */
   gtk_widget_grab_focus (GTK_WIDGET (self));
 }
@@ -595,9 +674,56 @@ static void
 on_drag_update (GtkGestureDrag *gesture, double dx, double dy, gpointer user_data)
 {
   AtomscopeSignalView *self = user_data;
-  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - 102);
+  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
+  double x0;
 
-  atomscope_signal_view_set_page_start (self, self->drag_start - dx / plot_w * self->page_length);
+  if (!self->selecting)
+    {
+      atomscope_signal_view_set_page_start (self, self->drag_start - dx / plot_w * self->page_length);
+      return;
+    }
+  gtk_gesture_drag_get_start_point (gesture, &x0, NULL);
+  self->select_from = atomscope_signal_view_time_at (self, MIN (x0, x0 + dx));
+  self->select_to = atomscope_signal_view_time_at (self, MAX (x0, x0 + dx));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture, double dx, double dy, gpointer user_data)
+{
+  AtomscopeSignalView *self = user_data;
+  double from = self->select_from, to = self->select_to;
+
+  if (!self->selecting)
+    return;
+  self->selecting = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->recording != NULL && to > from)
+    atomscope_signal_view_request_annotation (self, from, to - from);
+}
+
+void
+atomscope_signal_view_request_annotation (AtomscopeSignalView *self, double onset, double duration)
+{
+  double end;
+
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (self->recording == NULL)
+    return;
+  end = as_recording_duration (self->recording);
+  onset = CLAMP (onset, 0.0, end);
+  duration = CLAMP (duration, 0.0, end - onset);
+  g_signal_emit (self, signals[SIGNAL_ANNOTATE], 0, onset, duration);
+}
+
+/* A double click on the trace annotates (or edits the annotation there). */
+static void
+on_click (GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+  AtomscopeSignalView *self = user_data;
+
+  if (n_press == 2 && x >= AS_FIGURE_PLOT_LEFT)
+    atomscope_signal_view_request_annotation (self, atomscope_signal_view_time_at (self, x), 0);
 }
 
 static gboolean
@@ -797,6 +923,7 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);
   g_clear_pointer (&self->page_slot, page_slot_unref);
+  g_clear_pointer (&self->annotations, g_array_unref);
   G_OBJECT_CLASS (atomscope_signal_view_parent_class)->finalize (object);
 }
 
@@ -834,6 +961,10 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
     g_param_spec_int ("selected-atom", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* annotate (onset s, duration s): the user asked for an annotation there. */
+  signals[SIGNAL_ANNOTATE] =
+    g_signal_new ("annotate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
   gtk_widget_class_set_css_name (widget_class, "signalview");
 }
 
@@ -841,7 +972,7 @@ static void
 atomscope_signal_view_init (AtomscopeSignalView *self)
 {
   GtkEventController *scroll, *key;
-  GtkGesture *drag;
+  GtkGesture *drag, *click;
 
   self->page_length = 10.0;
   self->selected_atom = -1;
@@ -863,7 +994,12 @@ atomscope_signal_view_init (AtomscopeSignalView *self)
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   key = gtk_event_controller_key_new ();
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key), self);

@@ -334,32 +334,50 @@ format_time (const AsRecording *rec, double t)
   return g_strdup_printf ("%.2f s", t);
 }
 
+/* One row per annotation (the window's list, which starts as the recording's
+ * events): its time, text and duration, and buttons to edit or delete it. */
 static void
 fill_events (AtomscopeWindow *self, AsRecording *rec)
 {
   GtkWidget *child;
+  GArray *events = self->annotations;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->events_list))) != NULL)
     gtk_list_box_remove (self->events_list, child);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->events_button), rec != NULL && rec->events->len > 0);
-  if (rec == NULL)
+  gtk_widget_set_sensitive (GTK_WIDGET (self->events_button), rec != NULL);
+  if (rec == NULL || events == NULL)
     return;
-  for (guint i = 0; i < rec->events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
-      const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+      const AsEvent *ev = &g_array_index (events, AsEvent, i);
       g_autofree char *when = format_time (rec, ev->onset);
       g_autofree char *text = ev->duration > 0
                                 ? g_strdup_printf ("%s  %s  (%.2f s)", when, ev->label, ev->duration)
                                 : g_strdup_printf ("%s  %s", when, ev->label);
       GtkWidget *label = gtk_label_new (text);
       GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+      GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
       double *onset = g_new (double, 1);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_set_margin_start (label, 6);
       gtk_widget_set_margin_end (label, 6);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_widget_add_css_class (edit, "flat");
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (edit, _("Edit this annotation"));
+      gtk_widget_set_tooltip_text (remove, _("Delete this annotation (Ctrl+Z brings it back)"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "win.edit-annotation");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "u", i);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "win.delete-annotation");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "u", i);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), edit);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
       *onset = ev->onset + ev->duration / 2;
       g_object_set_data_full (G_OBJECT (row), EVENT_ONSET_KEY, onset, g_free);
       g_object_set_data_full (G_OBJECT (row), EVENT_TEXT_KEY, g_utf8_casefold (ev->label, -1), g_free);
@@ -417,10 +435,11 @@ draw_overview (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   AsFigureStyle style;
 
   atomscope_figure_style_init (&style);
-  as_figure_draw_overview (cr, width, height, &style,
-                           atomscope_signal_view_get_recording (self->signal_view),
-                           atomscope_signal_view_get_page_start (self->signal_view),
-                           atomscope_signal_view_get_page_length (self->signal_view));
+  as_figure_draw_overview_events (cr, width, height, &style,
+                                  atomscope_signal_view_get_recording (self->signal_view),
+                                  atomscope_signal_view_get_annotations (self->signal_view),
+                                  atomscope_signal_view_get_page_start (self->signal_view),
+                                  atomscope_signal_view_get_page_length (self->signal_view));
 }
 
 static void
@@ -458,6 +477,7 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
   AsDisplayFilters f;
   AsDerivationKind kind = atomscope_signal_view_get_montage (self->signal_view);
 
+  atomscope_window_annotations_reset (self, rec, FALSE);
   fill_events (self, rec);
   fill_channels (self, rec);
   gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));

@@ -405,6 +405,7 @@ atomscope_window_dispose (GObject *object)
   g_clear_object (&self->model_cancellable);
   g_clear_pointer (&self->pending_model, as_model_unref);
   atomscope_window_import_dispose (self);
+  atomscope_window_annotations_dispose (self);
   if (self->job != NULL)
     {
       /* Never wait on the worker: it holds its own references to what it reads
@@ -554,6 +555,7 @@ atomscope_window_init (AtomscopeWindow *self)
   g_object_bind_property (self->reconstruction_toggle, "active", self->signal_view,
                           "show-reconstruction", G_BINDING_SYNC_CREATE);
   atomscope_window_browser_init (self);
+  atomscope_window_annotations_init (self);
   /* Learning a recording has nothing to do on the Teaching page, which has its own controls. */
   g_object_bind_property_full (self->view_stack, "visible-child-name", self->learn_box, "visible",
                                G_BINDING_SYNC_CREATE, not_teaching, NULL, NULL, NULL);
