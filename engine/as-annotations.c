@@ -201,9 +201,7 @@ as_annotations_find (const GArray *events, double t, double tolerance)
       const AsEvent *ev = &g_array_index (events, AsEvent, i);
       double d = fabs (t - ev->onset);
 
-      if (t < ev->onset - tolerance || t > ev->onset + ev->duration + tolerance)
-        continue;
-      if (d < best_d)
+      if (d <= tolerance && d < best_d)
         best = i, best_d = d;
     }
   return best;

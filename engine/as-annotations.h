@@ -41,9 +41,9 @@ gint      as_annotations_edit   (GArray *events, guint index, double onset, doub
 gboolean  as_annotations_remove (GArray *events, guint index);
 /* Sorts by onset, stable. */
 void      as_annotations_sort   (GArray *events);
-/* The annotation under time @t: the one whose span [onset, onset + duration]
- * widened by @tolerance s on both sides holds @t, the nearest onset first;
- * −1 when none. */
+/* The annotation whose onset is nearest to time @t, within @tolerance s;
+ * −1 when none.  (Spans are not searched: long annotations often tile a
+ * whole recording, and a click inside one is meant for a new one.) */
 gint      as_annotations_find   (const GArray *events, double t, double tolerance);
 
 /* The recording's samples with @events as its EDF+ annotations (the EDF+

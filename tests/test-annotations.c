@@ -75,11 +75,14 @@ test_operations (void)
   g_assert_cmpstr (at (events, 3)->label, ==, "eyes open");
   g_assert_cmpuint (events->len, ==, 4);
 
-  /* Found under the pointer: inside the span, or near the onset. */
-  g_assert_cmpint (as_annotations_find (events, 21.5, 0.1), ==, 3);
-  g_assert_cmpint (as_annotations_find (events, 9.05, 0.1), ==, 2);
+  /* Found under the pointer: the nearest onset within the tolerance, not
+   * anywhere in a span. */
+  g_assert_cmpint (as_annotations_find (events, 20.05, 0.1), ==, 3);
+  g_assert_cmpint (as_annotations_find (events, 21.5, 0.1), ==, -1);
+  g_assert_cmpint (as_annotations_find (events, 8.95, 0.1), ==, 2);
   g_assert_cmpint (as_annotations_find (events, 15, 0.1), ==, -1);
   g_assert_cmpint (as_annotations_find (events, 5.01, 0.1), ==, 0);
+  g_assert_cmpint (as_annotations_find (events, 8, 5), ==, 2);
 
   g_assert_true (as_annotations_remove (events, 2));
   g_assert_false (as_annotations_remove (events, 3));

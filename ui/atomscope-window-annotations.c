@@ -140,6 +140,16 @@ atomscope_window_undo_annotation (AtomscopeWindow *self)
 
 /* ---- the annotation dialog ------------------------------------------------------ */
 
+/* A dialog answers once: closing it after a response emits its close response too. */
+static gboolean
+first_answer (AdwMessageDialog *dialog)
+{
+  if (g_object_get_data (G_OBJECT (dialog), "atomscope-answered") != NULL)
+    return FALSE;
+  g_object_set_data (G_OBJECT (dialog), "atomscope-answered", GINT_TO_POINTER (1));
+  return TRUE;
+}
+
 static GtkWidget *
 labelled (GtkGrid *grid, int row, const char *text, GtkWidget *field)
 {
@@ -163,6 +173,9 @@ on_annotation_response (AdwMessageDialog *dialog, const char *response, gpointer
   GtkEditable *text = g_object_get_data (G_OBJECT (dialog), DIALOG_TEXT_KEY);
   g_autoptr (GError) error = NULL;
   gint done = 0;
+
+  if (!first_answer (dialog))
+    return;
 
   if (self->annotation_dialog == dialog)
     self->annotation_dialog = NULL;
@@ -411,6 +424,9 @@ on_replace_response (AdwMessageDialog *dialog, const char *response, gpointer us
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
   const char *path = g_object_get_data (G_OBJECT (dialog), "atomscope-path");
 
+  if (!first_answer (dialog))
+    return;
+
   if (self->overwrite_dialog == dialog)
     self->overwrite_dialog = NULL;
   if (g_strcmp0 (response, "replace") == 0)
@@ -519,6 +535,9 @@ static void
 on_unsaved_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (user_data);
+
+  if (!first_answer (dialog))
+    return;
 
   if (self->unsaved_dialog == dialog)
     self->unsaved_dialog = NULL;
