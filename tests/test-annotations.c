@@ -167,6 +167,10 @@ test_files (void)
   back = as_recording_load (edf, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->n_channels, ==, 64);
+  /* The clock keeps its time: the start is the recording's, not the save's. */
+  g_assert_nonnull (rec->start_time);
+  g_assert_nonnull (back->start_time);
+  g_assert_cmpint (g_date_time_compare (back->start_time, rec->start_time), ==, 0);
   g_assert_cmpuint (back->events->len, ==, events->len);
   for (guint i = 0; i < events->len; i++)
     {

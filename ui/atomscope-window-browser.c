@@ -328,8 +328,12 @@ format_time (const AsRecording *rec, double t)
   if (rec->start_time != NULL)
     {
       g_autoptr (GDateTime) at = g_date_time_add (rec->start_time, (GTimeSpan) llround (t * G_TIME_SPAN_SECOND));
+      /* To the hundredth: annotations are placed finer than a second. */
       if (at != NULL)
-        return g_date_time_format (at, "%H:%M:%S");
+        {
+          g_autofree char *clock = g_date_time_format (at, "%H:%M:%S");
+          return g_strdup_printf ("%s.%02d", clock, g_date_time_get_microsecond (at) / 10000);
+        }
     }
   return g_strdup_printf ("%.2f s", t);
 }
