@@ -322,6 +322,23 @@ test_edit_save (void)
     g_assert_true (atomscope_window_has_unsaved_annotations (window));
   }
 
+  /* Opening another file with unsaved annotations asks; Cancel keeps them. */
+  {
+    g_autoptr (GFile) other = g_file_new_for_path (edf);
+    guint loads = atomscope_window_get_load_count (window);
+    AdwMessageDialog *ask;
+
+    atomscope_window_open_file (window, other);
+    ask = atomscope_window_get_unsaved_dialog (window);
+    g_assert_nonnull (ask);
+    adw_message_dialog_response (ask, "cancel");
+    gtk_window_close (GTK_WINDOW (ask));
+    ui_test_iterate (50);
+    g_assert_cmpuint (atomscope_window_get_load_count (window), ==, loads);
+    g_assert_true (atomscope_window_get_recording (window) == rec);
+    g_assert_true (atomscope_window_has_unsaved_annotations (window));
+  }
+
   /* Closing with unsaved annotations asks; Cancel keeps the window, Discard closes it. */
   {
     g_autoptr (GtkWidget) keep = GTK_WIDGET (g_object_ref (window));

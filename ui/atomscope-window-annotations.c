@@ -581,6 +581,71 @@ on_close_request (GtkWindow *window, gpointer user_data)
   return TRUE;
 }
 
+typedef struct
+{
+  void          (*then) (AtomscopeWindow *self, gpointer data);
+  gpointer        data;
+  GDestroyNotify  destroy;
+} Pending;
+
+/* Freed with its dialog: the data too unless it was used. */
+static void
+pending_free (Pending *p)
+{
+  if (p->data != NULL && p->destroy != NULL)
+    p->destroy (p->data);
+  g_free (p);
+}
+
+static void
+on_discard_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  AtomscopeWindow *self = ATOMSCOPE_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  Pending *p = user_data;
+
+  if (!first_answer (dialog))
+    return;
+  if (self->unsaved_dialog == dialog)
+    self->unsaved_dialog = NULL;
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->annotations_modified = FALSE;
+      p->then (self, g_steal_pointer (&p->data));
+    }
+}
+
+void
+atomscope_window_annotations_confirm_discard (AtomscopeWindow *self,
+                                              void (*then) (AtomscopeWindow *self, gpointer data),
+                                              gpointer data, GDestroyNotify destroy)
+{
+  AdwMessageDialog *dialog;
+  Pending *p;
+
+  if (!atomscope_window_has_unsaved_annotations (self))
+    {
+      then (self, data);
+      return;
+    }
+  if (self->unsaved_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->unsaved_dialog)));
+  p = g_new0 (Pending, 1);
+  p->then = then;
+  p->data = data;
+  p->destroy = destroy;
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Discard the Annotations?"), NULL));
+  adw_message_dialog_set_body (dialog, _("The annotations were changed and not saved. Opening another file loses the changes; cancel and save them first (Ctrl+S) to keep them."));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_add_response (dialog, "discard", _("_Discard"));
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "atomscope-pending", p, (GDestroyNotify) pending_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), p);
+  self->unsaved_dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 gboolean
 atomscope_window_has_unsaved_annotations (AtomscopeWindow *self)
 {

@@ -201,6 +201,11 @@ void     atomscope_window_annotation_dialog (AtomscopeWindow *self, gint index, 
  * path) on a worker; asks before replacing a file unless @asked already. */
 void     atomscope_window_save_annotations  (AtomscopeWindow *self, const char *path, gboolean asked);
 gboolean atomscope_window_has_unsaved_annotations (AtomscopeWindow *self);
+/* Runs @then (@data) at once when no annotation is unsaved; else asks, and
+ * runs it only if the user discards them (@destroy frees @data otherwise). */
+void     atomscope_window_annotations_confirm_discard (AtomscopeWindow *self,
+                                                       void (*then) (AtomscopeWindow *self, gpointer data),
+                                                       gpointer data, GDestroyNotify destroy);
 GArray            *atomscope_window_get_annotations        (AtomscopeWindow *self);
 AdwMessageDialog  *atomscope_window_get_annotation_dialog  (AtomscopeWindow *self);
 AdwMessageDialog  *atomscope_window_get_unsaved_dialog     (AtomscopeWindow *self);

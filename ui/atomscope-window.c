@@ -305,8 +305,9 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-open_request (AtomscopeWindow *self, LoadRequest *req)
+open_request_now (AtomscopeWindow *self, gpointer data)
 {
+  LoadRequest *req = data;
   g_autoptr (GTask) task = NULL;
 
   g_cancellable_cancel (self->load_cancellable);
@@ -316,6 +317,14 @@ open_request (AtomscopeWindow *self, LoadRequest *req)
   g_task_set_task_data (task, req, (GDestroyNotify) load_request_free);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, load_thread);
+}
+
+/* Another file replaces the recording: unsaved annotations are asked about first. */
+static void
+open_request (AtomscopeWindow *self, LoadRequest *req)
+{
+  atomscope_window_annotations_confirm_discard (self, open_request_now, req,
+                                                (GDestroyNotify) load_request_free);
 }
 
 /* Reads the file on a worker thread: the main loop never waits on the disk.
