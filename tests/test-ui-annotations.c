@@ -112,6 +112,12 @@ assert_marker (AtomscopeWindow *window, double t, gboolean present)
     g_error ("an annotation line is still drawn at %.3f s (column %d): %.2f of its rows orange", t, x, on);
 }
 
+static guint
+learned_on_ready (gpointer window)
+{
+  return ATOMSCOPE_WINDOW (window)->learned_on != NULL;
+}
+
 static gint
 index_of (GArray *events, const char *label, double onset)
 {
@@ -276,6 +282,23 @@ test_edit_save (void)
     UiTestImageStats stats;
     g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
     g_assert_no_error (error);
+  }
+
+  /* Learning reads the annotations as they are now, not the file's events. */
+  {
+    guint learned = atomscope_window_get_learn_count (window);
+    gint k;
+
+    g_assert_null (window->learned_on);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.learn", NULL));
+    g_assert_true (ui_test_wait_until (learned_on_ready, window, 1, 60));
+    k = index_of (window->learned_on->events, "spike and wave", 6.0);
+    g_assert_cmpint (k, >=, 0);
+    for (guint j = 0; j < window->learned_on->events->len; j++)
+      g_assert_cmpfloat (fabs (g_array_index (window->learned_on->events, AsEvent, j).onset - 8.3), >, 1e-6);
+    atomscope_window_stop_learning (window);
+    g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_learn_count, window,
+                                       learned + 1, 60));
   }
 
   /* Save as EDF+ and as events.tsv on a worker, read them back. */

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "as-annotations.h"
 #include "as-paged.h"
 #include "as-cdl.h"
 #include "as-cdl-encode.h"
@@ -424,6 +425,17 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   g_autoptr (AsRecording) range = NULL;
   AsPreprocessOptions range_opts;
   AsRecording *out;
+  AsRecording annotated;
+  GArray *annotations = g_object_get_data (G_OBJECT (task), "annotations");
+
+  /* The annotations as the user left them take the place of the file's
+   * events: a view of the recording that only reads it. */
+  if (annotations != NULL)
+    {
+      annotated = *rec;
+      annotated.events = annotations;
+      rec = &annotated;
+    }
 
   /* A recording read page by page: its time range is read into memory. */
   if (rec->paged != NULL)
@@ -589,6 +601,9 @@ atomscope_window_learn (AtomscopeWindow *self)
     }
   g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),
                           (GDestroyNotify) as_recording_unref);
+  if (self->annotations != NULL)
+    g_object_set_data_full (G_OBJECT (task), "annotations", as_annotations_copy (self->annotations),
+                            (GDestroyNotify) g_array_unref);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, prepare_thread);
   gtk_label_set_text (self->progress_label, _("Preparing the data…"));
