@@ -101,6 +101,9 @@ struct _AtomscopeSignalView
                                    instead of the recording's events; or NULL */
   double       select_from, select_to; /* s: an annotation's span being dragged (from < to) */
   gboolean     selecting;
+  guint        channels_per_page; /* rows drawn at a time, 0: all */
+  guint        first_channel;     /* the first row drawn, among those shown */
+  guint        n_rows;            /* rows there are to scroll through (last render) */
 };
 
 enum
@@ -113,6 +116,8 @@ enum
   PROP_COMMON_SCALE,
   PROP_SHOW_RECONSTRUCTION,
   PROP_SELECTED_ATOM,
+  PROP_CHANNELS_PER_PAGE,
+  PROP_FIRST_CHANNEL,
   N_PROPS
 };
 
@@ -291,6 +296,62 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
                                &r->options);
 }
 
+/* Channels per page: the rows (recorded or derived, then the others below)
+ * outside [first, first + n) are left out of the render, as hidden ones are. */
+static void
+apply_channel_window (AtomscopeSignalView *self, SignalRender *r)
+{
+  g_autoptr (AsDerivationSet) all = NULL;
+  g_autoptr (GStrvBuilder) b = NULL;
+  g_auto (GStrv) outside = NULL;
+  AsDerivationSet *main_set;
+  guint n_main, n_others, first, n = self->channels_per_page;
+
+  if (self->recording == NULL)
+    {
+      self->n_rows = 0;
+      return;
+    }
+  main_set = r->derivations;
+  if (main_set == NULL)
+    main_set = all = as_derivation_set_new (self->recording, AS_DERIVATION_AS_RECORDED, NULL);
+  if (main_set == NULL)
+    return;
+  n_main = main_set->n_derivations;
+  n_others = r->others != NULL ? r->others->n_derivations : 0;
+  self->n_rows = n_main + n_others;
+  if (n == 0 || self->n_rows <= n || n_main == 0)
+    return;
+  /* At least one recorded row stays, so that the page has a time line. */
+  first = MIN (self->first_channel, MIN (self->n_rows - n, n_main - 1));
+  b = g_strv_builder_new ();
+  for (guint i = 0; i < n_main; i++)
+    if (i < first || i >= first + n)
+      g_strv_builder_add (b, main_set->derivations[i].label);
+  for (guint i = 0; i < n_others; i++)
+    if (n_main + i < first || n_main + i >= first + n)
+      g_strv_builder_add (b, r->others->derivations[i].label);
+  outside = g_strv_builder_end (b);
+  if (outside[0] == NULL)
+    return;
+  {
+    AsDerivationSet *less = as_derivation_set_without (main_set, (const char *const *) outside);
+    g_clear_pointer (&r->derivations, as_derivation_set_unref);
+    r->derivations = less;
+  }
+  if (r->others != NULL)
+    {
+      AsDerivationSet *less = as_derivation_set_without (r->others, (const char *const *) outside);
+      as_derivation_set_unref (r->others);
+      r->others = less;
+      if (less->n_derivations == 0)
+        {
+          g_clear_pointer (&r->others, as_derivation_set_unref);
+          g_clear_pointer (&r->others_rec, as_recording_unref);
+        }
+    }
+}
+
 static void
 invalidate (AtomscopeSignalView *self)
 {
@@ -340,6 +401,7 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                 }
             }
         }
+      apply_channel_window (self, r);
       r->bad = g_strdupv (self->bad);
       r->scaled = self->scaled;
       r->filters = self->filters;
@@ -387,6 +449,60 @@ atomscope_signal_view_x_at (AtomscopeSignalView *self, double t)
   double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
 
   return AS_FIGURE_PLOT_LEFT + (t - self->page_start) / self->page_length * plot_w;
+}
+
+void
+atomscope_signal_view_set_channels_per_page (AtomscopeSignalView *self, guint n)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (n == self->channels_per_page)
+    return;
+  self->channels_per_page = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNELS_PER_PAGE]);
+  invalidate (self);
+}
+
+guint
+atomscope_signal_view_get_channels_per_page (AtomscopeSignalView *self)
+{
+  return self->channels_per_page;
+}
+
+void
+atomscope_signal_view_set_first_channel (AtomscopeSignalView *self, gint first)
+{
+  gint last;
+
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  /* Rows are counted at each render; before the first, anything goes. */
+  last = self->n_rows > self->channels_per_page ? (gint) (self->n_rows - self->channels_per_page) : 0;
+  if (self->n_rows == 0)
+    last = G_MAXINT;
+  first = CLAMP (first, 0, last);
+  if ((guint) first == self->first_channel)
+    return;
+  self->first_channel = first;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_CHANNEL]);
+  invalidate (self);
+}
+
+guint
+atomscope_signal_view_get_first_channel (AtomscopeSignalView *self)
+{
+  return self->first_channel;
+}
+
+guint
+atomscope_signal_view_get_n_rows (AtomscopeSignalView *self)
+{
+  return self->n_rows;
+}
+
+/* TRUE when only some of the rows are drawn: vertical scrolling moves through them. */
+static gboolean
+paging_channels (AtomscopeSignalView *self)
+{
+  return self->channels_per_page > 0 && self->n_rows > self->channels_per_page;
 }
 
 void
@@ -591,6 +707,8 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->others, as_derivation_set_unref);
   g_clear_pointer (&self->annotations, g_array_unref);
   self->scaled = FALSE;
+  self->first_channel = 0;
+  self->n_rows = 0;
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
   update_derivations (self, NULL);
@@ -651,6 +769,9 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, gpointer 
 
   if (mods & GDK_CONTROL_MASK)
     atomscope_signal_view_set_page_length (self, as_figure_page_length_step (self->page_length, dy > 0 ? 1 : -1));
+  else if (paging_channels (self) && !(mods & GDK_SHIFT_MASK) && fabs (dy) > fabs (dx))
+    /* The wheel moves through the channels, three rows a notch; Shift+wheel pages time. */
+    atomscope_signal_view_set_first_channel (self, (gint) self->first_channel + (dy > 0 ? 3 : -3));
   else
     atomscope_signal_view_set_page_start (self, self->page_start + 0.1 * self->page_length * (dx + dy));
   return TRUE;
@@ -730,12 +851,34 @@ static gboolean
 on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
         gpointer user_data)
 {
-  return atomscope_signal_view_handle_key (user_data, keyval);
+  return atomscope_signal_view_handle_key_state (user_data, keyval, state);
 }
 
 gboolean
 atomscope_signal_view_handle_key (AtomscopeSignalView *self, guint keyval)
 {
+  return atomscope_signal_view_handle_key_state (self, keyval, 0);
+}
+
+gboolean
+atomscope_signal_view_handle_key_state (AtomscopeSignalView *self, guint keyval, GdkModifierType state)
+{
+  /* Channels per page: ↑/↓ a row, Shift+PgUp/PgDn a page of rows. */
+  if (paging_channels (self))
+    {
+      gint n = (gint) self->channels_per_page, first = (gint) self->first_channel;
+
+      if (keyval == GDK_KEY_Down || keyval == GDK_KEY_Up)
+        {
+          atomscope_signal_view_set_first_channel (self, first + (keyval == GDK_KEY_Down ? 1 : -1));
+          return TRUE;
+        }
+      if ((state & GDK_SHIFT_MASK) && (keyval == GDK_KEY_Page_Down || keyval == GDK_KEY_Page_Up))
+        {
+          atomscope_signal_view_set_first_channel (self, first + (keyval == GDK_KEY_Page_Down ? n : -n));
+          return TRUE;
+        }
+    }
   switch (keyval)
     {
     case GDK_KEY_Page_Down:
@@ -832,6 +975,12 @@ atomscope_signal_view_get_property (GObject *object, guint prop_id, GValue *valu
     case PROP_SELECTED_ATOM:
       g_value_set_int (value, self->selected_atom);
       break;
+    case PROP_CHANNELS_PER_PAGE:
+      g_value_set_uint (value, self->channels_per_page);
+      break;
+    case PROP_FIRST_CHANNEL:
+      g_value_set_uint (value, self->first_channel);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -890,6 +1039,12 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
           g_object_notify_by_pspec (object, pspec);
           invalidate (self);
         }
+      break;
+    case PROP_CHANNELS_PER_PAGE:
+      atomscope_signal_view_set_channels_per_page (self, g_value_get_uint (value));
+      break;
+    case PROP_FIRST_CHANNEL:
+      atomscope_signal_view_set_first_channel (self, (gint) MIN (g_value_get_uint (value), G_MAXINT));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -960,6 +1115,12 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
   properties[PROP_SELECTED_ATOM] =
     g_param_spec_int ("selected-atom", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHANNELS_PER_PAGE] =
+    g_param_spec_uint ("channels-per-page", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FIRST_CHANNEL] =
+    g_param_spec_uint ("first-channel", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   /* annotate (onset s, duration s): the user asked for an annotation there. */
   signals[SIGNAL_ANNOTATE] =

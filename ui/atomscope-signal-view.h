@@ -67,6 +67,19 @@ void         atomscope_signal_view_get_filters    (AtomscopeSignalView *self, As
  * as_recording_unref(). */
 AsRecording *atomscope_signal_view_dup_page       (AtomscopeSignalView *self, double *time_origin);
 
+/* Channels per page (0: all), as clinical viewers show 64 channels 20 at a
+ * time: rows outside [first, first + n) of those shown (recorded or derived,
+ * then the others below) are not drawn.  The first row is kept in range;
+ * ↑/↓, Shift+PgUp/PgDn and the wheel move it. */
+void         atomscope_signal_view_set_channels_per_page (AtomscopeSignalView *self, guint n);
+guint        atomscope_signal_view_get_channels_per_page (AtomscopeSignalView *self);
+void         atomscope_signal_view_set_first_channel (AtomscopeSignalView *self, gint first);
+guint        atomscope_signal_view_get_first_channel (AtomscopeSignalView *self);
+/* Rows there are to scroll through, counted at the last render. */
+guint        atomscope_signal_view_get_n_rows     (AtomscopeSignalView *self);
+/* As below, with the modifiers held (Shift+PgUp/PgDn pages channels). */
+gboolean     atomscope_signal_view_handle_key_state (AtomscopeSignalView *self, guint keyval,
+                                                     GdkModifierType state);
 /* Paging keys (PgUp/PgDn, ←/→, Home/End, +/−); TRUE when @keyval was one. */
 gboolean     atomscope_signal_view_handle_key     (AtomscopeSignalView *self, guint keyval);
 

@@ -317,6 +317,53 @@ atomscope_window_set_channel_bad (AtomscopeWindow *self, const char *label, gboo
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), bad);
 }
 
+/* ---- channels per page ------------------------------------------------------------ */
+
+/* Rows of the drop-down: all channels, then pages of 8 to 32 rows. */
+static const guint channels_per_page[] = { 0, 8, 16, 20, 32 };
+
+static void
+on_channels_per_page (GtkDropDown *dropdown, GParamSpec *pspec, AtomscopeWindow *self)
+{
+  guint row = gtk_drop_down_get_selected (dropdown);
+
+  if (row < G_N_ELEMENTS (channels_per_page))
+    atomscope_signal_view_set_channels_per_page (self->signal_view, channels_per_page[row]);
+}
+
+/* A drop-down above the channel list (the toolbar stays narrow); the view
+ * scrolls through the rows. */
+static void
+add_channels_per_page (AtomscopeWindow *self)
+{
+  const char *labels[] = { N_("All channels"), N_("8 per page"), N_("16 per page"), N_("20 per page"),
+                           N_("32 per page"), NULL };
+  g_autoptr (GtkStringList) model = gtk_string_list_new (NULL);
+  GtkPopover *popover = GTK_POPOVER (gtk_menu_button_get_popover (self->channels_button));
+  g_autoptr (GtkWidget) list = g_object_ref (gtk_popover_get_child (popover));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("Channels _per page"));
+  GtkWidget *dropdown;
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    gtk_string_list_append (model, _(labels[i]));
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model)), NULL);
+  gtk_widget_set_tooltip_text (dropdown, _("Channels per page: ↑/↓, Shift+PgUp/PgDn or the mouse wheel scroll through the others"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), dropdown);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_margin_start (label, 6);
+  g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (on_channels_per_page), self, 0);
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), dropdown);
+  gtk_popover_set_child (popover, NULL);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_popover_set_child (popover, box);
+  self->channels_per_page_dropdown = GTK_DROP_DOWN (dropdown);
+}
+
 /* ---- the events list ------------------------------------------------------------ */
 
 #define EVENT_ONSET_KEY "atomscope-event-onset"
@@ -587,7 +634,7 @@ on_browser_key (GtkEventControllerKey *controller, guint keyval, guint keycode,
 
   if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
     return FALSE;
-  return atomscope_signal_view_handle_key (self->signal_view, keyval);
+  return atomscope_signal_view_handle_key_state (self->signal_view, keyval, state);
 }
 
 void
@@ -627,6 +674,7 @@ atomscope_window_browser_init (AtomscopeWindow *self)
   g_signal_connect_object (self->signal_view, "notify::sensitivity",
                            G_CALLBACK (on_view_sensitivity), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "map", G_CALLBACK (update_pixels_per_mm), NULL);
+  add_channels_per_page (self);
   protect_from_scroll (GTK_WIDGET (self->highpass_spin));
   protect_from_scroll (GTK_WIDGET (self->lowpass_spin));
   protect_from_scroll (GTK_WIDGET (self->sensitivity_spin));

@@ -51,6 +51,7 @@ struct _AtomscopeWindow
   GtkWidget                *learn_box;
   GtkMenuButton            *channels_button;
   GtkListBox               *channels_list;
+  GtkDropDown              *channels_per_page_dropdown; /* all, or 8 … 32 rows a page */
   GPtrArray                *hidden_channels;  /* of char*: labels not shown */
   GPtrArray                *bad_channels;     /* of char*: labels marked bad */
   GtkProgressBar           *progress_bar;      /* learning's progress, with the time left */
