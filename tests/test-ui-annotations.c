@@ -52,9 +52,11 @@ views_current (gpointer window)
 static AsRecording *
 drawn_page (AtomscopeWindow *window, double *origin)
 {
-  ui_test_wait_for_draw (GTK_WIDGET (window));
+  /* On screen (an unmapped view is never behind), then dirty until a frame
+   * hands the worker a render, and current once its result is in. */
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window->signal_view)))
+    g_main_context_iteration (NULL, TRUE);
   g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
-  ui_test_wait_for_draw (GTK_WIDGET (window));
   return atomscope_signal_view_dup_page (window->signal_view, origin);
 }
 
@@ -91,6 +93,12 @@ assert_marker (AtomscopeWindow *window, double t, gboolean present)
   double on, left;
 
   pixels = ui_test_render_pixels (GTK_WIDGET (window->signal_view), &w, &h);
+  for (int attempt = 0; pixels == NULL && attempt < 100; attempt++)
+    {
+      ui_test_iterate (5);
+      g_usleep (10000);
+      pixels = ui_test_render_pixels (GTK_WIDGET (window->signal_view), &w, &h);
+    }
   g_assert_nonnull (pixels);
   on = event_fraction (pixels, w, h, x);
   left = event_fraction (pixels, w, h, x - 3);

@@ -24,12 +24,13 @@ views_current (gpointer window)
   return !atomscope_window_is_rendering (window);
 }
 
+/* The page the view drew once it shows the current state: a change marks
+ * the view dirty until its next frame hands the worker a render, and the
+ * worker's result is in once it is no longer busy. */
 static AsRecording *
 drawn_page (AtomscopeWindow *window)
 {
-  ui_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
-  ui_test_wait_for_draw (GTK_WIDGET (window));
   return atomscope_signal_view_dup_page (window->signal_view, NULL);
 }
 

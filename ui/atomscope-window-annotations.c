@@ -34,13 +34,28 @@ recording_duration (AtomscopeWindow *self)
   return self->recording != NULL ? as_recording_duration (self->recording) : 0;
 }
 
+void
+atomscope_window_annotations_show (AtomscopeWindow *self)
+{
+  AsRecording *shown = atomscope_signal_view_get_recording (self->signal_view);
+  g_autoptr (GArray) copy = NULL;
+
+  if (self->annotations == NULL || shown == NULL || self->recording == NULL)
+    return;
+  /* After learning the view shows the learned recording: on the file's time
+   * line unless learning cropped it, then it keeps its own events. */
+  if (shown != self->recording
+      && fabs (as_recording_duration (shown) - as_recording_duration (self->recording)) > 1.0 / shown->sfreq)
+    return;
+  copy = as_annotations_copy (self->annotations);
+  atomscope_signal_view_set_annotations (self->signal_view, copy);
+}
+
 /* The list changed: the view, the events list and the overview show it. */
 static void
 publish (AtomscopeWindow *self)
 {
-  g_autoptr (GArray) copy = as_annotations_copy (self->annotations);
-
-  atomscope_signal_view_set_annotations (self->signal_view, copy);
+  atomscope_window_annotations_show (self);
   atomscope_window_browser_update_events (self, self->recording);
   atomscope_window_update_actions (self);
 }
@@ -56,11 +71,7 @@ atomscope_window_annotations_reset (AtomscopeWindow *self, AsRecording *rec, gbo
       if (self->annotations_undo != NULL)
         g_ptr_array_set_size (self->annotations_undo, 0);
     }
-  if (rec != NULL)
-    {
-      g_autoptr (GArray) copy = as_annotations_copy (self->annotations);
-      atomscope_signal_view_set_annotations (self->signal_view, copy);
-    }
+  atomscope_window_annotations_show (self);
 }
 
 /* Keeps @before (taken) as the list Ctrl+Z goes back to. */

@@ -301,6 +301,7 @@ set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
       atomscope_signal_view_set_recording (self->signal_view, rec);
       atomscope_signal_view_set_page_length (self->signal_view, len);
       atomscope_signal_view_set_page_start (self->signal_view, t0);
+      atomscope_window_annotations_show (self);
     }
   /* Learning's scaled values are drawn at their own range, not at µV/mm. */
   atomscope_signal_view_set_scaled (self->signal_view, self->recording != NULL && self->recording != rec

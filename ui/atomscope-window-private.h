@@ -185,6 +185,8 @@ void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVa
  * events (a new recording; unsaved changes forgotten unless @keep_modified). */
 void atomscope_window_annotations_reset (AtomscopeWindow *self, AsRecording *rec, gboolean keep_modified);
 void atomscope_window_annotations_install (GtkWidgetClass *widget_class);
+/* The view draws the annotations (after it changed recording, e.g. to the learned one). */
+void atomscope_window_annotations_show (AtomscopeWindow *self);
 void atomscope_window_annotations_init (AtomscopeWindow *self);
 void atomscope_window_annotations_dispose (AtomscopeWindow *self);
 void atomscope_window_annotations_update_actions (AtomscopeWindow *self);
