@@ -917,32 +917,34 @@ atomscope_signal_view_handle_key_state (AtomscopeSignalView *self, guint keyval,
     }
 }
 
-/* The channel, time and value under the pointer. */
+/* The row, time and value under the pointer, as the page drawn shows them
+ * (its montage, display filters and channels per page). */
 static gboolean
 on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
                   gpointer user_data)
 {
   AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (widget);
-  AsRecording *rec = self->recording;
   double plot_w = gtk_widget_get_width (widget) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT;
-  double plot_h = gtk_widget_get_height (widget) - 8 - 28, t;
+  double plot_h = gtk_widget_get_height (widget) - 8 - 28, origin = 0;
+  g_autoptr (AsRecording) page = NULL;
   g_autofree char *text = NULL;
   gsize s;
   int c;
 
-  if (rec == NULL || plot_w <= 0 || plot_h <= 0 || x < AS_FIGURE_PLOT_LEFT || y < 8 || y > 8 + plot_h)
+  if (self->recording == NULL || plot_w <= 0 || plot_h <= 0 || x < AS_FIGURE_PLOT_LEFT || y < 8
+      || y > 8 + plot_h)
     return FALSE;
-  c = (int) ((y - 8) / (plot_h / rec->n_channels));
-  if (c < 0 || c >= (int) rec->n_channels)
+  page = atomscope_signal_view_dup_page (self, &origin);
+  if (page == NULL || page->n_channels == 0 || page->n_samples == 0 || page->data == NULL)
     return FALSE;
-  /* Read page by page: the samples are in the file, not here. */
-  if (rec->data == NULL)
+  c = (int) ((y - 8) / (plot_h / page->n_channels));
+  if (c < 0 || c >= (int) page->n_channels)
     return FALSE;
-  t = self->page_start + (x - AS_FIGURE_PLOT_LEFT) / plot_w * self->page_length;
-  s = (gsize) CLAMP (round (t * rec->sfreq), 0, (double) rec->n_samples - 1);
-  text = g_strdup_printf (_("%s at %.3f s: %.4g %s"), rec->channels[c].label, s / rec->sfreq,
-                          rec->data[(gsize) c * rec->n_samples + s],
-                          rec->channels[c].unit ? rec->channels[c].unit : "");
+  s = (gsize) CLAMP (round ((atomscope_signal_view_time_at (self, x) - origin) * page->sfreq), 0,
+                     (double) page->n_samples - 1);
+  text = g_strdup_printf (_("%s at %.3f s: %.4g %s"), page->channels[c].label, origin + s / page->sfreq,
+                          page->data[(gsize) c * page->n_samples + s],
+                          page->channels[c].unit ? page->channels[c].unit : "");
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
