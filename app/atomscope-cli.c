@@ -24,6 +24,7 @@ typedef struct
 
 static const Command commands[] = {
   { "info", NULL, as_cli_info, N_("Print what was read from a recording (channels, rate, events, warnings)") },
+  { "annotate", NULL, as_cli_annotate, N_("Delete and add a recording's annotations, save them as EDF+ or BIDS events.tsv") },
   { "simulate", NULL, as_cli_simulate, N_("Write a simulated sparse-coding problem to NPY files") },
   { "solvers", NULL, as_cli_solvers, N_("Run sparse-coding solvers and write their convergence curves") },
   { "train", NULL, as_cli_train, N_("Train an unrolled solver (LISTA, LISTA-CP, ALISTA, SLISTA)") },

@@ -9,6 +9,7 @@
 #pragma once
 
 int as_cli_info          (int argc, char **argv);  /* cli-info.c     */
+int as_cli_annotate      (int argc, char **argv);  /* cli-annotate.c */
 int as_cli_simulate      (int argc, char **argv);  /* cli-lasso.c    */
 int as_cli_solvers       (int argc, char **argv);  /* cli-lasso.c    */
 int as_cli_bench_lasso   (int argc, char **argv);  /* cli-lasso.c    */

@@ -394,10 +394,26 @@ fail:
   return -1;
 }
 
+static gboolean write_edf (const char *path, const double *data, guint n_series, gsize n_samples,
+                           double sfreq, const char *const *names, const char *const *units,
+                           const AsOccurrence *occ, gsize n_occ, GDateTime *start,
+                           gboolean overwrite, GError **error);
+
 gboolean
 as_export_edf (const char *path, const double *data, guint n_series, gsize n_samples,
                double sfreq, const char *const *names, const char *const *units,
                const AsOccurrence *occ, gsize n_occ, gboolean overwrite, GError **error)
+{
+  return write_edf (path, data, n_series, n_samples, sfreq, names, units, occ, n_occ, NULL,
+                    overwrite, error);
+}
+
+/* @start: the recording's start (UTC as the file said it), or NULL: now. */
+static gboolean
+write_edf (const char *path, const double *data, guint n_series, gsize n_samples,
+           double sfreq, const char *const *names, const char *const *units,
+           const AsOccurrence *occ, gsize n_occ, GDateTime *start, gboolean overwrite,
+           GError **error)
 {
   AsOutput *out;
   int hdl, spr, dur_units;
@@ -463,6 +479,15 @@ as_export_edf (const char *path, const double *data, guint n_series, gsize n_sam
       ok &= edf_set_physical_dimension (hdl, s, unit) == 0;
     }
   ok &= edf_set_equipment (hdl, "Atomscope") == 0;
+  /* EDF keeps the start to the second from 1985 to 2084, and its fraction apart. */
+  if (start != NULL && g_date_time_get_year (start) >= 1985 && g_date_time_get_year (start) <= 2084)
+    {
+      ok &= edf_set_startdatetime (hdl, g_date_time_get_year (start), g_date_time_get_month (start),
+                                   g_date_time_get_day_of_month (start), g_date_time_get_hour (start),
+                                   g_date_time_get_minute (start), g_date_time_get_second (start)) == 0;
+      if (g_date_time_get_microsecond (start) > 0)
+        ok &= edf_set_subsecond_starttime (hdl, g_date_time_get_microsecond (start) * 10) == 0;
+    }
   buf = g_new (double, spr);
   for (gsize r = 0; r < n_rec && ok; r++)
     for (guint s = 0; s < n_series && ok; s++)
@@ -502,22 +527,30 @@ gboolean
 as_export_recording_edf (const char *path, const AsRecording *rec, gboolean overwrite,
                          GError **error)
 {
+  return as_export_recording_edf_with_events (path, rec, rec->events, overwrite, error);
+}
+
+gboolean
+as_export_recording_edf_with_events (const char *path, const AsRecording *rec, const GArray *events,
+                                     gboolean overwrite, GError **error)
+{
+  guint n_events = events != NULL ? events->len : 0;
   g_autofree const char **names = g_new0 (const char *, rec->n_channels + 1);
   g_autofree const char **units = g_new0 (const char *, rec->n_channels + 1);
-  g_autofree AsOccurrence *occ = g_new0 (AsOccurrence, MAX (rec->events->len, 1));
+  g_autofree AsOccurrence *occ = g_new0 (AsOccurrence, MAX (n_events, 1));
 
   for (guint c = 0; c < rec->n_channels; c++)
     names[c] = rec->channels[c].label, units[c] = rec->channels[c].unit;
-  for (guint i = 0; i < rec->events->len; i++)
+  for (guint i = 0; i < n_events; i++)
     {
-      const AsEvent *e = &g_array_index (rec->events, AsEvent, i);
+      const AsEvent *e = &g_array_index (events, AsEvent, i);
       occ[i].onset = e->onset;
       occ[i].duration = e->duration;
       occ[i].trial_type = e->label;
       occ[i].value = NAN;
     }
-  return as_export_edf (path, rec->data, rec->n_channels, rec->n_samples, rec->sfreq, names, units,
-                        occ, rec->events->len, overwrite, error);
+  return write_edf (path, rec->data, rec->n_channels, rec->n_samples, rec->sfreq, names, units,
+                    occ, n_events, rec->start_time, overwrite, error);
 }
 
 static void

@@ -114,5 +114,9 @@ gboolean as_export_edf         (const char *path, const double *data, guint n_se
 /* The whole recording (channels, units, events) as EDF+. */
 gboolean as_export_recording_edf (const char *path, const AsRecording *rec, gboolean overwrite,
                                   GError **error);
+/* The same with @events (of AsEvent) as its annotations instead of rec's. */
+gboolean as_export_recording_edf_with_events (const char *path, const AsRecording *rec,
+                                              const GArray *events, gboolean overwrite,
+                                              GError **error);
 
 G_END_DECLS

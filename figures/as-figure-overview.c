@@ -24,6 +24,15 @@ void
 as_figure_draw_overview (cairo_t *cr, double width, double height, const AsFigureStyle *style,
                          const AsRecording *rec, double page_start, double page_length)
 {
+  as_figure_draw_overview_events (cr, width, height, style, rec, rec != NULL ? rec->events : NULL,
+                                  page_start, page_length);
+}
+
+void
+as_figure_draw_overview_events (cairo_t *cr, double width, double height, const AsFigureStyle *style,
+                                const AsRecording *rec, const GArray *events, double page_start,
+                                double page_length)
+{
   const double left = AS_FIGURE_PLOT_LEFT, plot_w = width - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT;
   double duration, x0, x1;
 
@@ -42,9 +51,9 @@ as_figure_draw_overview (cairo_t *cr, double width, double height, const AsFigur
   cairo_set_line_width (cr, 1.0);
   {
     int last = -1;
-    for (guint i = 0; i < rec->events->len; i++)
+    for (guint i = 0; events != NULL && i < events->len; i++)
       {
-        const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+        const AsEvent *ev = &g_array_index (events, AsEvent, i);
         int px = (int) floor (left + ev->onset / duration * plot_w);
         if (px == last)
           continue;

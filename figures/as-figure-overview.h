@@ -18,6 +18,12 @@ G_BEGIN_DECLS
 void   as_figure_draw_overview   (cairo_t *cr, double width, double height,
                                   const AsFigureStyle *style, const AsRecording *rec,
                                   double page_start, double page_length);
+/* The same with @events (of AsEvent, e.g. annotations being edited) marked
+ * instead of the recording's. */
+void   as_figure_draw_overview_events (cairo_t *cr, double width, double height,
+                                       const AsFigureStyle *style, const AsRecording *rec,
+                                       const GArray *events, double page_start,
+                                       double page_length);
 /* The time (s) under @x in a strip of @width, for @rec. */
 double as_figure_overview_time_at (double x, double width, const AsRecording *rec);
 

@@ -248,14 +248,16 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   AtomscopeApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
-  /* Close windows first so that running jobs are stopped cleanly. */
+  /* Close windows first so that running jobs are stopped cleanly.  A window
+   * with unsaved annotations asks first and stays: then nothing quits. */
   for (GList *l = windows; l != NULL;)
     {
       GList *next = l->next;
-      gtk_window_destroy (GTK_WINDOW (l->data));
+      gtk_window_close (GTK_WINDOW (l->data));
       l = next;
     }
-  g_application_quit (G_APPLICATION (self));
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    g_application_quit (G_APPLICATION (self));
 }
 
 static void

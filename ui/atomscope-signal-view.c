@@ -97,6 +97,13 @@ struct _AtomscopeSignalView
   AsDerivationSet *others;      /* which, over @others_rec */
   AsDisplayFilters filters;
   PageSlot    *page_slot;       /* the page last drawn, written by the worker */
+  GArray      *annotations;     /* of AsEvent, never changed once set: drawn
+                                   instead of the recording's events; or NULL */
+  double       select_from, select_to; /* s: an annotation's span being dragged (from < to) */
+  gboolean     selecting;
+  guint        channels_per_page; /* rows drawn at a time, 0: all */
+  guint        first_channel;     /* the first row drawn, among those shown */
+  guint        n_rows;            /* rows there are to scroll through (last render) */
 };
 
 enum
@@ -109,10 +116,20 @@ enum
   PROP_COMMON_SCALE,
   PROP_SHOW_RECONSTRUCTION,
   PROP_SELECTED_ATOM,
+  PROP_CHANNELS_PER_PAGE,
+  PROP_FIRST_CHANNEL,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_ANNOTATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtomscopeSignalView, atomscope_signal_view, GTK_TYPE_WIDGET)
 
@@ -170,6 +187,7 @@ typedef struct
   AsDerivationSet       *others;
   AsDisplayFilters       filters;
   PageSlot              *slot;
+  GArray                *annotations;  /* shared, never changed, or NULL */
 } SignalRender;
 
 static void
@@ -184,6 +202,7 @@ signal_render_free (SignalRender *r)
   g_clear_pointer (&r->others, as_derivation_set_unref);
   g_clear_pointer (&r->bad, g_strfreev);
   g_clear_pointer (&r->slot, page_slot_unref);
+  g_clear_pointer (&r->annotations, g_array_unref);
   g_free (r);
 }
 
@@ -255,12 +274,82 @@ draw_signal_render (cairo_t *cr, double width, double height, gpointer data)
       else
         g_warning ("%s", more_error->message);
     }
+  /* The annotations being edited replace the events the page took from the
+   * recording; the page is the worker's own. */
+  if (page != NULL && r->annotations != NULL)
+    {
+      double page_end = origin + page->n_samples / page->sfreq;
+
+      g_array_set_size (page->events, 0);
+      for (guint i = 0; i < r->annotations->len; i++)
+        {
+          const AsEvent *ev = &g_array_index (r->annotations, AsEvent, i);
+          if (ev->onset + ev->duration >= origin && ev->onset < page_end)
+            as_recording_add_event (page, ev->onset - origin, ev->duration, ev->label);
+        }
+    }
   if (page != NULL && r->scaled)
     r->options.scaled_channels = r->options.recon_channels > 0 ? r->options.recon_channels : page->n_channels;
   r->options.time_origin = origin;
   page_slot_store (r->slot, page, origin);
   as_figure_draw_signals_full (cr, width, height, &style, page, r->page_start, r->page_length,
                                &r->options);
+}
+
+/* Channels per page: the rows (recorded or derived, then the others below)
+ * outside [first, first + n) are left out of the render, as hidden ones are. */
+static void
+apply_channel_window (AtomscopeSignalView *self, SignalRender *r)
+{
+  g_autoptr (AsDerivationSet) all = NULL;
+  g_autoptr (GStrvBuilder) b = NULL;
+  g_auto (GStrv) outside = NULL;
+  AsDerivationSet *main_set;
+  guint n_main, n_others, first, n = self->channels_per_page;
+
+  if (self->recording == NULL)
+    {
+      self->n_rows = 0;
+      return;
+    }
+  main_set = r->derivations;
+  if (main_set == NULL)
+    main_set = all = as_derivation_set_new (self->recording, AS_DERIVATION_AS_RECORDED, NULL);
+  if (main_set == NULL)
+    return;
+  n_main = main_set->n_derivations;
+  n_others = r->others != NULL ? r->others->n_derivations : 0;
+  self->n_rows = n_main + n_others;
+  if (n == 0 || self->n_rows <= n || n_main == 0)
+    return;
+  /* At least one recorded row stays, so that the page has a time line. */
+  first = MIN (self->first_channel, MIN (self->n_rows - n, n_main - 1));
+  b = g_strv_builder_new ();
+  for (guint i = 0; i < n_main; i++)
+    if (i < first || i >= first + n)
+      g_strv_builder_add (b, main_set->derivations[i].label);
+  for (guint i = 0; i < n_others; i++)
+    if (n_main + i < first || n_main + i >= first + n)
+      g_strv_builder_add (b, r->others->derivations[i].label);
+  outside = g_strv_builder_end (b);
+  if (outside[0] == NULL)
+    return;
+  {
+    AsDerivationSet *less = as_derivation_set_without (main_set, (const char *const *) outside);
+    g_clear_pointer (&r->derivations, as_derivation_set_unref);
+    r->derivations = less;
+  }
+  if (r->others != NULL)
+    {
+      AsDerivationSet *less = as_derivation_set_without (r->others, (const char *const *) outside);
+      as_derivation_set_unref (r->others);
+      r->others = less;
+      if (less->n_derivations == 0)
+        {
+          g_clear_pointer (&r->others, as_derivation_set_unref);
+          g_clear_pointer (&r->others_rec, as_recording_unref);
+        }
+    }
 }
 
 static void
@@ -312,10 +401,12 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                 }
             }
         }
+      apply_channel_window (self, r);
       r->bad = g_strdupv (self->bad);
       r->scaled = self->scaled;
       r->filters = self->filters;
       r->slot = page_slot_ref (self->page_slot);
+      r->annotations = self->annotations != NULL ? g_array_ref (self->annotations) : NULL;
       r->options = (AsFigureSignalOptions) {
         .sensitivity = self->sensitivity,
         .pixels_per_mm = self->pixels_per_mm,
@@ -332,6 +423,105 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     }
   if (atomscope_figure_worker_append (self->worker, snapshot, &generation))
     self->drawn_generation = generation;
+  /* The span of an annotation being dragged, over the page. */
+  if (self->selecting && self->select_to > self->select_from)
+    {
+      double x0 = atomscope_signal_view_x_at (self, self->select_from);
+      double x1 = atomscope_signal_view_x_at (self, self->select_to);
+      GdkRGBA band = { 0.9, 0.55, 0.1, 0.25 };
+
+      gtk_snapshot_append_color (snapshot, &band,
+                                 &GRAPHENE_RECT_INIT (x0, 0, MAX (1, x1 - x0), gtk_widget_get_height (widget)));
+    }
+}
+
+double
+atomscope_signal_view_time_at (AtomscopeSignalView *self, double x)
+{
+  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
+
+  return self->page_start + (x - AS_FIGURE_PLOT_LEFT) / plot_w * self->page_length;
+}
+
+double
+atomscope_signal_view_x_at (AtomscopeSignalView *self, double t)
+{
+  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
+
+  return AS_FIGURE_PLOT_LEFT + (t - self->page_start) / self->page_length * plot_w;
+}
+
+void
+atomscope_signal_view_set_channels_per_page (AtomscopeSignalView *self, guint n)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (n == self->channels_per_page)
+    return;
+  self->channels_per_page = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNELS_PER_PAGE]);
+  invalidate (self);
+}
+
+guint
+atomscope_signal_view_get_channels_per_page (AtomscopeSignalView *self)
+{
+  return self->channels_per_page;
+}
+
+void
+atomscope_signal_view_set_first_channel (AtomscopeSignalView *self, gint first)
+{
+  gint last;
+
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  /* Rows are counted at each render; before the first, anything goes. */
+  last = self->n_rows > self->channels_per_page ? (gint) (self->n_rows - self->channels_per_page) : 0;
+  if (self->n_rows == 0)
+    last = G_MAXINT;
+  first = CLAMP (first, 0, last);
+  if ((guint) first == self->first_channel)
+    return;
+  self->first_channel = first;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_CHANNEL]);
+  invalidate (self);
+}
+
+guint
+atomscope_signal_view_get_first_channel (AtomscopeSignalView *self)
+{
+  return self->first_channel;
+}
+
+guint
+atomscope_signal_view_get_n_rows (AtomscopeSignalView *self)
+{
+  return self->n_rows;
+}
+
+/* TRUE when only some of the rows are drawn: vertical scrolling moves through them. */
+static gboolean
+paging_channels (AtomscopeSignalView *self)
+{
+  return self->channels_per_page > 0 && self->n_rows > self->channels_per_page;
+}
+
+void
+atomscope_signal_view_set_annotations (AtomscopeSignalView *self, GArray *annotations)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (annotations != NULL)
+    g_array_ref (annotations);
+  g_clear_pointer (&self->annotations, g_array_unref);
+  self->annotations = annotations;
+  invalidate (self);
+}
+
+GArray *
+atomscope_signal_view_get_annotations (AtomscopeSignalView *self)
+{
+  if (self->annotations != NULL)
+    return self->annotations;
+  return self->recording != NULL ? self->recording->events : NULL;
 }
 
 void
@@ -515,7 +705,10 @@ atomscope_signal_view_set_recording (AtomscopeSignalView *self, AsRecording *rec
   g_clear_pointer (&self->recon_model, as_cdl_model_unref);
   g_clear_pointer (&self->others_rec, as_recording_unref);
   g_clear_pointer (&self->others, as_derivation_set_unref);
+  g_clear_pointer (&self->annotations, g_array_unref);
   self->scaled = FALSE;
+  self->first_channel = 0;
+  self->n_rows = 0;
   self->page_start = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_START]);
   update_derivations (self, NULL);
@@ -576,6 +769,9 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, gpointer 
 
   if (mods & GDK_CONTROL_MASK)
     atomscope_signal_view_set_page_length (self, as_figure_page_length_step (self->page_length, dy > 0 ? 1 : -1));
+  else if (paging_channels (self) && !(mods & GDK_SHIFT_MASK) && fabs (dy) > fabs (dx))
+    /* The wheel moves through the channels, three rows a notch; Shift+wheel pages time. */
+    atomscope_signal_view_set_first_channel (self, (gint) self->first_channel + (dy > 0 ? 3 : -3));
   else
     atomscope_signal_view_set_page_start (self, self->page_start + 0.1 * self->page_length * (dx + dy));
   return TRUE;
@@ -585,8 +781,12 @@ static void
 on_drag_begin (GtkGestureDrag *gesture, double x, double y, gpointer user_data)
 {
   AtomscopeSignalView *self = user_data;
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
 
   self->drag_start = self->page_start;
+  /* Shift and drag: the span of a new annotation, as in clinical viewers. */
+  self->selecting = (mods & GDK_SHIFT_MASK) != 0 && self->recording != NULL;
+  self->select_from = self->select_to = atomscope_signal_view_time_at (self, x);
   /* A click on the trace gives it the keyboard: PgUp/PgDn then page. */
   gtk_widget_grab_focus (GTK_WIDGET (self));
 }
@@ -595,21 +795,90 @@ static void
 on_drag_update (GtkGestureDrag *gesture, double dx, double dy, gpointer user_data)
 {
   AtomscopeSignalView *self = user_data;
-  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - 102);
+  double plot_w = MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT);
+  double x0;
 
-  atomscope_signal_view_set_page_start (self, self->drag_start - dx / plot_w * self->page_length);
+  if (!self->selecting)
+    {
+      atomscope_signal_view_set_page_start (self, self->drag_start - dx / plot_w * self->page_length);
+      return;
+    }
+  gtk_gesture_drag_get_start_point (gesture, &x0, NULL);
+  self->select_from = atomscope_signal_view_time_at (self, MIN (x0, x0 + dx));
+  self->select_to = atomscope_signal_view_time_at (self, MAX (x0, x0 + dx));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture, double dx, double dy, gpointer user_data)
+{
+  AtomscopeSignalView *self = user_data;
+  double from = self->select_from, to = self->select_to;
+
+  if (!self->selecting)
+    return;
+  self->selecting = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->recording != NULL && to > from)
+    atomscope_signal_view_request_annotation (self, from, to - from);
+}
+
+void
+atomscope_signal_view_request_annotation (AtomscopeSignalView *self, double onset, double duration)
+{
+  double end;
+
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  if (self->recording == NULL)
+    return;
+  end = as_recording_duration (self->recording);
+  onset = CLAMP (onset, 0.0, end);
+  duration = CLAMP (duration, 0.0, end - onset);
+  g_signal_emit (self, signals[SIGNAL_ANNOTATE], 0, onset, duration);
+}
+
+/* A double click on the trace annotates (or edits the annotation there). */
+static void
+on_click (GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+  AtomscopeSignalView *self = user_data;
+
+  if (n_press == 2 && x >= AS_FIGURE_PLOT_LEFT)
+    atomscope_signal_view_request_annotation (self, atomscope_signal_view_time_at (self, x), 0);
 }
 
 static gboolean
 on_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
         gpointer user_data)
 {
-  return atomscope_signal_view_handle_key (user_data, keyval);
+  return atomscope_signal_view_handle_key_state (user_data, keyval, state);
 }
 
 gboolean
 atomscope_signal_view_handle_key (AtomscopeSignalView *self, guint keyval)
 {
+  return atomscope_signal_view_handle_key_state (self, keyval, 0);
+}
+
+gboolean
+atomscope_signal_view_handle_key_state (AtomscopeSignalView *self, guint keyval, GdkModifierType state)
+{
+  /* Channels per page: ↑/↓ a row, Shift+PgUp/PgDn a page of rows. */
+  if (paging_channels (self))
+    {
+      gint n = (gint) self->channels_per_page, first = (gint) self->first_channel;
+
+      if (keyval == GDK_KEY_Down || keyval == GDK_KEY_Up)
+        {
+          atomscope_signal_view_set_first_channel (self, first + (keyval == GDK_KEY_Down ? 1 : -1));
+          return TRUE;
+        }
+      if ((state & GDK_SHIFT_MASK) && (keyval == GDK_KEY_Page_Down || keyval == GDK_KEY_Page_Up))
+        {
+          atomscope_signal_view_set_first_channel (self, first + (keyval == GDK_KEY_Page_Down ? n : -n));
+          return TRUE;
+        }
+    }
   switch (keyval)
     {
     case GDK_KEY_Page_Down:
@@ -648,32 +917,34 @@ atomscope_signal_view_handle_key (AtomscopeSignalView *self, guint keyval)
     }
 }
 
-/* The channel, time and value under the pointer. */
+/* The row, time and value under the pointer, as the page drawn shows them
+ * (its montage, display filters and channels per page). */
 static gboolean
 on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
                   gpointer user_data)
 {
   AtomscopeSignalView *self = ATOMSCOPE_SIGNAL_VIEW (widget);
-  AsRecording *rec = self->recording;
   double plot_w = gtk_widget_get_width (widget) - AS_FIGURE_PLOT_LEFT - AS_FIGURE_PLOT_RIGHT;
-  double plot_h = gtk_widget_get_height (widget) - 8 - 28, t;
+  double plot_h = gtk_widget_get_height (widget) - 8 - 28, origin = 0;
+  g_autoptr (AsRecording) page = NULL;
   g_autofree char *text = NULL;
   gsize s;
   int c;
 
-  if (rec == NULL || plot_w <= 0 || plot_h <= 0 || x < AS_FIGURE_PLOT_LEFT || y < 8 || y > 8 + plot_h)
+  if (self->recording == NULL || plot_w <= 0 || plot_h <= 0 || x < AS_FIGURE_PLOT_LEFT || y < 8
+      || y > 8 + plot_h)
     return FALSE;
-  c = (int) ((y - 8) / (plot_h / rec->n_channels));
-  if (c < 0 || c >= (int) rec->n_channels)
+  page = atomscope_signal_view_dup_page (self, &origin);
+  if (page == NULL || page->n_channels == 0 || page->n_samples == 0 || page->data == NULL)
     return FALSE;
-  /* Read page by page: the samples are in the file, not here. */
-  if (rec->data == NULL)
+  c = (int) ((y - 8) / (plot_h / page->n_channels));
+  if (c < 0 || c >= (int) page->n_channels)
     return FALSE;
-  t = self->page_start + (x - AS_FIGURE_PLOT_LEFT) / plot_w * self->page_length;
-  s = (gsize) CLAMP (round (t * rec->sfreq), 0, (double) rec->n_samples - 1);
-  text = g_strdup_printf (_("%s at %.3f s: %.4g %s"), rec->channels[c].label, s / rec->sfreq,
-                          rec->data[(gsize) c * rec->n_samples + s],
-                          rec->channels[c].unit ? rec->channels[c].unit : "");
+  s = (gsize) CLAMP (round ((atomscope_signal_view_time_at (self, x) - origin) * page->sfreq), 0,
+                     (double) page->n_samples - 1);
+  text = g_strdup_printf (_("%s at %.3f s: %.4g %s"), page->channels[c].label, origin + s / page->sfreq,
+                          page->data[(gsize) c * page->n_samples + s],
+                          page->channels[c].unit ? page->channels[c].unit : "");
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -705,6 +976,12 @@ atomscope_signal_view_get_property (GObject *object, guint prop_id, GValue *valu
       break;
     case PROP_SELECTED_ATOM:
       g_value_set_int (value, self->selected_atom);
+      break;
+    case PROP_CHANNELS_PER_PAGE:
+      g_value_set_uint (value, self->channels_per_page);
+      break;
+    case PROP_FIRST_CHANNEL:
+      g_value_set_uint (value, self->first_channel);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -765,6 +1042,12 @@ atomscope_signal_view_set_property (GObject *object, guint prop_id, const GValue
           invalidate (self);
         }
       break;
+    case PROP_CHANNELS_PER_PAGE:
+      atomscope_signal_view_set_channels_per_page (self, g_value_get_uint (value));
+      break;
+    case PROP_FIRST_CHANNEL:
+      atomscope_signal_view_set_first_channel (self, (gint) MIN (g_value_get_uint (value), G_MAXINT));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -797,6 +1080,7 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);
   g_clear_pointer (&self->page_slot, page_slot_unref);
+  g_clear_pointer (&self->annotations, g_array_unref);
   G_OBJECT_CLASS (atomscope_signal_view_parent_class)->finalize (object);
 }
 
@@ -833,7 +1117,17 @@ atomscope_signal_view_class_init (AtomscopeSignalViewClass *klass)
   properties[PROP_SELECTED_ATOM] =
     g_param_spec_int ("selected-atom", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHANNELS_PER_PAGE] =
+    g_param_spec_uint ("channels-per-page", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FIRST_CHANNEL] =
+    g_param_spec_uint ("first-channel", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* annotate (onset s, duration s): the user asked for an annotation there. */
+  signals[SIGNAL_ANNOTATE] =
+    g_signal_new ("annotate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
   gtk_widget_class_set_css_name (widget_class, "signalview");
 }
 
@@ -841,7 +1135,7 @@ static void
 atomscope_signal_view_init (AtomscopeSignalView *self)
 {
   GtkEventController *scroll, *key;
-  GtkGesture *drag;
+  GtkGesture *drag, *click;
 
   self->page_length = 10.0;
   self->selected_atom = -1;
@@ -863,7 +1157,12 @@ atomscope_signal_view_init (AtomscopeSignalView *self)
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   key = gtk_event_controller_key_new ();
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key), self);

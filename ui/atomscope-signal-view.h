@@ -67,8 +67,35 @@ void         atomscope_signal_view_get_filters    (AtomscopeSignalView *self, As
  * as_recording_unref(). */
 AsRecording *atomscope_signal_view_dup_page       (AtomscopeSignalView *self, double *time_origin);
 
+/* Channels per page (0: all), as clinical viewers show 64 channels 20 at a
+ * time: rows outside [first, first + n) of those shown (recorded or derived,
+ * then the others below) are not drawn.  The first row is kept in range;
+ * ↑/↓, Shift+PgUp/PgDn and the wheel move it. */
+void         atomscope_signal_view_set_channels_per_page (AtomscopeSignalView *self, guint n);
+guint        atomscope_signal_view_get_channels_per_page (AtomscopeSignalView *self);
+void         atomscope_signal_view_set_first_channel (AtomscopeSignalView *self, gint first);
+guint        atomscope_signal_view_get_first_channel (AtomscopeSignalView *self);
+/* Rows there are to scroll through, counted at the last render. */
+guint        atomscope_signal_view_get_n_rows     (AtomscopeSignalView *self);
+/* As below, with the modifiers held (Shift+PgUp/PgDn pages channels). */
+gboolean     atomscope_signal_view_handle_key_state (AtomscopeSignalView *self, guint keyval,
+                                                     GdkModifierType state);
 /* Paging keys (PgUp/PgDn, ←/→, Home/End, +/−); TRUE when @keyval was one. */
 gboolean     atomscope_signal_view_handle_key     (AtomscopeSignalView *self, guint keyval);
+
+/* Annotations drawn instead of the recording's events (an array of AsEvent
+ * that the caller never changes once given; NULL: the recording's).  A new
+ * recording clears them. */
+void         atomscope_signal_view_set_annotations (AtomscopeSignalView *self, GArray *annotations);
+/* What is drawn as events: the annotations set, or the recording's events. */
+GArray      *atomscope_signal_view_get_annotations (AtomscopeSignalView *self);
+/* The time (s) at widget abscissa @x, and the abscissa of time @t. */
+double       atomscope_signal_view_time_at        (AtomscopeSignalView *self, double x);
+double       atomscope_signal_view_x_at           (AtomscopeSignalView *self, double t);
+/* Emits "annotate" (onset, duration in s, clamped to the recording), as a
+ * double click (duration 0) or a Shift-drag over the trace does. */
+void         atomscope_signal_view_request_annotation (AtomscopeSignalView *self, double onset,
+                                                       double duration);
 
 /* TRUE until what is shown matches the widget's current state. */
 gboolean atomscope_signal_view_is_rendering (AtomscopeSignalView *self);

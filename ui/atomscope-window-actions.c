@@ -57,6 +57,7 @@ atomscope_window_update_actions (AtomscopeWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.learn", self->recording != NULL || self->image != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.use-model-atoms", self->recording != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-events", self->recording != NULL);
+  atomscope_window_annotations_update_actions (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_button_set_icon_name (self->pause_button, paused ? "media-playback-start-symbolic"
@@ -83,6 +84,7 @@ atomscope_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.select-atom", "i", select_atom_action);
+  atomscope_window_annotations_install (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.learn", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);

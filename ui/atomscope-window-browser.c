@@ -317,6 +317,53 @@ atomscope_window_set_channel_bad (AtomscopeWindow *self, const char *label, gboo
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), bad);
 }
 
+/* ---- channels per page ------------------------------------------------------------ */
+
+/* Rows of the drop-down: all channels, then pages of 8 to 32 rows. */
+static const guint channels_per_page[] = { 0, 8, 16, 20, 32 };
+
+static void
+on_channels_per_page (GtkDropDown *dropdown, GParamSpec *pspec, AtomscopeWindow *self)
+{
+  guint row = gtk_drop_down_get_selected (dropdown);
+
+  if (row < G_N_ELEMENTS (channels_per_page))
+    atomscope_signal_view_set_channels_per_page (self->signal_view, channels_per_page[row]);
+}
+
+/* A drop-down above the channel list (the toolbar stays narrow); the view
+ * scrolls through the rows. */
+static void
+add_channels_per_page (AtomscopeWindow *self)
+{
+  const char *labels[] = { N_("All channels"), N_("8 per page"), N_("16 per page"), N_("20 per page"),
+                           N_("32 per page"), NULL };
+  g_autoptr (GtkStringList) model = gtk_string_list_new (NULL);
+  GtkPopover *popover = GTK_POPOVER (gtk_menu_button_get_popover (self->channels_button));
+  g_autoptr (GtkWidget) list = g_object_ref (gtk_popover_get_child (popover));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("Channels _per page"));
+  GtkWidget *dropdown;
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    gtk_string_list_append (model, _(labels[i]));
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model)), NULL);
+  gtk_widget_set_tooltip_text (dropdown, _("Channels per page: ↑/↓, Shift+PgUp/PgDn or the mouse wheel scroll through the others"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), dropdown);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_margin_start (label, 6);
+  g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (on_channels_per_page), self, 0);
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), dropdown);
+  gtk_popover_set_child (popover, NULL);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_popover_set_child (popover, box);
+  self->channels_per_page_dropdown = GTK_DROP_DOWN (dropdown);
+}
+
 /* ---- the events list ------------------------------------------------------------ */
 
 #define EVENT_ONSET_KEY "atomscope-event-onset"
@@ -328,38 +375,60 @@ format_time (const AsRecording *rec, double t)
   if (rec->start_time != NULL)
     {
       g_autoptr (GDateTime) at = g_date_time_add (rec->start_time, (GTimeSpan) llround (t * G_TIME_SPAN_SECOND));
+      /* To the hundredth: annotations are placed finer than a second. */
       if (at != NULL)
-        return g_date_time_format (at, "%H:%M:%S");
+        {
+          g_autofree char *clock = g_date_time_format (at, "%H:%M:%S");
+          return g_strdup_printf ("%s.%02d", clock, g_date_time_get_microsecond (at) / 10000);
+        }
     }
   return g_strdup_printf ("%.2f s", t);
 }
 
+/* One row per annotation (the window's list, which starts as the recording's
+ * events): its time, text and duration, and buttons to edit or delete it. */
 static void
 fill_events (AtomscopeWindow *self, AsRecording *rec)
 {
   GtkWidget *child;
+  GArray *events = self->annotations;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->events_list))) != NULL)
     gtk_list_box_remove (self->events_list, child);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->events_button), rec != NULL && rec->events->len > 0);
-  if (rec == NULL)
+  gtk_widget_set_sensitive (GTK_WIDGET (self->events_button), rec != NULL);
+  if (rec == NULL || events == NULL)
     return;
-  for (guint i = 0; i < rec->events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
-      const AsEvent *ev = &g_array_index (rec->events, AsEvent, i);
+      const AsEvent *ev = &g_array_index (events, AsEvent, i);
       g_autofree char *when = format_time (rec, ev->onset);
       g_autofree char *text = ev->duration > 0
                                 ? g_strdup_printf ("%s  %s  (%.2f s)", when, ev->label, ev->duration)
                                 : g_strdup_printf ("%s  %s", when, ev->label);
       GtkWidget *label = gtk_label_new (text);
       GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+      GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
       double *onset = g_new (double, 1);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_set_margin_start (label, 6);
       gtk_widget_set_margin_end (label, 6);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_widget_add_css_class (edit, "flat");
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (edit, _("Edit this annotation"));
+      gtk_widget_set_tooltip_text (remove, _("Delete this annotation (Ctrl+Z brings it back)"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "win.edit-annotation");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "u", i);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "win.delete-annotation");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "u", i);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), edit);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
       *onset = ev->onset + ev->duration / 2;
       g_object_set_data_full (G_OBJECT (row), EVENT_ONSET_KEY, onset, g_free);
       g_object_set_data_full (G_OBJECT (row), EVENT_TEXT_KEY, g_utf8_casefold (ev->label, -1), g_free);
@@ -417,10 +486,11 @@ draw_overview (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   AsFigureStyle style;
 
   atomscope_figure_style_init (&style);
-  as_figure_draw_overview (cr, width, height, &style,
-                           atomscope_signal_view_get_recording (self->signal_view),
-                           atomscope_signal_view_get_page_start (self->signal_view),
-                           atomscope_signal_view_get_page_length (self->signal_view));
+  as_figure_draw_overview_events (cr, width, height, &style,
+                                  atomscope_signal_view_get_recording (self->signal_view),
+                                  atomscope_signal_view_get_annotations (self->signal_view),
+                                  atomscope_signal_view_get_page_start (self->signal_view),
+                                  atomscope_signal_view_get_page_length (self->signal_view));
 }
 
 static void
@@ -458,6 +528,7 @@ atomscope_window_browser_set_recording (AtomscopeWindow *self, AsRecording *rec)
   AsDisplayFilters f;
   AsDerivationKind kind = atomscope_signal_view_get_montage (self->signal_view);
 
+  atomscope_window_annotations_reset (self, rec, FALSE);
   fill_events (self, rec);
   fill_channels (self, rec);
   gtk_widget_queue_draw (GTK_WIDGET (self->overview_area));
@@ -563,7 +634,7 @@ on_browser_key (GtkEventControllerKey *controller, guint keyval, guint keycode,
 
   if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
     return FALSE;
-  return atomscope_signal_view_handle_key (self->signal_view, keyval);
+  return atomscope_signal_view_handle_key_state (self->signal_view, keyval, state);
 }
 
 void
@@ -603,6 +674,7 @@ atomscope_window_browser_init (AtomscopeWindow *self)
   g_signal_connect_object (self->signal_view, "notify::sensitivity",
                            G_CALLBACK (on_view_sensitivity), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "map", G_CALLBACK (update_pixels_per_mm), NULL);
+  add_channels_per_page (self);
   protect_from_scroll (GTK_WIDGET (self->highpass_spin));
   protect_from_scroll (GTK_WIDGET (self->lowpass_spin));
   protect_from_scroll (GTK_WIDGET (self->sensitivity_spin));

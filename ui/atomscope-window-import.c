@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "as-annotations.h"
 #include "as-events.h"
 #include "atomscope-text-import.h"
 #include "atomscope-window-private.h"
@@ -110,9 +111,22 @@ events_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 {
   AsRecording *rec = task_data;
   const char *path = g_object_get_data (G_OBJECT (task), "path");
+  GArray *annotations = g_object_get_data (G_OBJECT (task), "annotations");
   g_autoptr (AsRecording) copy = as_recording_copy (rec);
   GError *error = NULL;
-  gint n = as_recording_add_events_from_file (copy, path, &error);
+  gint n;
+
+  /* The file's events join the annotations as the user left them. */
+  if (annotations != NULL)
+    {
+      g_array_set_size (copy->events, 0);
+      for (guint i = 0; i < annotations->len; i++)
+        {
+          const AsEvent *ev = &g_array_index (annotations, AsEvent, i);
+          as_recording_add_event (copy, ev->onset, ev->duration, ev->label);
+        }
+    }
+  n = as_recording_add_events_from_file (copy, path, &error);
 
   if (n < 0)
     {
@@ -161,6 +175,7 @@ events_done (GObject *source, GAsyncResult *result, gpointer user_data)
     atomscope_signal_view_set_atoms (self->signal_view, self->figure_atoms, self->model_serial);
   atomscope_signal_view_set_nystagmus (self->signal_view,
                                        atomscope_nystagmus_panel_get_analysis (self->nystagmus_panel));
+  atomscope_window_annotations_reset (self, rec, TRUE);
   atomscope_window_browser_update_events (self, rec);
   atomscope_window_update_events_source (self);
   self->events_file_count++;
@@ -186,6 +201,9 @@ atomscope_window_add_events_from_file (AtomscopeWindow *self, GFile *file)
   task = g_task_new (self, self->events_cancellable, events_done, NULL);
   g_task_set_task_data (task, as_recording_ref (self->recording), (GDestroyNotify) as_recording_unref);
   g_object_set_data_full (G_OBJECT (task), "path", path, g_free);
+  if (self->annotations != NULL)
+    g_object_set_data_full (G_OBJECT (task), "annotations", as_annotations_copy (self->annotations),
+                            (GDestroyNotify) g_array_unref);
   g_task_run_in_thread (task, events_thread);
 }
 

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "as-annotations.h"
 #include "as-paged.h"
 #include "as-cdl.h"
 #include "as-cdl-encode.h"
@@ -322,6 +323,7 @@ set_learned_on (AtomscopeWindow *self, AsRecording *rec, gboolean new_model)
       atomscope_signal_view_set_recording (self->signal_view, rec);
       atomscope_signal_view_set_page_length (self->signal_view, len);
       atomscope_signal_view_set_page_start (self->signal_view, t0);
+      atomscope_window_annotations_show (self);
     }
   /* Learning's scaled values are drawn at their own range, not at µV/mm. */
   atomscope_signal_view_set_scaled (self->signal_view, self->recording != NULL && self->recording != rec
@@ -446,6 +448,17 @@ prepare_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   g_autoptr (AsRecording) range = NULL;
   AsPreprocessOptions range_opts;
   AsRecording *out;
+  AsRecording annotated;
+  GArray *annotations = g_object_get_data (G_OBJECT (task), "annotations");
+
+  /* The annotations as the user left them take the place of the file's
+   * events: a view of the recording that only reads it. */
+  if (annotations != NULL)
+    {
+      annotated = *rec;
+      annotated.events = annotations;
+      rec = &annotated;
+    }
 
   /* A recording read page by page: its time range is read into memory. */
   if (rec->paged != NULL)
@@ -611,6 +624,9 @@ atomscope_window_learn (AtomscopeWindow *self)
     }
   g_object_set_data_full (G_OBJECT (task), "recording", as_recording_ref (self->recording),
                           (GDestroyNotify) as_recording_unref);
+  if (self->annotations != NULL)
+    g_object_set_data_full (G_OBJECT (task), "annotations", as_annotations_copy (self->annotations),
+                            (GDestroyNotify) g_array_unref);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, prepare_thread);
   gtk_label_set_text (self->progress_label, _("Preparing the data…"));

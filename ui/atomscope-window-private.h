@@ -50,6 +50,7 @@ struct _AtomscopeWindow
   GtkWidget                *learn_box;
   GtkMenuButton            *channels_button;
   GtkListBox               *channels_list;
+  GtkDropDown              *channels_per_page_dropdown; /* all, or 8 … 32 rows a page */
   GPtrArray                *hidden_channels;  /* of char*: labels not shown */
   GPtrArray                *bad_channels;     /* of char*: labels marked bad */
   GtkProgressBar           *progress_bar;      /* learning's progress, with the time left */
@@ -128,6 +129,18 @@ struct _AtomscopeWindow
   guint                     events_file_count;    /* event files added */
   guint                     events_file_failures;
   char                     *events_file_error;    /* the last failure's message */
+
+  /* Annotations the user edits (atomscope-window-annotations.c). */
+  GArray                   *annotations;          /* of AsEvent: the authority; the view gets copies */
+  GPtrArray                *annotations_undo;     /* of GArray: earlier lists, newest last */
+  gboolean                  annotations_modified; /* changed since opened or last saved */
+  gboolean                  close_after_save;     /* "Save" chosen when closing */
+  double                    annotation_pointer_x; /* over the trace, or −1 */
+  AdwMessageDialog         *annotation_dialog;    /* adding or editing one, or NULL */
+  AdwMessageDialog         *unsaved_dialog;       /* asking before closing, or NULL */
+  GCancellable             *annotations_cancellable;
+  guint                     annotations_save_count;    /* saves ended (done or not) */
+  guint                     annotations_save_failures;
 };
 
 /* Shared between the window's files. */
@@ -167,6 +180,40 @@ void atomscope_window_add_events_action (GtkWidget *widget, const char *name, GV
 void atomscope_window_browser_update_events (AtomscopeWindow *self, AsRecording *rec);
 void atomscope_window_import_dispose (AtomscopeWindow *self);
 void atomscope_window_use_atoms_action (GtkWidget *widget, const char *name, GVariant *param);
+
+/* Annotations (atomscope-window-annotations.c).  The list becomes @rec's
+ * events (a new recording; unsaved changes forgotten unless @keep_modified). */
+void atomscope_window_annotations_reset (AtomscopeWindow *self, AsRecording *rec, gboolean keep_modified);
+void atomscope_window_annotations_install (GtkWidgetClass *widget_class);
+/* The view draws the annotations (after it changed recording, e.g. to the learned one). */
+void atomscope_window_annotations_show (AtomscopeWindow *self);
+void atomscope_window_annotations_init (AtomscopeWindow *self);
+void atomscope_window_annotations_dispose (AtomscopeWindow *self);
+void atomscope_window_annotations_update_actions (AtomscopeWindow *self);
+/* What the dialog and the actions do; −1/FALSE with an error when refused. */
+gint     atomscope_window_add_annotation    (AtomscopeWindow *self, double onset, double duration,
+                                             const char *text, GError **error);
+gint     atomscope_window_edit_annotation   (AtomscopeWindow *self, guint index, double onset,
+                                             double duration, const char *text, GError **error);
+gboolean atomscope_window_delete_annotation (AtomscopeWindow *self, guint index);
+gboolean atomscope_window_undo_annotation   (AtomscopeWindow *self);
+/* The dialog adding (@index < 0, at @onset for @duration) or editing annotation @index. */
+void     atomscope_window_annotation_dialog (AtomscopeWindow *self, gint index, double onset,
+                                             double duration);
+/* Saves the annotations (EDF+ with the signals, or events.tsv for a .tsv
+ * path) on a worker; asks before replacing a file unless @asked already. */
+void     atomscope_window_save_annotations  (AtomscopeWindow *self, const char *path, gboolean asked);
+gboolean atomscope_window_has_unsaved_annotations (AtomscopeWindow *self);
+/* Runs @then (@data) at once when no annotation is unsaved; else asks, and
+ * runs it only if the user discards them (@destroy frees @data otherwise). */
+void     atomscope_window_annotations_confirm_discard (AtomscopeWindow *self,
+                                                       void (*then) (AtomscopeWindow *self, gpointer data),
+                                                       gpointer data, GDestroyNotify destroy);
+GArray            *atomscope_window_get_annotations        (AtomscopeWindow *self);
+AdwMessageDialog  *atomscope_window_get_annotation_dialog  (AtomscopeWindow *self);
+AdwMessageDialog  *atomscope_window_get_unsaved_dialog     (AtomscopeWindow *self);
+guint              atomscope_window_get_annotations_save_count    (AtomscopeWindow *self);
+guint              atomscope_window_get_annotations_save_failures (AtomscopeWindow *self);
 
 /* For the UI tests: counters and dialogs to wait on. */
 /* µs the last window's dispose took for its own state (the job, the workers, the

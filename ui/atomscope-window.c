@@ -305,8 +305,9 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-open_request (AtomscopeWindow *self, LoadRequest *req)
+open_request_now (AtomscopeWindow *self, gpointer data)
 {
+  LoadRequest *req = data;
   g_autoptr (GTask) task = NULL;
 
   g_cancellable_cancel (self->load_cancellable);
@@ -316,6 +317,14 @@ open_request (AtomscopeWindow *self, LoadRequest *req)
   g_task_set_task_data (task, req, (GDestroyNotify) load_request_free);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, load_thread);
+}
+
+/* Another file replaces the recording: unsaved annotations are asked about first. */
+static void
+open_request (AtomscopeWindow *self, LoadRequest *req)
+{
+  atomscope_window_annotations_confirm_discard (self, open_request_now, req,
+                                                (GDestroyNotify) load_request_free);
 }
 
 /* Reads the file on a worker thread: the main loop never waits on the disk.
@@ -405,6 +414,7 @@ atomscope_window_dispose (GObject *object)
   g_clear_object (&self->model_cancellable);
   g_clear_pointer (&self->pending_model, as_model_unref);
   atomscope_window_import_dispose (self);
+  atomscope_window_annotations_dispose (self);
   if (self->job != NULL)
     {
       /* Never wait on the worker: it holds its own references to what it reads
@@ -554,6 +564,7 @@ atomscope_window_init (AtomscopeWindow *self)
   g_object_bind_property (self->reconstruction_toggle, "active", self->signal_view,
                           "show-reconstruction", G_BINDING_SYNC_CREATE);
   atomscope_window_browser_init (self);
+  atomscope_window_annotations_init (self);
   /* Learning a recording has nothing to do on the Teaching page, which has its own controls. */
   g_object_bind_property_full (self->view_stack, "visible-child-name", self->learn_box, "visible",
                                G_BINDING_SYNC_CREATE, not_teaching, NULL, NULL, NULL);

@@ -1,0 +1,162 @@
+/* test-ui-channel-pages.c: channels per page with vertical scrolling, as
+ * clinical viewers show a 64-channel EEG 20 rows at a time — checked on the
+ * page the view drew.
+ *
+ * Copyright 2026 The Atomscope developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <adwaita.h>
+
+#include "atomscope-application.h"
+#include "atomscope-signal-view.h"
+#include "atomscope-window-private.h"
+#include "ui-test-utils.h"
+
+static AtomscopeApplication *app;
+
+static guint
+views_current (gpointer window)
+{
+  return !atomscope_window_is_rendering (window);
+}
+
+/* The page the view drew once it shows the current state: a change marks
+ * the view dirty until its next frame hands the worker a render, and the
+ * worker's result is in once it is no longer busy. */
+static AsRecording *
+drawn_page (AtomscopeWindow *window)
+{
+  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  return atomscope_signal_view_dup_page (window->signal_view, NULL);
+}
+
+/* The page drawn holds the rows [first, first + n) of @labels, in order. */
+static void
+assert_rows (AtomscopeWindow *window, const char *const *labels, guint first, guint n)
+{
+  g_autoptr (AsRecording) page = drawn_page (window);
+
+  g_assert_nonnull (page);
+  g_assert_cmpuint (page->n_channels, ==, n);
+  for (guint c = 0; c < n; c++)
+    g_assert_cmpstr (page->channels[c].label, ==, labels[first + c]);
+  g_assert_cmpuint (atomscope_signal_view_get_first_channel (window->signal_view), ==, first);
+}
+
+static void
+test_channel_pages (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AtomscopeWindow *window;
+  AsRecording *rec;
+  g_autofree const char **labels = NULL;
+  g_autofree const char **without = NULL;
+  guint before;
+  double t0;
+
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  before = atomscope_window_get_load_count (window);
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, before + 1, 30));
+  rec = atomscope_window_get_recording (window);
+  g_assert_cmpuint (rec->n_channels, ==, 64);
+  labels = g_new0 (const char *, 65);
+  for (guint c = 0; c < 64; c++)
+    labels[c] = rec->channels[c].label;
+
+  /* All 64 at first; 20 per page from the toolbar shows the first 20. */
+  assert_rows (window, labels, 0, 64);
+  gtk_drop_down_set_selected (window->channels_per_page_dropdown, 3);
+  g_assert_cmpuint (atomscope_signal_view_get_channels_per_page (window->signal_view), ==, 20);
+  assert_rows (window, labels, 0, 20);
+  g_assert_cmpuint (atomscope_signal_view_get_n_rows (window->signal_view), ==, 64);
+  {
+    g_autofree char *png = ui_test_artifact_path ("channel-pages-20.png");
+    g_autoptr (GError) error = NULL;
+    UiTestImageStats stats;
+    g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, &stats, &error));
+    g_assert_no_error (error);
+  }
+
+  /* ↓ one row, Shift+PgDn a page of rows; PgDn alone still pages time. */
+  t0 = atomscope_signal_view_get_page_start (window->signal_view);
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Down, 0));
+  assert_rows (window, labels, 1, 20);
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Page_Down, GDK_SHIFT_MASK));
+  assert_rows (window, labels, 21, 20);
+  g_assert_cmpfloat (atomscope_signal_view_get_page_start (window->signal_view), ==, t0);
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Page_Down, 0));
+  g_assert_cmpfloat (atomscope_signal_view_get_page_start (window->signal_view), ==,
+                     t0 + atomscope_signal_view_get_page_length (window->signal_view));
+  assert_rows (window, labels, 21, 20);
+  /* The last page ends at the last channel; the first starts at the first. */
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Page_Down, GDK_SHIFT_MASK));
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Page_Down, GDK_SHIFT_MASK));
+  assert_rows (window, labels, 44, 20);
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Down, 0));
+  assert_rows (window, labels, 44, 20);
+  atomscope_signal_view_set_first_channel (window->signal_view, -5);
+  assert_rows (window, labels, 0, 20);
+
+  /* A hidden channel is not a row: the page skips it and ends one earlier. */
+  atomscope_window_set_channel_shown (window, labels[5], FALSE);
+  without = g_new0 (const char *, 64);
+  for (guint c = 0, k = 0; c < 64; c++)
+    if (c != 5)
+      without[k++] = labels[c];
+  assert_rows (window, without, 0, 20);
+  g_assert_cmpuint (atomscope_signal_view_get_n_rows (window->signal_view), ==, 63);
+  atomscope_signal_view_set_first_channel (window->signal_view, 100);
+  assert_rows (window, without, 43, 20);
+  atomscope_window_set_channel_shown (window, labels[5], TRUE);
+
+  /* A montage's rows page the same way: 8 of the 18 bipolar derivations. */
+  gtk_drop_down_set_selected (window->channels_per_page_dropdown, 1);
+  gtk_drop_down_set_selected (window->montage_dropdown, AS_DERIVATION_BIPOLAR_LONGITUDINAL);
+  atomscope_signal_view_set_first_channel (window->signal_view, 0);
+  {
+    g_autoptr (AsRecording) page = drawn_page (window);
+    g_assert_cmpuint (page->n_channels, ==, 8);
+    g_assert_cmpstr (page->channels[0].label, ==, "Fp1-F7");
+    g_assert_cmpuint (atomscope_signal_view_get_n_rows (window->signal_view), ==, 18);
+  }
+  g_assert_true (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Page_Down, GDK_SHIFT_MASK));
+  {
+    g_autoptr (AsRecording) page = drawn_page (window);
+    g_assert_cmpuint (page->n_channels, ==, 8);
+    g_assert_cmpuint (atomscope_signal_view_get_first_channel (window->signal_view), ==, 8);
+    g_assert_cmpstr (page->channels[0].label, !=, "Fp1-F7");
+  }
+  /* All channels again: every row, whatever the first was. */
+  gtk_drop_down_set_selected (window->channels_per_page_dropdown, 0);
+  {
+    g_autoptr (AsRecording) page = drawn_page (window);
+    g_assert_cmpuint (page->n_channels, ==, 18);
+    g_assert_cmpstr (page->channels[0].label, ==, "Fp1-F7");
+  }
+  g_assert_false (atomscope_signal_view_handle_key_state (window->signal_view, GDK_KEY_Down, 0));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  atomscope_ui_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  app = atomscope_application_new ();
+  {
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add_func ("/ui/browser/channel-pages", test_channel_pages);
+  return g_test_run ();
+}
