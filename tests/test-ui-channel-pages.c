@@ -43,8 +43,31 @@ assert_rows (AtomscopeWindow *window, const char *const *labels, guint first, gu
   g_assert_nonnull (page);
   g_assert_cmpuint (page->n_channels, ==, n);
   for (guint c = 0; c < n; c++)
-    g_assert_cmpstr (page->channels[c].label, ==, labels[first + c]);
+    {
+      if (g_strcmp0 (page->channels[c].label, labels[first + c]) != 0)
+        for (guint k = 0; k < MIN (n, 6u); k++)
+          g_test_message ("row %u: %s, expected %s", k, page->channels[k].label, labels[first + k]);
+      g_assert_cmpstr (page->channels[c].label, ==, labels[first + c]);
+    }
   g_assert_cmpuint (atomscope_signal_view_get_first_channel (window->signal_view), ==, first);
+}
+
+/* The button @index (2: ↑, 3: ↓) of the channel list's row of @label. */
+static GtkWidget *
+channel_button (AtomscopeWindow *window, const char *label, guint index)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (window->channels_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+
+      if (g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (child)), label) != 0)
+        continue;
+      for (guint i = 0; i < index && child != NULL; i++)
+        child = gtk_widget_get_next_sibling (child);
+      return child;
+    }
+  return NULL;
 }
 
 static void
@@ -116,6 +139,24 @@ test_channel_pages (void)
   atomscope_signal_view_set_first_channel (window->signal_view, 100);
   assert_rows (window, without, 43, 20);
   atomscope_window_set_channel_shown (window, labels[5], TRUE);
+
+  /* Reordered from the channel list: its ↑ button draws C3's row one higher, on
+   * every page of rows; moving past the top is refused. */
+  {
+    g_autofree const char **moved = g_new0 (const char *, 65);
+    GtkWidget *up = channel_button (window, labels[2], 2);
+
+    memcpy (moved, labels, 64 * sizeof (const char *));
+    moved[1] = labels[2];
+    moved[2] = labels[1];
+    g_assert_nonnull (up);
+    g_signal_emit_by_name (up, "clicked");   /* what a click does (activating waits for an animation) */
+    atomscope_signal_view_set_first_channel (window->signal_view, 0);
+    assert_rows (window, moved, 0, 20);
+    g_assert_false (atomscope_window_move_channel (window, labels[0], -1));
+    g_assert_true (atomscope_window_move_channel (window, labels[2], 1));
+    assert_rows (window, labels, 0, 20);
+  }
 
   /* A montage's rows page the same way: 8 of the 18 bipolar derivations. */
   gtk_drop_down_set_selected (window->channels_per_page_dropdown, 1);

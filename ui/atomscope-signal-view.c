@@ -92,6 +92,7 @@ struct _AtomscopeSignalView
   AsDerivationSet *derivations; /* for @recording; NULL: as recorded */
   gboolean         scaled;      /* @recording holds learning's scaled values */
   GStrv            hidden;      /* labels not shown, or NULL */
+  GStrv            order;       /* labels in the order the user chose, or NULL */
   GStrv            bad;         /* labels marked bad (drawn dimmed), or NULL */
   AsRecording     *others_rec;  /* channels shown below @recording's, or NULL */
   AsDerivationSet *others;      /* which, over @others_rec */
@@ -399,6 +400,20 @@ atomscope_signal_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                   g_clear_pointer (&r->others, as_derivation_set_unref);
                   g_clear_pointer (&r->others_rec, as_recording_unref);
                 }
+            }
+        }
+      if (self->order != NULL && self->order[0] != NULL && self->recording != NULL)
+        {
+          /* The order the user chose, for the montage and the channels below alike. */
+          g_autoptr (AsDerivationSet) all = r->derivations != NULL
+                                              ? r->derivations
+                                              : as_derivation_set_new (self->recording, AS_DERIVATION_AS_RECORDED, NULL);
+          r->derivations = all != NULL ? as_derivation_set_ordered (all, (const char *const *) self->order) : NULL;
+          if (r->others != NULL)
+            {
+              AsDerivationSet *ordered = as_derivation_set_ordered (r->others, (const char *const *) self->order);
+              as_derivation_set_unref (r->others);
+              r->others = ordered;
             }
         }
       apply_channel_window (self, r);
@@ -749,6 +764,15 @@ atomscope_signal_view_set_channel_marks (AtomscopeSignalView *self, const char *
   invalidate (self);
 }
 
+void
+atomscope_signal_view_set_channel_order (AtomscopeSignalView *self, const char *const *order)
+{
+  g_return_if_fail (ATOMSCOPE_IS_SIGNAL_VIEW (self));
+  g_strfreev (self->order);
+  self->order = g_strdupv ((char **) order);
+  invalidate (self);
+}
+
 guint
 atomscope_signal_view_get_n_others (AtomscopeSignalView *self)
 {
@@ -1076,6 +1100,7 @@ atomscope_signal_view_finalize (GObject *object)
   g_clear_pointer (&self->others_rec, as_recording_unref);
   g_clear_pointer (&self->others, as_derivation_set_unref);
   g_clear_pointer (&self->hidden, g_strfreev);
+  g_clear_pointer (&self->order, g_strfreev);
   g_clear_pointer (&self->bad, g_strfreev);
   g_clear_pointer (&self->derivations, as_derivation_set_unref);
   g_clear_pointer (&self->montage_path, g_free);

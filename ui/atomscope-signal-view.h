@@ -31,6 +31,10 @@ void         atomscope_signal_view_set_scaled   (AtomscopeSignalView *self, gboo
 void         atomscope_signal_view_set_channel_marks (AtomscopeSignalView *self,
                                                       const char *const   *hidden,
                                                       const char *const   *bad);
+/* The order of the rows: the labels listed first, in that order, the others after in
+ * their own (NULL: the montage's order). */
+void         atomscope_signal_view_set_channel_order (AtomscopeSignalView *self,
+                                                      const char *const   *order);
 
 GtkWidget   *atomscope_signal_view_new            (void);
 void         atomscope_signal_view_set_recording  (AtomscopeSignalView *self, AsRecording *rec);

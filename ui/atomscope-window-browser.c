@@ -234,8 +234,66 @@ on_channel_bad (GtkToggleButton *toggle, AtomscopeWindow *self)
   apply_channel_marks (self);
 }
 
-/* One row per recorded channel, by type: shown or not, bad or not.  A new
- * recording starts with every channel shown and none marked bad. */
+/* The labels of the channel list's rows, top to bottom: the order the view draws them in. */
+static void
+apply_channel_order (AtomscopeWindow *self)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  g_auto (GStrv) order = NULL;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->channels_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      g_strv_builder_add (b, g_object_get_data (G_OBJECT (gtk_widget_get_first_child (box)),
+                                                CHANNEL_LABEL_KEY));
+    }
+  order = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  atomscope_signal_view_set_channel_order (self->signal_view, (const char *const *) order);
+}
+
+gboolean
+atomscope_window_move_channel (AtomscopeWindow *self, const char *label, int delta)
+{
+  int index = 0, n = 0;
+  GtkListBoxRow *found = NULL;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->channels_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row), n++)
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (gtk_widget_get_first_child (box)), CHANNEL_LABEL_KEY),
+                     label) == 0)
+        {
+          found = GTK_LIST_BOX_ROW (row);
+          index = n;
+        }
+    }
+  if (found == NULL || index + delta < 0 || index + delta >= n || delta == 0)
+    return FALSE;
+  g_object_ref (found);
+  gtk_list_box_remove (self->channels_list, GTK_WIDGET (found));
+  gtk_list_box_insert (self->channels_list, GTK_WIDGET (found), index + delta);
+  g_object_unref (found);
+  apply_channel_order (self);
+  return TRUE;
+}
+
+static void
+on_channel_up (GtkButton *button, AtomscopeWindow *self)
+{
+  atomscope_window_move_channel (self, g_object_get_data (G_OBJECT (button), CHANNEL_LABEL_KEY), -1);
+}
+
+static void
+on_channel_down (GtkButton *button, AtomscopeWindow *self)
+{
+  atomscope_window_move_channel (self, g_object_get_data (G_OBJECT (button), CHANNEL_LABEL_KEY), 1);
+}
+
+/* One row per recorded channel, by type: shown or not, bad or not, moved up or down.
+ * A new recording starts with every channel shown, none marked bad, in the montage's order. */
 static void
 fill_channels (AtomscopeWindow *self, AsRecording *rec)
 {
@@ -245,6 +303,7 @@ fill_channels (AtomscopeWindow *self, AsRecording *rec)
     gtk_list_box_remove (self->channels_list, child);
   g_clear_pointer (&self->hidden_channels, g_ptr_array_unref);
   g_clear_pointer (&self->bad_channels, g_ptr_array_unref);
+  atomscope_signal_view_set_channel_order (self->signal_view, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->channels_button), rec != NULL && rec->n_channels > 0);
   if (rec == NULL)
     {
@@ -257,7 +316,7 @@ fill_channels (AtomscopeWindow *self, AsRecording *rec)
         const AsChannel *ch = &rec->channels[c];
         /* EEG first, then the other types, each in recorded order. */
         gboolean first = ch->type == AS_CHANNEL_EEG || ch->type == AS_CHANNEL_MEG;
-        GtkWidget *box, *check, *type, *bad;
+        GtkWidget *box, *check, *type, *bad, *up, *down;
 
         if ((pass == 0) != first)
           continue;
@@ -274,8 +333,22 @@ fill_channels (AtomscopeWindow *self, AsRecording *rec)
         gtk_widget_set_tooltip_text (bad, _("Mark this channel bad: dimmed here, left out of learning, kept in exports"));
         g_object_set_data_full (G_OBJECT (bad), CHANNEL_LABEL_KEY, g_strdup (ch->label), g_free);
         g_signal_connect_object (bad, "toggled", G_CALLBACK (on_channel_bad), self, 0);
+        up = gtk_button_new_from_icon_name ("go-up-symbolic");
+        down = gtk_button_new_from_icon_name ("go-down-symbolic");
+        gtk_widget_set_tooltip_text (up, _("Draw this channel one row higher"));
+        gtk_widget_set_tooltip_text (down, _("Draw this channel one row lower"));
+        for (guint i = 0; i < 2; i++)
+          {
+            GtkWidget *button = i == 0 ? up : down;
+            gtk_widget_add_css_class (button, "flat");
+            g_object_set_data_full (G_OBJECT (button), CHANNEL_LABEL_KEY, g_strdup (ch->label), g_free);
+            g_signal_connect_object (button, "clicked", G_CALLBACK (i == 0 ? on_channel_up : on_channel_down),
+                                     self, 0);
+          }
         gtk_box_append (GTK_BOX (box), check);
         gtk_box_append (GTK_BOX (box), type);
+        gtk_box_append (GTK_BOX (box), up);
+        gtk_box_append (GTK_BOX (box), down);
         gtk_box_append (GTK_BOX (box), bad);
         gtk_list_box_append (self->channels_list, box);
       }

@@ -250,5 +250,8 @@ const char      *atomscope_window_get_events_file_error    (AtomscopeWindow *sel
  * out of learning), as its check boxes do. */
 void     atomscope_window_set_channel_shown (AtomscopeWindow *self, const char *label, gboolean shown);
 void     atomscope_window_set_channel_bad   (AtomscopeWindow *self, const char *label, gboolean bad);
+/* Moves the channel list's row of @label @delta rows (the view draws the rows in the
+ * list's order); FALSE when there is no such row or it would leave the list. */
+gboolean atomscope_window_move_channel      (AtomscopeWindow *self, const char *label, int delta);
 
 G_END_DECLS
