@@ -174,6 +174,18 @@ as_cli_recovery (int argc, char **argv)
       _("Dictionary recovery: draws problems with a chosen sparsity and coherence, learns the "
         "dictionary with alternating minimisation, online learning or unrolled learning, and "
         "measures how well the true atoms are recovered."));
+  {
+    /* Convolutional problems, a paragraph of their own. */
+    char *with = g_strdup_printf ("%s\n\n%s", description,
+        _("problem=convolutional draws signals of length=N samples (default 1000), each a sum of "
+          "the m atoms of n samples placed at random, sparsity being the activations per sample "
+          "over all atoms; learners am (batch) and online learn them by convolutional dictionary "
+          "learning and each true atom is matched at its best shift.  Give one coherence value "
+          "(it is not used); support columns are nan.  Example: --grid \"problem=convolutional,"
+          "n=32,m=3,length=1000,samples=4,sparsity=0.01:0.06:3,coherence=0,learners=am,online\""));
+    g_free (description);
+    description = with;
+  }
   g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!as_cli_parse_options (context, &argc, &argv, command))
@@ -238,7 +250,12 @@ as_cli_recovery (int argc, char **argv)
       g_autofree double *mean = g_new (double, grid->n_sparsity * grid->n_coherence);
       g_autofree char *unroll = g_ascii_strup (as_dl_layers_to_string (grid->layers), -1);
       g_autofree char *title =
-          learner == AS_DL_LEARNER_AM
+          grid->convolutional
+            ? g_strdup_printf (learner == AS_DL_LEARNER_ONLINE
+                                 ? _("Mean recovery, online convolutional learning (%u atoms of %u samples)")
+                                 : _("Mean recovery, convolutional learning (%u atoms of %u samples)"),
+                               grid->m, grid->n)
+          : learner == AS_DL_LEARNER_AM
             ? g_strdup_printf (_("Mean recovery, alternating minimisation (n = %u, m = %u)"),
                                grid->n, grid->m)
           : learner == AS_DL_LEARNER_ONLINE
@@ -251,8 +268,8 @@ as_cli_recovery (int argc, char **argv)
       g_autofree const char **labels = g_new0 (const char *, grid->n_coherence);
       AsFigureHeatmap map = {
         .title = title,
-        .x_label = _("mutual coherence μ(D)"),
-        .y_label = _("sparsity k/n"),
+        .x_label = grid->convolutional ? _("atoms of random shapes") : _("mutual coherence μ(D)"),
+        .y_label = grid->convolutional ? _("activations per sample") : _("sparsity k/n"),
         .colorbar_label = _("recovery score"),
         .n_rows = grid->n_sparsity,
         .n_cols = grid->n_coherence,
@@ -266,7 +283,9 @@ as_cli_recovery (int argc, char **argv)
       };
 
       for (guint c = 0; c < grid->n_coherence; c++)
-        if (grid->coherence[c] == 0.0)
+        if (grid->convolutional)
+          labels[c] = "";
+        else if (grid->coherence[c] == 0.0)
           labels[c] = _("Gaussian");
       as_dl_grid_mean_recovery (grid, results, learner, mean);
       if (!export_all (out_dir, stem, 640, 480, draw_heatmap, &map, &error))
@@ -276,7 +295,8 @@ as_cli_recovery (int argc, char **argv)
         }
     }
 
-  if (depth > 0)
+  /* The gradient of unrolled learning is a question of the dense model. */
+  if (depth > 0 && !grid->convolutional)
     {
       g_autofree double *errors = g_new (double, 3 * (gsize) depth);
       g_autofree char *path = g_build_filename (out_dir, "gradient-errors.csv", NULL);

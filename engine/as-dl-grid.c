@@ -14,6 +14,8 @@
 #include <gio/gio.h>
 
 #include "as-dl-grid.h"
+#include "as-cdl-sim.h"
+#include "as-cdl.h"
 #include "as-engine.h"
 #include "as-metrics.h"
 #include "as-output.h"
@@ -169,7 +171,7 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
   if (!single_item (key, items, error))
     return FALSE;
   if (strcmp (key, "seeds") == 0 || strcmp (key, "n") == 0 || strcmp (key, "m") == 0
-      || strcmp (key, "layers") == 0)
+      || strcmp (key, "layers") == 0 || strcmp (key, "length") == 0)
     {
       guint v;
 
@@ -181,6 +183,8 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
         g->n = v;
       else if (key[0] == 'm')
         g->m = v;
+      else if (strcmp (key, "length") == 0)
+        g->length = v;
       else
         g->n_layers = v;
       return TRUE;
@@ -226,6 +230,17 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
                    _("Grid item “support”: unknown model “%s” (fixed, bernoulli)"), first);
       return FALSE;
     }
+  if (strcmp (key, "problem") == 0)
+    {
+      if (strcmp (first, "dense") == 0 || strcmp (first, "convolutional") == 0)
+        {
+          g->convolutional = first[0] == 'c';
+          return TRUE;
+        }
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("Grid item “problem”: unknown problem “%s” (dense, convolutional)"), first);
+      return FALSE;
+    }
   if (strcmp (key, "unroll") == 0)
     {
       if (as_dl_layers_from_string (first, &g->layers))
@@ -236,7 +251,7 @@ apply_item (AsDlGrid *g, const char *key, GPtrArray *items, GError **error)
     }
   g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                _("Unknown grid item “%s” (sparsity, coherence, samples, seeds, learners, n, m, "
-                 "lambda, snr, amplitude, support, layers, gradient, unroll)"), key);
+                 "lambda, snr, amplitude, support, layers, gradient, unroll, problem, length)"), key);
   return FALSE;
 
 bad_count:
@@ -298,6 +313,7 @@ as_dl_grid_parse (const char *spec, GError **error)
   g->n_layers = 20;
   g->layers = AS_DL_LAYERS_FISTA;
   g->gradient = AS_DL_GRADIENT_AUTOMATIC;
+  g->length = 1000;
   if (!parse_into (g, AS_DL_GRID_DEFAULT_SPEC, error))
     return NULL;
   if (spec != NULL && !parse_into (g, spec, error))
@@ -307,6 +323,25 @@ as_dl_grid_parse (const char *spec, GError **error)
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    _("Grid specification: n and m must be at least 2, seeds and layers positive"));
       return NULL;
+    }
+  if (g->convolutional)
+    {
+      if (g->length < 2 * g->n || g->n_coherence != 1)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("Grid specification: a convolutional problem needs signals of at least "
+                         "two atom lengths (length ≥ 2n) and one coherence value"));
+          return NULL;
+        }
+      for (guint k = 0; k < g->n_learners; k++)
+        if (g->learners[k] == AS_DL_LEARNER_UNROLLED)
+          {
+            g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                         _("Grid specification: the unrolled learner works on dense problems; "
+                           "learners=am,online for a convolutional one"));
+            return NULL;
+          }
+      return g_steal_pointer (&g);
     }
   kmax = 0.0;
   for (guint i = 0; i < g->n_sparsity; i++)
@@ -328,6 +363,9 @@ as_dl_grid_settings (const AsDlGrid *g)
 
   g_ascii_formatd (lam, sizeof lam, "%.6g", g->lambda);
   g_ascii_formatd (snr, sizeof snr, "%.6g", g->snr_db);
+  if (g->convolutional)
+    return g_strdup_printf ("problem=convolutional,n=%u,m=%u,length=%u,lambda=%s,snr=%s", g->n,
+                            g->m, g->length, lam, snr);
   return g_strdup_printf ("n=%u,m=%u,lambda=%s,snr=%s,amplitude=%s,support=%s,layers=%u,"
                           "unroll=%s,gradient=%s", g->n, g->m, lam, snr,
                           as_dl_amplitude_to_string (g->amplitude),
@@ -440,6 +478,46 @@ as_dl_evaluate (const AsDlProblem *pb, const double *D, const double *Z, AsDlCel
   res->support_f1 = sr.f1;
 }
 
+/* A convolutional cell: cell.n_samples signals of g->length samples, learned by
+ * convolutional dictionary learning from random atoms, each true atom matched to a
+ * learned one at its best shift (as_cdl_recovery_score). */
+static gboolean
+run_convolutional_cell (const AsDlGrid *g, const AsDlCell *cell, AsDlCellResult *res,
+                        GError **error)
+{
+  g_autoptr (AsCdlSimulation) sim = as_dl_sim_convolutional (cell->n_samples, g->length, g->m, g->n,
+                                                              cell->sparsity, g->snr_db,
+                                                              cell->seed + 1);
+  g_autoptr (AsCdlModel) model = NULL;
+  AsCdlParams p;
+
+  as_cdl_params_init (&p);
+  p.n_atoms = g->m;
+  p.atom_length = g->n;
+  p.rank1 = FALSE;
+  p.positive = FALSE;
+  p.lambda = g->lambda;
+  p.init = AS_CDL_INIT_RANDOM;
+  p.seed = cell->seed;
+  p.max_iter = 50;
+  p.sort_atoms = FALSE;
+  p.online = cell->learner == AS_DL_LEARNER_ONLINE;
+  model = as_cdl_learn (sim->x, sim->n_trials, 1, 1, g->length, &p, NULL, NULL, error);
+  if (model == NULL)
+    return FALSE;
+  memset (res, 0, sizeof *res);
+  res->cell = *cell;
+  res->coherence_reached = NAN;
+  res->recovery = as_cdl_recovery_score (1, 1, g->n, sim->atoms, g->m, model->atoms,
+                                         model->shape.n_atoms, TRUE);
+  /* Supports are compared code to code in the dense model only. */
+  res->support_precision = res->support_recall = res->support_f1 = NAN;
+  res->objective = as_cdl_model_last_objective (model);
+  res->seconds = model->trace->len > 0
+                 ? g_array_index (model->trace, AsCdlTracePoint, model->trace->len - 1).time : 0.0;
+  return TRUE;
+}
+
 gboolean
 as_dl_grid_run_cell (const AsDlGrid *g, const AsDlCell *cell, const double *D_true,
                      AsDlCellResult *res, GError **error)
@@ -451,6 +529,8 @@ as_dl_grid_run_cell (const AsDlGrid *g, const AsDlCell *cell, const double *D_tr
   g_autofree double *D = g_new (double, (gsize) g->n * g->m);
   g_autofree double *Z = NULL;
 
+  if (g->convolutional)
+    return run_convolutional_cell (g, cell, res, error);
   sim_params (g, cell, &sp);
   pb = as_dl_sim_problem (&sp, D_true, error);
   if (pb == NULL)
@@ -543,7 +623,9 @@ as_dl_grid_read_csv (const char *path, GArray *results, GError **error)
           r.cell.seed = (guint) seed;
         }
       for (guint k = 0; ok && k < G_N_ELEMENTS (values); k++)
-        if (values[k] != NULL)
+        if (values[k] != NULL && k >= 4 && g_ascii_strcasecmp (f[k + 1], "nan") == 0)
+          *values[k] = NAN;   /* a measure that does not apply (supports of a convolutional problem) */
+        else if (values[k] != NULL)
           ok = parse_double (f[k + 1], values[k]);
       if (!ok)
         {
@@ -730,8 +812,8 @@ run_one (gpointer data, gpointer user_data)
   if (stop)
     return;
   as_dl_grid_cell (run->grid, index, &cell);
-  D = cached_dictionary (run, &cell, &error);
-  if (D != NULL)
+  D = run->grid->convolutional ? NULL : cached_dictionary (run, &cell, &error);
+  if (D != NULL || run->grid->convolutional)
     as_dl_grid_run_cell (run->grid, &cell, D, &result, &error);
   g_mutex_lock (&run->lock);
   if (error != NULL)

@@ -25,6 +25,14 @@
  *   support=fixed         support model (fixed: exactly k atoms; bernoulli: each
  *                         atom active with probability k/m)
  *   layers=20, gradient=automatic, unroll=fista   (unrolled learner)
+ *   problem=dense         dense: X = ZDᵀ; convolutional: signals of length=N samples
+ *                         (default 1000), each a sum of the m atoms of n samples
+ *                         placed at random (as_dl_sim_convolutional), a sparsity s
+ *                         meaning s activations per sample on average over all atoms
+ *                         (s·n per atom length, as k = s·n atoms per dense signal);
+ *                         learned by convolutional dictionary learning (am: batch,
+ *                         online: minibatches), scored with the best shift of each
+ *                         atom; coherence takes one value, not used
  * Unspecified keys keep these defaults.
  *
  * Copyright 2026 The Atomscope developers
@@ -57,6 +65,8 @@ typedef struct
   guint        n_layers;
   AsDlLayers   layers;
   AsDlGradient gradient;
+  gboolean     convolutional;   /* problem=convolutional */
+  guint        length;          /* samples per convolutional signal */
 } AsDlGrid;
 
 typedef struct

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "as-dl.h"
@@ -691,6 +692,59 @@ test_learners_descend (void)
     }
 }
 
+/* A convolutional grid: atoms of n samples in long signals, learned by convolutional
+ * dictionary learning and matched at their best shift; with enough occurrences the
+ * atoms are found; the results file, whose support columns are "nan", resumes whole; the
+ * unrolled learner and several coherence values are refused. */
+static void
+test_grid_convolutional (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsDlGrid) grid = as_dl_grid_parse ("problem=convolutional,n=32,m=3,length=1000,samples=4,"
+                                                "sparsity=0.01,0.06,coherence=0,seeds=2,learners=am",
+                                                &error);
+  g_autoptr (GArray) results = g_array_new (FALSE, FALSE, sizeof (AsDlCellResult));
+  g_autoptr (GArray) again = g_array_new (FALSE, FALSE, sizeof (AsDlCellResult));
+  g_autofree char *dir = g_dir_make_tmp ("atomscope-dl-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "results.csv", NULL);
+  double dense_mean = 0;
+  AsDlGrid *bad;
+
+  g_assert_no_error (error);
+  g_assert_true (grid->convolutional);
+  g_assert_cmpuint (as_dl_grid_n_cells (grid), ==, 4);
+  g_assert_true (as_dl_grid_run (grid, results, csv, 2, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 4);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const AsDlCellResult *r = &g_array_index (results, AsDlCellResult, i);
+
+      g_test_message ("sparsity %g seed %u: recovery %.4f", r->cell.sparsity, r->cell.seed, r->recovery);
+      g_assert_true (isnan (r->support_f1));
+      g_assert_true (isfinite (r->objective) && r->objective > 0);
+      if (r->cell.sparsity > 0.05)
+        dense_mean += r->recovery / 2;
+    }
+  g_assert_cmpfloat (dense_mean, >, 0.98);
+  g_assert_true (as_dl_grid_read_csv (csv, again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 4);
+  g_assert_true (as_dl_grid_run (grid, again, csv, 2, NULL, NULL, NULL, &error));
+  g_assert_cmpuint (again->len, ==, 4);
+
+  bad = as_dl_grid_parse ("problem=convolutional,learners=unrolled,coherence=0", &error);
+  g_assert_null (bad);
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  bad = as_dl_grid_parse ("problem=convolutional,learners=am", &error);   /* five coherences */
+  g_assert_null (bad);
+  g_assert_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -704,6 +758,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dl/analytic-gradient", test_analytic_gradient);
   g_test_add_func ("/dl/gradient-error-depth", test_gradient_error_depth);
   g_test_add_func ("/dl/grid-spec", test_grid_spec);
+  g_test_add_func ("/dl/grid-convolutional", test_grid_convolutional);
   g_test_add_func ("/dl/recovery-shape", test_recovery_shape);
   g_test_add_func ("/dl/learners-descend", test_learners_descend);
   return g_test_run ();
