@@ -50,14 +50,15 @@ as_engine_init (AsEngineRole role)
    * drawn and every solver step.  glibc's adaptive thresholds hand such blocks back to
    * the system and fault them in again, page by page, at the next allocation, which
    * tripled the time to draw a filtered page of a day-long EEG; blocks up to 32 MiB stay
-   * in the heap, and up to 128 MiB of free heap is kept for reuse.  The environment
+   * in the heap, and up to 32 MiB of free heap is kept for reuse (more kept the window's
+   * resident memory growing over hours of use).  The environment
    * (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, GLIBC_TUNABLES) still decides
    * when it says. */
   if (g_getenv ("MALLOC_MMAP_THRESHOLD_") == NULL && g_getenv ("MALLOC_TRIM_THRESHOLD_") == NULL
       && g_getenv ("GLIBC_TUNABLES") == NULL)
     {
       mallopt (M_MMAP_THRESHOLD, 32 << 20);
-      mallopt (M_TRIM_THRESHOLD, 128 << 20);
+      mallopt (M_TRIM_THRESHOLD, 32 << 20);
     }
 #endif
 

@@ -42,12 +42,6 @@ open_path (const char *path)
   return window;
 }
 
-static guint
-views_current (gpointer window)
-{
-  return !atomscope_window_is_rendering (window);
-}
-
 /* The page the browser drew once it shows the current state. */
 static AsRecording *
 drawn_page (AtomscopeWindow *window, double *origin)
@@ -56,7 +50,7 @@ drawn_page (AtomscopeWindow *window, double *origin)
    * hands the worker a render, and current once its result is in. */
   while (!gtk_widget_get_mapped (GTK_WIDGET (window->signal_view)))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  g_assert_true (ui_test_wait_until (ui_test_views_current, window, 1, 20));
   return atomscope_signal_view_dup_page (window->signal_view, origin);
 }
 
@@ -404,15 +398,7 @@ test_edit_save (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/annotations/edit-save-close", test_edit_save);
   return g_test_run ();
 }

@@ -40,18 +40,12 @@ open_path (const char *path)
   return window;
 }
 
-static guint
-views_current (gpointer window)
-{
-  return !atomscope_window_is_rendering (window);
-}
-
 /* The page the browser drew once it shows the current settings. */
 static AsRecording *
 drawn_page (AtomscopeWindow *window, double *origin)
 {
   ui_test_wait_for_draw (GTK_WIDGET (window));
-  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  g_assert_true (ui_test_wait_until (ui_test_views_current, window, 1, 20));
   ui_test_wait_for_draw (GTK_WIDGET (window));
   return atomscope_signal_view_dup_page (window->signal_view, origin);
 }
@@ -486,15 +480,7 @@ test_channel_list (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/browser/bipolar", test_bipolar);
   g_test_add_func ("/ui/browser/offsets-and-notch", test_offsets_and_notch);
   g_test_add_func ("/ui/browser/others-after-learning", test_others_after_learning);

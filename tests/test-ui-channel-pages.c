@@ -18,19 +18,13 @@
 
 static AtomscopeApplication *app;
 
-static guint
-views_current (gpointer window)
-{
-  return !atomscope_window_is_rendering (window);
-}
-
 /* The page the view drew once it shows the current state: a change marks
  * the view dirty until its next frame hands the worker a render, and the
  * worker's result is in once it is no longer busy. */
 static AsRecording *
 drawn_page (AtomscopeWindow *window)
 {
-  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  g_assert_true (ui_test_wait_until (ui_test_views_current, window, 1, 20));
   return atomscope_signal_view_dup_page (window->signal_view, NULL);
 }
 
@@ -189,15 +183,7 @@ test_channel_pages (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/browser/channel-pages", test_channel_pages);
   return g_test_run ();
 }

@@ -417,15 +417,7 @@ test_add_events (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/import/text-assistant", test_text_assistant);
   g_test_add_func ("/ui/import/plain-csv", test_plain_csv);
   g_test_add_func ("/ui/import/add-events", test_add_events);

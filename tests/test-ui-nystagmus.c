@@ -319,15 +319,7 @@ test_no_beats (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/nystagmus/bundled", test_bundled);
   g_test_add_func ("/ui/nystagmus/no-eye-channel", test_no_eye_channel);
   g_test_add_func ("/ui/nystagmus/no-beats", test_no_beats);

@@ -23,12 +23,6 @@
 static AtomscopeApplication *app;
 
 static guint
-views_current (gpointer window)
-{
-  return !atomscope_window_is_rendering (window);
-}
-
-static guint
 learning_started (gpointer window)
 {
   return ((AtomscopeWindow *) window)->job != NULL;
@@ -38,7 +32,7 @@ static AsRecording *
 drawn_page (AtomscopeWindow *window, double *origin)
 {
   ui_test_wait_for_draw (GTK_WIDGET (window));
-  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  g_assert_true (ui_test_wait_until (ui_test_views_current, window, 1, 20));
   ui_test_wait_for_draw (GTK_WIDGET (window));
   return atomscope_signal_view_dup_page (window->signal_view, origin);
 }
@@ -209,15 +203,7 @@ main (int argc, char **argv)
 {
   /* A budget smaller than the test file: it is read page by page. */
   g_setenv ("ATOMSCOPE_MEMORY_BUDGET", "4", TRUE);
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/paged/pages", test_paged_pages);
   return g_test_run ();
 }

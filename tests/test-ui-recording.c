@@ -115,12 +115,6 @@ assert_views_drew (AtomscopeWindow *window)
     }
 }
 
-static guint
-views_current (gpointer window)
-{
-  return !atomscope_window_is_rendering (window);
-}
-
 static void
 save_png (AtomscopeWindow *window, const char *name, UiTestImageStats *stats)
 {
@@ -130,7 +124,7 @@ save_png (AtomscopeWindow *window, const char *name, UiTestImageStats *stats)
   ui_test_wait_for_draw (GTK_WIDGET (window));
   /* The browser and the atoms are painted on a worker: wait for the image
    * that matches the current page and model, then for it to be drawn. */
-  g_assert_true (ui_test_wait_until (views_current, window, 1, 20));
+  g_assert_true (ui_test_wait_until (ui_test_views_current, window, 1, 20));
   ui_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (ui_test_render_png (GTK_WIDGET (window), png, stats, &error));
   g_assert_no_error (error);
@@ -859,15 +853,7 @@ test_image (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/recording/learn-sample", test_learn_sample);
   g_test_add_func ("/ui/recording/export", test_export);
   g_test_add_func ("/ui/recording/end-state", test_end_state);

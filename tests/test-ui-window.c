@@ -117,15 +117,7 @@ test_actions_and_accels (void)
 int
 main (int argc, char **argv)
 {
-  atomscope_ui_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  app = atomscope_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-    g_assert_no_error (error);
-  }
+  app = ui_test_application_new (&argc, &argv);
   g_test_add_func ("/ui/window/opens-sample", test_window_opens_sample);
   g_test_add_func ("/ui/window/bad-file", test_window_bad_file);
   g_test_add_func ("/ui/window/actions", test_actions_and_accels);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "ui-test-utils.h"
+#include "atomscope-window-private.h"
 
 void
 ui_test_iterate (guint max_iterations)
@@ -302,4 +303,25 @@ ui_test_render_pixels (GtkWidget *widget, int *w, int *h)
   pixels = g_malloc ((gsize) *w * *h * 4);
   gdk_texture_download (texture, pixels, (gsize) *w * 4);
   return pixels;
+}
+
+AtomscopeApplication *
+ui_test_application_new (int *argc, char ***argv)
+{
+  AtomscopeApplication *app;
+  g_autoptr (GError) error = NULL;
+
+  atomscope_ui_init ();
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  app = atomscope_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
+}
+
+guint
+ui_test_views_current (gpointer window)
+{
+  return !atomscope_window_is_rendering (window);
 }

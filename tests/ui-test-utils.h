@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "atomscope-application.h"
+
 G_BEGIN_DECLS
 
 typedef guint (*UiTestCondition) (gpointer object);
@@ -19,6 +21,12 @@ typedef struct
   double trace_fraction;  /* fraction of clearly blue pixels (traces, atoms) */
 } UiTestImageStats;
 
+/* The application of a UI test: the UI's set-up, GTK's test set-up and libadwaita, then
+ * an application registered on the session bus. */
+AtomscopeApplication *ui_test_application_new (int *argc, char ***argv);
+/* A UiTestCondition on an AtomscopeWindow: TRUE once its views show its current state
+ * (no render requested or running). */
+guint     ui_test_views_current  (gpointer window);
 void      ui_test_iterate        (guint max_iterations);
 gboolean  ui_test_wait_until     (UiTestCondition condition, gpointer object, guint at_least,
                                   double timeout_seconds);
