@@ -23,25 +23,6 @@
 
 static AtomscopeApplication *app;
 
-static AtomscopeWindow *
-open_path (const char *path)
-{
-  AtomscopeWindow *window;
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  guint before;
-
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  before = atomscope_window_get_load_count (window);
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window,
-                                     before + 1, 30));
-  g_assert_cmpuint (atomscope_window_get_load_failures (window), ==, 0);
-  return window;
-}
-
 /* The page the browser drew once it shows the current state. */
 static AsRecording *
 drawn_page (AtomscopeWindow *window, double *origin)
@@ -180,7 +161,7 @@ test_edit_save (void)
   g_autofree char *dir = g_dir_make_tmp ("ui-annotations-XXXXXX", NULL);
   g_autofree char *edf = g_build_filename (dir, "annotated.edf", NULL);
   g_autofree char *tsv = g_build_filename (dir, "annotated_events.tsv", NULL);
-  AtomscopeWindow *window = open_path (path);
+  AtomscopeWindow *window = ui_test_open_path (app, path);
   AsRecording *rec = atomscope_window_get_recording (window);
   GArray *ann;
   gint i, i83;

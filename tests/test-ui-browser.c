@@ -21,25 +21,6 @@
 
 static AtomscopeApplication *app;
 
-static AtomscopeWindow *
-open_path (const char *path)
-{
-  AtomscopeWindow *window;
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  guint before;
-
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  before = atomscope_window_get_load_count (window);
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window,
-                                     before + 1, 30));
-  g_assert_cmpuint (atomscope_window_get_load_failures (window), ==, 0);
-  return window;
-}
-
 /* The page the browser drew once it shows the current settings. */
 static AsRecording *
 drawn_page (AtomscopeWindow *window, double *origin)
@@ -73,7 +54,7 @@ static void
 test_bipolar (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
-  AtomscopeWindow *window = open_path (path);
+  AtomscopeWindow *window = ui_test_open_path (app, path);
   AsRecording *rec = atomscope_window_get_recording (window);
   g_autoptr (AsRecording) page = NULL;
   int fp1 = channel_of (rec, "Fp1."), f7 = channel_of (rec, "F7.."), d;
@@ -271,7 +252,7 @@ test_offsets_and_notch (void)
   g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
   static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4" };
   g_autofree char *path = write_bdf (dir, "offsets.bdf", labels, G_N_ELEMENTS (labels));
-  AtomscopeWindow *window = open_path (path);
+  AtomscopeWindow *window = ui_test_open_path (app, path);
   AsRecording *rec = atomscope_window_get_recording (window);
   g_autoptr (AsRecording) raw = NULL, page = NULL;
   double before[4];
@@ -332,7 +313,7 @@ test_others_after_learning (void)
   static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4", "EOG", "ECG" };
   g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
   g_autofree char *path = write_bdf (dir, "with-eog-ecg.bdf", labels, G_N_ELEMENTS (labels));
-  AtomscopeWindow *window = open_path (path);
+  AtomscopeWindow *window = ui_test_open_path (app, path);
   AsRecording *rec = atomscope_window_get_recording (window);
   g_autoptr (AsRecording) page = NULL, expect = NULL;
   AsDisplayFilters filters;
@@ -395,7 +376,7 @@ test_filters_remembered (void)
 {
   g_autofree char *eeg = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
   g_autofree char *eye = g_test_build_filename (G_TEST_DIST, "data", "nystagmus_infantile_avramidis_200Hz.csv", NULL);
-  AtomscopeWindow *window = open_path (eeg);
+  AtomscopeWindow *window = ui_test_open_path (app, eeg);
   GSettings *settings = atomscope_application_get_settings (app);
   AsDisplayFilters eye_default;
   AsFilterSpec shown;
@@ -405,12 +386,12 @@ test_filters_remembered (void)
   gtk_spin_button_set_value (window->lowpass_spin, 45);
   gtk_drop_down_set_selected (window->notch_dropdown, 2);
 
-  window = open_path (eye);
+  window = ui_test_open_path (app, eye);
   as_display_filters_default (&eye_default, AS_RECORDING_EYE);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, eye_default.filter.highpass);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, eye_default.filter.lowpass);
 
-  window = open_path (eeg);
+  window = ui_test_open_path (app, eeg);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->highpass_spin), ==, 0.3);
   g_assert_cmpfloat (gtk_spin_button_get_value (window->lowpass_spin), ==, 45);
   g_assert_cmpuint (gtk_drop_down_get_selected (window->notch_dropdown), ==, 2);
@@ -436,7 +417,7 @@ test_channel_list (void)
   static const char *const labels[] = { "Fp1", "Fp2", "C3", "C4", "EOG", "ECG" };
   g_autofree char *dir = g_dir_make_tmp ("atomscope-browser-XXXXXX", NULL);
   g_autofree char *path = write_bdf (dir, "channels.bdf", labels, G_N_ELEMENTS (labels));
-  AtomscopeWindow *window = open_path (path);
+  AtomscopeWindow *window = ui_test_open_path (app, path);
   g_autoptr (AsRecording) page = NULL;
   AsRecording *learned;
   guint before = atomscope_window_get_learn_count (window);

@@ -325,3 +325,22 @@ ui_test_views_current (gpointer window)
 {
   return !atomscope_window_is_rendering (window);
 }
+
+gpointer
+ui_test_open_path (AtomscopeApplication *app, const char *path)
+{
+  AtomscopeWindow *window;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  guint before;
+
+  g_application_activate (G_APPLICATION (app));
+  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
+  before = atomscope_window_get_load_count (window);
+  atomscope_window_open_file (window, file);
+  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window,
+                                     before + 1, 30));
+  g_assert_cmpuint (atomscope_window_get_load_failures (window), ==, 0);
+  return window;
+}

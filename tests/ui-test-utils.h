@@ -24,6 +24,8 @@ typedef struct
 /* The application of a UI test: the UI's set-up, GTK's test set-up and libadwaita, then
  * an application registered on the session bus. */
 AtomscopeApplication *ui_test_application_new (int *argc, char ***argv);
+/* @app's window with @path opened in it (and loaded without failure). */
+gpointer  ui_test_open_path      (AtomscopeApplication *app, const char *path);
 /* A UiTestCondition on an AtomscopeWindow: TRUE once its views show its current state
  * (no render requested or running). */
 guint     ui_test_views_current  (gpointer window);
