@@ -41,3 +41,24 @@
 #define FABS fabsf
 #define COPYSIGN copysignf
 #include "as-unrolled-kernels-body.h"
+
+/* Adam (Kingma & Ba 2015) on p[lo, hi) with bias corrections c1 = 1 − β₁ᵗ,
+ * c2 = 1 − β₂ᵗ: one pass, vectorised (square root and division included). */
+HOT void
+as_unrolled_kernel_adam (double *restrict p, const double *restrict g, double *restrict m1,
+                         double *restrict m2, gsize lo, gsize hi, double lr, double beta1,
+                         double beta2, double eps, double c1, double c2)
+{
+  double a = lr / c1, ic2 = 1.0 / c2, b1 = 1.0 - beta1, b2 = 1.0 - beta2;
+
+  for (gsize i = lo; i < hi; i++)
+    {
+      double gi = g[i];
+      double u = beta1 * m1[i] + b1 * gi;
+      double v = beta2 * m2[i] + b2 * gi * gi;
+
+      m1[i] = u;
+      m2[i] = v;
+      p[i] -= a * u / (sqrt (v * ic2) + eps);
+    }
+}

@@ -62,4 +62,9 @@ void   as_unrolled_kernel_backward_f32 (const AsUnrolledKernelNet *net, guint n_
                                         gsize n_params, int layer_loss, const float *Ztarget,
                                         const double *layer_weights);
 
+/* One Adam step on parameters [lo, hi) (float64 state in either precision). */
+void   as_unrolled_kernel_adam (double *p, const double *g, double *m1, double *m2, gsize lo,
+                                gsize hi, double lr, double beta1, double beta2, double eps,
+                                double c1, double c2);
+
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "as-lasso.h"
 #include "as-rng.h"
 #include "as-solver.h"
+#include "as-unrolled-kernels.h"
 #include "as-unrolled-train.h"
 
 /* Largest number of samples pushed through the network at once: bounds the
@@ -520,6 +521,24 @@ forward_run (gpointer data)
   return NULL;
 }
 
+typedef struct
+{
+  double       *out;
+  const double *a, *b;
+  double        wa, wb;
+  gsize         lo, hi;
+} CombineShare;
+
+static gpointer
+combine_run (gpointer data)
+{
+  CombineShare *c = data;
+
+  for (gsize i = c->lo; i < c->hi; i++)
+    c->out[i] = c->wa * c->a[i] + c->wb * c->b[i];
+  return NULL;
+}
+
 /* Mean loss (and, if grad is not NULL, its gradient) over B samples at depth
  * @depth, back-propagated down to layer @first; chunked so the tapes stay
  * small, each chunk split between the worker threads (the loss of a share is
@@ -536,8 +555,11 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
   /* One chunk on one thread: back-propagation writes the gradient in place
    * (no zeroing, no accumulation pass over the parameters). */
   gboolean direct = grad != NULL && B <= CHUNK && (n_threads == 1 || B < 16);
+  /* One chunk on two threads: the two shares' gradients are combined in one
+   * pass on both threads (no zeroing, no accumulation). */
+  gboolean pair = grad != NULL && !direct && B <= CHUNK;
 
-  if (grad != NULL && !direct)
+  if (grad != NULL && !direct && !pair)
     memset (grad, 0, sizeof (double) * np);
   if (tr->cfg.every_layer)
     update_layer_weights (tr, depth);
@@ -575,13 +597,44 @@ batch_loss_gradient (AsUnrolledTrainer *tr, guint depth, guint first, guint B,
           double w = (double) sh[i].B / B;
 
           total += w * sh[i].loss;
-          if (grad != NULL && !direct)
+          if (grad != NULL && !direct && !pair)
             cblas_daxpy (np, w, tr->grad_work[i], 1, grad, 1);
         }
+    }
+  if (pair)
+    {
+      /* Both shares of the single chunk (k = 2 since B ≥ 16 here). */
+      guint h = B / 2;
+      CombineShare cs[2] = {
+        { grad, tr->grad_work[0], tr->grad_work[1], (double) h / B, (double) (B - h) / B, 0, np / 2 },
+        { grad, tr->grad_work[0], tr->grad_work[1], (double) h / B, (double) (B - h) / B, np / 2, np },
+      };
+      GThread *thread = g_thread_new ("unrolled-combine", combine_run, &cs[1]);
+
+      combine_run (&cs[0]);
+      g_thread_join (thread);
     }
   if (n_threads > 1)
     as_engine_set_blas_threads (blas_threads);
   return total;
+}
+
+typedef struct
+{
+  AsUnrolledTrainer *tr;
+  double            *p;
+  double             lr, c1, c2;
+  gsize              lo, hi;
+} AdamShare;
+
+static gpointer
+adam_run (gpointer data)
+{
+  AdamShare *s = data;
+
+  as_unrolled_kernel_adam (s->p, s->tr->grad, s->tr->m1, s->tr->m2, s->lo, s->hi, s->lr,
+                           ADAM_BETA1, ADAM_BETA2, ADAM_EPS, s->c1, s->c2);
+  return NULL;
 }
 
 static void
@@ -598,17 +651,29 @@ optimizer_step (AsUnrolledTrainer *tr, double lr, gsize lo, gsize hi)
   /* Adam (Kingma & Ba 2015) with bias correction. */
   tr->adam_t++;
   {
-    double c1 = 1.0 - pow (ADAM_BETA1, (double) tr->adam_t);
-    double c2 = 1.0 - pow (ADAM_BETA2, (double) tr->adam_t);
+    AdamShare sh[2];
+    gsize mid = hi;
+    GThread *thread = NULL;
 
-    for (gsize i = lo; i < hi; i++)
+    /* Large networks (LISTA's m² weights per layer): the two halves on the
+     * trainer's two threads. */
+    if (tr->cfg.n_threads > 1 && hi - lo >= 65536)
+      mid = lo + (hi - lo) / 2;
+    for (guint k = 0; k < 2; k++)
       {
-        double g = tr->grad[i];
-
-        tr->m1[i] = ADAM_BETA1 * tr->m1[i] + (1.0 - ADAM_BETA1) * g;
-        tr->m2[i] = ADAM_BETA2 * tr->m2[i] + (1.0 - ADAM_BETA2) * g * g;
-        p[i] -= lr * (tr->m1[i] / c1) / (sqrt (tr->m2[i] / c2) + ADAM_EPS);
+        sh[k].tr = tr;
+        sh[k].p = p;
+        sh[k].lr = lr;
+        sh[k].lo = k == 0 ? lo : mid;
+        sh[k].hi = k == 0 ? mid : hi;
+        sh[k].c1 = 1.0 - pow (ADAM_BETA1, (double) tr->adam_t);
+        sh[k].c2 = 1.0 - pow (ADAM_BETA2, (double) tr->adam_t);
       }
+    if (mid < hi)
+      thread = g_thread_new ("unrolled-adam", adam_run, &sh[1]);
+    adam_run (&sh[0]);
+    if (thread != NULL)
+      g_thread_join (thread);
   }
 }
 

@@ -351,6 +351,57 @@ test_two_threads (void)
     }
 }
 
+/* Adam on a network large enough for its step to be split between the two
+ * threads: the same parameters as one thread, after three steps, and every
+ * parameter moved by the step size (Adam's first steps move each weight by
+ * about the learning rate). */
+static void
+test_two_threads_adam (void)
+{
+  AsUnrolledTrainConfig c;
+  g_autoptr (AsUnrolledTrainer) one = NULL;
+  g_autoptr (AsUnrolledTrainer) two = NULL;
+  g_autoptr (AsUnrolled) fresh = NULL;
+  const double *p0, *p1, *p2;
+  double diff = 0;
+  gsize np, moved = 0;
+
+  as_unrolled_train_config_init (&c);
+  c.kind = AS_UNROLLED_LISTA;
+  c.n_layers = 4;
+  c.n = 10;
+  c.m = 160;
+  c.train_size = 64;
+  c.test_size = 10;
+  c.learning_rate = 1e-3;
+  c.optimizer = AS_UNROLLED_OPTIMIZER_ADAM;
+  one = as_unrolled_trainer_new (&c, NULL, NULL);
+  c.n_threads = 2;
+  two = as_unrolled_trainer_new (&c, NULL, NULL);
+  g_assert_nonnull (one);
+  g_assert_nonnull (two);
+  np = as_unrolled_get_n_params (as_unrolled_trainer_get_network (one));
+  g_assert_cmpuint (np, >=, 65536);
+  for (int step = 0; step < 3; step++)
+    {
+      as_unrolled_trainer_step (one, c.train_size, as_unrolled_trainer_get_train_signals (one), NULL);
+      as_unrolled_trainer_step (two, c.train_size, as_unrolled_trainer_get_train_signals (two), NULL);
+    }
+  fresh = as_unrolled_copy (as_unrolled_trainer_get_network (one));
+  as_unrolled_reset (fresh);
+  p0 = as_unrolled_peek_params (fresh);
+  p1 = as_unrolled_peek_params (as_unrolled_trainer_get_network (one));
+  p2 = as_unrolled_peek_params (as_unrolled_trainer_get_network (two));
+  for (gsize i = 0; i < np; i++)
+    {
+      diff = MAX (diff, fabs (p1[i] - p2[i]));
+      moved += fabs (p1[i] - p0[i]) > 1e-4;
+    }
+  g_test_message ("%zu of %zu parameters moved; largest difference %.3g", moved, np, diff);
+  g_assert_cmpfloat (diff, <=, 1e-12);
+  g_assert_cmpuint (moved, >, np / 2);
+}
+
 
 /* A loss on every layer: w·Σ_t ℓ(z^t), t = 1 … T, against finite differences
  * of the same sum computed layer by layer from the forward pass. */
@@ -1297,6 +1348,7 @@ main (int argc, char **argv)
   g_test_add_func ("/unrolled/gradients", test_gradients);
   g_test_add_func ("/unrolled/gradients-float32", test_gradients_float32);
   g_test_add_func ("/unrolled/two-threads", test_two_threads);
+  g_test_add_func ("/unrolled/two-threads-adam", test_two_threads_adam);
   g_test_add_func ("/unrolled/gradient-every-layer", test_gradient_every_layer);
   g_test_add_func ("/unrolled/gradient-layerwise", test_gradient_layerwise);
   g_test_add_func ("/unrolled/untrained-is-ista", test_untrained_is_ista);
