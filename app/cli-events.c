@@ -213,8 +213,8 @@ as_cli_events (int argc, char **argv)
           (g_get_monotonic_time () - t_start) / 1e6, params.a, params.b);
   /* how many events entered each fit and how many occurrences (all activations above
    * --threshold, merged) the atom has */
-  printf ("%-5s %-10s %6s %6s %9s %9s %9s %9s %10s\n", _("atom"), _("events"), "n", _("occ."),
-          "μ (/s)", "α", "m (s)", "σ (s)", "p");
+  printf ("%-5s %-10s %6s %6s %9s %9s %9s %9s %10s %10s\n", _("atom"), _("events"), "n", _("occ."),
+          "μ (/s)", "α", "m (s)", "σ (s)", "p", "q");
   for (guint r = 0; r < analysis->rows->len; r++)
     {
       const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
@@ -228,9 +228,9 @@ as_cli_events (int argc, char **argv)
           g_snprintf (m, sizeof m, "%.4g", row->fit.m);
           g_snprintf (sigma, sizeof sigma, "%.4g", row->fit.sigma);
         }
-      printf ("%-5u %-10s %6zu %6zu %9.4g %9.4g %*s %*s %10.3g\n", row->atom + 1, t->label,
+      printf ("%-5u %-10s %6zu %6zu %9.4g %9.4g %*s %*s %10.3g %10.3g\n", row->atom + 1, t->label,
               row->fit.n_events, row->fit.n_occurrences, row->fit.mu, row->fit.alpha,
-              kernel ? 9 : 11, m, kernel ? 9 : 11, sigma, row->fit.p_value);
+              kernel ? 9 : 11, m, kernel ? 9 : 11, sigma, row->fit.p_value, row->q_value);
     }
 
   if (!no_figures)

@@ -234,6 +234,17 @@ as_dripp_analyse_times (GPtrArray *occurrences, GPtrArray *amplitudes, GPtrArray
           }
         g_array_append_val (a->rows, row);
       }
+  /* The pairs are tested together: their p-values adjusted as one family. */
+  {
+    g_autofree double *p = g_new (double, MAX (a->rows->len, 1));
+    g_autofree double *q = g_new (double, MAX (a->rows->len, 1));
+
+    for (guint r = 0; r < a->rows->len; r++)
+      p[r] = g_array_index (a->rows, AsDrippRow, r).fit.p_value;
+    as_dripp_fdr_adjust (p, a->rows->len, q);
+    for (guint r = 0; r < a->rows->len; r++)
+      g_array_index (a->rows, AsDrippRow, r).q_value = q[r];
+  }
   return g_steal_pointer (&a);
 }
 
@@ -400,19 +411,19 @@ as_dripp_write_csv (const AsDrippAnalysis *a, const char *path, gboolean overwri
     return FALSE;
   f = as_output_get_stream (out);
   fputs ("atom,event_type,n_occurrences,n_events,mu,alpha,m,sigma,loglik,loglik_baseline,"
-         "statistic,p_value\n", f);
+         "statistic,p_value,q_value\n", f);
   for (guint r = 0; r < a->rows->len; r++)
     {
       const AsDrippRow *row = &g_array_index (a->rows, AsDrippRow, r);
       const AsDrippFit *x = &row->fit;
-      char b[8][G_ASCII_DTOSTR_BUF_SIZE];
+      char b[9][G_ASCII_DTOSTR_BUF_SIZE];
 
       fprintf (f, "%u,", row->atom + 1);
       csv_label (f, ((AsDrippEventType *) a->event_types->pdata[row->event_type])->label);
-      fprintf (f, ",%zu,%zu,%s,%s,%s,%s,%s,%s,%s,%s\n", x->n_occurrences, x->n_events,
+      fprintf (f, ",%zu,%zu,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", x->n_occurrences, x->n_events,
                fmt (b[0], x->mu), fmt (b[1], x->alpha), fmt (b[2], x->m), fmt (b[3], x->sigma),
                fmt (b[4], x->loglik), fmt (b[5], x->loglik_baseline), fmt (b[6], x->statistic),
-               fmt (b[7], x->p_value));
+               fmt (b[7], x->p_value), fmt (b[8], row->q_value));
     }
   return as_output_commit (out, error);
 }
@@ -452,6 +463,8 @@ as_dripp_write_json (const AsDrippAnalysis *a, const char *path, gboolean overwr
   member_double (b, "threshold", a->threshold);
   json_builder_set_member_name (b, "test");
   json_builder_add_string_value (b, "likelihood ratio against the baseline-only process, chi-squared with 3 degrees of freedom");
+  json_builder_set_member_name (b, "correction");
+  json_builder_add_string_value (b, "q_value: Benjamini-Hochberg false discovery rate over every fit of the file");
   json_builder_set_member_name (b, "event_types");
   json_builder_begin_array (b);
   for (guint e = 0; e < a->event_types->len; e++)
@@ -484,6 +497,7 @@ as_dripp_write_json (const AsDrippAnalysis *a, const char *path, gboolean overwr
       member_double (b, "loglik_baseline", x->loglik_baseline);
       member_double (b, "statistic", x->statistic);
       member_double (b, "p_value", x->p_value);
+      member_double (b, "q_value", row->q_value);
       member_int (b, "iterations", x->n_iter);
       json_builder_set_member_name (b, "converged");
       json_builder_add_boolean_value (b, x->converged);

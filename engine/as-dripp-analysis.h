@@ -31,6 +31,7 @@ typedef struct
   guint      atom;
   guint      event_type;   /* index in AsDrippAnalysis.event_types */
   AsDrippFit fit;
+  double     q_value;      /* p adjusted over every row of the analysis (Benjamini–Hochberg) */
 } AsDrippRow;
 
 typedef struct

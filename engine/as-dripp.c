@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -557,4 +558,42 @@ as_dripp_simulate (const double *events, gsize n_events, double duration, double
     }
   g_array_sort (out, cmp_double);
   return out;
+}
+
+typedef struct
+{
+  double p;
+  gsize  index;
+} RankedP;
+
+static int
+ranked_cmp (const void *a, const void *b)
+{
+  double x = ((const RankedP *) a)->p, y = ((const RankedP *) b)->p;
+  return (x > y) - (x < y);
+}
+
+void
+as_dripp_fdr_adjust (const double *p, gsize n, double *q)
+{
+  g_autofree RankedP *r = g_new (RankedP, MAX (n, 1));
+  gsize family = 0;
+  double running = 1.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      q[i] = NAN;
+      if (!isnan (p[i]))
+        {
+          r[family].p = p[i];
+          r[family].index = i;
+          family++;
+        }
+    }
+  qsort (r, family, sizeof (RankedP), ranked_cmp);
+  for (gsize j = family; j-- > 0;)
+    {
+      running = MIN (running, r[j].p * (double) family / (double) (j + 1));
+      q[r[j].index] = MIN (running, 1.0);
+    }
 }

@@ -65,6 +65,11 @@ gboolean as_dripp_fit       (const double *t, gsize n, const double *events, gsi
 /* p-value of the likelihood-ratio statistic: its χ²₃ tail (docs/dripp.md explains why). */
 double as_dripp_p_value     (double statistic);
 
+/* Benjamini & Hochberg (1995) adjusted p-values (the false discovery rate at which each test
+ * would be rejected): q_(i) = min_{j ≥ i} min(1, n p_(j) / j) over the p sorted increasingly.
+ * NaN p-values are left out of the family and get NaN. */
+void   as_dripp_fdr_adjust  (const double *p, gsize n, double *q);
+
 /* Simulation.  Events: a renewal process, gaps = @min_gap + Exp(rate) so the mean rate is
  * 1 / (min_gap + 1/rate).  Occurrences: a baseline Poisson process of rate μ on [0, T]
  * plus, for each event, Poisson(α) occurrences at τ + TN(m, σ; a, b).  Sorted arrays of

@@ -222,14 +222,14 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
     const gboolean at_bound = row->fit.sigma <= sigma_min * (1 + 1e-6);
     /* without excitation the kernel has no latency nor jitter to speak of */
     if (!(row->fit.alpha > 0))
-      subtitle = g_strdup_printf (_("μ = %.3g /s   α = 0 (no excitation: no latency or jitter)   p = %.2g"),
-                                  row->fit.mu, row->fit.p_value);
+      subtitle = g_strdup_printf (_("μ = %.3g /s   α = 0 (no excitation: no latency or jitter)   p = %.2g   q = %.2g"),
+                                  row->fit.mu, row->fit.p_value, row->q_value);
     else
       subtitle = g_strdup_printf (at_bound
-                                  ? _("μ = %.3g /s   α = %.3g   m = %.3g s   σ ≤ %.3g s   p = %.2g")
-                                  : _("μ = %.3g /s   α = %.3g   m = %.3g s   σ = %.3g s   p = %.2g"),
+                                  ? _("μ = %.3g /s   α = %.3g   m = %.3g s   σ ≤ %.3g s   p = %.2g   q = %.2g")
+                                  : _("μ = %.3g /s   α = %.3g   m = %.3g s   σ = %.3g s   p = %.2g   q = %.2g"),
                                   row->fit.mu, row->fit.alpha, row->fit.m, row->fit.sigma,
-                                  row->fit.p_value);
+                                  row->fit.p_value, row->q_value);
   }
   text_at (cr, style, left, 0.4 * fs, 0, 0, 1.1, TRUE, title);
   /* without occurrences, m and σ are no estimate: the plot says why instead */

@@ -35,7 +35,7 @@ done
 if awk -F, 'NR == 1 { next }
   { rows++
     for (i = 3; i <= NF; i++) if ($i !~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/) bad = 1
-    if ($6 < 0 || $7 < 0 || $7 > 1 || $8 <= 0 || $12 < 0 || $12 > 1) bad = 1 }
+    if ($6 < 0 || $7 < 0 || $7 > 1 || $8 <= 0 || $12 < 0 || $12 > 1 || $13 < $12 * (1 - 1e-9) || $13 > 1) bad = 1 }
   END { exit (rows == 4 && !bad) ? 0 : 1 }' "$tmp/ev/dripp.csv"; then
   ok "dripp.csv: 4 rows of finite values in range"
 else

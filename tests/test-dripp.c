@@ -424,6 +424,19 @@ test_analysis_planted (void)
   g_assert_cmpuint (a->event_types->len, ==, 2);
   g_assert_cmpstr (((AsDrippEventType *) a->event_types->pdata[0])->label, ==, "T1");
   g_assert_cmpuint (a->rows->len, ==, 4);
+  /* The four pairs' p-values adjusted as one family. */
+  {
+    double p[4], q[4];
+
+    for (guint r = 0; r < 4; r++)
+      p[r] = g_array_index (a->rows, AsDrippRow, r).fit.p_value;
+    as_dripp_fdr_adjust (p, 4, q);
+    for (guint r = 0; r < 4; r++)
+      {
+        g_assert_cmpfloat (g_array_index (a->rows, AsDrippRow, r).q_value, ==, q[r]);
+        g_assert_cmpfloat (q[r], >=, p[r] * (1 - 1e-15));
+      }
+  }
   /* Merging keeps a planted time unless another one lies within the half atom before it (all
    * planted amplitudes are equal, ties go to the earlier): the same times, and so the same fit,
    * as fitting those times directly. */
@@ -588,6 +601,56 @@ test_analysis_planted (void)
   g_array_unref (times[1]);
 }
 
+/* Benjamini–Hochberg: a worked example, and random families against the definition
+ * q_i = min over p_j ≥ p_i of min(1, n p_j / rank_j) computed by brute force. */
+static void
+test_fdr (void)
+{
+  const double p[6] = { 0.01, 0.04, 0.03, 0.005, NAN, 0.5 };
+  const double expect[6] = { 0.025, 0.05, 0.05, 0.025, NAN, 0.5 };
+  double q[6];
+  AsRng rng;
+
+  as_dripp_fdr_adjust (p, 6, q);
+  for (int i = 0; i < 6; i++)
+    if (isnan (expect[i]))
+      g_assert_true (isnan (q[i]));
+    else
+      g_assert_cmpfloat_with_epsilon (q[i], expect[i], 1e-15);
+
+  as_rng_init (&rng, 7);
+  for (int family = 0; family < 200; family++)
+    {
+      gsize n = 1 + family % 40;
+      double x[40], y[40];
+
+      for (gsize i = 0; i < n; i++)
+        {
+          /* A mixture of small (driven) and uniform (undriven) p-values. */
+          x[i] = as_rng_uniform (&rng);
+          if (i % 3 == 0)
+            x[i] *= 1e-3;
+        }
+      as_dripp_fdr_adjust (x, n, y);
+      for (gsize i = 0; i < n; i++)
+        {
+          double best = 1.0;
+
+          for (gsize j = 0; j < n; j++)
+            if (x[j] >= x[i])
+              {
+                gsize rank = 0;
+
+                for (gsize k = 0; k < n; k++)
+                  rank += x[k] <= x[j];
+                best = MIN (best, n * x[j] / rank);
+              }
+          g_assert_cmpfloat_with_epsilon (y[i], best, 1e-14);
+          g_assert_cmpfloat (y[i], >=, x[i] * (1 - 1e-15));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -598,6 +661,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dripp/recovery", test_recovery);
   g_test_add_func ("/dripp/undriven", test_undriven);
   g_test_add_func ("/dripp/bad-input", test_bad_input);
+  g_test_add_func ("/dripp/fdr", test_fdr);
   g_test_add_func ("/dripp/analysis-planted", test_analysis_planted);
   return g_test_run ();
 }

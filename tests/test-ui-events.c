@@ -198,11 +198,12 @@ test_events_page (void)
         {
           const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
           g_auto (GStrv) f = g_strsplit (lines[r + 1], ",", -1);
-          g_assert_cmpuint (g_strv_length (f), ==, 12);
+          g_assert_cmpuint (g_strv_length (f), ==, 13);
           g_assert_cmpuint (atoi (f[0]), ==, x->atom + 1);
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[4], NULL), x->fit.mu, 1e-8 * (1 + x->fit.mu));
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[5], NULL), x->fit.alpha, 1e-8 * (1 + x->fit.alpha));
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[11], NULL), x->fit.p_value, 1e-8);
+          g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[12], NULL), x->q_value, 1e-8);
         }
       atomscope_events_panel_export_to (panel, dir);
       g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 2, 20));

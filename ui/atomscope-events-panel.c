@@ -61,6 +61,7 @@ typedef enum
   COL_M,
   COL_SIGMA,
   COL_P,
+  COL_Q,
   N_COLUMNS
 } Column;
 
@@ -194,12 +195,15 @@ fit_done (GObject *source, GAsyncResult *result, gpointer user_data)
   show_analysis (self, a);
   {
     g_autofree char *text = NULL;
-    guint driven = 0;
+    guint driven = 0, kept = 0;
     for (guint r = 0; r < a->rows->len; r++)
-      if (g_array_index (a->rows, AsDrippRow, r).fit.p_value < 0.05)
-        driven++;
-    text = g_strdup_printf (_("%u atoms × %u event types; %u pairs with p < 0.05"), a->n_atoms,
-                            a->event_types->len, driven);
+      {
+        const AsDrippRow *row = &g_array_index (a->rows, AsDrippRow, r);
+        driven += row->fit.p_value < 0.05;
+        kept += row->q_value < 0.05;
+      }
+    text = g_strdup_printf (_("%u atoms × %u event types; p < 0.05: %u pairs, q < 0.05: %u"),
+                            a->n_atoms, a->event_types->len, driven, kept);
     gtk_label_set_text (self->status, text);
   }
   update_sensitivity (self, FALSE);
@@ -487,6 +491,7 @@ column_value (AtomscopeEventsItem *item, Column c)
     case COL_M: return f->m;
     case COL_SIGMA: return f->sigma;
     case COL_P: return f->p_value;
+    case COL_Q: return item_row (item)->q_value;
     default: return 0;
     }
 }
@@ -543,7 +548,7 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
     gtk_label_set_text (label, "–");   /* no occurrence or no excitation: no latency, no jitter */
   else
     {
-      g_snprintf (buf, sizeof buf, c == COL_P ? "%.3g" : "%.4g", column_value (item, c));
+      g_snprintf (buf, sizeof buf, c == COL_P || c == COL_Q ? "%.3g" : "%.4g", column_value (item, c));
       gtk_label_set_text (label, buf);
     }
 }
@@ -631,7 +636,7 @@ static void
 atomscope_events_panel_init (AtomscopeEventsPanel *self)
 {
   static const char *const titles[N_COLUMNS] = {
-    N_("Atom"), N_("Events"), N_("μ (/s)"), N_("α"), N_("m (s)"), N_("σ (s)"), N_("p"),
+    N_("Atom"), N_("Events"), N_("μ (/s)"), N_("α"), N_("m (s)"), N_("σ (s)"), N_("p"), N_("q (FDR)"),
   };
   GtkWidget *bar, *paned, *scroller, *view_box;
   GtkSortListModel *sorted;
