@@ -25,31 +25,6 @@
 #include "cli-commands.h"
 #include "cli-read.h"
 
-typedef struct
-{
-  const AsFigureStyle   *style;
-  const AsDrippAnalysis *analysis;
-  guint                  row;
-  double                 pre, post;
-} FigureJob;
-
-static void
-draw_figure (cairo_t *cr, double width, double height, gpointer user_data)
-{
-  FigureJob *f = user_data;
-  as_figure_draw_events (cr, width, height, f->style, f->analysis, f->row, f->pre, f->post, 0);
-}
-
-/* A file-name-safe copy of an event label. */
-static char *
-safe_label (const char *label)
-{
-  GString *s = g_string_new (NULL);
-  for (const char *p = label; *p; p++)
-    g_string_append_c (s, g_ascii_isalnum (*p) || *p == '-' || *p == '.' ? *p : '_');
-  return g_string_free (s, FALSE);
-}
-
 int
 as_cli_events (int argc, char **argv)
 {
@@ -236,21 +211,11 @@ as_cli_events (int argc, char **argv)
   if (!no_figures)
     {
       as_figure_style_init_light (&style);
-      for (guint r = 0; r < analysis->rows->len; r++)
+      if (!as_figure_write_events (analysis, &style, pre, post, out_dir, format, 96, force,
+                                   NULL, &error))
         {
-          const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
-          const AsDrippEventType *t = analysis->event_types->pdata[row->event_type];
-          g_autofree char *label = safe_label (t->label);
-          g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.%s", row->atom + 1, label,
-                                                   as_figure_format_extension (format));
-          g_autofree char *path = g_build_filename (out_dir, name, NULL);
-          FigureJob job = { &style, analysis, r, pre, post };
-
-          if (!as_figure_export (path, format, 720, 540, 96, draw_figure, &job, force, &error))
-            {
-              as_cli_error (command, "%s", error->message);
-              goto out;
-            }
+          as_cli_error (command, "%s", error->message);
+          goto out;
         }
     }
   printf (_("Wrote %s, %s and %u figures\n"), csv_path, json_path,

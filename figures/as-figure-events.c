@@ -320,3 +320,54 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
     text_at (cr, style, raster.x + raster.w / 2, raster.y + raster.h / 2, 0.5, 0.5, 1.0, FALSE,
              _("This atom has no occurrence: nothing to fit"));
 }
+
+typedef struct
+{
+  const AsFigureStyle   *style;
+  const AsDrippAnalysis *analysis;
+  guint                  row;
+  double                 pre, post;
+} EventsFigure;
+
+static void
+draw_events_figure (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  EventsFigure *f = user_data;
+
+  as_figure_draw_events (cr, width, height, f->style, f->analysis, f->row, f->pre, f->post, 0);
+}
+
+/* A file-name-safe copy of an event label. */
+static char *
+safe_label (const char *label)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = label; *p; p++)
+    g_string_append_c (s, g_ascii_isalnum (*p) || *p == '-' || *p == '.' ? *p : '_');
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+as_figure_write_events (const AsDrippAnalysis *analysis, const AsFigureStyle *style, double pre,
+                        double post, const char *dir, AsFigureFormat format, double dpi,
+                        gboolean overwrite, GPtrArray *written, GError **error)
+{
+  for (guint r = 0; r < analysis->rows->len; r++)
+    {
+      const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
+      const AsDrippEventType *t = analysis->event_types->pdata[row->event_type];
+      g_autofree char *label = safe_label (t->label);
+      g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.%s", row->atom + 1, label,
+                                               as_figure_format_extension (format));
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      EventsFigure job = { style, analysis, r, pre, post };
+
+      if (!as_figure_export (path, format, 720, 540, dpi, draw_events_figure, &job, overwrite,
+                             error))
+        return FALSE;
+      if (written != NULL)
+        g_ptr_array_add (written, g_steal_pointer (&path));
+    }
+  return TRUE;
+}

@@ -14,6 +14,7 @@
 
 #include "as-dripp-analysis.h"
 #include "as-figure.h"
+#include "as-figure-export.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,20 @@ void as_figure_draw_events (cairo_t               *cr,
                             double                 pre,
                             double                 post,
                             double                 bin);
+
+/* Writes the view of every row into @dir as events-atomKK-LABEL.<format> (the label made
+ * file-name safe), 720 × 540 at @dpi, each through as_figure_export (temporary file, then
+ * rename; an existing file is kept, with an error, unless @overwrite).  Appends the paths
+ * written to @written (may be NULL). */
+gboolean as_figure_write_events (const AsDrippAnalysis *analysis,
+                                 const AsFigureStyle   *style,
+                                 double                 pre,
+                                 double                 post,
+                                 const char            *dir,
+                                 AsFigureFormat         format,
+                                 double                 dpi,
+                                 gboolean               overwrite,
+                                 GPtrArray             *written,
+                                 GError               **error);
 
 G_END_DECLS

@@ -205,10 +205,33 @@ test_events_page (void)
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[11], NULL), x->fit.p_value, 1e-8);
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[12], NULL), x->q_value, 1e-8);
         }
+      /* and one peri-event figure per row, 720 × 540, as atomscope-cli events writes them */
+      for (guint r = 0; r < again->rows->len; r++)
+        {
+          const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+          const char *label = ((AsDrippEventType *) again->event_types->pdata[x->event_type])->label;
+          g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.png", x->atom + 1, label);
+          g_autofree char *fig = g_build_filename (dir, name, NULL);
+          cairo_surface_t *img = cairo_image_surface_create_from_png (fig);
+
+          g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+          g_assert_cmpint (cairo_image_surface_get_width (img), ==, 720);
+          g_assert_cmpint (cairo_image_surface_get_height (img), ==, 540);
+          cairo_surface_destroy (img);
+        }
       atomscope_events_panel_export_to (panel, dir);
       g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 2, 20));
       g_unlink (csv_path);
       g_unlink (json_path);
+      for (guint r = 0; r < again->rows->len; r++)
+        {
+          const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+          const char *label = ((AsDrippEventType *) again->event_types->pdata[x->event_type])->label;
+          g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.png", x->atom + 1, label);
+          g_autofree char *fig = g_build_filename (dir, name, NULL);
+
+          g_unlink (fig);
+        }
     }
     g_unlink (tsv_path);
     g_rmdir (dir);

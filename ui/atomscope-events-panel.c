@@ -378,6 +378,7 @@ typedef struct
 {
   AsDrippAnalysis *analysis;
   char            *dir;
+  double           pre, post;   /* the peri-event window shown */
 } ExportData;
 
 static void
@@ -395,10 +396,15 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autofree char *csv = g_build_filename (d->dir, "dripp.csv", NULL);
   g_autofree char *json = g_build_filename (d->dir, "dripp.json", NULL);
   GError *error = NULL;
+  AsFigureStyle style;
 
-  /* never over an existing file: the user picks another folder */
+  /* never over an existing file: the user picks another folder; the figures as
+   * atomscope-cli events draws them, with the window shown around each event */
+  as_figure_style_init_light (&style);
   if (as_dripp_write_csv (d->analysis, csv, FALSE, &error)
-      && as_dripp_write_json (d->analysis, json, FALSE, &error))
+      && as_dripp_write_json (d->analysis, json, FALSE, &error)
+      && as_figure_write_events (d->analysis, &style, d->pre, d->post, d->dir,
+                                 AS_FIGURE_FORMAT_PNG, 96, FALSE, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -419,7 +425,8 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
     gtk_label_set_text (self->status, error->message);
   else
     {
-      text = g_strdup_printf (_("Wrote dripp.csv and dripp.json in %s"), d->dir);
+      text = g_strdup_printf (_("Wrote dripp.csv, dripp.json and %u figures in %s"),
+                              d->analysis->rows->len, d->dir);
       gtk_label_set_text (self->status, text);
     }
 }
@@ -452,6 +459,8 @@ atomscope_events_panel_export_to (AtomscopeEventsPanel *self, const char *dir)
   d = g_new0 (ExportData, 1);
   d->analysis = as_dripp_analysis_ref (self->analysis);
   d->dir = g_strdup (dir);
+  d->pre = gtk_spin_button_get_value (self->view_pre);
+  d->post = gtk_spin_button_get_value (self->view_post);
   g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
   g_task_run_in_thread (task, export_thread);
 }
@@ -673,7 +682,7 @@ atomscope_events_panel_init (AtomscopeEventsPanel *self)
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->fit_button));
   self->export_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Export…")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_button),
-                               _("Write the table as dripp.csv and dripp.json"));
+                               _("Write the table as dripp.csv and dripp.json, and one peri-event figure per row"));
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (on_export_clicked), self);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->export_button));
   self->status = GTK_LABEL (gtk_label_new (_("Learn atoms on a recording with events first")));
