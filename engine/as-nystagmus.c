@@ -1459,3 +1459,55 @@ as_nystagmus_summarise (const AsNystagmusAnalysis *a, double t0, double t1,
   out->foveation_mean = out->n_foveations > 0 ? fov / out->n_foveations : 0.0;
   out->foveation_fraction = out->duration > 0 ? fov / out->duration : 0.0;
 }
+
+double
+as_nystagmus_typical_window (const AsNystagmusAnalysis *a, double t0, double t1, double length)
+{
+  const AsNystagmusBeat *b = (const AsNystagmusBeat *) a->beats->data;
+  const guint nb = a->beats->len;
+  double end = MIN (t1, a->channel->n / a->channel->sfreq);
+  double best_start = t0, best_score = -G_MAXDOUBLE, median_all;
+  AsNystagmusSummary all;
+  g_autofree double *spv = NULL;
+  guint lo = 0;
+
+  if (end - t0 <= length || nb == 0)
+    return t0;
+  as_nystagmus_summarise (a, t0, end, &all);
+  if (all.n_beats == 0 || !(all.spv_median > 0))
+    return t0;
+  median_all = all.spv_median;
+  spv = g_new (double, nb);
+  /* Candidates: the interval's start and a tenth of a second before each beat. */
+  for (guint c = 0; c <= nb; c++)
+    {
+      double s = c == 0 ? t0 : b[c - 1].start - 0.1, e, score, med;
+      guint n = 0, cut = 0;
+
+      if (c > 0 && (b[c - 1].start < t0 || s + length > end))
+        continue;
+      s = MAX (s, t0);
+      e = s + length;
+      while (lo < nb && b[lo].start < s)
+        lo++;
+      for (guint i = lo; i < nb && b[i].start < e; i++)
+        if (b[i].end <= e)
+          spv[n++] = b[i].spv_mean;
+      for (guint i = 0; i < a->excluded->len; i++)
+        {
+          const AsInterval *x = &g_array_index (a->excluded, AsInterval, i);
+          cut += x->start < e && x->end > s;
+        }
+      if (n == 0)
+        continue;
+      med = median_of (spv, n);
+      /* Whole beats, weighed by how typical their velocity is; a beat left out costs two. */
+      score = n * (1.0 - MIN (1.0, fabs (med - median_all) / median_all)) - 2.0 * cut;
+      if (score > best_score)
+        {
+          best_score = score;
+          best_start = s;
+        }
+    }
+  return best_start;
+}

@@ -212,6 +212,13 @@ void                 as_nystagmus_analysis_unref (AsNystagmusAnalysis *a);
 void                 as_nystagmus_summarise (const AsNystagmusAnalysis *a, double t0, double t1,
                                              AsNystagmusSummary *out);
 
+/* The start (s) of a typical @length-second stretch of [t0, t1) to show: the one whose beats,
+ * counted whole, are the most and whose median slow-phase velocity is closest to the
+ * interval's, with no beat left out (missing data, saccades) in it when possible; t0 when
+ * the interval is shorter than @length or has no beat (docs/nystagmus.md). */
+double               as_nystagmus_typical_window (const AsNystagmusAnalysis *a, double t0,
+                                                  double t1, double length);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsEyeChannel, as_eye_channel_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsNystagmusAnalysis, as_nystagmus_analysis_unref)
 

@@ -629,7 +629,7 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   AsFigureStyle style;
   AsNystagmusSummary s;
   const double m = 40, fs = 11;
-  double y = m, w = width - 2 * m, excerpt;
+  double y = m, w = width - 2 * m, excerpt, excerpt_start;
   g_autofree char *base = g_path_get_basename (r->source ? r->source : ch->label);
   g_autofree char *line1 = NULL, *line2 = NULL, *line3 = NULL, *when = NULL;
 
@@ -662,10 +662,12 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
   text_at (cr, &style, line3, m, y, 0.0, 0.0, fs, TRUE);
   y += fs * 2.2;
 
-  /* Trace excerpt: the first 4 s of the interval. */
+  /* Trace excerpt: a typical 4 s of the interval. */
   excerpt = MIN (4.0, MIN (r->t1, ch->n / ch->sfreq) - r->t0);
+  excerpt_start = as_nystagmus_typical_window (an, r->t0, r->t1, excerpt);
   {
-    g_autofree char *title = g_strdup_printf (_("Eye position, %.1f–%.1f s"), r->t0, r->t0 + excerpt);
+    g_autofree char *title = g_strdup_printf (_("Eye position, %.1f–%.1f s"), excerpt_start,
+                                              excerpt_start + excerpt);
     text_at (cr, &style, title, m, y, 0.0, 0.0, fs * 0.95, TRUE);
     y += fs * 1.4;
     text_at (cr, &style,
@@ -678,7 +680,7 @@ as_figure_draw_nystagmus_report (cairo_t *cr, double width, double height,
     cairo_translate (cr, m, y);
     cairo_rectangle (cr, 0, 0, w, 280);
     cairo_clip (cr);
-    as_figure_draw_nystagmus_trace (cr, w, 280, &style, an, r->t0, excerpt);
+    as_figure_draw_nystagmus_trace (cr, w, 280, &style, an, excerpt_start, excerpt);
     cairo_restore (cr);
     y += 280 + 14;
   }

@@ -535,6 +535,65 @@ test_interval (void)
   g_assert_cmpint (first.direction, ==, AS_NYSTAGMUS_DIRECTION_RIGHT);
 }
 
+/* The report's trace excerpt: a recording whose first 6 s were lost (tracking not yet
+ * acquired) and whose next 6 s beat at half the velocity; the typical 4 s window lies after
+ * both, holds whole beats at the recording's rate and the median velocity, and no beat left
+ * out.  An interval shorter than the window starts where it starts. */
+static void
+test_typical_window (void)
+{
+  AsEyeSimParams p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsEyeSim) sim = NULL;
+  g_autoptr (AsNystagmusAnalysis) an = NULL;
+  AsNystagmusSummary all, shown;
+  double start;
+  guint inside = 0, cut = 0;
+
+  as_eye_sim_params_init (&p);
+  p.duration = 40.0;
+  p.spv = 15.0;
+  p.frequency = 3.0;
+  p.blink_rate = 0.1;
+  p.seed = 11;
+  sim = as_eye_sim_new (&p, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < sim->n; i++)
+    {
+      double t = i / p.sfreq;
+
+      if (t < 6.0)
+        sim->position[i] = NAN;
+      else if (t < 12.0)
+        sim->position[i] = 0.5 * sim->position[i];
+    }
+  an = analyse (sim, NULL);
+  start = as_nystagmus_typical_window (an, 0, 40, 4);
+  g_test_message ("typical 4 s window from %.2f s", start);
+  g_assert_cmpfloat (start, >=, 12.0);
+  g_assert_cmpfloat (start, <=, 36.0);
+  as_nystagmus_summarise (an, 0, 40, &all);
+  as_nystagmus_summarise (an, start, start + 4, &shown);
+  for (guint i = 0; i < an->beats->len; i++)
+    {
+      const AsNystagmusBeat *b = &g_array_index (an->beats, AsNystagmusBeat, i);
+      inside += b->start >= start && b->end <= start + 4;
+    }
+  for (guint i = 0; i < an->excluded->len; i++)
+    {
+      const AsInterval *x = &g_array_index (an->excluded, AsInterval, i);
+      cut += x->start < start + 4 && x->end > start;
+    }
+  g_test_message ("%u whole beats, median SPV %.2f °/s (recording %.2f), %u left out",
+                  inside, shown.spv_median, all.spv_median, cut);
+  g_assert_cmpuint (inside, >=, 10);
+  g_assert_cmpfloat (fabs (shown.spv_median - all.spv_median), <, 0.1 * all.spv_median);
+  g_assert_cmpuint (cut, ==, 0);
+  /* Shorter than the window, or no beat in it: its own start. */
+  g_assert_cmpfloat (as_nystagmus_typical_window (an, 20, 23, 4), ==, 20);
+  g_assert_cmpfloat (as_nystagmus_typical_window (an, 0, 5.5, 4), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -554,5 +613,6 @@ main (int argc, char **argv)
   g_test_add_func ("/nystagmus/no-eye-channel", test_no_eye_channel);
   g_test_add_func ("/nystagmus/no-beats", test_no_beats);
   g_test_add_func ("/nystagmus/interval", test_interval);
+  g_test_add_func ("/nystagmus/typical-window", test_typical_window);
   return g_test_run ();
 }
