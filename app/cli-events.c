@@ -195,7 +195,7 @@ as_cli_events (int argc, char **argv)
       const AsDrippRow *row = &g_array_index (analysis->rows, AsDrippRow, r);
       const AsDrippEventType *t = analysis->event_types->pdata[row->event_type];
       /* without excitation (α = 0) the kernel has no latency nor jitter to speak of */
-      gboolean kernel = row->fit.n_occurrences > 0 && row->fit.alpha > 0;
+      gboolean kernel = as_dripp_fit_excited (&row->fit);
       char m[32] = "–", sigma[32] = "–";
 
       if (kernel)

@@ -597,3 +597,9 @@ as_dripp_fdr_adjust (const double *p, gsize n, double *q)
       q[r[j].index] = MIN (running, 1.0);
     }
 }
+
+gboolean
+as_dripp_fit_excited (const AsDrippFit *fit)
+{
+  return fit->n_occurrences > 0 && fit->alpha * (double) fit->n_events >= 0.5;
+}

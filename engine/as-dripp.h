@@ -46,6 +46,11 @@ typedef struct
 
 void   as_dripp_params_init (AsDrippParams *params);
 
+/* Whether @fit has an excitation to speak of, so a latency m and a jitter σ: the events
+ * explain at least half an occurrence in all (α × events ≥ ½).  Without one, EM leaves α at a
+ * rounding-level value and m, σ wherever they started. */
+gboolean as_dripp_fit_excited (const AsDrippFit *fit);
+
 /* Truncated-Gaussian kernel density at @u (0 outside [a, b]). */
 double as_dripp_kernel      (double u, double m, double sigma, double a, double b);
 

@@ -221,9 +221,9 @@ as_figure_draw_events (cairo_t *cr, double width, double height, const AsFigureS
                                                             : (b - a) / 20.0;
     const gboolean at_bound = row->fit.sigma <= sigma_min * (1 + 1e-6);
     /* without excitation the kernel has no latency nor jitter to speak of */
-    if (!(row->fit.alpha > 0))
-      subtitle = g_strdup_printf (_("μ = %.3g /s   α = 0 (no excitation: no latency or jitter)   p = %.2g   q = %.2g"),
-                                  row->fit.mu, row->fit.p_value, row->q_value);
+    if (!as_dripp_fit_excited (&row->fit))
+      subtitle = g_strdup_printf (_("μ = %.3g /s   α = %.2g (no excitation: no latency or jitter)   p = %.2g   q = %.2g"),
+                                  row->fit.mu, row->fit.alpha, row->fit.p_value, row->q_value);
     else
       subtitle = g_strdup_printf (at_bound
                                   ? _("μ = %.3g /s   α = %.3g   m = %.3g s   σ ≤ %.3g s   p = %.2g   q = %.2g")

@@ -484,6 +484,19 @@ test_analysis_planted (void)
   g_assert_cmpfloat (fabs (driven->sigma - 0.05), <, 0.01);
   g_assert_cmpfloat (fabs (driven->mu - 0.3), <, 0.15 * 0.3);
   g_assert_cmpfloat (undriven->p_value, >, 0.05);
+  /* A latency and a jitter are shown for the driven pair; not for a rounding-level α. */
+  g_assert_true (as_dripp_fit_excited (driven));
+  {
+    AsDrippFit tiny = *driven;
+
+    tiny.alpha = 2.9e-8;
+    g_assert_false (as_dripp_fit_excited (&tiny));
+    tiny.alpha = 0.4 / tiny.n_events;
+    g_assert_false (as_dripp_fit_excited (&tiny));
+    tiny.alpha = driven->alpha;
+    tiny.n_occurrences = 0;
+    g_assert_false (as_dripp_fit_excited (&tiny));
+  }
 
   /* the stimulus channel gives the same T1 onsets, labelled by the value */
   stim = as_dripp_events_from_recording (rec, "STI", NULL, &error);

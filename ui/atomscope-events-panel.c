@@ -553,7 +553,7 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
       gtk_label_set_text (label, buf);
     }
   else if ((c == COL_M || c == COL_SIGMA)
-           && (item_row (item)->fit.n_occurrences == 0 || !(item_row (item)->fit.alpha > 0)))
+           && !as_dripp_fit_excited (&item_row (item)->fit))
     gtk_label_set_text (label, "–");   /* no occurrence or no excitation: no latency, no jitter */
   else
     {
