@@ -246,11 +246,19 @@ as_cli_learn (int argc, char **argv)
       status = signal_number != 0 ? as_cli_signal_status (signal_number) : 1;
       goto out;
     }
-  printf (_("Learned %u atoms of %u × %u samples in %u iterations, %s (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
-          model->shape.n_atoms, model->shape.n_channels, model->shape.atom_width,
-          model->iteration, as_cdl_end_state_describe (model->end_state),
-          as_cdl_model_last_objective (model), model->lambda,
-          model->lambda_max > 0 ? model->lambda / model->lambda_max : 0.0, out_dir);
+  if (model->shape.atom_height > 1)
+    printf (_("Learned %u atoms of %u × %u pixels (%u colour planes) in %u iterations, %s (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
+            model->shape.n_atoms, model->shape.atom_height, model->shape.atom_width,
+            model->shape.n_channels, model->iteration,
+            as_cdl_end_state_describe (model->end_state), as_cdl_model_last_objective (model),
+            model->lambda, model->lambda_max > 0 ? model->lambda / model->lambda_max : 0.0,
+            out_dir);
+  else
+    printf (_("Learned %u atoms of %u × %u samples in %u iterations, %s (objective %.8g, λ = %.4g = %.3g λ_max); wrote %s\n"),
+            model->shape.n_atoms, model->shape.n_channels, model->shape.atom_width,
+            model->iteration, as_cdl_end_state_describe (model->end_state),
+            as_cdl_model_last_objective (model), model->lambda,
+            model->lambda_max > 0 ? model->lambda / model->lambda_max : 0.0, out_dir);
   for (guint k = 0; k < model->shape.n_atoms; k++)
     if (model->weak[k])
       printf (_("Atom %u explains almost nothing (fewer than %u occurrences, or only at an edge)\n"),

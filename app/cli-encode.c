@@ -123,18 +123,15 @@ as_cli_encode (int argc, char **argv)
   if (as_file_is_image (files[0]))
     {
       g_autoptr (AsImage) img = as_image_load (files[0], &error);
-      gsize n;
 
       if (img == NULL)
         {
           as_cli_error (command, "%s", error->message);
           goto out;
         }
-      n = (gsize) img->width * img->height;
-      /* Images: the only step is the mean of each colour plane, when the model removed it. */
-      if (opts.detrend != AS_DETREND_NONE)
-        for (guint c = 0; c < img->n_channels; c++)
-          as_detrend (img->data + c * n, n, AS_DETREND_CONSTANT);
+      /* Images: the mean of each colour plane and the local background, as the model's
+       * learning removed them. */
+      as_preprocess_image (img->data, img->n_channels, img->height, img->width, &opts);
       shape = (AsCscShape) { dict->model->shape.n_atoms, img->n_channels, img->height, img->width,
                              dict->model->shape.atom_height, dict->model->shape.atom_width };
       if (!as_cdl_export_prepare (out_dir, as_cdl_export_estimate_size (&shape, 1, dict->model->rank1, 1),

@@ -187,6 +187,7 @@ as_cli_add_learn_options (GOptionGroup *group, gboolean distributed)
     { "atom-length", 'l', 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom duration in seconds (default: by kind, e.g. 0.5 for EEG)"), N_("SECONDS") },
     { "atom-samples", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Atom length in samples (instead of --atom-length)"), N_("N") },
     { "atom-size", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: atom side in pixels (default 10)"), N_("PIXELS") },
+    { "background", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Images: width σ of the local background removed, in pixels (default: the atom side; 0: only each colour plane's mean)"), N_("PIXELS") },
     { "lambda", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity as a fraction of λ_max (default 0.1)"), N_("FRACTION") },
     { "lambda-absolute", 0, 0, G_OPTION_ARG_CALLBACK, cb, N_("Sparsity λ in data units (instead of --lambda)"), N_("LAMBDA") },
     { "rank1", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, cb, N_("Rank-1 atoms: topography × waveform (default for signals)"), NULL },

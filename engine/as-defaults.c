@@ -13,7 +13,10 @@
  * - ECG: the heartbeat's QRS complex and its neighbours (0.3 s) on the ECG leads, after a
  *   0.5 Hz high-pass against the baseline wander (the usual diagnostic ECG band starts there).
  * - Sound: short atoms (20 ms) after a 20 Hz high-pass (below hearing, DC and rumble).
- * - Images: 2-D full-rank atoms of 10 × 10 pixels.
+ * - Images: 2-D full-rank atoms of 10 × 10 pixels, on each colour plane without its mean and its
+ *   local background (a Gaussian blur as wide as an atom), as image dictionary learning does
+ *   (Heide, Heidrich & Wetzstein 2015; Wohlberg 2016 high-pass the image first): otherwise
+ *   non-negative codes on brightness learn flat patches, the brightness of regions.
  * Signals start from random atoms: on real recordings it reaches lower objectives than the
  * greedy start (one atom at a time from the worst-explained window), whose first atoms lock
  * onto the largest events and shifted copies of them (docs/lambda.md has the measurements).
@@ -199,4 +202,13 @@ as_defaults_fill_for_recording (AsSignalKind kind, const AsRecording *rec, doubl
     opts->highpass = 0;
   if (opts->reref == AS_REREF_AVERAGE && n_eeg < 2)
     opts->reref = AS_REREF_NONE;
+}
+
+void
+as_defaults_image_options (const AsCdlParams *params, double background, AsPreprocessOptions *opts)
+{
+  as_preprocess_options_init (opts);
+  opts->detrend = AS_DETREND_CONSTANT;
+  opts->image_background = background < 0 ? MAX (params->atom_height, params->atom_length)
+                                           : background;
 }

@@ -69,6 +69,12 @@ void              as_defaults_fill         (AsSignalKind kind, double sfreq,
 void              as_defaults_fill_for_recording (AsSignalKind kind, const AsRecording *rec,
                                                   double sfreq, AsCdlParams *params,
                                                   AsPreprocessOptions *opts);
+/* An image's preparation for atoms of @params' size: each colour plane's mean and its local
+ * background (a Gaussian blur of σ = the atoms' larger side) removed, or the mean alone when
+ * @background is 0; @background < 0 takes the atoms' side.  The window, learn and encode
+ * prepare images through this and as_preprocess_image(). */
+void              as_defaults_image_options (const AsCdlParams *params, double background,
+                                             AsPreprocessOptions *opts);
 /* Atom length in samples for a duration in seconds at @sfreq (≥ 2). */
 guint             as_defaults_atom_samples (double seconds, double sfreq);
 

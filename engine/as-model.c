@@ -482,6 +482,7 @@ as_model_get_preprocess_options (const AsModel *model, AsPreprocessOptions *opts
         opts->detrend = (AsDetrend) i;
   opts->highpass = get_double (o, "highpass_hz", 0.0);
   opts->lowpass = get_double (o, "lowpass_hz", 0.0);
+  opts->image_background = get_double (o, "image_background_px", 0.0);
   opts->filter_order = (guint) get_int (o, "filter_order", 0);
   opts->notch = get_double (o, "notch_hz", 0.0);
   opts->notch_q = get_double (o, "notch_q", 0.0);

@@ -18,6 +18,7 @@
 #include "as-csc.h"
 #include "as-engine.h"
 #include "as-params.h"
+#include "as-defaults.h"
 #include "as-image.h"
 #include "as-npy.h"
 #include "as-reader.h"
@@ -32,7 +33,7 @@ as_learn_request_init (AsLearnRequest *req)
   req->iterations = req->batch = req->threads = req->seed = -1;
   req->atom_seconds = req->lambda = req->lambda_abs = req->tol = req->tukey = NAN;
   req->rate = req->highpass = req->lowpass = req->notch = NAN;
-  req->start = req->end = req->resample = NAN;
+  req->start = req->end = req->resample = req->background = NAN;
 }
 
 void
@@ -66,6 +67,7 @@ static const OptSpec options[] = {
   { "atom-length", 'l', OPT_DOUBLE, F (atom_seconds), 0, 3600, TRUE, FALSE, N_("a duration in seconds, > 0 and ≤ 3600") },
   { "atom-samples", 0, OPT_INT, F (atom_samples), 2, 1e9, FALSE, FALSE, N_("an integer ≥ 2") },
   { "atom-size", 0, OPT_INT, F (atom_size), 2, 4096, FALSE, FALSE, N_("an integer from 2 to 4096 (pixels)") },
+  { "background", 0, OPT_DOUBLE, F (background), 0, 4096, FALSE, FALSE, N_("a width in pixels from 0 to 4096 (0: the mean only)") },
   { "lambda", 0, OPT_DOUBLE, F (lambda), 0, 1, FALSE, TRUE, N_("a fraction of λ_max in [0, 1)") },
   { "lambda-absolute", 0, OPT_DOUBLE, F (lambda_abs), 0, HUGE_VAL, FALSE, TRUE, N_("a finite number ≥ 0 in the data's units") },
   { "rank1", 0, OPT_SWITCH, F (rank1), 0, 0, FALSE, FALSE, NULL },
@@ -378,6 +380,12 @@ as_learn_request_resolve (const AsLearnRequest *req, const AsRecording *rec,
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    _("--atom-size applies to images only (use --atom-length or --atom-samples)"));
+      return FALSE;
+    }
+  if (SET (req->background))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("--background applies to images only (signals take --highpass)"));
       return FALSE;
     }
   /* --rate only fills in a rate the file does not store. */
@@ -1298,6 +1306,15 @@ as_learn_input_new (const char *path, AsRecording *recording, const AsLearnReque
       in->height = img->height;
       in->width = img->width;
       in->x = g_memdup2 (img->data, sizeof (double) * img->n_channels * img->height * img->width);
+      as_defaults_image_options (&in->params, SET (req->background) ? req->background : -1,
+                                 &in->opts);
+      as_preprocess_image (in->x, in->n_channels, in->height, in->width, &in->opts);
+      /* What was done, for run.json (and for encode to do the same). */
+      in->report = g_new0 (AsLearnReport, 1);
+      in->report->excluded = g_ptr_array_new_with_free_func (g_free);
+      in->report->stimulus = g_ptr_array_new_with_free_func (g_free);
+      in->report->warnings = g_ptr_array_new_with_free_func (g_free);
+      in->report->preprocessing = as_preprocess_options_to_json (&in->opts, NULL);
     }
   else
     {

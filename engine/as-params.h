@@ -30,6 +30,7 @@ typedef struct
   double      atom_seconds;  /* --atom-length */
   gint64      atom_samples;  /* --atom-samples */
   gint64      atom_size;     /* --atom-size (images) */
+  double      background;    /* --background (images): σ in pixels, 0: the mean only */
   double      lambda;        /* --lambda (fraction of λ_max) */
   double      lambda_abs;    /* --lambda-absolute */
   gboolean    rank1, full, is_signed, online;
@@ -110,7 +111,8 @@ JsonObject *as_learn_report_to_json (const AsLearnReport *report, const AsCdlMod
 
 /* Everything a run needs, from a file and a request: the command line's whole path from
  * options to a job.  A recording (or an NPY array of trials × channels × samples, alphacsc's
- * layout) is prepared by as_learn_prepare(); an image is learned as it is. */
+ * layout) is prepared by as_learn_prepare(); an image by as_preprocess_image() with
+ * as_defaults_image_options(). */
 typedef struct
 {
   AsSignalKind         kind;
@@ -121,7 +123,7 @@ typedef struct
   double              *x;            /* trials and images: n_trials × P × H × W (owned) */
   guint                n_trials, n_channels, height, width;
   double               sfreq;
-  AsLearnReport       *report;       /* NULL for images */
+  AsLearnReport       *report;       /* images: only the preprocessing */
 } AsLearnInput;
 
 /* @recording: the file already read (with the reader's options), or NULL to read @path here.

@@ -448,6 +448,8 @@ as_preprocess_options_to_json (const AsPreprocessOptions *opts, const AsScaling 
   if (opts->reref == AS_REREF_CHANNEL && opts->reref_channel)
     json_object_set_string_member (o, "reference_channel", opts->reref_channel);
   json_object_set_string_member (o, "scaling", scale[opts->scale]);
+  if (opts->image_background > 0)
+    json_object_set_double_member (o, "image_background_px", opts->image_background);
   if (scaling)
     {
       JsonArray *off = json_array_new (), *sc = json_array_new ();
@@ -460,4 +462,67 @@ as_preprocess_options_to_json (const AsPreprocessOptions *opts, const AsScaling 
       json_object_set_array_member (o, "scaling_scale", sc);
     }
   return o;
+}
+
+/* One line of the separable blur: out = in ∗ g, mirrored at both ends (…, x1, x0, x1, …). */
+static void
+blur_line (const double *in, gsize stride, gsize n, const double *g, guint radius,
+           double *out)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double acc = g[0] * in[i * stride];
+
+      for (guint k = 1; k <= radius; k++)
+        {
+          gssize a = (gssize) i - k, b = (gssize) i + k;
+
+          while (a < 0 || a >= (gssize) n)
+            a = a < 0 ? -a : 2 * ((gssize) n - 1) - a;
+          while (b < 0 || b >= (gssize) n)
+            b = b < 0 ? -b : 2 * ((gssize) n - 1) - b;
+          acc += g[k] * (in[a * stride] + in[b * stride]);
+        }
+      out[i] = acc;
+    }
+}
+
+void
+as_preprocess_image (double *x, guint n_planes, guint height, guint width,
+                     const AsPreprocessOptions *opts)
+{
+  gsize n = (gsize) height * width;
+
+  for (guint c = 0; c < n_planes; c++)
+    {
+      double *p = x + (gsize) c * n;
+
+      if (opts->detrend != AS_DETREND_NONE)
+        as_detrend (p, n, AS_DETREND_CONSTANT);
+      if (opts->image_background > 0 && height > 1 && width > 1)
+        {
+          double sigma = opts->image_background, sum = 0.0;
+          guint radius = (guint) ceil (3.0 * sigma);
+          g_autofree double *g = g_new (double, radius + 1);
+          g_autofree double *rows = g_new (double, n);
+          g_autofree double *line = g_new (double, MAX (height, width));
+
+          for (guint k = 0; k <= radius; k++)
+            {
+              g[k] = exp (-0.5 * k * (double) k / (sigma * sigma));
+              sum += k == 0 ? g[k] : 2 * g[k];
+            }
+          for (guint k = 0; k <= radius; k++)
+            g[k] /= sum;
+          /* Along the rows, then down the columns; the background subtracted. */
+          for (guint y = 0; y < height; y++)
+            blur_line (p + (gsize) y * width, 1, width, g, radius, rows + (gsize) y * width);
+          for (guint xx = 0; xx < width; xx++)
+            {
+              blur_line (rows + xx, width, height, g, radius, line);
+              for (guint y = 0; y < height; y++)
+                p[(gsize) y * width + xx] -= line[y];
+            }
+        }
+    }
 }

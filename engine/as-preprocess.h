@@ -47,6 +47,8 @@ typedef struct
   AsReref      reref;
   const char  *reref_channel;    /* for AS_REREF_CHANNEL */
   AsScaleMode  scale;
+  double       image_background; /* images: σ (px) of the Gaussian blur subtracted from each
+                                  * colour plane after its mean (detrend), 0: the mean only */
 } AsPreprocessOptions;
 
 /* x_scaled = (x − offset[c]) / scale[c]; physical = scaled × scale[c] + offset[c]. */
@@ -73,6 +75,13 @@ void        as_scaling_restore_signal (const AsScaling *s, double *data, guint n
 void        as_scaling_restore_atom   (const AsScaling *s, double *data, guint n_channels,
                                        gsize n_samples);
 void        as_scaling_free           (AsScaling *s);
+
+/* An image's preparation, in place on @n_planes planes of @height × @width: each plane's
+ * mean removed (when @opts->detrend is not none), then its local background, a Gaussian blur
+ * of σ = @opts->image_background pixels (mirrored at the borders), so that the atoms are
+ * patterns rather than the brightness of regions (docs/maths.md). */
+void        as_preprocess_image      (double *x, guint n_planes, guint height, guint width,
+                                      const AsPreprocessOptions *opts);
 
 /* Steps usable on their own (in place on n samples). */
 void        as_detrend               (double *x, gsize n, AsDetrend mode);

@@ -360,12 +360,80 @@ test_real_eeg (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (j, "scaling_scale")), ==, 64);
 }
 
+/* Mirror index of i in [0, n): …, x1, x0, x1, … at both ends. */
+static gssize
+mirror (gssize i, gssize n)
+{
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i : 2 * (n - 1) - i;
+  return i;
+}
+
+/* An image's background: against the 2-D Gaussian blur written out pixel by pixel (the
+ * mean removed first), and a linear ramp (which a symmetric blur leaves as it is) gone
+ * wherever the blur does not reach a border. */
+static void
+test_image_background (void)
+{
+  const guint h = 13, w = 17, planes = 2;
+  const double sigma = 1.7;
+  const gssize radius = (gssize) ceil (3 * sigma);
+  double x[2 * 13 * 17], y[2 * 13 * 17];
+  AsPreprocessOptions opts;
+  AsRng rng;
+
+  as_rng_init (&rng, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = y[i] = as_rng_uniform (&rng);
+  as_preprocess_options_init (&opts);
+  opts.detrend = AS_DETREND_CONSTANT;
+  opts.image_background = sigma;
+  as_preprocess_image (y, planes, h, w, &opts);
+  for (guint c = 0; c < planes; c++)
+    {
+      double *p = x + c * h * w, mean = 0, norm = 0;
+
+      for (guint i = 0; i < h * w; i++)
+        mean += p[i] / (h * w);
+      for (gssize k = -radius; k <= radius; k++)
+        norm += exp (-0.5 * k * k / (sigma * sigma));
+      for (gssize yy = 0; yy < h; yy++)
+        for (gssize xx = 0; xx < w; xx++)
+          {
+            double blur = 0;
+
+            for (gssize dy = -radius; dy <= radius; dy++)
+              for (gssize dx = -radius; dx <= radius; dx++)
+                blur += exp (-0.5 * (dy * dy + dx * dx) / (sigma * sigma)) / (norm * norm)
+                        * (p[mirror (yy + dy, h) * w + mirror (xx + dx, w)] - mean);
+            g_assert_cmpfloat_with_epsilon (y[c * h * w + yy * w + xx],
+                                            p[yy * w + xx] - mean - blur, 1e-12);
+          }
+    }
+
+  /* A ramp: nothing left inside. */
+  {
+    const guint H = 40, W = 50;
+    g_autofree double *r = g_new (double, H * W);
+
+    for (guint yy = 0; yy < H; yy++)
+      for (guint xx = 0; xx < W; xx++)
+        r[yy * W + xx] = 0.3 + 0.02 * xx - 0.05 * yy;
+    opts.image_background = 3.0;
+    as_preprocess_image (r, 1, H, W, &opts);
+    for (guint yy = 10; yy < H - 10; yy++)
+      for (guint xx = 10; xx < W - 10; xx++)
+        g_assert_cmpfloat (fabs (r[yy * W + xx]), <, 1e-12);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   as_engine_init (AS_ENGINE_ROLE_HEADLESS);
   g_test_add_func ("/preprocess/design", test_design_matches_formula);
+  g_test_add_func ("/preprocess/image-background", test_image_background);
   g_test_add_func ("/preprocess/sines", test_sines);
   g_test_add_func ("/preprocess/detrend", test_detrend);
   g_test_add_func ("/preprocess/resample", test_resample);

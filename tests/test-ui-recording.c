@@ -842,6 +842,20 @@ test_image (void)
     g_assert_cmpuint (arr.shape[3], ==, 8);
     as_npy_array_clear (&arr);
     g_assert_true (g_file_test (mosaic, G_FILE_TEST_IS_REGULAR));
+    /* prepared as atomscope-cli learn prepares an image: each plane's mean and a
+     * background as wide as the atoms (8 px) removed, and recorded */
+    {
+      g_autofree char *run = g_build_filename (dir, "grass-model", "run.json", NULL);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *pre;
+
+      g_assert_true (json_parser_load_from_file (parser, run, NULL));
+      pre = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "preprocessing");
+      g_assert_nonnull (pre);
+      g_assert_cmpstr (json_object_get_string_member (pre, "detrend"), ==, "constant");
+      g_assert_cmpfloat (json_object_get_double_member (pre, "image_background_px"), ==, 8);
+    }
     written = atomscope_window_get_last_export (window);
     for (guint i = 0; i < written->len; i++)
       remove_path (g_ptr_array_index (written, i));

@@ -358,11 +358,26 @@ shapes_match (const AsCdlModel *m, const AsCdlParams *p, const AsRecording *rec)
          && m->rank1 == p->rank1 && m->positive == p->positive;
 }
 
-/* Images: each colour plane without its mean (the atoms are zero-mean patterns). */
+/* Images: prepared as atomscope-cli learn prepares them (each colour plane without its mean
+ * and its local background, as_defaults_image_options). */
+typedef struct
+{
+  AsImage            *image;
+  AsPreprocessOptions opts;
+} ImagePrep;
+
+static void
+image_prep_free (ImagePrep *p)
+{
+  as_image_unref (p->image);
+  g_free (p);
+}
+
 static void
 prepare_image_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  AsImage *img = task_data;
+  ImagePrep *prep = task_data;
+  AsImage *img = prep->image;
   gsize n = (gsize) img->width * img->height;
   g_autofree char *name = img->path ? g_filename_display_basename (img->path) : g_strdup ("");
   GError *error = NULL;
@@ -375,8 +390,7 @@ prepare_image_thread (GTask *task, gpointer source, gpointer task_data, GCancell
       return;
     }
   x = g_memdup2 (img->data, sizeof (double) * n * img->n_channels);
-  for (guint c = 0; c < img->n_channels; c++)
-    as_detrend (x + c * n, n, AS_DETREND_CONSTANT);
+  as_preprocess_image (x, img->n_channels, img->height, img->width, &prep->opts);
   g_task_return_pointer (task, x, g_free);
 }
 
@@ -386,7 +400,8 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
   AtomscopeWindow *self = ATOMSCOPE_WINDOW (source);
   g_autoptr (GError) error = NULL;
   g_autofree double *x = g_task_propagate_pointer (G_TASK (result), &error);
-  AsImage *img = g_task_get_task_data (G_TASK (result));
+  ImagePrep *prep = g_task_get_task_data (G_TASK (result));
+  AsImage *img = prep->image;
   AsCdlModel *warm = NULL;
   AsCdlParams params;
 
@@ -419,13 +434,7 @@ prepare_image_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (warm == NULL)
     g_clear_pointer (&self->model, as_cdl_model_unref);
-  {
-    AsPreprocessOptions plane_mean;
-
-    as_preprocess_options_init (&plane_mean);
-    plane_mean.detrend = AS_DETREND_CONSTANT;   /* per colour plane, as prepare_image_thread */
-    set_model_origin (self, &params, as_preprocess_options_to_json (&plane_mean, NULL), img->path);
-  }
+  set_model_origin (self, &params, as_preprocess_options_to_json (&prep->opts, NULL), img->path);
   g_clear_pointer (&self->job, as_job_unref);
   self->job = as_cdl_job_new_image (x, 1, img->n_channels, img->height, img->width, &params, warm);
   self->job_generation = 0;
@@ -596,8 +605,12 @@ atomscope_window_learn (AtomscopeWindow *self)
   atomscope_params_panel_get_params (self->params_panel, &self->learn_params);
   if (self->image != NULL)
     {
+      ImagePrep *prep = g_new0 (ImagePrep, 1);
+
+      prep->image = as_image_ref (self->image);
+      as_defaults_image_options (&self->learn_params, -1, &prep->opts);
       task = g_task_new (self, self->prepare_cancellable, prepare_image_done, NULL);
-      g_task_set_task_data (task, as_image_ref (self->image), (GDestroyNotify) as_image_unref);
+      g_task_set_task_data (task, prep, (GDestroyNotify) image_prep_free);
       g_task_set_return_on_cancel (task, TRUE);
       g_task_run_in_thread (task, prepare_image_thread);
       gtk_label_set_text (self->progress_label, _("Preparing the data…"));
