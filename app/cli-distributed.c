@@ -15,7 +15,9 @@
 #include "as-cdl-export.h"
 #include "as-engine.h"
 #include "as-image.h"
+#include "as-learn-span.h"
 #include "as-model.h"
+#include "as-paged.h"
 #include "as-params.h"
 #include "as-preprocess.h"
 #include "as-reader.h"
@@ -123,8 +125,9 @@ params_for_array (const AsLearnRequest *req, gboolean image, AsCdlParams *p,
 typedef struct
 {
   AsLearnInput *input;       /* a new run */
-  AsRecording  *recording;   /* what is learned from */
+  AsRecording  *recording;   /* what is learned from (region by region: this process's span) */
   JsonObject   *preprocessing;
+  AsLearnReport *report;     /* region by region */
 } Prepared;
 
 static void
@@ -133,6 +136,131 @@ prepared_clear (Prepared *pr)
   g_clear_pointer (&pr->input, as_learn_input_free);
   g_clear_pointer (&pr->recording, as_recording_unref);
   g_clear_pointer (&pr->preprocessing, json_object_unref);
+  g_clear_pointer (&pr->report, as_learn_report_free);
+}
+
+/* The file's header read page by page and the request resolved on it (every process does
+ * the same); NULL when the file is not read so or the request does not apply. */
+static AsRecording *
+region_header (const char *path, const AsLearnRequest *req, AsCdlParams *p,
+               AsPreprocessOptions *opts, char ***labels, GError **error)
+{
+  g_autoptr (AsRecording) header = NULL;
+  AsSignalKind kind;
+
+  if (!as_paged_is_edf (path))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s is not read page by page (only EDF and BDF files are)"), path);
+      return NULL;
+    }
+  header = as_recording_open_paged (path, FALSE, error);
+  if (header == NULL)
+    return NULL;
+  if (!as_learn_request_resolve (req, header, &kind, p, opts, labels, error))
+    return NULL;
+  return g_steal_pointer (&header);
+}
+
+/* Process 0: can every process read and prepare its own region of @path?  FALSE with the
+ * reason when process 0 must prepare the whole recording. */
+static gboolean
+region_wise_possible (AsCliRead *read, const AsLearnRequest *req, const char *path,
+                      AsCdlParams *p, GError **error)
+{
+  g_autoptr (AsRecording) header = NULL;
+  g_auto (GStrv) labels = NULL;
+  AsPreprocessOptions opts;
+
+  if (read->event_files != NULL)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED, _("events are added from files"));
+      return FALSE;
+    }
+  header = region_header (path, req, p, &opts, &labels, error);
+  if (header == NULL || !as_learn_span_supported (header, &opts, error))
+    return FALSE;
+  /* As prepare_recording(): the greedy start, no taper. */
+  if (req->init == NULL)
+    p->init = AS_CDL_INIT_GREEDY;
+  if (isnan (req->tukey))
+    p->tukey = 0.0;
+  return TRUE;
+}
+
+/* Every process: its span of the recording, read and prepared region by region (the
+ * statistics of the whole combined with MPI_Allreduce), and the problem built on it. */
+static AsDistributed *
+prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *p, int rank,
+                gboolean quiet, Prepared *pr, GError **error)
+{
+  MPI_Comm comm = MPI_COMM_WORLD;
+  g_autoptr (AsRecording) header = NULL;
+  g_autoptr (AsRecording) span = NULL;
+  g_auto (GStrv) labels = NULL;
+  AsCdlParams rp;
+  AsPreprocessOptions opts;
+  gsize total, d0 = 0, d1 = 0, o0 = 0, o1 = 0, n_read = 0;
+  GError *local_error = NULL;
+  int ok, all_ok, size;
+  AsDistributed *d;
+
+  MPI_Comm_size (comm, &size);
+  header = region_header (path, req, &rp, &opts, &labels, &local_error);
+  ok = header != NULL;
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not read its header"), path);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  total = as_learn_span_total (header, &opts, NULL);
+  if (total > G_MAXUINT)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s: %zu samples are too many for one problem"), path, total);
+      return NULL;
+    }
+  if (!as_distributed_signal_span (comm, (guint) total, p->n_atoms, p->atom_length, &d0, &d1,
+                                   &o0, &o1, error))
+    return NULL;
+  span = as_learn_prepare_span (header, &opts, o0, o1, d0, d1, as_distributed_reduce, &comm,
+                                &pr->report, &n_read, error);
+  if (span == NULL)
+    return NULL;
+  /* How much of the recording each process read (process 0 reports them all). */
+  {
+    guint64 mine[2] = { n_read, as_paged_samples_read (header->paged) };
+    g_autofree guint64 *all = rank == 0 ? g_new (guint64, 2 * (gsize) size) : NULL;
+    MPI_Gather (mine, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T, 0, comm);
+    if (rank == 0 && !quiet)
+      for (int r = 0; r < size; r++)
+        fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
+                 r, (unsigned long long) all[2 * r + 1], total, header->n_samples);
+  }
+  d = as_distributed_new_from_span (comm, span->data, span->n_channels, (guint) total,
+                                    p->n_atoms, p->atom_length, error);
+  if (d == NULL)
+    return NULL;
+  if (rank == 0)
+    {
+      g_autofree char *shown = g_filename_display_name (path);
+      g_autoptr (JsonObject) extra = as_learn_report_to_json (pr->report, NULL);
+      for (guint i = 0; i < pr->report->warnings->len; i++)
+        fprintf (stderr, _("warning: %s: %s\n"), shown,
+                 (const char *) g_ptr_array_index (pr->report->warnings, i));
+      if (!quiet)
+        for (guint i = 0; i < pr->report->excluded->len; i++)
+          fprintf (stderr, _("left out of learning: %s\n"),
+                   (const char *) g_ptr_array_index (pr->report->excluded, i));
+      if (json_object_has_member (extra, "preprocessing"))
+        pr->preprocessing = json_object_ref (json_object_get_object_member (extra, "preprocessing"));
+      pr->recording = g_steal_pointer (&span);
+    }
+  return d;
 }
 
 static int
@@ -244,7 +372,7 @@ as_cli_learn_distributed (int argc, char **argv)
   g_autoptr (AsModel) from = NULL;
   g_autoptr (AsCdlModel) start = NULL;
   g_autofree char *source = NULL;
-  Prepared pr = { NULL, NULL, NULL };
+  Prepared pr = { NULL, NULL, NULL, NULL };
   AsDistributed *d = NULL;
   AsCdlParams p;
   AsCdlModel *model = NULL;
@@ -253,7 +381,7 @@ as_cli_learn_distributed (int argc, char **argv)
   AsCliCheckpoint cp = { NULL, NULL, NULL, FALSE };
   g_autoptr (GTimer) timer = g_timer_new ();
   GError *error = NULL;
-  gboolean image = FALSE, recording = FALSE, ok, atom_size_given = FALSE;
+  gboolean image = FALSE, recording = FALSE, region = FALSE, ok, atom_size_given = FALSE;
   int rank, size, status = 0;
 
   as_learn_request_init (&req);
@@ -362,7 +490,15 @@ as_cli_learn_distributed (int argc, char **argv)
           if (recording && from != NULL)
             status = prepare_resumed_recording (from, source, &pr);
           else if (recording)
-            status = prepare_recording (&read, &req, source, quiet, &p, &pr);
+            {
+              g_autoptr (GError) why = NULL;
+              region = region_wise_possible (&read, &req, source, &p, &why);
+              if (!region && !quiet)
+                fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+                         why->message);
+              if (!region)
+                status = prepare_recording (&read, &req, source, quiet, &p, &pr);
+            }
           else if (from == NULL && !params_for_array (&req, image, &p, &atom_size_given))
             status = 2;
         }
@@ -380,9 +516,12 @@ as_cli_learn_distributed (int argc, char **argv)
   p.sort_atoms = FALSE;
   MPI_Bcast (&p, sizeof p, MPI_BYTE, 0, MPI_COMM_WORLD);
   MPI_Bcast (&recording, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&region, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&image, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&atom_size_given, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (recording)
+  if (recording && region)
+    d = prepare_region (source, &req, &p, rank, quiet, &pr, &error);
+  else if (recording)
     d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
                                       rank == 0 ? pr.recording->data : NULL,
                                       rank == 0 ? pr.recording->n_channels : 0, 1,
@@ -449,9 +588,10 @@ as_cli_learn_distributed (int argc, char **argv)
       else if (from != NULL)
         model->sfreq = from->model->sfreq;
       /* The preprocessing with the end state, as "learn" records it. */
-      if (pr.input != NULL)
+      if (pr.input != NULL || pr.report != NULL)
         {
-          extra = as_learn_report_to_json (pr.input->report, model);
+          extra = as_learn_report_to_json (pr.input != NULL ? pr.input->report : pr.report,
+                                           model);
           if (json_object_has_member (extra, "preprocessing"))
             info.preprocessing = json_object_get_object_member (extra, "preprocessing");
         }
@@ -543,7 +683,7 @@ as_cli_encode_distributed (int argc, char **argv)
   AsDistributedStats stats;
   AsCdlParams p;
   AsCdlModel *model;
-  Prepared pr = { NULL, NULL, NULL };
+  Prepared pr = { NULL, NULL, NULL, NULL };
   GError *error = NULL;
   int rank, ok, all_ok;
 
