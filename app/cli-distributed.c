@@ -315,6 +315,90 @@ prepare_recording (AsCliRead *read, const AsLearnRequest *req, const char *path,
   return 0;
 }
 
+/* Every process: its span of the recording prepared with the options and the scale the
+ * model records (as "encode" does), region by region; NULL with the reason (on every
+ * process) when the file is not read so and process 0 must prepare it whole. */
+static AsDistributed *
+encode_region (const char *path, AsModel *dict, int rank, gboolean quiet, Prepared *pr,
+               gboolean *possible, GError **error)
+{
+  MPI_Comm comm = MPI_COMM_WORLD;
+  g_autoptr (AsRecording) header = NULL;
+  g_autoptr (AsRecording) span = NULL;
+  AsPreprocessOptions opts;
+  gsize total, d0 = 0, d1 = 0, o0 = 0, o1 = 0, n_read = 0, margin;
+  GError *local_error = NULL;
+  int ok, all_ok, size;
+  const guint K = dict->model->shape.n_atoms, w = dict->model->shape.atom_width;
+  AsDistributed *d;
+
+  MPI_Comm_size (comm, &size);
+  as_model_get_preprocess_options (dict, &opts);
+  *possible = FALSE;
+  if (!as_paged_is_edf (path))
+    g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                 _("%s is not read page by page (only EDF and BDF files are)"), path);
+  else if ((header = as_recording_open_paged (path, FALSE, &local_error)) != NULL
+           && !as_preprocess_span_margin (&opts, header->sfreq, &margin, &local_error))
+    g_clear_pointer (&header, as_recording_unref);
+  ok = header != NULL;
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not read its header"), path);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  *possible = TRUE;
+  if (dict->model->sfreq > 0 && fabs (header->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
+                   dict->model->sfreq, path, header->sfreq);
+      return NULL;
+    }
+  total = as_learn_span_total (header, &opts, NULL);
+  if (total > G_MAXUINT)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s: %zu samples are too many for one problem"), path, total);
+      return NULL;
+    }
+  if (!as_distributed_signal_span (comm, (guint) total, K, w, &d0, &d1, &o0, &o1, error))
+    return NULL;
+  span = as_preprocess_read_span (header, &opts, o0, o1, d0, d1, as_distributed_reduce, &comm,
+                                  &n_read, error);
+  /* The scale the model was learned at, sample by sample. */
+  ok = span != NULL && as_model_apply_scaling (dict, span, error);
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not prepare its part"), path);
+      return NULL;
+    }
+  {
+    guint64 mine = as_paged_samples_read (header->paged);
+    g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
+    MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
+    if (rank == 0 && !quiet)
+      for (int r = 0; r < size; r++)
+        fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
+                 r, (unsigned long long) all[r], total, header->n_samples);
+  }
+  d = as_distributed_new_from_span (comm, span->data, span->n_channels, (guint) total, K, w,
+                                    error);
+  if (d != NULL && rank == 0)
+    {
+      pr->preprocessing = as_preprocess_options_to_json (&opts, NULL);
+      pr->recording = g_steal_pointer (&span);
+    }
+  return d;
+}
+
 /* A checkpoint's recording, prepared with the options and the scale the model records
  * (as "learn --resume"). */
 static int
@@ -717,40 +801,53 @@ as_cli_encode_distributed (int argc, char **argv)
   p.z_tol = dict->params.z_tol;
   if (is_recording (files[0]))
     {
-      /* A recording: process 0 prepares it with the preprocessing and the scale the model
-       * records (as "encode" does), then sends each process its region. */
-      int status = 0;
-      if (rank == 0)
+      gboolean possible = FALSE;
+      d = encode_region (files[0], dict, rank, quiet, &pr, &possible, &error);
+      if (!possible)
         {
-          status = prepare_resumed_recording (dict, files[0], &pr);
-          if (status == 0 && dict->model->sfreq > 0 && pr.recording->sfreq > 0
-              && fabs (pr.recording->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
-            {
-              as_cli_error ("encode --distributed", _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
-                            dict->model->sfreq, files[0], pr.recording->sfreq);
-              status = 1;
-            }
-          if (status == 0)
-            {
-              AsPreprocessOptions opts;
-              as_model_get_preprocess_options (dict, &opts);
-              g_clear_pointer (&pr.preprocessing, json_object_unref);
-              pr.preprocessing = as_preprocess_options_to_json (&opts, NULL);
-            }
+          if (rank == 0 && !quiet)
+            fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+                     error->message);
+          g_clear_error (&error);
         }
-      if (bcast_status (status) != 0)
+      if (!possible)
         {
-          prepared_clear (&pr);
-          as_model_unref (dict);
-          MPI_Finalize ();
-          return 1;
+          /* A recording not read page by page: process 0 prepares it with the preprocessing
+           * and the scale the model records (as "encode" does), then sends each process its
+           * region. */
+          int status = 0;
+          if (rank == 0)
+            {
+              status = prepare_resumed_recording (dict, files[0], &pr);
+              if (status == 0 && dict->model->sfreq > 0 && pr.recording->sfreq > 0
+                  && fabs (pr.recording->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
+                {
+                  as_cli_error ("encode --distributed", _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
+                                dict->model->sfreq, files[0], pr.recording->sfreq);
+                  status = 1;
+                }
+              if (status == 0)
+                {
+                  AsPreprocessOptions opts;
+                  as_model_get_preprocess_options (dict, &opts);
+                  g_clear_pointer (&pr.preprocessing, json_object_unref);
+                  pr.preprocessing = as_preprocess_options_to_json (&opts, NULL);
+                }
+            }
+          if (bcast_status (status) != 0)
+            {
+              prepared_clear (&pr);
+              as_model_unref (dict);
+              MPI_Finalize ();
+              return 1;
+            }
+          d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                            rank == 0 ? pr.recording->data : NULL,
+                                            rank == 0 ? pr.recording->n_channels : 0, 1,
+                                            rank == 0 ? (guint) pr.recording->n_samples : 0,
+                                            dict->model->shape.n_atoms, 1,
+                                            dict->model->shape.atom_width, &error);
         }
-      d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
-                                        rank == 0 ? pr.recording->data : NULL,
-                                        rank == 0 ? pr.recording->n_channels : 0, 1,
-                                        rank == 0 ? (guint) pr.recording->n_samples : 0,
-                                        dict->model->shape.n_atoms, 1,
-                                        dict->model->shape.atom_width, &error);
     }
   else
     d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,

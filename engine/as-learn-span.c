@@ -91,6 +91,81 @@ reduced (AsReduceFunc reduce, gpointer data, double v, AsReduceOp op)
   return v;
 }
 
+/* Samples [from, from + n) of every channel of the file into *raw, unless @local_error
+ * (taken) already says why not; one process that could not read fails them all, each
+ * with its own reason. */
+static gboolean
+read_collectively (const AsRecording *header, gsize from, gsize n, GError *local_error,
+                   double **raw, AsReduceFunc reduce, gpointer reduce_data, GError **error)
+{
+  const guint P = header->n_channels;
+
+  if (local_error == NULL)
+    {
+      *raw = g_try_malloc_n (MAX ((gsize) P * n, 1), sizeof (double));
+      if (*raw == NULL)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                     _("%s: not enough memory for %zu samples of %u channels"), name_of (header),
+                     n, P);
+      else
+        as_paged_read_double (header->paged, from, n, *raw, &local_error);
+    }
+  if (reduced (reduce, reduce_data, local_error != NULL, AS_REDUCE_MAX) > 0)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not read its part"), name_of (header));
+      g_propagate_error (error, local_error);
+      g_clear_pointer (raw, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The data span [data_start, data_end) of @sel, whose first sample is @a. */
+static AsRecording *
+cut_span (const AsRecording *sel, gsize a, gsize data_start, gsize data_end)
+{
+  AsRecording *out = as_recording_new (sel->n_channels, data_end - data_start, sel->sfreq);
+
+  for (guint k = 0; k < sel->n_channels; k++)
+    {
+      const AsChannel *ch = &sel->channels[k];
+      memcpy (as_recording_channel (out, k), sel->data + (gsize) k * sel->n_samples + (data_start - a),
+              (data_end - data_start) * sizeof (double));
+      as_recording_set_channel (out, k, ch->label, ch->unit, ch->type);
+      out->channels[k].has_position = ch->has_position;
+      memcpy (out->channels[k].position, ch->position, sizeof ch->position);
+    }
+  g_free (out->format);
+  out->format = g_strdup (sel->format);
+  out->path = g_strdup (sel->path);
+  out->kind = sel->kind;
+  return out;
+}
+
+/* The channels @keep (@nk of them) of @raw (P × n) as a recording. */
+static AsRecording *
+select_channels (const AsRecording *header, const double *raw, gsize n, const guint *keep,
+                 guint nk)
+{
+  AsRecording *sel = as_recording_new (nk, n, header->sfreq);
+
+  for (guint k = 0; k < nk; k++)
+    {
+      const AsChannel *src = &header->channels[keep[k]];
+      memcpy (as_recording_channel (sel, k), raw + (gsize) keep[k] * n, n * sizeof (double));
+      as_recording_set_channel (sel, k, src->label, src->unit, src->type);
+      sel->channels[k].has_position = src->has_position;
+      memcpy (sel->channels[k].position, src->position, sizeof src->position);
+    }
+  g_free (sel->format);
+  sel->format = g_strdup (header->format);
+  sel->path = g_strdup (header->path);
+  sel->kind = header->kind;
+  return sel;
+}
+
 AsRecording *
 as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opts,
                        gsize own_start, gsize own_end, gsize data_start, gsize data_end,
@@ -101,7 +176,7 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
   g_autoptr (AsLearnReport) r = g_new0 (AsLearnReport, 1);
   g_autoptr (AsRecording) sel = NULL;
   g_autoptr (AsScaling) scaling = NULL;
-  g_autofree double *raw = NULL, *st = NULL;
+  g_autofree double *raw = NULL, *cnt = NULL, *lo = NULL, *hi = NULL, *ends = NULL;
   g_autofree guint *keep = g_new (guint, MAX (P, 1u));
   GError *local_error = NULL;
   gsize first, total, margin = 0, a, b, n, own_n = own_end - own_start;
@@ -128,71 +203,52 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
   a = a > margin ? a - margin : 0;
   b = MIN (total, MAX (own_end, data_end) + margin);
   n = b - a;
-  if (local_error == NULL)
-    {
-      raw = g_try_malloc_n (MAX ((gsize) P * n, 1), sizeof (double));
-      if (raw == NULL)
-        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                     _("%s: not enough memory for %zu samples of %u channels"), name_of (header),
-                     n, P);
-      else
-        as_paged_read_double (header->paged, first + a, n, raw, &local_error);
-    }
+  if (!read_collectively (header, first + a, n, local_error, &raw, reduce, reduce_data, error))
+    return NULL;
   if (samples_read != NULL)
     *samples_read = n;
-  /* One process that could not read fails them all, each with its own reason. */
-  if (reduced (reduce, reduce_data, local_error != NULL, AS_REDUCE_MAX) > 0)
-    {
-      if (local_error == NULL)
-        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                     _("%s: another process could not read its part"), name_of (header));
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
 
   /* Channels: those wanted, less those marked bad and those with no usable signal over the
    * time range learned from (range, repeats and ends summed over the processes). */
-  st = g_new0 (double, 6 * (gsize) MAX (P, 1u));
+  cnt = g_new0 (double, 2 * (gsize) MAX (P, 1u));   /* finite samples, repeats */
+  ends = g_new0 (double, 2 * (gsize) MAX (P, 1u));  /* samples at the minimum, the maximum */
+  lo = g_new (double, MAX (P, 1u));
+  hi = g_new (double, MAX (P, 1u));
   for (guint c = 0; c < P; c++)
     {
       const double *x = raw + (gsize) c * n + (own_start - a);
-      double *s = st + 6 * (gsize) c;
-      s[2] = HUGE_VAL;
-      s[3] = -HUGE_VAL;
+      lo[c] = HUGE_VAL;
+      hi[c] = -HUGE_VAL;
       for (gsize t = 0; t < own_n; t++)
         if (isfinite (x[t]))
           {
-            s[0]++;
-            s[2] = MIN (s[2], x[t]);
-            s[3] = MAX (s[3], x[t]);
+            cnt[2 * c]++;
+            lo[c] = MIN (lo[c], x[t]);
+            hi[c] = MAX (hi[c], x[t]);
             if (own_start + t > 0 && x[t] == x[(gssize) t - 1])
-              s[1]++;
+              cnt[2 * c + 1]++;
           }
     }
-  for (guint c = 0; c < P && reduce != NULL; c++)
+  if (reduce != NULL)
     {
-      double *s = st + 6 * (gsize) c;
-      reduce (s, 2, AS_REDUCE_SUM, reduce_data);
-      reduce (s + 2, 1, AS_REDUCE_MIN, reduce_data);
-      reduce (s + 3, 1, AS_REDUCE_MAX, reduce_data);
+      reduce (cnt, 2 * P, AS_REDUCE_SUM, reduce_data);
+      reduce (lo, P, AS_REDUCE_MIN, reduce_data);
+      reduce (hi, P, AS_REDUCE_MAX, reduce_data);
     }
   for (guint c = 0; c < P; c++)
     {
       const double *x = raw + (gsize) c * n + (own_start - a);
-      double *s = st + 6 * (gsize) c;
       for (gsize t = 0; t < own_n; t++)
         {
-          s[4] += x[t] == s[2];
-          s[5] += x[t] == s[3];
+          ends[2 * c] += x[t] == lo[c];
+          ends[2 * c + 1] += x[t] == hi[c];
         }
     }
   if (reduce != NULL)
-    for (guint c = 0; c < P; c++)
-      reduce (st + 6 * (gsize) c + 4, 2, AS_REDUCE_SUM, reduce_data);
+    reduce (ends, 2 * P, AS_REDUCE_SUM, reduce_data);
   for (guint c = 0; c < P; c++)
     {
       const AsChannel *ch = &header->channels[c];
-      const double *s = st + 6 * (gsize) c;
       if (!wanted (ch, opts))
         continue;
       n_wanted++;
@@ -202,8 +258,10 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
           continue;
         }
       {
-        g_autofree char *why = as_learn_unusable_verdict ((gsize) s[0], s[2], s[3], (gsize) s[1],
-                                                          (gsize) s[4], (gsize) s[5]);
+        g_autofree char *why = as_learn_unusable_verdict ((gsize) cnt[2 * c], lo[c], hi[c],
+                                                          (gsize) cnt[2 * c + 1],
+                                                          (gsize) ends[2 * c],
+                                                          (gsize) ends[2 * c + 1]);
         if (why != NULL)
           {
             g_ptr_array_add (r->excluded, g_strdup_printf ("%s: %s", ch->label, why));
@@ -226,20 +284,8 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
     }
 
   /* The kept channels' span, prepared as as_preprocess() prepares the whole. */
-  sel = as_recording_new (nk, n, header->sfreq);
-  for (guint k = 0; k < nk; k++)
-    {
-      const AsChannel *src = &header->channels[keep[k]];
-      memcpy (as_recording_channel (sel, k), raw + (gsize) keep[k] * n, n * sizeof (double));
-      as_recording_set_channel (sel, k, src->label, src->unit, src->type);
-      sel->channels[k].has_position = src->has_position;
-      memcpy (sel->channels[k].position, src->position, sizeof src->position);
-    }
+  sel = select_channels (header, raw, n, keep, nk);
   g_clear_pointer (&raw, g_free);
-  g_free (sel->format);
-  sel->format = g_strdup (header->format);
-  sel->path = g_strdup (header->path);
-  sel->kind = header->kind;
   o.channels = NULL;
   o.types = 0;
   if (!as_preprocess_span (sel, own_start - a, own_n, b - own_end, own_start, total, &o,
@@ -281,22 +327,70 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
   }
   if (report_out != NULL)
     *report_out = g_steal_pointer (&r);
-  /* The data span only. */
-  {
-    AsRecording *out = as_recording_new (nk, data_end - data_start, header->sfreq);
-    for (guint k = 0; k < nk; k++)
-      {
-        const AsChannel *ch = &sel->channels[k];
-        memcpy (as_recording_channel (out, k), as_recording_channel (sel, k) + (data_start - a),
-                (data_end - data_start) * sizeof (double));
-        as_recording_set_channel (out, k, ch->label, ch->unit, ch->type);
-        out->channels[k].has_position = ch->has_position;
-        memcpy (out->channels[k].position, ch->position, sizeof ch->position);
-      }
-    g_free (out->format);
-    out->format = g_strdup (header->format);
-    out->path = g_strdup (header->path);
-    out->kind = header->kind;
-    return out;
-  }
+  return cut_span (sel, a, data_start, data_end);
+}
+
+AsRecording *
+as_preprocess_read_span (const AsRecording *header, const AsPreprocessOptions *opts,
+                         gsize own_start, gsize own_end, gsize data_start, gsize data_end,
+                         AsReduceFunc reduce, gpointer reduce_data, gsize *samples_read,
+                         GError **error)
+{
+  const guint P = header->n_channels;
+  g_autofree guint *keep = g_new (guint, MAX (P, 1u));
+  g_autofree double *raw = NULL;
+  g_autoptr (AsRecording) sel = NULL;
+  GError *local_error = NULL;
+  AsPreprocessOptions o = *opts;
+  gsize first, total, margin = 0, a, b, n;
+  guint nk = 0;
+
+  g_return_val_if_fail (header->paged != NULL, NULL);
+  total = as_learn_span_total (header, opts, &first);
+  g_return_val_if_fail (own_start <= own_end && own_end <= total && data_start <= data_end
+                        && data_end <= total, NULL);
+  /* 1. selection, as as_preprocess() selects */
+  for (guint c = 0; c < P; c++)
+    {
+      if (opts->channels && !wanted (&header->channels[c], &(AsPreprocessOptions) { .channels = opts->channels }))
+        continue;
+      if (opts->types && !(opts->types & (1u << header->channels[c].type)))
+        continue;
+      keep[nk++] = c;
+    }
+  if (nk == 0)
+    g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                 _("no channel left after selection (of %u)"), P);
+  for (guint i = 0; local_error == NULL && opts->channels && opts->channels[i]; i++)
+    {
+      gboolean found = FALSE;
+      for (guint c = 0; c < P && !found; c++)
+        found = g_ascii_strcasecmp (header->channels[c].label, opts->channels[i]) == 0;
+      if (!found)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                     _("no channel is called “%s”"), opts->channels[i]);
+    }
+  if (local_error == NULL && total < 2)
+    g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                 _("crop from %g s to %g s leaves fewer than two samples of %.3f s"),
+                 opts->crop_start, opts->crop_stop, as_recording_duration (header));
+  if (local_error == NULL)
+    as_preprocess_span_margin (opts, header->sfreq, &margin, &local_error);
+  margin = MAX (margin, 1);
+  a = MIN (own_start, data_start);
+  a = a > margin ? a - margin : 0;
+  b = MIN (total, MAX (own_end, data_end) + margin);
+  n = b - a;
+  if (!read_collectively (header, first + a, n, local_error, &raw, reduce, reduce_data, error))
+    return NULL;
+  if (samples_read != NULL)
+    *samples_read = n;
+  sel = select_channels (header, raw, n, keep, nk);
+  g_clear_pointer (&raw, g_free);
+  o.channels = NULL;
+  o.types = 0;
+  if (!as_preprocess_span (sel, own_start - a, own_end - own_start, b - own_end, own_start,
+                           total, &o, reduce, reduce_data, NULL, error))
+    return NULL;
+  return cut_span (sel, a, data_start, data_end);
 }

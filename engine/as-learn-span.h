@@ -42,4 +42,12 @@ AsRecording *as_learn_prepare_span   (const AsRecording *header, const AsPreproc
                                       AsLearnReport **report, gsize *samples_read,
                                       GError **error);
 
+/* as_preprocess() (selection, crop, steps 3–8) of the same span, read from the file: what
+ * "encode" does to a recording with a model's options (its scale, if any, applied after,
+ * as_model_apply_scaling()). */
+AsRecording *as_preprocess_read_span (const AsRecording *header, const AsPreprocessOptions *opts,
+                                      gsize own_start, gsize own_end, gsize data_start,
+                                      gsize data_end, AsReduceFunc reduce, gpointer reduce_data,
+                                      gsize *samples_read, GError **error);
+
 G_END_DECLS

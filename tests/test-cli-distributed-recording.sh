@@ -45,7 +45,7 @@ def corr(a, b):
     return abs(sum(x * y for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 PY
 
-echo "1..36"
+echo "1..38"
 common="--end 30 --atoms 3 --atom-length 0.25 --iterations 6 --init chunk -q"
 expect "one process learns from the EDF+ file" 0 "" \
   run -np 1 "$cli" learn "$edf" --distributed $common -o "$tmp/w1"
@@ -162,6 +162,15 @@ if echo "$out" | grep -q "^same 1" \
 else
   bad "the encoding of two processes is encode's"
 fi
+
+run -np 2 "$cli" encode "$edf" --distributed --model "$tmp/w2" -o "$tmp/e2v" >/dev/null 2>"$tmp/e2v.log"; st=$?
+sed -n 's/^/# /; /^# Process [01] read/p' "$tmp/e2v.log"
+reads=$(awk '/^Process [0-9]+ read / { print $2, $4, $7 }' "$tmp/e2v.log")
+[ $st -eq 0 ] && [ "$(echo "$reads" | grep -c .)" = 2 ] \
+  && ok "encode: two processes report the samples each read" || bad "encode: two processes report the samples each read (exit $st)"
+echo "$reads" | awk 'NF == 3 && $2 > 0 && $2 < $3 { n++ } END { exit !(n == 2) }' \
+  && ok "encode: each of two processes read fewer samples than the recording encoded" \
+  || bad "encode: each of two processes read fewer samples than the recording encoded"
 
 # The greedy start (the default): atoms added one by one from the worst-explained window.
 greedy="--end 30 --atoms 3 --atom-length 0.25 --iterations 14 -q"
