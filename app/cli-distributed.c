@@ -241,8 +241,9 @@ prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *
         fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
                  r, (unsigned long long) all[2 * r + 1], total, header->n_samples);
   }
-  d = as_distributed_new_from_span (comm, span->data, span->n_channels, (guint) total,
-                                    p->n_atoms, p->atom_length, error);
+  /* The span's samples become the problem's; process 0 keeps the channels for the model. */
+  d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
+                                    (guint) total, p->n_atoms, p->atom_length, error);
   if (d == NULL)
     return NULL;
   if (rank == 0)
@@ -389,8 +390,8 @@ encode_region (const char *path, AsModel *dict, int rank, gboolean quiet, Prepar
         fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
                  r, (unsigned long long) all[r], total, header->n_samples);
   }
-  d = as_distributed_new_from_span (comm, span->data, span->n_channels, (guint) total, K, w,
-                                    error);
+  d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
+                                    (guint) total, K, w, error);
   if (d != NULL && rank == 0)
     {
       pr->preprocessing = as_preprocess_options_to_json (&opts, NULL);

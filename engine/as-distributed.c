@@ -328,14 +328,18 @@ as_distributed_signal_span (MPI_Comm comm, guint T, guint K, guint w, gsize *dat
 }
 
 AsDistributed *
-as_distributed_new_from_span (MPI_Comm comm, const double *x, guint P, guint T, guint K,
+as_distributed_new_from_span (MPI_Comm comm, double *x, guint P, guint T, guint K,
                               guint w, GError **error)
 {
   AsDistributed *d = distributed_setup (comm, P, 1, T, K, 1, w, error);
 
   if (d == NULL)
-    return NULL;
-  memcpy (d->x, x, sizeof (double) * as_csc_signal_size (&d->ls));
+    {
+      g_free (x);
+      return NULL;
+    }
+  g_free (d->x);
+  d->x = x;
   return d;
 }
 

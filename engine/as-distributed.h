@@ -82,8 +82,9 @@ gboolean       as_distributed_signal_span (MPI_Comm comm, guint T, guint n_atoms
                                            gsize *data_end, gsize *own_start, gsize *own_end,
                                            GError **error);
 /* The same problem from the samples [data_start, data_end) of as_distributed_signal_span()
- * this process prepared (@x: @n_channels × that many, channel after channel). */
-AsDistributed *as_distributed_new_from_span (MPI_Comm comm, const double *x, guint n_channels,
+ * this process prepared (@x: @n_channels × that many, channel after channel, allocated
+ * with g_malloc; taken, so that a process holds its data once). */
+AsDistributed *as_distributed_new_from_span (MPI_Comm comm, double *x, guint n_channels,
                                              guint T, guint n_atoms, guint atom_width,
                                              GError **error);
 /* An AsReduceFunc over the processes of the communicator @comm points to (MPI_Allreduce

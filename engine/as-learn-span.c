@@ -122,43 +122,41 @@ read_collectively (const AsRecording *header, gsize from, gsize n, GError *local
   return TRUE;
 }
 
-/* The data span [data_start, data_end) of @sel, whose first sample is @a. */
+/* @sel cut to its samples [data_start, data_end), its first sample being @a: in place (a
+ * process holds its span once). */
 static AsRecording *
-cut_span (const AsRecording *sel, gsize a, gsize data_start, gsize data_end)
+cut_span (AsRecording *sel, gsize a, gsize data_start, gsize data_end)
 {
-  AsRecording *out = as_recording_new (sel->n_channels, data_end - data_start, sel->sfreq);
+  const gsize n = sel->n_samples, m = data_end - data_start;
 
+  /* Channel k moves to k·m from k·n + offset, never ahead of where it was. */
   for (guint k = 0; k < sel->n_channels; k++)
-    {
-      const AsChannel *ch = &sel->channels[k];
-      memcpy (as_recording_channel (out, k), sel->data + (gsize) k * sel->n_samples + (data_start - a),
-              (data_end - data_start) * sizeof (double));
-      as_recording_set_channel (out, k, ch->label, ch->unit, ch->type);
-      out->channels[k].has_position = ch->has_position;
-      memcpy (out->channels[k].position, ch->position, sizeof ch->position);
-    }
-  g_free (out->format);
-  out->format = g_strdup (sel->format);
-  out->path = g_strdup (sel->path);
-  out->kind = sel->kind;
-  return out;
+    memmove (sel->data + (gsize) k * m, sel->data + (gsize) k * n + (data_start - a),
+             m * sizeof (double));
+  sel->data = g_realloc (sel->data, MAX ((gsize) sel->n_channels * m, 1) * sizeof (double));
+  sel->n_samples = m;
+  return as_recording_ref (sel);
 }
 
-/* The channels @keep (@nk of them) of @raw (P × n) as a recording. */
+/* The channels @keep (@nk of them, in increasing order) of @raw (P × n, taken: its
+ * memory becomes the recording's) as a recording. */
 static AsRecording *
-select_channels (const AsRecording *header, const double *raw, gsize n, const guint *keep,
-                 guint nk)
+select_channels (const AsRecording *header, double *raw, gsize n, const guint *keep, guint nk)
 {
-  AsRecording *sel = as_recording_new (nk, n, header->sfreq);
+  AsRecording *sel = as_recording_new (nk, 0, header->sfreq);
 
   for (guint k = 0; k < nk; k++)
     {
       const AsChannel *src = &header->channels[keep[k]];
-      memcpy (as_recording_channel (sel, k), raw + (gsize) keep[k] * n, n * sizeof (double));
+      if (keep[k] != k)
+        memmove (raw + (gsize) k * n, raw + (gsize) keep[k] * n, n * sizeof (double));
       as_recording_set_channel (sel, k, src->label, src->unit, src->type);
       sel->channels[k].has_position = src->has_position;
       memcpy (sel->channels[k].position, src->position, sizeof src->position);
     }
+  g_free (sel->data);
+  sel->data = g_realloc (raw, MAX ((gsize) nk * n, 1) * sizeof (double));
+  sel->n_samples = n;
   g_free (sel->format);
   sel->format = g_strdup (header->format);
   sel->path = g_strdup (header->path);
@@ -284,8 +282,7 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
     }
 
   /* The kept channels' span, prepared as as_preprocess() prepares the whole. */
-  sel = select_channels (header, raw, n, keep, nk);
-  g_clear_pointer (&raw, g_free);
+  sel = select_channels (header, g_steal_pointer (&raw), n, keep, nk);
   o.channels = NULL;
   o.types = 0;
   if (!as_preprocess_span (sel, own_start - a, own_n, b - own_end, own_start, total, &o,
@@ -385,8 +382,7 @@ as_preprocess_read_span (const AsRecording *header, const AsPreprocessOptions *o
     return NULL;
   if (samples_read != NULL)
     *samples_read = n;
-  sel = select_channels (header, raw, n, keep, nk);
-  g_clear_pointer (&raw, g_free);
+  sel = select_channels (header, g_steal_pointer (&raw), n, keep, nk);
   o.channels = NULL;
   o.types = 0;
   if (!as_preprocess_span (sel, own_start - a, own_end - own_start, b - own_end, own_start,
