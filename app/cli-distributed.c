@@ -472,7 +472,7 @@ as_cli_learn_distributed (int argc, char **argv)
   as_learn_request_init (&req);
   group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_option_context_set_summary (ctx,
-    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is read and prepared by process 0 with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling), then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
+    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is prepared with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling).  An EDF or BDF file is read region by region: each process reads its time range and the margins its filters need, and the statistics of the whole recording are combined; other formats, --resample and channels read as events are read and prepared by process 0, then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
   g_option_group_add_entries (group, head);
   as_cli_add_learn_options (group, TRUE);
   g_option_group_add_entries (group, entries);
@@ -773,7 +773,7 @@ as_cli_encode_distributed (int argc, char **argv)
   int rank, ok, all_ok;
 
   g_option_context_set_summary (ctx,
-    _("A recording is read by process 0 and prepared with the preprocessing and the scale the model records (as \"encode\" does), then cut into regions sent to the processes; an NPY array is read region by region by each process and used as it is (learn --save-data writes the data a model learned from).  The atoms of DIR are looked for in it."));
+    _("A recording is prepared with the preprocessing and the scale the model records (as \"encode\" does): an EDF or BDF file region by region by each process, other formats by process 0, then cut into regions sent to the processes; an NPY array is read region by region by each process and used as it is (learn --save-data writes the data a model learned from).  The atoms of DIR are looked for in it."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!as_cli_parse_options (ctx, &argc, &argv, "encode --distributed"))
     return 2;
