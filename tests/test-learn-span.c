@@ -10,6 +10,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <edflib.h>
+#include <glib/gstdio.h>
 
 #include "as-engine.h"
 #include "as-learn-span.h"
@@ -268,49 +270,52 @@ learn_thread (gpointer data)
   return NULL;
 }
 
+/* @W "processes" prepare their parts of @path (EEG defaults, [start, stop) s) against
+ * as_learn_prepare() of the whole file. */
 static void
-test_learn_span_edf (void)
+check_file (const char *path, guint W, double start, double stop, guint n_left_out)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data",
-                                                 "eegmmi_S001R04_motor_imagery.edf", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (AsRecording) whole = as_recording_load (path, &error);
   g_autoptr (AsRecording) header = as_recording_open_paged (path, FALSE, &error);
   g_autoptr (AsRecording) ref = NULL;
   g_autoptr (AsLearnReport) ref_report = NULL;
+  g_autofree LearnJob *jobs = g_new0 (LearnJob, W);
+  g_autofree GThread **threads = g_new (GThread *, W);
   AsPreprocessOptions opts;
   AsCdlParams params;
-  LearnJob jobs[2];
-  GThread *threads[2];
   Reducer reducer;
   gsize total, first;
   double err = 0, peak = 0;
 
   g_assert_no_error (error);
   /* The EEG defaults (linear detrend, 1 Hz high-pass, average reference, one standard
-   * deviation) on 40 s from 10 s. */
+   * deviation) on [start, stop). */
   as_defaults_fill_for_recording (AS_SIGNAL_KIND_EEG, whole, whole->sfreq, &params, &opts);
-  opts.crop_start = 10;
-  opts.crop_stop = 50;
+  opts.crop_start = start;
+  opts.crop_stop = stop;
   ref = as_learn_prepare (whole, &opts, &ref_report, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (ref_report->excluded->len, ==, n_left_out);
   g_assert_true (as_learn_span_supported (header, &opts, &error));
   total = as_learn_span_total (header, &opts, &first);
   g_assert_cmpuint (total, ==, ref->n_samples);
-  g_assert_cmpuint (first, ==, 1600);
+  g_assert_cmpuint (first, ==, (gsize) llround (start * whole->sfreq));
 
-  reducer_init (&reducer, 2);
-  /* Own halves; data spans that overlap by an atom's worth, as distributed regions do. */
-  jobs[0] = (LearnJob) { header, &opts, &reducer, 0, total / 2, 0, total / 2 + 100, 0, NULL, NULL };
-  jobs[1] = (LearnJob) { header, &opts, &reducer, total / 2, total, total / 2 - 100, total, 0,
-                         NULL, NULL };
-  for (int w = 0; w < 2; w++)
-    threads[w] = g_thread_new ("learn-span", learn_thread, &jobs[w]);
-  for (int w = 0; w < 2; w++)
+  reducer_init (&reducer, W);
+  /* Own parts; data spans that overlap by a few samples, as distributed regions do. */
+  for (guint w = 0; w < W; w++)
+    {
+      gsize o0 = total * w / W, o1 = total * (w + 1) / W;
+      jobs[w] = (LearnJob) { header, &opts, &reducer, o0, o1, o0 > 100 ? o0 - 100 : 0,
+                             MIN (total, o1 + 100), 0, NULL, NULL };
+      threads[w] = g_thread_new ("learn-span", learn_thread, &jobs[w]);
+    }
+  for (guint w = 0; w < W; w++)
     g_thread_join (threads[w]);
   reducer_clear (&reducer);
 
-  for (int w = 0; w < 2; w++)
+  for (guint w = 0; w < W; w++)
     {
       const LearnJob *j = &jobs[w];
       g_autoptr (JsonObject) ref_json = as_learn_report_to_json (ref_report, NULL);
@@ -322,9 +327,10 @@ test_learn_span_edf (void)
 
       g_assert_cmpuint (j->span->n_channels, ==, ref->n_channels);
       g_assert_cmpuint (j->span->n_samples, ==, j->data1 - j->data0);
-      /* Each read its half and a margin, not the recording. */
-      g_assert_cmpuint (j->read, <, total);
-      g_assert_cmpuint (j->read, >, total / 2);
+      g_assert_cmpuint (j->report->excluded->len, ==, n_left_out);
+      /* Each read its part and a margin, not the recording. */
+      if (W > 1)
+        g_assert_cmpuint (j->read, <, total);
       for (guint c = 0; c < ref->n_channels; c++)
         {
           const double *x = as_recording_channel (j->span, c);
@@ -357,9 +363,61 @@ test_learn_span_edf (void)
       as_recording_unref (j->span);
       as_learn_report_free (j->report);
     }
-  g_test_message ("largest difference %.3g of a peak of %.3g", err, peak);
+  g_test_message ("%s, %u parts: largest difference %.3g of a peak of %.3g", path, W, err, peak);
   g_assert_cmpfloat (err, <=, 1e-9 * peak);
   g_assert_cmpuint (as_paged_samples_read (header->paged), <, 2 * total);
+}
+
+/* The bundled EDF+ (16-bit), 40 s from 10 s, in two halves. */
+static void
+test_learn_span_edf (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data",
+                                                 "eegmmi_S001R04_motor_imagery.edf", NULL);
+  check_file (path, 2, 10, 50, 0);
+}
+
+/* A BDF (24-bit samples) with a flat channel, which both paths leave out, in three parts. */
+static void
+test_learn_span_bdf (void)
+{
+  static const char *const labels[] = { "Fp1", "Fp2", "F3", "F4", "C3", "C4", "P3", "P4" };
+  g_autofree char *dir = g_dir_make_tmp ("learn-span-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "eeg.bdf", NULL);
+  const int spr = 256, n_records = 60;
+  int h = edfopen_file_writeonly (path, EDFLIB_FILETYPE_BDFPLUS, G_N_ELEMENTS (labels));
+  g_autofree int *b = g_new (int, spr);
+  AsRng rng;
+
+  g_assert_cmpint (h, >=, 0);
+  as_rng_init (&rng, 11);
+  for (guint s = 0; s < G_N_ELEMENTS (labels); s++)
+    {
+      edf_set_samplefrequency (h, (int) s, spr);
+      edf_set_physical_maximum (h, (int) s, 8388.607);
+      edf_set_physical_minimum (h, (int) s, -8388.608);
+      edf_set_digital_maximum (h, (int) s, 8388607);
+      edf_set_digital_minimum (h, (int) s, -8388608);
+      edf_set_label (h, (int) s, labels[s]);
+      edf_set_physical_dimension (h, (int) s, "uV");
+    }
+  for (int r = 0; r < n_records; r++)
+    for (guint s = 0; s < G_N_ELEMENTS (labels); s++)
+      {
+        for (int k = 0; k < spr; k++)
+          {
+            double t = (r * spr + k) / (double) spr;
+            /* µV × 1000: a drift, an alpha rhythm, a slow wave, noise; channel 6 flat */
+            b[k] = s == 5 ? 1234
+                   : (int) (1000 * (0.5 * t + 20 * sin (2 * G_PI * 10 * t + s)
+                                    + 40 * sin (2 * G_PI * 0.3 * t) + 5 * as_rng_normal (&rng)));
+          }
+        g_assert_cmpint (edfwrite_digital_samples (h, b), ==, 0);
+      }
+  g_assert_cmpint (edfclose_file (h), ==, 0);
+  check_file (path, 3, 5, 55, 1);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 int
@@ -372,5 +430,6 @@ main (int argc, char **argv)
   g_test_add_func ("/learn-span/spans-zscore", test_spans_zscore);
   g_test_add_func ("/learn-span/refuses-resampling", test_span_refuses_resampling);
   g_test_add_func ("/learn-span/edf-two-spans", test_learn_span_edf);
+  g_test_add_func ("/learn-span/bdf-three-spans", test_learn_span_bdf);
   return g_test_run ();
 }
