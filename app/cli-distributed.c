@@ -233,13 +233,14 @@ prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *
     return NULL;
   /* How much of the recording each process read (process 0 reports them all). */
   {
-    guint64 mine[2] = { n_read, as_paged_samples_read (header->paged) };
-    g_autofree guint64 *all = rank == 0 ? g_new (guint64, 2 * (gsize) size) : NULL;
-    MPI_Gather (mine, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T, 0, comm);
+    guint64 mine = as_paged_samples_read (header->paged);
+    g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
+    g_assert (mine == n_read);
+    MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
     if (rank == 0 && !quiet)
       for (int r = 0; r < size; r++)
         fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
-                 r, (unsigned long long) all[2 * r + 1], total, header->n_samples);
+                 r, (unsigned long long) all[r], total, header->n_samples);
   }
   /* The span's samples become the problem's; process 0 keeps the channels for the model. */
   d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
