@@ -317,12 +317,13 @@ prepare_recording (AsCliRead *read, const AsLearnRequest *req, const char *path,
   return 0;
 }
 
-/* Every process: its span of the recording prepared with the options and the scale the
- * model records (as "encode" does), region by region; NULL with the reason (on every
- * process) when the file is not read so and process 0 must prepare it whole. */
+/* Every process: its span of the recording prepared with the options and the scale
+ * @dict records (as "encode" and "learn --resume" do), region by region, for atoms of
+ * @K × @w sampled at @sfreq (0: unknown); NULL with the reason (on every process), and
+ * *possible FALSE, when the file is not read so and process 0 must prepare it whole. */
 static AsDistributed *
-encode_region (const char *path, AsModel *dict, int rank, gboolean quiet, Prepared *pr,
-               gboolean *possible, GError **error)
+model_region (const char *path, const AsModel *dict, guint K, guint w, double sfreq, int rank,
+              gboolean quiet, Prepared *pr, gboolean *possible, GError **error)
 {
   MPI_Comm comm = MPI_COMM_WORLD;
   g_autoptr (AsRecording) header = NULL;
@@ -331,7 +332,6 @@ encode_region (const char *path, AsModel *dict, int rank, gboolean quiet, Prepar
   gsize total, d0 = 0, d1 = 0, o0 = 0, o1 = 0, n_read = 0, margin;
   GError *local_error = NULL;
   int ok, all_ok, size;
-  const guint K = dict->model->shape.n_atoms, w = dict->model->shape.atom_width;
   AsDistributed *d;
 
   MPI_Comm_size (comm, &size);
@@ -354,11 +354,11 @@ encode_region (const char *path, AsModel *dict, int rank, gboolean quiet, Prepar
       return NULL;
     }
   *possible = TRUE;
-  if (dict->model->sfreq > 0 && fabs (header->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
+  if (sfreq > 0 && fabs (header->sfreq - sfreq) > 1e-6 * sfreq)
     {
       g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
                    _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
-                   dict->model->sfreq, path, header->sfreq);
+                   sfreq, path, header->sfreq);
       return NULL;
     }
   total = as_learn_span_total (header, &opts, NULL);
@@ -430,6 +430,66 @@ prepare_resumed_recording (const AsModel *from, const char *path, Prepared *pr)
   return 0;
 }
 
+/* Every process: a checkpoint's recording (@from on process 0, NULL elsewhere) prepared
+ * with the options and the scale the model records (as "learn --resume"): region by region
+ * when the file can be read so, else by process 0 and sent.  *status: the exit status when
+ * process 0 could not prepare it (0 otherwise). */
+static AsDistributed *
+resumed_region (const char *path, const AsModel *from, const AsCdlParams *p, int rank,
+                gboolean quiet, Prepared *pr, int *status, GError **error)
+{
+  g_autoptr (AsModel) shell = NULL;
+  g_autofree char *text = NULL, *shared = NULL;
+  double sfreq = rank == 0 ? from->model->sfreq : 0;
+  gboolean possible = FALSE;
+  AsDistributed *d;
+
+  *status = 0;
+  /* The model's preprocessing (options and scale) on every process. */
+  if (rank == 0 && from->preprocessing != NULL)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), from->preprocessing);
+      text = json_to_string (node, FALSE);
+    }
+  shared = bcast_string (text, rank);
+  MPI_Bcast (&sfreq, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (rank != 0)
+    {
+      shell = g_new0 (AsModel, 1);
+      g_atomic_ref_count_init (&shell->ref_count);
+      if (shared != NULL)
+        {
+          g_autoptr (JsonNode) node = json_from_string (shared, NULL);
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            shell->preprocessing = json_node_dup_object (node);
+        }
+    }
+  d = model_region (path, rank == 0 ? from : shell, p->n_atoms, p->atom_length, sfreq, rank,
+                    quiet, pr, &possible, error);
+  if (possible)
+    {
+      if (d != NULL && rank == 0 && from->preprocessing != NULL)
+        {
+          g_clear_pointer (&pr->preprocessing, json_object_unref);
+          pr->preprocessing = json_object_ref (from->preprocessing);
+        }
+      return d;
+    }
+  if (rank == 0 && !quiet)
+    fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+             (*error)->message);
+  g_clear_error (error);
+  if (rank == 0)
+    *status = prepare_resumed_recording (from, path, pr);
+  if ((*status = bcast_status (*status)) != 0)
+    return NULL;
+  return as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                       rank == 0 ? pr->recording->data : NULL,
+                                       rank == 0 ? pr->recording->n_channels : 0, 1,
+                                       rank == 0 ? (guint) pr->recording->n_samples : 0,
+                                       p->n_atoms, 1, p->atom_length, error);
+}
+
 int
 as_cli_learn_distributed (int argc, char **argv)
 {
@@ -467,7 +527,8 @@ as_cli_learn_distributed (int argc, char **argv)
   AsCliCheckpoint cp = { NULL, NULL, NULL, FALSE };
   g_autoptr (GTimer) timer = g_timer_new ();
   GError *error = NULL;
-  gboolean image = FALSE, recording = FALSE, region = FALSE, ok, atom_size_given = FALSE;
+  gboolean image = FALSE, recording = FALSE, region = FALSE, resumed = FALSE, ok;
+  gboolean atom_size_given = FALSE;
   int rank, size, status = 0;
 
   as_learn_request_init (&req);
@@ -574,7 +635,7 @@ as_cli_learn_distributed (int argc, char **argv)
           image = as_file_is_image (source);
           recording = is_recording (source);
           if (recording && from != NULL)
-            status = prepare_resumed_recording (from, source, &pr);
+            resumed = TRUE;   /* prepared below, region by region when it can be */
           else if (recording)
             {
               g_autoptr (GError) why = NULL;
@@ -603,10 +664,17 @@ as_cli_learn_distributed (int argc, char **argv)
   MPI_Bcast (&p, sizeof p, MPI_BYTE, 0, MPI_COMM_WORLD);
   MPI_Bcast (&recording, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&region, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&resumed, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&image, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&atom_size_given, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (recording && region)
     d = prepare_region (source, &req, &p, rank, quiet, &pr, &error);
+  else if (recording && resumed)
+    {
+      d = resumed_region (source, from, &p, rank, quiet, &pr, &status, &error);
+      if (status != 0)
+        goto out;
+    }
   else if (recording)
     d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
                                       rank == 0 ? pr.recording->data : NULL,
@@ -804,7 +872,9 @@ as_cli_encode_distributed (int argc, char **argv)
   if (is_recording (files[0]))
     {
       gboolean possible = FALSE;
-      d = encode_region (files[0], dict, rank, quiet, &pr, &possible, &error);
+      d = model_region (files[0], dict, dict->model->shape.n_atoms,
+                        dict->model->shape.atom_width, dict->model->sfreq, rank, quiet, &pr,
+                        &possible, &error);
       if (!possible)
         {
           if (rank == 0 && !quiet)
@@ -929,6 +999,66 @@ as_cli_bench_distributed (int argc, char **argv)
 }
 
 #else
+
+/* Every process: a checkpoint's recording (@from on process 0, NULL elsewhere) prepared
+ * with the options and the scale the model records (as "learn --resume"): region by region
+ * when the file can be read so, else by process 0 and sent.  *status: the exit status when
+ * process 0 could not prepare it (0 otherwise). */
+static AsDistributed *
+resumed_region (const char *path, const AsModel *from, const AsCdlParams *p, int rank,
+                gboolean quiet, Prepared *pr, int *status, GError **error)
+{
+  g_autoptr (AsModel) shell = NULL;
+  g_autofree char *text = NULL, *shared = NULL;
+  double sfreq = rank == 0 ? from->model->sfreq : 0;
+  gboolean possible = FALSE;
+  AsDistributed *d;
+
+  *status = 0;
+  /* The model's preprocessing (options and scale) on every process. */
+  if (rank == 0 && from->preprocessing != NULL)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), from->preprocessing);
+      text = json_to_string (node, FALSE);
+    }
+  shared = bcast_string (text, rank);
+  MPI_Bcast (&sfreq, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (rank != 0)
+    {
+      shell = g_new0 (AsModel, 1);
+      g_atomic_ref_count_init (&shell->ref_count);
+      if (shared != NULL)
+        {
+          g_autoptr (JsonNode) node = json_from_string (shared, NULL);
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            shell->preprocessing = json_node_dup_object (node);
+        }
+    }
+  d = model_region (path, rank == 0 ? from : shell, p->n_atoms, p->atom_length, sfreq, rank,
+                    quiet, pr, &possible, error);
+  if (possible)
+    {
+      if (d != NULL && rank == 0 && from->preprocessing != NULL)
+        {
+          g_clear_pointer (&pr->preprocessing, json_object_unref);
+          pr->preprocessing = json_object_ref (from->preprocessing);
+        }
+      return d;
+    }
+  if (rank == 0 && !quiet)
+    fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+             (*error)->message);
+  g_clear_error (error);
+  if (rank == 0)
+    *status = prepare_resumed_recording (from, path, pr);
+  if ((*status = bcast_status (*status)) != 0)
+    return NULL;
+  return as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                       rank == 0 ? pr->recording->data : NULL,
+                                       rank == 0 ? pr->recording->n_channels : 0, 1,
+                                       rank == 0 ? (guint) pr->recording->n_samples : 0,
+                                       p->n_atoms, 1, p->atom_length, error);
+}
 
 int
 as_cli_learn_distributed (int argc, char **argv)

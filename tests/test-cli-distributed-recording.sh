@@ -45,7 +45,7 @@ def corr(a, b):
     return abs(sum(x * y for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 PY
 
-echo "1..38"
+echo "1..40"
 common="--end 30 --atoms 3 --atom-length 0.25 --iterations 6 --init chunk -q"
 expect "one process learns from the EDF+ file" 0 "" \
   run -np 1 "$cli" learn "$edf" --distributed $common -o "$tmp/w1"
@@ -245,6 +245,15 @@ echo "$out" | grep -q "^iterations 40 40 stopped at the iteration limit" \
 awk -v v="$(echo "$out" | awk '$1 == "rel" { print $2 }')" 'BEGIN { exit !(v != "" && v < 1e-9) }' \
   && ok "the continued run ends at the uninterrupted objective (1e-9 relative)" \
   || bad "the continued run ends at the uninterrupted objective"
+# Continued region by region too: each process reads its region of the recording again.
+run -np 2 "$cli" learn --distributed --resume "$tmp/ck" --iterations 41 -o "$tmp/ck2" >/dev/null 2>"$tmp/ck2.log"; st=$?
+sed -n 's/^/# /; /^# Process [01] read/p' "$tmp/ck2.log"
+reads=$(awk '/^Process [0-9]+ read / { print $2, $4, $7 }' "$tmp/ck2.log")
+[ $st -eq 0 ] && grep -q "Continuing from iteration 40" "$tmp/ck2.log" \
+  && ok "--resume continues one more iteration" || bad "--resume continues one more iteration (exit $st)"
+echo "$reads" | awk 'NF == 3 && $2 > 0 && $2 < $3 { n++ } END { exit !(n == 2) }' \
+  && ok "--resume: each of two processes read fewer samples than the recording learned from" \
+  || bad "--resume: each of two processes read fewer samples than the recording learned from"
 # One model format: a model of two processes is continued by "learn --resume" (one
 # process, no MPI) to the same end.
 half=$(echo "$long" | sed 's/--iterations 40/--iterations 20/')
