@@ -15,7 +15,9 @@
 #include "as-cdl-export.h"
 #include "as-engine.h"
 #include "as-image.h"
+#include "as-learn-span.h"
 #include "as-model.h"
+#include "as-paged.h"
 #include "as-params.h"
 #include "as-preprocess.h"
 #include "as-reader.h"
@@ -123,8 +125,9 @@ params_for_array (const AsLearnRequest *req, gboolean image, AsCdlParams *p,
 typedef struct
 {
   AsLearnInput *input;       /* a new run */
-  AsRecording  *recording;   /* what is learned from */
+  AsRecording  *recording;   /* what is learned from (region by region: this process's span) */
   JsonObject   *preprocessing;
+  AsLearnReport *report;     /* region by region */
 } Prepared;
 
 static void
@@ -133,6 +136,133 @@ prepared_clear (Prepared *pr)
   g_clear_pointer (&pr->input, as_learn_input_free);
   g_clear_pointer (&pr->recording, as_recording_unref);
   g_clear_pointer (&pr->preprocessing, json_object_unref);
+  g_clear_pointer (&pr->report, as_learn_report_free);
+}
+
+/* The file's header read page by page and the request resolved on it (every process does
+ * the same); NULL when the file is not read so or the request does not apply. */
+static AsRecording *
+region_header (const char *path, const AsLearnRequest *req, AsCdlParams *p,
+               AsPreprocessOptions *opts, char ***labels, GError **error)
+{
+  g_autoptr (AsRecording) header = NULL;
+  AsSignalKind kind;
+
+  if (!as_paged_is_edf (path))
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s is not read page by page (only EDF and BDF files are)"), path);
+      return NULL;
+    }
+  header = as_recording_open_paged (path, FALSE, error);
+  if (header == NULL)
+    return NULL;
+  if (!as_learn_request_resolve (req, header, &kind, p, opts, labels, error))
+    return NULL;
+  return g_steal_pointer (&header);
+}
+
+/* Process 0: can every process read and prepare its own region of @path?  FALSE with the
+ * reason when process 0 must prepare the whole recording. */
+static gboolean
+region_wise_possible (AsCliRead *read, const AsLearnRequest *req, const char *path,
+                      AsCdlParams *p, GError **error)
+{
+  g_autoptr (AsRecording) header = NULL;
+  g_auto (GStrv) labels = NULL;
+  AsPreprocessOptions opts;
+
+  if (read->event_files != NULL)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED, _("events are added from files"));
+      return FALSE;
+    }
+  header = region_header (path, req, p, &opts, &labels, error);
+  if (header == NULL || !as_learn_span_supported (header, &opts, error))
+    return FALSE;
+  /* As prepare_recording(): the greedy start, no taper. */
+  if (req->init == NULL)
+    p->init = AS_CDL_INIT_GREEDY;
+  if (isnan (req->tukey))
+    p->tukey = 0.0;
+  return TRUE;
+}
+
+/* Every process: its span of the recording, read and prepared region by region (the
+ * statistics of the whole combined with MPI_Allreduce), and the problem built on it. */
+static AsDistributed *
+prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *p, int rank,
+                gboolean quiet, Prepared *pr, GError **error)
+{
+  MPI_Comm comm = MPI_COMM_WORLD;
+  g_autoptr (AsRecording) header = NULL;
+  g_autoptr (AsRecording) span = NULL;
+  g_auto (GStrv) labels = NULL;
+  AsCdlParams rp;
+  AsPreprocessOptions opts;
+  gsize total, d0 = 0, d1 = 0, o0 = 0, o1 = 0, n_read = 0;
+  GError *local_error = NULL;
+  int ok, all_ok, size;
+  AsDistributed *d;
+
+  MPI_Comm_size (comm, &size);
+  header = region_header (path, req, &rp, &opts, &labels, &local_error);
+  ok = header != NULL;
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not read its header"), path);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  total = as_learn_span_total (header, &opts, NULL);
+  if (total > G_MAXUINT)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s: %zu samples are too many for one problem"), path, total);
+      return NULL;
+    }
+  if (!as_distributed_signal_span (comm, (guint) total, p->n_atoms, p->atom_length, &d0, &d1,
+                                   &o0, &o1, error))
+    return NULL;
+  span = as_learn_prepare_span (header, &opts, o0, o1, d0, d1, as_distributed_reduce, &comm,
+                                &pr->report, &n_read, error);
+  if (span == NULL)
+    return NULL;
+  /* How much of the recording each process read (process 0 reports them all). */
+  {
+    guint64 mine = as_paged_samples_read (header->paged);
+    g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
+    g_assert (mine == n_read);
+    MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
+    if (rank == 0 && !quiet)
+      for (int r = 0; r < size; r++)
+        fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
+                 r, (unsigned long long) all[r], total, header->n_samples);
+  }
+  /* The span's samples become the problem's; process 0 keeps the channels for the model. */
+  d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
+                                    (guint) total, p->n_atoms, p->atom_length, error);
+  if (d == NULL)
+    return NULL;
+  if (rank == 0)
+    {
+      g_autofree char *shown = g_filename_display_name (path);
+      g_autoptr (JsonObject) extra = as_learn_report_to_json (pr->report, NULL);
+      for (guint i = 0; i < pr->report->warnings->len; i++)
+        fprintf (stderr, _("warning: %s: %s\n"), shown,
+                 (const char *) g_ptr_array_index (pr->report->warnings, i));
+      if (!quiet)
+        for (guint i = 0; i < pr->report->excluded->len; i++)
+          fprintf (stderr, _("left out of learning: %s\n"),
+                   (const char *) g_ptr_array_index (pr->report->excluded, i));
+      if (json_object_has_member (extra, "preprocessing"))
+        pr->preprocessing = json_object_ref (json_object_get_object_member (extra, "preprocessing"));
+      pr->recording = g_steal_pointer (&span);
+    }
+  return d;
 }
 
 static int
@@ -187,6 +317,90 @@ prepare_recording (AsCliRead *read, const AsLearnRequest *req, const char *path,
   return 0;
 }
 
+/* Every process: its span of the recording prepared with the options and the scale
+ * @dict records (as "encode" and "learn --resume" do), region by region, for atoms of
+ * @K × @w sampled at @sfreq (0: unknown); NULL with the reason (on every process), and
+ * *possible FALSE, when the file is not read so and process 0 must prepare it whole. */
+static AsDistributed *
+model_region (const char *path, const AsModel *dict, guint K, guint w, double sfreq, int rank,
+              gboolean quiet, Prepared *pr, gboolean *possible, GError **error)
+{
+  MPI_Comm comm = MPI_COMM_WORLD;
+  g_autoptr (AsRecording) header = NULL;
+  g_autoptr (AsRecording) span = NULL;
+  AsPreprocessOptions opts;
+  gsize total, d0 = 0, d1 = 0, o0 = 0, o1 = 0, n_read = 0, margin;
+  GError *local_error = NULL;
+  int ok, all_ok, size;
+  AsDistributed *d;
+
+  MPI_Comm_size (comm, &size);
+  as_model_get_preprocess_options (dict, &opts);
+  *possible = FALSE;
+  if (!as_paged_is_edf (path))
+    g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                 _("%s is not read page by page (only EDF and BDF files are)"), path);
+  else if ((header = as_recording_open_paged (path, FALSE, &local_error)) != NULL
+           && !as_preprocess_span_margin (&opts, header->sfreq, &margin, &local_error))
+    g_clear_pointer (&header, as_recording_unref);
+  ok = header != NULL;
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok)
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not read its header"), path);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  *possible = TRUE;
+  if (sfreq > 0 && fabs (header->sfreq - sfreq) > 1e-6 * sfreq)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                   _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
+                   sfreq, path, header->sfreq);
+      return NULL;
+    }
+  total = as_learn_span_total (header, &opts, NULL);
+  if (total > G_MAXUINT)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s: %zu samples are too many for one problem"), path, total);
+      return NULL;
+    }
+  if (!as_distributed_signal_span (comm, (guint) total, K, w, &d0, &d1, &o0, &o1, error))
+    return NULL;
+  span = as_preprocess_read_span (header, &opts, o0, o1, d0, d1, as_distributed_reduce, &comm,
+                                  &n_read, error);
+  /* The scale the model was learned at, sample by sample. */
+  ok = span != NULL && as_model_apply_scaling (dict, span, error);
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                     _("%s: another process could not prepare its part"), path);
+      return NULL;
+    }
+  {
+    guint64 mine = as_paged_samples_read (header->paged);
+    g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
+    MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
+    if (rank == 0 && !quiet)
+      for (int r = 0; r < size; r++)
+        fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
+                 r, (unsigned long long) all[r], total, header->n_samples);
+  }
+  d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
+                                    (guint) total, K, w, error);
+  if (d != NULL && rank == 0)
+    {
+      pr->preprocessing = as_preprocess_options_to_json (&opts, NULL);
+      pr->recording = g_steal_pointer (&span);
+    }
+  return d;
+}
+
 /* A checkpoint's recording, prepared with the options and the scale the model records
  * (as "learn --resume"). */
 static int
@@ -214,6 +428,66 @@ prepare_resumed_recording (const AsModel *from, const char *path, Prepared *pr)
       return 1;
     }
   return 0;
+}
+
+/* Every process: a checkpoint's recording (@from on process 0, NULL elsewhere) prepared
+ * with the options and the scale the model records (as "learn --resume"): region by region
+ * when the file can be read so, else by process 0 and sent.  *status: the exit status when
+ * process 0 could not prepare it (0 otherwise). */
+static AsDistributed *
+resumed_region (const char *path, const AsModel *from, const AsCdlParams *p, int rank,
+                gboolean quiet, Prepared *pr, int *status, GError **error)
+{
+  g_autoptr (AsModel) shell = NULL;
+  g_autofree char *text = NULL, *shared = NULL;
+  double sfreq = rank == 0 ? from->model->sfreq : 0;
+  gboolean possible = FALSE;
+  AsDistributed *d;
+
+  *status = 0;
+  /* The model's preprocessing (options and scale) on every process. */
+  if (rank == 0 && from->preprocessing != NULL)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), from->preprocessing);
+      text = json_to_string (node, FALSE);
+    }
+  shared = bcast_string (text, rank);
+  MPI_Bcast (&sfreq, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (rank != 0)
+    {
+      shell = g_new0 (AsModel, 1);
+      g_atomic_ref_count_init (&shell->ref_count);
+      if (shared != NULL)
+        {
+          g_autoptr (JsonNode) node = json_from_string (shared, NULL);
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            shell->preprocessing = json_node_dup_object (node);
+        }
+    }
+  d = model_region (path, rank == 0 ? from : shell, p->n_atoms, p->atom_length, sfreq, rank,
+                    quiet, pr, &possible, error);
+  if (possible)
+    {
+      if (d != NULL && rank == 0 && from->preprocessing != NULL)
+        {
+          g_clear_pointer (&pr->preprocessing, json_object_unref);
+          pr->preprocessing = json_object_ref (from->preprocessing);
+        }
+      return d;
+    }
+  if (rank == 0 && !quiet)
+    fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+             (*error)->message);
+  g_clear_error (error);
+  if (rank == 0)
+    *status = prepare_resumed_recording (from, path, pr);
+  if ((*status = bcast_status (*status)) != 0)
+    return NULL;
+  return as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                       rank == 0 ? pr->recording->data : NULL,
+                                       rank == 0 ? pr->recording->n_channels : 0, 1,
+                                       rank == 0 ? (guint) pr->recording->n_samples : 0,
+                                       p->n_atoms, 1, p->atom_length, error);
 }
 
 int
@@ -244,7 +518,7 @@ as_cli_learn_distributed (int argc, char **argv)
   g_autoptr (AsModel) from = NULL;
   g_autoptr (AsCdlModel) start = NULL;
   g_autofree char *source = NULL;
-  Prepared pr = { NULL, NULL, NULL };
+  Prepared pr = { NULL, NULL, NULL, NULL };
   AsDistributed *d = NULL;
   AsCdlParams p;
   AsCdlModel *model = NULL;
@@ -253,13 +527,14 @@ as_cli_learn_distributed (int argc, char **argv)
   AsCliCheckpoint cp = { NULL, NULL, NULL, FALSE };
   g_autoptr (GTimer) timer = g_timer_new ();
   GError *error = NULL;
-  gboolean image = FALSE, recording = FALSE, ok, atom_size_given = FALSE;
+  gboolean image = FALSE, recording = FALSE, region = FALSE, resumed = FALSE, ok;
+  gboolean atom_size_given = FALSE;
   int rank, size, status = 0;
 
   as_learn_request_init (&req);
   group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_option_context_set_summary (ctx,
-    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is read and prepared by process 0 with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling), then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
+    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is prepared with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling).  An EDF or BDF file is read region by region: each process reads its time range and the margins its filters need, and the statistics of the whole recording are combined; other formats, --resample and channels read as events are read and prepared by process 0, then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
   g_option_group_add_entries (group, head);
   as_cli_add_learn_options (group, TRUE);
   g_option_group_add_entries (group, entries);
@@ -360,9 +635,17 @@ as_cli_learn_distributed (int argc, char **argv)
           image = as_file_is_image (source);
           recording = is_recording (source);
           if (recording && from != NULL)
-            status = prepare_resumed_recording (from, source, &pr);
+            resumed = TRUE;   /* prepared below, region by region when it can be */
           else if (recording)
-            status = prepare_recording (&read, &req, source, quiet, &p, &pr);
+            {
+              g_autoptr (GError) why = NULL;
+              region = region_wise_possible (&read, &req, source, &p, &why);
+              if (!region && !quiet)
+                fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+                         why->message);
+              if (!region)
+                status = prepare_recording (&read, &req, source, quiet, &p, &pr);
+            }
           else if (from == NULL && !params_for_array (&req, image, &p, &atom_size_given))
             status = 2;
         }
@@ -380,9 +663,19 @@ as_cli_learn_distributed (int argc, char **argv)
   p.sort_atoms = FALSE;
   MPI_Bcast (&p, sizeof p, MPI_BYTE, 0, MPI_COMM_WORLD);
   MPI_Bcast (&recording, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&region, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Bcast (&resumed, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&image, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Bcast (&atom_size_given, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (recording)
+  if (recording && region)
+    d = prepare_region (source, &req, &p, rank, quiet, &pr, &error);
+  else if (recording && resumed)
+    {
+      d = resumed_region (source, from, &p, rank, quiet, &pr, &status, &error);
+      if (status != 0)
+        goto out;
+    }
+  else if (recording)
     d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
                                       rank == 0 ? pr.recording->data : NULL,
                                       rank == 0 ? pr.recording->n_channels : 0, 1,
@@ -449,9 +742,10 @@ as_cli_learn_distributed (int argc, char **argv)
       else if (from != NULL)
         model->sfreq = from->model->sfreq;
       /* The preprocessing with the end state, as "learn" records it. */
-      if (pr.input != NULL)
+      if (pr.input != NULL || pr.report != NULL)
         {
-          extra = as_learn_report_to_json (pr.input->report, model);
+          extra = as_learn_report_to_json (pr.input != NULL ? pr.input->report : pr.report,
+                                           model);
           if (json_object_has_member (extra, "preprocessing"))
             info.preprocessing = json_object_get_object_member (extra, "preprocessing");
         }
@@ -543,12 +837,12 @@ as_cli_encode_distributed (int argc, char **argv)
   AsDistributedStats stats;
   AsCdlParams p;
   AsCdlModel *model;
-  Prepared pr = { NULL, NULL, NULL };
+  Prepared pr = { NULL, NULL, NULL, NULL };
   GError *error = NULL;
   int rank, ok, all_ok;
 
   g_option_context_set_summary (ctx,
-    _("A recording is read by process 0 and prepared with the preprocessing and the scale the model records (as \"encode\" does), then cut into regions sent to the processes; an NPY array is read region by region by each process and used as it is (learn --save-data writes the data a model learned from).  The atoms of DIR are looked for in it."));
+    _("A recording is prepared with the preprocessing and the scale the model records (as \"encode\" does): an EDF or BDF file region by region by each process, other formats by process 0, then cut into regions sent to the processes; an NPY array is read region by region by each process and used as it is (learn --save-data writes the data a model learned from).  The atoms of DIR are looked for in it."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!as_cli_parse_options (ctx, &argc, &argv, "encode --distributed"))
     return 2;
@@ -577,40 +871,55 @@ as_cli_encode_distributed (int argc, char **argv)
   p.z_tol = dict->params.z_tol;
   if (is_recording (files[0]))
     {
-      /* A recording: process 0 prepares it with the preprocessing and the scale the model
-       * records (as "encode" does), then sends each process its region. */
-      int status = 0;
-      if (rank == 0)
+      gboolean possible = FALSE;
+      d = model_region (files[0], dict, dict->model->shape.n_atoms,
+                        dict->model->shape.atom_width, dict->model->sfreq, rank, quiet, &pr,
+                        &possible, &error);
+      if (!possible)
         {
-          status = prepare_resumed_recording (dict, files[0], &pr);
-          if (status == 0 && dict->model->sfreq > 0 && pr.recording->sfreq > 0
-              && fabs (pr.recording->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
-            {
-              as_cli_error ("encode --distributed", _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
-                            dict->model->sfreq, files[0], pr.recording->sfreq);
-              status = 1;
-            }
-          if (status == 0)
-            {
-              AsPreprocessOptions opts;
-              as_model_get_preprocess_options (dict, &opts);
-              g_clear_pointer (&pr.preprocessing, json_object_unref);
-              pr.preprocessing = as_preprocess_options_to_json (&opts, NULL);
-            }
+          if (rank == 0 && !quiet)
+            fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+                     error->message);
+          g_clear_error (&error);
         }
-      if (bcast_status (status) != 0)
+      if (!possible)
         {
-          prepared_clear (&pr);
-          as_model_unref (dict);
-          MPI_Finalize ();
-          return 1;
+          /* A recording not read page by page: process 0 prepares it with the preprocessing
+           * and the scale the model records (as "encode" does), then sends each process its
+           * region. */
+          int status = 0;
+          if (rank == 0)
+            {
+              status = prepare_resumed_recording (dict, files[0], &pr);
+              if (status == 0 && dict->model->sfreq > 0 && pr.recording->sfreq > 0
+                  && fabs (pr.recording->sfreq - dict->model->sfreq) > 1e-6 * dict->model->sfreq)
+                {
+                  as_cli_error ("encode --distributed", _("the model’s atoms are sampled at %g Hz but %s gives %g Hz after its preprocessing"),
+                                dict->model->sfreq, files[0], pr.recording->sfreq);
+                  status = 1;
+                }
+              if (status == 0)
+                {
+                  AsPreprocessOptions opts;
+                  as_model_get_preprocess_options (dict, &opts);
+                  g_clear_pointer (&pr.preprocessing, json_object_unref);
+                  pr.preprocessing = as_preprocess_options_to_json (&opts, NULL);
+                }
+            }
+          if (bcast_status (status) != 0)
+            {
+              prepared_clear (&pr);
+              as_model_unref (dict);
+              MPI_Finalize ();
+              return 1;
+            }
+          d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                            rank == 0 ? pr.recording->data : NULL,
+                                            rank == 0 ? pr.recording->n_channels : 0, 1,
+                                            rank == 0 ? (guint) pr.recording->n_samples : 0,
+                                            dict->model->shape.n_atoms, 1,
+                                            dict->model->shape.atom_width, &error);
         }
-      d = as_distributed_new_scattered (MPI_COMM_WORLD, 0,
-                                        rank == 0 ? pr.recording->data : NULL,
-                                        rank == 0 ? pr.recording->n_channels : 0, 1,
-                                        rank == 0 ? (guint) pr.recording->n_samples : 0,
-                                        dict->model->shape.n_atoms, 1,
-                                        dict->model->shape.atom_width, &error);
     }
   else
     d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
@@ -690,6 +999,66 @@ as_cli_bench_distributed (int argc, char **argv)
 }
 
 #else
+
+/* Every process: a checkpoint's recording (@from on process 0, NULL elsewhere) prepared
+ * with the options and the scale the model records (as "learn --resume"): region by region
+ * when the file can be read so, else by process 0 and sent.  *status: the exit status when
+ * process 0 could not prepare it (0 otherwise). */
+static AsDistributed *
+resumed_region (const char *path, const AsModel *from, const AsCdlParams *p, int rank,
+                gboolean quiet, Prepared *pr, int *status, GError **error)
+{
+  g_autoptr (AsModel) shell = NULL;
+  g_autofree char *text = NULL, *shared = NULL;
+  double sfreq = rank == 0 ? from->model->sfreq : 0;
+  gboolean possible = FALSE;
+  AsDistributed *d;
+
+  *status = 0;
+  /* The model's preprocessing (options and scale) on every process. */
+  if (rank == 0 && from->preprocessing != NULL)
+    {
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), from->preprocessing);
+      text = json_to_string (node, FALSE);
+    }
+  shared = bcast_string (text, rank);
+  MPI_Bcast (&sfreq, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (rank != 0)
+    {
+      shell = g_new0 (AsModel, 1);
+      g_atomic_ref_count_init (&shell->ref_count);
+      if (shared != NULL)
+        {
+          g_autoptr (JsonNode) node = json_from_string (shared, NULL);
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            shell->preprocessing = json_node_dup_object (node);
+        }
+    }
+  d = model_region (path, rank == 0 ? from : shell, p->n_atoms, p->atom_length, sfreq, rank,
+                    quiet, pr, &possible, error);
+  if (possible)
+    {
+      if (d != NULL && rank == 0 && from->preprocessing != NULL)
+        {
+          g_clear_pointer (&pr->preprocessing, json_object_unref);
+          pr->preprocessing = json_object_ref (from->preprocessing);
+        }
+      return d;
+    }
+  if (rank == 0 && !quiet)
+    fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
+             (*error)->message);
+  g_clear_error (error);
+  if (rank == 0)
+    *status = prepare_resumed_recording (from, path, pr);
+  if ((*status = bcast_status (*status)) != 0)
+    return NULL;
+  return as_distributed_new_scattered (MPI_COMM_WORLD, 0,
+                                       rank == 0 ? pr->recording->data : NULL,
+                                       rank == 0 ? pr->recording->n_channels : 0, 1,
+                                       rank == 0 ? (guint) pr->recording->n_samples : 0,
+                                       p->n_atoms, 1, p->atom_length, error);
+}
 
 int
 as_cli_learn_distributed (int argc, char **argv)

@@ -305,6 +305,52 @@ as_distributed_open_npy (MPI_Comm comm, const char *path, guint K, guint h, guin
   return d;
 }
 
+gboolean
+as_distributed_signal_span (MPI_Comm comm, guint T, guint K, guint w, gsize *data_start,
+                            gsize *data_end, gsize *own_start, gsize *own_end, GError **error)
+{
+  const AsCscShape s = { K, 1, 1, T, 1, w };
+  AsDistRect owned, local;
+  guint rows, cols;
+  int rank, size;
+
+  MPI_Comm_rank (comm, &rank);
+  MPI_Comm_size (comm, &size);
+  /* The shape is the same everywhere, so this fails everywhere or nowhere. */
+  if (!as_csc_shape_check (&s, error) || !as_distributed_grid (&s, size, &rows, &cols, error))
+    return FALSE;
+  as_distributed_regions (&s, rows, cols, rank, &owned, &local);
+  *data_start = local.x0;
+  *data_end = (gsize) local.x1 + w - 1;
+  *own_start = owned.x0;
+  *own_end = rank == size - 1 ? T : owned.x1;
+  return TRUE;
+}
+
+AsDistributed *
+as_distributed_new_from_span (MPI_Comm comm, double *x, guint P, guint T, guint K,
+                              guint w, GError **error)
+{
+  AsDistributed *d = distributed_setup (comm, P, 1, T, K, 1, w, error);
+
+  if (d == NULL)
+    {
+      g_free (x);
+      return NULL;
+    }
+  g_free (d->x);
+  d->x = x;
+  return d;
+}
+
+void
+as_distributed_reduce (double *values, guint n, AsReduceOp op, gpointer comm)
+{
+  MPI_Op mop = op == AS_REDUCE_SUM ? MPI_SUM : op == AS_REDUCE_MIN ? MPI_MIN : MPI_MAX;
+
+  MPI_Allreduce (MPI_IN_PLACE, values, (int) n, MPI_DOUBLE, mop, *(MPI_Comm *) comm);
+}
+
 void
 as_distributed_free (AsDistributed *d)
 {

@@ -20,6 +20,7 @@
 
 #include "as-cdl.h"
 #include "as-csc.h"
+#include "as-preprocess.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,25 @@ AsDistributed *as_distributed_new_scattered (MPI_Comm comm, int root, const doub
                                              guint n_channels, guint height, guint width,
                                              guint n_atoms, guint atom_height,
                                              guint atom_width, GError **error);
+/* A 1-D signal of @n_channels × @T samples that each process prepares itself (a recording
+ * read region by region, as-learn-span.h): the samples [*data_start, *data_end) this
+ * process holds (its local region plus an atom) and its own ones [*own_start, *own_end)
+ * (its region up to the next process's; the processes' own samples partition [0, @T)).
+ * The same grid as the constructors; FALSE (on every process) when a process would own no
+ * segment. */
+gboolean       as_distributed_signal_span (MPI_Comm comm, guint T, guint n_atoms,
+                                           guint atom_width, gsize *data_start,
+                                           gsize *data_end, gsize *own_start, gsize *own_end,
+                                           GError **error);
+/* The same problem from the samples [data_start, data_end) of as_distributed_signal_span()
+ * this process prepared (@x: @n_channels × that many, channel after channel, allocated
+ * with g_malloc; taken, so that a process holds its data once). */
+AsDistributed *as_distributed_new_from_span (MPI_Comm comm, double *x, guint n_channels,
+                                             guint T, guint n_atoms, guint atom_width,
+                                             GError **error);
+/* An AsReduceFunc over the processes of the communicator @comm points to (MPI_Allreduce
+ * in place): the statistics of a recording prepared region by region. */
+void           as_distributed_reduce    (double *values, guint n, AsReduceOp op, gpointer comm);
 void           as_distributed_free      (AsDistributed *d);
 
 int            as_distributed_rank      (const AsDistributed *d);

@@ -49,6 +49,7 @@ struct _AsPaged
   double      *gain, *dmin, *pmin;
   gsize        spr;          /* samples per record of every channel */
   gsize        n_samples;
+  gsize        samples_read; /* atomic: time samples decoded by as_paged_read*() */
 
   /* The pyramid: level L holds cells of 2^(k0 + L) samples. */
   guint        k0, n_levels;
@@ -108,8 +109,10 @@ read_at (AsPaged *p, guint8 *buf, gsize n, guint64 offset, GError **error)
   return TRUE;
 }
 
-gboolean
-as_paged_read (AsPaged *p, gsize start, gsize count, float *out, GError **error)
+/* Samples [start, start + count) of every channel, decoded from the file's records into
+ * @out_f (float) or @out_d (double), whichever is not NULL: one decoder for both. */
+static gboolean
+paged_decode (AsPaged *p, gsize start, gsize count, float *out_f, double *out_d, GError **error)
 {
   const AsEdfHeader *h = p->hdr;
   gsize bps = h->bdf ? 3 : 2, spr = p->spr, r0, r1, per_read;
@@ -137,27 +140,52 @@ as_paged_read (AsPaged *p, gsize start, gsize count, float *out, GError **error)
           for (guint c = 0; c < p->n_channels; c++)
             {
               const guint8 *src = rec + h->signals[p->signal[c]].offset + (a - rs) * bps;
-              float *dst = out + (gsize) c * count + (a - start);
+              const gsize at = (gsize) c * count + (a - start);
               double g = p->gain[c], d0 = p->dmin[c], p0 = p->pmin[c];
               gsize n = b - a;
 
-              if (bps == 2)
-                for (gsize i = 0; i < n; i++)
-                  {
-                    gint16 d = (gint16) (src[2 * i] | src[2 * i + 1] << 8);
-                    dst[i] = (float) ((d - d0) * g + p0);
-                  }
+              /* One loop per sample size and output type: the page reads of the browser
+               * stay a plain loop. */
+#define DECODE(OUT, D)                                                              \
+              for (gsize i = 0; i < n; i++)                                         \
+                OUT[at + i] = (D - d0) * g + p0;
+#define D16 ((gint16) (src[2 * i] | src[2 * i + 1] << 8))
+#define D24 ((gint32) ((guint32) src[3 * i] << 8 | (guint32) src[3 * i + 1] << 16      \
+                       | (guint32) src[3 * i + 2] << 24) >> 8)
+              if (out_d != NULL && bps == 2)
+                DECODE (out_d, D16)
+              else if (out_d != NULL)
+                DECODE (out_d, D24)
+              else if (bps == 2)
+                DECODE (out_f, D16)
               else
-                for (gsize i = 0; i < n; i++)
-                  {
-                    gint32 d = (gint32) ((guint32) src[3 * i] << 8 | (guint32) src[3 * i + 1] << 16
-                                         | (guint32) src[3 * i + 2] << 24) >> 8;
-                    dst[i] = (float) ((d - d0) * g + p0);
-                  }
+                DECODE (out_f, D24)
+#undef DECODE
+#undef D16
+#undef D24
             }
         }
     }
+  g_atomic_pointer_add (&p->samples_read, (gssize) count);
   return TRUE;
+}
+
+gboolean
+as_paged_read (AsPaged *p, gsize start, gsize count, float *out, GError **error)
+{
+  return paged_decode (p, start, count, out, NULL, error);
+}
+
+gboolean
+as_paged_read_double (AsPaged *p, gsize start, gsize count, double *out, GError **error)
+{
+  return paged_decode (p, start, count, NULL, out, error);
+}
+
+guint64
+as_paged_samples_read (AsPaged *p)
+{
+  return (guint64) (gsize) g_atomic_pointer_get (&p->samples_read);
 }
 
 AsRecording *
@@ -710,20 +738,27 @@ as_recording_open_paged (const char *path, gboolean build_pyramid, GError **erro
 }
 
 gboolean
-as_paged_wanted (const char *path)
+as_paged_is_edf (const char *path)
 {
   guint8 head[8] = { 0 };
   FILE *f = g_fopen (path, "rb");
   gsize len = 0;
-  double samples = 0;
-  g_autoptr (AsEdfHeader) hdr = NULL;
 
   if (f != NULL)
     {
       len = fread (head, 1, sizeof head, f);
       fclose (f);
     }
-  if (len != 8 || (memcmp (head, "0       ", 8) != 0 && memcmp (head, "\xff" "BIOSEMI", 8) != 0))
+  return len == 8 && (memcmp (head, "0       ", 8) == 0 || memcmp (head, "\xff" "BIOSEMI", 8) == 0);
+}
+
+gboolean
+as_paged_wanted (const char *path)
+{
+  double samples = 0;
+  g_autoptr (AsEdfHeader) hdr = NULL;
+
+  if (!as_paged_is_edf (path))
     return FALSE;
   hdr = as_edf_header_read (path, NULL);
   for (guint s = 0; hdr != NULL && s < hdr->n_signals; s++)

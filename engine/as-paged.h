@@ -31,6 +31,8 @@ guint64      as_memory_budget           (void);
  * its paged source set, the pyramid built on a worker thread); any other file
  * is read whole (as_recording_load). */
 AsRecording *as_recording_open          (const char *path, GError **error);
+/* TRUE when @path begins as an EDF or BDF file does (which can be read page by page). */
+gboolean     as_paged_is_edf            (const char *path);
 /* TRUE when as_recording_open() reads @path page by page. */
 gboolean     as_paged_wanted            (const char *path);
 
@@ -48,6 +50,12 @@ void         as_paged_unref             (AsPaged *paged);
  * after channel (n_channels × count floats), from the file. */
 gboolean     as_paged_read              (AsPaged *paged, gsize start, gsize count, float *out,
                                          GError **error);
+/* The same in doubles, as the whole-file readers give them (learning reads its span so). */
+gboolean     as_paged_read_double       (AsPaged *paged, gsize start, gsize count, double *out,
+                                         GError **error);
+/* Time samples decoded so far by as_paged_read() and as_paged_read_double() (a span of
+ * every channel counts its length once; the pyramid's own reading is not counted). */
+guint64      as_paged_samples_read      (AsPaged *paged);
 /* The same span as a recording of doubles (channels, units, positions of
  * @rec; events inside the span, relative to its start). */
 AsRecording *as_paged_read_span         (const AsRecording *rec, gsize start, gsize count,

@@ -771,6 +771,23 @@ add_channel_events (AsRecording *out, const AsChannel *ch, const double *x, gsiz
   return added;
 }
 
+char *
+as_learn_unusable_verdict (gsize finite, double lo, double hi, gsize repeats, gsize at_lo,
+                           gsize at_hi)
+{
+  if (finite == 0)
+    return g_strdup (_("no finite sample"));
+  if (hi - lo <= 1e-12 * MAX (fabs (hi), fabs (lo)) || hi == lo)
+    return g_strdup_printf (_("constant (%g)"), lo);
+  if (repeats >= 0.99 * (double) finite)
+    return g_strdup_printf (_("flat (%.1f%% of samples repeat the previous one)"),
+                            100.0 * repeats / finite);
+  if (at_lo >= 0.1 * finite || at_hi >= 0.1 * finite)
+    return g_strdup_printf (_("saturated (%.1f%% of samples at its limit %g)"),
+                            100.0 * MAX (at_lo, at_hi) / finite, at_lo >= at_hi ? lo : hi);
+  return NULL;
+}
+
 /* NULL when the channel can be learned from, else why not. */
 static char *
 unusable_reason (const double *x, gsize n)
@@ -787,22 +804,19 @@ unusable_reason (const double *x, gsize n)
         if (t > 0 && x[t] == x[t - 1])
           repeats++;
       }
-  if (finite == 0)
-    return g_strdup (_("no finite sample"));
-  if (hi - lo <= 1e-12 * MAX (fabs (hi), fabs (lo)) || hi == lo)
-    return g_strdup_printf (_("constant (%g)"), lo);
-  if (repeats >= 0.99 * (double) finite)
-    return g_strdup_printf (_("flat (%.1f%% of samples repeat the previous one)"),
-                            100.0 * repeats / finite);
-  for (gsize t = 0; t < n; t++)
-    {
-      at_lo += x[t] == lo;
-      at_hi += x[t] == hi;
-    }
-  if (at_lo >= 0.1 * finite || at_hi >= 0.1 * finite)
-    return g_strdup_printf (_("saturated (%.1f%% of samples at its limit %g)"),
-                            100.0 * MAX (at_lo, at_hi) / finite, at_lo >= at_hi ? lo : hi);
-  return NULL;
+  if (finite > 0)
+    for (gsize t = 0; t < n; t++)
+      {
+        at_lo += x[t] == lo;
+        at_hi += x[t] == hi;
+      }
+  return as_learn_unusable_verdict (finite, lo, hi, repeats, at_lo, at_hi);
+}
+
+gboolean
+as_learn_channel_is_event (const AsChannel *ch, const double *x, gsize n)
+{
+  return is_event_channel (ch, x, n);
 }
 
 static gboolean

@@ -95,6 +95,14 @@ typedef struct
 } AsLearnReport;
 
 void      as_learn_report_free    (AsLearnReport *report);
+/* Why a channel cannot be learned from (NULL: it can), from its finite samples' count,
+ * range, repeats of the previous sample and samples at either end of the range (the one
+ * rule of as_learn_prepare(), also applied region by region). */
+char     *as_learn_unusable_verdict (gsize finite, double lo, double hi, gsize repeats,
+                                     gsize at_lo, gsize at_hi);
+/* A stimulus, trigger or flag channel, turned into events rather than learned (@x may be
+ * NULL with @n 0: by its type and label only). */
+gboolean  as_learn_channel_is_event (const AsChannel *ch, const double *x, gsize n);
 /* The recording learning sees: stimulus/trigger/status/flag channels become events; channels
  * with no finite sample, flat or saturated are left out (listed in the report); then
  * as_preprocess(); errors on degenerate data (no usable channel, no finite sample, non-finite

@@ -416,6 +416,219 @@ as_preprocess (const AsRecording *rec, const AsPreprocessOptions *opts, AsScalin
   return g_steal_pointer (&out);
 }
 
+/* ---- region by region ---------------------------------------------------------------- */
+
+static void
+reduce_values (AsReduceFunc reduce, gpointer data, double *values, guint n, AsReduceOp op)
+{
+  if (reduce != NULL && n > 0)
+    reduce (values, n, op, data);
+}
+
+static AsFilterChain *
+span_filter_chain (const AsPreprocessOptions *opts, double sfreq, GError **error)
+{
+  AsFilterSpec spec = { opts->highpass, opts->lowpass, opts->filter_order, opts->notch,
+                        opts->notch_q, opts->notch_harmonics };
+  return as_filter_chain_new (&spec, sfreq, error);
+}
+
+gboolean
+as_preprocess_span_margin (const AsPreprocessOptions *opts, double sfreq, gsize *margin,
+                           GError **error)
+{
+  g_autoptr (AsFilterChain) chain = NULL;
+  const guint order = opts->filter_order ? opts->filter_order : 4;
+  gsize pad = 0;
+
+  *margin = 0;
+  if (opts->resample > 0 && fabs (opts->resample - sfreq) > 1e-9 * sfreq)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("resampling is not done region by region (its interpolation and anti-aliasing filter would need the whole recording)"));
+      return FALSE;
+    }
+  chain = span_filter_chain (opts, sfreq, error);
+  if (chain == NULL)
+    return FALSE;
+  if (as_filter_chain_is_empty (chain))
+    return TRUE;
+  /* as_filter_chain_settle() leaves 1e-4 of a start's transient, enough for a page on
+   * screen; r^n ≤ 1e-10 takes 2.5 times as many samples (10 = 2.5 × 4 decades). */
+  *margin = (gsize) ceil (2.5 * (double) as_filter_chain_settle (chain));
+  /* The odd extension at a true end reads as many samples as as_preprocess() pads. */
+  if (opts->notch > 0)
+    pad = (gsize) (3 * (opts->notch_q > 0 ? opts->notch_q : 30) * sfreq / opts->notch);
+  if (opts->highpass > 0 || opts->lowpass > 0)
+    pad = MAX (pad, (gsize) (3 * order * sfreq / (opts->highpass > 0 ? opts->highpass
+                                                                       : opts->lowpass)));
+  *margin = MAX (*margin, pad + 1);
+  return TRUE;
+}
+
+gboolean
+as_preprocess_span (AsRecording *span, gsize before, gsize count, gsize after, gsize start,
+                    gsize total, const AsPreprocessOptions *opts, AsReduceFunc reduce,
+                    gpointer reduce_data, AsScaling **scaling, GError **error)
+{
+  const guint nk = span->n_channels;
+  const gsize n = span->n_samples;
+  const double fs = span->sfreq;
+  g_autofree double *sums = g_new0 (double, 2 * (gsize) MAX (nk, 1u));
+  gsize margin;
+
+  g_return_val_if_fail (before + count + after == n && before <= start
+                        && start + count + after <= total, FALSE);
+  if (!as_preprocess_span_margin (opts, fs, &margin, error))
+    return FALSE;
+
+  /* 3. detrend: the whole signal's mean and least-squares line (as as_detrend()), from the
+   * sums Σx and Σ(t − t̄)x over the own samples, t the sample's place in the whole signal. */
+  if (opts->detrend != AS_DETREND_NONE)
+    {
+      const double mt = (total - 1) / 2.0, N = (double) total;
+      const double sxx = N * (N * N - 1) / 12.0;   /* Σ (t − t̄)² over 0..N−1 */
+      for (guint k = 0; k < nk; k++)
+        {
+          const double *x = as_recording_channel (span, k) + before;
+          for (gsize i = 0; i < count; i++)
+            {
+              sums[2 * k] += x[i];
+              sums[2 * k + 1] += ((double) (start + i) - mt) * x[i];
+            }
+        }
+      reduce_values (reduce, reduce_data, sums, 2 * nk, AS_REDUCE_SUM);
+      for (guint k = 0; k < nk; k++)
+        {
+          double *x = as_recording_channel (span, k);
+          const double mx = sums[2 * k] / N;
+          const double slope = opts->detrend == AS_DETREND_LINEAR && total > 1
+                               ? sums[2 * k + 1] / sxx : 0.0;
+          for (gsize i = 0; i < n; i++)
+            x[i] -= mx + slope * ((double) (start - before + i) - mt);
+        }
+    }
+
+  /* 4–5. notch, then high/low/band-pass: the chain the display applies to a page, with the
+   * odd extension only where the whole signal ends. */
+  if (margin > 0)
+    {
+      g_autoptr (AsFilterChain) chain = span_filter_chain (opts, fs, error);
+      g_autofree double **rows = g_new (double *, MAX (nk, 1u));
+      if (chain == NULL)
+        return FALSE;
+      for (guint k = 0; k < nk; k++)
+        rows[k] = as_recording_channel (span, k);
+      as_filter_chain_apply_span (chain, rows, nk, n, start == before,
+                                  start + count + after == total);
+    }
+
+  /* 6. re-reference: sample by sample, local. */
+  if (opts->reref == AS_REREF_AVERAGE)
+    {
+      g_autofree double *mean = g_new0 (double, MAX (n, 1));
+      guint ne = 0;
+      for (guint k = 0; k < nk; k++)
+        if (span->channels[k].type == AS_CHANNEL_EEG)
+          {
+            const double *x = as_recording_channel (span, k);
+            for (gsize t = 0; t < n; t++)
+              mean[t] += x[t];
+            ne++;
+          }
+      if (ne < 2)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("an average reference needs at least two EEG channels (found %u)"), ne);
+          return FALSE;
+        }
+      for (guint k = 0; k < nk; k++)
+        if (span->channels[k].type == AS_CHANNEL_EEG)
+          {
+            double *x = as_recording_channel (span, k);
+            for (gsize t = 0; t < n; t++)
+              x[t] -= mean[t] / ne;
+          }
+    }
+  else if (opts->reref == AS_REREF_CHANNEL)
+    {
+      gint r = -1;
+      g_autofree double *ref = NULL;
+      for (guint k = 0; k < nk && r < 0; k++)
+        if (opts->reref_channel && g_ascii_strcasecmp (span->channels[k].label, opts->reref_channel) == 0)
+          r = k;
+      if (r < 0)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("the reference channel “%s” is not among the selected channels"),
+                       opts->reref_channel ? opts->reref_channel : "");
+          return FALSE;
+        }
+      ref = g_memdup2 (as_recording_channel (span, r), n * sizeof (double));
+      for (guint k = 0; k < nk; k++)
+        if (span->channels[k].type == AS_CHANNEL_EEG || (gint) k == r)
+          {
+            double *x = as_recording_channel (span, k);
+            for (gsize t = 0; t < n; t++)
+              x[t] -= ref[t];
+          }
+    }
+
+  /* 8. scale: the whole signal's mean, then its variance about it (two passes, as
+   * as_preprocess() does), each summed over the own samples. */
+  if (scaling != NULL)
+    {
+      AsScaling *s = g_new0 (AsScaling, 1);
+      s->mode = opts->scale;
+      s->n_channels = nk;
+      s->offset = g_new0 (double, MAX (nk, 1u));
+      s->scale = g_new (double, MAX (nk, 1u));
+      for (guint k = 0; k < nk; k++)
+        s->scale[k] = 1;
+      *scaling = s;
+    }
+  if (opts->scale != AS_SCALE_NONE)
+    {
+      g_autofree double *mean = g_new0 (double, MAX (nk, 1u)), *var = g_new0 (double, MAX (nk, 1u));
+      g_autofree double *sc = g_new (double, MAX (nk, 1u));
+      double all = 0;
+      for (guint k = 0; k < nk; k++)
+        {
+          const double *x = as_recording_channel (span, k) + before;
+          for (gsize i = 0; i < count; i++)
+            mean[k] += x[i];
+        }
+      reduce_values (reduce, reduce_data, mean, nk, AS_REDUCE_SUM);
+      for (guint k = 0; k < nk; k++)
+        {
+          const double *x = as_recording_channel (span, k) + before;
+          mean[k] /= (double) total;
+          for (gsize i = 0; i < count; i++)
+            var[k] += (x[i] - mean[k]) * (x[i] - mean[k]);
+        }
+      reduce_values (reduce, reduce_data, var, nk, AS_REDUCE_SUM);
+      for (guint k = 0; k < nk; k++)
+        all += var[k];
+      for (guint k = 0; k < nk; k++)
+        {
+          double *x = as_recording_channel (span, k);
+          const double off = opts->scale == AS_SCALE_ZSCORE ? mean[k] : 0;
+          sc[k] = opts->scale == AS_SCALE_GLOBAL_STD ? sqrt (all / ((double) total * nk))
+                                                     : sqrt (var[k] / (double) total);
+          if (!(sc[k] > 0))
+            sc[k] = 1;
+          for (gsize t = 0; t < n; t++)
+            x[t] = (x[t] - off) / sc[k];
+          if (scaling != NULL)
+            {
+              (*scaling)->offset[k] = off;
+              (*scaling)->scale[k] = sc[k];
+            }
+        }
+    }
+  return TRUE;
+}
+
 JsonObject *
 as_preprocess_options_to_json (const AsPreprocessOptions *opts, const AsScaling *scaling)
 {

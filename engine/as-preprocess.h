@@ -92,6 +92,34 @@ void        as_detrend               (double *x, gsize n, AsDetrend mode);
 double     *as_resample              (const double *data, guint n_channels, gsize n, double sfreq,
                                       double target, gsize *n_out, GError **error);
 
+/* ---- region by region (distributed learning, docs/distributed.md) -------------------
+ * A process holds a span of a longer signal: the whole-recording statistics (detrend's
+ * mean and line, the scale, a channel's range) are sums, minima and maxima over the
+ * processes' own samples, combined by @reduce (MPI_Allreduce on a distributed run; NULL:
+ * one process, nothing to combine).  @reduce replaces @values (n of them) by their
+ * combination over every process. */
+typedef enum { AS_REDUCE_SUM, AS_REDUCE_MIN, AS_REDUCE_MAX } AsReduceOp;
+typedef void (*AsReduceFunc) (double *values, guint n, AsReduceOp op, gpointer data);
+
+/* Real samples a span needs beyond its own on each side for steps 3–8 to give, within it,
+ * what they give on the whole signal: the filters' settling to 1e-10 of the signal (from
+ * their slowest pole) and at least the odd extension's length; 0 with no filter.  FALSE
+ * with an error for options that are not done region by region (resampling). */
+gboolean    as_preprocess_span_margin (const AsPreprocessOptions *opts, double sfreq,
+                                       gsize *margin, GError **error);
+/* Steps 3–8 of as_preprocess() (detrend, notch, pass filters, reference, scaling) on a
+ * span of a signal of @total samples (selected and cropped already): @span holds
+ * @before + @count + @after samples per channel, its own samples being [@start, @start +
+ * @count) of the whole.  The own samples of the processes partition [0, @total).  The
+ * filters extend the signal (odd extension) only at its true ends (@start − @before == 0,
+ * @start + @count + @after == @total); elsewhere the margins are real samples.  Every
+ * process calls it with the same options (the reductions are collective). */
+gboolean    as_preprocess_span        (AsRecording *span, gsize before, gsize count,
+                                       gsize after, gsize start, gsize total,
+                                       const AsPreprocessOptions *opts, AsReduceFunc reduce,
+                                       gpointer reduce_data, AsScaling **scaling,
+                                       GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsScaling, as_scaling_free)
 
 G_END_DECLS

@@ -1,8 +1,10 @@
 #!/bin/sh
 # "mpirun -np W atomscope-cli learn RECORDING --distributed": a recording (the bundled
-# 64-channel EDF+) read and prepared by process 0 as "learn" prepares it, learned by one
-# and by two processes to the same model as "learn"; a file that cannot be read; a run
-# killed after a checkpoint and continued with --resume to the uninterrupted result.
+# 64-channel EDF+) read region by region (each process its span and the filters' margins,
+# the statistics of the whole combined) or, when that cannot be, by process 0 as "learn"
+# prepares it; learned by one and by two processes to the same model as "learn"; a file
+# that cannot be read; a run killed after a checkpoint and continued with --resume to the
+# uninterrupted result.
 # Usage: test-cli-distributed-recording.sh MPIRUN ATOMSCOPE_CLI   (G_TEST_SRCDIR = tests/)
 set -u
 mpirun="$1"
@@ -43,7 +45,7 @@ def corr(a, b):
     return abs(sum(x * y for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
 PY
 
-echo "1..28"
+echo "1..40"
 common="--end 30 --atoms 3 --atom-length 0.25 --iterations 6 --init chunk -q"
 expect "one process learns from the EDF+ file" 0 "" \
   run -np 1 "$cli" learn "$edf" --distributed $common -o "$tmp/w1"
@@ -65,7 +67,13 @@ rel = lambda a, b: abs(a - b) / abs(b)
 print("data", max(rel(t1[0], t0[0]), rel(t2[0], t0[0])))
 print("final", max(rel(t1[-1], t0[-1]), rel(t2[-1], t0[-1])))
 print("lambda", max(rel(w1["lambda_max"], w0["lambda_max"]), rel(w2["lambda_max"], w0["lambda_max"])))
-print("prep", int(w0["preprocessing"] == w1["preprocessing"] == w2["preprocessing"]))
+def same_prep(a, b):
+    # Every member equal; the scale (one standard deviation of the whole recording, summed
+    # over the processes) to rounding.
+    a, b = dict(a), dict(b)
+    sa, sb = a.pop("scaling_scale"), b.pop("scaling_scale")
+    return a == b and len(sa) == len(sb) and all(abs(x - y) <= 1e-12 * abs(x) for x, y in zip(sa, sb))
+print("prep", int(same_prep(w0["preprocessing"], w1["preprocessing"]) and same_prep(w0["preprocessing"], w2["preprocessing"])))
 print("rate", int(w2["sfreq"] == w0["sfreq"] == 160 and w2["n_channels"] == w0["n_channels"] == 64))
 a1, a2 = atoms(sys.argv[2]), atoms(sys.argv[3])
 print("recovery", min(max(corr(a, b) for b in a1) for a in a2))
@@ -74,12 +82,12 @@ PY
 )
 echo "$out" | sed 's/^/# /'
 val () { echo "$out" | awk -v k="$1" '$1 == k { print $2 }'; }
-awk -v v="$(val data)" 'BEGIN { exit !(v != "" && v < 1e-12) }' \
-  && ok "the data learned from is the data learn prepares (½‖X‖² to 1e-12)" \
-  || bad "the data learned from is the data learn prepares ($(val data))"
-awk -v v="$(val lambda)" 'BEGIN { exit !(v != "" && v < 1e-12) }' \
-  && ok "the same λ_max" || bad "the same λ_max ($(val lambda))"
-[ "$(val prep)" = 1 ] && ok "run.json records the same preprocessing" || bad "run.json records the same preprocessing"
+awk -v v="$(val data)" 'BEGIN { exit !(v != "" && v < 1e-10) }' \
+  && ok "the data prepared region by region is the data learn prepares (½‖X‖² to 1e-10)" \
+  || bad "the data prepared region by region is the data learn prepares ($(val data))"
+awk -v v="$(val lambda)" 'BEGIN { exit !(v != "" && v < 1e-10) }' \
+  && ok "the same λ_max (1e-10)" || bad "the same λ_max ($(val lambda))"
+[ "$(val prep)" = 1 ] && ok "run.json records the same preprocessing (the scale to 1e-12)" || bad "run.json records the same preprocessing"
 [ "$(val rate)" = 1 ] && ok "run.json records the rate and the 64 channels" || bad "run.json records the rate and the 64 channels"
 awk -v v="$(val final)" 'BEGIN { exit !(v != "" && v < 1e-6) }' \
   && ok "one and two processes end at the objective of learn (1e-6 relative)" \
@@ -89,6 +97,48 @@ awk -v v="$(val recovery)" 'BEGIN { exit !(v != "" && v > 0.999) }' \
   || bad "every atom of two processes is an atom of one ($(val recovery))"
 expect "the model of two processes opens as the window opens it (plot)" 0 "" \
   "$cli" plot "$tmp/w2" -o "$tmp/figures" --quiet
+
+# What each process read: its region and the filters' margins, not the recording.
+run -np 2 "$cli" learn "$edf" --distributed $(echo "$common" | sed 's/ -q//') -o "$tmp/w2v" >/dev/null 2>"$tmp/w2v.log"; st=$?
+sed -n 's/^/# /; /^# Process [01] read/p' "$tmp/w2v.log"
+reads=$(awk '/^Process [0-9]+ read / { print $2, $4, $7 }' "$tmp/w2v.log")
+[ $st -eq 0 ] && [ "$(echo "$reads" | grep -c .)" = 2 ] \
+  && ok "two processes report the samples each read" || bad "two processes report the samples each read (exit $st)"
+echo "$reads" | awk 'NF == 3 && $2 > 0 && $2 < $3 { n++ } END { exit !(n == 2) }' \
+  && ok "each of two processes read fewer samples than the recording learned from" \
+  || bad "each of two processes read fewer samples than the recording learned from"
+grep -q "reads and prepares the whole recording" "$tmp/w2v.log" \
+  && bad "the EDF+ file is read region by region" || ok "the EDF+ file is read region by region"
+
+# Filters with margins on both sides of a region (a band-pass, a notch and its harmonics,
+# a z-score per channel: --kind meg), 40 s from 20 s: the same data as learn.
+filt="--start 20 --end 60 --highpass 0.5 --lowpass 30 --notch 50 --kind meg --atoms 3 --atom-length 0.25 --iterations 4 --init chunk -q"
+expect "two processes learn with a band-pass, a notch and a z-score" 0 "" \
+  run -np 2 "$cli" learn "$edf" --distributed $filt -o "$tmp/f2"
+expect "learn does the same on one process" 0 "Learned 3 atoms" "$cli" learn "$edf" $filt -o "$tmp/f0"
+out=$(PYTHONPATH="$tmp" py "$tmp/f0" "$tmp/f2" <<'PY'
+import sys
+from model import *
+t0, t2 = trace(sys.argv[1]), trace(sys.argv[2])
+w0, w2 = run_json(sys.argv[1]), run_json(sys.argv[2])
+print("data", abs(t0[0] - t2[0]) / t0[0])
+print("final", abs(t0[-1] - t2[-1]) / t0[-1])
+print("scale", max(abs(a - b) / abs(a) for a, b in zip(w0["preprocessing"]["scaling_scale"], w2["preprocessing"]["scaling_scale"])))
+PY
+)
+echo "$out" | sed 's/^/# /'
+awk -v v="$(echo "$out" | awk '$1 == "data" { print $2 }')" 'BEGIN { exit !(v != "" && v < 1e-10) }' \
+  && ok "filtered region by region, the data is learn's (½‖X‖² to 1e-10)" \
+  || bad "filtered region by region, the data is learn's"
+awk -v v="$(echo "$out" | awk '$1 == "final" { print $2 }')" -v s="$(echo "$out" | awk '$1 == "scale" { print $2 }')" \
+  'BEGIN { exit !(v != "" && v < 1e-6 && s != "" && s < 1e-12) }' \
+  && ok "and so are its objective (1e-6) and its z-scores (1e-12)" \
+  || bad "and so are its objective and its z-scores"
+
+# Resampling is not done region by region: process 0 prepares the whole recording, says so.
+expect "with --resample process 0 prepares the whole recording, and says so" 0 \
+  "reads and prepares the whole recording: resampling" \
+  run -np 2 "$cli" learn "$edf" --distributed --end 20 --resample 80 --atoms 2 --atom-length 0.25 --iterations 2 --init chunk -o "$tmp/r2"
 
 # Encoding the recording with the atoms of two processes, as "encode" does.
 expect "two processes encode the recording with the model's atoms" 0 "" \
@@ -112,6 +162,15 @@ if echo "$out" | grep -q "^same 1" \
 else
   bad "the encoding of two processes is encode's"
 fi
+
+run -np 2 "$cli" encode "$edf" --distributed --model "$tmp/w2" -o "$tmp/e2v" >/dev/null 2>"$tmp/e2v.log"; st=$?
+sed -n 's/^/# /; /^# Process [01] read/p' "$tmp/e2v.log"
+reads=$(awk '/^Process [0-9]+ read / { print $2, $4, $7 }' "$tmp/e2v.log")
+[ $st -eq 0 ] && [ "$(echo "$reads" | grep -c .)" = 2 ] \
+  && ok "encode: two processes report the samples each read" || bad "encode: two processes report the samples each read (exit $st)"
+echo "$reads" | awk 'NF == 3 && $2 > 0 && $2 < $3 { n++ } END { exit !(n == 2) }' \
+  && ok "encode: each of two processes read fewer samples than the recording encoded" \
+  || bad "encode: each of two processes read fewer samples than the recording encoded"
 
 # The greedy start (the default): atoms added one by one from the worst-explained window.
 greedy="--end 30 --atoms 3 --atom-length 0.25 --iterations 14 -q"
@@ -186,6 +245,15 @@ echo "$out" | grep -q "^iterations 40 40 stopped at the iteration limit" \
 awk -v v="$(echo "$out" | awk '$1 == "rel" { print $2 }')" 'BEGIN { exit !(v != "" && v < 1e-9) }' \
   && ok "the continued run ends at the uninterrupted objective (1e-9 relative)" \
   || bad "the continued run ends at the uninterrupted objective"
+# Continued region by region too: each process reads its region of the recording again.
+run -np 2 "$cli" learn --distributed --resume "$tmp/ck" --iterations 41 -o "$tmp/ck2" >/dev/null 2>"$tmp/ck2.log"; st=$?
+sed -n 's/^/# /; /^# Process [01] read/p' "$tmp/ck2.log"
+reads=$(awk '/^Process [0-9]+ read / { print $2, $4, $7 }' "$tmp/ck2.log")
+[ $st -eq 0 ] && grep -q "Continuing from iteration 40" "$tmp/ck2.log" \
+  && ok "--resume continues one more iteration" || bad "--resume continues one more iteration (exit $st)"
+echo "$reads" | awk 'NF == 3 && $2 > 0 && $2 < $3 { n++ } END { exit !(n == 2) }' \
+  && ok "--resume: each of two processes read fewer samples than the recording learned from" \
+  || bad "--resume: each of two processes read fewer samples than the recording learned from"
 # One model format: a model of two processes is continued by "learn --resume" (one
 # process, no MPI) to the same end.
 half=$(echo "$long" | sed 's/--iterations 40/--iterations 20/')
