@@ -30,7 +30,8 @@
 #include "as-distributed.h"
 #include "as-bench-distributed.h"
 
-static AsDistributed *open_data (const char *path, guint K, guint h, guint w, int rank,
+static AsDistributed *open_data (const char *path, guint K, guint h, guint w,
+                                 const AsPreprocessOptions *image_opts, int rank,
                                  GError **error);
 
 static void
@@ -534,7 +535,7 @@ as_cli_learn_distributed (int argc, char **argv)
   as_learn_request_init (&req);
   group = g_option_group_new (NULL, NULL, NULL, &req, NULL);
   g_option_context_set_summary (ctx,
-    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is prepared with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling).  An EDF or BDF file is read region by region: each process reads its time range and the margins its filters need, and the statistics of the whole recording are combined; other formats, --resample and channels read as events are read and prepared by process 0, then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
+    _("A recording (EDF, BDF, FIF and the other formats \"learn\" reads) is prepared with the preprocessing of \"learn\" (--kind and its defaults, filters, reference, channels, resampling).  An EDF or BDF file is read region by region: each process reads its time range and the margins its filters need, and the statistics of the whole recording are combined; other formats, --resample and channels read as events are read and prepared by process 0, then cut into regions sent to the processes.  An NPY array of channels × samples (or channels × rows × columns) is read region by region by each process as it is; an image file is decoded whole by each process, prepared as \"learn\" prepares it and cut.  The processes learn with their neighbours and process 0 writes the model.  Start it with mpirun -np W."));
   g_option_group_add_entries (group, head);
   as_cli_add_learn_options (group, TRUE);
   g_option_group_add_entries (group, entries);
@@ -682,10 +683,32 @@ as_cli_learn_distributed (int argc, char **argv)
                                       rank == 0 ? (guint) pr.recording->n_samples : 0,
                                       p.n_atoms, 1, p.atom_length, &error);
   else
-    /* Images and arrays of channels × rows × columns get atoms of --atom-size rows. */
-    d = open_data (source, p.n_atoms, image || atom_size_given || p.atom_height > 1
-                                      ? p.atom_height : 1,
-                   p.atom_length, rank, &error);
+    {
+      /* Images: each plane's mean and local background removed, as "learn" does (a resumed
+       * run as its model records). */
+      AsPreprocessOptions image_opts;
+      double background = isnan (req.background) ? -1 : req.background;
+      int detrend = AS_DETREND_CONSTANT;
+
+      if (rank == 0 && from != NULL)
+        {
+          AsPreprocessOptions o;
+
+          as_model_get_preprocess_options (from, &o);
+          background = o.image_background;
+          detrend = o.detrend;
+        }
+      MPI_Bcast (&background, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      MPI_Bcast (&detrend, 1, MPI_INT, 0, MPI_COMM_WORLD);
+      as_defaults_image_options (&p, background, &image_opts);
+      image_opts.detrend = (AsDetrend) detrend;
+      if (image && rank == 0 && pr.preprocessing == NULL)
+        pr.preprocessing = as_preprocess_options_to_json (&image_opts, NULL);
+      /* Images and arrays of channels × rows × columns get atoms of --atom-size rows. */
+      d = open_data (source, p.n_atoms, image || atom_size_given || p.atom_height > 1
+                                        ? p.atom_height : 1,
+                     p.atom_length, image ? &image_opts : NULL, rank, &error);
+    }
   if (d == NULL)
     {
       status = 1;
@@ -785,7 +808,8 @@ out:
 /* The data of FILE on every process: an NPY array read region by region, or an image
  * decoded whole and cut.  Fails on every process when one fails. */
 static AsDistributed *
-open_data (const char *path, guint K, guint h, guint w, int rank, GError **error)
+open_data (const char *path, guint K, guint h, guint w, const AsPreprocessOptions *image_opts,
+           int rank, GError **error)
 {
   AsDistributed *d = NULL;
   int ok, all_ok;
@@ -796,6 +820,9 @@ open_data (const char *path, guint K, guint h, guint w, int rank, GError **error
     AsImage *img = as_image_load (path, error);
     if (img != NULL)
       {
+        /* Prepared as "learn" prepares an image (each process has it whole). */
+        if (image_opts != NULL)
+          as_preprocess_image (img->data, img->n_channels, img->height, img->width, image_opts);
         d = as_distributed_new_from_data (MPI_COMM_WORLD, img->data, img->n_channels,
                                           img->height, img->width, K, h, w, error);
         as_image_unref (img);
@@ -922,8 +949,14 @@ as_cli_encode_distributed (int argc, char **argv)
         }
     }
   else
-    d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
-                   dict->model->shape.atom_width, rank, &error);
+    {
+      /* An image as the model records its preparation. */
+      AsPreprocessOptions image_opts;
+
+      as_model_get_preprocess_options (dict, &image_opts);
+      d = open_data (files[0], dict->model->shape.n_atoms, dict->model->shape.atom_height,
+                     dict->model->shape.atom_width, &image_opts, rank, &error);
+    }
   if (d == NULL)
     {
       prepared_clear (&pr);

@@ -41,7 +41,7 @@ for s in range(100, T - 40, 211):
 save(sys.argv[1] + "/long.npy")
 PY
 
-echo "1..13"
+echo "1..17"
 out=$(run -np 2 "$cli" learn "$tmp/signal.npy" --distributed --atom-samples 32 --atoms 2 --init random --iterations 5 -o "$tmp/m" 2>&1); st=$?
 if [ $st -eq 0 ] && [ -s "$tmp/m/atoms.npy" ] && [ -s "$tmp/m/activations.npy" ] && [ -s "$tmp/m/run.json" ]; then
   ok "two processes learn and process 0 writes the model"
@@ -88,4 +88,36 @@ echo "$out" | grep -q "^iteration" && ok "learning was under way when process 1 
 [ $st -ne 0 ] && ok "a killed process ends the run with an error" || bad "a killed process ends the run with an error"
 if echo "$out" | grep -qi "rank 1.*signal 9\|rank 1.*killed"; then ok "the error names the killed rank and the signal"; else bad "the error names the killed rank and the signal"; echo "$out" | sed 's/^/# /'; fi
 [ ! -e "$tmp/killed" ] && ok "no model folder after a killed process" || bad "no model folder after a killed process"
+
+# An image: prepared by every process as "learn" prepares it (each plane's mean and a
+# background as wide as an atom removed), to the same data and the same objective.
+python3 - "$tmp/tex.png" <<'PY'
+import struct, zlib, sys, math
+w, h = 64, 48
+raw = b''.join(b'\0' + bytes(max(0, min(255, int(40 + 2.5 * x + 30 * math.sin(2 * math.pi * (x + y) / 6))))
+                             for x in range(w)) for y in range(h))
+def chunk(t, b):
+    return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b))
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0))
+                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+PY
+img="--atom-size 6 --atoms 2 --iterations 3 --init chunk -q"
+# shellcheck disable=SC2086
+run -np 2 "$cli" learn "$tmp/tex.png" --distributed $img -o "$tmp/img2" > /dev/null 2>&1 \
+  && ok "two processes learn from an image" || bad "two processes learn from an image"
+# shellcheck disable=SC2086
+"$cli" learn "$tmp/tex.png" $img -o "$tmp/img0" > /dev/null 2>&1 \
+  && ok "one process without MPI learns from the image" || bad "one process without MPI learns from the image"
+res=$(python3 - "$tmp/img0/run.json" "$tmp/img2/run.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+pa, pb = a["preprocessing"], b["preprocessing"]
+same = all(pa.get(k) == pb.get(k) for k in ("detrend", "image_background_px")) and pa.get("image_background_px") == 6
+ta, tb = a["trace"], b["trace"]
+print(int(same), abs(ta[0]["objective"] - tb[0]["objective"]) / abs(ta[0]["objective"]))
+PY
+)
+set -- $res
+[ "${1:-0}" = 1 ] && ok "the image's preparation is recorded alike (background of 6 px)" || bad "the image's preparation is recorded alike ($res)"
+awk -v v="${2:-1}" 'BEGIN { exit !(v < 1e-10) }' && ok "the same data: first objective to 1e-10" || bad "the same data: first objective ($res)"
 exit $fail
