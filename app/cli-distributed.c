@@ -189,6 +189,38 @@ region_wise_possible (AsCliRead *read, const AsLearnRequest *req, const char *pa
   return TRUE;
 }
 
+/* Process 0 says how many samples each process read (its region and its margins). */
+static void
+report_samples_read (MPI_Comm comm, AsRecording *header, gsize total, int rank, int size,
+                     gboolean quiet)
+{
+  guint64 mine = as_paged_samples_read (header->paged);
+  g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
+
+  MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
+  if (rank == 0 && !quiet)
+    for (int r = 0; r < size; r++)
+      fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
+               r, (unsigned long long) all[r], total, header->n_samples);
+}
+
+/* Whether every process of @comm read the header (@ok); otherwise FALSE on every process,
+ * with this one's reason (@local_error, taken) or the word that another failed. */
+static gboolean
+every_header (MPI_Comm comm, int ok, GError *local_error, const char *path, GError **error)
+{
+  int all_ok;
+
+  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (all_ok)
+    return TRUE;
+  if (local_error == NULL)
+    g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
+                 _("%s: another process could not read its header"), path);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
 /* Every process: its span of the recording, read and prepared region by region (the
  * statistics of the whole combined with MPI_Allreduce), and the problem built on it. */
 static AsDistributed *
@@ -203,21 +235,13 @@ prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *
   AsPreprocessOptions opts;
   gsize total, d0 = 0, d1 = 0, o0 = 0, o1 = 0, n_read = 0;
   GError *local_error = NULL;
-  int ok, all_ok, size;
+  int size;
   AsDistributed *d;
 
   MPI_Comm_size (comm, &size);
   header = region_header (path, req, &rp, &opts, &labels, &local_error);
-  ok = header != NULL;
-  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
-  if (!all_ok)
-    {
-      if (local_error == NULL)
-        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                     _("%s: another process could not read its header"), path);
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
+  if (!every_header (comm, header != NULL, local_error, path, error))
+    return NULL;
   total = as_learn_span_total (header, &opts, NULL);
   if (total > G_MAXUINT)
     {
@@ -233,16 +257,8 @@ prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *
   if (span == NULL)
     return NULL;
   /* How much of the recording each process read (process 0 reports them all). */
-  {
-    guint64 mine = as_paged_samples_read (header->paged);
-    g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
-    g_assert (mine == n_read);
-    MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
-    if (rank == 0 && !quiet)
-      for (int r = 0; r < size; r++)
-        fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
-                 r, (unsigned long long) all[r], total, header->n_samples);
-  }
+  g_assert (as_paged_samples_read (header->paged) == n_read);
+  report_samples_read (comm, header, total, rank, size, quiet);
   /* The span's samples become the problem's; process 0 keeps the channels for the model. */
   d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
                                     (guint) total, p->n_atoms, p->atom_length, error);
@@ -344,16 +360,8 @@ model_region (const char *path, const AsModel *dict, guint K, guint w, double sf
   else if ((header = as_recording_open_paged (path, FALSE, &local_error)) != NULL
            && !as_preprocess_span_margin (&opts, header->sfreq, &margin, &local_error))
     g_clear_pointer (&header, as_recording_unref);
-  ok = header != NULL;
-  MPI_Allreduce (&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
-  if (!all_ok)
-    {
-      if (local_error == NULL)
-        g_set_error (&local_error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_FORMAT,
-                     _("%s: another process could not read its header"), path);
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
+  if (!every_header (comm, header != NULL, local_error, path, error))
+    return NULL;
   *possible = TRUE;
   if (sfreq > 0 && fabs (header->sfreq - sfreq) > 1e-6 * sfreq)
     {
@@ -383,15 +391,7 @@ model_region (const char *path, const AsModel *dict, guint K, guint w, double sf
                      _("%s: another process could not prepare its part"), path);
       return NULL;
     }
-  {
-    guint64 mine = as_paged_samples_read (header->paged);
-    g_autofree guint64 *all = rank == 0 ? g_new (guint64, size) : NULL;
-    MPI_Gather (&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, comm);
-    if (rank == 0 && !quiet)
-      for (int r = 0; r < size; r++)
-        fprintf (stderr, _("Process %d read %llu of the %zu samples learned from (%zu in the file), its region and its margins\n"),
-                 r, (unsigned long long) all[r], total, header->n_samples);
-  }
+  report_samples_read (comm, header, total, rank, size, quiet);
   d = as_distributed_new_from_span (comm, g_steal_pointer (&span->data), span->n_channels,
                                     (guint) total, K, w, error);
   if (d != NULL && rank == 0)
@@ -1032,66 +1032,6 @@ as_cli_bench_distributed (int argc, char **argv)
 }
 
 #else
-
-/* Every process: a checkpoint's recording (@from on process 0, NULL elsewhere) prepared
- * with the options and the scale the model records (as "learn --resume"): region by region
- * when the file can be read so, else by process 0 and sent.  *status: the exit status when
- * process 0 could not prepare it (0 otherwise). */
-static AsDistributed *
-resumed_region (const char *path, const AsModel *from, const AsCdlParams *p, int rank,
-                gboolean quiet, Prepared *pr, int *status, GError **error)
-{
-  g_autoptr (AsModel) shell = NULL;
-  g_autofree char *text = NULL, *shared = NULL;
-  double sfreq = rank == 0 ? from->model->sfreq : 0;
-  gboolean possible = FALSE;
-  AsDistributed *d;
-
-  *status = 0;
-  /* The model's preprocessing (options and scale) on every process. */
-  if (rank == 0 && from->preprocessing != NULL)
-    {
-      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), from->preprocessing);
-      text = json_to_string (node, FALSE);
-    }
-  shared = bcast_string (text, rank);
-  MPI_Bcast (&sfreq, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  if (rank != 0)
-    {
-      shell = g_new0 (AsModel, 1);
-      g_atomic_ref_count_init (&shell->ref_count);
-      if (shared != NULL)
-        {
-          g_autoptr (JsonNode) node = json_from_string (shared, NULL);
-          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-            shell->preprocessing = json_node_dup_object (node);
-        }
-    }
-  d = model_region (path, rank == 0 ? from : shell, p->n_atoms, p->atom_length, sfreq, rank,
-                    quiet, pr, &possible, error);
-  if (possible)
-    {
-      if (d != NULL && rank == 0 && from->preprocessing != NULL)
-        {
-          g_clear_pointer (&pr->preprocessing, json_object_unref);
-          pr->preprocessing = json_object_ref (from->preprocessing);
-        }
-      return d;
-    }
-  if (rank == 0 && !quiet)
-    fprintf (stderr, _("Process 0 reads and prepares the whole recording: %s\n"),
-             (*error)->message);
-  g_clear_error (error);
-  if (rank == 0)
-    *status = prepare_resumed_recording (from, path, pr);
-  if ((*status = bcast_status (*status)) != 0)
-    return NULL;
-  return as_distributed_new_scattered (MPI_COMM_WORLD, 0,
-                                       rank == 0 ? pr->recording->data : NULL,
-                                       rank == 0 ? pr->recording->n_channels : 0, 1,
-                                       rank == 0 ? (guint) pr->recording->n_samples : 0,
-                                       p->n_atoms, 1, p->atom_length, error);
-}
 
 int
 as_cli_learn_distributed (int argc, char **argv)

@@ -21,18 +21,6 @@ name_of (const AsRecording *rec)
   return rec->path != NULL ? rec->path : _("the recording");
 }
 
-static gboolean
-wanted (const AsChannel *ch, const AsPreprocessOptions *opts)
-{
-  if (opts->channels != NULL)
-    {
-      for (guint i = 0; opts->channels[i]; i++)
-        if (g_ascii_strcasecmp (ch->label, opts->channels[i]) == 0)
-          return TRUE;
-      return FALSE;
-    }
-  return opts->types == 0 || (opts->types & (1u << ch->type)) != 0;
-}
 
 gboolean
 as_learn_span_supported (const AsRecording *header, const AsPreprocessOptions *opts,
@@ -52,7 +40,7 @@ as_learn_span_supported (const AsRecording *header, const AsPreprocessOptions *o
   for (guint c = 0; c < header->n_channels; c++)
     {
       const AsChannel *ch = &header->channels[c];
-      const gboolean named = opts->channels != NULL && wanted (ch, opts);
+      const gboolean named = opts->channels != NULL && as_learn_channel_wanted (ch, opts);
       if (!named && (ch->type == AS_CHANNEL_OTHER || as_learn_channel_is_event (ch, NULL, 0)))
         {
           g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
@@ -120,6 +108,22 @@ read_collectively (const AsRecording *header, gsize from, gsize n, GError *local
       return FALSE;
     }
   return TRUE;
+}
+
+/* What a process reads: samples [*a, *b) of the time range learned from (starting at
+ * @first in the file, @total long), its own samples and the data it holds with @margin
+ * samples on each side, clipped to the range. */
+static gboolean
+read_with_margin (const AsRecording *header, gsize first, gsize total, gsize margin,
+                  gsize own_start, gsize own_end, gsize data_start, gsize data_end,
+                  GError *local_error, double **raw, gsize *a, gsize *b, AsReduceFunc reduce,
+                  gpointer reduce_data, GError **error)
+{
+  *a = MIN (own_start, data_start);
+  *a = *a > margin ? *a - margin : 0;
+  *b = MIN (total, MAX (own_end, data_end) + margin);
+  return read_collectively (header, first + *a, *b - *a, local_error, raw, reduce, reduce_data,
+                            error);
 }
 
 /* @sel cut to its samples [data_start, data_end), its first sample being @a: in place (a
@@ -196,13 +200,10 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
    * (one sample at least: a repeat of the previous sample is counted across a boundary). */
   if (as_learn_span_supported (header, opts, &local_error))
     as_preprocess_span_margin (opts, header->sfreq, &margin, NULL);
-  margin = MAX (margin, 1);
-  a = MIN (own_start, data_start);
-  a = a > margin ? a - margin : 0;
-  b = MIN (total, MAX (own_end, data_end) + margin);
-  n = b - a;
-  if (!read_collectively (header, first + a, n, local_error, &raw, reduce, reduce_data, error))
+  if (!read_with_margin (header, first, total, MAX (margin, 1), own_start, own_end, data_start,
+                         data_end, local_error, &raw, &a, &b, reduce, reduce_data, error))
     return NULL;
+  n = b - a;
   if (samples_read != NULL)
     *samples_read = n;
 
@@ -247,7 +248,7 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
   for (guint c = 0; c < P; c++)
     {
       const AsChannel *ch = &header->channels[c];
-      if (!wanted (ch, opts))
+      if (!as_learn_channel_wanted (ch, opts))
         continue;
       n_wanted++;
       if (opts->bad != NULL && g_strv_contains (opts->bad, ch->label))
@@ -270,14 +271,7 @@ as_learn_prepare_span (const AsRecording *header, const AsPreprocessOptions *opt
     }
   if (nk == 0)
     {
-      g_autofree char *list = NULL;
-      g_ptr_array_add (r->excluded, NULL);
-      list = g_strjoinv ("; ", (char **) r->excluded->pdata);
-      g_ptr_array_remove_index (r->excluded, r->excluded->len - 1);
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                   n_wanted == 0 ? _("%s: no channel to learn from (of %u): choose others with --channels")
-                                 : _("%s: no channel has a usable signal (of %u): %s"),
-                   name_of (header), P, list ? list : "");
+      as_learn_no_channel_error (name_of (header), P, n_wanted, r->excluded, error);
       return NULL;
     }
 
@@ -349,7 +343,7 @@ as_preprocess_read_span (const AsRecording *header, const AsPreprocessOptions *o
   /* 1. selection, as as_preprocess() selects */
   for (guint c = 0; c < P; c++)
     {
-      if (opts->channels && !wanted (&header->channels[c], &(AsPreprocessOptions) { .channels = opts->channels }))
+      if (opts->channels && !as_learn_channel_wanted (&header->channels[c], &(AsPreprocessOptions) { .channels = opts->channels }))
         continue;
       if (opts->types && !(opts->types & (1u << header->channels[c].type)))
         continue;
@@ -373,13 +367,10 @@ as_preprocess_read_span (const AsRecording *header, const AsPreprocessOptions *o
                  opts->crop_start, opts->crop_stop, as_recording_duration (header));
   if (local_error == NULL)
     as_preprocess_span_margin (opts, header->sfreq, &margin, &local_error);
-  margin = MAX (margin, 1);
-  a = MIN (own_start, data_start);
-  a = a > margin ? a - margin : 0;
-  b = MIN (total, MAX (own_end, data_end) + margin);
-  n = b - a;
-  if (!read_collectively (header, first + a, n, local_error, &raw, reduce, reduce_data, error))
+  if (!read_with_margin (header, first, total, MAX (margin, 1), own_start, own_end, data_start,
+                         data_end, local_error, &raw, &a, &b, reduce, reduce_data, error))
     return NULL;
+  n = b - a;
   if (samples_read != NULL)
     *samples_read = n;
   sel = select_channels (header, g_steal_pointer (&raw), n, keep, nk);

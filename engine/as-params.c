@@ -771,6 +771,21 @@ add_channel_events (AsRecording *out, const AsChannel *ch, const double *x, gsiz
   return added;
 }
 
+void
+as_learn_no_channel_error (const char *name, guint n_channels, guint n_wanted,
+                           GPtrArray *excluded, GError **error)
+{
+  g_autofree char *list = NULL;
+
+  g_ptr_array_add (excluded, NULL);
+  list = g_strjoinv ("; ", (char **) excluded->pdata);
+  g_ptr_array_remove_index (excluded, excluded->len - 1);
+  g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+               n_wanted == 0 ? _("%s: no channel to learn from (of %u): choose others with --channels")
+                             : _("%s: no channel has a usable signal (of %u): %s"),
+               name, n_channels, list ? list : "");
+}
+
 char *
 as_learn_unusable_verdict (gsize finite, double lo, double hi, gsize repeats, gsize at_lo,
                            gsize at_hi)
@@ -819,8 +834,8 @@ as_learn_channel_is_event (const AsChannel *ch, const double *x, gsize n)
   return is_event_channel (ch, x, n);
 }
 
-static gboolean
-wanted (const AsChannel *ch, const AsPreprocessOptions *opts)
+gboolean
+as_learn_channel_wanted (const AsChannel *ch, const AsPreprocessOptions *opts)
 {
   if (opts->channels != NULL)
     {
@@ -954,14 +969,14 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
   for (guint c = 0; c < rec->n_channels; c++)
     {
       const double *x = rec->data + (gsize) c * rec->n_samples;
-      const gboolean named = opts->channels != NULL && wanted (&rec->channels[c], opts);
+      const gboolean named = opts->channels != NULL && as_learn_channel_wanted (&rec->channels[c], opts);
       if (!named && is_event_channel (&rec->channels[c], x, rec->n_samples))
         {
           is_event[c] = TRUE;
           g_ptr_array_add (r->stimulus, g_strdup (rec->channels[c].label));
           continue;
         }
-      if (!wanted (&rec->channels[c], opts))
+      if (!as_learn_channel_wanted (&rec->channels[c], opts))
         continue;
       n_wanted++;
       if (opts->bad != NULL && g_strv_contains (opts->bad, rec->channels[c].label))
@@ -981,14 +996,7 @@ as_learn_prepare (const AsRecording *rec, const AsPreprocessOptions *opts,
     }
   if (nk == 0)
     {
-      g_autofree char *list = NULL;
-      g_ptr_array_add (r->excluded, NULL);
-      list = g_strjoinv ("; ", (char **) r->excluded->pdata);
-      g_ptr_array_remove_index (r->excluded, r->excluded->len - 1);
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                   n_wanted == 0 ? _("%s: no channel to learn from (of %u): choose others with --channels")
-                                 : _("%s: no channel has a usable signal (of %u): %s"),
-                   name_of (rec), rec->n_channels, list ? list : "");
+      as_learn_no_channel_error (name_of (rec), rec->n_channels, n_wanted, r->excluded, error);
       return NULL;
     }
 

@@ -100,6 +100,12 @@ void      as_learn_report_free    (AsLearnReport *report);
  * rule of as_learn_prepare(), also applied region by region). */
 char     *as_learn_unusable_verdict (gsize finite, double lo, double hi, gsize repeats,
                                      gsize at_lo, gsize at_hi);
+/* Whether the selection of @opts (labels, else channel types) takes @ch. */
+gboolean  as_learn_channel_wanted (const AsChannel *ch, const AsPreprocessOptions *opts);
+/* The error when no channel is left to learn from: none wanted (@n_wanted 0), or every wanted
+ * one @excluded (its "LABEL: reason" lines listed). */
+void      as_learn_no_channel_error (const char *name, guint n_channels, guint n_wanted,
+                                     GPtrArray *excluded, GError **error);
 /* A stimulus, trigger or flag channel, turned into events rather than learned (@x may be
  * NULL with @n 0: by its type and label only). */
 gboolean  as_learn_channel_is_event (const AsChannel *ch, const double *x, gsize n);

@@ -142,6 +142,66 @@ label_wanted (const char *label, const char *const *list)
   return FALSE;
 }
 
+/* Step 6, re-referencing, sample by sample on the channels of @rec (a whole recording or a
+ * span of one): the average of its EEG channels, or one channel, subtracted. */
+static gboolean
+rereference (AsRecording *rec, const AsPreprocessOptions *opts, GError **error)
+{
+  const guint nk = rec->n_channels;
+  const gsize n = rec->n_samples;
+
+  if (opts->reref == AS_REREF_AVERAGE)
+    {
+      g_autofree double *mean = g_new0 (double, MAX (n, 1));
+      guint ne = 0;
+      for (guint k = 0; k < nk; k++)
+        if (rec->channels[k].type == AS_CHANNEL_EEG)
+          {
+            const double *x = as_recording_channel (rec, k);
+            for (gsize t = 0; t < n; t++)
+              mean[t] += x[t];
+            ne++;
+          }
+      if (ne < 2)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("an average reference needs at least two EEG channels (found %u)"), ne);
+          return FALSE;
+        }
+      for (guint k = 0; k < nk; k++)
+        if (rec->channels[k].type == AS_CHANNEL_EEG)
+          {
+            double *x = as_recording_channel (rec, k);
+            for (gsize t = 0; t < n; t++)
+              x[t] -= mean[t] / ne;
+          }
+    }
+  else if (opts->reref == AS_REREF_CHANNEL)
+    {
+      gint r = -1;
+      g_autofree double *ref = NULL;
+      for (guint k = 0; k < nk && r < 0; k++)
+        if (opts->reref_channel && g_ascii_strcasecmp (rec->channels[k].label, opts->reref_channel) == 0)
+          r = k;
+      if (r < 0)
+        {
+          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
+                       _("the reference channel “%s” is not among the selected channels"),
+                       opts->reref_channel ? opts->reref_channel : "");
+          return FALSE;
+        }
+      ref = g_memdup2 (as_recording_channel (rec, r), n * sizeof (double));
+      for (guint k = 0; k < nk; k++)
+        if (rec->channels[k].type == AS_CHANNEL_EEG || (gint) k == r)
+          {
+            double *x = as_recording_channel (rec, k);
+            for (gsize t = 0; t < n; t++)
+              x[t] -= ref[t];
+          }
+    }
+  return TRUE;
+}
+
 AsRecording *
 as_preprocess (const AsRecording *rec, const AsPreprocessOptions *opts, AsScaling **scaling,
                GError **error)
@@ -291,55 +351,8 @@ as_preprocess (const AsRecording *rec, const AsPreprocessOptions *opts, AsScalin
     }
 
   /* 6. re-reference */
-  if (opts->reref == AS_REREF_AVERAGE)
-    {
-      g_autofree double *mean = g_new0 (double, n);
-      guint ne = 0;
-      for (guint k = 0; k < nk; k++)
-        if (out->channels[k].type == AS_CHANNEL_EEG)
-          {
-            const double *x = as_recording_channel (out, k);
-            for (gsize t = 0; t < n; t++)
-              mean[t] += x[t];
-            ne++;
-          }
-      if (ne < 2)
-        {
-          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                       _("an average reference needs at least two EEG channels (found %u)"), ne);
-          return NULL;
-        }
-      for (guint k = 0; k < nk; k++)
-        if (out->channels[k].type == AS_CHANNEL_EEG)
-          {
-            double *x = as_recording_channel (out, k);
-            for (gsize t = 0; t < n; t++)
-              x[t] -= mean[t] / ne;
-          }
-    }
-  else if (opts->reref == AS_REREF_CHANNEL)
-    {
-      gint r = -1;
-      g_autofree double *ref = NULL;
-      for (guint k = 0; k < nk && r < 0; k++)
-        if (opts->reref_channel && g_ascii_strcasecmp (out->channels[k].label, opts->reref_channel) == 0)
-          r = k;
-      if (r < 0)
-        {
-          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                       _("the reference channel “%s” is not among the selected channels"),
-                       opts->reref_channel ? opts->reref_channel : "");
-          return NULL;
-        }
-      ref = g_memdup2 (as_recording_channel (out, r), n * sizeof (double));
-      for (guint k = 0; k < nk; k++)
-        if (out->channels[k].type == AS_CHANNEL_EEG || (gint) k == r)
-          {
-            double *x = as_recording_channel (out, k);
-            for (gsize t = 0; t < n; t++)
-              x[t] -= ref[t];
-          }
-    }
+  if (!rereference (out, opts, error))
+    return NULL;
 
   /* 7. resample */
   if (opts->resample > 0 && fabs (opts->resample - fs) > 1e-9 * fs)
@@ -524,55 +537,8 @@ as_preprocess_span (AsRecording *span, gsize before, gsize count, gsize after, g
     }
 
   /* 6. re-reference: sample by sample, local. */
-  if (opts->reref == AS_REREF_AVERAGE)
-    {
-      g_autofree double *mean = g_new0 (double, MAX (n, 1));
-      guint ne = 0;
-      for (guint k = 0; k < nk; k++)
-        if (span->channels[k].type == AS_CHANNEL_EEG)
-          {
-            const double *x = as_recording_channel (span, k);
-            for (gsize t = 0; t < n; t++)
-              mean[t] += x[t];
-            ne++;
-          }
-      if (ne < 2)
-        {
-          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                       _("an average reference needs at least two EEG channels (found %u)"), ne);
-          return FALSE;
-        }
-      for (guint k = 0; k < nk; k++)
-        if (span->channels[k].type == AS_CHANNEL_EEG)
-          {
-            double *x = as_recording_channel (span, k);
-            for (gsize t = 0; t < n; t++)
-              x[t] -= mean[t] / ne;
-          }
-    }
-  else if (opts->reref == AS_REREF_CHANNEL)
-    {
-      gint r = -1;
-      g_autofree double *ref = NULL;
-      for (guint k = 0; k < nk && r < 0; k++)
-        if (opts->reref_channel && g_ascii_strcasecmp (span->channels[k].label, opts->reref_channel) == 0)
-          r = k;
-      if (r < 0)
-        {
-          g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_INVALID,
-                       _("the reference channel “%s” is not among the selected channels"),
-                       opts->reref_channel ? opts->reref_channel : "");
-          return FALSE;
-        }
-      ref = g_memdup2 (as_recording_channel (span, r), n * sizeof (double));
-      for (guint k = 0; k < nk; k++)
-        if (span->channels[k].type == AS_CHANNEL_EEG || (gint) k == r)
-          {
-            double *x = as_recording_channel (span, k);
-            for (gsize t = 0; t < n; t++)
-              x[t] -= ref[t];
-          }
-    }
+  if (!rereference (span, opts, error))
+    return FALSE;
 
   /* 8. scale: the whole signal's mean, then its variance about it (two passes, as
    * as_preprocess() does), each summed over the own samples. */
