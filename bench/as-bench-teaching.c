@@ -168,8 +168,9 @@ as_bench_teaching_run (const AsBenchTeachingParams *p, FILE *out, gboolean *met,
                   g_get_num_processors (), load_average ());
   as_bench_print (out, _("Each preset from a cold start with its own budget; goal: its paper's pattern within %.0f s%s\n"),
                   p->goal_seconds, p->quick ? _(" (quick: stopped at the pattern, the whole budget estimated)") : "");
-  as_bench_print (out, "%-14s %10s %8s %9s %9s %12s %8s %s\n", _("preset"), _("pattern_s"), _("epochs"),
-                  _("epochs/s"), _("setup_s"), _("budget_s"), _("cpu_s"), _("pattern"));
+  /* Column names are identifiers, not prose: they stay untranslated. */
+  as_bench_print (out, "%-14s %10s %8s %9s %9s %12s %8s %s\n", "preset", "pattern_s", "epochs",
+                  "epochs/s", "setup_s", "budget_s", "cpu_s", "pattern");
   for (guint k = 0; k < AS_TEACHING_N_PRESETS; k++)
     {
       AsTeachingConfig cfg;

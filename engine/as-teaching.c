@@ -120,6 +120,13 @@ as_teaching_preset_config (AsTeachingPreset preset, AsTeachingConfig *cfg)
       cfg->dictionary = preset == AS_TEACHING_PRESET_ADVERSARIAL ? AS_TEACHING_DICTIONARY_FOURIER
                                                                  : AS_TEACHING_DICTIONARY_GAUSSIAN;
       cfg->learned_mask = BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP) | BIT (AS_UNROLLED_SLISTA);
+      /* Adam at 1e-3 rather than 2e-4 for LISTA and LISTA-CP: on the
+       * adversarial dictionary the first epochs move LISTA-CP's first layer
+       * above ISTA (the mean over layers favours the deep ones) and at 2e-4
+       * it takes about 55 epochs (30 s on two cores) to come back below;
+       * at 1e-3 about 14.  The sparse and dense problems reach Gregor &
+       * LeCun's pattern in 2 or 3 epochs either way (docs/teaching.md). */
+      cfg->learning_rate = 1e-3;
       break;
     default:
       g_assert_not_reached ();
@@ -196,6 +203,11 @@ slista_steps_grow (const AsTeachingSnapshot *s, GString *why)
   return TRUE;
 }
 
+/* Moreau & Bruna 2017 on the adversarial dictionary: LISTA's gap at layer 1
+ * stays within 10 % of ISTA's (on the Gaussian presets it falls below half of
+ * it within a few epochs). */
+#define ADVERSARIAL_FIRST_LAYER 0.9
+
 gboolean
 as_teaching_pattern_met (const AsTeachingSnapshot *s, AsTeachingPreset preset, GString *why)
 {
@@ -226,9 +238,37 @@ as_teaching_pattern_met (const AsTeachingSnapshot *s, AsTeachingPreset preset, G
                                   u->steps[T - 1], 1.0 / s->lipschitz);
         }
       return TRUE;
+    case AS_TEACHING_PRESET_ADVERSARIAL:
+      /* The first layers' acceleration fails (no factorisation of the Gram
+       * matrix helps), while the trained networks still gain in depth. */
+      for (guint k = 0; k < 2; k++)
+        {
+          AsUnrolledKind kind = k == 0 ? AS_UNROLLED_LISTA : AS_UNROLLED_LISTA_CP;
+          const AsUnrolledSnapshot *u;
+
+          if (!learned_below_ista (s, kind, T, T, TRUE, why))
+            return FALSE;
+          u = s->learned[kind];
+          if (!(u->gap_mean[1] >= ADVERSARIAL_FIRST_LAYER * u->ista_gap_mean[1]))
+            {
+              if (why != NULL)
+                g_string_append_printf (why, _("%s gains more than 10 %% over ISTA at layer 1 "
+                                               "(%.4g, ISTA %.4g)"),
+                                        as_unrolled_kind_to_string (kind), u->gap_mean[1],
+                                        u->ista_gap_mean[1]);
+              return FALSE;
+            }
+        }
+      if (why != NULL)
+        {
+          const AsUnrolledSnapshot *u = s->learned[AS_UNROLLED_LISTA];
+          g_string_append_printf (why, _("LISTA at layer 1: %.3g, ISTA %.3g; at layer %u: %.3g, ISTA %.3g"),
+                                  u->gap_mean[1], u->ista_gap_mean[1], T, u->gap_mean[T],
+                                  u->ista_gap_mean[T]);
+        }
+      return TRUE;
     case AS_TEACHING_PRESET_SPARSE:
     case AS_TEACHING_PRESET_DENSE:
-    case AS_TEACHING_PRESET_ADVERSARIAL:
       if (!learned_below_ista (s, AS_UNROLLED_LISTA, 1, MIN (5, T), TRUE, why)
           || !learned_below_ista (s, AS_UNROLLED_LISTA_CP, 1, MIN (5, T), TRUE, why)
           || !learned_below_ista (s, AS_UNROLLED_LISTA, 1, T, FALSE, why)

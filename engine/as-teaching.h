@@ -154,9 +154,13 @@ AsJob              *as_teaching_job_new (const AsTeachingConfig *config);
  *   every layer 1 … T, its steps never smaller than the layer before (up to
  *   1 %), the last one above 1.02 × the first and above 1/L; LISTA and LISTA-CP
  *   no worse than ISTA at any layer;
- * - sparse, dense and adversarial (Gregor & LeCun 2010 in Moreau & Bruna
- *   2017's setting): LISTA and LISTA-CP strictly below ISTA at layers
- *   1 … min(5, T) and no worse at any layer.
+ * - sparse and dense (Gregor & LeCun 2010 in Moreau & Bruna 2017's
+ *   setting): LISTA and LISTA-CP strictly below ISTA at layers 1 … min(5, T)
+ *   and no worse at any layer;
+ * - adversarial (Moreau & Bruna 2017: where the Gram matrix has no helpful
+ *   factorisation, the acceleration of the first layers fails): LISTA and
+ *   LISTA-CP within 10 % of ISTA at layer 1 (gap ≥ 0.9 × ISTA's) and strictly
+ *   below it at layer T (trained, they still gain in depth).
  * A network the pattern needs but that has no evaluation yet (or stopped with
  * an error) fails it.  When @why is not NULL, the first failing condition is
  * appended to it (translated), or the margins when the pattern holds. */
