@@ -159,8 +159,9 @@ AsJob              *as_teaching_job_new (const AsTeachingConfig *config);
  *   and no worse at any layer;
  * - adversarial (Moreau & Bruna 2017: where the Gram matrix has no helpful
  *   factorisation, the acceleration of the first layers fails): LISTA and
- *   LISTA-CP within 10 % of ISTA at layer 1 (gap ≥ 0.9 × ISTA's) and strictly
- *   below it at layer T (trained, they still gain in depth).
+ *   LISTA-CP within 10 % of ISTA at layer 1 (gap ≥ 0.9 × ISTA's) and at least
+ *   5 % below it at layer T (gap ≤ 0.95 × ISTA's: trained, they still gain in
+ *   depth).
  * A network the pattern needs but that has no evaluation yet (or stopped with
  * an error) fails it.  When @why is not NULL, the first failing condition is
  * appended to it (translated), or the margins when the pattern holds. */

@@ -6,7 +6,7 @@
  *
  * Reduced sizes for speed: every run is capped at 8 epochs (15 for the
  * learned-step-size preset and 25 for the adversarial one, whose patterns
- * need 13 and 22) on 200 training and 100 test signals (the presets themselves ask
+ * need 13 and 23) on 200 training and 100 test signals (the presets themselves ask
  * for 300 epochs on 500 / 200); the problem sizes (n, m, T, λ, ρ, dictionary)
  * are the presets' own.  The learned curves are read from the page's snapshot
  * and compared with ISTA by the engine's test of each paper's pattern
@@ -276,7 +276,7 @@ test_preset_adversarial (void)
 {
   g_autoptr (AsTeachingSnapshot) s = NULL;
 
-  /* The gain in depth takes about 150 minibatch steps of Adam (22 epochs of
+  /* The gain in depth takes about 150 minibatch steps of Adam (23 epochs of
    * the reduced training set). */
   test_epochs = 25;
   run_preset (ATOMSCOPE_TEACHING_PRESET_ADVERSARIAL, "adversarial");
