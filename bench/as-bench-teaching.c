@@ -89,6 +89,14 @@ run_preset (AsTeachingPreset preset, const AsBenchTeachingParams *p, Result *r, 
             {
               if (s->learning_epoch > 0 && r->setup_s == 0)
                 r->setup_s = now - s->learning_seconds;
+              if (s->learning_epoch > 0 && r->met)
+                {
+                  g_autoptr (GString) now_why = g_string_new (NULL);
+                  gboolean holds = as_teaching_pattern_met (s, preset, now_why);
+
+                  g_debug ("%s, epoch %u at %.1f s: %s: %s", as_teaching_preset_to_string (preset),
+                           s->learning_epoch, now, holds ? "holds" : "lost", now_why->str);
+                }
               if (!r->met && s->learning_epoch > 0)
                 {
                   g_string_truncate (why, 0);
@@ -168,6 +176,7 @@ as_bench_teaching_run (const AsBenchTeachingParams *p, FILE *out, gboolean *met,
                   g_get_num_processors (), load_average ());
   as_bench_print (out, _("Each preset from a cold start with its own budget; goal: its paper's pattern within %.0f s%s\n"),
                   p->goal_seconds, p->quick ? _(" (quick: stopped at the pattern, the whole budget estimated)") : "");
+  fflush (out);
   /* Column names are identifiers, not prose: they stay untranslated. */
   as_bench_print (out, "%-14s %10s %8s %9s %9s %12s %8s %s\n", "preset", "pattern_s", "epochs",
                   "epochs/s", "setup_s", "budget_s", "cpu_s", "pattern");
@@ -196,6 +205,7 @@ as_bench_teaching_run (const AsBenchTeachingParams *p, FILE *out, gboolean *met,
       as_bench_print (out, "%-14s %10s %8u %9.2f %9.1f %12s %8.1f %s: %s\n",
                       as_teaching_preset_to_string ((AsTeachingPreset) k), pattern_s, r.met_epoch,
                       r.rate, r.setup_s, budget_s, r.cpu_s, state, r.why ? r.why : "");
+      fflush (out);   /* a line per preset as it finishes: the whole run takes minutes */
       if (!r.met || r.met_s > p->goal_seconds)
         all = FALSE;
       g_free (r.why);

@@ -110,6 +110,7 @@ as_teaching_preset_config (AsTeachingPreset preset, AsTeachingConfig *cfg)
       cfg->dictionary = AS_TEACHING_DICTIONARY_GAUSSIAN;
       cfg->learned_mask = BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP)
                           | BIT (AS_UNROLLED_ALISTA) | BIT (AS_UNROLLED_SLISTA);
+      cfg->halving_epochs = 25;
       break;
     case AS_TEACHING_PRESET_SPARSE:
     case AS_TEACHING_PRESET_DENSE:
@@ -335,7 +336,9 @@ learned_config (const AsTeachingConfig *cfg, AsUnrolledKind kind, guint n, guint
   else
     {
       tc->optimizer = AS_UNROLLED_OPTIMIZER_ADAM;
-      tc->schedule = AS_UNROLLED_SCHEDULE_CONSTANT;
+      tc->schedule = cfg->halving_epochs > 0 ? AS_UNROLLED_SCHEDULE_STEP : AS_UNROLLED_SCHEDULE_CONSTANT;
+      tc->step_epochs = cfg->halving_epochs;
+      tc->step_factor = 0.5;
       tc->learning_rate = cfg->learning_rate;
       tc->batch_size = cfg->batch_size;
       tc->train_size = 4 * cfg->train_size;

@@ -67,6 +67,7 @@ typedef struct
   guint                train_size, test_size;
   guint                batch_size;         /* LISTA and LISTA-CP minibatches (4·train_size signals) */
   double               learning_rate;      /* Adam's, for LISTA and LISTA-CP */
+  guint                halving_epochs;     /* > 0: that rate halved every that many epochs */
   double               step_learning_rate; /* first rate of SLISTA's and ALISTA's line search */
 } AsTeachingConfig;
 

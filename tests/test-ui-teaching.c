@@ -260,8 +260,14 @@ check_gregor_lecun (AsTeachingPreset preset)
 static void
 test_preset_sparse (void)
 {
+  g_autoptr (AsTeachingSnapshot) s = NULL;
+
   run_preset (ATOMSCOPE_TEACHING_PRESET_SPARSE, "sparse");
   check_gregor_lecun (AS_TEACHING_PRESET_SPARSE);
+  /* The patterns tell the dictionaries apart: on a Gaussian dictionary the
+   * first layer is accelerated, which the adversarial pattern rules out. */
+  s = atomscope_teaching_page_dup_snapshot (page);
+  g_assert_false (as_teaching_pattern_met (s, AS_TEACHING_PRESET_ADVERSARIAL, NULL));
 }
 
 static void
