@@ -39,6 +39,7 @@ static const Command commands[] = {
   { "bench", "cdl", as_cli_bench_cdl, N_("Benchmark convolutional dictionary learning") },
   { "bench", "events", as_cli_bench_events, N_("Benchmark the driven point-process fits of a whole model") },
   { "bench", "browser", as_cli_bench_browser, N_("Benchmark opening and paging through a day-long EEG") },
+  { "bench", "teaching", as_cli_bench_teaching, N_("Benchmark how soon the teaching presets show their papers' patterns") },
   { "bench", "distributed", as_cli_bench_distributed, N_("Benchmark learning split between MPI processes") },
 };
 
@@ -121,7 +122,7 @@ main (int argc, char **argv)
     }
 
   if (strcmp (argv[1], "bench") == 0)
-    fprintf (stderr, _("atomscope-cli: “bench” needs one of: lasso, unrolled, cdl, events, browser, distributed\n"));
+    fprintf (stderr, _("atomscope-cli: “bench” needs one of: lasso, unrolled, cdl, events, browser, teaching, distributed\n"));
   else
     fprintf (stderr, _("atomscope-cli: unknown command “%s” (see “atomscope-cli --help”)\n"), argv[1]);
   return 2;

@@ -22,6 +22,7 @@ int as_cli_nystagmus     (int argc, char **argv);  /* cli-nystagmus.c */
 int as_cli_events        (int argc, char **argv);  /* cli-events.c   */
 int as_cli_bench_events  (int argc, char **argv);  /* cli-events.c   */
 int as_cli_bench_browser (int argc, char **argv); /* cli-browser.c  */
+int as_cli_bench_teaching (int argc, char **argv); /* cli-teaching.c */
 int as_cli_recovery      (int argc, char **argv);  /* cli-recovery.c */
 int as_cli_encode        (int argc, char **argv);  /* cli-encode.c   */
 int as_cli_learn_distributed (int argc, char **argv); /* cli-distributed.c: learn --distributed */

@@ -58,6 +58,239 @@ as_teaching_classical_to_string (AsTeachingClassical kind)
   return names[kind];
 }
 
+/* ------------------------------------------------------------ presets */
+
+static const char *const preset_names[AS_TEACHING_N_PRESETS] = {
+  "learned-steps", "sparse", "dense", "adversarial",
+};
+
+const char *
+as_teaching_preset_to_string (AsTeachingPreset preset)
+{
+  g_return_val_if_fail (preset < AS_TEACHING_N_PRESETS, NULL);
+  return preset_names[preset];
+}
+
+gboolean
+as_teaching_preset_from_string (const char *name, AsTeachingPreset *preset)
+{
+  for (guint k = 0; k < AS_TEACHING_N_PRESETS; k++)
+    if (g_strcmp0 (name, preset_names[k]) == 0)
+      {
+        *preset = (AsTeachingPreset) k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+#define BIT(k) (1u << (k))
+
+/* Ablin et al. 2019 ("Performances"): m = 256, n = 64, x ~ N(0, I) on the
+ * equiregularization set, λ = 0.1 λ_max.  Moreau & Bruna (2017,
+ * "Generating model"): K = 100 atoms in P = 64 dimensions, Bernoulli(ρ)–Gaussian
+ * codes; x is rescaled to λ_max = 1, so σ only sets a scale and λ = 0.01 is read
+ * as 0.01 λ_max. */
+void
+as_teaching_preset_config (AsTeachingPreset preset, AsTeachingConfig *cfg)
+{
+  g_return_if_fail (preset < AS_TEACHING_N_PRESETS && cfg != NULL);
+  as_teaching_config_init (cfg);
+  cfg->seed = 0;
+  cfg->n_layers = 20;
+  cfg->loss = AS_UNROLLED_LOSS_UNSUPERVISED;
+  cfg->noise = 0.0;
+  cfg->n_epochs = 300;
+  cfg->n = 64;
+  switch (preset)
+    {
+    case AS_TEACHING_PRESET_LEARNED_STEPS:
+      cfg->m = 256;
+      cfg->lambda_fraction = 0.1;
+      cfg->rho = 0.0;
+      cfg->dictionary = AS_TEACHING_DICTIONARY_GAUSSIAN;
+      cfg->learned_mask = BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP)
+                          | BIT (AS_UNROLLED_ALISTA) | BIT (AS_UNROLLED_SLISTA);
+      cfg->halving_epochs = 25;
+      break;
+    case AS_TEACHING_PRESET_SPARSE:
+    case AS_TEACHING_PRESET_DENSE:
+    case AS_TEACHING_PRESET_ADVERSARIAL:
+      cfg->m = 100;
+      cfg->lambda_fraction = 0.01;
+      cfg->rho = preset == AS_TEACHING_PRESET_DENSE ? 0.25 : 0.05;
+      cfg->dictionary = preset == AS_TEACHING_PRESET_ADVERSARIAL ? AS_TEACHING_DICTIONARY_FOURIER
+                                                                 : AS_TEACHING_DICTIONARY_GAUSSIAN;
+      cfg->learned_mask = BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP) | BIT (AS_UNROLLED_SLISTA);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  cfg->n_iterations = MAX (cfg->n_iterations, 5 * cfg->n_layers);
+}
+
+/* Network k against ISTA on its test signals at layers first … last: strictly
+ * below at every one (strict) or nowhere above.  The first failure goes to @why. */
+static gboolean
+learned_below_ista (const AsTeachingSnapshot *s, AsUnrolledKind k, guint first, guint last,
+                    gboolean strict, GString *why)
+{
+  const AsUnrolledSnapshot *u = s->learned[k];
+  const char *name = as_unrolled_kind_to_string (k);
+
+  if (!(s->config.learned_mask & BIT (k)))
+    {
+      if (why != NULL)
+        g_string_append_printf (why, _("%s is not trained in this run"), name);
+      return FALSE;
+    }
+  if (u == NULL || s->learned_error[k] != NULL)
+    {
+      if (why != NULL && s->learned_error[k] != NULL)
+        g_string_append_printf (why, _("%s stopped: %s"), name, s->learned_error[k]);
+      else if (why != NULL)
+        g_string_append_printf (why, _("%s has no evaluation yet"), name);
+      return FALSE;
+    }
+  last = MIN (last, MIN (u->n_layers, u->n_baseline));
+  for (guint t = first; t <= last; t++)
+    {
+      double g = u->gap_mean[t], ista = u->ista_gap_mean[t];
+
+      if (strict ? !(g < ista) : !(g <= ista))
+        {
+          if (why != NULL && strict)
+            g_string_append_printf (why, _("%s is not below ISTA at layer %u (%.4g, ISTA %.4g)"),
+                                    name, t, g, ista);
+          else if (why != NULL)
+            g_string_append_printf (why, _("%s is above ISTA at layer %u (%.4g, ISTA %.4g)"),
+                                    name, t, g, ista);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Ablin et al. 2019: the learned steps grow with depth, from about 1/L
+ * towards 1/L_S. */
+static gboolean
+slista_steps_grow (const AsTeachingSnapshot *s, GString *why)
+{
+  const AsUnrolledSnapshot *u = s->learned[AS_UNROLLED_SLISTA];
+  guint T = u->n_layers;
+
+  for (guint t = 1; t < T; t++)
+    if (!(u->steps[t] >= 0.99 * u->steps[t - 1]))
+      {
+        if (why != NULL)
+          g_string_append_printf (why, _("SLISTA's step %u (%.4g) is smaller than step %u (%.4g)"),
+                                  t + 1, u->steps[t], t, u->steps[t - 1]);
+        return FALSE;
+      }
+  if (!(u->steps[T - 1] > 1.02 * u->steps[0]) || !(u->steps[T - 1] > 1.0 / s->lipschitz))
+    {
+      if (why != NULL)
+        g_string_append_printf (why, _("SLISTA's last step (%.4g) is not above 1.02 × its first "
+                                       "(%.4g) and 1/L (%.4g)"),
+                                u->steps[T - 1], u->steps[0], 1.0 / s->lipschitz);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moreau & Bruna 2017 on the adversarial dictionary: LISTA's gap at layer 1
+ * stays within 10 % of ISTA's (on the Gaussian presets it falls below half of
+ * it within a few epochs), while at layer T the trained network gains at
+ * least 5 % (so that a network still at ISTA's weights does not count). */
+#define ADVERSARIAL_FIRST_LAYER 0.9
+#define ADVERSARIAL_LAST_LAYER  0.95
+
+gboolean
+as_teaching_pattern_met (const AsTeachingSnapshot *s, AsTeachingPreset preset, GString *why)
+{
+  guint T;
+
+  g_return_val_if_fail (s != NULL, FALSE);
+  g_return_val_if_fail (preset < AS_TEACHING_N_PRESETS, FALSE);
+  T = s->config.n_layers;
+  if (T < 1)
+    {
+      if (why != NULL)
+        g_string_append (why, _("The networks have no layer"));
+      return FALSE;
+    }
+  switch (preset)
+    {
+    case AS_TEACHING_PRESET_LEARNED_STEPS:
+      if (!learned_below_ista (s, AS_UNROLLED_SLISTA, 1, T, TRUE, why)
+          || !slista_steps_grow (s, why)
+          || !learned_below_ista (s, AS_UNROLLED_LISTA, 1, T, FALSE, why)
+          || !learned_below_ista (s, AS_UNROLLED_LISTA_CP, 1, T, FALSE, why))
+        return FALSE;
+      if (why != NULL)
+        {
+          const AsUnrolledSnapshot *u = s->learned[AS_UNROLLED_SLISTA];
+          g_string_append_printf (why, _("SLISTA at layer %u: %.3g, ISTA %.3g; steps %.3g → %.3g (1/L = %.3g)"),
+                                  T, u->gap_mean[T], u->ista_gap_mean[T], u->steps[0],
+                                  u->steps[T - 1], 1.0 / s->lipschitz);
+        }
+      return TRUE;
+    case AS_TEACHING_PRESET_ADVERSARIAL:
+      /* The first layers' acceleration fails (no factorisation of the Gram
+       * matrix helps), while the trained networks still gain in depth. */
+      for (guint k = 0; k < 2; k++)
+        {
+          AsUnrolledKind kind = k == 0 ? AS_UNROLLED_LISTA : AS_UNROLLED_LISTA_CP;
+          const AsUnrolledSnapshot *u;
+
+          if (!learned_below_ista (s, kind, T, T, TRUE, why))
+            return FALSE;
+          u = s->learned[kind];
+          if (!(u->gap_mean[T] <= ADVERSARIAL_LAST_LAYER * u->ista_gap_mean[T]))
+            {
+              if (why != NULL)
+                g_string_append_printf (why, _("%s gains less than 5 %% over ISTA at layer %u "
+                                               "(%.4g, ISTA %.4g)"),
+                                        as_unrolled_kind_to_string (kind), T, u->gap_mean[T],
+                                        u->ista_gap_mean[T]);
+              return FALSE;
+            }
+          if (!(u->gap_mean[1] >= ADVERSARIAL_FIRST_LAYER * u->ista_gap_mean[1]))
+            {
+              if (why != NULL)
+                g_string_append_printf (why, _("%s gains more than 10 %% over ISTA at layer 1 "
+                                               "(%.4g, ISTA %.4g)"),
+                                        as_unrolled_kind_to_string (kind), u->gap_mean[1],
+                                        u->ista_gap_mean[1]);
+              return FALSE;
+            }
+        }
+      if (why != NULL)
+        {
+          const AsUnrolledSnapshot *u = s->learned[AS_UNROLLED_LISTA];
+          g_string_append_printf (why, _("LISTA at layer 1: %.3g, ISTA %.3g; at layer %u: %.3g, ISTA %.3g"),
+                                  u->gap_mean[1], u->ista_gap_mean[1], T, u->gap_mean[T],
+                                  u->ista_gap_mean[T]);
+        }
+      return TRUE;
+    case AS_TEACHING_PRESET_SPARSE:
+    case AS_TEACHING_PRESET_DENSE:
+      if (!learned_below_ista (s, AS_UNROLLED_LISTA, 1, MIN (5, T), TRUE, why)
+          || !learned_below_ista (s, AS_UNROLLED_LISTA_CP, 1, MIN (5, T), TRUE, why)
+          || !learned_below_ista (s, AS_UNROLLED_LISTA, 1, T, FALSE, why)
+          || !learned_below_ista (s, AS_UNROLLED_LISTA_CP, 1, T, FALSE, why))
+        return FALSE;
+      if (why != NULL)
+        {
+          const AsUnrolledSnapshot *u = s->learned[AS_UNROLLED_LISTA];
+          g_string_append_printf (why, _("LISTA at layer %u: %.3g, ISTA %.3g"), MIN (5, T),
+                                  u->gap_mean[MIN (5, T)], u->ista_gap_mean[MIN (5, T)]);
+        }
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* How each network is trained, so that the page shows the papers' results
  * within a lesson:
  * - SLISTA and ALISTA (a step and a threshold per layer): full-batch gradient
@@ -103,7 +336,9 @@ learned_config (const AsTeachingConfig *cfg, AsUnrolledKind kind, guint n, guint
   else
     {
       tc->optimizer = AS_UNROLLED_OPTIMIZER_ADAM;
-      tc->schedule = AS_UNROLLED_SCHEDULE_CONSTANT;
+      tc->schedule = cfg->halving_epochs > 0 ? AS_UNROLLED_SCHEDULE_STEP : AS_UNROLLED_SCHEDULE_CONSTANT;
+      tc->step_epochs = cfg->halving_epochs;
+      tc->step_factor = 0.5;
       tc->learning_rate = cfg->learning_rate;
       tc->batch_size = cfg->batch_size;
       tc->train_size = 4 * cfg->train_size;

@@ -67,6 +67,7 @@ typedef struct
   guint                train_size, test_size;
   guint                batch_size;         /* LISTA and LISTA-CP minibatches (4·train_size signals) */
   double               learning_rate;      /* Adam's, for LISTA and LISTA-CP */
+  guint                halving_epochs;     /* > 0: that rate halved every that many epochs */
   double               step_learning_rate; /* first rate of SLISTA's and ALISTA's line search */
 } AsTeachingConfig;
 
@@ -76,6 +77,22 @@ typedef struct
  * and LISTA-CP: 2000 training samples, minibatches of 128, Adam at 2e-4). */
 void        as_teaching_config_init  (AsTeachingConfig *config);
 const char *as_teaching_classical_to_string (AsTeachingClassical kind); /* "ista", "fista", "oracle-ista", "cd" */
+
+/* The presets of the teaching view, each reproducing a paper's figure. */
+typedef enum
+{
+  AS_TEACHING_PRESET_LEARNED_STEPS,  /* Ablin et al. 2019: m = 256, n = 64, x ~ N(0, I) */
+  AS_TEACHING_PRESET_SPARSE,         /* Moreau & Bruna 2017: K = 100, P = 64, ρ = 1/20 */
+  AS_TEACHING_PRESET_DENSE,          /* Moreau & Bruna 2017: ρ = 1/4 */
+  AS_TEACHING_PRESET_ADVERSARIAL,    /* Moreau & Bruna 2017: adversarial Fourier dictionary */
+  AS_TEACHING_N_PRESETS
+} AsTeachingPreset;
+
+const char *as_teaching_preset_to_string   (AsTeachingPreset preset); /* "learned-steps", "sparse", … */
+gboolean    as_teaching_preset_from_string (const char *name, AsTeachingPreset *preset);
+/* The whole configuration a preset runs (what a user gets on picking it):
+ * as_teaching_config_init() then the preset's problem, networks and budget. */
+void        as_teaching_preset_config      (AsTeachingPreset preset, AsTeachingConfig *config);
 
 /* One solver's path: its convergence curve over the batch and the iterates of
  * signal 0 (codes z^t, and for the ISTA-like steps the point before the soft
@@ -130,6 +147,27 @@ void                as_teaching_snapshot_unref (AsTeachingSnapshot *snapshot);
  * as_job_release_snapshot).  A stop request ends the job within one solver
  * iteration or one training epoch. */
 AsJob              *as_teaching_job_new (const AsTeachingConfig *config);
+
+/* Whether @snapshot shows the pattern of @preset's paper, on the learned
+ * networks' latest evaluation (their test set, against ISTA run for as many
+ * iterations as the network has layers on the same signals):
+ * - learned step sizes (Ablin et al. 2019): SLISTA strictly below ISTA at
+ *   every layer 1 … T, its steps never smaller than the layer before (up to
+ *   1 %), the last one above 1.02 × the first and above 1/L; LISTA and LISTA-CP
+ *   no worse than ISTA at any layer;
+ * - sparse and dense (Gregor & LeCun 2010 in Moreau & Bruna 2017's
+ *   setting): LISTA and LISTA-CP strictly below ISTA at layers 1 … min(5, T)
+ *   and no worse at any layer;
+ * - adversarial (Moreau & Bruna 2017: where the Gram matrix has no helpful
+ *   factorisation, the acceleration of the first layers fails): LISTA and
+ *   LISTA-CP within 10 % of ISTA at layer 1 (gap ≥ 0.9 × ISTA's) and at least
+ *   5 % below it at layer T (gap ≤ 0.95 × ISTA's: trained, they still gain in
+ *   depth).
+ * A network the pattern needs but that has no evaluation yet (or stopped with
+ * an error) fails it.  When @why is not NULL, the first failing condition is
+ * appended to it (translated), or the margins when the pattern holds. */
+gboolean            as_teaching_pattern_met (const AsTeachingSnapshot *snapshot,
+                                             AsTeachingPreset preset, GString *why);
 
 /* Writes every curve of @snapshot as CSV (one row per iteration/layer/epoch,
  * one column per solver and quantity, plus the learned networks' ISTA/FISTA

@@ -13,7 +13,7 @@ check () { # description, expected status, command...
     echo "ok - $desc"
   fi
 }
-echo "1..6"
+echo "1..8"
 check "--version" 0 "$cli" --version
 "$cli" --version | grep -Eq '^atomscope-cli [0-9]+\.[0-9]+' || { echo "not ok - version text"; fail=1; }
 check "--help" 0 "$cli" --help
@@ -25,4 +25,6 @@ check "unknown command" 2 "$cli" frobnicate
 "$cli" frobnicate 2>&1 | grep -q 'unknown command' || { echo "not ok - unknown command message"; fail=1; }
 check "bench without target" 2 "$cli" bench
 check "bench unknown target" 2 "$cli" bench nothing
+check "bench teaching unknown preset" 2 "$cli" bench teaching --preset nothing
+check "bench teaching goal not positive" 2 "$cli" bench teaching --goal 0
 exit $fail

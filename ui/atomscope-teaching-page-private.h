@@ -110,6 +110,7 @@ struct _AtomscopeTeachingPage
   guint               play_id;
   gboolean            applying;       /* controls set by a preset: one restart at the end */
   guint               budget_epochs, budget_train, budget_test;
+  AsTeachingConfig    base;           /* the last preset's configuration (the defaults before one) */
 
   /* legend state (figures) */
   gboolean            visible[TEACHING_N_CURVES];

@@ -87,7 +87,9 @@ queue_draw_all (AtomscopeTeachingPage *self)
 static void
 read_config (AtomscopeTeachingPage *self, AsTeachingConfig *cfg)
 {
-  as_teaching_config_init (cfg);
+  /* What the controls do not show (training sets, schedules) is the last
+   * preset's: a control changed after a preset keeps its schedule. */
+  *cfg = self->base;
   cfg->n = (guint) gtk_spin_button_get_value_as_int (self->n_spin);
   cfg->m = (guint) gtk_spin_button_get_value_as_int (self->m_spin);
   cfg->lambda_fraction = gtk_range_get_value (GTK_RANGE (self->lambda_scale));
@@ -187,64 +189,33 @@ on_control_changed (AtomscopeTeachingPage *self)
   schedule_restart (self);
 }
 
-typedef struct
-{
-  guint   n, m;
-  double  lambda, rho, noise;
-  AsTeachingDictionary dictionary;
-  guint   layers;
-  AsUnrolledLoss loss;
-  guint   mask;
-  guint   epochs;
-} Preset;
-
-#define BIT(k) (1u << (k))
-
-/* Ablin et al. 2019 ("Performances"): m = 256, n = 64, x ~ N(0, I) on the
- * equiregularization set, λ = 0.1 λ_max.  Moreau & Bruna (2017,
- * "Generating model"): K = 100 atoms in P = 64 dimensions, Bernoulli(ρ)–Gaussian
- * codes; x is rescaled to λ_max = 1, so σ only sets a scale and λ = 0.01 is read
- * as 0.01 λ_max. */
-static const Preset presets[ATOMSCOPE_TEACHING_N_PRESETS] = {
-  [ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS] = {
-    64, 256, 0.1, 0.0, 0.0, AS_TEACHING_DICTIONARY_GAUSSIAN, 20, AS_UNROLLED_LOSS_UNSUPERVISED,
-    BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP) | BIT (AS_UNROLLED_ALISTA) | BIT (AS_UNROLLED_SLISTA),
-    300 },
-  [ATOMSCOPE_TEACHING_PRESET_SPARSE] = {
-    64, 100, 0.01, 0.05, 0.0, AS_TEACHING_DICTIONARY_GAUSSIAN, 20, AS_UNROLLED_LOSS_UNSUPERVISED,
-    BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP) | BIT (AS_UNROLLED_SLISTA), 300 },
-  [ATOMSCOPE_TEACHING_PRESET_DENSE] = {
-    64, 100, 0.01, 0.25, 0.0, AS_TEACHING_DICTIONARY_GAUSSIAN, 20, AS_UNROLLED_LOSS_UNSUPERVISED,
-    BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP) | BIT (AS_UNROLLED_SLISTA), 300 },
-  [ATOMSCOPE_TEACHING_PRESET_ADVERSARIAL] = {
-    64, 100, 0.01, 0.05, 0.0, AS_TEACHING_DICTIONARY_FOURIER, 20, AS_UNROLLED_LOSS_UNSUPERVISED,
-    BIT (AS_UNROLLED_LISTA) | BIT (AS_UNROLLED_LISTA_CP) | BIT (AS_UNROLLED_SLISTA), 300 },
-};
-
 void
 atomscope_teaching_page_apply_preset (AtomscopeTeachingPage *self, AtomscopeTeachingPreset preset)
 {
-  const Preset *p;
+  AsTeachingConfig p;
 
   g_return_if_fail (ATOMSCOPE_IS_TEACHING_PAGE (self));
   g_return_if_fail (preset < ATOMSCOPE_TEACHING_N_PRESETS);
   if (preset == ATOMSCOPE_TEACHING_PRESET_CUSTOM)
     return;
-  p = &presets[preset];
+  /* The engine holds the table (the CLI's bench runs the same presets). */
+  as_teaching_preset_config ((AsTeachingPreset) (preset - ATOMSCOPE_TEACHING_PRESET_LEARNED_STEPS), &p);
+  self->base = p;
   self->applying = TRUE;
   adw_combo_row_set_selected (self->preset_row, preset);
-  gtk_spin_button_set_value (self->n_spin, p->n);
-  gtk_spin_button_set_value (self->m_spin, p->m);
-  gtk_range_set_value (GTK_RANGE (self->lambda_scale), p->lambda);
-  gtk_range_set_value (GTK_RANGE (self->rho_scale), p->rho);
-  gtk_range_set_value (GTK_RANGE (self->noise_scale), p->noise);
-  adw_combo_row_set_selected (self->dictionary_row, p->dictionary);
-  gtk_spin_button_set_value (self->seed_spin, 0);
-  gtk_spin_button_set_value (self->layers_spin, p->layers);
-  adw_combo_row_set_selected (self->loss_row, p->loss);
+  gtk_spin_button_set_value (self->n_spin, p.n);
+  gtk_spin_button_set_value (self->m_spin, p.m);
+  gtk_range_set_value (GTK_RANGE (self->lambda_scale), p.lambda_fraction);
+  gtk_range_set_value (GTK_RANGE (self->rho_scale), p.rho);
+  gtk_range_set_value (GTK_RANGE (self->noise_scale), p.noise);
+  adw_combo_row_set_selected (self->dictionary_row, p.dictionary);
+  gtk_range_set_value (GTK_RANGE (self->coherence_scale), p.coherence);
+  gtk_spin_button_set_value (self->seed_spin, (double) p.seed);
+  gtk_spin_button_set_value (self->layers_spin, p.n_layers);
+  adw_combo_row_set_selected (self->loss_row, p.loss);
   for (guint k = 0; k < AS_TEACHING_N_LEARNED; k++)
-    gtk_switch_set_active (self->learned_switch[k], (p->mask & BIT (k)) != 0);
-  gtk_spin_button_set_value (self->epochs_spin, p->epochs);
+    gtk_switch_set_active (self->learned_switch[k], (p.learned_mask & (1u << k)) != 0);
+  gtk_spin_button_set_value (self->epochs_spin, p.n_epochs);
   self->applying = FALSE;
   update_sensitivity (self);
   atomscope_teaching_page_restart (self);
@@ -1000,6 +971,7 @@ atomscope_teaching_page_init (AtomscopeTeachingPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->scale = 1.0;
+  as_teaching_config_init (&self->base);
   {
     /* The presentation scale is remembered when the schema is installed. */
     GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
