@@ -204,6 +204,21 @@ report_samples_read (MPI_Comm comm, AsRecording *header, gsize total, int rank, 
                r, (unsigned long long) all[r], total, header->n_samples);
 }
 
+/* The samples learned from, which one problem must be able to index. */
+static gboolean
+span_total (const AsRecording *header, const AsPreprocessOptions *opts, const char *path,
+            gsize *total, GError **error)
+{
+  *total = as_learn_span_total (header, opts, NULL);
+  if (*total > G_MAXUINT)
+    {
+      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
+                   _("%s: %zu samples are too many for one problem"), path, *total);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Whether every process of @comm read the header (@ok); otherwise FALSE on every process,
  * with this one's reason (@local_error, taken) or the word that another failed. */
 static gboolean
@@ -242,13 +257,8 @@ prepare_region (const char *path, const AsLearnRequest *req, const AsCdlParams *
   header = region_header (path, req, &rp, &opts, &labels, &local_error);
   if (!every_header (comm, header != NULL, local_error, path, error))
     return NULL;
-  total = as_learn_span_total (header, &opts, NULL);
-  if (total > G_MAXUINT)
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("%s: %zu samples are too many for one problem"), path, total);
-      return NULL;
-    }
+  if (!span_total (header, &opts, path, &total, error))
+    return NULL;
   if (!as_distributed_signal_span (comm, (guint) total, p->n_atoms, p->atom_length, &d0, &d1,
                                    &o0, &o1, error))
     return NULL;
@@ -370,13 +380,8 @@ model_region (const char *path, const AsModel *dict, guint K, guint w, double sf
                    sfreq, path, header->sfreq);
       return NULL;
     }
-  total = as_learn_span_total (header, &opts, NULL);
-  if (total > G_MAXUINT)
-    {
-      g_set_error (error, AS_ENGINE_ERROR, AS_ENGINE_ERROR_UNSUPPORTED,
-                   _("%s: %zu samples are too many for one problem"), path, total);
-      return NULL;
-    }
+  if (!span_total (header, &opts, path, &total, error))
+    return NULL;
   if (!as_distributed_signal_span (comm, (guint) total, K, w, &d0, &d1, &o0, &o1, error))
     return NULL;
   span = as_preprocess_read_span (header, &opts, o0, o1, d0, d1, as_distributed_reduce, &comm,

@@ -91,16 +91,7 @@ if echo "$out" | grep -qi "rank 1.*signal 9\|rank 1.*killed"; then ok "the error
 
 # An image: prepared by every process as "learn" prepares it (each plane's mean and a
 # background as wide as an atom removed), to the same data and the same objective.
-python3 - "$tmp/tex.png" <<'PY'
-import struct, zlib, sys, math
-w, h = 64, 48
-raw = b''.join(b'\0' + bytes(max(0, min(255, int(40 + 2.5 * x + 30 * math.sin(2 * math.pi * (x + y) / 6))))
-                             for x in range(w)) for y in range(h))
-def chunk(t, b):
-    return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b))
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0))
-                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
-PY
+python3 "$(dirname "$0")/make-texture-png.py" "$tmp/tex.png"
 img="--atom-size 6 --atoms 2 --iterations 3 --init chunk -q"
 # shellcheck disable=SC2086
 run -np 2 "$cli" learn "$tmp/tex.png" --distributed $img -o "$tmp/img2" > /dev/null 2>&1 \

@@ -15,16 +15,7 @@ fail=0
 small="-q --checkpoint 0 --threads 1 -k 2 -n 3"
 
 # Oriented stripes of period 6 px on a brightness ramp.
-"$py" - "$tmp/tex.png" <<'PY'
-import struct, zlib, sys, math
-w, h = 64, 48
-raw = b''.join(b'\0' + bytes(max(0, min(255, int(40 + 2.5 * x + 30 * math.sin(2 * math.pi * (x + y) / 6))))
-                             for x in range(w)) for y in range(h))
-def chunk(t, b):
-    return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b))
-open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0))
-                              + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
-PY
+"$py" "$(dirname "$0")/make-texture-png.py" "$tmp/tex.png"
 # shellcheck disable=SC2086
 expect "learn an image" 0 "" "$cli" learn $small --atom-size 6 -o "$tmp/m" "$tmp/tex.png"
 pre() {
