@@ -654,6 +654,8 @@ optimizer_step (AsUnrolledTrainer *tr, double lr, gsize lo, gsize hi)
     AdamShare sh[2];
     gsize mid = hi;
     GThread *thread = NULL;
+    double c1 = 1.0 - pow (ADAM_BETA1, (double) tr->adam_t);
+    double c2 = 1.0 - pow (ADAM_BETA2, (double) tr->adam_t);
 
     /* Large networks (LISTA's m² weights per layer): the two halves on the
      * trainer's two threads. */
@@ -666,8 +668,8 @@ optimizer_step (AsUnrolledTrainer *tr, double lr, gsize lo, gsize hi)
         sh[k].lr = lr;
         sh[k].lo = k == 0 ? lo : mid;
         sh[k].hi = k == 0 ? mid : hi;
-        sh[k].c1 = 1.0 - pow (ADAM_BETA1, (double) tr->adam_t);
-        sh[k].c2 = 1.0 - pow (ADAM_BETA2, (double) tr->adam_t);
+        sh[k].c1 = c1;
+        sh[k].c2 = c2;
       }
     if (mid < hi)
       thread = g_thread_new ("unrolled-adam", adam_run, &sh[1]);

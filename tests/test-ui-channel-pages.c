@@ -68,20 +68,13 @@ static void
 test_channel_pages (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
   AtomscopeWindow *window;
   AsRecording *rec;
   g_autofree const char **labels = NULL;
   g_autofree const char **without = NULL;
-  guint before;
   double t0;
 
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  before = atomscope_window_get_load_count (window);
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, before + 1, 30));
+  window = ui_test_open_path (app, path);
   rec = atomscope_window_get_recording (window);
   g_assert_cmpuint (rec->n_channels, ==, 64);
   labels = g_new0 (const char *, 65);

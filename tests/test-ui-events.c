@@ -41,7 +41,6 @@ test_events_page (void)
   AtomscopeWindow *window;
   AtomscopeEventsPanel *panel;
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "eegmmi_S001R04_motor_imagery.edf", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (AsDrippAnalysis) reference = NULL;
   g_autoptr (GError) error = NULL;
   AsDrippAnalysis *shown;
@@ -55,12 +54,7 @@ test_events_page (void)
   double prev_p = -1;
   guint before;
 
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  before = atomscope_window_get_load_count (window);
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, before + 1, 30));
+  window = ui_test_open_path (app, path);
 
   atomscope_params_panel_set_n_atoms (atomscope_window_get_params_panel (window), 3);
   atomscope_params_panel_set_max_iter (atomscope_window_get_params_panel (window), 3);
@@ -206,32 +200,30 @@ test_events_page (void)
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[12], NULL), x->q_value, 1e-8);
         }
       /* and one peri-event figure per row, 720 × 540, as atomscope-cli events writes them */
-      for (guint r = 0; r < again->rows->len; r++)
-        {
-          const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
-          const char *label = ((AsDrippEventType *) again->event_types->pdata[x->event_type])->label;
-          g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.png", x->atom + 1, label);
-          g_autofree char *fig = g_build_filename (dir, name, NULL);
-          cairo_surface_t *img = cairo_image_surface_create_from_png (fig);
+      {
+        g_autoptr (GPtrArray) figures = g_ptr_array_new_with_free_func (g_free);
 
-          g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
-          g_assert_cmpint (cairo_image_surface_get_width (img), ==, 720);
-          g_assert_cmpint (cairo_image_surface_get_height (img), ==, 540);
-          cairo_surface_destroy (img);
-        }
-      atomscope_events_panel_export_to (panel, dir);
-      g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 2, 20));
-      g_unlink (csv_path);
-      g_unlink (json_path);
-      for (guint r = 0; r < again->rows->len; r++)
-        {
-          const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
-          const char *label = ((AsDrippEventType *) again->event_types->pdata[x->event_type])->label;
-          g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.png", x->atom + 1, label);
-          g_autofree char *fig = g_build_filename (dir, name, NULL);
+        for (guint r = 0; r < again->rows->len; r++)
+          {
+            const AsDrippRow *x = &g_array_index (again->rows, AsDrippRow, r);
+            const char *label = ((AsDrippEventType *) again->event_types->pdata[x->event_type])->label;
+            g_autofree char *name = g_strdup_printf ("events-atom%02u-%s.png", x->atom + 1, label);
+            char *fig = g_build_filename (dir, name, NULL);
+            cairo_surface_t *img = cairo_image_surface_create_from_png (fig);
 
-          g_unlink (fig);
-        }
+            g_ptr_array_add (figures, fig);
+            g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+            g_assert_cmpint (cairo_image_surface_get_width (img), ==, 720);
+            g_assert_cmpint (cairo_image_surface_get_height (img), ==, 540);
+            cairo_surface_destroy (img);
+          }
+        atomscope_events_panel_export_to (panel, dir);
+        g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_events_panel_get_export_count, panel, 2, 20));
+        g_unlink (csv_path);
+        g_unlink (json_path);
+        for (guint i = 0; i < figures->len; i++)
+          g_unlink (g_ptr_array_index (figures, i));
+      }
     }
     g_unlink (tsv_path);
     g_rmdir (dir);
@@ -252,7 +244,6 @@ test_events_stim_channel (void)
   g_autofree char *dir = g_dir_make_tmp ("atomscope-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "stim.csv", NULL);
   g_autoptr (GString) text = g_string_new ("time,C3,C4,trigger\n");
-  g_autoptr (GFile) file = NULL;
   AsDrippAnalysis *shown;
   GRand *noise = g_rand_new_with_seed (7);
   guint before, fits, one, two;
@@ -272,14 +263,8 @@ test_events_stim_channel (void)
     }
   g_rand_free (noise);
   g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
-  file = g_file_new_for_path (path);
 
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  before = atomscope_window_get_load_count (window);
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, before + 1, 30));
+  window = ui_test_open_path (app, path);
 
   atomscope_params_panel_set_n_atoms (atomscope_window_get_params_panel (window), 1);
   atomscope_params_panel_set_atom_length (atomscope_window_get_params_panel (window), 0.2);

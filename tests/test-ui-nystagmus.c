@@ -154,18 +154,13 @@ test_bundled (void)
   AtomscopeSignalView *view;
   g_autofree char *path = g_build_filename (g_getenv ("ATOMSCOPE_DATADIR"),
                                             "nystagmus_infantile_avramidis_200Hz.csv", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (AsNystagmusAnalysis) an = engine_analysis (path);
   g_autofree guint8 *px = NULL;
   double t0, len, left = 90, right = 12;
   guint serial, hits = 0, fast = 0, clean = 0, slow = 0;
   int w, h;
 
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 2, 30));
+  window = ui_test_open_path (app, path);
   panel = window->nystagmus_panel;
   view = window->signal_view;
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel)));
@@ -288,19 +283,13 @@ test_no_beats (void)
   g_autofree char *dir = g_dir_make_tmp ("atomscope-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "fixation.csv", NULL);
   g_autoptr (GString) text = g_string_new ("time_s,eye_position_deg\n");
-  g_autoptr (GFile) file = NULL;
   const char *message;
 
   for (int i = 0; i < 2000; i++)
     g_string_append_printf (text, "%.3f,%.4f\n", i / 200.0,
                             (i > 900 ? 4.0 : 0.0) + 0.04 * sin (i * 1.7) * cos (i * 0.37));
   g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
-  file = g_file_new_for_path (path);
-  g_application_activate (G_APPLICATION (app));
-  window = ATOMSCOPE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 1, 20));
-  atomscope_window_open_file (window, file);
-  g_assert_true (ui_test_wait_until ((UiTestCondition) atomscope_window_get_load_count, window, 2, 30));
+  window = ui_test_open_path (app, path);
   g_assert_true (ui_test_wait_until (names_fixation_csv, window->nystagmus_panel, 1, 30));
   ui_test_iterate (20);
   message = atomscope_nystagmus_panel_get_message (window->nystagmus_panel);

@@ -300,6 +300,29 @@ test_gradients_float32 (void)
         check_gradient (kind, loss, positive, AS_UNROLLED_FLOAT32);
 }
 
+/* Two trainers of the same network (4 layers, n = 10, @m atoms) on the same @train_size
+ * samples, on one thread and on two. */
+static void
+two_trainers (AsUnrolledKind kind, guint m, guint train_size, AsUnrolledOptimizer optimizer,
+              double rate, AsUnrolledTrainConfig *c, AsUnrolledTrainer **one,
+              AsUnrolledTrainer **two)
+{
+  as_unrolled_train_config_init (c);
+  c->kind = kind;
+  c->n_layers = 4;
+  c->n = 10;
+  c->m = m;
+  c->train_size = train_size;
+  c->test_size = 10;
+  c->learning_rate = rate;
+  c->optimizer = optimizer;
+  *one = as_unrolled_trainer_new (c, NULL, NULL);
+  c->n_threads = 2;
+  *two = as_unrolled_trainer_new (c, NULL, NULL);
+  g_assert_nonnull (*one);
+  g_assert_nonnull (*two);
+}
+
 /* A minibatch split between two threads takes the same optimiser step as
  * one thread (float64: the shares' gradients are weighted means). */
 static void
@@ -314,20 +337,8 @@ test_two_threads (void)
       double l1, l2, diff = 0, move = 0;
       gsize np;
 
-      as_unrolled_train_config_init (&c);
-      c.kind = kind;
-      c.n_layers = 4;
-      c.n = 10;
-      c.m = 24;
-      c.train_size = 101;   /* odd: unequal shares */
-      c.test_size = 10;
-      c.learning_rate = 1e-2;
-      c.optimizer = AS_UNROLLED_OPTIMIZER_SGD;
-      one = as_unrolled_trainer_new (&c, NULL, NULL);
-      c.n_threads = 2;
-      two = as_unrolled_trainer_new (&c, NULL, NULL);
-      g_assert_nonnull (one);
-      g_assert_nonnull (two);
+      /* 101 samples: unequal shares. */
+      two_trainers (kind, 24, 101, AS_UNROLLED_OPTIMIZER_SGD, 1e-2, &c, &one, &two);
       l1 = as_unrolled_trainer_step (one, c.train_size, as_unrolled_trainer_get_train_signals (one), NULL);
       l2 = as_unrolled_trainer_step (two, c.train_size, as_unrolled_trainer_get_train_signals (two), NULL);
       g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-12 * fabs (l1));
@@ -366,20 +377,7 @@ test_two_threads_adam (void)
   double diff = 0;
   gsize np, moved = 0;
 
-  as_unrolled_train_config_init (&c);
-  c.kind = AS_UNROLLED_LISTA;
-  c.n_layers = 4;
-  c.n = 10;
-  c.m = 160;
-  c.train_size = 64;
-  c.test_size = 10;
-  c.learning_rate = 1e-3;
-  c.optimizer = AS_UNROLLED_OPTIMIZER_ADAM;
-  one = as_unrolled_trainer_new (&c, NULL, NULL);
-  c.n_threads = 2;
-  two = as_unrolled_trainer_new (&c, NULL, NULL);
-  g_assert_nonnull (one);
-  g_assert_nonnull (two);
+  two_trainers (AS_UNROLLED_LISTA, 160, 64, AS_UNROLLED_OPTIMIZER_ADAM, 1e-3, &c, &one, &two);
   np = as_unrolled_get_n_params (as_unrolled_trainer_get_network (one));
   g_assert_cmpuint (np, >=, 65536);
   for (int step = 0; step < 3; step++)
